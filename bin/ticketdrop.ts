@@ -1,0 +1,24 @@
+import { App } from 'aws-cdk-lib';
+import { InvalidStageName, stackNameFor, stageFromContext, type Stage } from '../lib/stage';
+import { TicketDropStack } from '../lib/ticketdrop-stack';
+
+/** CDK app: one stack per stage, `cdk synth -c stage=<name>` (default `dev`). */
+const app = new App();
+const stage = readStage(app);
+
+new TicketDropStack(app, stackNameFor(stage), {
+  stage,
+  // Set by the CLI from the current credentials; absent (env-agnostic) when synthesizing offline.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+
+function readStage(app: App): Stage {
+  try {
+    return stageFromContext(app.node.tryGetContext('stage'));
+  } catch (error) {
+    if (!(error instanceof InvalidStageName)) throw error;
+    // A one-line message instead of a stack trace: this is a usage error, not a bug.
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,23 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { getEvent, listEvents } from '../core/events';
+import { readSeats, seatView } from '../core/seat-map';
+import { storeFromEnv } from '../core/store';
+import { json, respond, type ApiResult } from './http';
+
+/**
+ * Read-only event routes:
+ *   GET /api/events            → the events on sale
+ *   GET /api/events/{eventId}  → one event with its seat-map snapshot (per-seat versions)
+ */
+const store = storeFromEnv();
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<ApiResult> {
+  return respond(event, async () => {
+    const eventId = event.pathParameters?.eventId;
+    if (eventId === undefined) return json(200, { events: await listEvents(store) });
+    const [record, seats] = await Promise.all([getEvent(store, eventId), readSeats(store, eventId)]);
+    const now = store.now();
+    return json(200, { event: record, seats: seats.map((s) => seatView(s, now)), servedAt: now });
+  });
+}
+

@@ -1,0 +1,55 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { DomainError, ValidationFailed, type DomainErrorCode } from '../core/errors';
+import { logger } from '../core/logger';
+
+/** HTTP plumbing shared by the API handlers: JSON responses and domain errors as statuses. */
+
+export type ApiResult = APIGatewayProxyResultV2 & { statusCode: number; body: string };
+
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  ValidationFailed: 400,
+  InvalidSeat: 400,
+  NotYourOrder: 403,
+  EventNotFound: 404,
+  EventExists: 409,
+  SeatsTaken: 409,
+  SoldOut: 409,
+  AlreadyConfirmed: 409,
+  HoldExpired: 410,
+};
+
+export function json(statusCode: number, body: unknown): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** `{ error: { code, message, ... } }`: a stable code for machines, a sentence for people. */
+export function errorResponse(error: unknown): ApiResult {
+  if (error instanceof DomainError) {
+    return json(STATUS_BY_CODE[error.code], {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.seatIds.length > 0 ? { seatIds: error.seatIds } : {}),
+        ...(error instanceof ValidationFailed ? { issues: error.issues } : {}),
+      },
+    });
+  }
+  logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
+  return json(500, { error: { code: 'InternalError', message: 'Something went wrong on our side' } });
+}
+
+/** Runs a route body and turns anything it throws into the right response. */
+export async function respond(event: APIGatewayProxyEventV2, route: () => Promise<ApiResult>): Promise<ApiResult> {
+  logger.appendKeys({ requestId: event.requestContext?.requestId, route: event.routeKey });
+  try {
+    return await route();
+  } catch (error) {
+    return errorResponse(error);
+  } finally {
+    logger.removeKeys(['requestId', 'route']);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Domain errors: every refusal a buyer or operator can meet, with a stable machine-readable
+ * `code` (the API maps codes to HTTP statuses) and the seats concerned where that helps.
+ */
+export type DomainErrorCode =
+  | 'ValidationFailed'
+  | 'EventNotFound'
+  | 'EventExists'
+  | 'InvalidSeat'
+  | 'SeatsTaken'
+  | 'SoldOut'
+  | 'HoldExpired'
+  | 'NotYourOrder'
+  | 'AlreadyConfirmed';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly seatIds: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  constructor(readonly issues: readonly string[]) {
+    super('ValidationFailed', `Invalid input: ${issues.join('; ')}`);
+  }
+}
+
+export class EventNotFound extends DomainError {
+  constructor(eventId: string) {
+    super('EventNotFound', `No event ${eventId}`);
+  }
+}
+
+export class EventExists extends DomainError {
+  constructor(eventId: string) {
+    super('EventExists', `Event ${eventId} already exists`);
+  }
+}
+
+/** The seat does not exist in this event's seat map. */
+export class InvalidSeat extends DomainError {
+  constructor(seatIds: readonly string[]) {
+    super('InvalidSeat', `No such seat: ${seatIds.join(', ')}`, seatIds);
+  }
+}
+
+/** Another order holds (unexpired) or bought these seats. */
+export class SeatsTaken extends DomainError {
+  constructor(seatIds: readonly string[]) {
+    super('SeatsTaken', `Seats already taken: ${seatIds.join(', ')}`, seatIds);
+  }
+}
+
+/** Fewer free seats remain than were asked for. */
+export class SoldOut extends DomainError {
+  constructor(readonly requested: number, readonly available: number) {
+    super('SoldOut', `Sold out: ${requested} seat(s) requested, ${available} available`);
+  }
+}
+
+/** The order's hold on these seats has lapsed and they were released. */
+export class HoldExpired extends DomainError {
+  constructor(seatIds: readonly string[]) {
+    super('HoldExpired', `Hold expired on: ${seatIds.join(', ')}`, seatIds);
+  }
+}
+
+/** These seats are held or sold by a different order. */
+export class NotYourOrder extends DomainError {
+  constructor(seatIds: readonly string[]) {
+    super('NotYourOrder', `Seats held or sold by another order: ${seatIds.join(', ')}`, seatIds);
+  }
+}
+
+/** The order already bought these seats; they can no longer be released or changed. */
+export class AlreadyConfirmed extends DomainError {
+  constructor(seatIds: readonly string[]) {
+    super('AlreadyConfirmed', `Seats already confirmed: ${seatIds.join(', ')}`, seatIds);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The one definition of TicketDrop's DynamoDB tables.
+ *
+ * Plain data on purpose: the CDK stack (lib/data/data-tables.ts) and the embedded local stack
+ * (local/tables.ts) both build their tables from these specs, so the local and AWS schemas
+ * cannot drift apart. A CDK test checks the synthesized template against them.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexSpec {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableSpec {
+  /** Logical id: construct id on AWS, name suffix locally, key in `TableNames`. */
+  readonly id: TableId;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Tables whose changes are broadcast to browsers carry a stream. */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly IndexSpec[];
+}
+
+export type TableId = 'events' | 'seats' | 'orders';
+
+/** Physical table names, keyed by logical id; handlers get them from the environment. */
+export type TableNames = Record<TableId, string>;
+
+/** Environment variable that carries each table's physical name to the handlers. */
+export const TABLE_ENV: Record<TableId, string> = {
+  events: 'EVENTS_TABLE',
+  seats: 'SEATS_TABLE',
+  orders: 'ORDERS_TABLE',
+};
+
+export const TABLE_SPECS: readonly TableSpec[] = [
+  {
+    // One item per event: name, seat-map shape, price, hold and order limits.
+    id: 'events',
+    partitionKey: { name: 'eventId', type: 'S' },
+  },
+  {
+    // One item per seat: the seat's conditional writes are the per-seat lock.
+    id: 'seats',
+    partitionKey: { name: 'eventId', type: 'S' },
+    sortKey: { name: 'seatId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  {
+    // One item per order; `byEvent` answers "orders of this event" for operators.
+    id: 'orders',
+    partitionKey: { name: 'orderId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
+    globalSecondaryIndexes: [
+      {
+        indexName: 'byEvent',
+        partitionKey: { name: 'eventId', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'N' },
+      },
+    ],
+  },
+];
+
+export function tableSpec(id: TableId): TableSpec {
+  const spec = TABLE_SPECS.find((s) => s.id === id);
+  if (!spec) throw new Error(`No table spec for ${id}`);
+  return spec;
+}
+
+/** Local/physical names built from a prefix, e.g. `ticketdrop-seats`. */
+export function prefixedTableNames(prefix: string): TableNames {
+  return { events: `${prefix}-events`, seats: `${prefix}-seats`, orders: `${prefix}-orders` };
+}

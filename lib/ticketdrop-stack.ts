@@ -1,0 +1,34 @@
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { TicketDropApi } from './api/http-api';
+import { constructIdFor, DataTables } from './data/data-tables';
+import { TABLE_SPECS } from './data/table-specs';
+import type { Stage } from './stage';
+
+export interface TicketDropStackProps extends StackProps {
+  readonly stage: Stage;
+}
+
+/** Everything one stage of TicketDrop needs, in one stack. */
+export class TicketDropStack extends Stack {
+  readonly data: DataTables;
+  readonly api: TicketDropApi;
+
+  constructor(scope: Construct, id: string, props: TicketDropStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    Tags.of(this).add('project', 'ticketdrop');
+    Tags.of(this).add('stage', stage.name);
+
+    this.data = new DataTables(this, 'Data', { stage });
+    this.api = new TicketDropApi(this, 'Api', { stage, tables: this.data });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
+    for (const spec of TABLE_SPECS) {
+      new CfnOutput(this, `${constructIdFor(spec.id)}Name`, {
+        value: this.data.table(spec.id).tableName,
+        description: `Physical name of the ${spec.id} table`,
+      });
+    }
+  }
+}

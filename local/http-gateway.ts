@@ -1,0 +1,174 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { routeKey, type RouteSpec } from '../lib/api/routes';
+
+/**
+ * The local stand-in for API Gateway (HTTP API, payload format 2.0) and the static site: turns a
+ * request into the event a Lambda handler receives, calls the very same handler, and writes its
+ * result back. Everything outside /api/ is the frontend, with index.html as the SPA fallback.
+ */
+
+export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+export interface HttpGatewayOptions {
+  readonly routes: readonly RouteSpec[];
+  readonly handlerFor: (route: RouteSpec) => ApiHandler;
+  /** Folder of the built frontend. */
+  readonly staticDir: string;
+}
+
+/** API Gateway refuses larger payloads too (its limit is 10 MB; no TicketDrop request comes close). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+export function createHttpGateway(options: HttpGatewayOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await serveApi(options, req, res, url);
+      else await serveStatic(options.staticDir, url.pathname, res);
+    } catch (error) {
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      else res.destroy(error instanceof Error ? error : undefined);
+    }
+  };
+}
+
+/** Finds the route whose template matches, with the values of its `{parameters}`. */
+export function matchRoute(
+  routes: readonly RouteSpec[],
+  method: string,
+  path: string,
+): { route: RouteSpec; pathParameters: Record<string, string> } | undefined {
+  const segments = path.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const template = route.path.split('/');
+    if (template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = template.every((part, i) => {
+      const segment = segments[i]!;
+      if (part.startsWith('{') && part.endsWith('}')) {
+        if (segment === '') return false;
+        pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
+        return true;
+      }
+      return part === segment;
+    });
+    if (matches) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+async function serveApi(options: HttpGatewayOptions, req: IncomingMessage, res: ServerResponse, url: URL) {
+  const match = matchRoute(options.routes, req.method ?? 'GET', url.pathname);
+  if (!match) return sendJson(res, 404, { message: 'Not Found' }); // API Gateway's own answer
+  const body = await readBody(req);
+  if (body === undefined) return sendJson(res, 413, { message: 'Request Entity Too Large' });
+  const event = toApiGatewayEvent(req, url, match.route, match.pathParameters, body);
+  const result = await options.handlerFor(match.route)(event);
+  writeResult(res, result);
+}
+
+export function toApiGatewayEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: RouteSpec,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
+  const now = Date.now();
+  const requestId = randomUUID();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie?.split(';').map((c) => c.trim()),
+    headers,
+    queryStringParameters: query,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
+    body: body.length > 0 ? body.toString('utf8') : undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+    },
+  };
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
+  // Payload format 2.0 lets a handler return a bare value, which API Gateway sends as JSON.
+  if (typeof result === 'string' || result === null || typeof result !== 'object' || !('statusCode' in result)) {
+    return sendJson(res, 200, result);
+  }
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode ?? 200).end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function serveStatic(staticDir: string, pathname: string, res: ServerResponse): Promise<void> {
+  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const candidate = join(staticDir, relative);
+  const inside = candidate === staticDir || candidate.startsWith(staticDir.endsWith(sep) ? staticDir : staticDir + sep);
+  const file = inside && (await isFile(candidate)) ? candidate : join(staticDir, 'index.html');
+  if (!(await isFile(file))) return sendJson(res, 404, { message: 'Not Found' });
+  const isIndex = file.endsWith('index.html');
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': isIndex ? 'no-cache' : 'public, max-age=60',
+  });
+  createReadStream(file).pipe(res);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+function sendJson(res: ServerResponse, statusCode: number, body: unknown): void {
+  res.writeHead(statusCode, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

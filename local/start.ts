@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole product on this machine. One URL, Ctrl-C stops everything.
+ *
+ *   PORT=8080 npm start                 choose the port (default 3000, or a free one if taken)
+ *   TICKETDROP_DATA_DIR=/tmp/td npm start   keep data elsewhere (default .ticketdrop/)
+ */
+import { join, relative } from 'node:path';
+import { isPortFree } from './free-port';
+import { DEMO_EVENT, PROJECT_ROOT, startLocalStack, type LocalStack } from './local-stack';
+
+const DEFAULT_PORT = 3000;
+
+async function main(): Promise<void> {
+  // Node 20 is supported here; the SDK's notice about its future Node 22 floor is noise at start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dataDir = process.env.TICKETDROP_DATA_DIR ?? join(PROJECT_ROOT, '.ticketdrop');
+  const port = await choosePort(process.env.PORT);
+  console.log('Starting TicketDrop locally (DynamoDB Local takes a few seconds)…');
+  const stack = await startLocalStack({ dataDir, port });
+  stopOnSignals(stack);
+
+  const shownDataDir = relative(process.cwd(), dataDir) || dataDir;
+  console.log(
+    [
+      '',
+      `  TicketDrop is ready: ${stack.url}`,
+      '',
+      `  frontend + HTTP API   ${stack.url}  (try ${stack.url}/api/events/${DEMO_EVENT.eventId})`,
+      `  DynamoDB Local        ${stack.dynamo.endpoint}  (pid ${stack.dynamo.pid}, data in ${shownDataDir}/)`,
+      `  demo event            ${DEMO_EVENT.name}: ${DEMO_EVENT.rows} rows × ${DEMO_EVENT.seatsPerRow} seats`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** An explicit PORT must be free; the default falls back to any free port. */
+async function choosePort(requested: string | undefined): Promise<number> {
+  if (requested !== undefined) {
+    const port = Number(requested);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${requested}"`);
+    return port;
+  }
+  return (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : 0;
+}
+
+function stopOnSignals(stack: LocalStack): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return; // DynamoDB Local is tied to this process and dies with it anyway
+    stopping = true;
+    console.log(`\n${signal}: stopping TicketDrop…`);
+    stack.stop().then(
+      () => {
+        console.log('Stopped. Nothing left running.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Stopping failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`TicketDrop could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

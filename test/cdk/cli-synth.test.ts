@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { TABLE_ENV } from '../../lib/data/table-specs';
+
+const run = promisify(execFile);
+
+interface SynthesizedFunction {
+  Type: string;
+  Metadata?: { 'aws:asset:path'?: string };
+  Properties: { Runtime: string; Handler: string; Environment?: { Variables?: Record<string, unknown> } };
+}
+
+/**
+ * The real CLI end to end, offline: the pinned aws-cdk CLI must read this aws-cdk-lib's cloud
+ * assembly, and esbuild must bundle the handlers locally (no Docker). The in-process tests skip
+ * bundling, so this is where a broken handler build shows up before a deploy.
+ */
+describe('cdk synth with the real CLI', () => {
+  let outDir = '';
+
+  beforeAll(async () => {
+    // Outside the project on purpose: its package.json says "type": "module", which would make
+    // Node read the CommonJS bundles as ES modules when we load them below (Lambda would not).
+    outDir = await mkdtemp(join(tmpdir(), 'ticketdrop-synth-'));
+  });
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('writes the template and a loadable bundle for every Node.js function', { timeout: 120_000 }, async () => {
+    await run('npx', ['cdk', 'synth', '--quiet', '-c', 'stage=citest', '--output', outDir], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      timeout: 110_000,
+    });
+
+    const templatePath = join(outDir, 'TicketDrop-citest.template.json');
+    const template = JSON.parse(await readFile(templatePath, 'utf8')) as { Resources: Record<string, SynthesizedFunction> };
+    const functions = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime.startsWith('nodejs'),
+    );
+    expect(functions).not.toHaveLength(0);
+
+    for (const fn of functions) {
+      const assetPath = fn.Metadata?.['aws:asset:path'];
+      expect(assetPath, 'asset path in the template metadata').toBeDefined();
+      const [file, exportName] = fn.Properties.Handler.split('.');
+      const bundle = join(outDir, assetPath ?? '', `${file}.js`);
+      expect(existsSync(bundle), `${bundle} exists`).toBe(true);
+      if (String(fn.Properties.Environment?.Variables?.NODE_OPTIONS).includes('--enable-source-maps')) {
+        expect(existsSync(`${bundle}.map`), `${bundle}.map exists`).toBe(true);
+      }
+      await expectExport(bundle, exportName ?? '');
+    }
+  });
+
+  it('refuses a bad stage name with one clear line, not a stack trace', { timeout: 60_000 }, async () => {
+    const failure: unknown = await run('npx', ['tsx', 'bin/ticketdrop.ts'], {
+      cwd: PROJECT_ROOT,
+      // How the CLI hands `-c stage=...` and the output folder to the app.
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'Bad_Name' }), CDK_OUTDIR: join(outDir, 'bad') },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^Invalid stage name "Bad_Name": use 1-16 lowercase letters/m),
+    });
+    expect(failure).not.toMatchObject({ stderr: expect.stringMatching(/\n\s+at /) });
+  });
+});
+
+/** Loads a bundle in a fresh Node process, as Lambda would, and checks the handler export. */
+async function expectExport(bundle: string, exportName: string): Promise<void> {
+  const probe =
+    `const m = require(${JSON.stringify(bundle)});` +
+    `if (typeof m[${JSON.stringify(exportName)}] !== 'function') { console.error('no export'); process.exit(1); }`;
+  const tableNames = Object.fromEntries(Object.values(TABLE_ENV).map((variable) => [variable, 'probe']));
+  // The Lambda runtime provides the AWS SDK (kept out of the bundle); here the project's copy does.
+  const env = { ...process.env, ...tableNames, NODE_PATH: join(PROJECT_ROOT, 'node_modules') };
+  await expect(run(process.execPath, ['--no-warnings', '-e', probe], { env })).resolves.toBeDefined();
+}

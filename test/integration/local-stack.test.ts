@@ -1,0 +1,68 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdSeats } from '../../lambdas/core/seat-locks';
+import type { SeatView } from '../../lambdas/core/seat-map';
+import { createStore } from '../../lambdas/core/store';
+import { DEMO_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import { localDynamoClientConfig } from '../../local/tables';
+import { isProcessGone } from '../support/processes';
+
+/** The embedded stack end to end: HTTP → API Gateway v2 event → the real handler → DynamoDB Local. */
+describe('the local stack', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0 });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const get = async (path: string) => {
+    const response = await fetch(`${stack.url}${path}`);
+    return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+  };
+
+  it('serves on 127.0.0.1 and lists the seeded demo event', async () => {
+    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const { status, text } = await get('/api/events');
+    expect(status).toBe(200);
+    expect(JSON.parse(text).events).toEqual([expect.objectContaining({ ...DEMO_EVENT, status: 'ON_SALE' })]);
+  });
+
+  it('serves a seat-map snapshot with per-seat versions and no order ids', async () => {
+    const store = createStore(new DynamoDBClient(localDynamoClientConfig(stack.dynamo.endpoint)), stack.tables);
+    await holdSeats(store, { eventId: DEMO_EVENT.eventId, orderId: 'secret-order', seatIds: ['C3'], holdExpiresAt: Date.now() + 60_000 });
+
+    const { status, text } = await get(`/api/events/${DEMO_EVENT.eventId}`);
+    expect(status).toBe(200);
+    expect(text).not.toContain('secret-order');
+    const seats = JSON.parse(text).seats as SeatView[];
+    expect(seats).toHaveLength(30);
+    expect(seats.find((s) => s.seatId === 'C3')).toMatchObject({ status: 'HELD', version: 2 });
+    expect(seats.filter((s) => s.status === 'AVAILABLE')).toHaveLength(29);
+  });
+
+  it('answers unknown events and routes the way API Gateway and the handler do', async () => {
+    expect(await get('/api/events/no-such-event')).toMatchObject({ status: 404, text: expect.stringContaining('"EventNotFound"') });
+    expect(await get('/api/nothing-here')).toMatchObject({ status: 404, text: '{"message":"Not Found"}' });
+    expect((await fetch(`${stack.url}/api/events`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('serves the frontend, with index.html for app paths and nothing outside its folder', async () => {
+    const home = await get('/');
+    expect(home).toMatchObject({ status: 200, type: expect.stringContaining('text/html') });
+    expect(home.text).toContain('<title>TicketDrop</title>');
+    expect((await get('/events/ticketdrop-live')).text).toBe(home.text);
+    expect((await get('/seat-map.js')).type).toContain('javascript');
+    const traversal = await get('/%2e%2e/package.json');
+    expect(traversal.text).not.toContain('"devDependencies"');
+  });
+
+  it('stops DynamoDB Local with it', async () => {
+    const { pid } = stack.dynamo;
+    await stack.stop();
+    expect(isProcessGone(pid)).toBe(true);
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The SDK's notice that its 2027 releases need Node 22 would repeat in every worker.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One in-memory DynamoDB Local for the whole run (the JVM takes seconds to start).
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores, and DynamoDB Local's JVM needs one of them too.
+    maxWorkers: 2,
+  },
+});
