@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { TicketDropApi } from './api/http-api';
 import { constructIdFor, DataTables } from './data/data-tables';
 import { TABLE_SPECS } from './data/table-specs';
+import { OrderFlow } from './orders/order-flow';
 import type { Stage } from './stage';
 
 export interface TicketDropStackProps extends StackProps {
@@ -13,6 +14,7 @@ export interface TicketDropStackProps extends StackProps {
 export class TicketDropStack extends Stack {
   readonly data: DataTables;
   readonly api: TicketDropApi;
+  readonly orderFlow: OrderFlow;
 
   constructor(scope: Construct, id: string, props: TicketDropStackProps) {
     super(scope, id, props);
@@ -22,8 +24,13 @@ export class TicketDropStack extends Stack {
 
     this.data = new DataTables(this, 'Data', { stage });
     this.api = new TicketDropApi(this, 'Api', { stage, tables: this.data });
+    this.orderFlow = new OrderFlow(this, 'OrderFlow', { stage, tables: this.data });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'OrderStateMachineArn', {
+      value: this.orderFlow.stateMachine.stateMachineArn,
+      description: 'Order state machine (execution name = order id)',
+    });
     for (const spec of TABLE_SPECS) {
       new CfnOutput(this, `${constructIdFor(spec.id)}Name`, {
         value: this.data.table(spec.id).tableName,

@@ -16,6 +16,9 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   SoldOut: 409,
   AlreadyConfirmed: 409,
   HoldExpired: 410,
+  OrderNotFound: 404,
+  OrderStateConflict: 409,
+  Forbidden: 403,
 };
 
 export function json(statusCode: number, body: unknown): ApiResult {

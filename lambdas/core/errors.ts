@@ -11,7 +11,10 @@ export type DomainErrorCode =
   | 'SoldOut'
   | 'HoldExpired'
   | 'NotYourOrder'
-  | 'AlreadyConfirmed';
+  | 'AlreadyConfirmed'
+  | 'OrderNotFound'
+  | 'OrderStateConflict'
+  | 'Forbidden';
 
 export class DomainError extends Error {
   constructor(

@@ -160,6 +160,35 @@ function lostReleases(error: unknown, orderId: string): Set<string> {
 }
 
 async function allSoldTo(store: Store, request: SeatLockRequest): Promise<boolean> {
+  const seats = await readSeatsById(store, request);
+  return (
+    seats.length === request.seatIds.length &&
+    seats.every((s) => s.status === 'SOLD' && s.orderId === request.orderId)
+  );
+}
+
+/**
+ * Releases whatever the order still holds of these seats, for flows that end an order: seats it
+ * already lost (lapsed and taken, or released) are skipped. Returns the seats released.
+ */
+export async function releaseStillHeld(store: Store, request: SeatLockRequest): Promise<string[]> {
+  for (let attempt = 0; ; attempt++) {
+    const stillHeld = (await readSeatsById(store, request)).filter(
+      (seat) => seat.status === 'HELD' && seat.orderId === request.orderId,
+    );
+    if (stillHeld.length === 0) return [];
+    const seatIds = stillHeld.map((seat) => seat.seatId);
+    try {
+      await applySeatWrites(store, request, seatIds.map((seatId) => ({ seatId, kind: 'release' as const })));
+      return seatIds;
+    } catch (error) {
+      // A seat changed hands between our read and write: read again.
+      if (!(error instanceof SeatWritesRejected) || attempt >= 3) throw refusal(error, request.orderId);
+    }
+  }
+}
+
+async function readSeatsById(store: Store, request: SeatLockRequest): Promise<SeatItem[]> {
   const result = await store.doc.send(
     new BatchGetCommand({
       RequestItems: {
@@ -170,9 +199,5 @@ async function allSoldTo(store: Store, request: SeatLockRequest): Promise<boolea
       },
     }),
   );
-  const seats = (result.Responses?.[store.tables.seats] ?? []) as SeatItem[];
-  return (
-    seats.length === request.seatIds.length &&
-    seats.every((s) => s.status === 'SOLD' && s.orderId === request.orderId)
-  );
+  return (result.Responses?.[store.tables.seats] ?? []) as SeatItem[];
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -9,6 +9,9 @@ import type { Stage } from '../stage';
 
 /** Repository root: handler entries are given relative to it, and esbuild runs from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** CloudFormation Metadata key of a function's handler module (relative to the project root). */
+export const HANDLER_ENTRY_METADATA = 'ticketdrop:entry';
 
 export interface NodeHandlerProps {
   readonly stage: Stage;
@@ -62,5 +65,8 @@ export class NodeHandler extends Construct {
         sourcesContent: false,
       },
     });
+    // Names the handler module in the template, so the local stack can run the same function
+    // from source when it executes the synthesized state machine.
+    (this.function.node.defaultChild as CfnFunction).addMetadata(HANDLER_ENTRY_METADATA, props.entry);
   }
 }

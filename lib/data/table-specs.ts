@@ -30,7 +30,7 @@ export interface TableSpec {
   readonly globalSecondaryIndexes?: readonly IndexSpec[];
 }
 
-export type TableId = 'events' | 'seats' | 'orders';
+export type TableId = 'events' | 'seats' | 'orders' | 'payments';
 
 /** Physical table names, keyed by logical id; handlers get them from the environment. */
 export type TableNames = Record<TableId, string>;
@@ -40,6 +40,7 @@ export const TABLE_ENV: Record<TableId, string> = {
   events: 'EVENTS_TABLE',
   seats: 'SEATS_TABLE',
   orders: 'ORDERS_TABLE',
+  payments: 'PAYMENTS_TABLE',
 };
 
 export const TABLE_SPECS: readonly TableSpec[] = [
@@ -68,6 +69,12 @@ export const TABLE_SPECS: readonly TableSpec[] = [
       },
     ],
   },
+  {
+    // The simulated card processor's ledger, one item per idempotency key: replaying a key
+    // returns the recorded outcome instead of charging again (as real processors do).
+    id: 'payments',
+    partitionKey: { name: 'idempotencyKey', type: 'S' },
+  },
 ];
 
 export function tableSpec(id: TableId): TableSpec {
@@ -78,5 +85,10 @@ export function tableSpec(id: TableId): TableSpec {
 
 /** Local/physical names built from a prefix, e.g. `ticketdrop-seats`. */
 export function prefixedTableNames(prefix: string): TableNames {
-  return { events: `${prefix}-events`, seats: `${prefix}-seats`, orders: `${prefix}-orders` };
+  return {
+    events: `${prefix}-events`,
+    seats: `${prefix}-seats`,
+    orders: `${prefix}-orders`,
+    payments: `${prefix}-payments`,
+  };
 }

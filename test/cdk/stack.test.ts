@@ -66,7 +66,7 @@ afterAll(() => {
 describe('tables match TABLE_SPECS (the drift check between local and AWS)', () => {
   it('creates exactly one table per spec', () => {
     dev.template.resourceCountIs('AWS::DynamoDB::Table', TABLE_SPECS.length);
-    expect(TABLE_SPECS.map((s) => s.id).sort()).toEqual(['events', 'orders', 'seats']);
+    expect(TABLE_SPECS.map((s) => s.id).sort()).toEqual(['events', 'orders', 'payments', 'seats']);
   });
 
   it.each(TABLE_SPECS.map((spec) => [spec.id, spec] as const))('%s: keys, indexes, stream, TTL', (id, spec) => {

@@ -1,0 +1,158 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paymentSimulatorConfig, type PaymentSimulatorConfig } from '../order-config';
+import type { Store } from '../store';
+import {
+  PaymentDeclined,
+  PaymentProcessorUnavailable,
+  type Charge,
+  type ChargeRequest,
+  type PaymentProcessor,
+} from './processor';
+
+/**
+ * A stand-in card processor with realistic manners: it takes its time, declines some cards at
+ * random, now and then answers too late, and keeps a ledger in DynamoDB (the payments table)
+ * keyed by idempotency key, so replays return the first answer, as real processors do.
+ *
+ * Test codes, like a processor's test cards (any other 5-digit code behaves at random):
+ *   00000 always declined          11111 always approved
+ *   22222 declined on attempt 1, approved after
+ *   33333 answers too late on attempt 1 (after the task timeout), approved after
+ */
+
+export type LedgerOutcome = 'PENDING' | 'CHARGED' | 'DECLINED' | 'REFUNDED';
+
+export interface LedgerEntry {
+  readonly idempotencyKey: string;
+  readonly orderId: string;
+  readonly outcome: LedgerOutcome;
+  readonly chargeId?: string;
+  readonly amountCents: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+type Verdict = 'approve' | 'decline' | 'slow-approve';
+
+export function verdictFor(code: string, attempt: number, config: PaymentSimulatorConfig, random: () => number): Verdict {
+  switch (code) {
+    case '00000':
+      return 'decline';
+    case '11111':
+      return 'approve';
+    case '22222':
+      return attempt === 1 ? 'decline' : 'approve';
+    case '33333':
+      return attempt === 1 ? 'slow-approve' : 'approve';
+    default:
+      if (random() < config.slowRate) return 'slow-approve';
+      return random() < config.declineRate ? 'decline' : 'approve';
+  }
+}
+
+// The charge id names its ledger entry, so a refund finds it with one read.
+const chargeIdFor = (idempotencyKey: string) => `ch_${Buffer.from(idempotencyKey).toString('base64url')}`;
+const idempotencyKeyOf = (chargeId: string) => Buffer.from(chargeId.replace(/^ch_/, ''), 'base64url').toString();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SimulatedProcessor implements PaymentProcessor {
+  constructor(
+    private readonly store: Store,
+    private readonly config: PaymentSimulatorConfig = paymentSimulatorConfig(),
+  ) {}
+
+  async charge(request: ChargeRequest): Promise<Charge> {
+    const now = this.store.now();
+    const entry: LedgerEntry = {
+      idempotencyKey: request.idempotencyKey,
+      orderId: request.orderId,
+      outcome: 'PENDING',
+      amountCents: request.amountCents,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.store.doc.send(
+        new PutCommand({
+          TableName: this.store.tables.payments,
+          Item: entry,
+          ConditionExpression: 'attribute_not_exists(idempotencyKey)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return this.replay(request);
+      throw error;
+    }
+
+    const verdict = verdictFor(request.code, request.attempt, this.config, this.store.random);
+    await sleep(verdict === 'slow-approve' ? this.config.slowLatencyMs : this.config.latencyMs);
+    if (verdict === 'decline') {
+      await this.settle(request.idempotencyKey, { outcome: 'DECLINED' });
+      throw new PaymentDeclined(`Card declined (code ending ${request.code.slice(-2)})`);
+    }
+    const chargeId = chargeIdFor(request.idempotencyKey);
+    await this.settle(request.idempotencyKey, { outcome: 'CHARGED', chargeId });
+    return { chargeId, amountCents: request.amountCents };
+  }
+
+  async refund(chargeId: string): Promise<void> {
+    await this.store.doc.send(
+      new UpdateCommand({
+        TableName: this.store.tables.payments,
+        Key: { idempotencyKey: idempotencyKeyOf(chargeId) },
+        UpdateExpression: 'SET outcome = :refunded, updatedAt = :now',
+        ConditionExpression: 'outcome IN (:charged, :refunded)',
+        ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':charged': 'CHARGED', ':now': this.store.now() },
+      }),
+    );
+  }
+
+  /** The ledger entries of one order (for operators and tests: money taken and given back). */
+  async ledgerFor(orderId: string): Promise<LedgerEntry[]> {
+    const result = await this.store.doc.send(
+      new ScanCommand({
+        TableName: this.store.tables.payments,
+        FilterExpression: 'orderId = :orderId',
+        ExpressionAttributeValues: { ':orderId': orderId },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []) as LedgerEntry[];
+  }
+
+  private async replay(request: ChargeRequest): Promise<Charge> {
+    const result = await this.store.doc.send(
+      new GetCommand({ TableName: this.store.tables.payments, Key: { idempotencyKey: request.idempotencyKey }, ConsistentRead: true }),
+    );
+    const entry = result.Item as LedgerEntry | undefined;
+    switch (entry?.outcome) {
+      case 'CHARGED':
+      case 'REFUNDED':
+        return { chargeId: entry.chargeId!, amountCents: entry.amountCents };
+      case 'DECLINED':
+        throw new PaymentDeclined('Card declined (replayed)');
+      default:
+        throw new PaymentProcessorUnavailable(`Charge ${request.idempotencyKey} is still being processed`);
+    }
+  }
+
+  private async settle(idempotencyKey: string, result: { outcome: LedgerOutcome; chargeId?: string }): Promise<void> {
+    await this.store.doc.send(
+      new UpdateCommand({
+        TableName: this.store.tables.payments,
+        Key: { idempotencyKey },
+        UpdateExpression: result.chargeId
+          ? 'SET outcome = :outcome, chargeId = :chargeId, updatedAt = :now'
+          : 'SET outcome = :outcome, updatedAt = :now',
+        ExpressionAttributeValues: {
+          ':outcome': result.outcome,
+          ':now': this.store.now(),
+          ...(result.chargeId ? { ':chargeId': result.chargeId } : {}),
+        },
+      }),
+    );
+  }
+}
+

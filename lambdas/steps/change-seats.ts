@@ -1,0 +1,6 @@
+import { changeSeats } from '../core/steps/hold-steps';
+import { storeFromEnv } from '../core/store';
+import { stepHandler } from './step-handler';
+
+const store = storeFromEnv();
+export const handler = stepHandler('ChangeSeats', (input: { orderId: string; seatIds: string[] }) => changeSeats(store, input));

@@ -1,0 +1,9 @@
+import { orderFlowConfig } from '../core/order-config';
+import { recordPaymentFailure } from '../core/steps/payment-steps';
+import { storeFromEnv } from '../core/store';
+import { stepHandler } from './step-handler';
+
+const store = storeFromEnv();
+export const handler = stepHandler('RecordPaymentFailure', (input: { orderId: string; error?: string }) =>
+  recordPaymentFailure(store, orderFlowConfig(), input),
+);

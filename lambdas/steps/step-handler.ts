@@ -1,0 +1,21 @@
+import { logger } from '../core/logger';
+
+/**
+ * Wraps an order-flow step as a Lambda handler: every log line carries the order id, and a
+ * failure is logged before it goes back to Step Functions (where Retry/Catch match its name).
+ */
+export function stepHandler<I extends { orderId: string }, O>(step: string, run: (input: I) => Promise<O>) {
+  return async (input: I): Promise<O> => {
+    logger.appendKeys({ step, orderId: input.orderId });
+    try {
+      const output = await run(input);
+      logger.info('Step done', { output: output ?? null });
+      return output;
+    } catch (error) {
+      logger.warn('Step failed', { error: error instanceof Error ? error : String(error) });
+      throw error;
+    } finally {
+      logger.removeKeys(['step', 'orderId']);
+    }
+  };
+}

@@ -1,0 +1,13 @@
+import { App, Stack, Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+const app = new App();
+const stack = new Stack(app, 'X');
+const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });
+const a = new tasks.LambdaInvoke(stack, 'A', { lambdaFunction: fn, payloadResponseOnly: true });
+const b = new tasks.LambdaInvoke(stack, 'B', { lambdaFunction: fn });
+const c = new tasks.LambdaInvoke(stack, 'C', { lambdaFunction: fn, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, id: sfn.JsonPath.stringAt('$.id') }), taskTimeout: sfn.Timeout.at('$.waitSeconds') });
+new sfn.StateMachine(stack, 'SM', { definitionBody: sfn.DefinitionBody.fromChainable(a.next(b).next(c)) });
+console.log(JSON.stringify(Template.fromStack(stack).toJSON(), null, 1));
