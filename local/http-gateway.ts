@@ -14,11 +14,18 @@ import { routeKey, type RouteSpec } from '../lib/api/routes';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
+/** An AWS service API served on the same port (e.g. Step Functions), recognised by its request. */
+export interface ServiceEndpoint {
+  readonly matches: (req: IncomingMessage) => boolean;
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
 export interface HttpGatewayOptions {
   readonly routes: readonly RouteSpec[];
   readonly handlerFor: (route: RouteSpec) => ApiHandler;
   /** Folder of the built frontend. */
   readonly staticDir: string;
+  readonly services?: readonly ServiceEndpoint[];
 }
 
 /** API Gateway refuses larger payloads too (its limit is 10 MB; no TicketDrop request comes close). */
@@ -37,6 +44,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export function createHttpGateway(options: HttpGatewayOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
+      const service = options.services?.find((s) => s.matches(req));
+      if (service) return await service.listener(req, res);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await serveApi(options, req, res, url);
       else await serveStatic(options.staticDir, url.pathname, res);

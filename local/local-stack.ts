@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,9 +8,14 @@ import { API_HANDLERS, ROUTES, type ApiHandlerId } from '../lib/api/routes';
 import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
 import { createEvent } from '../lambdas/core/create-event';
 import { EventExists } from '../lambdas/core/errors';
-import { createStore } from '../lambdas/core/store';
+import { recoverOrphanedOrders, type RecoveryReport } from '../lambdas/core/order-recovery';
+import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
+import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
+import { createStore, type Store } from '../lambdas/core/store';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createHttpGateway, type ApiHandler } from './http-gateway';
+import { createLocalOrderFlow, localTicketSigningKey, synthesizeTemplate } from './order-flow';
+import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
 import { createTables, localDynamoClientConfig } from './tables';
 
 /**
@@ -25,6 +31,10 @@ export interface LocalStackOptions {
   /** Port of the HTTP server; 0 picks a free one. */
   readonly port?: number;
   readonly tablePrefix?: string;
+  /** Extra environment for the handlers (e.g. simulator rates in tests). */
+  readonly environment?: Record<string, string>;
+  /** Shorter retry waits, for tests. */
+  readonly timingOverrides?: TimingOverrides;
 }
 
 export interface LocalStack {
@@ -32,6 +42,13 @@ export interface LocalStack {
   readonly port: number;
   readonly dynamo: DynamoDbLocal;
   readonly tables: TableNames;
+  readonly store: Store;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly stateMachineArn: string;
+  /** The order flow as handlers reach it: through the Step Functions API on this stack's port. */
+  readonly workflow: OrderWorkflow;
+  /** Open orders found without a running flow at start-up, and how they were finished. */
+  readonly recovery: RecoveryReport;
   stop(): Promise<void>;
 }
 
@@ -49,29 +66,52 @@ export const DEMO_EVENT = {
 } as const;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const dynamo = await startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') });
+  const starting = startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') });
+  // The JVM starts in its own process meanwhile; synthesizing the CDK app here costs seconds too.
+  const template = synthesizeTemplate();
+  const dynamo = await starting;
   try {
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
     const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
     await createTables(client, tables);
-    await seedDemoEvent(createStore(client, tables));
+    const store = createStore(client, tables);
+    await seedDemoEvent(store);
 
-    Object.assign(process.env, handlerEnvironment(dynamo.endpoint, tables));
-    const handlers = await loadHandlers();
+    const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides);
+    const handlers = new Map<ApiHandlerId, ApiHandler>();
     const server = createServer(
       createHttpGateway({
         routes: ROUTES,
         handlerFor: (route) => handlers.get(route.handler)!,
         staticDir: join(PROJECT_ROOT, 'frontend', 'public'),
+        services: [{ matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) }],
       }),
     );
     const port = await listen(server, options.port ?? 0);
+    const url = `http://127.0.0.1:${port}`;
+    Object.assign(process.env, {
+      ...handlerEnvironment(dynamo.endpoint, tables),
+      AWS_ENDPOINT_URL_SFN: url,
+      ORDER_STATE_MACHINE_ARN: orderFlow.stateMachineArn,
+      TICKET_SIGNING_KEY: await localTicketSigningKey(options.dataDir),
+      ...options.environment,
+    });
+    for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
+
+    const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
+    const recovery = await recoverOrphanedOrders(store, workflow, new SimulatedProcessor(store), RESTART_REASON);
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       port,
       dynamo,
       tables,
+      store,
+      stepFunctions: orderFlow.service,
+      stateMachineArn: orderFlow.stateMachineArn,
+      workflow,
+      recovery,
       async stop() {
+        await orderFlow.service.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dynamo.stop();
@@ -83,6 +123,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const RESTART_REASON = 'The order flow stopped when the local stack restarted';
+
 /** What Lambda's configuration gives a handler on AWS, pointed at the local services. */
 export function handlerEnvironment(dynamoEndpoint: string, tables: TableNames): Record<string, string> {
   const tableVariables = Object.fromEntries(
@@ -93,8 +136,8 @@ export function handlerEnvironment(dynamoEndpoint: string, tables: TableNames): 
     AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
     AWS_REGION: 'us-east-1',
     // Local services ignore credentials; fixed dummies keep the SDK away from real profiles.
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

@@ -69,7 +69,7 @@ export async function submitBuyerAction(
   request: { orderId: string; buyerId: string; action: BuyerAction },
 ): Promise<OrderRecord> {
   checkAction(request.action);
-  const order = await getOrder(store, request.orderId);
+  const order = await waitForTaskToken(store, request.orderId);
   if (order.buyerId !== request.buyerId) throw new Forbidden('This is not your order');
   if (order.status !== 'HOLDING' || !order.taskToken) {
     if (order.status === 'EXPIRED') throw new HoldExpired([...order.seatIds]);
@@ -90,6 +90,18 @@ export async function submitBuyerAction(
     throw error;
   }
   return updated;
+}
+
+/** Between two steps the flow has not put its next token on the order yet: allow it a moment. */
+const TOKEN_WAIT_MS = 3000;
+
+async function waitForTaskToken(store: Store, orderId: string): Promise<OrderRecord> {
+  const deadline = store.now() + TOKEN_WAIT_MS;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    const order = await getOrder(store, orderId);
+    if (order.taskToken || order.status !== 'HOLDING' || store.now() >= deadline) return order;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 async function restoreToken(store: Store, order: OrderRecord): Promise<void> {

@@ -1,4 +1,13 @@
-import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut, InvalidToken } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { HoldExpired } from './errors';
 
 /** What the buyer asks the waiting order flow to do. */
@@ -21,6 +30,8 @@ export interface OrderWorkflow {
   start(input: OrderFlowInput): Promise<string>;
   /** Resumes the flow waiting on `taskToken`; HoldExpired if it no longer waits (timed out). */
   resume(taskToken: string, action: BuyerAction): Promise<void>;
+  /** Whether the order's flow is still running (false when it ended or never existed). */
+  isRunning(orderId: string): Promise<boolean>;
 }
 
 /** Whole seconds until the hold lapses, at least 1 (a Task timeout must be positive). */
@@ -33,9 +44,10 @@ export function waitSecondsUntil(holdExpiresAt: number, now: number): number {
  * The execution is named after the order, so two starts can never make two executions.
  */
 export function stepFunctionsWorkflow(client: SFNClient, stateMachineArn: string): OrderWorkflow {
+  const executionArnOf = (orderId: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
   return {
     async start(input) {
-      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.orderId}`;
+      const executionArn = executionArnOf(input.orderId);
       try {
         const started = await client.send(
           new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }),
@@ -52,6 +64,15 @@ export function stepFunctionsWorkflow(client: SFNClient, stateMachineArn: string
         await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(action) }));
       } catch (error) {
         if (error instanceof TaskTimedOut || error instanceof InvalidToken) throw new HoldExpired([]);
+        throw error;
+      }
+    },
+    async isRunning(orderId) {
+      try {
+        const execution = await client.send(new DescribeExecutionCommand({ executionArn: executionArnOf(orderId) }));
+        return execution.status === 'RUNNING';
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return false;
         throw error;
       }
     },

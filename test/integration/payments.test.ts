@@ -20,6 +20,7 @@ describe('payments', () => {
       return `arn:test:execution:${input.orderId}`;
     },
     resume: async () => undefined,
+    isRunning: async () => true,
   };
   const fast = { declineRate: 0, latencyMs: 5, slowRate: 0, slowLatencyMs: 400 };
 

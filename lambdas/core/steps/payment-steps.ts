@@ -71,13 +71,14 @@ export async function recordPaymentFailure(
   store: Store,
   config: OrderFlowConfig,
   input: { orderId: string; error?: string },
-): Promise<{ retry: boolean; hold?: HoldState }> {
+): Promise<{ retry: boolean } & Partial<HoldState>> {
   const order = await getOrder(store, input.orderId);
   const reason = order.payment.lastError ?? input.error ?? 'payment failed';
   const holdLeft = order.holdExpiresAt - store.now();
   if (order.status === 'PAYING' && holdLeft >= MIN_HOLD_FOR_RETRY_MS && order.payment.round < config.paymentRounds) {
     await updateOrder(store, order.orderId, { set: { status: 'HOLDING', 'payment.status': 'failed', 'payment.lastError': reason }, from: ['PAYING'] });
-    return { retry: true, hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) } };
+    // Lands on `$.hold` in the flow: the next wait reads `$.hold.waitSeconds`.
+    return { retry: true, waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) };
   }
   const why = holdLeft < MIN_HOLD_FOR_RETRY_MS ? 'the hold ran out' : `no pay attempts left (${config.paymentRounds})`;
   await endOrder(store, { orderId: order.orderId, status: 'FAILED', reason: `Payment failed: ${reason}; ${why}` });

@@ -1,0 +1,64 @@
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { logger } from './logger';
+import type { OrderRecord } from './order';
+import type { OrderWorkflow } from './order-workflow';
+import type { PaymentProcessor } from './payments/processor';
+import { endOrder } from './steps/hold-steps';
+import { refundPayment } from './steps/payment-steps';
+import type { Store } from './store';
+
+/**
+ * Finishing orders whose flow is gone: open orders (HOLDING, PAYING) with no running execution,
+ * e.g. after the local stack restarted (its executions live in memory) or an execution was
+ * stopped by hand. A paid order is refunded, any other is expired; either way its seats are freed.
+ */
+
+export interface RecoveryReport {
+  readonly checked: number;
+  readonly expired: string[];
+  readonly refunded: string[];
+}
+
+/** Orders not yet in a final status. A full scan: for start-up and operators, not the buy path. */
+export async function findOpenOrders(store: Store): Promise<OrderRecord[]> {
+  const orders: OrderRecord[] = [];
+  let startKey: ScanCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await store.doc.send(
+      new ScanCommand({
+        TableName: store.tables.orders,
+        FilterExpression: '#status IN (:holding, :paying)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':holding': 'HOLDING', ':paying': 'PAYING' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    orders.push(...((page.Items ?? []) as OrderRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return orders;
+}
+
+export async function recoverOrphanedOrders(
+  store: Store,
+  workflow: OrderWorkflow,
+  processor: PaymentProcessor,
+  reason: string,
+): Promise<RecoveryReport> {
+  const open = await findOpenOrders(store);
+  const expired: string[] = [];
+  const refunded: string[] = [];
+  for (const order of open) {
+    if (await workflow.isRunning(order.orderId)) continue;
+    if (order.payment.chargeId) {
+      await refundPayment(store, processor, { orderId: order.orderId, reason });
+      refunded.push(order.orderId);
+    } else {
+      await endOrder(store, { orderId: order.orderId, status: 'EXPIRED', reason });
+      expired.push(order.orderId);
+    }
+    logger.warn('Recovered an order whose flow was gone', { orderId: order.orderId, eventId: order.eventId, reason });
+  }
+  return { checked: open.length, expired, refunded };
+}

@@ -1,0 +1,90 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HANDLER_ENTRY_METADATA } from '../lib/api/node-handler';
+import { stageFor } from '../lib/stage';
+import { TicketDropStack } from '../lib/ticketdrop-stack';
+import {
+  extractStateMachines,
+  LocalStepFunctions,
+  type CloudFormationTemplate,
+  type ExtractedStateMachine,
+  type LambdaHandler,
+  type TimingOverrides,
+} from './stepfunctions';
+
+/**
+ * The order state machine, locally: the very definition the CDK app synthesizes for AWS, run by
+ * the local Step Functions service, with each Lambda task calling the same handler module that
+ * the function bundles on AWS (named in the template by the function's `ticketdrop:entry`).
+ */
+
+export const ORDER_FLOW_LOGICAL_ID_PREFIX = 'OrderFlowStateMachine';
+
+/** Synthesizes the stack in-process, without bundling (the local side runs sources). */
+export function synthesizeTemplate(): CloudFormationTemplate {
+  const outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-synth-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new TicketDropStack(app, 'TicketDrop-local', { stage: stageFor('local') });
+    return Template.fromStack(stack).toJSON() as CloudFormationTemplate;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export function orderStateMachineOf(template: CloudFormationTemplate): ExtractedStateMachine {
+  const machine = extractStateMachines(template).find((m) => m.logicalId.startsWith(ORDER_FLOW_LOGICAL_ID_PREFIX));
+  if (!machine) throw new Error('The synthesized template has no order state machine');
+  return machine;
+}
+
+export interface LocalOrderFlow {
+  readonly service: LocalStepFunctions;
+  readonly stateMachineArn: string;
+}
+
+export function createLocalOrderFlow(
+  projectRoot: string,
+  template: CloudFormationTemplate,
+  timingOverrides?: TimingOverrides,
+): LocalOrderFlow {
+  const machine = orderStateMachineOf(template);
+  const entries = new Map(machine.lambdaFunctions.map((fn) => [fn.arn, fn.metadata[HANDLER_ENTRY_METADATA]]));
+  const loaded = new Map<string, Promise<LambdaHandler>>();
+  const resolveFunction = (arn: string): Promise<LambdaHandler> => {
+    const entry = entries.get(arn);
+    if (typeof entry !== 'string') throw new Error(`No handler module for ${arn}`);
+    if (!loaded.has(entry)) {
+      // Loaded on first use, after the local stack has set the environment handlers read.
+      loaded.set(entry, import(pathToFileURL(join(projectRoot, entry)).href).then((m: { handler: LambdaHandler }) => m.handler));
+    }
+    return loaded.get(entry)!;
+  };
+  const service = new LocalStepFunctions({
+    stateMachines: [{ name: machine.name, definition: machine.definition }],
+    resolveFunction,
+    ...(timingOverrides ? { timingOverrides } : {}),
+  });
+  return { service, stateMachineArn: service.stateMachineArns[0]! };
+}
+
+/**
+ * The key that signs tickets locally: kept in the data folder so tickets stay valid across
+ * restarts; a fresh one per run in memory. On AWS it lives in Secrets Manager.
+ */
+export async function localTicketSigningKey(dataDir: string | undefined): Promise<string> {
+  if (dataDir === undefined) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'ticket-signing-key');
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing && existing.trim().length >= 16) return existing.trim();
+  const key = randomBytes(32).toString('base64url');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, key, { mode: 0o600 });
+  return key;
+}

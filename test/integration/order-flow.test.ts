@@ -1,0 +1,244 @@
+import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent } from '../../lambdas/core/create-event';
+import type { OrderRecord } from '../../lambdas/core/order';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
+import type { BuyerAction } from '../../lambdas/core/order-workflow';
+import { getOrder } from '../../lambdas/core/orders';
+import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
+import { holdSeats } from '../../lambdas/core/seat-locks';
+import { readSeats } from '../../lambdas/core/seat-map';
+import { verifyTicketToken } from '../../lambdas/core/tickets';
+import { startLocalStack, type LocalStack } from '../../local/local-stack';
+
+/**
+ * Every path of the order state machine, executed from the definition the CDK app synthesizes,
+ * with the real step handlers on DynamoDB Local. Payment outcomes come from the simulator's test
+ * codes (00000 declined, 11111 approved, 22222 declined once); its latency is kept short.
+ */
+describe('the order state machine', () => {
+  let stack: LocalStack;
+  let sfn: SFNClient;
+  let seq = 0;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      port: 0,
+      environment: {
+        PAYMENT_LATENCY_MS: '300',
+        PAYMENT_DECLINE_RATE: '0',
+        PAYMENT_SLOW_RATE: '0',
+        NOTIFICATION_LATENCY_MS: '5',
+        EMAIL_FAILURE_RATE: '0',
+        SMS_FAILURE_RATE: '0',
+      },
+    });
+    sfn = new SFNClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function newEvent(holdSeconds = 60): Promise<string> {
+    seq += 1;
+    const event = await createEvent(stack.store, { eventId: `flow-${seq}`, name: 'Flow', rows: 2, seatsPerRow: 5, priceCents: 3000, holdSeconds });
+    return event.eventId;
+  }
+
+  const order = (eventId: string, seatIds: string[]) =>
+    createOrder(stack.store, stack.workflow, { eventId, buyerId: 'buyer', selection: { seatIds } });
+  const act = (orderId: string, action: BuyerAction) => submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'buyer', action });
+
+  /** Polls the order until `done` holds, collecting every payment status seen on the way. */
+  async function until(orderId: string, done: (o: OrderRecord) => boolean, seen: string[] = []): Promise<OrderRecord> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const current = await getOrder(stack.store, orderId);
+      if (seen.at(-1) !== current.payment.status) seen.push(current.payment.status);
+      if (done(current)) return current;
+      if (Date.now() > deadline) throw new Error(`Order ${orderId} stuck: ${JSON.stringify(current)}`);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  }
+  const final = (o: OrderRecord) => ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'].includes(o.status);
+  const waiting = (o: OrderRecord) => o.status === 'HOLDING' && o.taskToken !== undefined;
+
+  async function execution(orderId: string) {
+    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
+    const matching = executions.filter((e) => e.name === orderId);
+    expect(matching).toHaveLength(1);
+    return matching[0]!;
+  }
+
+  async function eventuallyEnded(orderId: string, status: 'SUCCEEDED' | 'FAILED') {
+    for (let i = 0; i < 100 && (await execution(orderId)).status === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await execution(orderId)).status).toBe(status);
+  }
+
+  const seatStatuses = async (eventId: string) =>
+    Object.fromEntries((await readSeats(stack.store, eventId, { consistent: true })).map((s) => [s.seatId, s.status]));
+
+  const ledger = (orderId: string) => new SimulatedProcessor(stack.store).ledgerFor(orderId);
+
+  it('happy path: pay → seats sold, tickets with QR codes, confirmations sent', async () => {
+    const eventId = await newEvent();
+    const { orderId } = await order(eventId, ['A1', 'A2']);
+    await act(orderId, { action: 'pay', code: '11111' });
+    const done = await until(orderId, final);
+
+    expect(done).toMatchObject({ status: 'CONFIRMED', payment: { status: 'succeeded', attempt: 1 }, notifications: { email: 'sent', sms: 'sent' } });
+    expect(done.tickets!.map((t) => t.seatId)).toEqual(['A1', 'A2']);
+    for (const ticket of done.tickets!) {
+      expect(ticket.qrCode).toMatch(/^data:image\/png;base64,/);
+      expect(verifyTicketToken(ticket.token, process.env.TICKET_SIGNING_KEY!)).toMatchObject({ orderId, seatId: ticket.seatId });
+    }
+    expect(await seatStatuses(eventId)).toMatchObject({ A1: 'SOLD', A2: 'SOLD', A3: 'AVAILABLE' });
+    expect((await ledger(orderId)).map((e) => e.outcome)).toEqual(['CHARGED']);
+    await eventuallyEnded(orderId, 'SUCCEEDED');
+  });
+
+  it('decline then success: the buyer sees trying → retrying → succeeded', async () => {
+    const eventId = await newEvent();
+    const { orderId } = await order(eventId, ['A1']);
+    const seen: string[] = [];
+    await act(orderId, { action: 'pay', code: '22222' });
+    const done = await until(orderId, final, seen);
+    expect(done).toMatchObject({ status: 'CONFIRMED', payment: { status: 'succeeded', attempt: 2 } });
+    expect(seen).toEqual(expect.arrayContaining(['trying', 'retrying', 'succeeded']));
+    expect(seen.indexOf('trying')).toBeLessThan(seen.indexOf('retrying'));
+    expect((await ledger(orderId)).map((e) => e.outcome).sort()).toEqual(['CHARGED', 'DECLINED']);
+  });
+
+  it('all attempts declined with pay requests left: waits again, keeps the seats, then pays', async () => {
+    const eventId = await newEvent();
+    const { orderId } = await order(eventId, ['B1']);
+    await act(orderId, { action: 'pay', code: '00000' });
+    const again = await until(orderId, (o) => waiting(o) && o.payment.status === 'failed');
+    expect(again.payment).toMatchObject({ round: 1, attempt: 3, lastError: expect.stringContaining('declined') });
+    expect(await seatStatuses(eventId)).toMatchObject({ B1: 'HELD' });
+
+    await act(orderId, { action: 'pay', code: '11111' });
+    expect(await until(orderId, final)).toMatchObject({ status: 'CONFIRMED', payment: { round: 2, attempt: 1 } });
+    const outcomes = (await ledger(orderId)).map((e) => e.outcome);
+    expect(outcomes.filter((o) => o === 'DECLINED')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'CHARGED')).toHaveLength(1);
+  });
+
+  it('pay requests exhausted: seats released, order FAILED, and the history says why', async () => {
+    process.env.PAYMENT_ROUNDS = '1';
+    try {
+      const eventId = await newEvent();
+      const { orderId } = await order(eventId, ['B2']);
+      await act(orderId, { action: 'pay', code: '00000' });
+      const done = await until(orderId, final);
+      expect(done).toMatchObject({ status: 'FAILED', payment: { status: 'failed' }, failureReason: expect.stringMatching(/Payment failed: .*declined/) });
+      expect(await seatStatuses(eventId)).toMatchObject({ B2: 'AVAILABLE' });
+      await eventuallyEnded(orderId, 'FAILED');
+
+      const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: (await execution(orderId)).executionArn }));
+      const text = JSON.stringify(events);
+      expect(text).toContain('PaymentDeclined');
+      expect(events.at(-1)?.type).toBe('ExecutionFailed');
+    } finally {
+      delete process.env.PAYMENT_ROUNDS;
+    }
+  });
+
+  it('hold timeout: the wait times out, seats are released, order EXPIRED', async () => {
+    const eventId = await newEvent(10);
+    const { orderId } = await order(eventId, ['A3']);
+    const done = await until(orderId, final);
+    expect(done).toMatchObject({ status: 'EXPIRED', failureReason: 'The hold expired before payment' });
+    expect(done.taskToken).toBeUndefined();
+    expect(await seatStatuses(eventId)).toMatchObject({ A3: 'AVAILABLE' });
+    await eventuallyEnded(orderId, 'SUCCEEDED');
+    await expect(act(orderId, { action: 'pay', code: '11111' })).rejects.toThrow('Hold expired');
+  }, 40_000);
+
+  it('change seats: drops and adds seats and restarts the hold timer', async () => {
+    const eventId = await newEvent();
+    const created = await order(eventId, ['A4']);
+    await until(created.orderId, waiting);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await act(created.orderId, { action: 'change', seatIds: ['A5', 'B5'] });
+    const changed = await until(created.orderId, (o) => waiting(o) && o.seatIds.includes('A5'));
+    expect(changed.seatIds).toEqual(['A5', 'B5']);
+    expect(changed.holdExpiresAt).toBeGreaterThan(created.holdExpiresAt);
+    expect(await seatStatuses(eventId)).toMatchObject({ A4: 'AVAILABLE', A5: 'HELD', B5: 'HELD' });
+
+    // A refused change keeps the order's seats and says why.
+    await holdSeats(stack.store, { eventId, orderId: 'someone-else', seatIds: ['B4'], holdExpiresAt: Date.now() + 60_000 });
+    await act(created.orderId, { action: 'change', seatIds: ['B4'] });
+    const refused = await until(created.orderId, (o) => waiting(o) && o.lastChangeError !== undefined);
+    expect(refused).toMatchObject({ seatIds: ['A5', 'B5'], lastChangeError: expect.stringContaining('B4') });
+  });
+
+  it('cancel: seats released, order CANCELLED', async () => {
+    const eventId = await newEvent();
+    const { orderId } = await order(eventId, ['B3']);
+    await act(orderId, { action: 'cancel' });
+    expect(await until(orderId, final)).toMatchObject({ status: 'CANCELLED' });
+    expect(await seatStatuses(eventId)).toMatchObject({ B3: 'AVAILABLE' });
+    await eventuallyEnded(orderId, 'SUCCEEDED');
+  });
+
+  it('paid but a seat was lost after the hold lapsed: refunded, order FAILED', async () => {
+    const eventId = await newEvent();
+    const { orderId } = await order(eventId, ['A1']);
+    await act(orderId, { action: 'pay', code: '11111' });
+    // While the processor works, the hold lapses and another buyer takes the seat.
+    await stack.store.doc.send(
+      new UpdateCommand({
+        TableName: stack.tables.seats,
+        Key: { eventId, seatId: 'A1' },
+        UpdateExpression: 'SET holdExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+      }),
+    );
+    await holdSeats(stack.store, { eventId, orderId: 'the-other-buyer', seatIds: ['A1'], holdExpiresAt: Date.now() + 60_000 });
+
+    const done = await until(orderId, final);
+    expect(done).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('Refunded: Seat A1 lost') });
+    expect((await ledger(orderId)).map((e) => e.outcome)).toEqual(['REFUNDED']);
+    expect((await readSeats(stack.store, eventId, { consistent: true })).find((s) => s.seatId === 'A1')).toMatchObject({ orderId: 'the-other-buyer' });
+    await eventuallyEnded(orderId, 'FAILED');
+  });
+
+  it('e-mail sender down: still CONFIRMED, with the e-mail recorded as failed', async () => {
+    process.env.EMAIL_FAILURE_RATE = '1';
+    try {
+      const eventId = await newEvent();
+      const { orderId } = await order(eventId, ['B1']);
+      await act(orderId, { action: 'pay', code: '11111' });
+      expect(await until(orderId, final)).toMatchObject({ status: 'CONFIRMED', notifications: { email: 'failed', sms: 'sent' } });
+      await eventuallyEnded(orderId, 'SUCCEEDED');
+    } finally {
+      process.env.EMAIL_FAILURE_RATE = '0';
+    }
+  });
+
+  it('starting the same order twice makes one execution', async () => {
+    const eventId = await newEvent();
+    const first = await order(eventId, ['B2']);
+    const arn = await stack.workflow.start({ orderId: first.orderId, eventId, hold: { waitSeconds: 42 } });
+    expect(arn).toBe(first.executionArn);
+    await execution(first.orderId); // exactly one
+    await act(first.orderId, { action: 'cancel' });
+    await until(first.orderId, final);
+  });
+
+  it('refuses another buyer, a malformed code, and a second click', async () => {
+    const eventId = await newEvent();
+    const { orderId } = await order(eventId, ['A2']);
+    await expect(submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'intruder', action: { action: 'cancel' } })).rejects.toThrow(
+      'not your order',
+    );
+    await expect(act(orderId, { action: 'pay', code: '12' })).rejects.toThrow('5 digits');
+    await act(orderId, { action: 'pay', code: '11111' });
+    await expect(act(orderId, { action: 'pay', code: '11111' })).rejects.toThrow('nothing to do now');
+    expect(await until(orderId, final)).toMatchObject({ status: 'CONFIRMED' });
+    expect((await ledger(orderId)).map((e) => e.outcome)).toEqual(['CHARGED']);
+  });
+});
