@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({ dataDir, port });
   stopOnSignals(stack);
 
-  const shownDataDir = relative(process.cwd(), dataDir) || dataDir;
+  const inside = relative(process.cwd(), dataDir);
+  const shownDataDir = inside && !inside.startsWith('..') ? inside : dataDir;
   console.log(
     [
       '',
@@ -28,11 +29,24 @@ async function main(): Promise<void> {
       `  frontend + HTTP API   ${stack.url}  (try ${stack.url}/api/events/${DEMO_EVENT.eventId})`,
       `  DynamoDB Local        ${stack.dynamo.endpoint}  (pid ${stack.dynamo.pid}, data in ${shownDataDir}/)`,
       `  demo event            ${DEMO_EVENT.name}: ${DEMO_EVENT.rows} rows × ${DEMO_EVENT.seatsPerRow} seats`,
+      `  order state machine   ${stack.stateMachineArn}`,
+      `                        (Step Functions API on ${stack.url}, e.g. AWS_ENDPOINT_URL_SFN=${stack.url} aws stepfunctions list-executions …)`,
+      ...recoveryLines(stack),
       '',
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+/** Open orders whose flow ended with the last run (executions live in memory) were finished. */
+function recoveryLines(stack: LocalStack): string[] {
+  const { expired, refunded } = stack.recovery;
+  if (expired.length + refunded.length === 0) return [];
+  return [
+    `  recovered             ${expired.length} open order(s) expired, ${refunded.length} paid order(s) refunded`,
+    '                        (their flow stopped when TicketDrop last stopped; seats released)',
+  ];
 }
 
 /** An explicit PORT must be free; the default falls back to any free port. */
