@@ -86,3 +86,23 @@ export class AlreadyConfirmed extends DomainError {
     super('AlreadyConfirmed', `Seats already confirmed: ${seatIds.join(', ')}`, seatIds);
   }
 }
+
+export class OrderNotFound extends DomainError {
+  constructor(orderId: string) {
+    super('OrderNotFound', `No order ${orderId}`);
+  }
+}
+
+/** The order is not in a state that allows this (e.g. paying an expired order). */
+export class OrderStateConflict extends DomainError {
+  constructor(orderId: string, expected: readonly string[]) {
+    super('OrderStateConflict', `Order ${orderId} is no longer ${expected.join(' or ')}`);
+  }
+}
+
+/** The caller may not act on this (someone else's order). */
+export class Forbidden extends DomainError {
+  constructor(message: string) {
+    super('Forbidden', message);
+  }
+}

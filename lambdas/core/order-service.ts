@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, HoldExpired, ValidationFailed } from './errors';
+import { Forbidden, HoldExpired, ValidationFailed } from './errors';
 import { getEvent } from './events';
 import { holdForOrder, type SeatSelection } from './holds';
 import type { OrderRecord } from './order';
@@ -8,12 +8,6 @@ import { getOrder, putNewOrder, updateOrder } from './orders';
 import type { Store } from './store';
 
 /** What a buyer does with orders: create one by holding seats, then pay, change or cancel. */
-
-export class Forbidden extends DomainError {
-  constructor(message: string) {
-    super('Forbidden', message);
-  }
-}
 
 export interface CreateOrderRequest {
   readonly eventId: string;

@@ -1,23 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from './errors';
+import { OrderNotFound, OrderStateConflict } from './errors';
 import type { OrderRecord, OrderStatus } from './order';
 import type { Store } from './store';
 
 /** Reading and writing order records; every transition is guarded by the statuses it may leave. */
-
-export class OrderNotFound extends DomainError {
-  constructor(orderId: string) {
-    super('OrderNotFound', `No order ${orderId}`);
-  }
-}
-
-/** The order is not in a state that allows this (e.g. paying an expired order). */
-export class OrderStateConflict extends DomainError {
-  constructor(orderId: string, expected: readonly OrderStatus[]) {
-    super('OrderStateConflict', `Order ${orderId} is no longer ${expected.join(' or ')}`);
-  }
-}
 
 export async function getOrder(store: Store, orderId: string, options: { consistent?: boolean } = {}): Promise<OrderRecord> {
   const result = await store.doc.send(

@@ -1,6 +1,7 @@
 import type { OrderFlowConfig } from '../order-config';
 import { waitSecondsUntil } from '../order-workflow';
-import { getOrder, OrderStateConflict, updateOrder } from '../orders';
+import { OrderStateConflict } from '../errors';
+import { getOrder, updateOrder } from '../orders';
 import type { PaymentProcessor } from '../payments/processor';
 import type { Store } from '../store';
 import { endOrder, type HoldState } from './hold-steps';
