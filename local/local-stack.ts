@@ -14,7 +14,8 @@ import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor
 import { createStore, type Store } from '../lambdas/core/store';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createHttpGateway, type ApiHandler } from './http-gateway';
-import { createLocalOrderFlow, localTicketSigningKey, synthesizeTemplate } from './order-flow';
+import { localSecret } from './local-secrets';
+import { createLocalOrderFlow, synthesizeTemplate } from './order-flow';
 import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
 import { createTables, localDynamoClientConfig } from './tables';
 
@@ -49,6 +50,8 @@ export interface LocalStack {
   readonly workflow: OrderWorkflow;
   /** Open orders found without a running flow at start-up, and how they were finished. */
   readonly recovery: RecoveryReport;
+  /** The operator credential (`x-admin-key` header) for admin API calls. */
+  readonly adminKey: string;
   stop(): Promise<void>;
 }
 
@@ -89,11 +92,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const port = await listen(server, options.port ?? 0);
     const url = `http://127.0.0.1:${port}`;
+    const adminKey = await localSecret(options.dataDir, 'admin-key');
     Object.assign(process.env, {
       ...handlerEnvironment(dynamo.endpoint, tables),
       AWS_ENDPOINT_URL_SFN: url,
       ORDER_STATE_MACHINE_ARN: orderFlow.stateMachineArn,
-      TICKET_SIGNING_KEY: await localTicketSigningKey(options.dataDir),
+      TICKET_SIGNING_KEY: await localSecret(options.dataDir, 'ticket-signing-key'),
+      SESSION_SIGNING_KEY: await localSecret(options.dataDir, 'session-signing-key'),
+      ADMIN_API_KEY: adminKey,
       ...options.environment,
     });
     for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
@@ -110,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stateMachineArn: orderFlow.stateMachineArn,
       workflow,
       recovery,
+      adminKey,
       async stop() {
         await orderFlow.service.stop();
         server.closeAllConnections();

@@ -1,8 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,19 +70,4 @@ export function createLocalOrderFlow(
     ...(timingOverrides ? { timingOverrides } : {}),
   });
   return { service, stateMachineArn: service.stateMachineArns[0]! };
-}
-
-/**
- * The key that signs tickets locally: kept in the data folder so tickets stay valid across
- * restarts; a fresh one per run in memory. On AWS it lives in Secrets Manager.
- */
-export async function localTicketSigningKey(dataDir: string | undefined): Promise<string> {
-  if (dataDir === undefined) return randomBytes(32).toString('base64url');
-  const file = join(dataDir, 'ticket-signing-key');
-  const existing = await readFile(file, 'utf8').catch(() => undefined);
-  if (existing && existing.trim().length >= 16) return existing.trim();
-  const key = randomBytes(32).toString('base64url');
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, key, { mode: 0o600 });
-  return key;
 }

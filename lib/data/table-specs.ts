@@ -30,7 +30,7 @@ export interface TableSpec {
   readonly globalSecondaryIndexes?: readonly IndexSpec[];
 }
 
-export type TableId = 'events' | 'seats' | 'orders' | 'payments';
+export type TableId = 'events' | 'seats' | 'orders' | 'payments' | 'buyers' | 'connections';
 
 /** Physical table names, keyed by logical id; handlers get them from the environment. */
 export type TableNames = Record<TableId, string>;
@@ -41,6 +41,8 @@ export const TABLE_ENV: Record<TableId, string> = {
   seats: 'SEATS_TABLE',
   orders: 'ORDERS_TABLE',
   payments: 'PAYMENTS_TABLE',
+  buyers: 'BUYERS_TABLE',
+  connections: 'CONNECTIONS_TABLE',
 };
 
 export const TABLE_SPECS: readonly TableSpec[] = [
@@ -75,6 +77,25 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     id: 'payments',
     partitionKey: { name: 'idempotencyKey', type: 'S' },
   },
+  {
+    // One item per buyer per event: the buyer's open order (one at a time, so a retried create
+    // returns the same order) and, with the waiting room, the buyer's place in the queue.
+    id: 'buyers',
+    partitionKey: { name: 'eventId', type: 'S' },
+    sortKey: { name: 'buyerId', type: 'S' },
+  },
+  {
+    // One item per open WebSocket connection: which event it watches and whose it is, so the
+    // broadcaster finds an event's viewers (`byEvent`) and an order's buyer (`byBuyer`).
+    // `expiresAt` (epoch seconds) lets DynamoDB drop connections whose $disconnect never came.
+    id: 'connections',
+    partitionKey: { name: 'connectionId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [
+      { indexName: 'byEvent', partitionKey: { name: 'eventId', type: 'S' } },
+      { indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' } },
+    ],
+  },
 ];
 
 export function tableSpec(id: TableId): TableSpec {
@@ -90,5 +111,7 @@ export function prefixedTableNames(prefix: string): TableNames {
     seats: `${prefix}-seats`,
     orders: `${prefix}-orders`,
     payments: `${prefix}-payments`,
+    buyers: `${prefix}-buyers`,
+    connections: `${prefix}-connections`,
   };
 }
