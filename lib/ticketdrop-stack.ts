@@ -4,6 +4,8 @@ import { TicketDropApi } from './api/http-api';
 import { constructIdFor, DataTables } from './data/data-tables';
 import { TABLE_SPECS } from './data/table-specs';
 import { OrderFlow } from './orders/order-flow';
+import { Broadcaster } from './realtime/broadcaster';
+import { LiveWebSocket } from './realtime/websocket-api';
 import type { Stage } from './stage';
 
 export interface TicketDropStackProps extends StackProps {
@@ -15,6 +17,8 @@ export class TicketDropStack extends Stack {
   readonly data: DataTables;
   readonly api: TicketDropApi;
   readonly orderFlow: OrderFlow;
+  readonly live: LiveWebSocket;
+  readonly broadcaster: Broadcaster;
 
   constructor(scope: Construct, id: string, props: TicketDropStackProps) {
     super(scope, id, props);
@@ -23,10 +27,20 @@ export class TicketDropStack extends Stack {
     Tags.of(this).add('stage', stage.name);
 
     this.data = new DataTables(this, 'Data', { stage });
-    this.api = new TicketDropApi(this, 'Api', { stage, tables: this.data });
+    // The order flow first: the API starts and resumes its executions.
     this.orderFlow = new OrderFlow(this, 'OrderFlow', { stage, tables: this.data });
+    this.api = new TicketDropApi(this, 'Api', { stage, tables: this.data, orderStateMachine: this.orderFlow.stateMachine });
+
+    // Live updates: browsers hold a WebSocket; seat and order changes reach them via the streams.
+    this.live = new LiveWebSocket(this, 'Live', { stage, tables: this.data, sessionSigningKey: this.api.secrets.sessionSigningKey });
+    this.broadcaster = new Broadcaster(this, 'Broadcaster', { stage, tables: this.data, webSocketStage: this.live.stage });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'AdminApiKeySecretArn', {
+      value: this.api.secrets.adminApiKey.secretArn,
+      description: 'Secret holding the admin key (x-admin-key header) for admin API calls',
+    });
+    new CfnOutput(this, 'WebSocketUrl', { value: this.live.url, description: 'WebSocket API of live updates (wss://…/<stage>)' });
     new CfnOutput(this, 'OrderStateMachineArn', {
       value: this.orderFlow.stateMachine.stateMachineArn,
       description: 'Order state machine (execution name = order id)',

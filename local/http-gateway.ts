@@ -39,6 +39,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
 };
 
 export function createHttpGateway(options: HttpGatewayOptions) {
@@ -48,7 +52,7 @@ export function createHttpGateway(options: HttpGatewayOptions) {
       if (service) return await service.listener(req, res);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await serveApi(options, req, res, url);
-      else await serveStatic(options.staticDir, url.pathname, res);
+      else await serveStatic(options.staticDir, url.pathname, req, res);
     } catch (error) {
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
       else res.destroy(error instanceof Error ? error : undefined);
@@ -160,18 +164,64 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-async function serveStatic(staticDir: string, pathname: string, res: ServerResponse): Promise<void> {
+/**
+ * The built frontend (frontend/dist). `/config.json` tells the stage-independent build where the
+ * API and the WebSocket are: here, the same origin. Hashed files under /assets/ never change, so
+ * browsers may keep them for a year; index.html and config.json are revalidated every time.
+ */
+async function serveStatic(staticDir: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (pathname === '/config.json') {
+    res.writeHead(200, { 'content-type': CONTENT_TYPES['.json']!, 'cache-control': 'no-cache' });
+    res.end(JSON.stringify(frontendConfig(req)));
+    return;
+  }
   const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
   const candidate = join(staticDir, relative);
   const inside = candidate === staticDir || candidate.startsWith(staticDir.endsWith(sep) ? staticDir : staticDir + sep);
-  const file = inside && (await isFile(candidate)) ? candidate : join(staticDir, 'index.html');
-  if (!(await isFile(file))) return sendJson(res, 404, { message: 'Not Found' });
-  const isIndex = file.endsWith('index.html');
+  if (inside && (await isFile(candidate))) return sendFile(res, candidate, cacheControlFor(relative));
+  // A missing file (a stale hashed asset, a typo) is a 404; any other path is a page of the SPA.
+  if (relative.startsWith('assets/') || extname(relative) !== '') return sendJson(res, 404, { message: 'Not Found' });
+  const index = join(staticDir, 'index.html');
+  if (!(await isFile(index))) return sendFrontendMissing(res, staticDir);
+  return sendFile(res, index, 'no-cache');
+}
+
+/** What the local gateway tells the frontend: API on this origin, WebSocket on /ws of this host. */
+export function frontendConfig(req: IncomingMessage): { apiBaseUrl: string; websocketUrl: string } {
+  const host = /^[\w.\-:[\]]+$/.test(req.headers.host ?? '') ? req.headers.host! : '127.0.0.1';
+  return { apiBaseUrl: '', websocketUrl: `ws://${host}/ws` };
+}
+
+function cacheControlFor(relative: string): string {
+  if (relative.startsWith('assets/')) return 'public, max-age=31536000, immutable';
+  return relative === 'index.html' ? 'no-cache' : 'public, max-age=60';
+}
+
+function sendFile(res: ServerResponse, file: string, cacheControl: string): void {
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'cache-control': isIndex ? 'no-cache' : 'public, max-age=60',
+    'cache-control': cacheControl,
   });
   createReadStream(file).pipe(res);
+}
+
+function sendFrontendMissing(res: ServerResponse, staticDir: string): void {
+  res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(
+    [
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TicketDrop: frontend not built</title></head>',
+      '<body style="font-family: system-ui, sans-serif; margin: 2rem">',
+      '<h1>The frontend is not built yet</h1>',
+      `<p>There is no <code>index.html</code> in <code>${escapeHtml(staticDir)}</code>. Build it with`,
+      '<pre>npm run build:web</pre>',
+      'and reload this page (<code>npm start</code> builds it before it starts). The API under <code>/api/</code> works meanwhile.</p>',
+      '</body></html>',
+    ].join('\n'),
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 async function isFile(path: string): Promise<boolean> {

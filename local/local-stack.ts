@@ -17,6 +17,8 @@ import { createHttpGateway, type ApiHandler } from './http-gateway';
 import { localSecret } from './local-secrets';
 import { createLocalOrderFlow, synthesizeTemplate } from './order-flow';
 import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
+import { createLocalLiveUpdates } from './live-updates';
+import { LOCAL_WS_PATH } from '../lib/realtime/ws-routes';
 import { createTables, localDynamoClientConfig } from './tables';
 
 /**
@@ -52,6 +54,8 @@ export interface LocalStack {
   readonly recovery: RecoveryReport;
   /** The operator credential (`x-admin-key` header) for admin API calls. */
   readonly adminKey: string;
+  /** The WebSocket API of live updates (`ws://127.0.0.1:<port>/ws`). */
+  readonly webSocketUrl: string;
   stop(): Promise<void>;
 }
 
@@ -82,14 +86,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides);
     const handlers = new Map<ApiHandlerId, ApiHandler>();
+    const liveUpdates = createLocalLiveUpdates(PROJECT_ROOT);
     const server = createServer(
       createHttpGateway({
         routes: ROUTES,
         handlerFor: (route) => handlers.get(route.handler)!,
-        staticDir: join(PROJECT_ROOT, 'frontend', 'public'),
-        services: [{ matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) }],
+        staticDir: join(PROJECT_ROOT, 'frontend', 'dist'),
+        services: [
+          { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
+          liveUpdates.managementApi,
+        ],
       }),
     );
+    liveUpdates.attach(server);
     const port = await listen(server, options.port ?? 0);
     const url = `http://127.0.0.1:${port}`;
     const adminKey = await localSecret(options.dataDir, 'admin-key');
@@ -100,9 +109,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TICKET_SIGNING_KEY: await localSecret(options.dataDir, 'ticket-signing-key'),
       SESSION_SIGNING_KEY: await localSecret(options.dataDir, 'session-signing-key'),
       ADMIN_API_KEY: adminKey,
+      // The broadcaster's PostToConnection lands on this port's `@connections` API.
+      WEBSOCKET_MANAGEMENT_ENDPOINT: url,
       ...options.environment,
     });
     for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
+    await liveUpdates.start(dynamo.endpoint, tables);
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
     const recovery = await recoverOrphanedOrders(store, workflow, new SimulatedProcessor(store), RESTART_REASON);
@@ -117,8 +129,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow,
       recovery,
       adminKey,
+      webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
       async stop() {
         await orderFlow.service.stop();
+        await liveUpdates.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dynamo.stop();

@@ -19,6 +19,10 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   OrderNotFound: 404,
   OrderStateConflict: 409,
   Forbidden: 403,
+  AdmissionRequired: 403,
+  Unauthorized: 401,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
 };
 
 export function json(statusCode: number, body: unknown): ApiResult {

@@ -14,7 +14,11 @@ export type DomainErrorCode =
   | 'AlreadyConfirmed'
   | 'OrderNotFound'
   | 'OrderStateConflict'
-  | 'Forbidden';
+  | 'Forbidden'
+  | 'AdmissionRequired'
+  | 'Unauthorized'
+  | 'PayloadTooLarge'
+  | 'UnsupportedMediaType';
 
 export class DomainError extends Error {
   constructor(
@@ -95,8 +99,8 @@ export class OrderNotFound extends DomainError {
 
 /** The order is not in a state that allows this (e.g. paying an expired order). */
 export class OrderStateConflict extends DomainError {
-  constructor(orderId: string, expected: readonly string[]) {
-    super('OrderStateConflict', `Order ${orderId} is no longer ${expected.join(' or ')}`);
+  constructor(orderId: string, expected: readonly string[], message = `Order ${orderId} is no longer ${expected.join(' or ')}`) {
+    super('OrderStateConflict', message);
   }
 }
 
@@ -104,5 +108,33 @@ export class OrderStateConflict extends DomainError {
 export class Forbidden extends DomainError {
   constructor(message: string) {
     super('Forbidden', message);
+  }
+}
+
+/** No valid buyer session or admin key. Deliberately vague: it never says which check failed. */
+export class Unauthorized extends DomainError {
+  constructor(message = 'A valid session token or admin key is required') {
+    super('Unauthorized', message);
+  }
+}
+
+/** The request body is larger than any legitimate request needs. */
+export class PayloadTooLarge extends DomainError {
+  constructor(limitBytes: number) {
+    super('PayloadTooLarge', `The request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+/** A body that is not JSON (by its content type). */
+export class UnsupportedMediaType extends DomainError {
+  constructor(contentType: string | undefined) {
+    super('UnsupportedMediaType', `Send the body as application/json (got ${contentType ?? 'no content type'})`);
+  }
+}
+
+/** The event has a waiting room and the buyer holds no valid admission (not yet admitted, or it lapsed). */
+export class AdmissionRequired extends DomainError {
+  constructor(message = 'Wait for your turn in the waiting room before buying') {
+    super('AdmissionRequired', message);
   }
 }

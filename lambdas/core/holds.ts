@@ -62,6 +62,13 @@ export async function changeOrderSeats(
   return { eventId: event.eventId, orderId: request.orderId, seatIds, holdExpiresAt, change };
 }
 
+/** Whether the selection is one this event could ever grant (on sale, seats of its map, within its limit). */
+export function checkSelection(event: EventRecord, selection: SeatSelection): void {
+  checkOnSale(event);
+  if ('quantity' in selection) checkQuantity(event, selection.quantity);
+  else checkSeatIds(event, selection.seatIds);
+}
+
 function checkOnSale(event: EventRecord): void {
   if (event.status !== 'ON_SALE') throw new ValidationFailed([`event ${event.eventId} is not on sale`]);
 }
@@ -72,7 +79,8 @@ function checkQuantity(event: EventRecord, quantity: number): void {
   }
 }
 
-function checkSeatIds(event: EventRecord, seatIds: readonly string[]): string[] {
+/** The seats exist in the event's map, are listed once, and are not more than one order may hold. */
+export function checkSeatIds(event: EventRecord, seatIds: readonly string[]): string[] {
   checkQuantity(event, seatIds.length);
   if (new Set(seatIds).size !== seatIds.length) throw new ValidationFailed(['a seat is listed twice']);
   const invalid = seatIds.filter((id) => !isSeatOf(id, event.rows, event.seatsPerRow));

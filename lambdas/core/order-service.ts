@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Forbidden, HoldExpired, ValidationFailed } from './errors';
+import { Forbidden, HoldExpired, OrderStateConflict, ValidationFailed } from './errors';
 import { getEvent } from './events';
 import { holdForOrder, type SeatSelection } from './holds';
 import type { OrderRecord } from './order';
@@ -68,7 +68,7 @@ export async function submitBuyerAction(
   if (order.status !== 'HOLDING' || !order.taskToken) {
     if (order.status === 'EXPIRED') throw new HoldExpired([...order.seatIds]);
     const why = order.status === 'PAYING' ? 'a payment is in progress' : `the order is ${order.status.toLowerCase()}`;
-    throw new ValidationFailed([`${why}; nothing to do now`]);
+    throw new OrderStateConflict(order.orderId, ['HOLDING'], `${why}; nothing to do now`);
   }
   const updated = await updateOrder(store, order.orderId, {
     set: request.action.action === 'pay' ? { status: 'PAYING', 'payment.status': 'trying', 'payment.attempt': 0 } : {},

@@ -1,31 +1,89 @@
+import { Duration } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
-import { EventsRoutes } from './events-routes';
+import { ApiSecrets } from './api-secrets';
+import { RouteGroup } from './route-group';
 
 export interface TicketDropApiProps {
   readonly stage: Stage;
   readonly tables: DataTables;
+  /** The order flow the orders handler starts (StartExecution) and resumes (SendTaskSuccess). */
+  readonly orderStateMachine: IStateMachine;
 }
 
 /**
+ * Stage-wide request limits (per second, and burst). They protect the account's Lambda
+ * concurrency and the tables from a runaway client; a drop of a few thousand buyers stays far below.
+ */
+export const API_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
+
+/**
  * The public HTTP API. All routes live under `/api/` so that CloudFront can later send `/api/*`
- * here and everything else to the static frontend, on one origin.
+ * here and everything else to the static frontend, on one origin. One Lambda per handler group
+ * of `lib/api/routes.ts`, each granted only the tables (and access) its routes need.
  */
 export class TicketDropApi extends Construct {
   readonly httpApi: HttpApi;
-  readonly events: EventsRoutes;
+  readonly secrets: ApiSecrets;
+  readonly events: RouteGroup;
+  readonly sessions: RouteGroup;
+  readonly orders: RouteGroup;
+  readonly admin: RouteGroup;
+  readonly queue: RouteGroup;
 
   constructor(scope: Construct, id: string, props: TicketDropApiProps) {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: `TicketDrop API (${props.stage.name})`,
+      createDefaultStage: false,
     });
-    this.events = new EventsRoutes(this, 'Events', {
-      api: this.httpApi,
-      stage: props.stage,
-      tables: props.tables,
+    this.httpApi.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle: API_THROTTLE });
+    this.secrets = new ApiSecrets(this, 'Secrets', { stage: props.stage });
+    const sessionKey = { SESSION_SIGNING_KEY: ApiSecrets.asEnvironmentValue(this.secrets.sessionSigningKey) };
+    const common = { api: this.httpApi, stage: props.stage, tables: props.tables };
+
+    // Reads only, and only what it serves: orders stay out of reach.
+    this.events = new RouteGroup(this, 'Events', { ...common, handler: 'events', tableAccess: { events: 'read', seats: 'read' } });
+
+    // Signs tokens; touches no table.
+    this.sessions = new RouteGroup(this, 'Sessions', { ...common, handler: 'sessions', tableAccess: {}, environment: sessionKey });
+
+    this.orders = new RouteGroup(this, 'Orders', {
+      ...common,
+      handler: 'orders',
+      // queues: the waiting room's slot is bound to the order it admits.
+      tableAccess: { events: 'read', seats: 'write', orders: 'write', buyers: 'write', queues: 'write' },
+      environment: { ...sessionKey, ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
+      // A create may wait (≤ 8 s) for the same buyer's concurrent create, then hold seats itself.
+      timeout: Duration.seconds(20),
+    });
+    props.orderStateMachine.grantStartExecution(this.orders.handler.function);
+    this.orders.handler.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        // Task tokens are not resources: SendTaskSuccess supports no resource-level permission.
+        resources: ['*'],
+      }),
+    );
+
+    this.admin = new RouteGroup(this, 'Admin', {
+      ...common,
+      handler: 'admin',
+      tableAccess: { events: 'write', seats: 'write', orders: 'read' },
+      environment: { ADMIN_API_KEY: ApiSecrets.asEnvironmentValue(this.secrets.adminApiKey) },
+      timeout: Duration.seconds(30), // creating a large event writes one item per seat
+    });
+
+    // Joins and status reads move the queue along; orders are read to free the slots of ended ones.
+    this.queue = new RouteGroup(this, 'Queue', {
+      ...common,
+      handler: 'queue',
+      tableAccess: { events: 'read', buyers: 'write', queues: 'write', orders: 'read' },
+      environment: { ...sessionKey, ADMIN_API_KEY: ApiSecrets.asEnvironmentValue(this.secrets.adminApiKey) },
     });
   }
 

@@ -30,7 +30,7 @@ export interface TableSpec {
   readonly globalSecondaryIndexes?: readonly IndexSpec[];
 }
 
-export type TableId = 'events' | 'seats' | 'orders' | 'payments' | 'buyers' | 'connections';
+export type TableId = 'events' | 'seats' | 'orders' | 'payments' | 'buyers' | 'queues' | 'connections';
 
 /** Physical table names, keyed by logical id; handlers get them from the environment. */
 export type TableNames = Record<TableId, string>;
@@ -42,6 +42,7 @@ export const TABLE_ENV: Record<TableId, string> = {
   orders: 'ORDERS_TABLE',
   payments: 'PAYMENTS_TABLE',
   buyers: 'BUYERS_TABLE',
+  queues: 'QUEUES_TABLE',
   connections: 'CONNECTIONS_TABLE',
 };
 
@@ -79,10 +80,26 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   },
   {
     // One item per buyer per event: the buyer's open order (one at a time, so a retried create
-    // returns the same order) and, with the waiting room, the buyer's place in the queue.
+    // returns the same order) and, with the waiting room, the buyer's place in the queue
+    // (`byPosition`, sparse: only buyers who joined). The waiting room's position counters live
+    // here too, under reserved ids (`#position-counter#<shard>`), off the streamed tables.
     id: 'buyers',
     partitionKey: { name: 'eventId', type: 'S' },
     sortKey: { name: 'buyerId', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        indexName: 'byPosition',
+        partitionKey: { name: 'eventId', type: 'S' },
+        sortKey: { name: 'position', type: 'N' },
+      },
+    ],
+  },
+  {
+    // One item per event with a waiting room: how far the queue is served and who holds a
+    // purchase slot now. Streamed, so every advance reaches the waiting browsers.
+    id: 'queues',
+    partitionKey: { name: 'eventId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
   },
   {
     // One item per open WebSocket connection: which event it watches and whose it is, so the
@@ -112,6 +129,7 @@ export function prefixedTableNames(prefix: string): TableNames {
     orders: `${prefix}-orders`,
     payments: `${prefix}-payments`,
     buyers: `${prefix}-buyers`,
+    queues: `${prefix}-queues`,
     connections: `${prefix}-connections`,
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdSeats } from '../../lambdas/core/seat-locks';
 import type { SeatView } from '../../lambdas/core/seat-map';
 import { createStore } from '../../lambdas/core/store';
+import { ensureFrontendBuilt } from '../../local/frontend-build';
 import { DEMO_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/tables';
 import { isProcessGone } from '../support/processes';
@@ -12,6 +13,7 @@ describe('the local stack', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
+    await ensureFrontendBuilt(); // the page is the built frontend (npm start builds it too)
     stack = await startLocalStack({ port: 0 });
   });
 
@@ -55,9 +57,20 @@ describe('the local stack', () => {
     expect(home).toMatchObject({ status: 200, type: expect.stringContaining('text/html') });
     expect(home.text).toContain('<title>TicketDrop</title>');
     expect((await get('/events/ticketdrop-live')).text).toBe(home.text);
-    expect((await get('/seat-map.js')).type).toContain('javascript');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(home.text)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${stack.url}${script}`);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await get('/assets/no-such-file.js')).status).toBe(404);
     const traversal = await get('/%2e%2e/package.json');
     expect(traversal.text).not.toContain('"devDependencies"');
+  });
+
+  it('tells the frontend where the API and the WebSocket are (/config.json)', async () => {
+    const response = await fetch(`${stack.url}/config.json`);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(await response.json()).toEqual({ apiBaseUrl: '', websocketUrl: `ws://127.0.0.1:${stack.port}/ws` });
   });
 
   it('stops DynamoDB Local with it', async () => {

@@ -1,0 +1,95 @@
+/**
+ * Waiting-room throughput on DynamoDB Local (npm run bench:queue).
+ *
+ *   joins       5,000 buyers join at concurrency 50: one position counter, then four
+ *   admissions  1,000 queued buyers poll their status until admitted (max 50 active), start an
+ *               order and end it at once, so slots turn over as fast as the queue item allows
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { prefixedTableNames } from '../lib/data/table-specs';
+import { createEvent } from '../lambdas/core/create-event';
+import { createStore, type Store } from '../lambdas/core/store';
+import { releaseSlot } from '../lambdas/core/waiting-room/admission';
+import { admitOrder, buyerQueueStatus, joinWaitingRoom } from '../lambdas/core/waiting-room/waiting-room';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { createTables, localDynamoClientConfig } from '../local/tables';
+import { machineDescription, percentile, printTable, runPool } from './support';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const CONCURRENCY = 50;
+const KEY = 'bench-signing-key-0123456789abcdef0123456789';
+
+async function queueEvent(store: Store, eventId: string, room: Record<string, number>) {
+  return createEvent(store, { eventId, name: eventId, rows: 1, seatsPerRow: 10, priceCents: 1, waitingRoom: { enabled: true, ...room } });
+}
+
+async function main() {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
+    const tables = prefixedTableNames('bench');
+    await createTables(client, tables);
+    const store = createStore(client, tables);
+    const rows: Record<string, string | number>[] = [];
+
+    const warm = await queueEvent(store, 'warm', { maxActivePurchasers: 10 });
+    await runPool(500, CONCURRENCY, (i) => joinWaitingRoom(store, warm, `w${i}`, KEY));
+
+    for (const shards of [1, 4]) {
+      const event = await queueEvent(store, `joins-${shards}`, { maxActivePurchasers: 10, positionShards: shards });
+      const timed = await runPool(5000, CONCURRENCY, (i) => joinWaitingRoom(store, event, `j${i}`, KEY));
+      const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
+      rows.push({
+        workload: `join, ${shards} position counter${shards > 1 ? 's' : ''}`,
+        operations: 5000,
+        ok,
+        seconds: timed.seconds,
+        'per second': ok / timed.seconds,
+        'p50 ms': percentile(timed.latenciesMs, 50),
+        'p99 ms': percentile(timed.latenciesMs, 99),
+      });
+    }
+
+    const served = await queueEvent(store, 'admissions', { maxActivePurchasers: 50 });
+    const buyers = Array.from({ length: 1000 }, (_, i) => `a${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < buyers.length; i += CONCURRENCY) {
+      await Promise.all(buyers.slice(i, i + CONCURRENCY).map((id) => joinWaitingRoom(store, served, id, KEY)));
+    }
+    const admittedAt: number[] = [];
+    const timed = await runPool(buyers.length, 200, async (i) => {
+      const buyerId = buyers[i]!;
+      for (;;) {
+        const status = await buyerQueueStatus(store, served, buyerId, KEY);
+        if (status.state === 'ADMITTED') {
+          admittedAt.push(performance.now());
+          const orderId = `ord-${buyerId}`;
+          await admitOrder(store, served, { buyerId, orderId, admissionToken: status.admissionToken }, KEY);
+          await releaseSlot(store, served.eventId, served.waitingRoom!, { buyerId, orderId });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
+    rows.push({
+      workload: 'admit → order → slot freed (max 50 active)',
+      operations: buyers.length,
+      ok,
+      seconds: timed.seconds,
+      'per second': ok / timed.seconds,
+      'p50 ms': percentile(timed.latenciesMs, 50),
+      'p99 ms': percentile(timed.latenciesMs, 99),
+    });
+
+    console.log(`\nWaiting room on DynamoDB Local (join concurrency ${CONCURRENCY}; admissions: 1,000 buyers polling every 100 ms)`);
+    console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
+    printTable(rows);
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useApp } from './app-context';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { Legend } from './Legend';
+import { OrderPanel } from './OrderPanel';
+import { isPickable, seatState, STATE_TEXT, type SeatState } from './seat-state';
+import { SeatMap } from './SeatMap';
+import { TicketList } from './TicketView';
+import { useLiveConnection } from './useLiveConnection';
+import { useNow } from './useNow';
+import { isOpen, sameSeats, useOrders } from './useOrders';
+import { useSeatMap } from './useSeatMap';
+import { formatPrice } from './words';
+
+/** One event: the live seat map, what I hold, paying, my tickets. */
+export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => void }) {
+  const { api, config, session } = useApp();
+  const seatMap = useSeatMap(api, eventId);
+  const orders = useOrders(api, session.buyerId, eventId);
+  const { refresh } = seatMap;
+  const { refetchCurrent } = orders;
+  const onConnected = useCallback(() => {
+    void refresh();
+    void refetchCurrent();
+  }, [refresh, refetchCurrent]);
+  const live = useLiveConnection(config.websocketUrl, session.token, eventId, {
+    onSeats: seatMap.applyDeltas,
+    onOrder: orders.applyOrder,
+    onConnected,
+  });
+  const now = useNow(1000);
+  const [draft, setDraft] = useState<ReadonlySet<string>>();
+  const [hint, setHint] = useState<string>();
+
+  const current = orders.current;
+  const open = isOpen(current) ? current : undefined;
+  const holding = open?.status === 'HOLDING' ? open : undefined;
+  useEffect(() => setDraft(undefined), [current?.orderId, current?.status]);
+  // A refusal (seats taken, hold expired…) means the map here is behind: fetch it now.
+  useEffect(() => {
+    if (orders.notice?.kind === 'error') void refresh();
+  }, [orders.notice, refresh]);
+
+  usePolling(live === 'live', open, orders.pendingChange !== undefined, now, refetchCurrent, refresh);
+
+  const heldByMe = useMemo(() => new Set(open?.seatIds ?? []), [open]);
+  const wanted = useMemo(() => draft ?? new Set(holding?.seatIds ?? []), [draft, holding]);
+  const context = { heldByMe, confirmedByMe: orders.confirmedSeatIds, wanted, now };
+  const states = new Map<string, SeatState>(seatMap.seats.map((seat) => [seat.seatId, seatState(seat, context)]));
+  // What the buyer would hold now: wanted seats that are still theirs to take.
+  const chosen = [...wanted].filter((id) => {
+    const state = states.get(id);
+    return state === 'selected' || state === 'held-by-me';
+  });
+  const changed = holding !== undefined && !sameSeats(chosen, holding.seatIds);
+  const event = seatMap.event;
+  const max = event?.maxSeatsPerOrder ?? 6;
+  const locked = orders.busy || current?.status === 'PAYING' || orders.pendingChange !== undefined;
+
+  const toggle = (seatId: string) => {
+    const state = states.get(seatId);
+    if (!state) return;
+    if (!isPickable(state)) {
+      setHint(`${seatId} is ${STATE_TEXT[state].long}; choose a free seat.`);
+      return;
+    }
+    if (locked) {
+      setHint(current?.status === 'PAYING' ? 'Your payment is in progress; seats cannot change now.' : 'One moment…');
+      return;
+    }
+    const next = new Set(chosen);
+    if (next.has(seatId)) next.delete(seatId);
+    else if (next.size >= max) {
+      setHint(`At most ${max} seats per order.`);
+      return;
+    } else next.add(seatId);
+    setHint(undefined);
+    orders.clearNotice();
+    setDraft(next);
+  };
+
+  if (seatMap.error && !event) {
+    return (
+      <div className="notice error" role="alert">
+        Could not load this event: {seatMap.error}{' '}
+        <button type="button" className="link" onClick={onBack}>
+          All events
+        </button>
+      </div>
+    );
+  }
+  if (!event) return <p className="loading">Loading the seat map…</p>;
+
+  return (
+    <div className="event-page">
+      <div className="event-head">
+        <div>
+          <h1>{event.name}</h1>
+          <p className="muted">
+            {event.venue ? `${event.venue} · ` : ''}
+            {formatPrice(event.priceCents, event.currency)} per seat · up to {max} seats per order · holds last{' '}
+            {Math.round(event.holdSeconds / 60) >= 1 ? `${Math.round(event.holdSeconds / 60)} min` : `${event.holdSeconds} s`}
+          </p>
+        </div>
+        <ConnectionIndicator status={live} />
+      </div>
+      <div className="event-body">
+        <section className="map-column" aria-label="Seat map">
+          <SeatMap
+            rows={event.rows}
+            seatsPerRow={event.seatsPerRow}
+            seats={seatMap.seats}
+            states={states}
+            releasing={holding ? new Set(holding.seatIds.filter((id) => !chosen.includes(id))) : new Set()}
+            holdExpiresAt={open?.holdExpiresAt}
+            now={now}
+            onToggle={toggle}
+          />
+          <p className="hint" role="status" aria-live="polite">
+            {hint ?? ''}
+          </p>
+          <Legend />
+        </section>
+        <aside className="panel-column">
+          <OrderPanel
+            event={event}
+            orders={orders}
+            chosen={chosen}
+            changed={changed}
+            locked={locked}
+            now={now}
+            liveDown={live !== 'live'}
+            onClear={() => setDraft(new Set())}
+            onUndo={() => setDraft(undefined)}
+          />
+          <TicketList orders={orders.confirmedOrders} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The socket is the fast path. Without it (or as a slow safety net with it) the order is polled
+ * while something is in flight, and the map is refetched while the socket is down.
+ */
+function usePolling(
+  socketUp: boolean,
+  open: { status: string; holdExpiresAt: number } | undefined,
+  changing: boolean,
+  now: number,
+  refetchOrder: () => Promise<void>,
+  refetchMap: () => Promise<void>,
+) {
+  const inFlight = open?.status === 'PAYING' || changing;
+  const overdue = open?.status === 'HOLDING' && now > open.holdExpiresAt + 2000;
+  useEffect(() => {
+    if (!inFlight && !overdue) return;
+    const timer = setInterval(() => void refetchOrder(), socketUp && !overdue ? 5000 : 1000);
+    return () => clearInterval(timer);
+  }, [inFlight, overdue, socketUp, refetchOrder]);
+  useEffect(() => {
+    if (socketUp) return;
+    const timer = setInterval(() => void refetchMap(), 5000);
+    return () => clearInterval(timer);
+  }, [socketUp, refetchMap]);
+}

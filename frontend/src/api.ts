@@ -1,0 +1,115 @@
+import type { EventInfo, EventSnapshot, OrderView, Session } from './types';
+
+/** An API error as docs/API.md defines it: `{ error: { code, message, seatIds?, issues? } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly seatIds: readonly string[] = [],
+    readonly issues: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; seatIds?: string[]; issues?: string[] };
+  message?: string;
+}
+
+export interface OrderAnswer {
+  readonly order: OrderView;
+  /** 201 = a new order; 200 = the buyer's open order that already existed (unchanged). */
+  readonly created: boolean;
+}
+
+/** The HTTP API client. Buyer calls carry the session token; a refused token gets one new session. */
+export class Api {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly session: { current(): Promise<Session>; renew(): Promise<Session> },
+  ) {}
+
+  createSession(): Promise<Session> {
+    return this.request<Session>('POST', '/api/sessions').then((r) => r.body);
+  }
+
+  listEvents(): Promise<EventInfo[]> {
+    return this.request<{ events: EventInfo[] }>('GET', '/api/events').then((r) => r.body.events);
+  }
+
+  getSnapshot(eventId: string): Promise<EventSnapshot> {
+    return this.request<EventSnapshot>('GET', `/api/events/${encodeURIComponent(eventId)}`).then((r) => r.body);
+  }
+
+  async createOrder(eventId: string, choice: { seatIds: string[] } | { quantity: number }): Promise<OrderAnswer> {
+    const { status, body } = await this.buyer<{ order: OrderView }>('POST', `/api/events/${encodeURIComponent(eventId)}/orders`, choice);
+    return { order: body.order, created: status === 201 };
+  }
+
+  getOrder(orderId: string): Promise<OrderView> {
+    return this.buyer<{ order: OrderView }>('GET', orderPath(orderId)).then((r) => r.body.order);
+  }
+
+  changeSeats(orderId: string, seatIds: string[]): Promise<OrderView> {
+    return this.buyer<{ order: OrderView }>('PUT', `${orderPath(orderId)}/seats`, { seatIds }).then((r) => r.body.order);
+  }
+
+  pay(orderId: string, code: string): Promise<OrderView> {
+    return this.buyer<{ order: OrderView }>('POST', `${orderPath(orderId)}/payment`, { code }).then((r) => r.body.order);
+  }
+
+  cancel(orderId: string): Promise<OrderView> {
+    return this.buyer<{ order: OrderView }>('POST', `${orderPath(orderId)}/cancel`).then((r) => r.body.order);
+  }
+
+  private async buyer<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const session = await this.session.current();
+    try {
+      return await this.request<T>(method, path, body, session.token);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      const renewed = await this.session.renew(); // expired or from another key: a new buyer
+      return this.request<T>(method, path, body, renewed.token);
+    }
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const error = (parsed as ErrorBody | undefined)?.error;
+      throw new ApiError(
+        response.status,
+        error?.code ?? (response.status === 404 ? 'NotFound' : 'HttpError'),
+        error?.message ?? (parsed as ErrorBody | undefined)?.message ?? `The server answered ${response.status}`,
+        error?.seatIds ?? [],
+        error?.issues ?? [],
+      );
+    }
+    return { status: response.status, body: parsed as T };
+  }
+}
+
+const orderPath = (orderId: string) => `/api/orders/${encodeURIComponent(orderId)}`;

@@ -1,0 +1,53 @@
+import type { Session } from './types';
+
+/**
+ * The anonymous buyer session: created once with POST /api/sessions and kept in localStorage, so
+ * a refresh (or a second tab) is the same buyer. A session about to expire is replaced.
+ */
+const SESSION_KEY = 'ticketdrop:session';
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+export class SessionKeeper {
+  private pending: Promise<Session> | undefined;
+
+  constructor(private readonly create: () => Promise<Session>) {}
+
+  /** The stored session if still valid, else a new one (one request even if asked concurrently). */
+  current(): Promise<Session> {
+    const stored = readSession();
+    if (stored && expiresAtMs(stored) - RENEW_BEFORE_MS > Date.now()) return Promise.resolve(stored);
+    return this.renew();
+  }
+
+  renew(): Promise<Session> {
+    this.pending ??= this.create()
+      .then((session) => {
+        writeSession(session);
+        return session;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+}
+
+export function readSession(): Session | undefined {
+  try {
+    const value = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as Session | null;
+    return value && typeof value.token === 'string' && typeof value.buyerId === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSession(session: Session): void {
+  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+}
+
+function expiresAtMs(session: Session): number {
+  const ms = typeof session.expiresAt === 'number' ? session.expiresAt : Date.parse(session.expiresAt);
+  // A number in seconds (JWT style) would be far in the past as ms.
+  if (Number.isFinite(ms) && ms < 1e12) return ms * 1000;
+  return Number.isFinite(ms) ? ms : 0;
+}

@@ -1,0 +1,77 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { isAdminKey } from '../core/admin-key';
+import { EventNotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed } from '../core/errors';
+import { EVENT_ID_PATTERN } from '../core/event-spec';
+import { parseInput } from '../core/input';
+import { verifySession } from '../core/sessions';
+
+/** Reading what a request carries: credentials, a JSON body, path and query parameters. */
+
+/** No TicketDrop request needs more; a larger body is refused before it is parsed. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  // API Gateway (payload 2.0) lowercases header names; a test or another proxy may not.
+  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return entry?.[1];
+}
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}
+
+/** The buyer of the `Authorization: Bearer <session token>` header; Unauthorized otherwise. */
+export async function buyerOf(event: APIGatewayProxyEventV2): Promise<string> {
+  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header(event, 'authorization') ?? '');
+  if (!match) throw new Unauthorized();
+  return verifySession(requiredEnv('SESSION_SIGNING_KEY'), match[1]!);
+}
+
+/** Admin calls carry `x-admin-key`; compared in constant time with ADMIN_API_KEY. */
+export function requireAdmin(event: APIGatewayProxyEventV2): void {
+  if (!isAdminKey(header(event, 'x-admin-key'), process.env.ADMIN_API_KEY)) throw new Unauthorized('A valid admin key is required');
+}
+
+/**
+ * The JSON body, checked against `schema`. No body at all is parsed as `{}`, so a route whose
+ * body is optional passes an all-optional schema and a required field reports itself missing.
+ */
+export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {
+  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
+  if (raw.length === 0) return parseInput(schema, {});
+  const contentType = header(event, 'content-type');
+  if (!isJson(contentType)) throw new UnsupportedMediaType(contentType);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ValidationFailed(['body: not valid JSON']);
+  }
+  return parseInput(schema, value);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
+}
+
+export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (value === undefined) throw new Error(`Route ${event.routeKey} has no {${name}} parameter`);
+  return value;
+}
+
+/** `{eventId}`; an id no event can have is EventNotFound without a read. */
+export function eventIdParameter(event: APIGatewayProxyEventV2): string {
+  const eventId = pathParameter(event, 'eventId');
+  if (!EVENT_ID_PATTERN.test(eventId)) throw new EventNotFound(eventId);
+  return eventId;
+}
+
+export function query<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {
+  return parseInput(schema, event.queryStringParameters ?? {}, 'query');
+}

@@ -1,0 +1,13 @@
+import { NoInput } from '../core/order-input';
+import { createSession } from '../core/sessions';
+import { json } from './http';
+import { jsonBody, requiredEnv } from './request';
+import { routeHandler } from './routing';
+
+/** POST /api/sessions → a new anonymous buyer session (201 { buyerId, token, expiresAt }). */
+export const handler = routeHandler({
+  'POST /api/sessions': async (event) => {
+    jsonBody(event, NoInput);
+    return json(201, await createSession(requiredEnv('SESSION_SIGNING_KEY')));
+  },
+});

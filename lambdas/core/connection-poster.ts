@@ -1,0 +1,33 @@
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+
+/** Sends one message to one WebSocket connection; `gone` when the socket no longer exists. */
+export interface ConnectionPoster {
+  post(connectionId: string, data: string): Promise<'sent' | 'gone'>;
+}
+
+/** The poster on API Gateway's `@connections` management API (the local stack serves it too). */
+export function managementApiPoster(client: ApiGatewayManagementApiClient): ConnectionPoster {
+  const encoder = new TextEncoder();
+  return {
+    async post(connectionId, data) {
+      try {
+        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: encoder.encode(data) }));
+        return 'sent';
+      } catch (error) {
+        if (error instanceof GoneException || httpStatusOf(error) === 410) return 'gone';
+        throw error;
+      }
+    },
+  };
+}
+
+/** The management endpoint is per API and stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
+export function managementApiPosterFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionPoster {
+  const endpoint = env.WEBSOCKET_MANAGEMENT_ENDPOINT;
+  if (!endpoint) throw new Error('Missing environment variable WEBSOCKET_MANAGEMENT_ENDPOINT');
+  return managementApiPoster(new ApiGatewayManagementApiClient({ endpoint }));
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { OrderNotFound, OrderStateConflict } from './errors';
+import { getEvent, type EventRecord } from './events';
+import { checkSelection, type SeatSelection } from './holds';
+import type { OrderRecord } from './order';
+import { createOrder } from './order-service';
+import type { OrderWorkflow } from './order-workflow';
+import { getOrder } from './orders';
+import type { Store } from './store';
+
+/**
+ * One open order per buyer per event. The buyer's item in the `buyers` table points at their
+ * open order (`openOrderId`); a new order is only created after claiming that pointer with a
+ * conditional write, so two concurrent creates by one buyer (double click, retry, two tabs)
+ * make one order: the loser answers with the winner's order.
+ */
+
+export interface OpenOrderRequest {
+  readonly eventId: string;
+  readonly buyerId: string;
+  readonly selection: SeatSelection;
+  /**
+   * A gate a new order must pass first (the waiting room's admission). It returns the undo for
+   * an order that could not be created after all.
+   */
+  readonly admit?: (event: EventRecord, orderId: string) => Promise<() => Promise<void>>;
+}
+
+export interface OpenOrderResult {
+  readonly order: OrderRecord;
+  /** False when the buyer's open order already existed (returned unchanged). */
+  readonly created: boolean;
+}
+
+/** How long a request waits for the order another request of the same buyer claimed to appear. */
+const CLAIM_WAIT_MS = 8000;
+/** Each round ends with a result or with a claim lost to a newer one; a few suffice. */
+const MAX_ROUNDS = 5;
+
+export async function openOrder(store: Store, workflow: OrderWorkflow, request: OpenOrderRequest): Promise<OpenOrderResult> {
+  // Bad input is refused even when the buyer already has an open order, and before any write.
+  const event = await getEvent(store, request.eventId);
+  checkSelection(event, request.selection);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const seen = await readOpenOrderId(store, request);
+    if (seen !== undefined) {
+      const claimed = await awaitClaimedOrder(store, request, seen);
+      if (claimed === 'moved') continue;
+      if (claimed && isOpen(claimed, store.now())) return { order: claimed, created: false };
+      // The order ended (or its create never happened): its claim may be taken over.
+    }
+    const orderId = `ord_${randomUUID()}`;
+    if (!(await claim(store, request, orderId, seen))) continue; // another request claimed first
+    let undoAdmission: (() => Promise<void>) | undefined;
+    try {
+      undoAdmission = await request.admit?.(event, orderId);
+      const { eventId, buyerId, selection } = request;
+      return { order: await createOrder(store, workflow, { eventId, buyerId, selection, orderId }), created: true };
+    } catch (error) {
+      // Seats taken, sold out, no admission...: no open order after all.
+      await Promise.all([releaseClaim(store, request, orderId), undoAdmission?.()]);
+      throw error;
+    }
+  }
+  throw new OrderStateConflict('', ['HOLDING'], 'Your order for this event is changing under too many requests; try again');
+}
+
+/** An order the buyer still has: its seats are held (unexpired) or its payment is running. */
+export function isOpen(order: OrderRecord, now: number): boolean {
+  return order.status === 'PAYING' || (order.status === 'HOLDING' && order.holdExpiresAt > now);
+}
+
+const keyOf = (request: OpenOrderRequest) => ({ eventId: request.eventId, buyerId: request.buyerId });
+
+async function readOpenOrderId(store: Store, request: OpenOrderRequest): Promise<string | undefined> {
+  const result = await store.doc.send(
+    new GetCommand({ TableName: store.tables.buyers, Key: keyOf(request), ConsistentRead: true, ProjectionExpression: 'openOrderId' }),
+  );
+  return (result.Item?.openOrderId as string | undefined) ?? undefined;
+}
+
+/**
+ * The order a claim points at. A claim is written before its order, so the order may not exist
+ * yet: wait for it, watching the pointer meanwhile ('moved' when another request replaced or
+ * released it). Undefined when it never appeared: its request died, the claim is stale.
+ */
+async function awaitClaimedOrder(store: Store, request: OpenOrderRequest, orderId: string): Promise<OrderRecord | 'moved' | undefined> {
+  const deadline = store.now() + CLAIM_WAIT_MS;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    const order = await findOrder(store, orderId);
+    if (order) return order;
+    if ((await readOpenOrderId(store, request)) !== orderId) return 'moved';
+    if (store.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+async function findOrder(store: Store, orderId: string): Promise<OrderRecord | undefined> {
+  try {
+    return await getOrder(store, orderId);
+  } catch (error) {
+    if (error instanceof OrderNotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Points the buyer at `orderId` if the pointer is still what this request saw. */
+async function claim(store: Store, request: OpenOrderRequest, orderId: string, seen: string | undefined): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.buyers,
+        Key: keyOf(request),
+        UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
+        ConditionExpression: seen === undefined ? 'attribute_not_exists(openOrderId)' : 'openOrderId = :seen',
+        ExpressionAttributeValues: { ':orderId': orderId, ':now': store.now(), ...(seen === undefined ? {} : { ':seen': seen }) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+async function releaseClaim(store: Store, request: OpenOrderRequest, orderId: string): Promise<void> {
+  await store.doc
+    .send(
+      new UpdateCommand({
+        TableName: store.tables.buyers,
+        Key: keyOf(request),
+        UpdateExpression: 'REMOVE openOrderId',
+        ConditionExpression: 'openOrderId = :orderId',
+        ExpressionAttributeValues: { ':orderId': orderId },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // already taken over
+    });
+}

@@ -1,0 +1,169 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AdmissionRequired } from '../errors';
+import { isFinal, type OrderStatus } from '../order';
+import type { Store } from '../store';
+import { updateQueueState, type PurchaseSlot, type QueueState } from './queue-state';
+import type { WaitingRoomSettings } from './settings';
+
+/**
+ * Serving the queue: positions are admitted strictly in order while purchase slots are free. A
+ * slot is freed when its order ends (confirmed, failed, expired, cancelled) or when an admitted
+ * buyer starts no order within the admission window.
+ */
+
+/**
+ * A missing position (a join that lost a race, or one still being written) holds the line this
+ * long before it is skipped, so a slow join is not overtaken by the next one.
+ */
+const GAP_GRACE_MS = 2000;
+/** How long after an order's hold a slot is kept before its order is looked up again. */
+const ORDER_SLOT_GRACE_MS = 60_000;
+
+interface WaitingEntry {
+  readonly buyerId: string;
+  readonly position: number;
+  readonly joinedAt: number;
+}
+
+/**
+ * Frees lapsed slots and admits the next buyers in position order, up to the slot limit. Safe
+ * to call from anywhere at any time (joins, status reads, order endings): concurrent calls
+ * serialise on the queue item's version. Returns the state after the advance.
+ */
+export async function advanceQueue(store: Store, eventId: string, settings: WaitingRoomSettings): Promise<QueueState> {
+  let admitted: WaitingEntry[] = [];
+  const state = await updateQueueState(store, eventId, async (current) => {
+    const now = store.now();
+    const active = await keepLiveSlots(store, current.active, now);
+    const pruned = Object.keys(active).length !== Object.keys(current.active).length;
+    const free = settings.maxActivePurchasers - Object.keys(active).length;
+    admitted = free > 0 ? await nextInLine(store, eventId, current.servingPosition, free, now) : [];
+    if (!pruned && admitted.length === 0) return undefined;
+    const until = now + settings.admissionSeconds * 1000;
+    for (const entry of admitted) active[entry.buyerId] = { position: entry.position, admittedAt: now, until };
+    return {
+      eventId,
+      servingPosition: admitted.at(-1)?.position ?? current.servingPosition,
+      active,
+      admittedCount: current.admittedCount + admitted.length,
+    };
+  });
+  // Marks each admitted buyer, so a later status read tells "served" from "skipped".
+  await Promise.all(admitted.map((entry) => markAdmitted(store, eventId, entry.buyerId, state.active[entry.buyerId]!.admittedAt)));
+  return state;
+}
+
+/**
+ * Admits a buyer whose position the queue passed without admitting them (their join was still
+ * being written when the queue moved past it): they go first, as soon as a slot is free.
+ */
+export async function admitPassedOver(store: Store, eventId: string, buyerId: string, position: number, settings: WaitingRoomSettings): Promise<QueueState> {
+  let admittedAt: number | undefined;
+  const state = await updateQueueState(store, eventId, async (current) => {
+    const now = store.now();
+    if (current.active[buyerId] || position > current.servingPosition) return undefined;
+    const active = await keepLiveSlots(store, current.active, now);
+    if (Object.keys(active).length >= settings.maxActivePurchasers) return undefined;
+    admittedAt = now;
+    active[buyerId] = { position, admittedAt: now, until: now + settings.admissionSeconds * 1000 };
+    return { eventId, servingPosition: current.servingPosition, active, admittedCount: current.admittedCount + 1 };
+  });
+  if (admittedAt !== undefined) await markAdmitted(store, eventId, buyerId, admittedAt);
+  return state;
+}
+
+/**
+ * Binds the buyer's slot to the order they start, so the slot lasts as long as the order does.
+ * Refuses a buyer without a live slot: this is what keeps anyone from skipping the line.
+ * Returns the undo for an order that then could not be created (seats taken, sold out), which
+ * gives the buyer their admission back as it was.
+ */
+export async function claimSlotForOrder(
+  store: Store,
+  eventId: string,
+  request: { buyerId: string; orderId: string; holdSeconds: number },
+): Promise<() => Promise<void>> {
+  let previous: PurchaseSlot | undefined;
+  await updateQueueState(store, eventId, async (current) => {
+    const slot = current.active[request.buyerId];
+    const now = store.now();
+    if (!slot || (slot.orderId === undefined && slot.until < now)) throw new AdmissionRequired();
+    previous = slot;
+    if (slot.orderId === request.orderId) return undefined;
+    const claimed: PurchaseSlot = { ...slot, orderId: request.orderId, until: now + request.holdSeconds * 1000 + ORDER_SLOT_GRACE_MS };
+    return { ...current, active: { ...current.active, [request.buyerId]: claimed } };
+  });
+  return async () => {
+    await updateQueueState(store, eventId, async (current) => {
+      if (!previous || current.active[request.buyerId]?.orderId !== request.orderId) return undefined;
+      return { ...current, active: { ...current.active, [request.buyerId]: previous } };
+    });
+  };
+}
+
+/** Frees the slot an ended order held, then admits whoever is next. */
+export async function releaseSlot(store: Store, eventId: string, settings: WaitingRoomSettings, order: { buyerId: string; orderId: string }): Promise<void> {
+  await updateQueueState(store, eventId, async (current) => {
+    if (current.active[order.buyerId]?.orderId !== order.orderId) return undefined;
+    const { [order.buyerId]: _released, ...active } = current.active;
+    return { ...current, active };
+  });
+  await advanceQueue(store, eventId, settings);
+}
+
+/**
+ * The slots still in use: an admission within its window, or an order not yet ended. A slot's
+ * order is looked up only once its safety deadline passed (normally the order's end frees it).
+ */
+async function keepLiveSlots(store: Store, slots: Readonly<Record<string, PurchaseSlot>>, now: number): Promise<Record<string, PurchaseSlot>> {
+  const live: Record<string, PurchaseSlot> = {};
+  await Promise.all(
+    Object.entries(slots).map(async ([buyerId, slot]) => {
+      if (slot.until >= now) live[buyerId] = slot;
+      else if (slot.orderId !== undefined && !(await hasEnded(store, slot.orderId))) {
+        live[buyerId] = { ...slot, until: now + ORDER_SLOT_GRACE_MS };
+      }
+    }),
+  );
+  return live;
+}
+
+async function hasEnded(store: Store, orderId: string): Promise<boolean> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tables.orders, Key: { orderId }, ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }),
+  );
+  return Item === undefined || isFinal(Item.status as OrderStatus);
+}
+
+/** The next `count` waiting buyers after `servingPosition`, stopping at a fresh gap. */
+async function nextInLine(store: Store, eventId: string, servingPosition: number, count: number, now: number): Promise<WaitingEntry[]> {
+  const { Items = [] } = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tables.buyers,
+      IndexName: 'byPosition',
+      KeyConditionExpression: 'eventId = :eventId AND #position > :serving',
+      ExpressionAttributeNames: { '#position': 'position' },
+      ExpressionAttributeValues: { ':eventId': eventId, ':serving': servingPosition },
+      Limit: count,
+    }),
+  );
+  const next: WaitingEntry[] = [];
+  let expected = servingPosition + 1;
+  for (const item of Items as WaitingEntry[]) {
+    if (item.position !== expected && now - item.joinedAt < GAP_GRACE_MS) break;
+    next.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
+    expected = item.position + 1;
+  }
+  return next;
+}
+
+async function markAdmitted(store: Store, eventId: string, buyerId: string, admittedAt: number): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.buyers,
+      Key: { eventId, buyerId },
+      UpdateExpression: 'SET admittedAt = :admittedAt',
+      ExpressionAttributeValues: { ':admittedAt': admittedAt },
+    }),
+  );
+}

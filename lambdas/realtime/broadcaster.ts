@@ -1,0 +1,22 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { planBroadcast } from '../core/broadcast';
+import { managementApiPosterFromEnv } from '../core/connection-poster';
+import { deliver, firstSequenceNumber } from '../core/live-delivery';
+import { logger } from '../core/logger';
+import { storeFromEnv } from '../core/store';
+
+/**
+ * Stream consumer of the seats and orders tables: one batch in, one coalesced message per
+ * watching connection (seats) and per changed order to its buyer out. Reports the first record it
+ * could not address as a batch item failure, so Lambda retries from there.
+ */
+const store = storeFromEnv();
+const poster = managementApiPosterFromEnv();
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const deliveries = planBroadcast(event.Records, store.now());
+  const report = await deliver(store, poster, deliveries);
+  logger.debug('Broadcast a stream batch', { records: event.Records.length, messages: deliveries.length, ...report });
+  const failed = firstSequenceNumber(report.failedSequenceNumbers);
+  return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
+}

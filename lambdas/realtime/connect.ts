@@ -1,0 +1,28 @@
+import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { putConnection } from '../core/connections';
+import { Unauthorized } from '../core/errors';
+import { verifySession } from '../core/sessions';
+import { storeFromEnv } from '../core/store';
+import { wsResult } from './ws-result';
+
+/**
+ * $connect: records the connection. `?token=<session token>` makes it the buyer's socket (their
+ * orders' changes come here); no token is an anonymous seat-map viewer; a bad token is refused.
+ */
+const store = storeFromEnv();
+const signingKey = process.env.SESSION_SIGNING_KEY ?? '';
+
+export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const token = event.queryStringParameters?.token;
+  let buyerId: string | undefined;
+  if (token) {
+    try {
+      buyerId = await verifySession(signingKey, token, store.now());
+    } catch (error) {
+      if (error instanceof Unauthorized) return wsResult(401);
+      throw error;
+    }
+  }
+  await putConnection(store, { connectionId: event.requestContext.connectionId, buyerId });
+  return wsResult(200);
+}

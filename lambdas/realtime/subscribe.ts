@@ -1,0 +1,22 @@
+import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { subscribeConnection } from '../core/connections';
+import { parseSubscribeRequest } from '../core/live-messages';
+import { storeFromEnv } from '../core/store';
+import { wsResult } from './ws-result';
+
+/**
+ * `subscribe` route: `{ action: "subscribe", eventId }` makes the connection watch that event.
+ * Answers `{ type: "subscribed", eventId }` (a route response), after which every seat change
+ * of the event reaches the socket: a snapshot fetched after the answer misses nothing.
+ */
+const store = storeFromEnv();
+
+export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const request = parseSubscribeRequest(event.body);
+  if (!request) {
+    return wsResult(400, { type: 'error', code: 'ValidationFailed', message: 'Expected { "action": "subscribe", "eventId": "<event id>" }' });
+  }
+  // A connection that is already gone cannot watch anything; its socket will not read the answer.
+  if (!(await subscribeConnection(store, event.requestContext.connectionId, request.eventId))) return wsResult(410);
+  return wsResult(200, { type: 'subscribed', eventId: request.eventId });
+}

@@ -1,0 +1,52 @@
+import type { Duration } from 'aws-cdk-lib';
+import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import type { DataTables } from '../data/data-tables';
+import type { TableId } from '../data/table-specs';
+import type { Stage } from '../stage';
+import { NodeHandler } from './node-handler';
+import { API_HANDLERS, ROUTES, type ApiHandlerId } from './routes';
+
+/** How a handler group may touch a table: read only, or read and write. */
+export type TableAccess = 'read' | 'write';
+
+export interface RouteGroupProps {
+  readonly api: HttpApi;
+  readonly stage: Stage;
+  readonly tables: DataTables;
+  /** The entry of `API_HANDLERS` this group deploys; it serves that handler's routes of `ROUTES`. */
+  readonly handler: ApiHandlerId;
+  /** The tables this group touches (least privilege: nothing else is granted). */
+  readonly tableAccess: Partial<Record<TableId, TableAccess>>;
+  /** Variables beyond the table names (which every handler gets, as the store reads them all). */
+  readonly environment?: Record<string, string>;
+  readonly timeout?: Duration;
+}
+
+/** One Lambda serving one group of routes of the shared route table, with its table grants. */
+export class RouteGroup extends Construct {
+  readonly handler: NodeHandler;
+
+  constructor(scope: Construct, id: string, props: RouteGroupProps) {
+    super(scope, id);
+    const { entry, description } = API_HANDLERS[props.handler];
+    this.handler = new NodeHandler(this, 'Handler', {
+      stage: props.stage,
+      entry,
+      description,
+      timeout: props.timeout,
+      environment: { ...props.tables.tableEnvironment(), ...props.environment },
+    });
+    for (const [tableId, access] of Object.entries(props.tableAccess) as [TableId, TableAccess][]) {
+      const table = props.tables.table(tableId);
+      if (access === 'write') table.grantReadWriteData(this.handler.function);
+      else table.grantReadData(this.handler.function);
+    }
+
+    const integration = new HttpLambdaIntegration('Integration', this.handler.function);
+    for (const route of ROUTES.filter((r) => r.handler === props.handler)) {
+      props.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+  }
+}

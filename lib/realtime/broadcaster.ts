@@ -1,0 +1,68 @@
+import { Duration } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { NodeHandler } from '../api/node-handler';
+import type { DataTables } from '../data/data-tables';
+import type { Stage } from '../stage';
+import { BROADCASTER } from './ws-routes';
+
+export interface BroadcasterProps {
+  readonly stage: Stage;
+  readonly tables: DataTables;
+  readonly webSocketStage: WebSocketStage;
+}
+
+/** Tables whose changes browsers see live. */
+export const BROADCAST_TABLES = ['seats', 'orders'] as const;
+
+/**
+ * The stream consumer: seat and order changes → coalesced WebSocket messages. Tuned for latency
+ * (no batching window: a change should reach browsers within a second) and for a bounded backlog
+ * (a live update older than a minute is worth less than the snapshot a client refetches).
+ */
+export class Broadcaster extends Construct {
+  readonly handler: NodeHandler;
+  /** Where Lambda records batches it gave up on (metadata: shard, sequence range). */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: BroadcasterProps) {
+    super(scope, id);
+    this.handler = new NodeHandler(this, 'Handler', {
+      stage: props.stage,
+      entry: BROADCASTER.entry,
+      description: BROADCASTER.description,
+      timeout: Duration.seconds(30),
+      environment: {
+        ...props.tables.tableEnvironment(),
+        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
+      },
+    });
+    const fn = this.handler.function;
+    // Finds audiences and deletes gone sockets; never writes a connection otherwise.
+    props.tables.table('connections').grant(fn, 'dynamodb:Query', 'dynamodb:DeleteItem');
+    props.webSocketStage.grantManagementApiAccess(fn);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    });
+    for (const tableId of BROADCAST_TABLES) {
+      fn.addEventSource(
+        new DynamoEventSource(props.tables.table(tableId), {
+          startingPosition: StartingPosition.LATEST,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(0),
+          bisectBatchOnError: true,
+          retryAttempts: 2,
+          maxRecordAge: Duration.seconds(60),
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(this.deadLetterQueue),
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ApiSecrets } from '../api/api-secrets';
+import { NodeHandler } from '../api/node-handler';
+import type { DataTables } from '../data/data-tables';
+import type { Stage } from '../stage';
+import { ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from './ws-routes';
+
+export interface LiveWebSocketProps {
+  readonly stage: Stage;
+  readonly tables: DataTables;
+  /** The key buyer session tokens are signed with ($connect verifies `?token=`). */
+  readonly sessionSigningKey: ISecret;
+}
+
+/**
+ * The WebSocket API browsers keep open for live seat maps and their own orders: routes from
+ * `ws-routes.ts`, one small function per route, each allowed only its own write on `connections`.
+ */
+export class LiveWebSocket extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  readonly handlers: Readonly<Record<WsHandlerId, NodeHandler>>;
+
+  constructor(scope: Construct, id: string, props: LiveWebSocketProps) {
+    super(scope, id);
+    const environment = props.tables.tableEnvironment();
+    const handler = (handlerId: WsHandlerId, extra: Record<string, string> = {}) =>
+      new NodeHandler(this, `${handlerId.charAt(0).toUpperCase()}${handlerId.slice(1)}Handler`, {
+        stage: props.stage,
+        entry: WS_HANDLERS[handlerId].entry,
+        description: WS_HANDLERS[handlerId].description,
+        environment: { ...environment, ...extra },
+      });
+    this.handlers = {
+      connect: handler('connect', { SESSION_SIGNING_KEY: ApiSecrets.asEnvironmentValue(props.sessionSigningKey) }),
+      disconnect: handler('disconnect'),
+      subscribe: handler('subscribe'),
+      default: handler('default'),
+    };
+    const connections = props.tables.table('connections');
+    connections.grant(this.handlers.connect.function, 'dynamodb:PutItem');
+    connections.grant(this.handlers.disconnect.function, 'dynamodb:DeleteItem');
+    connections.grant(this.handlers.subscribe.function, 'dynamodb:UpdateItem');
+
+    const integration = (routeKey: string, handlerId: WsHandlerId) =>
+      new WebSocketLambdaIntegration(`${routeKey.replace('$', '')}Integration`, this.handlers[handlerId].function);
+    const route = (key: string) => {
+      const spec = WS_ROUTES.find((r) => r.routeKey === key);
+      if (!spec) throw new Error(`No WebSocket route ${key} in ws-routes.ts`);
+      return { integration: integration(key, spec.handler), returnResponse: spec.returnResponse ?? false };
+    };
+    this.api = new WebSocketApi(this, 'Api', {
+      apiName: `ticketdrop-live-${props.stage.name}`,
+      description: `TicketDrop live updates (${props.stage.name})`,
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+      connectRouteOptions: route('$connect'),
+      disconnectRouteOptions: route('$disconnect'),
+      defaultRouteOptions: route('$default'),
+    });
+    for (const spec of WS_ROUTES.filter((r) => !r.routeKey.startsWith('$'))) {
+      this.api.addRoute(spec.routeKey, route(spec.routeKey));
+    }
+    this.stage = new WebSocketStage(this, 'Stage', { webSocketApi: this.api, stageName: props.stage.name, autoDeploy: true });
+  }
+
+  /** `wss://…/<stage>`: what browsers connect to. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

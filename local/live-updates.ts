@@ -1,0 +1,64 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TableNames } from '../lib/data/table-specs';
+import { BROADCASTER, LOCAL_WS_PATH, ROUTE_SELECTION_FIELD, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from '../lib/realtime/ws-routes';
+import { connectionsEndpoint } from './connections-api';
+import type { ServiceEndpoint } from './http-gateway';
+import { startStreamFeed, type StreamFeed, type StreamHandler } from './stream-feed';
+import { localDynamoClientConfig } from './tables';
+import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
+
+/**
+ * Live updates on the local stack: the WebSocket API on `/ws`, the `@connections` management API,
+ * and the stream feed that drives the broadcaster — the AWS wiring of lib/realtime/, locally.
+ */
+export interface LocalLiveUpdates {
+  /** The `@connections` API, to serve among the stack's AWS service endpoints. */
+  readonly managementApi: ServiceEndpoint;
+  /** Accepts WebSocket upgrades on the stack's HTTP server. */
+  attach(server: Server): void;
+  /** Loads the handlers (call once their environment is set) and starts reading the streams. */
+  start(dynamoEndpoint: string, tables: TableNames): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Tables whose changes the broadcaster receives (lib/realtime/broadcaster.ts on AWS). */
+const STREAMED: readonly (keyof TableNames)[] = ['seats', 'orders'];
+
+export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
+  const handlers = new Map<WsHandlerId, WsHandler>();
+  const gateway = new LocalWebSocketGateway({
+    routes: WS_ROUTES,
+    handlerFor: (route) => handlers.get(route.handler)!,
+    path: LOCAL_WS_PATH,
+    routeSelectionField: ROUTE_SELECTION_FIELD,
+  });
+  let feed: StreamFeed | undefined;
+  const load = async <T>(entry: string) =>
+    ((await import(pathToFileURL(join(projectRoot, entry)).href)) as { handler: T }).handler;
+
+  return {
+    managementApi: connectionsEndpoint(gateway),
+    attach: (server) => gateway.attach(server),
+    async start(dynamoEndpoint, tables) {
+      for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
+        handlers.set(id, await load<WsHandler>(entry));
+      }
+      const config = localDynamoClientConfig(dynamoEndpoint);
+      feed = await startStreamFeed({
+        dynamo: new DynamoDBClient(config),
+        streams: new DynamoDBStreamsClient(config),
+        tableNames: STREAMED.map((id) => tables[id]),
+        handler: await load<StreamHandler>(BROADCASTER.entry),
+        region: String(config.region),
+      });
+    },
+    async stop() {
+      await feed?.stop();
+      await gateway.close();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteGroup } from '../../lib/api/route-group';
+import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { API_HANDLERS, ROUTES, routeKey, type ApiHandlerId } from '../../lib/api/routes';
+import type { TableId } from '../../lib/data/table-specs';
+import { stackNameFor, stageFor } from '../../lib/stage';
+import { TicketDropStack } from '../../lib/ticketdrop-stack';
+
+/** The HTTP API in the template: every route of the shared table, one Lambda per group, least privilege. */
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+let stack: TicketDropStack;
+let template: Template;
+let outdir = '';
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-api-test-'));
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: object };
+  const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const stage = stageFor('dev');
+  stack = new TicketDropStack(app, stackNameFor(stage), { stage });
+  template = Template.fromStack(stack);
+}, 60_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+function logicalIdOf(construct: IConstruct | undefined): string {
+  const resource = construct?.node.defaultChild;
+  if (!(resource instanceof CfnElement)) throw new Error(`No CloudFormation resource under ${construct?.node.path}`);
+  return Stack.of(resource).getLogicalId(resource);
+}
+
+const groups = (): Record<ApiHandlerId, RouteGroup> => ({
+  events: stack.api.events,
+  sessions: stack.api.sessions,
+  orders: stack.api.orders,
+  admin: stack.api.admin,
+  queue: stack.api.queue,
+});
+
+/** Every statement of the policies attached to a group's role. */
+function statementsOf(group: RouteGroup): Statement[] {
+  const roleId = logicalIdOf(group.handler.function.role);
+  return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+    .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
+    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+const tableId = (id: TableId) => logicalIdOf(stack.data.table(id));
+const WRITES = /^dynamodb:(Put|Update|Delete|BatchWrite)/;
+
+/** The DynamoDB actions a group may use on one table. */
+function tableActions(group: RouteGroup, id: TableId): string[] {
+  return actionsOf(statementsOf(group).filter((s) => JSON.stringify(s.Resource).includes(`"${tableId(id)}"`))).filter((a) => a.startsWith('dynamodb:'));
+}
+
+describe('routes', () => {
+  it('every route of ROUTES exists, and no other', () => {
+    for (const route of ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey(route), Target: Match.anyValue() });
+    }
+    const httpApi = { Ref: logicalIdOf(stack.api.httpApi) };
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: httpApi } }))).toHaveLength(ROUTES.length);
+  });
+
+  it('each route goes to the Lambda of its handler group', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>);
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
+    for (const route of ROUTES) {
+      const resource = routes.find((r) => r.Properties?.RouteKey === routeKey(route));
+      const integrationId = JSON.stringify(resource?.Properties?.Target).match(/"Ref":"([^"]+)"/)?.[1];
+      const uri = integrations[integrationId ?? '']?.Properties?.IntegrationUri;
+      expect(uri, routeKey(route)).toEqual({ 'Fn::GetAtt': [logicalIdOf(groups()[route.handler].handler.function), 'Arn'] });
+    }
+  });
+
+  it('one Lambda per handler group, running that group’s module', () => {
+    expect(Object.keys(groups()).sort()).toEqual(Object.keys(API_HANDLERS).sort());
+    for (const [id, group] of Object.entries(groups()) as [ApiHandlerId, RouteGroup][]) {
+      expect(group.handler.function.node.defaultChild).toBeDefined();
+      template.hasResource('AWS::Lambda::Function', {
+        Metadata: { 'ticketdrop:entry': API_HANDLERS[id].entry },
+      });
+    }
+  });
+
+  it('throttles the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+});
+
+describe('least privilege per handler group', () => {
+  it('no wildcard actions anywhere in the API’s policies', () => {
+    for (const group of Object.values(groups())) {
+      for (const action of actionsOf(statementsOf(group))) {
+        expect(action).not.toBe('*');
+        expect(action).not.toMatch(/:\*$/);
+      }
+    }
+  });
+
+  it('sessions: no table at all', () => {
+    expect(actionsOf(statementsOf(stack.api.sessions)).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('orders: reads events, writes seats, orders and buyers; nothing on payments or connections', () => {
+    const orders = stack.api.orders;
+    expect(tableActions(orders, 'events')).toContain('dynamodb:GetItem');
+    expect(tableActions(orders, 'events').filter((a) => WRITES.test(a))).toEqual([]);
+    for (const id of ['seats', 'orders', 'buyers'] as const) expect(tableActions(orders, id)).toContain('dynamodb:UpdateItem');
+    expect(tableActions(orders, 'payments')).toEqual([]);
+    expect(tableActions(orders, 'connections')).toEqual([]);
+  });
+
+  it('orders: starts executions of the order state machine only; SendTaskSuccess (no resource-level permission)', () => {
+    const statements = statementsOf(stack.api.orders);
+    const start = statements.find((s) => actionsOf([s]).includes('states:StartExecution'));
+    expect(start?.Resource).toEqual({ Ref: logicalIdOf(stack.orderFlow.stateMachine) });
+    const resume = statements.find((s) => actionsOf([s]).includes('states:SendTaskSuccess'));
+    expect(actionsOf([resume!])).toEqual(['states:SendTaskSuccess']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:')).sort()).toEqual(['states:SendTaskSuccess', 'states:StartExecution']);
+  });
+
+  it('admin: writes events and seats (create), reads orders; nothing on buyers or payments', () => {
+    const admin = stack.api.admin;
+    expect(tableActions(admin, 'events')).toContain('dynamodb:PutItem');
+    expect(tableActions(admin, 'seats')).toContain('dynamodb:BatchWriteItem');
+    expect(tableActions(admin, 'orders')).toContain('dynamodb:Query');
+    expect(tableActions(admin, 'orders').filter((a) => WRITES.test(a))).toEqual([]);
+    expect(tableActions(admin, 'buyers')).toEqual([]);
+    expect(tableActions(admin, 'payments')).toEqual([]);
+  });
+
+  it('queue: writes buyers and queues, reads events and orders; nothing on seats or payments', () => {
+    const queue = stack.api.queue;
+    for (const id of ['buyers', 'queues'] as const) expect(tableActions(queue, id)).toContain('dynamodb:UpdateItem');
+    for (const id of ['events', 'orders'] as const) expect(tableActions(queue, id).filter((a) => WRITES.test(a))).toEqual([]);
+    expect(tableActions(queue, 'seats')).toEqual([]);
+    expect(tableActions(queue, 'payments')).toEqual([]);
+  });
+
+  it('events: reads events and seats only', () => {
+    const events = stack.api.events;
+    expect(actionsOf(statementsOf(events)).filter((a) => WRITES.test(a))).toEqual([]);
+    expect(tableActions(events, 'orders')).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  const env = (group: RouteGroup) =>
+    (template.findResources('AWS::Lambda::Function')[logicalIdOf(group.handler.function)] as Resource).Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+
+  it('the session key reaches sessions, orders and queue; the admin key only admin and queue', () => {
+    expect(env(stack.api.sessions).Variables.SESSION_SIGNING_KEY).toBeDefined();
+    expect(env(stack.api.orders).Variables.SESSION_SIGNING_KEY).toBeDefined();
+    expect(env(stack.api.orders).Variables.ORDER_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(stack.orderFlow.stateMachine) });
+    expect(env(stack.api.admin).Variables.ADMIN_API_KEY).toBeDefined();
+    expect(env(stack.api.queue).Variables.SESSION_SIGNING_KEY).toBeDefined();
+    expect(env(stack.api.queue).Variables.ADMIN_API_KEY).toBeDefined();
+    for (const group of [stack.api.events, stack.api.sessions, stack.api.orders]) expect(env(group).Variables.ADMIN_API_KEY).toBeUndefined();
+    expect(env(stack.api.events).Variables.SESSION_SIGNING_KEY).toBeUndefined();
+  });
+
+  it('both are generated Secrets Manager secrets; the admin key’s secret is an output', () => {
+    for (const secret of [stack.api.secrets.sessionSigningKey, stack.api.secrets.adminApiKey]) {
+      const resource = template.findResources('AWS::SecretsManager::Secret')[logicalIdOf(secret)] as Resource;
+      expect(resource.Properties?.GenerateSecretString).toMatchObject({ PasswordLength: 48 });
+    }
+    template.hasOutput('AdminApiKeySecretArn', { Value: { Ref: logicalIdOf(stack.api.secrets.adminApiKey) } });
+  });
+});

@@ -1,0 +1,158 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { BROADCASTER, ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES } from '../../lib/realtime/ws-routes';
+import { stackNameFor, stageFor } from '../../lib/stage';
+import { TicketDropStack } from '../../lib/ticketdrop-stack';
+
+/** The live-updates part of the stack: WebSocket API = route table, least privilege, stream wiring. */
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+let stack: TicketDropStack;
+let template: Template;
+let outdir = '';
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-cdk-realtime-'));
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: object };
+  const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const stage = stageFor('dev');
+  stack = new TicketDropStack(app, stackNameFor(stage), { stage });
+  template = Template.fromStack(stack);
+}, 60_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+function logicalIdOf(construct: IConstruct): string {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnElement)) throw new Error(`No CloudFormation resource under ${construct.node.path}`);
+  return Stack.of(resource).getLogicalId(resource);
+}
+
+function resources(type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+/** Every IAM statement attached to the role of a function. */
+function statementsOf(fn: IConstruct): Statement[] {
+  const functionResource = resources('AWS::Lambda::Function')[logicalIdOf(fn)]!;
+  const roleId = (functionResource.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+const tableId = (id: 'seats' | 'orders' | 'connections') => logicalIdOf(stack.data.table(id));
+
+describe('WebSocket API', () => {
+  it('is one WebSocket API routed by the message’s action, with exactly the routes of ws-routes.ts', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 2); // the HTTP API and this one
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    });
+    const apiId = logicalIdOf(stack.live.api);
+    const routeKeys = Object.values(resources('AWS::ApiGatewayV2::Route'))
+      .filter((route) => (route.Properties.ApiId as { Ref?: string }).Ref === apiId)
+      .map((route) => route.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(WS_ROUTES.map((r) => r.routeKey).sort());
+  });
+
+  it('answers subscribe with a route response, and only subscribe', () => {
+    const withResponse = WS_ROUTES.filter((r) => r.returnResponse).map((r) => r.routeKey);
+    expect(withResponse).toEqual(['subscribe']);
+    template.resourceCountIs('AWS::ApiGatewayV2::RouteResponse', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::RouteResponse', { RouteResponseKey: '$default' });
+  });
+
+  it('deploys a stage named after the stage, automatically, and outputs its URL', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: logicalIdOf(stack.live.api) },
+      StageName: 'dev',
+      AutoDeploy: true,
+    });
+    template.hasOutput('WebSocketUrl', { Value: Match.anyValue() });
+  });
+
+  it('runs each route on its own handler module', () => {
+    for (const [id, handler] of Object.entries(stack.live.handlers)) {
+      const fn = resources('AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
+      expect((fn as unknown as { Metadata: Record<string, string> }).Metadata['ticketdrop:entry']).toBe(WS_HANDLERS[id as keyof typeof WS_HANDLERS].entry);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('lets each route handler do only its one write on the connections table', () => {
+    const expected = { connect: ['dynamodb:PutItem'], disconnect: ['dynamodb:DeleteItem'], subscribe: ['dynamodb:UpdateItem'], default: [] };
+    for (const [id, actions] of Object.entries(expected)) {
+      const handler = stack.live.handlers[id as keyof typeof expected];
+      const statements = statementsOf(handler.function);
+      expect(actionsOf(statements), id).toEqual(actions);
+      for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain(tableId('connections'));
+    }
+  });
+
+  it('gives only $connect the session signing key', () => {
+    for (const [id, handler] of Object.entries(stack.live.handlers)) {
+      const fn = resources('AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect('SESSION_SIGNING_KEY' in variables, id).toBe(id === 'connect');
+    }
+  });
+
+  it('lets the broadcaster read the streams, query and delete connections, and post only to this stage', () => {
+    const statements = statementsOf(stack.broadcaster.handler.function);
+    const connections = statements.filter((s) => JSON.stringify(s.Resource).includes(tableId('connections')));
+    expect(actionsOf(connections)).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
+    const manage = statements.find((s) => actionsOf([s]).includes('execute-api:ManageConnections'))!;
+    expect(JSON.stringify(manage.Resource)).toMatch(/\/dev\/\*\/@connections\/\*/);
+    expect(JSON.stringify(manage.Resource)).toContain(logicalIdOf(stack.live.api));
+    const streamReads = statements.filter((s) => actionsOf([s]).includes('dynamodb:GetRecords'));
+    expect(JSON.stringify(streamReads)).toContain(tableId('seats'));
+    expect(JSON.stringify(streamReads)).toContain(tableId('orders'));
+    expect(actionsOf(statements).filter((a) => /PutItem|UpdateItem|BatchWrite|TransactWrite/.test(a))).toEqual([]);
+  });
+});
+
+describe('broadcaster', () => {
+  it('is the broadcaster module, with the stage’s management endpoint', () => {
+    const fn = resources('AWS::Lambda::Function')[logicalIdOf(stack.broadcaster.handler.function)]!;
+    expect((fn as unknown as { Metadata: Record<string, string> }).Metadata['ticketdrop:entry']).toBe(BROADCASTER.entry);
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.stringify(variables.WEBSOCKET_MANAGEMENT_ENDPOINT)).toContain(logicalIdOf(stack.live.api));
+    expect(variables.CONNECTIONS_TABLE).toEqual({ Ref: tableId('connections') });
+  });
+
+  it('consumes the seats and orders streams for low latency, retries little, and keeps what it gives up on', () => {
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping'));
+    const broadcasterId = logicalIdOf(stack.broadcaster.handler.function);
+    const ours = mappings.filter((m) => (m.Properties.FunctionName as { Ref: string }).Ref === broadcasterId);
+    expect(ours).toHaveLength(2);
+    const sources = ours.map((m) => (m.Properties.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt']);
+    expect(sources.sort()).toEqual([[tableId('orders'), 'StreamArn'], [tableId('seats'), 'StreamArn']].sort());
+    const dlq = logicalIdOf(stack.broadcaster.deadLetterQueue);
+    for (const mapping of ours) {
+      expect(mapping.Properties).toMatchObject({
+        StartingPosition: 'LATEST',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 0,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 2,
+        MaximumRecordAgeInSeconds: 60,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+      });
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../lambdas/core/sessions';
+import type { LocalStack } from '../../local/local-stack';
+import { adminCreateEvent, call, createOrderFor, getOrderOf, newBuyer, startApiStack, TEST_SESSION_KEY, type Buyer } from '../support/api-client';
+
+/** Sessions and credentials over HTTP: who may call what, and nobody acts on someone else's order. */
+describe('API authentication and ownership', () => {
+  let stack: LocalStack;
+  let eventId: string;
+
+  beforeAll(async () => {
+    stack = await startApiStack();
+    eventId = await adminCreateEvent(stack, { eventId: 'auth-event', name: 'Auth', rows: 2, seatsPerRow: 5, priceCents: 1000 });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('issues a 24 h session for an anonymous buyer', async () => {
+    const before = Date.now();
+    const { status, body } = await call<{ buyerId: string; token: string; expiresAt: number }>(stack, 'POST', '/api/sessions');
+    expect(status).toBe(201);
+    expect(body.buyerId).toMatch(/^buy_[0-9a-f-]{36}$/);
+    expect(body.token.split('.')).toHaveLength(3);
+    expect(body.expiresAt).toBeGreaterThanOrEqual(before + 24 * 3600_000 - 1000);
+    expect(body.expiresAt).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
+  });
+
+  describe('buyer routes refuse a missing or bad session (401 Unauthorized)', async () => {
+    const real = await createSession(TEST_SESSION_KEY);
+    const forged = await createSession('another-key-that-is-long-enough-0123456789');
+    const expired = await createSession(TEST_SESSION_KEY, Date.now() - 25 * 3600_000);
+    const [header, payload] = real.token.split('.');
+    const cases: [string, Record<string, string>][] = [
+      ['no token', {}],
+      ['forged token (other key)', { authorization: `Bearer ${forged.token}` }],
+      ['expired token', { authorization: `Bearer ${expired.token}` }],
+      ['token without signature', { authorization: `Bearer ${header}.${payload}.` }],
+      ['unsigned token (alg none)', { authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.` }],
+      ['not a bearer token', { authorization: `Basic ${real.token}` }],
+      ['garbage', { authorization: 'Bearer not-a-jwt' }],
+    ];
+    it.each(cases)('%s', async (_, headers) => {
+      const create = await call(stack, 'POST', `/api/events/${eventId}/orders`, { headers, body: { quantity: 1 } });
+      expect(create.status).toBe(401);
+      expect(create.body).toMatchObject({ error: { code: 'Unauthorized' } });
+      const read = await call(stack, 'GET', '/api/orders/ord_00000000-0000-0000-0000-000000000000', { headers });
+      expect(read.status).toBe(401);
+    });
+  });
+
+  describe("buyer B cannot see or touch buyer A's order", () => {
+    let a: Buyer;
+    let b: Buyer;
+    let orderId: string;
+
+    beforeAll(async () => {
+      [a, b] = await Promise.all([newBuyer(stack), newBuyer(stack)]);
+      const created = await createOrderFor(stack, a, eventId, { seatIds: ['A1', 'A2'] });
+      expect(created.status).toBe(201);
+      orderId = created.body.order.orderId;
+    });
+
+    const attempts: [string, string, string, unknown][] = [
+      ['read', 'GET', '', undefined],
+      ['pay', 'POST', '/payment', { code: '11111' }],
+      ['change seats', 'PUT', '/seats', { seatIds: ['B1'] }],
+      ['cancel', 'POST', '/cancel', undefined],
+    ];
+    it.each(attempts)('%s → 404 OrderNotFound, and the order is unchanged', async (_, method, suffix, body) => {
+      const before = (await getOrderOf(stack, a, orderId)).body.order;
+      const response = await call(stack, method, `/api/orders/${orderId}${suffix}`, { token: b.token, body });
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: { code: 'OrderNotFound' } });
+      const after = (await getOrderOf(stack, a, orderId)).body.order;
+      expect(after).toEqual(before);
+      expect(after).toMatchObject({ status: 'HOLDING', seatIds: ['A1', 'A2'] });
+    });
+
+    it("the owner's view never shows task token, execution or charge ids", async () => {
+      const { text } = await getOrderOf(stack, a, orderId);
+      expect(text).not.toMatch(/taskToken|executionArn|chargeId|buyerId/);
+    });
+  });
+
+  describe('admin routes need the admin key', () => {
+    const adminCalls: [string, string, unknown][] = [
+      ['POST', '/api/events', { name: 'Nope', rows: 1, seatsPerRow: 1, priceCents: 1 }],
+      ['GET', '/api/admin/events/auth-event/tickets', undefined],
+      ['GET', '/api/admin/events/auth-event/orders?status=all', undefined],
+    ];
+    it.each(adminCalls)('%s %s: no key, a wrong key, a buyer token → 401; the key → 2xx', async (method, path, body) => {
+      const buyer = await newBuyer(stack);
+      for (const options of [{}, { adminKey: 'wrong' }, { adminKey: `${stack.adminKey}x` }, { adminKey: '' }, { token: buyer.token }]) {
+        const response = await call(stack, method, path, { ...options, body });
+        expect(response.status).toBe(401);
+        expect(response.body).toMatchObject({ error: { code: 'Unauthorized' } });
+      }
+      const allowed = await call(stack, method, path, { adminKey: stack.adminKey, body });
+      expect([200, 201]).toContain(allowed.status);
+    });
+  });
+});

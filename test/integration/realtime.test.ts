@@ -1,0 +1,276 @@
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { parseLiveMessage, type LiveMessage, type SeatsMessage } from '../../lambdas/core/live-messages';
+import { createOrder } from '../../lambdas/core/order-service';
+import { holdSeats } from '../../lambdas/core/seat-locks';
+import { readSeats } from '../../lambdas/core/seat-map';
+import { createSession } from '../../lambdas/core/sessions';
+import { DEMO_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
+
+/**
+ * Live updates end to end on the local stack: real sockets on /ws, the same handlers as on AWS,
+ * DynamoDB Local's real streams → broadcaster → `@connections` API → the sockets.
+ */
+
+const DEADLINE_MS = 20_000;
+const EVENT = DEMO_EVENT.eventId;
+
+/** A test client that records every message and lets a test wait for the one it expects. */
+class LiveClient {
+  readonly messages: LiveMessage[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = parseLiveMessage(String(data));
+      if (message) this.messages.push(message);
+      for (const wake of this.waiters) wake();
+    });
+  }
+
+  static connect(url: string): Promise<LiveClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve(new LiveClient(socket)));
+      socket.once('unexpected-response', (_req, res) => reject(new Refused(res.statusCode ?? 0)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** The first message (already received or yet to come) that matches. */
+  next<T extends LiveMessage>(matches: (m: LiveMessage) => m is T, what: string): Promise<T>;
+  next(matches: (m: LiveMessage) => boolean, what: string): Promise<LiveMessage>;
+  next(matches: (m: LiveMessage) => boolean, what: string): Promise<LiveMessage> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.find(matches);
+        if (!found) return;
+        done();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`No ${what} within ${DEADLINE_MS} ms; got ${JSON.stringify(this.messages)}`));
+      }, DEADLINE_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  async subscribe(eventId: string): Promise<void> {
+    this.socket.send(JSON.stringify({ action: 'subscribe', eventId }));
+    await this.next((m) => m.type === 'subscribed' && m.eventId === eventId, `subscribed to ${eventId}`);
+  }
+
+  close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+}
+
+class Refused extends Error {
+  constructor(readonly status: number) {
+    super(`Refused with ${status}`);
+  }
+}
+
+const isSeats = (m: LiveMessage): m is SeatsMessage => m.type === 'seats';
+const seatsWith = (seatId: string, version: number) => (m: LiveMessage): m is SeatsMessage =>
+  isSeats(m) && m.seats.some((s) => s.seatId === seatId && s.version >= version);
+
+/** For state only visible in DynamoDB (deleted items): checks again until true or the deadline. */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Not ${what} within ${DEADLINE_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('live updates over WebSocket on the local stack', () => {
+  let stack: LocalStack;
+  const clients: LiveClient[] = [];
+  const connect = async (token?: string) => {
+    const client = await LiveClient.connect(token === undefined ? stack.webSocketUrl : `${stack.webSocketUrl}?token=${token}`);
+    clients.push(client);
+    return client;
+  };
+  const signingKey = () => process.env.SESSION_SIGNING_KEY!;
+  const connectionItem = async (connectionId: string) =>
+    (await stack.store.doc.send(new GetCommand({ TableName: stack.tables.connections, Key: { connectionId } }))).Item;
+  const connectionsWatching = async (eventId: string) =>
+    (
+      await stack.store.doc.send(
+        new QueryCommand({
+          TableName: stack.tables.connections,
+          IndexName: 'byEvent',
+          KeyConditionExpression: 'eventId = :e',
+          ExpressionAttributeValues: { ':e': eventId },
+        }),
+      )
+    ).Items ?? [];
+  const seatVersion = async (seatId: string) =>
+    (await readSeats(stack.store, EVENT, { consistent: true })).find((s) => s.seatId === seatId)!.version;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0 });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await stack?.stop();
+  });
+
+  it('serves /ws on the stack’s own port', () => {
+    expect(stack.webSocketUrl).toBe(`ws://127.0.0.1:${stack.port}/ws`);
+  });
+
+  it('refuses a forged or expired session token at $connect, and accepts anonymous viewers', async () => {
+    const forged = (await createSession('another-key-that-is-long-enough-for-hs256!!')).token;
+    await expect(LiveClient.connect(`${stack.webSocketUrl}?token=${forged}`)).rejects.toMatchObject({ status: 401 });
+    const expired = (await createSession(signingKey(), Date.now() - 25 * 60 * 60 * 1000)).token;
+    await expect(LiveClient.connect(`${stack.webSocketUrl}?token=${expired}`)).rejects.toMatchObject({ status: 401 });
+    await expect(LiveClient.connect(`${stack.webSocketUrl}?token=not-a-jwt`)).rejects.toMatchObject({ status: 401 });
+    const viewer = await connect();
+    expect(viewer.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('refuses upgrades on other paths', async () => {
+    await expect(LiveClient.connect(stack.webSocketUrl.replace('/ws', '/elsewhere'))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('sends a hold to every viewer of the event as one seats message with the new versions', async () => {
+    const [first, second] = [await connect(), await connect()];
+    // Anything without a known action goes to $default and is ignored.
+    first.socket.send('{"action":"dance"}');
+    first.socket.send('not even json');
+    await Promise.all([first.subscribe(EVENT), second.subscribe(EVENT)]);
+    expect(first.messages).toEqual([{ type: 'subscribed', eventId: EVENT }]);
+
+    const before = { A1: await seatVersion('A1'), A2: await seatVersion('A2') };
+    const started = performance.now();
+    await holdSeats(stack.store, { eventId: EVENT, orderId: 'ord-live-1', seatIds: ['A1', 'A2'], holdExpiresAt: Date.now() + 60_000 });
+    const written = performance.now();
+    const received = await Promise.all(
+      [first, second].map(async (client) => {
+        const message = await client.next(seatsWith('A1', before.A1 + 1), 'seats message for A1');
+        return { message, at: performance.now() };
+      }),
+    );
+    for (const { message } of received) {
+      expect(message).toEqual({
+        type: 'seats',
+        eventId: EVENT,
+        seats: expect.arrayContaining([
+          { seatId: 'A1', status: 'HELD', version: before.A1 + 1, holdExpiresAt: expect.any(Number) },
+          { seatId: 'A2', status: 'HELD', version: before.A2 + 1, holdExpiresAt: expect.any(Number) },
+        ]),
+      });
+      expect(JSON.stringify(message)).not.toContain('ord-live-1');
+    }
+    const latest = Math.max(...received.map((r) => r.at));
+    console.log(
+      `[measure] hold → both clients: ${(latest - started).toFixed(0)} ms from the call, ${(latest - written).toFixed(0)} ms after the write returned`,
+    );
+  });
+
+  it('measures change → client latency over a few single-seat holds (reported, not asserted)', async () => {
+    const viewer = await connect();
+    await viewer.subscribe(EVENT);
+    const samples: number[] = [];
+    for (const [i, seatId] of ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'C1', 'C2', 'C3', 'C4'].entries()) {
+      const version = await seatVersion(seatId);
+      const started = performance.now();
+      await holdSeats(stack.store, { eventId: EVENT, orderId: `ord-measure-${i}`, seatIds: [seatId], holdExpiresAt: Date.now() + 60_000 });
+      await viewer.next(seatsWith(seatId, version + 1), `seats message for ${seatId}`);
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    console.log(
+      `[measure] change → client over ${samples.length} holds: median ${samples[samples.length >> 1]!.toFixed(0)} ms, ` +
+        `min ${samples[0]!.toFixed(0)} ms, max ${samples.at(-1)!.toFixed(0)} ms`,
+    );
+    expect(samples).toHaveLength(10);
+  });
+
+  it('sends an order’s changes only to its buyer’s connections', async () => {
+    const alice = await createSession(signingKey());
+    const bob = await createSession(signingKey());
+    const [aliceSocket, bobSocket, viewer] = [await connect(alice.token), await connect(bob.token), await connect()];
+    await viewer.subscribe(EVENT);
+
+    const aliceOrder = await createOrder(stack.store, stack.workflow, { eventId: EVENT, buyerId: alice.buyerId, selection: { seatIds: ['D1'] } });
+    const bobOrder = await createOrder(stack.store, stack.workflow, { eventId: EVENT, buyerId: bob.buyerId, selection: { seatIds: ['D2'] } });
+    const ownOrder = (orderId: string) => (m: LiveMessage) => m.type === 'order' && m.order.orderId === orderId;
+    const aliceSees = await aliceSocket.next(ownOrder(aliceOrder.orderId), 'Alice’s order');
+    // Bob's order changed after Alice's on the same stream: once Bob has his, Alice's was handled too.
+    await bobSocket.next(ownOrder(bobOrder.orderId), 'Bob’s order');
+    await viewer.next(seatsWith('D2', 1), 'seats message for D2');
+
+    expect(aliceSees).toMatchObject({ type: 'order', order: { orderId: aliceOrder.orderId, eventId: EVENT, seatIds: ['D1'], status: 'HOLDING' } });
+    expect(JSON.stringify(aliceSees)).not.toMatch(/taskToken|executionArn|buy_/);
+    expect(bobSocket.messages.some(ownOrder(aliceOrder.orderId))).toBe(false);
+    expect(aliceSocket.messages.some(ownOrder(bobOrder.orderId))).toBe(false);
+    expect(viewer.messages.some((m) => m.type === 'order')).toBe(false);
+  });
+
+  it('deletes a connection whose socket is gone (410) at the next broadcast', async () => {
+    const goneId = 'gone-connection-id';
+    await stack.store.doc.send(
+      new PutCommand({
+        TableName: stack.tables.connections,
+        Item: { connectionId: goneId, eventId: EVENT, connectedAt: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+      }),
+    );
+    const viewer = await connect();
+    await viewer.subscribe(EVENT);
+    const version = await seatVersion('E1');
+    await holdSeats(stack.store, { eventId: EVENT, orderId: 'ord-gone', seatIds: ['E1'], holdExpiresAt: Date.now() + 60_000 });
+    await viewer.next(seatsWith('E1', version + 1), 'seats message for E1');
+    await eventually(async () => (await connectionItem(goneId)) === undefined, 'deleted');
+  });
+
+  it('deletes the connection on disconnect', async () => {
+    const client = await connect();
+    await client.subscribe('disconnect-check');
+    const [item] = await connectionsWatching('disconnect-check');
+    expect(item).toMatchObject({ eventId: 'disconnect-check', expiresAt: expect.any(Number) });
+    await client.close();
+    await eventually(async () => (await connectionItem(String(item!.connectionId))) === undefined, 'deleted');
+  });
+
+  it('serves the @connections management API as API Gateway does, to the SDK', async () => {
+    const client = await connect();
+    await client.subscribe('management-check');
+    const connectionId = String((await connectionsWatching('management-check'))[0]!.connectionId);
+    const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WEBSOCKET_MANAGEMENT_ENDPOINT });
+
+    await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode('{"type":"error","code":"Test","message":"hi"}') }));
+    await client.next((m) => m.type === 'error' && m.code === 'Test', 'posted message');
+    const info = await api.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    expect(info.ConnectedAt).toBeInstanceOf(Date);
+    expect(info.Identity?.SourceIp).toBe('127.0.0.1');
+
+    const closed = new Promise((resolve) => client.socket.once('close', resolve));
+    await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    await closed;
+    await expect(api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new Uint8Array([123, 125]) }))).rejects.toBeInstanceOf(GoneException);
+    await expect(api.send(new GetConnectionCommand({ ConnectionId: 'never-was' }))).rejects.toBeInstanceOf(GoneException);
+    await eventually(async () => (await connectionItem(connectionId)) === undefined, 'deleted');
+  });
+});

@@ -1,0 +1,166 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEvent } from '../../lambdas/core/create-event';
+import type { EventRecord } from '../../lambdas/core/events';
+import { createStore, type Store } from '../../lambdas/core/store';
+import { AdmissionRequired } from '../../lambdas/core/errors';
+import { releaseSlot } from '../../lambdas/core/waiting-room/admission';
+import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
+import { readQueueState } from '../../lambdas/core/waiting-room/queue-state';
+import {
+  admitOrder,
+  buyerQueueStatus,
+  joinWaitingRoom,
+  operatorQueueStatus,
+  type BuyerQueueStatus,
+} from '../../lambdas/core/waiting-room/waiting-room';
+import { useTestTables } from '../support/local-dynamo';
+
+/** The waiting room on DynamoDB Local with the real SDK; time moves by hand. */
+describe('the waiting room', () => {
+  const KEY = 'waiting-room-test-signing-key-0123456789abcdef';
+  let store: Store;
+  let clock = Date.parse('2026-11-23T12:00:00Z');
+  let seq = 0;
+
+  beforeAll(async () => {
+    const { client, tables } = await useTestTables();
+    store = createStore(client, tables, { now: () => clock });
+  });
+
+  async function newEvent(room: { maxActivePurchasers?: number; admissionSeconds?: number; positionShards?: number } = {}): Promise<EventRecord> {
+    seq += 1;
+    return createEvent(store, {
+      eventId: `queue-${seq}`,
+      name: 'Queue',
+      rows: 2,
+      seatsPerRow: 5,
+      priceCents: 1000,
+      holdSeconds: 60,
+      waitingRoom: { enabled: true, ...room },
+    });
+  }
+
+  const buyers = (n: number, prefix = 'b') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+
+  it('500 concurrent joins get positions 1..500, each once; joining again keeps the first position', async () => {
+    const event = await newEvent({ maxActivePurchasers: 10 });
+    const ids = buyers(500);
+    const joined = await Promise.all(ids.map((id) => joinWaitingRoom(store, event, id, KEY)));
+    const positions = joined.map((s) => s.position!).sort((a, b) => a - b);
+    expect(positions).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+
+    // Refresh, retry, second tab: sequentially and concurrently, always the same place.
+    const again = await Promise.all(ids.slice(0, 50).flatMap((id) => [joinWaitingRoom(store, event, id, KEY), buyerQueueStatus(store, event, id, KEY)]));
+    for (let i = 0; i < 50; i++) {
+      expect(again[2 * i]!.position).toBe(joined[i]!.position);
+      expect(again[2 * i + 1]!.position).toBe(joined[i]!.position);
+    }
+  });
+
+  it('a buyer joining twice at the same instant ends with one position', async () => {
+    const event = await newEvent();
+    const ids = buyers(40, 'twice');
+    const results = await Promise.all(ids.flatMap((id) => [joinWaitingRoom(store, event, id, KEY), joinWaitingRoom(store, event, id, KEY)]));
+    for (let i = 0; i < ids.length; i++) expect(results[2 * i]!.position).toBe(results[2 * i + 1]!.position);
+    const distinct = new Set(ids.map((id, i) => results[2 * i]!.position));
+    expect(distinct.size).toBe(ids.length);
+  });
+
+  it('with several position counters, 400 concurrent joins still get distinct positions', async () => {
+    const event = await newEvent({ positionShards: 4 });
+    const joined = await Promise.all(buyers(400, 'shard').map((id) => joinWaitingRoom(store, event, id, KEY)));
+    expect(new Set(joined.map((s) => s.position)).size).toBe(400);
+  });
+
+  it('admits in join order, never more than the slot limit, and frees slots on order end and admission timeout', async () => {
+    const event = await newEvent({ maxActivePurchasers: 3, admissionSeconds: 60 });
+    const ids = buyers(10, 'fifo');
+    for (const id of ids) await joinWaitingRoom(store, event, id, KEY); // join order = ids order
+    const admittedOrder: string[] = [];
+    const refresh = async (): Promise<BuyerQueueStatus[]> => {
+      const statuses = await Promise.all(ids.map((id) => buyerQueueStatus(store, event, id, KEY)));
+      const state = await readQueueState(store, event.eventId);
+      expect(Object.keys(state.active).length).toBeLessThanOrEqual(3);
+      for (const id of Object.keys(state.active).sort()) if (!admittedOrder.includes(id)) admittedOrder.push(id);
+      return statuses;
+    };
+
+    let statuses = await refresh();
+    expect(statuses.filter((s) => s.state === 'ADMITTED').map((s) => s.position)).toEqual([1, 2, 3]);
+    expect(statuses[3]).toMatchObject({ state: 'WAITING', peopleAhead: 0 });
+    expect(statuses[9]).toMatchObject({ state: 'WAITING', peopleAhead: 6 });
+    expect(statuses[9]!.estimatedWaitSeconds).toBeGreaterThan(0);
+
+    // fifo0000 orders and the order ends (any ending: the orders stream calls releaseSlot).
+    await admitOrder(store, event, { buyerId: ids[0]!, orderId: 'ord-fifo-0', admissionToken: statuses[0]!.admissionToken }, KEY);
+    expect((await buyerQueueStatus(store, event, ids[0]!, KEY)).state).toBe('PURCHASING');
+    await releaseSlot(store, event.eventId, event.waitingRoom!, { buyerId: ids[0]!, orderId: 'ord-fifo-0' });
+    statuses = await refresh();
+    expect(statuses[0]!.state).toBe('DONE');
+    expect(statuses.filter((s) => s.state === 'ADMITTED').map((s) => s.position)).toEqual([2, 3, 4]);
+
+    // Nobody starts an order within the admission window: all three slots lapse and move on.
+    clock += 61_000;
+    statuses = await refresh();
+    expect(statuses.filter((s) => s.state === 'ADMITTED').map((s) => s.position)).toEqual([5, 6, 7]);
+    clock += 61_000;
+    statuses = await refresh();
+    expect(statuses.filter((s) => s.state === 'ADMITTED').map((s) => s.position)).toEqual([8, 9, 10]);
+    expect(admittedOrder).toEqual(ids); // admission order = join order
+    expect(await operatorQueueStatus(store, event)).toMatchObject({ activePurchasers: 3, waitingCount: 0, servingPosition: 10, admittedCount: 10 });
+
+    clock += 61_000;
+    statuses = await refresh();
+    expect(statuses.every((s) => s.state === 'DONE')).toBe(true);
+    expect(await operatorQueueStatus(store, event)).toMatchObject({ activePurchasers: 0, waitingCount: 0 });
+  });
+
+  it('an order slot whose order ended without a release is reclaimed once its deadline passes', async () => {
+    const event = await newEvent({ maxActivePurchasers: 1 });
+    const [first, second] = buyers(2, 'lost');
+    const status = await joinWaitingRoom(store, event, first!, KEY);
+    await joinWaitingRoom(store, event, second!, KEY);
+    await admitOrder(store, event, { buyerId: first!, orderId: 'ord-lost', admissionToken: status.admissionToken }, KEY);
+    await store.doc.send(new PutCommand({ TableName: store.tables.orders, Item: { orderId: 'ord-lost', status: 'EXPIRED' } }));
+    expect((await buyerQueueStatus(store, event, second!, KEY)).state).toBe('WAITING');
+    clock += (event.holdSeconds + 61) * 1000;
+    expect((await buyerQueueStatus(store, event, second!, KEY)).state).toBe('ADMITTED');
+  });
+
+  it('refuses an order without, with a forged, another buyer\'s, another event\'s or a lapsed admission', async () => {
+    const event = await newEvent({ maxActivePurchasers: 1, admissionSeconds: 30 });
+    const other = await createEvent(store, { eventId: `no-room-${seq}`, name: 'No queue', rows: 1, seatsPerRow: 2, priceCents: 100 });
+    const [admitted, waiting] = buyers(2, 'gate');
+    const status = await joinWaitingRoom(store, event, admitted!, KEY);
+    await joinWaitingRoom(store, event, waiting!, KEY);
+    const token = status.admissionToken!;
+    const attempt = (buyerId: string, admissionToken: string | undefined, on = event) =>
+      admitOrder(store, on, { buyerId, orderId: `ord-${buyerId}`, admissionToken }, KEY);
+
+    await expect(attempt(waiting!, undefined)).rejects.toBeInstanceOf(AdmissionRequired);
+    await expect(attempt(waiting!, token)).rejects.toBeInstanceOf(AdmissionRequired); // someone else's token
+    const forged = await signAdmission('another-key-that-is-long-enough-0123456789', { buyerId: waiting!, eventId: event.eventId, expiresAt: clock + 60_000 });
+    await expect(attempt(waiting!, forged)).rejects.toBeInstanceOf(AdmissionRequired);
+    const selfSigned = await signAdmission(KEY, { buyerId: waiting!, eventId: event.eventId, expiresAt: clock + 60_000 });
+    await expect(attempt(waiting!, selfSigned)).rejects.toBeInstanceOf(AdmissionRequired); // signed, but no slot: no line-skipping
+    await expect(attempt(admitted!, token, other)).resolves.toBeTypeOf('function'); // `other` has no room: not gated
+    const otherRoom = await newEvent();
+    await expect(attempt(admitted!, token, otherRoom)).rejects.toBeInstanceOf(AdmissionRequired);
+
+    clock += 31_000;
+    await expect(attempt(admitted!, token)).rejects.toBeInstanceOf(AdmissionRequired);
+  });
+
+  it('a buyer whose admission was used joins again at the back of the line', async () => {
+    const event = await newEvent({ maxActivePurchasers: 1, admissionSeconds: 20 });
+    const [early, late] = buyers(2, 'again');
+    expect((await joinWaitingRoom(store, event, early!, KEY)).position).toBe(1);
+    expect((await joinWaitingRoom(store, event, late!, KEY)).position).toBe(2);
+    clock += 21_000; // early let the admission lapse; late is admitted
+    expect((await buyerQueueStatus(store, event, late!, KEY)).state).toBe('ADMITTED');
+    expect((await buyerQueueStatus(store, event, early!, KEY)).state).toBe('DONE');
+    const rejoined = await joinWaitingRoom(store, event, early!, KEY);
+    expect(rejoined).toMatchObject({ state: 'WAITING', position: 3 });
+  });
+});

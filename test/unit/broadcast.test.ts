@@ -1,0 +1,167 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { planBroadcast, type Delivery } from '../../lambdas/core/broadcast';
+import { firstSequenceNumber } from '../../lambdas/core/live-delivery';
+import { applySeatDeltas, newerOrder, parseLiveMessage, parseSubscribeRequest, type SeatDelta } from '../../lambdas/core/live-messages';
+import type { OrderRecord } from '../../lambdas/core/order';
+import type { SeatItem } from '../../lambdas/core/seat';
+
+const NOW = 1_800_000_000_000;
+let sequence = 100;
+
+function record(keys: Record<string, unknown>, image: object | undefined, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'MODIFY'): DynamoDBRecord {
+  const toLambda = (value: object) => marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
+  return {
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: toLambda(keys),
+      ...(image && { NewImage: toLambda(image) }),
+      SequenceNumber: String(sequence++),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+function seat(eventId: string, seatId: string, version: number, change: Partial<SeatItem> = {}): DynamoDBRecord {
+  const item: SeatItem = { eventId, seatId, rowIndex: 0, number: 1, status: 'AVAILABLE', version, updatedAt: NOW, ...change };
+  return record({ eventId, seatId }, item);
+}
+
+function order(orderId: string, buyerId: string, version: number, change: Partial<OrderRecord> = {}): DynamoDBRecord {
+  const item: OrderRecord = {
+    orderId,
+    eventId: 'ev',
+    buyerId,
+    status: 'HOLDING',
+    seatIds: ['A1'],
+    holdExpiresAt: NOW + 60_000,
+    amountCents: 4500,
+    currency: 'EUR',
+    payment: { status: 'idle', round: 0, attempt: 0 },
+    taskToken: 'secret-task-token',
+    executionArn: 'arn:secret',
+    createdAt: NOW,
+    updatedAt: NOW,
+    version,
+    ...change,
+  };
+  return record({ orderId }, item);
+}
+
+const seatMessages = (plan: Delivery[]) => plan.filter((d) => d.message.type === 'seats');
+const orderMessages = (plan: Delivery[]) => plan.filter((d) => d.message.type === 'order');
+
+describe('planBroadcast: coalescing a stream batch', () => {
+  it('turns many changes of one seat into one entry with the newest version, whatever the order', () => {
+    const held = { status: 'HELD' as const, orderId: 'ord-secret', holdExpiresAt: NOW + 60_000 };
+    const plan = planBroadcast([seat('ev', 'A1', 2, held), seat('ev', 'A1', 4, held), seat('ev', 'A1', 3), seat('ev', 'A2', 7)], NOW);
+    expect(plan).toHaveLength(1);
+    expect(plan[0]!.audience).toEqual({ eventId: 'ev' });
+    expect(plan[0]!.message).toEqual({
+      type: 'seats',
+      eventId: 'ev',
+      seats: [
+        { seatId: 'A1', status: 'HELD', version: 4, holdExpiresAt: NOW + 60_000 },
+        { seatId: 'A2', status: 'AVAILABLE', version: 7 },
+      ],
+    });
+    expect(JSON.stringify(plan)).not.toContain('ord-secret');
+    // Every record folded in stays traceable for a partial batch failure.
+    expect(plan[0]!.sequenceNumbers).toHaveLength(4);
+  });
+
+  it('groups seats per event: one message per event', () => {
+    const plan = planBroadcast([seat('one', 'A1', 2), seat('two', 'A1', 2), seat('one', 'B3', 5)], NOW);
+    const byEvent = Object.fromEntries(seatMessages(plan).map((d) => [JSON.stringify(d.audience), d.message]));
+    expect(Object.keys(byEvent).sort()).toEqual(['{"eventId":"one"}', '{"eventId":"two"}']);
+    expect(byEvent['{"eventId":"one"}']).toMatchObject({ eventId: 'one', seats: [{ seatId: 'A1' }, { seatId: 'B3' }] });
+  });
+
+  it('shows a lapsed hold as available, like the snapshot does', () => {
+    const plan = planBroadcast([seat('ev', 'A1', 2, { status: 'HELD', orderId: 'o', holdExpiresAt: NOW - 1 })], NOW);
+    expect(plan[0]!.message).toMatchObject({ seats: [{ seatId: 'A1', status: 'AVAILABLE', version: 2 }] });
+  });
+
+  it('addresses order changes only to the order’s buyer, newest version, as the buyer’s view', () => {
+    const plan = planBroadcast(
+      [order('o1', 'buy_a', 1), order('o1', 'buy_a', 3, { status: 'PAYING' }), order('o1', 'buy_a', 2), order('o2', 'buy_b', 1)],
+      NOW,
+    );
+    expect(seatMessages(plan)).toEqual([]);
+    const orders = orderMessages(plan);
+    expect(orders.map((d) => d.audience)).toEqual([{ buyerId: 'buy_a' }, { buyerId: 'buy_b' }]);
+    expect(orders[0]!.message).toMatchObject({ type: 'order', order: { orderId: 'o1', status: 'PAYING', version: 3 } });
+    const text = JSON.stringify(plan.map((d) => d.message));
+    expect(text).not.toContain('secret-task-token');
+    expect(text).not.toContain('arn:secret');
+    expect(text).not.toContain('buy_');
+  });
+
+  it('ignores removals and records of other tables', () => {
+    const removal = record({ eventId: 'ev', seatId: 'A1' }, undefined, 'REMOVE');
+    const queue = record({ eventId: 'ev' }, { eventId: 'ev', serving: 3 });
+    expect(planBroadcast([removal, queue], NOW)).toEqual([]);
+  });
+});
+
+describe('firstSequenceNumber', () => {
+  it('compares sequence numbers as integers, not strings', () => {
+    expect(firstSequenceNumber(['900', '1000', '95'])).toBe('95');
+    expect(firstSequenceNumber(['100000000000000000000000001', '99999999999999999999999999'])).toBe('99999999999999999999999999');
+    expect(firstSequenceNumber([])).toBeUndefined();
+  });
+});
+
+describe('live messages on the client', () => {
+  const snapshot = [
+    { seatId: 'A1', rowIndex: 0, number: 1, status: 'AVAILABLE' as const, version: 3 },
+    { seatId: 'A2', rowIndex: 0, number: 2, status: 'HELD' as const, version: 5, holdExpiresAt: NOW },
+  ];
+
+  it('applies a delta only where its version is newer, keeping the other fields', () => {
+    const deltas: SeatDelta[] = [
+      { seatId: 'A1', status: 'HELD', version: 4, holdExpiresAt: NOW + 1 },
+      { seatId: 'A2', status: 'AVAILABLE', version: 5 }, // same version: already applied
+      { seatId: 'Z9', status: 'SOLD', version: 9 }, // not in the snapshot
+    ];
+    expect(applySeatDeltas(snapshot, deltas)).toEqual([
+      { seatId: 'A1', rowIndex: 0, number: 1, status: 'HELD', version: 4, holdExpiresAt: NOW + 1 },
+      snapshot[1],
+    ]);
+  });
+
+  it('drops a hold’s expiry when the seat is released, and ignores stale or repeated deltas', () => {
+    const released = applySeatDeltas(snapshot, [{ seatId: 'A2', status: 'AVAILABLE', version: 6 }]);
+    expect(released[1]).toEqual({ seatId: 'A2', rowIndex: 0, number: 2, status: 'AVAILABLE', version: 6 });
+    expect(applySeatDeltas(released, [{ seatId: 'A2', status: 'HELD', version: 5, holdExpiresAt: NOW }])).toBe(released);
+    expect(applySeatDeltas(snapshot, [])).toBe(snapshot);
+  });
+
+  it('takes the newest delta when one message names a seat twice', () => {
+    const next = applySeatDeltas(snapshot, [
+      { seatId: 'A1', status: 'SOLD', version: 8 },
+      { seatId: 'A1', status: 'HELD', version: 7, holdExpiresAt: NOW },
+    ]);
+    expect(next[0]).toMatchObject({ status: 'SOLD', version: 8 });
+  });
+
+  it('keeps the order view with the highest version', () => {
+    const older = { orderId: 'o', version: 2 } as Parameters<typeof newerOrder>[1];
+    const newer = { orderId: 'o', version: 3 } as Parameters<typeof newerOrder>[1];
+    expect(newerOrder(undefined, older)).toBe(older);
+    expect(newerOrder(newer, older)).toBe(newer);
+    expect(newerOrder(older, newer)).toBe(newer);
+  });
+
+  it('parses server messages and subscribe requests defensively', () => {
+    expect(parseLiveMessage('{"type":"seats","eventId":"e","seats":[]}')).toEqual({ type: 'seats', eventId: 'e', seats: [] });
+    expect(parseLiveMessage('not json')).toBeUndefined();
+    expect(parseLiveMessage('{"type":"other"}')).toBeUndefined();
+    expect(parseSubscribeRequest('{"action":"subscribe","eventId":"ticketdrop-live"}')).toEqual({ action: 'subscribe', eventId: 'ticketdrop-live' });
+    expect(parseSubscribeRequest('{"action":"subscribe"}')).toBeUndefined();
+    expect(parseSubscribeRequest('{"action":"subscribe","eventId":""}')).toBeUndefined();
+    expect(parseSubscribeRequest(undefined)).toBeUndefined();
+  });
+});

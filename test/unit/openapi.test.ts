@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { ROUTES, routeKey } from '../../lib/api/routes';
+
+/**
+ * docs/openapi.yaml documents exactly the routes of the route table (a drift check). Read line
+ * by line (paths at 2 spaces, methods at 4 under `paths:`), so no YAML parser is needed.
+ */
+describe('docs/openapi.yaml', () => {
+  const text = readFileSync(join(PROJECT_ROOT, 'docs', 'openapi.yaml'), 'utf8');
+  const paths = text.slice(text.indexOf('\npaths:\n'));
+
+  function documentedRoutes(): string[] {
+    const routes: string[] = [];
+    let path = '';
+    for (const line of paths.split('\n')) {
+      const pathMatch = /^ {2}(\/\S+):$/.exec(line);
+      if (pathMatch) path = pathMatch[1]!;
+      const methodMatch = /^ {4}(get|put|post|patch|delete):$/.exec(line);
+      if (methodMatch && path) routes.push(`${methodMatch[1]!.toUpperCase()} ${path}`);
+    }
+    return routes;
+  }
+
+  it('is OpenAPI 3.1 and documents every route, and no other', () => {
+    expect(text.startsWith('openapi: 3.1.0\n')).toBe(true);
+    expect(documentedRoutes().sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  it('defines every schema, response and parameter it refers to', () => {
+    for (const [, kind, name] of text.matchAll(/\$ref: '#\/components\/(\w+)\/(\w+)'/g)) {
+      expect(text, `${kind}/${name}`).toMatch(new RegExp(`\\n {4}${name}:\\n`));
+    }
+  });
+});
