@@ -41,6 +41,13 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
     if (orders.notice?.kind === 'error') void refresh();
   }, [orders.notice, refresh]);
 
+  // My order moved (held, paying, confirmed, expired…): the map is refetched too, so my own seats
+  // are right even if a seat delta was lost on the way.
+  const currentStatus = current?.status;
+  useEffect(() => {
+    if (currentStatus !== undefined) void refresh();
+  }, [currentStatus, refresh]);
+
   usePolling(live === 'live', open, orders.pendingChange !== undefined, now, refetchCurrent, refresh);
 
   const heldByMe = useMemo(() => new Set(open?.seatIds ?? []), [open]);

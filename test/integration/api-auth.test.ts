@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../lambdas/core/sessions';
+import { getOrder } from '../../lambdas/core/orders';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, call, createOrderFor, getOrderOf, newBuyer, startApiStack, TEST_SESSION_KEY, type Buyer } from '../support/api-client';
 
@@ -60,7 +61,18 @@ describe('API authentication and ownership', () => {
       const created = await createOrderFor(stack, a, eventId, { seatIds: ['A1', 'A2'] });
       expect(created.status).toBe(201);
       orderId = created.body.order.orderId;
+      // The flow's first step writes the order too (it stores its task token): let it settle,
+      // so "unchanged" below compares versions the flow itself no longer moves.
+      await waitForFlowToWait(orderId);
     });
+
+    async function waitForFlowToWait(id: string): Promise<void> {
+      const deadline = Date.now() + 20_000;
+      while (!(await getOrder(stack.store, id)).taskToken) {
+        if (Date.now() > deadline) throw new Error('The order flow never waited for the buyer');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
 
     const attempts: [string, string, string, unknown][] = [
       ['read', 'GET', '', undefined],
