@@ -1,10 +1,17 @@
 import { App } from 'aws-cdk-lib';
+import { ensureFrontendBuilt } from '../local/frontend-build';
 import { InvalidStageName, stackNameFor, stageFromContext, type Stage } from '../lib/stage';
 import { TicketDropStack } from '../lib/ticketdrop-stack';
 
 /** CDK app: one stack per stage, `cdk synth -c stage=<name>` (default `dev`). */
 const app = new App();
 const stage = readStage(app);
+
+// The site deploys frontend/dist: build it when it is missing or older than its sources (vite,
+// offline, a few seconds), so a deploy never ships a stale page. `-c buildWeb=false` skips it.
+if (app.node.tryGetContext('buildWeb') !== 'false' && app.node.tryGetContext('buildWeb') !== false) {
+  if (await ensureFrontendBuilt()) console.error('Built the frontend into frontend/dist.');
+}
 
 new TicketDropStack(app, stackNameFor(stage), {
   stage,

@@ -3,10 +3,14 @@ import type { Construct } from 'constructs';
 import { TicketDropApi } from './api/http-api';
 import { constructIdFor, DataTables } from './data/data-tables';
 import { TABLE_SPECS } from './data/table-specs';
+import { Observability } from './observability/observability';
 import { OrderFlow } from './orders/order-flow';
+import { OrderEndings } from './queue/order-endings';
 import { Broadcaster } from './realtime/broadcaster';
 import { LiveWebSocket } from './realtime/websocket-api';
+import { applyNagSuppressions } from './security/nag-suppressions';
 import type { Stage } from './stage';
+import { Site } from './web/site';
 
 export interface TicketDropStackProps extends StackProps {
   readonly stage: Stage;
@@ -19,6 +23,9 @@ export class TicketDropStack extends Stack {
   readonly orderFlow: OrderFlow;
   readonly live: LiveWebSocket;
   readonly broadcaster: Broadcaster;
+  readonly orderEndings: OrderEndings;
+  readonly site: Site;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: TicketDropStackProps) {
     super(scope, id, props);
@@ -34,7 +41,13 @@ export class TicketDropStack extends Stack {
     // Live updates: browsers hold a WebSocket; seat and order changes reach them via the streams.
     this.live = new LiveWebSocket(this, 'Live', { stage, tables: this.data, sessionSigningKey: this.api.secrets.sessionSigningKey });
     this.broadcaster = new Broadcaster(this, 'Broadcaster', { stage, tables: this.data, webSocketStage: this.live.stage });
+    // The waiting room: an order that ends frees its buyer's purchase slot.
+    this.orderEndings = new OrderEndings(this, 'OrderEndings', { stage, tables: this.data });
 
+    // Buyers' one URL: the page, /config.json and /api/* on one CloudFront origin.
+    this.site = new Site(this, 'Web', { stage, httpApi: this.api.httpApi, webSocketUrl: this.live.url });
+
+    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The buyer-facing site (CloudFront)' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'AdminApiKeySecretArn', {
       value: this.api.secrets.adminApiKey.secretArn,
@@ -51,5 +64,16 @@ export class TicketDropStack extends Stack {
         description: `Physical name of the ${spec.id} table`,
       });
     }
+
+    // Last: both look at every function, queue and stream consumer constructed above.
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      stateMachine: this.orderFlow.stateMachine,
+      httpApi: this.api.httpApi,
+      tables: Object.values(this.data.byId),
+      alarmEmail: this.node.tryGetContext('alarmEmail') as string | undefined,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn, description: 'SNS topic of the alarms (subscribe to get notified)' });
+    applyNagSuppressions(this);
   }
 }

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TableNames } from '../lib/data/table-specs';
-import { BROADCASTER, LOCAL_WS_PATH, ROUTE_SELECTION_FIELD, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from '../lib/realtime/ws-routes';
+import { BROADCAST_TABLES, BROADCASTER, LOCAL_WS_PATH, ROUTE_SELECTION_FIELD, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from '../lib/realtime/ws-routes';
 import { connectionsEndpoint } from './connections-api';
 import type { ServiceEndpoint } from './http-gateway';
 import { startStreamFeed, type StreamFeed, type StreamHandler } from './stream-feed';
@@ -25,8 +25,6 @@ export interface LocalLiveUpdates {
   stop(): Promise<void>;
 }
 
-/** Tables whose changes the broadcaster receives (lib/realtime/broadcaster.ts on AWS). */
-const STREAMED: readonly (keyof TableNames)[] = ['seats', 'orders'];
 
 export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   const handlers = new Map<WsHandlerId, WsHandler>();
@@ -51,7 +49,7 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
       feed = await startStreamFeed({
         dynamo: new DynamoDBClient(config),
         streams: new DynamoDBStreamsClient(config),
-        tableNames: STREAMED.map((id) => tables[id]),
+        tableNames: BROADCAST_TABLES.map((id) => tables[id]),
         handler: await load<StreamHandler>(BROADCASTER.entry),
         region: String(config.region),
       });

@@ -15,6 +15,7 @@ import { createStore, type Store } from '../lambdas/core/store';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createHttpGateway, type ApiHandler } from './http-gateway';
 import { localSecret } from './local-secrets';
+import { startQueueFeed } from './queue-feed';
 import { createLocalOrderFlow, synthesizeTemplate } from './order-flow';
 import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
 import { createLocalLiveUpdates } from './live-updates';
@@ -115,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
     await liveUpdates.start(dynamo.endpoint, tables);
+    const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables);
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
     const recovery = await recoverOrphanedOrders(store, workflow, new SimulatedProcessor(store), RESTART_REASON);
@@ -132,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
       async stop() {
         await orderFlow.service.stop();
-        await liveUpdates.stop();
+        await Promise.all([liveUpdates.stop(), queueFeed.stop()]);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dynamo.stop();
@@ -163,12 +165,31 @@ export function handlerEnvironment(dynamoEndpoint: string, tables: TableNames): 
   };
 }
 
-/** The demo event of the seat-map prototype: 5 rows × 6 seats. Already there → left as it is. */
+/** A second demo: the general-admission drop with a waiting room (2 buyers at a time). */
+export const DEMO_QUEUE_EVENT = {
+  eventId: 'ticketdrop-queue',
+  name: 'TicketDrop Queue Demo',
+  venue: 'The Local Stage',
+  rows: 2,
+  seatsPerRow: 10,
+  priceCents: 3000,
+  currency: 'EUR',
+  holdSeconds: 120,
+  maxSeatsPerOrder: 2,
+  waitingRoom: { enabled: true, maxActivePurchasers: 2, admissionSeconds: 120, positionShards: 1 },
+} as const;
+
+/**
+ * The demo events: the seat-map prototype's 5 rows × 6 seats, and a drop behind a waiting room.
+ * One already there is left as it is.
+ */
 export async function seedDemoEvent(store: ReturnType<typeof createStore>): Promise<void> {
-  try {
-    await createEvent(store, DEMO_EVENT);
-  } catch (error) {
-    if (!(error instanceof EventExists)) throw error;
+  for (const event of [DEMO_EVENT, DEMO_QUEUE_EVENT]) {
+    try {
+      await createEvent(store, event);
+    } catch (error) {
+      if (!(error instanceof EventExists)) throw error;
+    }
   }
 }
 

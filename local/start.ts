@@ -5,8 +5,9 @@
  *   TICKETDROP_DATA_DIR=/tmp/td npm start   keep data elsewhere (default .ticketdrop/)
  */
 import { join, relative } from 'node:path';
+import { removeEndpoints, writeEndpoints } from './endpoints-file';
 import { isPortFree } from './free-port';
-import { DEMO_EVENT, PROJECT_ROOT, startLocalStack, type LocalStack } from './local-stack';
+import { DEMO_EVENT, DEMO_QUEUE_EVENT, PROJECT_ROOT, startLocalStack, type LocalStack } from './local-stack';
 
 const DEFAULT_PORT = 3000;
 
@@ -17,7 +18,16 @@ async function main(): Promise<void> {
   const port = await choosePort(process.env.PORT);
   console.log('Starting TicketDrop locally (DynamoDB Local takes a few seconds)…');
   const stack = await startLocalStack({ dataDir, port });
-  stopOnSignals(stack);
+  stopOnSignals(stack, dataDir);
+  // For the operator commands (npm run order / stuck / winners / reset-event).
+  await writeEndpoints(dataDir, {
+    url: stack.url,
+    dynamodbEndpoint: stack.dynamo.endpoint,
+    region: 'us-east-1',
+    tables: stack.tables,
+    stateMachineArn: stack.stateMachineArn,
+    pid: process.pid,
+  });
 
   const inside = relative(process.cwd(), dataDir);
   const shownDataDir = inside && !inside.startsWith('..') ? inside : dataDir;
@@ -28,7 +38,8 @@ async function main(): Promise<void> {
       '',
       `  frontend + HTTP API   ${stack.url}  (try ${stack.url}/api/events/${DEMO_EVENT.eventId})`,
       `  DynamoDB Local        ${stack.dynamo.endpoint}  (pid ${stack.dynamo.pid}, data in ${shownDataDir}/)`,
-      `  demo event            ${DEMO_EVENT.name}: ${DEMO_EVENT.rows} rows × ${DEMO_EVENT.seatsPerRow} seats`,
+      `  demo events           ${DEMO_EVENT.name}: ${DEMO_EVENT.rows} rows × ${DEMO_EVENT.seatsPerRow} seats  ${stack.url}/events/${DEMO_EVENT.eventId}`,
+      `                        ${DEMO_QUEUE_EVENT.name}: waiting room, ${DEMO_QUEUE_EVENT.waitingRoom.maxActivePurchasers} buyers at a time  ${stack.url}/events/${DEMO_QUEUE_EVENT.eventId}`,
       `  order state machine   ${stack.stateMachineArn}`,
       `                        (Step Functions API on ${stack.url}, e.g. AWS_ENDPOINT_URL_SFN=${stack.url} aws stepfunctions list-executions …)`,
       ...recoveryLines(stack),
@@ -59,13 +70,13 @@ async function choosePort(requested: string | undefined): Promise<number> {
   return (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : 0;
 }
 
-function stopOnSignals(stack: LocalStack): void {
+function stopOnSignals(stack: LocalStack, dataDir: string): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return; // DynamoDB Local is tied to this process and dies with it anyway
     stopping = true;
     console.log(`\n${signal}: stopping TicketDrop…`);
-    stack.stop().then(
+    Promise.all([stack.stop(), removeEndpoints(dataDir)]).then(
       () => {
         console.log('Stopped. Nothing left running.');
         process.exit(0);

@@ -237,6 +237,9 @@ function toLambdaValue(value: AttributeValue): LambdaAttributeValue {
   if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
   if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
   if (value.M !== undefined) return { M: toLambdaItem(value.M) };
+  // The streams client reads an empty map ({"M":{}}) back as a value with no member at all
+  // (checked against DynamoDB Local 3.3); Lambda hands over the empty map.
+  if (Object.keys(value).length === 0) return { M: {} };
   return value as LambdaAttributeValue;
 }
 

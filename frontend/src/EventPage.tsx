@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { AdmissionBanner } from './AdmissionBanner';
 import { useApp } from './app-context';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { Legend } from './Legend';
@@ -10,22 +11,30 @@ import { useLiveConnection } from './useLiveConnection';
 import { useNow } from './useNow';
 import { isOpen, sameSeats, useOrders } from './useOrders';
 import { useSeatMap } from './useSeatMap';
+import { useWaitingRoom } from './useWaitingRoom';
+import { WaitingRoom } from './WaitingRoom';
+import type { BuyerQueueStatus, OrderView } from './types';
 import { formatPrice } from './words';
 
-/** One event: the live seat map, what I hold, paying, my tickets. */
+/** One event: its waiting room (if it has one) until my turn, then the live seat map, what I hold, paying, my tickets. */
 export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => void }) {
   const { api, config, session } = useApp();
   const seatMap = useSeatMap(api, eventId);
-  const orders = useOrders(api, session.buyerId, eventId);
+  const roomOn = seatMap.event ? seatMap.event.waitingRoom?.enabled === true : undefined;
+  const room = useWaitingRoom(api, eventId, roomOn);
+  const orders = useOrders(api, session.buyerId, eventId, roomOn ? room.gate : undefined);
   const { refresh } = seatMap;
   const { refetchCurrent } = orders;
+  const refreshRoom = room.refresh;
   const onConnected = useCallback(() => {
     void refresh();
     void refetchCurrent();
-  }, [refresh, refetchCurrent]);
+    if (roomOn) void refreshRoom();
+  }, [refresh, refetchCurrent, roomOn, refreshRoom]);
   const live = useLiveConnection(config.websocketUrl, session.token, eventId, {
     onSeats: seatMap.applyDeltas,
     onOrder: orders.applyOrder,
+    onQueue: room.applyQueueMessage,
     onConnected,
   });
   const now = useNow(1000);
@@ -42,11 +51,21 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
   }, [orders.notice, refresh]);
 
   // My order moved (held, paying, confirmed, expired…): the map is refetched too, so my own seats
-  // are right even if a seat delta was lost on the way.
+  // are right even if a seat delta was lost on the way. With a waiting room, an order starting or
+  // ending also moves my turn (PURCHASING, DONE): ask the queue too.
   const currentStatus = current?.status;
   useEffect(() => {
-    if (currentStatus !== undefined) void refresh();
-  }, [currentStatus, refresh]);
+    if (currentStatus === undefined) return;
+    void refresh();
+    if (roomOn) void refreshRoom();
+  }, [currentStatus, refresh, roomOn, refreshRoom]);
+
+  const stage = roomOn === true ? roomStage(room.status, current) : 'shop';
+  const canOrder = room.status?.state === 'ADMITTED' || room.status?.state === 'PURCHASING';
+  // Let in from the line: the socket kept the map current, but a fresh snapshot is cheap insurance.
+  useEffect(() => {
+    if (stage === 'shop' && roomOn) void refresh();
+  }, [stage, roomOn, refresh]);
 
   usePolling(live === 'live', open, orders.pendingChange !== undefined, now, refetchCurrent, refresh);
 
@@ -67,6 +86,10 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
   const toggle = (seatId: string) => {
     const state = states.get(seatId);
     if (!state) return;
+    if (roomOn && !canOrder && !open) {
+      setHint('Your turn is over; join the line again to buy more.');
+      return;
+    }
     if (!isPickable(state)) {
       setHint(`${seatId} is ${STATE_TEXT[state].long}; choose a free seat.`);
       return;
@@ -98,6 +121,13 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
   }
   if (!event) return <p className="loading">Loading the seat map…</p>;
 
+  const rejoin = () => {
+    orders.dismiss();
+    setHint(undefined);
+    void room.join();
+  };
+  const admittedUntil = room.status?.state === 'ADMITTED' && !open ? room.status.admissionExpiresAt : undefined;
+
   return (
     <div className="event-page">
       <div className="event-head">
@@ -111,40 +141,78 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
         </div>
         <ConnectionIndicator status={live} />
       </div>
-      <div className="event-body">
-        <section className="map-column" aria-label="Seat map">
-          <SeatMap
-            rows={event.rows}
-            seatsPerRow={event.seatsPerRow}
-            seats={seatMap.seats}
-            states={states}
-            releasing={holding ? new Set(holding.seatIds.filter((id) => !chosen.includes(id))) : new Set()}
-            holdExpiresAt={open?.holdExpiresAt}
-            now={now}
-            onToggle={toggle}
-          />
-          <p className="hint" role="status" aria-live="polite">
-            {hint ?? ''}
-          </p>
-          <Legend />
-        </section>
-        <aside className="panel-column">
-          <OrderPanel
-            event={event}
-            orders={orders}
-            chosen={chosen}
-            changed={changed}
-            locked={locked}
-            now={now}
+      {stage !== 'shop' ? (
+        <div className="room-layout">
+          <WaitingRoom
+            status={stage === 'loading' ? undefined : room.status}
+            note={room.note}
+            error={room.error}
+            busy={room.busy}
             liveDown={live !== 'live'}
-            onClear={() => setDraft(new Set())}
-            onUndo={() => setDraft(undefined)}
+            onJoin={rejoin}
+            onLeave={() => void room.leave()}
+            onBack={onBack}
           />
           <TicketList orders={orders.confirmedOrders} />
-        </aside>
-      </div>
+        </div>
+      ) : (
+        <>
+          {admittedUntil !== undefined && <AdmissionBanner expiresAt={admittedUntil} now={now} />}
+          <div className="event-body">
+            <section className="map-column" aria-label="Seat map">
+              <SeatMap
+                rows={event.rows}
+                seatsPerRow={event.seatsPerRow}
+                seats={seatMap.seats}
+                states={states}
+                releasing={holding ? new Set(holding.seatIds.filter((id) => !chosen.includes(id))) : new Set()}
+                holdExpiresAt={open?.holdExpiresAt}
+                now={now}
+                onToggle={toggle}
+              />
+              <p className="hint" role="status" aria-live="polite">
+                {hint ?? ''}
+              </p>
+              <Legend />
+            </section>
+            <aside className="panel-column">
+              <OrderPanel
+                event={event}
+                orders={orders}
+                chosen={chosen}
+                changed={changed}
+                locked={locked}
+                now={now}
+                liveDown={live !== 'live'}
+                onClear={() => setDraft(new Set())}
+                onUndo={() => setDraft(undefined)}
+                {...(roomOn ? { room: { canOrder, onRejoin: rejoin } } : {})}
+              />
+              <TicketList orders={orders.confirmedOrders} />
+            </aside>
+          </div>
+        </>
+      )}
     </div>
   );
+}
+
+/**
+ * What an event with a waiting room shows: the line until my turn, the seat map while my turn
+ * (or an order of mine) lasts, and the outcome of that order once the turn is over.
+ */
+function roomStage(status: BuyerQueueStatus | undefined, current: OrderView | undefined): 'loading' | 'line' | 'shop' {
+  if (isOpen(current)) return 'shop';
+  if (!status) return 'loading';
+  switch (status.state) {
+    case 'ADMITTED':
+    case 'PURCHASING':
+      return 'shop';
+    case 'DONE':
+      return current ? 'shop' : 'line';
+    default:
+      return 'line';
+  }
 }
 
 /**

@@ -17,6 +17,13 @@ export interface OrderPanelProps {
   readonly liveDown: boolean;
   readonly onClear: () => void;
   readonly onUndo: () => void;
+  /** Events with a waiting room: whether my turn lets me start an order, and how to line up again. */
+  readonly room?: RoomGate;
+}
+
+export interface RoomGate {
+  readonly canOrder: boolean;
+  readonly onRejoin: () => void;
 }
 
 /** What the buyer can do next: hold, change, pay, cancel — and what happened, in words. */
@@ -30,13 +37,19 @@ export function OrderPanel(props: OrderPanelProps) {
           {orders.notice.text}
         </div>
       )}
-      {current && !isOpen(current) && <Outcome order={current} onDismiss={orders.dismiss} />}
-      {isOpen(current) ? <OpenOrder {...props} order={current} /> : <Chooser {...props} />}
+      {current && !isOpen(current) && <Outcome order={current} onDismiss={orders.dismiss} room={props.room} />}
+      {isOpen(current) ? (
+        <OpenOrder {...props} order={current} />
+      ) : props.room && !props.room.canOrder ? (
+        !current && <RejoinOnly onRejoin={props.room.onRejoin} />
+      ) : (
+        <Chooser {...props} />
+      )}
     </section>
   );
 }
 
-function Outcome({ order, onDismiss }: { order: OrderView; onDismiss: () => void }) {
+function Outcome({ order, onDismiss, room }: { order: OrderView; onDismiss: () => void; room: RoomGate | undefined }) {
   const { title, detail } = describeOutcome(order);
   const ok = order.status === 'CONFIRMED';
   return (
@@ -44,8 +57,27 @@ function Outcome({ order, onDismiss }: { order: OrderView; onDismiss: () => void
       <strong>{title}</strong>
       {detail && <p>{detail}</p>}
       {ok && <p className="muted small">Your tickets are below{order.notifications?.email === 'sent' ? '; a copy is on its way by e-mail' : ''}.</p>}
-      <button type="button" className="link" onClick={onDismiss}>
-        {ok ? 'Buy more seats' : 'Choose seats again'}
+      {room && !room.canOrder ? (
+        // The turn ended with the order: buying again means lining up again.
+        <button type="button" className="link" onClick={room.onRejoin}>
+          {ok ? 'Buy more (join the line again)' : 'Join the line again'}
+        </button>
+      ) : (
+        <button type="button" className="link" onClick={onDismiss}>
+          {ok ? 'Buy more seats' : 'Choose seats again'}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function RejoinOnly({ onRejoin }: { onRejoin: () => void }) {
+  return (
+    <div className="chooser">
+      <h2>Your turn is over</h2>
+      <p className="muted">To buy tickets, join the line again.</p>
+      <button type="button" className="primary" onClick={onRejoin}>
+        Join the line again
       </button>
     </div>
   );

@@ -1,4 +1,4 @@
-import type { EventInfo, EventSnapshot, OrderView, Session } from './types';
+import type { BuyerQueueStatus, EventInfo, EventSnapshot, OrderView, Session } from './types';
 
 /** An API error as docs/API.md defines it: `{ error: { code, message, seatIds?, issues? } }`. */
 export class ApiError extends Error {
@@ -41,12 +41,29 @@ export class Api {
   }
 
   getSnapshot(eventId: string): Promise<EventSnapshot> {
-    return this.request<EventSnapshot>('GET', `/api/events/${encodeURIComponent(eventId)}`).then((r) => r.body);
+    return this.request<EventSnapshot>('GET', eventPath(eventId)).then((r) => r.body);
   }
 
-  async createOrder(eventId: string, choice: { seatIds: string[] } | { quantity: number }): Promise<OrderAnswer> {
-    const { status, body } = await this.buyer<{ order: OrderView }>('POST', `/api/events/${encodeURIComponent(eventId)}/orders`, choice);
+  /** With a waiting room, `admissionToken` (from the queue) lets the order start; without one it is 403 AdmissionRequired. */
+  async createOrder(eventId: string, choice: { seatIds: string[] } | { quantity: number }, admissionToken?: string): Promise<OrderAnswer> {
+    const headers = admissionToken ? { 'x-admission-token': admissionToken } : undefined;
+    const { status, body } = await this.buyer<{ order: OrderView }>('POST', `${eventPath(eventId)}/orders`, choice, headers);
     return { order: body.order, created: status === 201 };
+  }
+
+  /** Joins the event's waiting room; the same buyer always gets the same place back. */
+  joinQueue(eventId: string): Promise<BuyerQueueStatus> {
+    return this.buyer<{ queue: BuyerQueueStatus }>('POST', `${eventPath(eventId)}/queue`).then((r) => r.body.queue);
+  }
+
+  /** My place in the waiting room; once admitted, the admission token. */
+  getQueue(eventId: string): Promise<BuyerQueueStatus> {
+    return this.buyer<{ queue: BuyerQueueStatus }>('GET', `${eventPath(eventId)}/queue`).then((r) => r.body.queue);
+  }
+
+  /** Leaves the waiting room (an unused admission goes back at once). */
+  leaveQueue(eventId: string): Promise<BuyerQueueStatus> {
+    return this.buyer<{ queue: BuyerQueueStatus }>('DELETE', `${eventPath(eventId)}/queue`).then((r) => r.body.queue);
   }
 
   getOrder(orderId: string): Promise<OrderView> {
@@ -65,19 +82,25 @@ export class Api {
     return this.buyer<{ order: OrderView }>('POST', `${orderPath(orderId)}/cancel`).then((r) => r.body.order);
   }
 
-  private async buyer<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  private async buyer<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<{ status: number; body: T }> {
     const session = await this.session.current();
     try {
-      return await this.request<T>(method, path, body, session.token);
+      return await this.request<T>(method, path, body, session.token, extraHeaders);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       const renewed = await this.session.renew(); // expired or from another key: a new buyer
-      return this.request<T>(method, path, body, renewed.token);
+      return this.request<T>(method, path, body, renewed.token, extraHeaders);
     }
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    extraHeaders?: Record<string, string>,
+  ): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
@@ -112,4 +135,5 @@ export class Api {
   }
 }
 
+const eventPath = (eventId: string) => `/api/events/${encodeURIComponent(eventId)}`;
 const orderPath = (orderId: string) => `/api/orders/${encodeURIComponent(orderId)}`;

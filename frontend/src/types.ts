@@ -1,7 +1,7 @@
 /** The shapes of docs/API.md as the browser sees them. Order views and live messages come from the core. */
 export type { OrderView } from '../../lambdas/core/order-view';
 export type { OrderStatus, PaymentStatus } from '../../lambdas/core/order';
-export type { SeatDelta, LiveMessage } from '../../lambdas/core/live-messages';
+export type { SeatDelta, LiveMessage, QueueMessage } from '../../lambdas/core/live-messages';
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD';
 
@@ -28,6 +28,15 @@ export interface EventInfo {
   readonly maxSeatsPerOrder: number;
   readonly status?: string;
   readonly seatCount?: number;
+  /** A FIFO waiting room in front of the sale (docs/API.md, "Waiting room"); none when absent. */
+  readonly waitingRoom?: WaitingRoomInfo;
+}
+
+export interface WaitingRoomInfo {
+  readonly enabled: boolean;
+  readonly maxActivePurchasers: number;
+  readonly admissionSeconds: number;
+  readonly positionShards?: number;
 }
 
 export interface EventSnapshot {
@@ -48,3 +57,6 @@ export interface AppConfig {
   readonly apiBaseUrl: string;
   readonly websocketUrl: string;
 }
+
+/** Where the buyer stands in an event's waiting room (docs/API.md, "Waiting room"). */
+export type { BuyerQueueState, BuyerQueueStatus } from '../../lambdas/core/waiting-room/queue-view';

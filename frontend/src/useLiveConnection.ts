@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { parseLiveMessage, type SubscribeRequest } from '../../lambdas/core/live-messages';
-import type { OrderView, SeatDelta } from './types';
+import type { OrderView, QueueMessage, SeatDelta } from './types';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
 export interface LiveHandlers {
   readonly onSeats: (eventId: string, seats: readonly SeatDelta[]) => void;
   readonly onOrder: (order: OrderView) => void;
+  /** The event's waiting room moved (only events with a waiting room send these). */
+  readonly onQueue?: (message: QueueMessage) => void;
   /** Called on every (re)connect after subscribing: refetch the snapshot, then apply deltas. */
   readonly onConnected: () => void;
 }
@@ -47,6 +49,7 @@ export function useLiveConnection(url: string, token: string | undefined, eventI
         const parsed = parseLiveMessage(message.data);
         if (parsed?.type === 'seats') latest.current.onSeats(parsed.eventId, parsed.seats);
         else if (parsed?.type === 'order') latest.current.onOrder(parsed.order);
+        else if (parsed?.type === 'queue' && parsed.eventId === eventId) latest.current.onQueue?.(parsed);
       };
       ws.onclose = () => {
         if (socket !== ws || stopped) return;

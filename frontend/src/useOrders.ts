@@ -36,6 +36,14 @@ export interface OrdersState {
   readonly clearNotice: () => void;
 }
 
+/** For events with a waiting room: the admission a new order needs, and what to do when refused. */
+export interface AdmissionGate {
+  /** Sent as `x-admission-token` when an order is created. */
+  readonly token: () => string | undefined;
+  /** Creating an order failed (403 AdmissionRequired, 409 SoldOut…): the queue has news. */
+  readonly onCreateFailed: (error: unknown) => void;
+}
+
 const OPEN = new Set(['HOLDING', 'PAYING']);
 const RECENT_MS = 10 * 60_000;
 export const isOpen = (order: OrderView | undefined): order is OrderView => !!order && OPEN.has(order.status);
@@ -44,7 +52,7 @@ export const isOpen = (order: OrderView | undefined): order is OrderView => !!or
  * This buyer's orders for one event: resumed from localStorage after a refresh, kept current from
  * `{type:"order"}` messages (highest version wins) or from GET when the socket is down.
  */
-export function useOrders(api: Api, buyerId: string, eventId: string): OrdersState {
+export function useOrders(api: Api, buyerId: string, eventId: string, gate?: AdmissionGate): OrdersState {
   const [orders, setOrders] = useState<ReadonlyMap<string, OrderView>>(new Map());
   const [currentId, setCurrentId] = useState<string>();
   const [loaded, setLoaded] = useState(false);
@@ -53,6 +61,8 @@ export function useOrders(api: Api, buyerId: string, eventId: string): OrdersSta
   const [pendingChange, setPendingChange] = useState<PendingChange>();
   const currentIdRef = useRef<string>(undefined);
   currentIdRef.current = currentId;
+  const gateRef = useRef(gate);
+  gateRef.current = gate;
 
   const applyOrder = useCallback(
     (order: OrderView) => {
@@ -120,7 +130,10 @@ export function useOrders(api: Api, buyerId: string, eventId: string): OrdersSta
   const hold = useCallback(
     (choice: { seatIds: string[] } | { quantity: number }) =>
       run(async () => {
-        const { order, created } = await api.createOrder(eventId, choice);
+        const { order, created } = await api.createOrder(eventId, choice, gateRef.current?.token()).catch((error: unknown) => {
+          gateRef.current?.onCreateFailed(error);
+          throw error;
+        });
         rememberOrder(buyerId, eventId, order.orderId);
         setCurrentId(order.orderId);
         applyOrder(order);

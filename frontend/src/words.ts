@@ -17,6 +17,8 @@ export function describeApiError(error: unknown): string {
       return 'Your hold has run out, so the seats went back on sale. Choose seats again.';
     case 'InvalidSeat':
       return seats ? `There is no seat ${seats} at this event.` : 'One of those seats does not exist.';
+    case 'AdmissionRequired':
+      return 'Your turn to buy ended before your order started, so you are back in the waiting room.';
     case 'OrderNotFound':
       return 'That order is not yours or no longer exists.';
     case 'OrderStateConflict':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getEvent } from '../core/events';
 import { storeFromEnv } from '../core/store';
-import { buyerQueueStatus, joinWaitingRoom, operatorQueueStatus } from '../core/waiting-room/waiting-room';
+import { buyerQueueStatus, joinWaitingRoom, leaveWaitingRoom, operatorQueueStatus } from '../core/waiting-room/waiting-room';
 import { json } from './http';
 import { buyerOf, eventIdParameter, jsonBody, query, requireAdmin, requiredEnv } from './request';
 import { routeHandler } from './routing';
@@ -30,6 +30,12 @@ export const handler = routeHandler({
     const buyerId = await buyerOf(event);
     const record = await getEvent(store, eventIdParameter(event));
     return json(200, { queue: await buyerQueueStatus(store, record, buyerId, signingKey()) });
+  },
+
+  'DELETE /api/events/{eventId}/queue': async (event) => {
+    const buyerId = await buyerOf(event);
+    const record = await getEvent(store, eventIdParameter(event));
+    return json(200, { queue: await leaveWaitingRoom(store, record, buyerId, signingKey()) });
   },
 
   'GET /api/admin/events/{eventId}/queue': async (event) => {

@@ -1,11 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { OrderMessage, SeatDelta, SeatsMessage } from './live-messages';
+import type { OrderMessage, QueueMessage, SeatDelta, SeatsMessage } from './live-messages';
 import type { OrderRecord } from './order';
 import { toOrderView } from './order-view';
 import type { SeatItem } from './seat';
 import { seatView } from './seat-map';
+import type { QueueState } from './waiting-room/queue-state';
 
 /**
  * Turns one batch of stream records (seats and orders tables) into the messages to send, pure:
@@ -19,15 +20,19 @@ export type Audience = { readonly eventId: string } | { readonly buyerId: string
 
 export interface Delivery {
   readonly audience: Audience;
-  readonly message: SeatsMessage | OrderMessage;
+  readonly message: SeatsMessage | OrderMessage | QueueMessage;
   /** Sequence numbers of the stream records folded into this message, to report a failed one. */
   readonly sequenceNumbers: readonly string[];
 }
 
-/** What a stream record is about, told apart by its keys (seats: eventId+seatId, orders: orderId). */
+/**
+ * What a stream record is about, told apart by its keys (seats: eventId+seatId, orders: orderId,
+ * queues: eventId alone).
+ */
 export type StreamChange =
   | { readonly kind: 'seat'; readonly item: SeatItem; readonly sequenceNumber: string }
-  | { readonly kind: 'order'; readonly item: OrderRecord; readonly sequenceNumber: string };
+  | { readonly kind: 'order'; readonly item: OrderRecord; readonly sequenceNumber: string }
+  | { readonly kind: 'queue'; readonly item: QueueState; readonly sequenceNumber: string };
 
 export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined {
   const keys = record.dynamodb?.Keys;
@@ -39,14 +44,17 @@ export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined
   const item = unmarshall(image as Record<string, AttributeValue>);
   if (keys.eventId && keys.seatId) return { kind: 'seat', item: item as SeatItem, sequenceNumber };
   if (keys.orderId) return { kind: 'order', item: item as OrderRecord, sequenceNumber };
+  if (keys.eventId && typeof item.servingPosition === 'number') return { kind: 'queue', item: item as QueueState, sequenceNumber };
   return undefined;
 }
 
 export function planBroadcast(records: readonly DynamoDBRecord[], now: number): Delivery[] {
   const seats = new Coalescer<SeatItem>();
   const orders = new Coalescer<OrderRecord>();
+  const queues = new Coalescer<QueueState>();
   for (const record of records) {
     const change = toStreamChange(record);
+    if (change?.kind === 'queue') queues.add(change.item.eventId, change.item, change.sequenceNumber);
     if (change?.kind === 'seat') seats.add(`${change.item.eventId}/${change.item.seatId}`, change.item, change.sequenceNumber);
     if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
   }
@@ -68,7 +76,24 @@ export function planBroadcast(records: readonly DynamoDBRecord[], now: number): 
     message: { type: 'order', order: toOrderView(item) },
     sequenceNumbers,
   }));
-  return [...seatDeliveries, ...orderDeliveries];
+  const queueDeliveries = queues.entries().map(({ item, sequenceNumbers }): Delivery => ({
+    audience: { eventId: item.eventId },
+    message: queueMessage(item),
+    sequenceNumbers,
+  }));
+  return [...seatDeliveries, ...orderDeliveries, ...queueDeliveries];
+}
+
+/** What every viewer may know of a waiting room: how far it is served, not who is in it. */
+export function queueMessage(state: QueueState): QueueMessage {
+  return {
+    type: 'queue',
+    eventId: state.eventId,
+    servingPosition: state.servingPosition,
+    activePurchasers: Object.keys(state.active).length,
+    soldOut: state.soldOut === true,
+    version: state.version,
+  };
 }
 
 /** A seat as the public snapshot shows it (lapsed holds available, no order id), delta-sized. */

@@ -29,6 +29,18 @@ export interface OrderMessage {
   readonly order: OrderView;
 }
 
+/** Server → client, to every viewer of the event: its waiting room moved. */
+export interface QueueMessage {
+  readonly type: 'queue';
+  readonly eventId: string;
+  /** Every place up to here has been served: people ahead of place p ≈ p − servingPosition − 1. */
+  readonly servingPosition: number;
+  readonly activePurchasers: number;
+  readonly soldOut: boolean;
+  /** Keep the message with the highest version. */
+  readonly version: number;
+}
+
 /** Server → client, the answer to a subscribe: deltas for `eventId` flow from now on. */
 export interface SubscribedMessage {
   readonly type: 'subscribed';
@@ -42,7 +54,7 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type LiveMessage = SeatsMessage | OrderMessage | SubscribedMessage | ErrorMessage;
+export type LiveMessage = SeatsMessage | OrderMessage | QueueMessage | SubscribedMessage | ErrorMessage;
 
 /** Client → server: watch one event (replaces the previous subscription). */
 export interface SubscribeRequest {
@@ -75,7 +87,7 @@ export function parseLiveMessage(data: string): LiveMessage | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { type } = value as { type?: unknown };
-  return type === 'seats' || type === 'order' || type === 'subscribed' || type === 'error' ? (value as LiveMessage) : undefined;
+  return type === 'seats' || type === 'order' || type === 'queue' || type === 'subscribed' || type === 'error' ? (value as LiveMessage) : undefined;
 }
 
 /** What a client keeps per seat; at least the fields a delta carries (extra fields are kept). */

@@ -25,7 +25,7 @@ export interface OpenOrderRequest {
    * A gate a new order must pass first (the waiting room's admission). It returns the undo for
    * an order that could not be created after all.
    */
-  readonly admit?: (event: EventRecord, orderId: string) => Promise<() => Promise<void>>;
+  readonly admit?: (event: EventRecord, orderId: string) => Promise<(reason: unknown) => Promise<void>>;
 }
 
 export interface OpenOrderResult {
@@ -53,14 +53,14 @@ export async function openOrder(store: Store, workflow: OrderWorkflow, request: 
     }
     const orderId = `ord_${randomUUID()}`;
     if (!(await claim(store, request, orderId, seen))) continue; // another request claimed first
-    let undoAdmission: (() => Promise<void>) | undefined;
+    let undoAdmission: ((reason: unknown) => Promise<void>) | undefined;
     try {
       undoAdmission = await request.admit?.(event, orderId);
       const { eventId, buyerId, selection } = request;
       return { order: await createOrder(store, workflow, { eventId, buyerId, selection, orderId }), created: true };
     } catch (error) {
       // Seats taken, sold out, no admission...: no open order after all.
-      await Promise.all([releaseClaim(store, request, orderId), undoAdmission?.()]);
+      await Promise.all([releaseClaim(store, request, orderId), undoAdmission?.(error)]);
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { putConnection } from '../core/connections';
 import { Unauthorized } from '../core/errors';
+import { loadSecrets } from '../core/secrets';
 import { verifySession } from '../core/sessions';
 import { storeFromEnv } from '../core/store';
 import { wsResult } from './ws-result';
@@ -10,14 +11,14 @@ import { wsResult } from './ws-result';
  * orders' changes come here); no token is an anonymous seat-map viewer; a bad token is refused.
  */
 const store = storeFromEnv();
-const signingKey = process.env.SESSION_SIGNING_KEY ?? '';
 
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const token = event.queryStringParameters?.token;
   let buyerId: string | undefined;
   if (token) {
+    await loadSecrets(); // the signing key: from Secrets Manager on AWS
     try {
-      buyerId = await verifySession(signingKey, token, store.now());
+      buyerId = await verifySession(process.env.SESSION_SIGNING_KEY ?? '', token, store.now());
     } catch (error) {
       if (error instanceof Unauthorized) return wsResult(401);
       throw error;

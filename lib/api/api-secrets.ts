@@ -1,4 +1,5 @@
-import { SecretValue } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Stage } from '../stage';
@@ -21,10 +22,13 @@ export class ApiSecrets extends Construct {
   }
 
   /**
-   * A secret as a Lambda environment value. Interim, like the ticket signing key: resolved at
-   * deploy time into the function's configuration (see README, limits); run-time fetching is issue #7.
+   * Hands a secret to a function for run-time reading (`lambdas/core/secrets.ts`): the function's
+   * configuration carries only `<variable>_SECRET_ARN`, and the function may read that one secret
+   * (`GetSecretValue`, nothing else, on nothing else). The value never enters the template.
    */
-  static asEnvironmentValue(secret: secretsmanager.ISecret): string {
-    return SecretValue.secretsManager(secret.secretArn).unsafeUnwrap();
+  static provide(fn: lambda.IFunction, variable: string, secret: secretsmanager.ISecret): void {
+    if (!(fn instanceof lambda.Function)) throw new Error(`${fn.node.path}: cannot set environment variables on an imported function`);
+    fn.addEnvironment(`${variable}_SECRET_ARN`, secret.secretArn);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DataTables } from '../data/data-tables';
@@ -41,23 +42,29 @@ export class TicketDropApi extends Construct {
       description: `TicketDrop API (${props.stage.name})`,
       createDefaultStage: false,
     });
-    this.httpApi.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle: API_THROTTLE });
+    // Access logs (API Gateway's default format: request id, IP, route, status, latency).
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.stage.logRetention, removalPolicy: props.stage.removalPolicy });
+    this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
     this.secrets = new ApiSecrets(this, 'Secrets', { stage: props.stage });
-    const sessionKey = { SESSION_SIGNING_KEY: ApiSecrets.asEnvironmentValue(this.secrets.sessionSigningKey) };
     const common = { api: this.httpApi, stage: props.stage, tables: props.tables };
 
     // Reads only, and only what it serves: orders stay out of reach.
     this.events = new RouteGroup(this, 'Events', { ...common, handler: 'events', tableAccess: { events: 'read', seats: 'read' } });
 
     // Signs tokens; touches no table.
-    this.sessions = new RouteGroup(this, 'Sessions', { ...common, handler: 'sessions', tableAccess: {}, environment: sessionKey });
+    this.sessions = new RouteGroup(this, 'Sessions', { ...common, handler: 'sessions', tableAccess: {} });
 
     this.orders = new RouteGroup(this, 'Orders', {
       ...common,
       handler: 'orders',
       // queues: the waiting room's slot is bound to the order it admits.
       tableAccess: { events: 'read', seats: 'write', orders: 'write', buyers: 'write', queues: 'write' },
-      environment: { ...sessionKey, ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
+      environment: { ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
       // A create may wait (≤ 8 s) for the same buyer's concurrent create, then hold seats itself.
       timeout: Duration.seconds(20),
     });
@@ -74,7 +81,6 @@ export class TicketDropApi extends Construct {
       ...common,
       handler: 'admin',
       tableAccess: { events: 'write', seats: 'write', orders: 'read' },
-      environment: { ADMIN_API_KEY: ApiSecrets.asEnvironmentValue(this.secrets.adminApiKey) },
       timeout: Duration.seconds(30), // creating a large event writes one item per seat
     });
 
@@ -83,8 +89,13 @@ export class TicketDropApi extends Construct {
       ...common,
       handler: 'queue',
       tableAccess: { events: 'read', buyers: 'write', queues: 'write', orders: 'read' },
-      environment: { ...sessionKey, ADMIN_API_KEY: ApiSecrets.asEnvironmentValue(this.secrets.adminApiKey) },
     });
+
+    // Keys are read at run time from Secrets Manager, each only by the functions that use it.
+    for (const group of [this.sessions, this.orders, this.queue]) {
+      ApiSecrets.provide(group.handler.function, 'SESSION_SIGNING_KEY', this.secrets.sessionSigningKey);
+    }
+    for (const group of [this.admin, this.queue]) ApiSecrets.provide(group.handler.function, 'ADMIN_API_KEY', this.secrets.adminApiKey);
   }
 
   /** Base URL without a trailing slash; routes are `${url}/api/...`. */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,6 +23,11 @@ export interface NodeHandlerProps {
   readonly environment?: Record<string, string>;
   readonly memorySize?: number;
   readonly timeout?: Duration;
+  /**
+   * The handler reports business outcomes by throwing (a declined card for the state machine's
+   * Retry/Catch), so its Errors metric is no health signal: no error alarm (throttles still are).
+   */
+  readonly errorsAreOutcomes?: boolean;
 }
 
 /**
@@ -32,14 +38,21 @@ export interface NodeHandlerProps {
 export class NodeHandler extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
+  readonly errorsAreOutcomes: boolean;
 
   constructor(scope: Construct, id: string, props: NodeHandlerProps) {
     super(scope, id);
+    this.errorsAreOutcomes = props.errorsAreOutcomes ?? false;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.stage.logRetention,
       removalPolicy: props.stage.removalPolicy,
     });
+    // Its own role that may write to its own log group only, instead of the managed
+    // AWSLambdaBasicExecutionRole (which may create and write any log group in the account).
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(role);
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,

@@ -1,10 +1,12 @@
-import { Duration, SecretValue } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { PAYMENT_ATTEMPTS, PAYMENT_TASK_TIMEOUT_SECONDS } from '../../lambdas/core/order-config';
 import { PAYMENT_RETRY_ERRORS } from '../../lambdas/core/payments/processor';
+import { ApiSecrets } from '../api/api-secrets';
 import { NodeHandler } from '../api/node-handler';
 import type { DataTables } from '../data/data-tables';
 import type { TableId } from '../data/table-specs';
@@ -28,14 +30,14 @@ const STEPS = {
   awaitBuyer: { entry: 'lambdas/steps/await-buyer.ts', tables: { orders: 'write' } },
   changeSeats: { entry: 'lambdas/steps/change-seats.ts', tables: { events: 'read', seats: 'write', orders: 'write' } },
   endOrder: { entry: 'lambdas/steps/end-order.ts', tables: { seats: 'write', orders: 'write' } },
-  chargePayment: { entry: 'lambdas/steps/charge-payment.ts', tables: { orders: 'write', payments: 'write' } },
+  chargePayment: { entry: 'lambdas/steps/charge-payment.ts', tables: { orders: 'write', payments: 'write' }, errorsAreOutcomes: true },
   recordPaymentFailure: { entry: 'lambdas/steps/record-payment-failure.ts', tables: { seats: 'write', orders: 'write' } },
   refundPayment: { entry: 'lambdas/steps/refund-payment.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
-  confirmSeats: { entry: 'lambdas/steps/confirm-seats.ts', tables: { seats: 'write', orders: 'read' } },
+  confirmSeats: { entry: 'lambdas/steps/confirm-seats.ts', tables: { seats: 'write', orders: 'read' }, errorsAreOutcomes: true },
   issueTickets: { entry: 'lambdas/steps/issue-tickets.ts', tables: { orders: 'write' } },
-  sendNotification: { entry: 'lambdas/steps/send-notification.ts', tables: { orders: 'read' } },
+  sendNotification: { entry: 'lambdas/steps/send-notification.ts', tables: { orders: 'read' }, errorsAreOutcomes: true },
   completeOrder: { entry: 'lambdas/steps/complete-order.ts', tables: { orders: 'write' } },
-} satisfies Record<string, { entry: string; tables: Partial<Record<TableId, Access>> }>;
+} satisfies Record<string, { entry: string; tables: Partial<Record<TableId, Access>>; errorsAreOutcomes?: boolean }>;
 
 export type StepId = keyof typeof STEPS;
 
@@ -48,9 +50,16 @@ export class OrderFlow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly handlers: Record<StepId, NodeHandler>;
   readonly ticketSigningKey: secretsmanager.Secret;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: OrderFlowProps) {
     super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The /aws/vendedlogs/ prefix keeps CloudWatch's resource policy small (AWS's advice for Step Functions).
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-orders`,
+      retention: props.stage.logRetention,
+      removalPolicy: props.stage.removalPolicy,
+    });
     this.ticketSigningKey = new secretsmanager.Secret(this, 'TicketSigningKey', {
       description: 'HMAC key that signs ticket QR codes',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
@@ -63,6 +72,9 @@ export class OrderFlow extends Construct {
       // A buyer who keeps changing seats keeps restarting the hold; nobody shops for 2 hours.
       timeout: Duration.hours(2),
       comment: 'TicketDrop order: hold, pay, confirm, ticket, notify',
+      // Every transition logged, without execution data: payment codes and tokens stay out of logs.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
     });
   }
 
@@ -74,13 +86,11 @@ export class OrderFlow extends Construct {
         entry: step.entry,
         description: `Order flow step ${stepId}`,
         timeout: STEP_FUNCTION_TIMEOUT,
+        // Declines, lost seats and failed notices are thrown for Retry/Catch: outcomes, not faults.
+        errorsAreOutcomes: 'errorsAreOutcomes' in step && step.errorsAreOutcomes,
         environment: {
           ...props.tables.tableEnvironment(),
           POWERTOOLS_SERVICE_NAME: 'ticketdrop-orders',
-          ...(stepId === 'issueTickets'
-            ? // Interim: resolved at deploy time into the function's configuration (see README, limits).
-              { TICKET_SIGNING_KEY: SecretValue.secretsManager(this.ticketSigningKey.secretArn).unsafeUnwrap() }
-            : {}),
         },
       });
       for (const [tableId, access] of Object.entries(step.tables) as [TableId, Access][]) {
@@ -88,6 +98,8 @@ export class OrderFlow extends Construct {
         if (access === 'write') table.grantReadWriteData(handler.function);
         else table.grantReadData(handler.function);
       }
+      // Only the step that signs tickets may read the ticket key (at run time).
+      if (stepId === 'issueTickets') ApiSecrets.provide(handler.function, 'TICKET_SIGNING_KEY', this.ticketSigningKey);
       handlers[stepId] = handler;
     }
     return handlers;

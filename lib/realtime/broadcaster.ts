@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
 import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
-import { BROADCASTER } from './ws-routes';
+import { BROADCAST_TABLES, BROADCASTER } from './ws-routes';
 
 export interface BroadcasterProps {
   readonly stage: Stage;
@@ -15,11 +15,8 @@ export interface BroadcasterProps {
   readonly webSocketStage: WebSocketStage;
 }
 
-/** Tables whose changes browsers see live. */
-export const BROADCAST_TABLES = ['seats', 'orders'] as const;
-
 /**
- * The stream consumer: seat and order changes → coalesced WebSocket messages. Tuned for latency
+ * The stream consumer: seat, order and waiting-room changes → coalesced WebSocket messages. Tuned for latency
  * (no batching window: a change should reach browsers within a second) and for a bounded backlog
  * (a live update older than a minute is worth less than the snapshot a client refetches).
  */

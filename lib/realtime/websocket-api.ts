@@ -27,19 +27,20 @@ export class LiveWebSocket extends Construct {
   constructor(scope: Construct, id: string, props: LiveWebSocketProps) {
     super(scope, id);
     const environment = props.tables.tableEnvironment();
-    const handler = (handlerId: WsHandlerId, extra: Record<string, string> = {}) =>
+    const handler = (handlerId: WsHandlerId) =>
       new NodeHandler(this, `${handlerId.charAt(0).toUpperCase()}${handlerId.slice(1)}Handler`, {
         stage: props.stage,
         entry: WS_HANDLERS[handlerId].entry,
         description: WS_HANDLERS[handlerId].description,
-        environment: { ...environment, ...extra },
+        environment,
       });
     this.handlers = {
-      connect: handler('connect', { SESSION_SIGNING_KEY: ApiSecrets.asEnvironmentValue(props.sessionSigningKey) }),
+      connect: handler('connect'),
       disconnect: handler('disconnect'),
       subscribe: handler('subscribe'),
       default: handler('default'),
     };
+    ApiSecrets.provide(this.handlers.connect.function, 'SESSION_SIGNING_KEY', props.sessionSigningKey);
     const connections = props.tables.table('connections');
     connections.grant(this.handlers.connect.function, 'dynamodb:PutItem');
     connections.grant(this.handlers.disconnect.function, 'dynamodb:DeleteItem');

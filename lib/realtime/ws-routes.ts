@@ -35,8 +35,11 @@ export const ROUTE_SELECTION_EXPRESSION = `$request.body.${ROUTE_SELECTION_FIELD
 /** The stream consumer that turns seat and order changes into WebSocket messages. */
 export const BROADCASTER = {
   entry: 'lambdas/realtime/broadcaster.ts',
-  description: 'Seats and orders streams → coalesced live updates over WebSocket',
+  description: 'Seats, orders and queues streams → coalesced live updates over WebSocket',
 } as const;
+
+/** Tables whose changes browsers see live (the broadcaster's stream sources, on AWS and locally). */
+export const BROADCAST_TABLES = ['seats', 'orders', 'queues'] as const;
 
 /** Path of the WebSocket endpoint on the local stack's port (on AWS: the stage URL). */
 export const LOCAL_WS_PATH = '/ws';

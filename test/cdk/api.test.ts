@@ -167,15 +167,30 @@ describe('secrets', () => {
       Variables: Record<string, unknown>;
     };
 
-  it('the session key reaches sessions, orders and queue; the admin key only admin and queue', () => {
-    expect(env(stack.api.sessions).Variables.SESSION_SIGNING_KEY).toBeDefined();
-    expect(env(stack.api.orders).Variables.SESSION_SIGNING_KEY).toBeDefined();
+  it('the session key reaches sessions, orders and queue; the admin key only admin and queue — as ARNs, read at run time', () => {
+    const sessionKey = { Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) };
+    const adminKey = { Ref: logicalIdOf(stack.api.secrets.adminApiKey) };
+    const expected: Record<ApiHandlerId, object[]> = {
+      events: [],
+      sessions: [sessionKey],
+      orders: [sessionKey],
+      admin: [adminKey],
+      queue: [sessionKey, adminKey],
+    };
+    for (const [id, group] of Object.entries(groups()) as [ApiHandlerId, RouteGroup][]) {
+      const variables = env(group).Variables;
+      // Never the value itself in the function's configuration.
+      expect(variables.SESSION_SIGNING_KEY, id).toBeUndefined();
+      expect(variables.ADMIN_API_KEY, id).toBeUndefined();
+      const given = [variables.SESSION_SIGNING_KEY_SECRET_ARN, variables.ADMIN_API_KEY_SECRET_ARN].filter((v) => v !== undefined);
+      expect(given, id).toEqual(expected[id]);
+      // GetSecretValue (nothing else) on exactly those secrets.
+      const reads = statementsOf(group).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+      expect(actionsOf(reads).every((a) => a === 'secretsmanager:GetSecretValue'), id).toBe(true);
+      const byRef = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+      expect(reads.flatMap((s) => [s.Resource].flat() as object[]).sort(byRef), id).toEqual([...expected[id]].sort(byRef));
+    }
     expect(env(stack.api.orders).Variables.ORDER_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(stack.orderFlow.stateMachine) });
-    expect(env(stack.api.admin).Variables.ADMIN_API_KEY).toBeDefined();
-    expect(env(stack.api.queue).Variables.SESSION_SIGNING_KEY).toBeDefined();
-    expect(env(stack.api.queue).Variables.ADMIN_API_KEY).toBeDefined();
-    for (const group of [stack.api.events, stack.api.sessions, stack.api.orders]) expect(env(group).Variables.ADMIN_API_KEY).toBeUndefined();
-    expect(env(stack.api.events).Variables.SESSION_SIGNING_KEY).toBeUndefined();
   });
 
   it('both are generated Secrets Manager secrets; the admin key’s secret is an output', () => {

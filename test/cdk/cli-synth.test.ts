@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { HANDLER_ENTRY_METADATA, PROJECT_ROOT } from '../../lib/api/node-handler';
 
 const run = promisify(execFile);
 
 interface SynthesizedFunction {
   Type: string;
-  Metadata?: { 'aws:asset:path'?: string };
+  Metadata?: { 'aws:asset:path'?: string; [HANDLER_ENTRY_METADATA]?: string };
   Properties: { Runtime: string; Handler: string; Environment?: { Variables?: Record<string, unknown> } };
 }
 
@@ -42,8 +42,9 @@ describe('cdk synth with the real CLI', () => {
 
     const templatePath = join(outDir, 'TicketDrop-citest.template.json');
     const template = JSON.parse(await readFile(templatePath, 'utf8')) as { Resources: Record<string, SynthesizedFunction> };
+    // TicketDrop's own functions (CDK's deploy-time helpers bring their own packaging).
     const functions = Object.values(template.Resources).filter(
-      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime.startsWith('nodejs'),
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime.startsWith('nodejs') && r.Metadata?.[HANDLER_ENTRY_METADATA],
     );
     expect(functions).not.toHaveLength(0);
 
@@ -58,6 +59,36 @@ describe('cdk synth with the real CLI', () => {
       }
       await expectExport(bundle, exportName ?? '', Object.keys(fn.Properties.Environment?.Variables ?? {}));
     }
+  });
+
+  it('synthesizes a second, prod-like stage from the same build: data retained, same site assets', { timeout: 120_000 }, async () => {
+    const prodOut = join(outDir, 'prod');
+    await run('npx', ['cdk', 'synth', '--quiet', '-c', 'stage=prod-ci', '--output', prodOut], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      timeout: 110_000,
+    });
+    type Template = { Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
+    const read = async (dir: string, stack: string) => JSON.parse(await readFile(join(dir, `${stack}.template.json`), 'utf8')) as Template;
+    const [dev, prod] = await Promise.all([read(outDir, 'TicketDrop-citest'), read(prodOut, 'TicketDrop-prod-ci')]);
+
+    for (const template of [dev, prod]) {
+      expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['SiteUrl', 'ApiUrl', 'WebSocketUrl', 'AdminApiKeySecretArn']));
+    }
+    const tables = (t: Template) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table');
+    expect(tables(prod).every((t) => t.DeletionPolicy === 'Retain')).toBe(true);
+    expect(tables(dev).every((t) => t.DeletionPolicy === 'Delete')).toBe(true);
+    // One stage-independent frontend build: both stages upload the very same build; only
+    // config.json (the last source of the shell deployment) names each stage's WebSocket.
+    const buildSources = (t: Template) =>
+      Object.values(t.Resources)
+        .filter((r) => r.Type === 'Custom::CDKBucketDeployment')
+        .map((r) => {
+          const keys = r.Properties.SourceObjectKeys as string[];
+          return JSON.stringify(r.Properties.DestinationBucketKeyPrefix === 'assets/' ? keys : keys.slice(0, -1));
+        })
+        .sort();
+    expect(buildSources(prod)).toEqual(buildSources(dev));
   });
 
   it('refuses a bad stage name with one clear line, not a stack trace', { timeout: 60_000 }, async () => {

@@ -52,7 +52,7 @@ function statementsOf(fn: IConstruct): Statement[] {
 }
 
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-const tableId = (id: 'seats' | 'orders' | 'connections') => logicalIdOf(stack.data.table(id));
+const tableId = (id: 'seats' | 'orders' | 'queues' | 'connections') => logicalIdOf(stack.data.table(id));
 
 describe('WebSocket API', () => {
   it('is one WebSocket API routed by the message’s action, with exactly the routes of ws-routes.ts', () => {
@@ -97,9 +97,12 @@ describe('least privilege', () => {
     const expected = { connect: ['dynamodb:PutItem'], disconnect: ['dynamodb:DeleteItem'], subscribe: ['dynamodb:UpdateItem'], default: [] };
     for (const [id, actions] of Object.entries(expected)) {
       const handler = stack.live.handlers[id as keyof typeof expected];
-      const statements = statementsOf(handler.function);
+      // Besides: writing its own log group, and ($connect) reading the session key (see 'secrets').
+      const statements = statementsOf(handler.function).filter((s) => !actionsOf([s]).some((a) => /^(logs|secretsmanager):/.test(a)));
       expect(actionsOf(statements), id).toEqual(actions);
       for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain(tableId('connections'));
+      const logStatements = statementsOf(handler.function).filter((s) => actionsOf([s]).some((a) => a.startsWith('logs:')));
+      expect(JSON.stringify(logStatements.map((s) => s.Resource))).toBe(JSON.stringify([{ 'Fn::GetAtt': [logicalIdOf(handler.logGroup), 'Arn'] }]));
     }
   });
 
@@ -107,7 +110,11 @@ describe('least privilege', () => {
     for (const [id, handler] of Object.entries(stack.live.handlers)) {
       const fn = resources('AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect('SESSION_SIGNING_KEY' in variables, id).toBe(id === 'connect');
+      // Only the secret's ARN: the key itself is read at run time (lambdas/core/secrets.ts).
+      expect('SESSION_SIGNING_KEY' in variables, id).toBe(false);
+      expect('SESSION_SIGNING_KEY_SECRET_ARN' in variables, id).toBe(id === 'connect');
+      const reads = statementsOf(handler.function).filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
+      expect(reads.map((s) => s.Resource), id).toEqual(id === 'connect' ? [{ Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) }] : []);
     }
   });
 
@@ -134,13 +141,13 @@ describe('broadcaster', () => {
     expect(variables.CONNECTIONS_TABLE).toEqual({ Ref: tableId('connections') });
   });
 
-  it('consumes the seats and orders streams for low latency, retries little, and keeps what it gives up on', () => {
+  it('consumes the seats, orders and queues streams for low latency, retries little, and keeps what it gives up on', () => {
     const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping'));
     const broadcasterId = logicalIdOf(stack.broadcaster.handler.function);
     const ours = mappings.filter((m) => (m.Properties.FunctionName as { Ref: string }).Ref === broadcasterId);
-    expect(ours).toHaveLength(2);
+    expect(ours).toHaveLength(3);
     const sources = ours.map((m) => (m.Properties.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt']);
-    expect(sources.sort()).toEqual([[tableId('orders'), 'StreamArn'], [tableId('seats'), 'StreamArn']].sort());
+    expect(sources.sort()).toEqual([[tableId('orders'), 'StreamArn'], [tableId('queues'), 'StreamArn'], [tableId('seats'), 'StreamArn']].sort());
     const dlq = logicalIdOf(stack.broadcaster.deadLetterQueue);
     for (const mapping of ours) {
       expect(mapping.Properties).toMatchObject({
@@ -154,5 +161,23 @@ describe('broadcaster', () => {
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
       });
     }
+  });
+});
+
+describe('waiting-room order endings', () => {
+  it('consumes the orders stream, filtered to final statuses, with a dead-letter queue', () => {
+    const functionId = logicalIdOf(stack.orderEndings.handler.function);
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => (m.Properties.FunctionName as { Ref: string }).Ref === functionId,
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [tableId('orders'), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.orderEndings.deadLetterQueue), 'Arn'] } } },
+    });
+    const pattern = JSON.parse((mappings[0]!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern);
+    expect(pattern).toEqual({ dynamodb: { NewImage: { status: { S: ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'] } } } });
   });
 });

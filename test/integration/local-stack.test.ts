@@ -4,7 +4,7 @@ import { holdSeats } from '../../lambdas/core/seat-locks';
 import type { SeatView } from '../../lambdas/core/seat-map';
 import { createStore } from '../../lambdas/core/store';
 import { ensureFrontendBuilt } from '../../local/frontend-build';
-import { DEMO_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import { DEMO_EVENT, DEMO_QUEUE_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/tables';
 import { isProcessGone } from '../support/processes';
 
@@ -30,7 +30,13 @@ describe('the local stack', () => {
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const { status, text } = await get('/api/events');
     expect(status).toBe(200);
-    expect(JSON.parse(text).events).toEqual([expect.objectContaining({ ...DEMO_EVENT, status: 'ON_SALE' })]);
+    expect(JSON.parse(text).events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ...DEMO_EVENT, status: 'ON_SALE' }),
+        expect.objectContaining({ ...DEMO_QUEUE_EVENT, status: 'ON_SALE' }),
+      ]),
+    );
+    expect(JSON.parse(text).events).toHaveLength(2);
   });
 
   it('serves a seat-map snapshot with per-seat versions and no order ids', async () => {

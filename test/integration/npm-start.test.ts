@@ -64,18 +64,18 @@ describe('npm start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('starts, seeds the demo event, serves it, and stops cleanly on Ctrl-C; data survives a restart', async () => {
+  it('starts, seeds the demo events, serves them, and stops cleanly on Ctrl-C; data survives a restart', async () => {
     const first = await npmStart(dataDir);
     const events = (await (await fetch(`${first.url}/api/events`)).json()) as { events: { eventId: string }[] };
-    expect(events.events.map((e) => e.eventId)).toEqual(['ticketdrop-live']);
+    expect(events.events.map((e) => e.eventId).sort()).toEqual(['ticketdrop-live', 'ticketdrop-queue']);
     expect(await pressCtrlC(first)).toEqual(endedByCtrlC);
     expect(first.output()).toContain('Stopped. Nothing left running.');
     expect(isProcessGone(first.javaPid)).toBe(true);
 
-    // Second start on the same data: the event is still there, seeded once, not twice.
+    // Second start on the same data: the events are still there, seeded once, not twice.
     const second = await npmStart(dataDir);
     const again = (await (await fetch(`${second.url}/api/events`)).json()) as { events: unknown[] };
-    expect(again.events).toHaveLength(1);
+    expect(again.events).toHaveLength(2);
     expect(await pressCtrlC(second)).toEqual(endedByCtrlC);
     expect(second.output()).toContain('Stopped. Nothing left running.');
     expect(isProcessGone(second.javaPid)).toBe(true);

@@ -101,8 +101,8 @@ describe('planBroadcast: coalescing a stream batch', () => {
 
   it('ignores removals and records of other tables', () => {
     const removal = record({ eventId: 'ev', seatId: 'A1' }, undefined, 'REMOVE');
-    const queue = record({ eventId: 'ev' }, { eventId: 'ev', serving: 3 });
-    expect(planBroadcast([removal, queue], NOW)).toEqual([]);
+    const payment = record({ idempotencyKey: 'ord#1#1' }, { idempotencyKey: 'ord#1#1', outcome: 'CHARGED' });
+    expect(planBroadcast([removal, payment], NOW)).toEqual([]);
   });
 });
 
@@ -163,5 +163,24 @@ describe('live messages on the client', () => {
     expect(parseSubscribeRequest('{"action":"subscribe"}')).toBeUndefined();
     expect(parseSubscribeRequest('{"action":"subscribe","eventId":""}')).toBeUndefined();
     expect(parseSubscribeRequest(undefined)).toBeUndefined();
+  });
+});
+
+describe('planBroadcast: waiting-room changes', () => {
+  const queueItem = (version: number, servingPosition: number, active: Record<string, object> = {}) =>
+    record({ eventId: 'ev' }, { eventId: 'ev', servingPosition, active, admittedCount: servingPosition, version, updatedAt: NOW });
+
+  it('sends every viewer of the event the newest state of its queue, without who is in it', () => {
+    const slot = { position: 7, admittedAt: NOW, until: NOW + 60_000, orderId: 'ord-secret' };
+    const plan = planBroadcast([queueItem(3, 5), queueItem(5, 7, { buy_secret: slot }), queueItem(4, 6)], NOW);
+    expect(plan).toEqual([
+      {
+        audience: { eventId: 'ev' },
+        message: { type: 'queue', eventId: 'ev', servingPosition: 7, activePurchasers: 1, soldOut: false, version: 5 },
+        sequenceNumbers: expect.any(Array),
+      },
+    ]);
+    expect(JSON.stringify(plan)).not.toMatch(/buy_secret|ord-secret/);
+    expect(parseLiveMessage(JSON.stringify(plan[0]!.message))).toEqual(plan[0]!.message);
   });
 });

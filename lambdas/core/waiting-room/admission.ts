@@ -1,5 +1,6 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AdmissionRequired } from '../errors';
+import { AdmissionRequired, SoldOut } from '../errors';
 import { isFinal, type OrderStatus } from '../order';
 import type { Store } from '../store';
 import { updateQueueState, type PurchaseSlot, type QueueState } from './queue-state';
@@ -15,7 +16,7 @@ import type { WaitingRoomSettings } from './settings';
  * A missing position (a join that lost a race, or one still being written) holds the line this
  * long before it is skipped, so a slow join is not overtaken by the next one.
  */
-const GAP_GRACE_MS = 2000;
+const GAP_GRACE_MS = 5000;
 /** How long after an order's hold a slot is kept before its order is looked up again. */
 const ORDER_SLOT_GRACE_MS = 60_000;
 
@@ -23,6 +24,8 @@ interface WaitingEntry {
   readonly buyerId: string;
   readonly position: number;
   readonly joinedAt: number;
+  /** Set when the buyer left the line before their turn: passed over, no slot taken. */
+  readonly leftAt?: number;
 }
 
 /**
@@ -36,17 +39,14 @@ export async function advanceQueue(store: Store, eventId: string, settings: Wait
     const now = store.now();
     const active = await keepLiveSlots(store, current.active, now);
     const pruned = Object.keys(active).length !== Object.keys(current.active).length;
-    const free = settings.maxActivePurchasers - Object.keys(active).length;
-    admitted = free > 0 ? await nextInLine(store, eventId, current.servingPosition, free, now) : [];
-    if (!pruned && admitted.length === 0) return undefined;
+    // Sold out: nobody more is let in to an empty map until an order gives seats back.
+    const free = current.soldOut ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
+    const next = free > 0 ? await nextInLine(store, eventId, current.servingPosition, free, now) : { admitted: [], servedUpTo: current.servingPosition };
+    admitted = next.admitted;
+    if (!pruned && next.servedUpTo === current.servingPosition) return undefined;
     const until = now + settings.admissionSeconds * 1000;
     for (const entry of admitted) active[entry.buyerId] = { position: entry.position, admittedAt: now, until };
-    return {
-      eventId,
-      servingPosition: admitted.at(-1)?.position ?? current.servingPosition,
-      active,
-      admittedCount: current.admittedCount + admitted.length,
-    };
+    return { ...current, servingPosition: next.servedUpTo, active, admittedCount: current.admittedCount + admitted.length };
   });
   // Marks each admitted buyer, so a later status read tells "served" from "skipped".
   await Promise.all(admitted.map((entry) => markAdmitted(store, eventId, entry.buyerId, state.active[entry.buyerId]!.admittedAt)));
@@ -66,23 +66,23 @@ export async function admitPassedOver(store: Store, eventId: string, buyerId: st
     if (Object.keys(active).length >= settings.maxActivePurchasers) return undefined;
     admittedAt = now;
     active[buyerId] = { position, admittedAt: now, until: now + settings.admissionSeconds * 1000 };
-    return { eventId, servingPosition: current.servingPosition, active, admittedCount: current.admittedCount + 1 };
+    return { ...current, active, admittedCount: current.admittedCount + 1 };
   });
-  if (admittedAt !== undefined) await markAdmitted(store, eventId, buyerId, admittedAt);
+  if (admittedAt !== undefined) await markAdmitted(store, eventId, buyerId, admittedAt, { passedOver: true });
   return state;
 }
 
 /**
  * Binds the buyer's slot to the order they start, so the slot lasts as long as the order does.
  * Refuses a buyer without a live slot: this is what keeps anyone from skipping the line.
- * Returns the undo for an order that then could not be created (seats taken, sold out), which
- * gives the buyer their admission back as it was.
+ * Returns the undo for an order that then could not be created: seats taken gives the buyer
+ * their admission back as it was (to choose others); sold out ends it and tells the line.
  */
 export async function claimSlotForOrder(
   store: Store,
   eventId: string,
   request: { buyerId: string; orderId: string; holdSeconds: number },
-): Promise<() => Promise<void>> {
+): Promise<(reason: unknown) => Promise<void>> {
   let previous: PurchaseSlot | undefined;
   await updateQueueState(store, eventId, async (current) => {
     const slot = current.active[request.buyerId];
@@ -93,19 +93,57 @@ export async function claimSlotForOrder(
     const claimed: PurchaseSlot = { ...slot, orderId: request.orderId, until: now + request.holdSeconds * 1000 + ORDER_SLOT_GRACE_MS };
     return { ...current, active: { ...current.active, [request.buyerId]: claimed } };
   });
-  return async () => {
+  return async (reason) => {
     await updateQueueState(store, eventId, async (current) => {
       if (!previous || current.active[request.buyerId]?.orderId !== request.orderId) return undefined;
-      return { ...current, active: { ...current.active, [request.buyerId]: previous } };
+      if (!(reason instanceof SoldOut)) return { ...current, active: { ...current.active, [request.buyerId]: previous } };
+      const { [request.buyerId]: _done, ...active } = current.active;
+      return { ...current, active, soldOut: true };
     });
   };
 }
 
-/** Frees the slot an ended order held, then admits whoever is next. */
-export async function releaseSlot(store: Store, eventId: string, settings: WaitingRoomSettings, order: { buyerId: string; orderId: string }): Promise<void> {
+/**
+ * Frees the slot an ended order held, then admits whoever is next. An order that ended without
+ * a sale gave its seats back: the line is no longer sold out.
+ */
+export async function releaseSlot(
+  store: Store,
+  eventId: string,
+  settings: WaitingRoomSettings,
+  order: { buyerId: string; orderId: string; seatsFreed?: boolean },
+): Promise<void> {
   await updateQueueState(store, eventId, async (current) => {
-    if (current.active[order.buyerId]?.orderId !== order.orderId) return undefined;
-    const { [order.buyerId]: _released, ...active } = current.active;
+    const mine = current.active[order.buyerId]?.orderId === order.orderId;
+    const unsold = order.seatsFreed === true && current.soldOut === true;
+    if (!mine && !unsold) return undefined;
+    const { [order.buyerId]: _released, ...rest } = current.active;
+    return { ...current, active: mine ? rest : current.active, soldOut: unsold ? false : current.soldOut };
+  });
+  await advanceQueue(store, eventId, settings);
+}
+
+/**
+ * A buyer leaves the line: an unused admission is given back at once; a place not yet served is
+ * marked, and the queue passes over it. An admission bound to an order stays with the order.
+ */
+export async function leaveQueue(store: Store, eventId: string, settings: WaitingRoomSettings, buyerId: string): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.buyers,
+      Key: { eventId, buyerId },
+      UpdateExpression: 'SET leftAt = :now',
+      ConditionExpression: 'attribute_exists(#position)',
+      ExpressionAttributeNames: { '#position': 'position' },
+      ExpressionAttributeValues: { ':now': store.now() },
+    }),
+  ).catch((error: unknown) => {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error; // never joined: nothing to leave
+  });
+  await updateQueueState(store, eventId, async (current) => {
+    const slot = current.active[buyerId];
+    if (!slot || slot.orderId !== undefined) return undefined;
+    const { [buyerId]: _left, ...active } = current.active;
     return { ...current, active };
   });
   await advanceQueue(store, eventId, settings);
@@ -135,8 +173,17 @@ async function hasEnded(store: Store, orderId: string): Promise<boolean> {
   return Item === undefined || isFinal(Item.status as OrderStatus);
 }
 
-/** The next `count` waiting buyers after `servingPosition`, stopping at a fresh gap. */
-async function nextInLine(store: Store, eventId: string, servingPosition: number, count: number, now: number): Promise<WaitingEntry[]> {
+/**
+ * The next `count` waiting buyers after `servingPosition`, stopping at a fresh gap, and how far
+ * the line is served with them (buyers who left are passed over without taking a slot).
+ */
+async function nextInLine(
+  store: Store,
+  eventId: string,
+  servingPosition: number,
+  count: number,
+  now: number,
+): Promise<{ admitted: WaitingEntry[]; servedUpTo: number }> {
   const { Items = [] } = await store.doc.send(
     new QueryCommand({
       TableName: store.tables.buyers,
@@ -144,26 +191,29 @@ async function nextInLine(store: Store, eventId: string, servingPosition: number
       KeyConditionExpression: 'eventId = :eventId AND #position > :serving',
       ExpressionAttributeNames: { '#position': 'position' },
       ExpressionAttributeValues: { ':eventId': eventId, ':serving': servingPosition },
-      Limit: count,
+      // Room for some who left among them; the rest waits for the next advance.
+      Limit: count * 2 + 10,
     }),
   );
-  const next: WaitingEntry[] = [];
-  let expected = servingPosition + 1;
+  const admitted: WaitingEntry[] = [];
+  let servedUpTo = servingPosition;
   for (const item of Items as WaitingEntry[]) {
-    if (item.position !== expected && now - item.joinedAt < GAP_GRACE_MS) break;
-    next.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
-    expected = item.position + 1;
+    if (admitted.length === count) break;
+    if (item.position !== servedUpTo + 1 && now - item.joinedAt < GAP_GRACE_MS) break;
+    servedUpTo = item.position;
+    if (item.leftAt === undefined) admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
   }
-  return next;
+  return { admitted, servedUpTo };
 }
 
-async function markAdmitted(store: Store, eventId: string, buyerId: string, admittedAt: number): Promise<void> {
+/** `passedOver`: admitted out of turn, after the line had passed their place (operators see it). */
+async function markAdmitted(store: Store, eventId: string, buyerId: string, admittedAt: number, options: { passedOver?: boolean } = {}): Promise<void> {
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tables.buyers,
       Key: { eventId, buyerId },
-      UpdateExpression: 'SET admittedAt = :admittedAt',
-      ExpressionAttributeValues: { ':admittedAt': admittedAt },
+      UpdateExpression: options.passedOver ? 'SET admittedAt = :admittedAt, passedOver = :true' : 'SET admittedAt = :admittedAt',
+      ExpressionAttributeValues: { ':admittedAt': admittedAt, ...(options.passedOver ? { ':true': true } : {}) },
     }),
   );
 }

@@ -17,6 +17,8 @@ export interface EndedOrder {
   readonly orderId: string;
   readonly eventId: string;
   readonly buyerId: string;
+  /** Ended without a sale: its seats went back on sale. */
+  readonly seatsFreed: boolean;
 }
 
 /** Orders that reached a final status in these records (pure). */
@@ -28,7 +30,7 @@ export function endedOrders(records: readonly DynamoDBRecord[]): EndedOrder[] {
     const order = unmarshall(image as Record<string, AttributeValue>) as OrderRecord;
     const before = record.dynamodb?.OldImage?.status?.S;
     if (isFinal(order.status) && (before === undefined || !isFinal(before as OrderRecord['status']))) {
-      ended.set(order.orderId, { orderId: order.orderId, eventId: order.eventId, buyerId: order.buyerId });
+      ended.set(order.orderId, { orderId: order.orderId, eventId: order.eventId, buyerId: order.buyerId, seatsFreed: order.status !== 'CONFIRMED' });
     }
   }
   return [...ended.values()];

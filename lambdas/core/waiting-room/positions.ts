@@ -19,6 +19,8 @@ export interface QueuePlace {
   readonly joinedAt: number;
   /** Epoch ms of the admission, once the queue served this place. */
   readonly admittedAt?: number;
+  /** Epoch ms the buyer left the line, if they did. */
+  readonly leftAt?: number;
 }
 
 const COUNTER_PREFIX = '#position-counter#';
@@ -54,8 +56,14 @@ export async function readPlace(store: Store, eventId: string, buyerId: string):
     new GetCommand({ TableName: store.tables.buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
   );
   if (typeof Item?.position !== 'number') return undefined;
-  const admittedAt = Item.admittedAt as number | undefined;
-  return { buyerId, position: Item.position, joinedAt: Item.joinedAt as number, ...(admittedAt === undefined ? {} : { admittedAt }) };
+  const { admittedAt, leftAt } = Item as { admittedAt?: number; leftAt?: number };
+  return {
+    buyerId,
+    position: Item.position,
+    joinedAt: Item.joinedAt as number,
+    ...(admittedAt === undefined ? {} : { admittedAt }),
+    ...(leftAt === undefined ? {} : { leftAt }),
+  };
 }
 
 /** Positions handed out so far (the highest position any counter has issued). */

@@ -24,6 +24,11 @@ export interface QueueState {
   readonly active: Readonly<Record<string, PurchaseSlot>>;
   /** Buyers admitted so far, ever. */
   readonly admittedCount: number;
+  /**
+   * An admitted buyer found no seat left. Provisional: seats come back when holds lapse or orders
+   * fail, and an order ending without a sale clears it.
+   */
+  readonly soldOut?: boolean;
   readonly version: number;
   readonly updatedAt: number;
 }

@@ -3,39 +3,16 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord } from '../events';
 import { ValidationFailed } from '../errors';
 import type { Store } from '../store';
-import { admitPassedOver, advanceQueue, claimSlotForOrder } from './admission';
+import { admitPassedOver, advanceQueue, claimSlotForOrder, leaveQueue } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
 import { issuedPositions, joinQueue, readPlace, type QueuePlace } from './positions';
 import { readQueueState, type QueueState } from './queue-state';
+import type { BuyerQueueStatus } from './queue-view';
 import { activeWaitingRoom, type WaitingRoomSettings } from './settings';
 
+export type { BuyerQueueState, BuyerQueueStatus } from './queue-view';
+
 /** What a buyer and an operator see of the waiting room, and the gate the order API passes. */
-
-export type BuyerQueueState =
-  /** Not in the queue (never joined, or joined again after an admission lapsed). */
-  | 'NOT_JOINED'
-  | 'WAITING'
-  /** A purchase slot is theirs: the admission token lets them order. */
-  | 'ADMITTED'
-  /** Their order holds the slot. */
-  | 'PURCHASING'
-  /** They were admitted and the slot is gone (order ended or admission lapsed): join again to buy more. */
-  | 'DONE';
-
-export interface BuyerQueueStatus {
-  readonly eventId: string;
-  readonly state: BuyerQueueState;
-  readonly position?: number;
-  readonly servingPosition: number;
-  /** Buyers before this one still waiting (estimated from positions; gaps make it an upper bound). */
-  readonly peopleAhead: number;
-  readonly estimatedWaitSeconds?: number;
-  readonly admissionToken?: string;
-  /** Epoch ms by which the admitted buyer must have started an order. */
-  readonly admissionExpiresAt?: number;
-  readonly activePurchasers: number;
-  readonly maxActivePurchasers: number;
-}
 
 function roomOf(event: EventRecord): WaitingRoomSettings {
   const settings = activeWaitingRoom(event);
@@ -47,7 +24,9 @@ function roomOf(event: EventRecord): WaitingRoomSettings {
 export async function joinWaitingRoom(store: Store, event: EventRecord, buyerId: string, signingKey: string): Promise<BuyerQueueStatus> {
   const settings = roomOf(event);
   let place = await joinQueue(store, event.eventId, buyerId, settings);
-  if (await hasUsedAdmission(store, event.eventId, place)) place = await requeue(store, event.eventId, buyerId, place, settings);
+  if (place.leftAt !== undefined || (await hasUsedAdmission(store, event.eventId, place))) {
+    place = await requeue(store, event.eventId, buyerId, place, settings);
+  }
   const state = await advanceQueue(store, event.eventId, settings);
   return statusOf(store, event, settings, buyerId, place, state, signingKey);
 }
@@ -57,7 +36,8 @@ export async function buyerQueueStatus(store: Store, event: EventRecord, buyerId
   const settings = roomOf(event);
   const place = await readPlace(store, event.eventId, buyerId);
   let state = await advanceQueue(store, event.eventId, settings);
-  if (place && place.position <= state.servingPosition && place.admittedAt === undefined && !state.active[buyerId]) {
+  const passedOver = place && place.position <= state.servingPosition && place.admittedAt === undefined && place.leftAt === undefined;
+  if (passedOver && !state.active[buyerId]) {
     state = await admitPassedOver(store, event.eventId, buyerId, place.position, settings);
   }
   return statusOf(store, event, settings, buyerId, place, state, signingKey);
@@ -73,10 +53,17 @@ export async function admitOrder(
   event: EventRecord,
   request: { buyerId: string; orderId: string; admissionToken: string | undefined },
   signingKey: string,
-): Promise<() => Promise<void>> {
+): Promise<(reason: unknown) => Promise<void>> {
   if (!activeWaitingRoom(event)) return async () => undefined;
   await verifyAdmission(signingKey, request.admissionToken, { buyerId: request.buyerId, eventId: event.eventId, now: store.now() });
   return claimSlotForOrder(store, event.eventId, { buyerId: request.buyerId, orderId: request.orderId, holdSeconds: event.holdSeconds });
+}
+
+/** The buyer leaves the line (or gives an unused admission back). */
+export async function leaveWaitingRoom(store: Store, event: EventRecord, buyerId: string, signingKey: string): Promise<BuyerQueueStatus> {
+  const settings = roomOf(event);
+  await leaveQueue(store, event.eventId, settings, buyerId);
+  return buyerQueueStatus(store, event, buyerId, signingKey);
 }
 
 export interface OperatorQueueStatus {
@@ -87,6 +74,7 @@ export interface OperatorQueueStatus {
   readonly admittedCount: number;
   readonly activePurchasers: number;
   readonly waitingCount: number;
+  readonly soldOut: boolean;
   readonly active: readonly { buyerId: string; position: number; admittedAt: number; orderId?: string }[];
   readonly waiting: readonly { buyerId: string; position: number; joinedAt: number }[];
   /** Pass as `after` for the next page of the waiting list. */
@@ -122,6 +110,7 @@ export async function operatorQueueStatus(
     admittedCount: state.admittedCount,
     activePurchasers: Object.keys(state.active).length,
     waitingCount: Math.max(0, issued - state.servingPosition),
+    soldOut: state.soldOut === true,
     active: Object.entries(state.active)
       .map(([buyerId, slot]) => ({ buyerId, position: slot.position, admittedAt: slot.admittedAt, ...(slot.orderId ? { orderId: slot.orderId } : {}) }))
       .sort((a, b) => a.position - b.position),
@@ -140,7 +129,13 @@ async function statusOf(
   signingKey: string,
 ): Promise<BuyerQueueStatus> {
   const activePurchasers = Object.keys(state.active).length;
-  const common = { eventId: event.eventId, servingPosition: state.servingPosition, activePurchasers, maxActivePurchasers: settings.maxActivePurchasers };
+  const common = {
+    eventId: event.eventId,
+    servingPosition: state.servingPosition,
+    activePurchasers,
+    maxActivePurchasers: settings.maxActivePurchasers,
+    soldOut: state.soldOut === true,
+  };
   if (!place) return { ...common, state: 'NOT_JOINED', peopleAhead: 0 };
   const slot = state.active[buyerId];
   if (slot) {
@@ -155,6 +150,7 @@ async function statusOf(
       admissionExpiresAt: expiresAt,
     };
   }
+  if (place.leftAt !== undefined) return { ...common, state: 'LEFT', position: place.position, peopleAhead: 0 };
   if (place.position <= state.servingPosition) return { ...common, state: place.admittedAt === undefined ? 'WAITING' : 'DONE', position: place.position, peopleAhead: 0 };
   const peopleAhead = place.position - state.servingPosition - 1;
   return {
@@ -189,7 +185,7 @@ async function requeue(store: Store, eventId: string, buyerId: string, old: Queu
       new UpdateCommand({
         TableName: store.tables.buyers,
         Key: { eventId, buyerId },
-        UpdateExpression: 'REMOVE #position, admittedAt',
+        UpdateExpression: 'REMOVE #position, admittedAt, leftAt',
         ConditionExpression: '#position = :old',
         ExpressionAttributeNames: { '#position': 'position' },
         ExpressionAttributeValues: { ':old': old.position },

@@ -1,0 +1,59 @@
+import type { OrderReport } from '../lambdas/core/ops/order-report';
+import type { ResetPlan, ResetResult } from '../lambdas/core/ops/reset-event';
+import type { StuckReport } from '../lambdas/core/ops/stuck';
+import type { WinnersReport } from '../lambdas/core/ops/winners';
+
+/** The operator commands' reports as lines for a terminal. */
+
+const time = (ms: number) => new Date(ms).toISOString();
+
+export function formatOrder(r: OrderReport): string[] {
+  const o = r.order;
+  return [
+    `order ${o.orderId}  event ${o.eventId}  buyer ${o.buyerId}`,
+    `status ${o.status}  seats ${o.seatIds.join(', ')}  hold until ${time(o.holdExpiresAt)}  payment ${o.payment.status} (round ${o.payment.round}, attempt ${o.payment.attempt})`,
+    '',
+    ...r.explanation.map((line) => `  ${line}`),
+    '',
+    r.execution ? `execution ${r.execution.executionArn}  ${r.execution.status}${r.currentState ? `, in ${r.currentState}` : ''}` : 'execution: none',
+    ...r.timeline.map((line) => `  ${line}`),
+  ];
+}
+
+export function formatStuck(r: StuckReport): string[] {
+  if (r.orders.length + r.seats.length + r.executions.length === 0) return ['Nothing stuck: no open order, held seat or running execution past its hold.'];
+  return [
+    `${r.orders.length} open order(s) past their hold:`,
+    ...r.orders.map((o) => `  ${o.orderId}  ${o.status}  event ${o.eventId}  hold ended ${time(o.holdExpiresAt)}  execution ${o.execution}`),
+    `${r.seats.length} seat(s) still HELD past their hold:`,
+    ...r.seats.map((s) => `  ${s.eventId}/${s.seatId}  order ${s.orderId ?? '-'} (${s.orderStatus})  hold ended ${s.holdExpiresAt ? time(s.holdExpiresAt) : '?'}`),
+    `${r.executions.length} execution(s) running for ended orders:`,
+    ...r.executions.map((e) => `  ${e.executionArn}  order ${e.orderStatus}`),
+    '',
+    'Lapsed holds are free for other buyers already. `npm run order -- <orderId>` explains one order.',
+  ];
+}
+
+export function formatWinners(r: WinnersReport): string[] {
+  return [
+    `${r.eventId}: ${r.soldSeats} of ${r.seatCount} seats sold to ${r.buyers.length} buyer(s)`,
+    ...r.buyers.map((b) => `  ${b.buyerId}  ${b.seatIds.join(', ')}  (${b.orderIds.join(', ')})`),
+  ];
+}
+
+export function formatResetPlan(p: ResetPlan, target: string): string[] {
+  return [
+    `Resetting ${p.eventId} on ${target} would:`,
+    `  stop and cancel ${p.openOrders.length} open order(s) (refunding any already charged)`,
+    `  refund ${p.confirmedOrders.length} confirmed order(s) and void their tickets`,
+    `  make ${p.heldSeats} held and ${p.soldSeats} sold seat(s) available again`,
+    'Refused: run again with --yes to do it.',
+  ];
+}
+
+export function formatReset(r: ResetResult): string[] {
+  return [
+    `Reset ${r.eventId}: ${r.stoppedExecutions} execution(s) stopped, ${r.openOrders.length} open order(s) ended, ` +
+      `${r.refundedOrders.length} order(s) refunded, ${r.releasedSeats} seat(s) available again.`,
+  ];
+}

@@ -1,0 +1,75 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../lib/api/node-handler';
+import { constructIdFor } from '../lib/data/data-tables';
+import { TABLE_SPECS, type TableNames } from '../lib/data/table-specs';
+import { stepFunctionsExecutions, type Executions } from '../lambdas/core/ops/executions';
+import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
+import { createStore, type Store } from '../lambdas/core/store';
+import { ENDPOINTS_FILE, readEndpoints } from '../local/endpoints-file';
+
+/**
+ * Which TicketDrop the operator commands act on:
+ *   --stack <name> / TICKETDROP_STACK=<name>   a deployed stack: table names and the state machine
+ *                                              from its outputs (AWS CLI `describe-stacks`, your
+ *                                              credentials and region)
+ *   otherwise                                  the running `npm start`, via <data dir>/endpoints.json
+ */
+
+export interface OpsTarget {
+  readonly label: string;
+  readonly store: Store;
+  readonly executions: Executions;
+  readonly processor: SimulatedProcessor;
+}
+
+export async function resolveTarget(stackName: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<OpsTarget> {
+  return stackName ? deployedTarget(stackName) : localTarget(env.TICKETDROP_DATA_DIR ?? join(PROJECT_ROOT, '.ticketdrop'));
+}
+
+async function localTarget(dataDir: string): Promise<OpsTarget> {
+  const endpoints = await readEndpoints(dataDir);
+  if (!endpoints) throw new Error(`No ${join(dataDir, ENDPOINTS_FILE)}: start the local stack (npm start), or pass --stack <name> for a deployed one.`);
+  if (!isAlive(endpoints.pid)) throw new Error(`The local stack that wrote ${ENDPOINTS_FILE} (pid ${endpoints.pid}) is gone: start it again (npm start).`);
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodbEndpoint, region: endpoints.region, credentials });
+  const sfn = new SFNClient({ endpoint: endpoints.url, region: endpoints.region, credentials });
+  return target(`local stack ${endpoints.url}`, dynamo, sfn, endpoints.tables, endpoints.stateMachineArn);
+}
+
+async function deployedTarget(stackName: string): Promise<OpsTarget> {
+  const outputs = await stackOutputs(stackName);
+  const output = (key: string) => {
+    const value = outputs[key];
+    if (!value) throw new Error(`Stack ${stackName} has no output ${key}: is it a TicketDrop stack, deployed with this version?`);
+    return value;
+  };
+  const tables = Object.fromEntries(TABLE_SPECS.map((spec) => [spec.id, output(`${constructIdFor(spec.id)}Name`)])) as TableNames;
+  return target(`stack ${stackName}`, new DynamoDBClient({}), new SFNClient({}), tables, output('OrderStateMachineArn'));
+}
+
+function target(label: string, dynamo: DynamoDBClient, sfn: SFNClient, tables: TableNames, stateMachineArn: string): OpsTarget {
+  const store = createStore(dynamo, tables);
+  return { label, store, executions: stepFunctionsExecutions(sfn, stateMachineArn), processor: new SimulatedProcessor(store) };
+}
+
+/** The stack's outputs, through the AWS CLI (no CloudFormation SDK client in this project). */
+async function stackOutputs(stackName: string): Promise<Record<string, string>> {
+  const { stdout } = await promisify(execFile)('aws', [
+    'cloudformation', 'describe-stacks', '--stack-name', stackName, '--query', 'Stacks[0].Outputs', '--output', 'json',
+  ]);
+  const outputs = JSON.parse(stdout) as { OutputKey: string; OutputValue: string }[] | null;
+  return Object.fromEntries((outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

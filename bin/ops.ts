@@ -1,0 +1,84 @@
+/**
+ * Operator commands (npm scripts), against the running `npm start` by default or a deployed stack
+ * with `--stack TicketDrop-<stage>` (or TICKETDROP_STACK). `--json` prints the raw report.
+ *
+ *   npm run order -- <orderId>               the order, its execution, why it failed or where it waits
+ *   npm run stuck                            orders, seats and executions still open past their hold
+ *   npm run winners -- <eventId>             who got tickets
+ *   npm run reset-event -- <eventId> --yes   release every hold and sale of an event (refunds, voids tickets)
+ */
+import { parseArgs } from 'node:util';
+import { orderReport } from '../lambdas/core/ops/order-report';
+import { planReset, resetEvent } from '../lambdas/core/ops/reset-event';
+import { findStuck } from '../lambdas/core/ops/stuck';
+import { winners } from '../lambdas/core/ops/winners';
+import { formatOrder, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
+import { resolveTarget, type OpsTarget } from './ops-target';
+
+const USAGE = 'usage: npm run <order <orderId> | stuck | winners <eventId> | reset-event <eventId> [--yes]> [-- --stack <name>] [--json]';
+
+/** A command's report, and the same in lines for people. */
+type Outcome = { report: unknown; lines: string[]; exitCode?: number };
+
+const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: string, yes: boolean) => Promise<Outcome> }> = {
+  order: {
+    needsId: true,
+    run: async (t, orderId) => {
+      const report = await orderReport(t.store, t.executions, orderId);
+      return { report, lines: formatOrder(report) };
+    },
+  },
+  stuck: {
+    needsId: false,
+    run: async (t) => {
+      const report = await findStuck(t.store, t.executions);
+      const count = report.orders.length + report.seats.length + report.executions.length;
+      return { report, lines: formatStuck(report), exitCode: count === 0 ? 0 : 3 };
+    },
+  },
+  winners: {
+    needsId: true,
+    run: async (t, eventId) => {
+      const report = await winners(t.store, eventId);
+      return { report, lines: formatWinners(report) };
+    },
+  },
+  'reset-event': {
+    needsId: true,
+    run: async (t, eventId, yes) => {
+      if (!yes) {
+        // Refuse, but show what it would do: the operator decides with the numbers in front of them.
+        const plan = await planReset(t.store, eventId);
+        return { report: plan, lines: formatResetPlan(plan, t.label), exitCode: 1 };
+      }
+      const result = await resetEvent(t.store, t.executions, t.processor, eventId);
+      return { report: result, lines: formatReset(result) };
+    },
+  },
+};
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { stack: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' } },
+  });
+  const [name, id] = positionals;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command || (command.needsId && !id)) {
+    console.error(USAGE);
+    return 2;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const target = await resolveTarget(values.stack ?? process.env.TICKETDROP_STACK);
+  const outcome = await command.run(target, id ?? '', values.yes ?? false);
+  console.log(values.json ? JSON.stringify(outcome.report, null, 2) : outcome.lines.join('\n'));
+  return outcome.exitCode ?? 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,161 @@
+import type { BuyerQueueStatus } from './types';
+import type { RoomNote } from './useWaitingRoom';
+
+export interface WaitingRoomProps {
+  readonly status: BuyerQueueStatus | undefined;
+  readonly note: RoomNote | undefined;
+  readonly error: string | undefined;
+  readonly busy: boolean;
+  readonly liveDown: boolean;
+  readonly onJoin: () => void;
+  readonly onLeave: () => void;
+  readonly onBack: () => void;
+}
+
+const NOTES: Record<RoomNote, string> = {
+  'admission-lapsed':
+    'Your turn to buy ended before your order started, so you are back in line — at the end, as in any queue.',
+  'turn-ran-out': 'Your turn to buy ended before you started an order, so the next person in line got it.',
+};
+
+/** The waiting room in front of a busy sale: my number, the line moving, and my turn. */
+export function WaitingRoom(props: WaitingRoomProps) {
+  const { status, note, error } = props;
+  return (
+    <section className="card waiting-room" aria-labelledby="waiting-room-title" data-testid="waiting-room" data-state={status?.state ?? 'LOADING'}>
+      {note && (
+        <div className="notice warn" role="alert" data-testid="room-note">
+          {NOTES[note]}
+        </div>
+      )}
+      {error && (
+        <div className="notice error" role="alert">
+          {error}
+        </div>
+      )}
+      {!status ? <p className="loading" id="waiting-room-title">Finding your place in line…</p> : <Body {...props} status={status} />}
+    </section>
+  );
+}
+
+function Body({ status, busy, liveDown, onJoin, onLeave, onBack }: WaitingRoomProps & { status: BuyerQueueStatus }) {
+  switch (status.state) {
+    case 'WAITING':
+      return <InLine status={status} busy={busy} liveDown={liveDown} onLeave={onLeave} />;
+    case 'LEFT':
+      return (
+        <Outside title="You left the line" busy={busy} onJoin={onJoin} onBack={onBack}>
+          Changed your mind? You can join again — at the back of the line.
+        </Outside>
+      );
+    case 'DONE':
+      return (
+        <Outside title={status.soldOut ? 'Sold out for now' : 'Your turn is over'} busy={busy} onJoin={onJoin} onBack={onBack}>
+          {status.soldOut
+            ? 'No seat is free at the moment. Some may come back when other holds run out; to try again, join the line.'
+            : 'To buy (more) tickets, join the line again — at the back, as in any queue.'}
+        </Outside>
+      );
+    case 'NOT_JOINED':
+      return (
+        <Outside title="This sale has a waiting room" action="Join the line" busy={busy} onJoin={onJoin} onBack={onBack}>
+          Buyers take turns to choose seats, in the order they arrive.
+        </Outside>
+      );
+    default: // admitted, a moment before the page switches to the seat map
+      return <p className="loading" id="waiting-room-title">Finding your place in line…</p>;
+  }
+}
+
+function InLine({ status, busy, liveDown, onLeave }: { status: BuyerQueueStatus; busy: boolean; liveDown: boolean; onLeave: () => void }) {
+  const position = status.position ?? 0;
+  const served = Math.min(status.servingPosition, position);
+  const next = status.peopleAhead === 0;
+  return (
+    <>
+      <p className="eyebrow">Waiting room</p>
+      <div aria-live="polite" aria-atomic="true" data-testid="queue-position" data-position={position} data-ahead={status.peopleAhead}>
+        <h2 id="waiting-room-title" className="queue-number">
+          You are number <strong>{position}</strong> in line
+        </h2>
+        <p className="queue-ahead">
+          {next ? "You're next — nobody is waiting ahead of you." : `${status.peopleAhead} ${status.peopleAhead === 1 ? 'person is' : 'people are'} ahead of you.`}
+        </p>
+      </div>
+      <div
+        className="queue-progress"
+        role="progressbar"
+        aria-label="Line served so far"
+        aria-valuemin={0}
+        aria-valuemax={Math.max(position, 1)}
+        aria-valuenow={served}
+        aria-valuetext={`Now serving number ${status.servingPosition}; you are number ${position}`}
+      >
+        <span style={{ width: `${position > 0 ? (served / position) * 100 : 0}%` }} />
+      </div>
+      <dl className="queue-facts">
+        <div>
+          <dt>Now serving</dt>
+          <dd>number {status.servingPosition}</dd>
+        </div>
+        <div>
+          <dt>Estimated wait</dt>
+          <dd>{formatWait(status.estimatedWaitSeconds, next)}</dd>
+        </div>
+        <div>
+          <dt>Buying right now</dt>
+          <dd data-testid="active-purchasers">
+            {status.activePurchasers} / {status.maxActivePurchasers}
+          </dd>
+        </div>
+      </dl>
+      {status.soldOut ? (
+        <div className="notice warn sold-out" role="status" data-testid="sold-out">
+          <strong>Sold out for now.</strong> Every seat is taken or held. Some may come back when holds run out, so you can keep your
+          place — or leave the line.
+          <div className="actions">
+            <button type="button" onClick={onLeave} disabled={busy}>
+              Leave the line
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          <p className="muted small">
+            Keep this page open: the seat map opens here by itself when it is your turn{liveDown ? ' (live updates are down; checking every few seconds)' : ''}.
+            Reloading keeps your place.
+          </p>
+          <button type="button" className="link small" onClick={onLeave} disabled={busy}>
+            Leave the line
+          </button>
+        </>
+      )}
+    </>
+  );
+}
+
+function Outside(props: { title: string; action?: string; children: string; busy: boolean; onJoin: () => void; onBack: () => void }) {
+  return (
+    <>
+      <h2 id="waiting-room-title">{props.title}</h2>
+      <p>{props.children}</p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={props.onJoin} disabled={props.busy}>
+          {props.action ?? 'Join the line again'}
+        </button>
+        <button type="button" className="link" onClick={props.onBack}>
+          All events
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** A rough, honest wait: never a promise to the second. */
+export function formatWait(seconds: number | undefined, next: boolean): string {
+  if (seconds === undefined) return next ? 'any moment' : '—';
+  if (seconds < 60) return 'under a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `about ${minutes} min`;
+  return `about ${Math.round(minutes / 60)} h`;
+}

@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, type Api } from './api';
+import type { BuyerQueueStatus, QueueMessage } from './types';
+import type { AdmissionGate } from './useOrders';
+import { describeApiError } from './words';
+
+/** Why the buyer is (back) in the waiting room, when it is not simply their first visit. */
+export type RoomNote = 'admission-lapsed' | 'turn-ran-out';
+
+export interface WaitingRoomState {
+  /** Undefined until the first answer (or when the event has no waiting room). */
+  readonly status: BuyerQueueStatus | undefined;
+  readonly note: RoomNote | undefined;
+  readonly error: string | undefined;
+  readonly busy: boolean;
+  /** Joins (again): the same place while it is still mine, else a new one at the back. */
+  readonly join: () => Promise<void>;
+  readonly leave: () => Promise<void>;
+  readonly refresh: () => Promise<void>;
+  readonly applyQueueMessage: (message: QueueMessage) => void;
+  /** For useOrders: the admission token on order creation, and a refusal sends us back in line. */
+  readonly gate: AdmissionGate;
+}
+
+const WAITING_POLL_MS = 5_000;
+const SLOT_POLL_MS = 10_000;
+
+/**
+ * The buyer's place in an event's waiting room (docs/API.md, "Waiting room"). On arrival: read
+ * the place, join when not in line yet (the same buyer gets the same position back, so a refresh
+ * keeps it). `{type:"queue"}` messages move it along live; a GET every few seconds is the safety
+ * net, and one goes out at once when the line reaches my position (that GET carries the token).
+ * `enabled` is undefined while the event is loading; false turns the whole hook off.
+ */
+export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | undefined): WaitingRoomState {
+  const [status, setStatus] = useState<BuyerQueueStatus>();
+  const [note, setNote] = useState<RoomNote>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const statusRef = useRef<BuyerQueueStatus>(undefined);
+  statusRef.current = status;
+  const lastMessage = useRef<QueueMessage>(undefined);
+  const wasAdmitted = useRef(false);
+
+  /** Takes a server answer; a newer queue message already seen still counts (serving only grows). */
+  const accept = useCallback((answer: BuyerQueueStatus) => {
+    const message = lastMessage.current;
+    const merged = message && message.servingPosition > answer.servingPosition ? withQueueMessage(answer, message) : answer;
+    // Admitted, then the slot is gone without an order: the turn ran out unused.
+    if (merged.state === 'ADMITTED') wasAdmitted.current = true;
+    else if (merged.state === 'PURCHASING' || merged.state === 'WAITING') wasAdmitted.current = false;
+    else if (merged.state === 'DONE' && wasAdmitted.current && turnRanOut(statusRef.current, merged)) {
+      wasAdmitted.current = false;
+      setNote('turn-ran-out');
+    }
+    setStatus(merged);
+    setError(undefined);
+  }, []);
+
+  /**
+   * Joins and leaves change my place; a read that overlaps one may tell the old place, so it is
+   * dropped. `epoch` moves when a change starts and when it ends; a change's answer counts unless
+   * a newer change started meanwhile.
+   */
+  const epoch = useRef(0);
+  const changing = useRef(0);
+  const call = useCallback(
+    async (work: () => Promise<BuyerQueueStatus>, change: boolean) => {
+      if (!change && changing.current > 0) return;
+      const mine = ++epoch.current;
+      if (change) {
+        changing.current += 1;
+        setBusy(true);
+      }
+      try {
+        const answer = await work();
+        if (mine === epoch.current) accept(answer);
+      } catch (cause) {
+        if (mine === epoch.current) setError(describeApiError(cause));
+      } finally {
+        if (change) {
+          changing.current -= 1;
+          epoch.current += 1;
+          setBusy(changing.current > 0);
+        }
+      }
+    },
+    [accept],
+  );
+
+  const refresh = useCallback(() => call(() => api.getQueue(eventId), false), [api, call, eventId]);
+  const join = useCallback(async () => {
+    setNote(undefined);
+    await call(() => api.joinQueue(eventId), true);
+  }, [api, call, eventId]);
+  const leave = useCallback(async () => {
+    setNote(undefined);
+    await call(() => api.leaveQueue(eventId), true);
+  }, [api, call, eventId]);
+
+  // Arrival: where am I? Join only if not in line yet; a buyer who left or had their turn chooses.
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    void call(async () => {
+      const place = await api.getQueue(eventId);
+      return place.state === 'NOT_JOINED' && !cancelled ? api.joinQueue(eventId) : place;
+    }, true);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, call, enabled, eventId]);
+
+  const applyQueueMessage = useCallback(
+    (message: QueueMessage) => {
+      if (!enabled || message.eventId !== eventId) return;
+      if (lastMessage.current && lastMessage.current.version >= message.version) return;
+      lastMessage.current = message;
+      const current = statusRef.current;
+      if (!current) return;
+      const next = withQueueMessage(current, message);
+      statusRef.current = next;
+      setStatus(next);
+      // My turn (the GET admits me and returns the token), or my slot may have ended.
+      if (myTurn(next) || current.state === 'PURCHASING') void refresh();
+    },
+    [enabled, eventId, refresh],
+  );
+
+  // The safety net: poll while waiting, slower while holding a slot, and at the admission deadline.
+  const state = status?.state;
+  const admissionExpiresAt = status?.admissionExpiresAt;
+  useEffect(() => {
+    if (!enabled || (state !== 'WAITING' && state !== 'ADMITTED' && state !== 'PURCHASING')) return;
+    const timer = setInterval(() => void refresh(), state === 'WAITING' ? WAITING_POLL_MS : SLOT_POLL_MS);
+    return () => clearInterval(timer);
+  }, [enabled, state, refresh]);
+  useEffect(() => {
+    if (!enabled || state !== 'ADMITTED' || admissionExpiresAt === undefined) return;
+    const timer = setTimeout(() => void refresh(), Math.max(0, admissionExpiresAt - Date.now()) + 1_000);
+    return () => clearTimeout(timer);
+  }, [enabled, state, admissionExpiresAt, refresh]);
+
+  const gate = useMemo<AdmissionGate>(
+    () => ({
+      token: () => statusRef.current?.admissionToken,
+      onCreateFailed: (cause) => {
+        if (cause instanceof ApiError && cause.code === 'AdmissionRequired') {
+          // The admission lapsed before the order started: back in line (at the back), and say why.
+          wasAdmitted.current = false;
+          void call(() => api.joinQueue(eventId), true).then(() => setNote('admission-lapsed'));
+        } else void refresh(); // sold out ends the admission; seats taken keeps it: ask
+      },
+    }),
+    [api, call, eventId, refresh],
+  );
+
+  return { status, note, error, busy, join, leave, refresh, applyQueueMessage, gate };
+}
+
+/** Admitted before, over now, and not because the seats ran out: the turn's time ran out unused. */
+function turnRanOut(before: BuyerQueueStatus | undefined, after: BuyerQueueStatus): boolean {
+  const deadline = before?.state === 'ADMITTED' ? before.admissionExpiresAt : undefined;
+  return deadline !== undefined && Date.now() >= deadline - 2_000 && !after.soldOut;
+}
+
+/** Waiting, and the line has reached my position. */
+function myTurn(status: BuyerQueueStatus): boolean {
+  return status.state === 'WAITING' && status.position !== undefined && status.servingPosition >= status.position;
+}
+
+/**
+ * A queue message applied to my status: serving only grows; people ahead = position −
+ * servingPosition − 1; the wait estimate scales with the people ahead (the server's is linear).
+ */
+export function withQueueMessage(status: BuyerQueueStatus, message: QueueMessage): BuyerQueueStatus {
+  const servingPosition = Math.max(status.servingPosition, message.servingPosition);
+  const moved = { ...status, servingPosition, activePurchasers: message.activePurchasers, soldOut: message.soldOut };
+  if (status.state !== 'WAITING' || status.position === undefined) return moved;
+  const peopleAhead = Math.max(0, status.position - servingPosition - 1);
+  const estimatedWaitSeconds =
+    status.estimatedWaitSeconds === undefined ? undefined : Math.ceil((status.estimatedWaitSeconds * (peopleAhead + 1)) / (status.peopleAhead + 1));
+  return { ...moved, peopleAhead, estimatedWaitSeconds };
+}

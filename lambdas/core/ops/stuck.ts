@@ -1,0 +1,86 @@
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isFinal, type OrderRecord } from '../order';
+import { getOrder } from '../orders';
+import { findOpenOrders } from '../order-recovery';
+import type { SeatItem } from '../seat';
+import type { Store } from '../store';
+import { orderIdOfExecution, type Executions } from './executions';
+
+/**
+ * `npm run stuck`: what should have ended and did not. A flow ends an expired hold within seconds
+ * (its wait times out), so anything open well past its hold is stuck. Harmless for buyers (a
+ * lapsed hold is free for anyone) but a sign of a broken or stopped flow.
+ */
+
+/** How long past its hold an order or seat may stay open before it counts as stuck. */
+export const STUCK_GRACE_MS = 60_000;
+
+export interface StuckReport {
+  readonly orders: readonly { orderId: string; eventId: string; status: string; holdExpiresAt: number; execution: string }[];
+  readonly seats: readonly { eventId: string; seatId: string; orderId?: string; holdExpiresAt?: number; orderStatus: string }[];
+  /** Executions still running for orders that already ended. */
+  readonly executions: readonly { executionArn: string; orderId: string; orderStatus: string }[];
+}
+
+export async function findStuck(store: Store, executions: Executions, options: { now?: number; graceMs?: number } = {}): Promise<StuckReport> {
+  const cutoff = (options.now ?? store.now()) - (options.graceMs ?? STUCK_GRACE_MS);
+  const openPastHold = (await findOpenOrders(store)).filter((o) => o.holdExpiresAt < cutoff);
+  const orders = await Promise.all(
+    openPastHold.map(async (order) => ({
+      orderId: order.orderId,
+      eventId: order.eventId,
+      status: order.status,
+      holdExpiresAt: order.holdExpiresAt,
+      execution: (await executions.describe(order.orderId))?.status ?? 'NONE',
+    })),
+  );
+
+  const statusOf = memo((orderId: string) => getOrder(store, orderId).then((o: OrderRecord) => o.status, () => 'NOT_FOUND'));
+  const seats = await Promise.all(
+    (await heldSeatsExpiredBefore(store, cutoff)).map(async (seat) => ({
+      eventId: seat.eventId,
+      seatId: seat.seatId,
+      ...(seat.orderId ? { orderId: seat.orderId } : {}),
+      ...(seat.holdExpiresAt ? { holdExpiresAt: seat.holdExpiresAt } : {}),
+      orderStatus: seat.orderId ? await statusOf(seat.orderId) : 'NONE',
+    })),
+  );
+
+  const running = await executions.running();
+  const ended = await Promise.all(
+    running.map(async (e) => {
+      const orderId = orderIdOfExecution(e.executionArn);
+      const orderStatus = await statusOf(orderId);
+      return { executionArn: e.executionArn, orderId, orderStatus };
+    }),
+  );
+  return { orders, seats, executions: ended.filter((e) => e.orderStatus === 'NOT_FOUND' || isFinal(e.orderStatus as OrderRecord['status'])) };
+}
+
+/** Seats still HELD whose hold ran out before `cutoff`: a scan (operators, not the buy path). */
+async function heldSeatsExpiredBefore(store: Store, cutoff: number): Promise<SeatItem[]> {
+  const seats: SeatItem[] = [];
+  let startKey: ScanCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await store.doc.send(
+      new ScanCommand({
+        TableName: store.tables.seats,
+        FilterExpression: '#status = :held AND holdExpiresAt < :cutoff',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':held': 'HELD', ':cutoff': cutoff },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    seats.push(...((page.Items ?? []) as SeatItem[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return seats;
+}
+
+function memo<T>(fn: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, fn(key));
+    return cache.get(key)!;
+  };
+}

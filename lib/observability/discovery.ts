@@ -1,0 +1,43 @@
+import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { NodeHandler } from '../api/node-handler';
+
+/**
+ * What to watch, found in the stack itself rather than listed by hand: a function, stream consumer
+ * or dead-letter queue added later is watched without touching lib/observability/.
+ */
+
+export function nodeHandlersIn(scope: IConstruct): NodeHandler[] {
+  return scope.node.findAll().filter((c): c is NodeHandler => c instanceof NodeHandler);
+}
+
+/** Stream event source mappings (they have a starting position; SQS sources have none). */
+function streamMappingsOf(fn: lambda.IFunction): lambda.CfnEventSourceMapping[] {
+  return fn.node
+    .findAll()
+    .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)
+    .filter((mapping) => mapping.startingPosition !== undefined);
+}
+
+/** Handlers that read DynamoDB (or Kinesis) streams: their iterator age says how far behind they are. */
+export function streamConsumersIn(scope: IConstruct): NodeHandler[] {
+  return nodeHandlersIn(scope).filter((h) => streamMappingsOf(h.function).length > 0);
+}
+
+/** Queues that receive what a stream consumer gave up on (an event source's on-failure destination). */
+export function deadLetterQueuesIn(scope: IConstruct): sqs.Queue[] {
+  const stack = Stack.of(scope);
+  const destinations = new Set(
+    scope.node
+      .findAll()
+      .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)
+      .map((mapping) => JSON.stringify(stack.resolve(mapping.destinationConfig)))
+      .filter((config) => config !== undefined),
+  );
+  return scope.node
+    .findAll()
+    .filter((c): c is sqs.Queue => c instanceof sqs.Queue)
+    .filter((queue) => [...destinations].some((config) => config.includes(JSON.stringify(stack.resolve(queue.queueArn)))));
+}

@@ -1,0 +1,12 @@
+/**
+ * The waiting room's stream consumer, as plain data read by the CDK stack (lib/queue/) and the
+ * local stack (local/queue-feed.ts), so both run the same handler on the same table's stream.
+ */
+export const ORDER_ENDINGS = {
+  entry: 'lambdas/queue/order-endings.ts',
+  description: 'Orders stream → frees the waiting-room slot of every order that ended',
+  table: 'orders',
+} as const;
+
+/** The order statuses that end an order (a stream filter on AWS; the handler checks again). */
+export const FINAL_ORDER_STATUSES = ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'] as const;
