@@ -1,0 +1,67 @@
+/**
+ * Per-order cost profile (npm run bench:cost): what one order costs in AWS operations on each
+ * path, measured on the local stack in this process — state transitions and step Lambdas from the
+ * execution histories, DynamoDB requests and units at the SDK, HTTP requests and WebSocket calls at
+ * the clients. Each path is its own small drop (as many buyers as seats, one seat each, no contention):
+ *   happy             pay once, approved
+ *   one decline       first pay request declined (card 00000: three attempts), paid again (11111)
+ *   declined attempt  card 22222: the first attempt declined, the retry inside the state approves
+ *   expiry            hold, never pay: the hold (10 s) runs out
+ */
+import { runDrop, type DropResult } from './simulator/drop';
+import { startInProcessTarget } from './simulator/local-target';
+import { PRICES } from './simulator/cost';
+import { DEFAULTS, type DropOptions } from './simulator/options';
+import { machineDescription, printTable } from './support';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const ORDERS = 20;
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|Put|Update|Delete|TransactWriteItems|BatchWriteItem)$/;
+
+async function main() {
+  const base: DropOptions = { ...DEFAULTS, buyers: ORDERS, seats: ORDERS, paymentLatencyMs: 0, notificationLatencyMs: 0, holdSeconds: 60, timeoutSeconds: 300 };
+  const { target, stop } = await startInProcessTarget(base);
+  try {
+    await runDrop({ ...base, payCodes: ['11111'] }, target); // warm-up
+    const paths: [string, Partial<DropOptions>][] = [
+      ['happy', { payCodes: ['11111'] }],
+      ['one decline, paid again', { payCodes: ['00000', '11111'] }],
+      ['declined attempt, retried', { payCodes: ['22222'] }],
+      ['expiry (never paid)', { abandonRate: 1, holdSeconds: 10 }],
+    ];
+    const rows: Record<string, string | number>[] = [];
+    for (const [path, extra] of paths) {
+      const drop: DropResult = await runDrop({ ...base, ...extra }, target);
+      const orders = drop.executions.count;
+      const ops = drop.dynamoOperations ?? {};
+      const writeRequests = Object.entries(ops).filter(([name]) => WRITES.test(name)).reduce((n, [, op]) => n + op.calls, 0);
+      const per = (v: number) => v / Math.max(1, orders);
+      const u = drop.usage;
+      rows.push({
+        path,
+        orders,
+        tickets: drop.ticketsSold,
+        'transitions': per(u.stateTransitions.value),
+        'step Lambdas': per(u.stepInvocations.value),
+        'HTTP Lambdas': per(u.httpRequests.value),
+        'stream Lambdas': per(u.streamBatches.value),
+        'WS route Lambdas': per(u.webSocketRouteCalls.value),
+        'DDB write reqs': per(writeRequests),
+        'DDB WCU': per(u.dynamoWriteUnits.value),
+        'DDB RCU': per(u.dynamoReadUnits.value),
+        '$ per 1k orders': (per(drop.cost.totalDollars) * 1000).toFixed(3),
+        verdict: drop.verdict.ok ? 'OK' : 'FAILED',
+      });
+    }
+    console.log(`\nCost per order by path (one seat each, ${ORDERS} orders per path, no contention), local stack in one process`);
+    console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()} · prices: ${PRICES.asOf}\n`);
+    printTable(rows);
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

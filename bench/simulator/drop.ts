@@ -1,0 +1,279 @@
+import { newBuyerRecord, runBuyer, type BuyerContext, type BuyerRecord, type Outcome, type Phase } from './buyer';
+import { ESTIMATED_UNITS_PER_TICKET, priceUsage, type CostReport, type Usage } from './cost';
+import { fairnessOf, type Fairness } from './fairness';
+import { ApiClient, sleep } from './http';
+import { SeatBoard, SocketMeter, Viewers } from './live';
+import { layoutFor, seededRandom, type DropOptions } from './options';
+import { summarize, type Summary } from './stats';
+import { checkOversell, type AdminTicket, type OversellCheck } from './verify';
+import { executionCosts, type ExecutionCost, type SdkMeter } from './aws-meter';
+
+/**
+ * One drop: create the event (admin API), let the buyers loose, then check what happened —
+ * outcomes, oversell, open orders, fairness, latencies, and the AWS operations it caused.
+ */
+
+export interface Target {
+  readonly url: string;
+  readonly webSocketUrl: string;
+  readonly adminKey?: string;
+  /** Read execution histories from this state machine (transitions, step Lambdas). */
+  readonly stateMachineArn?: string;
+  /** Step Functions endpoint (the local stack's own URL); the SDK's default (AWS) when absent. */
+  readonly stepFunctionsEndpoint?: string;
+  /** Present when the stack runs in this process: its SDK calls are counted. */
+  readonly sdkMeter?: SdkMeter;
+  /** The stack's processor is configured by the simulator (else test cards stand for declines). */
+  readonly processorConfigured: boolean;
+}
+
+export type Progress = Record<Phase, number> & { readonly buyers: number; readonly tickets: number; readonly elapsedSeconds: number };
+
+export interface Winner {
+  readonly buyerId: string;
+  readonly orderId: string;
+  readonly seats: readonly string[];
+  readonly ticketIds: readonly string[];
+}
+
+export interface DropResult {
+  readonly eventId: string;
+  readonly options: DropOptions;
+  readonly seats: number;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  /** First arrival → last ticket confirmed. */
+  readonly sellOutSeconds: number | null;
+  readonly ticketsSold: number;
+  readonly outcomes: Record<Outcome, number>;
+  readonly openOrders: number;
+  readonly oversell: OversellCheck;
+  readonly fairness: Fairness & { readonly of: string };
+  readonly latencyMs: { readonly joinToAdmitted: Summary; readonly hold: Summary; readonly payToConfirmed: Summary; readonly changeToViewer: Summary };
+  readonly throughput: { readonly ticketsPerSecond: number; readonly httpRequestsPerSecond: number };
+  readonly viewers: { readonly count: number; readonly messagesPerViewerPerSecond: number };
+  readonly usage: Usage;
+  readonly cost: CostReport;
+  readonly executions: { readonly count: number; readonly byStatus: Record<string, number> };
+  readonly dynamoOperations?: Record<string, { calls: number; refused: number; readUnits: number; writeUnits: number }>;
+  readonly failureReasons: Record<string, number>;
+  readonly winners: Winner[];
+  readonly verdict: { readonly ok: boolean; readonly problems: string[] };
+  /** Per-order execution costs (for the cost-profile benchmark). */
+  readonly executionCosts: ExecutionCost[];
+  readonly records: BuyerRecord[];
+}
+
+export async function runDrop(options: DropOptions, target: Target, onProgress?: (p: Progress) => void): Promise<DropResult> {
+  const api = new ApiClient(target.url, target.adminKey, options.httpConcurrency);
+  const random = seededRandom(options.seed);
+  const startedAt = new Date().toISOString();
+  const { eventId, seatCount, holdSeconds, waitingRoom } = await prepareEvent(api, options);
+
+  target.sdkMeter?.reset();
+  const meter = new SocketMeter();
+  const board = new SeatBoard(api, eventId);
+  await board.start(target.webSocketUrl, meter);
+  const viewers = new Viewers(options.viewers, eventId, holdSeconds);
+  await viewers.start(target.webSocketUrl, meter);
+
+  const records = Array.from({ length: options.buyers }, (_, i) => newBuyerRecord(i, random() < options.abandonRate));
+  const cardCode = options.payCodes?.length
+    ? (n: number) => options.payCodes![Math.min(n, options.payCodes!.length - 1)]!
+    : target.processorConfigured
+    ? () => String(40000 + Math.floor(random() * 60000)) // no test card: the processor's rates decide
+    : () => (random() < options.declineRate ? '00000' : '11111'); // test cards: always declined / approved
+  const t0 = performance.now();
+  const ctx: BuyerContext = {
+    api,
+    board,
+    meter,
+    webSocketUrl: target.webSocketUrl,
+    eventId,
+    mode: options.mode,
+    seatsPerBuyer: options.seatsPerBuyer,
+    waitingRoom,
+    holdSeconds,
+    cardCode,
+    random,
+    deadline: t0 + options.timeoutSeconds * 1000,
+  };
+  const requestsBefore = api.requestCount;
+  const progress = (): Progress => {
+    const counts: Record<Phase, number> = { arriving: 0, waiting: 0, admitted: 0, holding: 0, paying: 0, done: 0 };
+    for (const r of records) counts[r.phase] += 1;
+    return { ...counts, buyers: records.length, tickets: records.filter((r) => r.outcome === 'ticket').length, elapsedSeconds: (performance.now() - t0) / 1000 };
+  };
+  const ticker = onProgress ? setInterval(() => onProgress(progress()), 250) : undefined;
+  try {
+    await Promise.all(
+      records.map(async (rec) => {
+        if (options.rampSeconds > 0) await sleep((rec.index / options.buyers) * options.rampSeconds * 1000);
+        await runBuyer(ctx, rec);
+      }),
+    );
+  } finally {
+    clearInterval(ticker);
+    onProgress?.(progress());
+  }
+  const t1 = performance.now();
+  const buyerRequests = api.requestCount - requestsBefore;
+  viewers.stop();
+  board.stop();
+  await sleep(1_000); // $disconnects and the last stream batches land
+  const sdk = target.sdkMeter ? { totals: target.sdkMeter.totals(), streamBatches: target.sdkMeter.streamBatches, operations: Object.fromEntries([...target.sdkMeter.dynamo].map(([name, op]) => [name, { ...op }])) } : undefined;
+
+  // Verification through the APIs: the admin ticket list, the public seat table, open orders.
+  const openOrders = await waitForNoOpenOrders(api, eventId, holdSeconds);
+  const tickets = await api.call<{ tickets: AdminTicket[] }>('GET', `/api/admin/events/${eventId}/tickets`, { admin: true });
+  if (tickets.status !== 200) throw new Error(`GET tickets answered ${tickets.status}`);
+  const snapshot = await api.call<{ seats: { seatId: string; status: string }[] }>('GET', `/api/events/${eventId}`);
+  const winners = records.filter((r) => r.outcome === 'ticket');
+  const oversell = checkOversell(seatCount, tickets.body.tickets, snapshot.body.seats, winners.map((r) => ({ orderId: r.orderId!, ticketIds: r.ticketIds })));
+
+  const outcomes: Record<Outcome, number> = { ticket: 0, soldOut: 0, failed: 0, expired: 0, open: 0 };
+  for (const r of records) outcomes[r.outcome ?? 'open'] += 1;
+  const failureReasons: Record<string, number> = {};
+  for (const r of records) if (r.outcome === 'failed' || r.outcome === 'open') failureReasons[r.reason ?? '?'] = (failureReasons[r.reason ?? '?'] ?? 0) + 1;
+
+  const orderIds = records.flatMap((r) => r.orderIds);
+  const costs = target.stateMachineArn ? await executionCosts(target.stepFunctionsEndpoint, target.stateMachineArn, orderIds) : [];
+  const ticketsSold = tickets.body.tickets.length;
+  const usage = usageOf({ buyerRequests, meter, costs, sdk, ticketsSold, records, target });
+  const lastTicket = Math.max(...winners.map((r) => r.endedAt ?? 0));
+  const sellOutSeconds = winners.length > 0 ? (lastTicket - t0) / 1000 : null;
+  const viewerSeconds = Math.max(0.001, (viewers.stoppedAt - viewers.startedAt) / 1000);
+
+  const problems = [...oversell.problems];
+  if (openOrders > 0) problems.push(`${openOrders} orders still open (HOLDING or PAYING) at the end`);
+  if (outcomes.open > 0) problems.push(`${outcomes.open} buyers still had something open at the end`);
+  const ticketSeats = winners.reduce((n, r) => n + r.seatIds.length, 0);
+  if (ticketSeats !== ticketsSold) problems.push(`buyers confirmed ${ticketSeats} seats, the admin list has ${ticketsSold} tickets`);
+
+  const span = (from: (r: BuyerRecord) => number | undefined, to: (r: BuyerRecord) => number | undefined) =>
+    records.flatMap((r) => (from(r) !== undefined && to(r) !== undefined ? [to(r)! - from(r)!] : []));
+  const byStatus: Record<string, number> = {};
+  for (const c of costs) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+
+  return {
+    eventId,
+    options,
+    seats: seatCount,
+    startedAt,
+    durationSeconds: (t1 - t0) / 1000,
+    sellOutSeconds,
+    ticketsSold,
+    outcomes,
+    openOrders,
+    oversell,
+    fairness: waitingRoom
+      ? { of: 'admission order vs arrival (join) order', ...fairnessOf(records, (r) => r.joinedAt, (r) => r.admittedAt) }
+      : { of: 'order of holds obtained vs arrival order', ...fairnessOf(records, (r) => r.arrivedAt, (r) => r.heldAt) },
+    latencyMs: {
+      joinToAdmitted: summarize(span((r) => r.joinedAt, (r) => r.admittedAt)),
+      hold: summarize(span((r) => r.holdRequestedAt, (r) => r.heldAt)),
+      payToConfirmed: summarize(span((r) => r.payRequestedAt, (r) => (r.outcome === 'ticket' ? r.endedAt : undefined))),
+      changeToViewer: summarize(viewers.latenciesMs),
+    },
+    throughput: {
+      ticketsPerSecond: sellOutSeconds ? ticketsSold / sellOutSeconds : 0,
+      httpRequestsPerSecond: buyerRequests / ((t1 - t0) / 1000),
+    },
+    viewers: {
+      count: options.viewers,
+      messagesPerViewerPerSecond: options.viewers === 0 ? 0 : viewers.messagesPerViewer.reduce((a, b) => a + b, 0) / options.viewers / viewerSeconds,
+    },
+    usage,
+    cost: priceUsage(usage, ticketsSold),
+    executions: { count: costs.length, byStatus },
+    ...(sdk ? { dynamoOperations: sdk.operations } : {}),
+    failureReasons,
+    winners: winners.map((r) => ({ buyerId: r.buyerId!, orderId: r.orderId!, seats: r.seatIds, ticketIds: r.ticketIds })),
+    verdict: { ok: problems.length === 0, problems },
+    executionCosts: costs,
+    records,
+  };
+}
+
+async function prepareEvent(api: ApiClient, options: DropOptions) {
+  if (options.event) {
+    const { status, body } = await api.call<{ event: { eventId: string; seatCount: number; holdSeconds: number; waitingRoom?: { enabled: boolean } } }>('GET', `/api/events/${options.event}`);
+    if (status !== 200) throw new Error(`GET /api/events/${options.event} answered ${status}`);
+    return { eventId: body.event.eventId, seatCount: body.event.seatCount, holdSeconds: body.event.holdSeconds, waitingRoom: body.event.waitingRoom?.enabled === true };
+  }
+  const eventId = `drop-${Date.now().toString(36)}-${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
+  const spec = {
+    eventId,
+    name: `Simulated drop ${eventId}`,
+    venue: 'The Simulator',
+    ...layoutFor(options.seats),
+    priceCents: 5000,
+    currency: 'EUR',
+    holdSeconds: options.holdSeconds,
+    maxSeatsPerOrder: options.seatsPerBuyer,
+    ...(options.waitingRoom ? { waitingRoom: { enabled: true, maxActivePurchasers: options.maxConcurrent } } : {}),
+  };
+  const created = await api.call('POST', '/api/events', { admin: true, body: spec });
+  if (created.status !== 201) throw new Error(`POST /api/events answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return { eventId, seatCount: options.seats, holdSeconds: options.holdSeconds, waitingRoom: options.waitingRoom };
+}
+
+/** Open orders (HOLDING/PAYING) of the event; waits while flows are still finishing, at most a hold time. */
+async function waitForNoOpenOrders(api: ApiClient, eventId: string, holdSeconds: number): Promise<number> {
+  const deadline = performance.now() + Math.min(holdSeconds + 20, 120) * 1000;
+  for (;;) {
+    const { status, body } = await api.call<{ orders: unknown[] }>('GET', `/api/admin/events/${eventId}/orders?status=open`, { admin: true });
+    if (status !== 200) throw new Error(`GET open orders answered ${status}`);
+    if (body.orders.length === 0 || performance.now() > deadline) return body.orders.length;
+    await sleep(1_000);
+  }
+}
+
+/**
+ * Per-order costs of a path when no history can be read (a --url stack without
+ * --state-machine-arn): measured by `npm run bench:cost` (bench/RESULTS.md). A failed order is
+ * taken as one declined pay request.
+ */
+const PATH_ESTIMATES: Record<Outcome, { transitions: number; lambdas: number }> = {
+  ticket: { transitions: 10, lambdas: 7 },
+  expired: { transitions: 3, lambdas: 2 },
+  failed: { transitions: 8, lambdas: 6 },
+  soldOut: { transitions: 0, lambdas: 0 },
+  open: { transitions: 1, lambdas: 1 },
+};
+
+function usageOf(input: {
+  buyerRequests: number;
+  meter: SocketMeter;
+  costs: ExecutionCost[];
+  sdk: { totals: { readUnits: number; writeUnits: number; estimatedWriteUnits: number }; streamBatches: number } | undefined;
+  ticketsSold: number;
+  records: BuyerRecord[];
+  target: Target;
+}): Usage {
+  const { meter, costs, sdk, records } = input;
+  const ordered = records.filter((r) => r.orderIds.length > 0);
+  const estimate = (key: 'transitions' | 'lambdas') => ordered.reduce((n, r) => n + PATH_ESTIMATES[r.outcome ?? 'open'][key], 0);
+  const histories = input.target.stateMachineArn !== undefined;
+  return {
+    httpRequests: { value: input.buyerRequests, source: 'measured', note: 'requests the buyers, viewers and seat board sent' },
+    webSocketRouteCalls: { value: 2 * meter.connections + meter.subscribes, source: 'measured', note: '$connect + $disconnect + subscribe' },
+    webSocketMessages: { value: meter.messagesIn + meter.messagesOut, source: 'measured', note: 'both directions, counted at the clients' },
+    webSocketConnectionMinutes: { value: meter.connectionMs / 60_000, source: 'measured' },
+    stateTransitions: histories
+      ? { value: costs.reduce((n, c) => n + c.transitions, 0), source: 'measured', note: 'states entered, from execution histories' }
+      : { value: estimate('transitions'), source: 'estimated', note: 'per-path counts of docs/ARCHITECTURE.md' },
+    stepInvocations: histories
+      ? { value: costs.reduce((n, c) => n + c.lambdaInvocations, 0), source: 'measured', note: 'Lambda tasks scheduled, from execution histories' }
+      : { value: estimate('lambdas'), source: 'estimated' },
+    streamBatches: sdk
+      ? { value: sdk.streamBatches, source: 'measured', note: 'non-empty GetRecords of the local stream feeds' }
+      : { value: meter.messagesIn, source: 'estimated', note: 'bounded by messages received' },
+    dynamoWriteUnits: sdk
+      ? { value: sdk.totals.writeUnits + sdk.totals.estimatedWriteUnits, source: 'measured', note: `${sdk.totals.estimatedWriteUnits} of them for refused conditional writes (estimated: 1 per item, 2 in a transaction)` }
+      : { value: input.ticketsSold * ESTIMATED_UNITS_PER_TICKET.write, source: 'estimated', note: 'per-ticket profile of bench/RESULTS.md' },
+    dynamoReadUnits: sdk
+      ? { value: sdk.totals.readUnits, source: 'measured', note: 'as DynamoDB Local reports them' }
+      : { value: input.ticketsSold * ESTIMATED_UNITS_PER_TICKET.read, source: 'estimated', note: 'per-ticket profile of bench/RESULTS.md' },
+  };
+}

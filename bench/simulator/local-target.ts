@@ -1,0 +1,24 @@
+import { SdkMeter } from './aws-meter';
+import type { Target } from './drop';
+import { processorEnvironment, type DropOptions } from './options';
+import type { LocalStack } from '../../local/local-stack';
+
+/**
+ * The local stack started in this process, its SDK calls metered: the default target of
+ * `npm run simulate` and of the benchmarks. The stack's processor gets the drop's settings.
+ */
+export async function startInProcessTarget(options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'>): Promise<{ target: Target; stack: LocalStack; stop: () => Promise<void> }> {
+  // Before the stack's modules load: their logger reads the level once.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const sdkMeter = new SdkMeter().install();
+  const { startLocalStack } = await import('../../local/local-stack');
+  const stack = await startLocalStack({ port: 0, environment: processorEnvironment(options as DropOptions) });
+  return {
+    stack,
+    target: { url: stack.url, webSocketUrl: stack.webSocketUrl, adminKey: stack.adminKey, stateMachineArn: stack.stateMachineArn, stepFunctionsEndpoint: stack.url, sdkMeter, processorConfigured: true },
+    stop: async () => {
+      await stack.stop();
+      sdkMeter.uninstall();
+    },
+  };
+}
