@@ -1,16 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteGroup } from '../../lib/api/route-group';
-import { PROJECT_ROOT } from '../../lib/api/node-handler';
 import { API_HANDLERS, ROUTES, routeKey, type ApiHandlerId } from '../../lib/api/routes';
 import type { TableId } from '../../lib/data/table-specs';
-import { stackNameFor, stageFor } from '../../lib/stage';
-import { TicketDropStack } from '../../lib/ticketdrop-stack';
+import type { TicketDropStack } from '../../lib/ticketdrop-stack';
+import { logicalIdOf, synthStage } from '../support/cdk-synth';
 
 /** The HTTP API in the template: every route of the shared table, one Lambda per group, least privilege. */
 
@@ -19,26 +13,14 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 
 let stack: TicketDropStack;
 let template: Template;
-let outdir = '';
+let dispose = () => {};
 
 beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-api-test-'));
-  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: object };
-  const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stage = stageFor('dev');
-  stack = new TicketDropStack(app, stackNameFor(stage), { stage });
-  template = Template.fromStack(stack);
+  ({ stack, template, dispose } = synthStage('dev'));
 }, 60_000);
 
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-});
+afterAll(() => dispose());
 
-function logicalIdOf(construct: IConstruct | undefined): string {
-  const resource = construct?.node.defaultChild;
-  if (!(resource instanceof CfnElement)) throw new Error(`No CloudFormation resource under ${construct?.node.path}`);
-  return Stack.of(resource).getLogicalId(resource);
-}
 
 const groups = (): Record<ApiHandlerId, RouteGroup> => ({
   events: stack.api.events,

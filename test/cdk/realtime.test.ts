@@ -1,14 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/api/node-handler';
 import { BROADCASTER, ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES } from '../../lib/realtime/ws-routes';
-import { stackNameFor, stageFor } from '../../lib/stage';
-import { TicketDropStack } from '../../lib/ticketdrop-stack';
+import type { TicketDropStack } from '../../lib/ticketdrop-stack';
+import { logicalIdOf, synthStage } from '../support/cdk-synth';
 
 /** The live-updates part of the stack: WebSocket API = route table, least privilege, stream wiring. */
 
@@ -17,26 +12,14 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 
 let stack: TicketDropStack;
 let template: Template;
-let outdir = '';
+let dispose = () => {};
 
 beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-cdk-realtime-'));
-  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: object };
-  const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stage = stageFor('dev');
-  stack = new TicketDropStack(app, stackNameFor(stage), { stage });
-  template = Template.fromStack(stack);
+  ({ stack, template, dispose } = synthStage('dev'));
 }, 60_000);
 
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-});
+afterAll(() => dispose());
 
-function logicalIdOf(construct: IConstruct): string {
-  const resource = construct.node.defaultChild;
-  if (!(resource instanceof CfnElement)) throw new Error(`No CloudFormation resource under ${construct.node.path}`);
-  return Stack.of(resource).getLogicalId(resource);
-}
 
 function resources(type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;

@@ -74,7 +74,8 @@ export async function updateQueueState(
     const next = await change(state);
     if (next === undefined) return state;
     if (await writeQueueState(store, state, next)) return { ...next, version: state.version + 1, updatedAt: store.now() };
-    if (attempt >= 20) throw new Error(`The queue of ${eventId} stayed too busy to update`);
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
+    // Every writer of one event's queue meets here; under a burst, back off with full jitter.
+    if (attempt >= 60) throw new Error(`The queue of ${eventId} stayed too busy to update`);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
   }
 }
