@@ -1,9 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
+import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
 import { FINAL_ORDER_STATUSES, ORDER_ENDINGS } from './queue-consumers';
@@ -37,11 +38,7 @@ export class OrderEndings extends Construct {
     props.tables.table('buyers').grantReadWriteData(fn);
     props.tables.table('queues').grantReadWriteData(fn);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
+    this.deadLetterQueue = streamDeadLetterQueue(this);
     fn.addEventSource(
       new DynamoEventSource(props.tables.table(ORDER_ENDINGS.table), {
         startingPosition: StartingPosition.LATEST,

@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
+import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
 import { BROADCAST_TABLES, BROADCASTER } from './ws-routes';
@@ -42,11 +43,7 @@ export class Broadcaster extends Construct {
     props.tables.table('connections').grant(fn, 'dynamodb:Query', 'dynamodb:DeleteItem');
     props.webSocketStage.grantManagementApiAccess(fn);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
+    this.deadLetterQueue = streamDeadLetterQueue(this);
     for (const tableId of BROADCAST_TABLES) {
       fn.addEventSource(
         new DynamoEventSource(props.tables.table(tableId), {

@@ -1,18 +1,15 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
-import { ensureFrontendBuilt } from '../../local/frontend-build';
-import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import type { LocalStack } from '../../local/local-stack';
+import { ARTIFACTS, startBrowserStack } from '../support/browser-stack';
 
 /**
  * The seat map in a real browser: Debian's Chromium driven by playwright-core (never a downloaded
  * browser), two buyers in two browser contexts (separate storage = separate sessions) against the
  * local stack. Every check waits for a state with a generous timeout; nothing asserts speed.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(PROJECT_ROOT, 'test-results');
 const STATE_TIMEOUT = 30_000;
 
 const LIVE_EVENT = { eventId: 'e2e-live', name: 'E2E Live', venue: 'Test Hall', rows: 5, seatsPerRow: 6, priceCents: 2500, currency: 'EUR', holdSeconds: 300, maxSeatsPerOrder: 6 };
@@ -26,25 +23,8 @@ describe('the seat map in two browser windows', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await Promise.all([ensureFrontendBuilt(), mkdir(ARTIFACTS, { recursive: true })]);
-    stack = await startLocalStack({
-      port: 0,
-      tablePrefix: `e2e${Date.now().toString(36)}`,
-      environment: {
-        PAYMENT_LATENCY_MS: '200',
-        PAYMENT_DECLINE_RATE: '0',
-        PAYMENT_SLOW_RATE: '0',
-        NOTIFICATION_LATENCY_MS: '5',
-        EMAIL_FAILURE_RATE: '0',
-        SMS_FAILURE_RATE: '0',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
-    });
+    ({ stack, browser } = await startBrowserStack('e2e'));
     for (const event of [LIVE_EVENT, SHORT_HOLD_EVENT, FALLBACK_EVENT]) await createEvent(stack.store, event);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   }, 120_000);
 
   afterAll(async () => {

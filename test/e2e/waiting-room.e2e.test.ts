@@ -1,18 +1,15 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
-import { ensureFrontendBuilt } from '../../local/frontend-build';
-import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import type { LocalStack } from '../../local/local-stack';
+import { ARTIFACTS, startBrowserStack } from '../support/browser-stack';
 
 /**
  * The waiting room in a real browser (Debian's Chromium via playwright-core, never a downloaded
  * browser), against the local stack: one purchase slot, so buyers take turns. Every check waits
  * for a state with a generous timeout; nothing asserts speed.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(PROJECT_ROOT, 'test-results');
 const STATE_TIMEOUT = 30_000;
 /** Turns pass through the stream consumers and the socket (or the 5 s poll): give them room. */
 const TURN_TIMEOUT = 60_000;
@@ -43,25 +40,8 @@ describe('the waiting room in three browser windows', () => {
   const queueMessages = new Map<string, unknown[]>();
 
   beforeAll(async () => {
-    await Promise.all([ensureFrontendBuilt(), mkdir(ARTIFACTS, { recursive: true })]);
-    stack = await startLocalStack({
-      port: 0,
-      tablePrefix: `e2eq${Date.now().toString(36)}`,
-      environment: {
-        PAYMENT_LATENCY_MS: '200',
-        PAYMENT_DECLINE_RATE: '0',
-        PAYMENT_SLOW_RATE: '0',
-        NOTIFICATION_LATENCY_MS: '5',
-        EMAIL_FAILURE_RATE: '0',
-        SMS_FAILURE_RATE: '0',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
-    });
+    ({ stack, browser } = await startBrowserStack('e2eq'));
     for (const event of [ROOM_EVENT, SHORT_TURN_EVENT, TINY_EVENT]) await createEvent(stack.store, event);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   }, 120_000);
 
   afterAll(async () => {

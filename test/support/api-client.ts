@@ -3,22 +3,23 @@ import { startLocalStack, type LocalStack } from '../../local/local-stack';
 
 /** Talking HTTP to a local stack the way the frontend does: sessions, bearer tokens, JSON. */
 
+/** Simulator settings for tests: quick, no random declines, slow answers or failed confirmations. */
+export const FAST_SIMULATOR_ENV = {
+  PAYMENT_LATENCY_MS: '200',
+  PAYMENT_DECLINE_RATE: '0',
+  PAYMENT_SLOW_RATE: '0',
+  NOTIFICATION_LATENCY_MS: '5',
+  EMAIL_FAILURE_RATE: '0',
+  SMS_FAILURE_RATE: '0',
+} as const;
+
 /** A session signing key the tests know, so they can mint expired or foreign tokens. */
 export const TEST_SESSION_KEY = 'test-session-signing-key-0123456789abcdef';
 
 export function startApiStack(environment: Record<string, string> = {}): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
-    environment: {
-      SESSION_SIGNING_KEY: TEST_SESSION_KEY,
-      PAYMENT_LATENCY_MS: '200',
-      PAYMENT_DECLINE_RATE: '0',
-      PAYMENT_SLOW_RATE: '0',
-      NOTIFICATION_LATENCY_MS: '5',
-      EMAIL_FAILURE_RATE: '0',
-      SMS_FAILURE_RATE: '0',
-      ...environment,
-    },
+    environment: { SESSION_SIGNING_KEY: TEST_SESSION_KEY, ...FAST_SIMULATOR_ENV, ...environment },
   });
 }
 
