@@ -8,6 +8,7 @@ import { API_HANDLERS, ROUTES, type ApiHandlerId } from '../lib/api/routes';
 import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
 import { createEvent } from '../lambdas/core/create-event';
 import { EventExists } from '../lambdas/core/errors';
+import { logger } from '../lambdas/core/logger';
 import { recoverOrphanedOrders, type RecoveryReport } from '../lambdas/core/order-recovery';
 import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
 import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
@@ -114,6 +115,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       WEBSOCKET_MANAGEMENT_ENDPOINT: url,
       ...options.environment,
     });
+    // The shared logger was created on import, before this environment existed: give it the level
+    // a Lambda would have read at cold start.
+    const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+    if (logLevel) logger.setLogLevel(logLevel as Parameters<typeof logger.setLogLevel>[0]);
     for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
     await liveUpdates.start(dynamo.endpoint, tables);
     const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables);

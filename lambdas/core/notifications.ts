@@ -28,6 +28,6 @@ export async function sendConfirmation(
     orderId: order.orderId,
     eventId: order.eventId,
     to: `buyer ${order.buyerId}`,
-    message: `Your tickets for ${order.eventId}: seats ${order.seatIds.join(', ')}`,
+    text: `Your tickets for ${order.eventId}: seats ${order.seatIds.join(', ')}`,
   });
 }

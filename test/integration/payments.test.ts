@@ -45,8 +45,10 @@ describe('payments', () => {
     (await processor.ledgerFor(orderId)).filter((e) => e.outcome === 'CHARGED').length;
 
   it('creates an order that holds its seats, prices them and starts its flow once', async () => {
-    const order = await createOrder(store, workflow, { eventId: 'pay-event', buyerId: 'b', selection: { quantity: 2 }, orderId: 'ord-fixed' });
-    const again = await createOrder(store, workflow, { eventId: 'pay-event', buyerId: 'b', selection: { quantity: 2 }, orderId: 'ord-fixed' });
+    // Its own event: best available takes front seats at random, which the tests below name.
+    await createEvent(store, { eventId: 'pay-event-any', name: 'Pay', rows: 5, seatsPerRow: 6, priceCents: 2500 });
+    const order = await createOrder(store, workflow, { eventId: 'pay-event-any', buyerId: 'b', selection: { quantity: 2 }, orderId: 'ord-fixed' });
+    const again = await createOrder(store, workflow, { eventId: 'pay-event-any', buyerId: 'b', selection: { quantity: 2 }, orderId: 'ord-fixed' });
     expect(again.seatIds).toEqual(order.seatIds);
     expect(order).toMatchObject({ status: 'HOLDING', amountCents: 5000, currency: 'EUR', executionArn: 'arn:test:execution:ord-fixed' });
     expect(started.filter((s) => s.orderId === 'ord-fixed')[0]!.hold.waitSeconds).toBeGreaterThan(890);
