@@ -4,12 +4,12 @@ import type { RouteGroup } from '../../lib/api/route-group';
 import { API_HANDLERS, ROUTES, routeKey, type ApiHandlerId } from '../../lib/api/routes';
 import type { TableId } from '../../lib/data/table-specs';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
-import { logicalIdOf, synthStage } from '../support/cdk-synth';
+import { logicalIdOf, roleStatementsOf, synthStage, type PolicyStatement } from '../support/cdk-synth';
 
 /** The HTTP API in the template: every route of the shared table, one Lambda per group, least privilege. */
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = PolicyStatement;
 
 let stack: TicketDropStack;
 let template: Template;
@@ -31,12 +31,7 @@ const groups = (): Record<ApiHandlerId, RouteGroup> => ({
 });
 
 /** Every statement of the policies attached to a group's role. */
-function statementsOf(group: RouteGroup): Statement[] {
-  const roleId = logicalIdOf(group.handler.function.role);
-  return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
-    .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
-}
+const statementsOf = (group: RouteGroup): Statement[] => roleStatementsOf(template, group.handler.function);
 
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
 const tableId = (id: TableId) => logicalIdOf(stack.data.table(id));

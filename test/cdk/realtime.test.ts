@@ -3,12 +3,12 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROADCASTER, ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES } from '../../lib/realtime/ws-routes';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
-import { logicalIdOf, synthStage } from '../support/cdk-synth';
+import { logicalIdOf, roleStatementsOf, synthStage, type PolicyStatement } from '../support/cdk-synth';
 
 /** The live-updates part of the stack: WebSocket API = route table, least privilege, stream wiring. */
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = PolicyStatement;
 
 let stack: TicketDropStack;
 let template: Template;
@@ -26,13 +26,7 @@ function resources(type: string): Record<string, Resource> {
 }
 
 /** Every IAM statement attached to the role of a function. */
-function statementsOf(fn: IConstruct): Statement[] {
-  const functionResource = resources('AWS::Lambda::Function')[logicalIdOf(fn)]!;
-  const roleId = (functionResource.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(resources('AWS::IAM::Policy'))
-    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-}
+const statementsOf = (fn: IConstruct): Statement[] => roleStatementsOf(template, fn);
 
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 const tableId = (id: 'seats' | 'orders' | 'queues' | 'connections') => logicalIdOf(stack.data.table(id));

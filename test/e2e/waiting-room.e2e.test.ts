@@ -3,7 +3,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
 import type { LocalStack } from '../../local/local-stack';
-import { ARTIFACTS, startBrowserStack } from '../support/browser-stack';
+import { ARTIFACTS, startBrowserStack, stopBrowserStack } from '../support/browser-stack';
 
 /**
  * The waiting room in a real browser (Debian's Chromium via playwright-core, never a downloaded
@@ -45,9 +45,7 @@ describe('the waiting room in three browser windows', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
+    await stopBrowserStack(stack, browser, contexts);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../local/frontend-build';
 import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../../local/local-stack';
 import { FAST_SIMULATOR_ENV } from './api-client';
@@ -30,4 +30,11 @@ export async function startBrowserStack(tablePrefix: string): Promise<{ stack: L
     await stack.stop();
     throw error;
   }
+}
+
+/** Closes every buyer's window, the browser and the stack, whatever state a failed test left. */
+export async function stopBrowserStack(stack: LocalStack | undefined, browser: Browser | undefined, contexts: readonly BrowserContext[]): Promise<void> {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
 }

@@ -33,3 +33,14 @@ export function logicalIdOf(construct: IConstruct | undefined): string {
   if (!(resource instanceof CfnElement)) throw new Error(`No CloudFormation resource under ${construct?.node.path}`);
   return Stack.of(resource).getLogicalId(resource);
 }
+
+export type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+/** Every IAM statement of the policies attached to a function's execution role. */
+export function roleStatementsOf(template: Template, fn: IConstruct): PolicyStatement[] {
+  const functionResource = resourcesOf(template, 'AWS::Lambda::Function')[logicalIdOf(fn)];
+  const roleId = (functionResource?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties?.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+}
