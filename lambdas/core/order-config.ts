@@ -16,6 +16,11 @@ export interface PaymentSimulatorConfig {
   /** Share of attempts that answer too late (after the payment task's timeout). */
   readonly slowRate: number;
   readonly slowLatencyMs: number;
+  /**
+   * Share of successful charges whose answer is lost: the money is taken, the caller hears a
+   * timeout (the fault a lookup by idempotency key exists for). Set by the local fault switch.
+   */
+  readonly lostAnswerRate: number;
 }
 
 export interface NotificationSimulatorConfig {
@@ -41,6 +46,7 @@ export function paymentSimulatorConfig(env: NodeJS.ProcessEnv = process.env): Pa
     latencyMs: integer(env.PAYMENT_LATENCY_MS, 2000, 0, 60_000),
     slowRate: rate(env.PAYMENT_SLOW_RATE, 0.02),
     slowLatencyMs: integer(env.PAYMENT_SLOW_LATENCY_MS, (PAYMENT_TASK_TIMEOUT_SECONDS + 2) * 1000, 0, 120_000),
+    lostAnswerRate: rate(env.PAYMENT_LOST_ANSWER_RATE, 0),
   };
 }
 

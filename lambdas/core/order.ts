@@ -15,8 +15,21 @@ export const FINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'EXPIRED', '
 /** What the buyer sees of the payment, written as it happens. */
 export type PaymentStatus = 'idle' | 'trying' | 'retrying' | 'failed' | 'succeeded';
 
+/**
+ * A pay request as accepted, written (with the move to PAYING) before the processor is called:
+ * a charge whose answer is lost can be looked up by its key, and a charge for another round or
+ * another amount is recognised as not this order's to keep.
+ */
+export interface PaymentIntent {
+  /** `paymentKey(orderId, round)`: one key per pay request. */
+  readonly key: string;
+  readonly amountCents: number;
+  readonly round: number;
+}
+
 export interface PaymentState {
   readonly status: PaymentStatus;
+  readonly intent?: PaymentIntent;
   /** Pay requests so far (each one is up to MAX_PAYMENT_ATTEMPTS processor attempts). */
   readonly round: number;
   /** Processor attempts within the current round. */
@@ -51,6 +64,13 @@ export interface OrderRecord {
   readonly taskToken?: string;
   readonly executionArn?: string;
   readonly tickets?: readonly Ticket[];
+  /** Tickets taken back (order compensated or reset); they no longer verify. */
+  readonly voidedTickets?: readonly Ticket[];
+  /**
+   * Epoch ms; set when a pay request is accepted: its seats are held at least this long, and a
+   * payment still running after it is finished by the reconciler.
+   */
+  readonly paymentDeadline?: number;
   readonly notifications?: { readonly email?: NotificationResult; readonly sms?: NotificationResult };
   /** Why a change of seats was refused, for the buyer's screen. */
   readonly lastChangeError?: string;

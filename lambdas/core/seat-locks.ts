@@ -169,18 +169,19 @@ async function allSoldTo(store: Store, request: SeatLockRequest): Promise<boolea
 
 /**
  * Releases whatever the order still holds of these seats, for flows that end an order: seats it
- * already lost (lapsed and taken, or released) are skipped. Returns the seats released.
+ * already lost (lapsed and taken, or released) are skipped. With `sold`, seats sold to the order
+ * go back on sale too (compensation of an order that never completed). Returns the seats freed.
  */
-export async function releaseStillHeld(store: Store, request: SeatLockRequest): Promise<string[]> {
+export async function releaseStillHeld(store: Store, request: SeatLockRequest, options: { sold?: boolean } = {}): Promise<string[]> {
   for (let attempt = 0; ; attempt++) {
-    const stillHeld = (await readSeatsById(store, request)).filter(
-      (seat) => seat.status === 'HELD' && seat.orderId === request.orderId,
+    const mine = (await readSeatsById(store, request)).filter(
+      (seat) => seat.orderId === request.orderId && (seat.status === 'HELD' || (options.sold === true && seat.status === 'SOLD')),
     );
-    if (stillHeld.length === 0) return [];
-    const seatIds = stillHeld.map((seat) => seat.seatId);
+    if (mine.length === 0) return [];
+    const writes = mine.map((seat) => ({ seatId: seat.seatId, kind: seat.status === 'SOLD' ? ('unsell' as const) : ('release' as const) }));
     try {
-      await applySeatWrites(store, request, seatIds.map((seatId) => ({ seatId, kind: 'release' as const })));
-      return seatIds;
+      await applySeatWrites(store, request, writes);
+      return writes.map((w) => w.seatId);
     } catch (error) {
       // A seat changed hands between our read and write: read again.
       if (!(error instanceof SeatWritesRejected) || attempt >= 3) throw refusal(error, request.orderId);

@@ -10,7 +10,8 @@ import type { Store } from './store';
  * several seats is one TransactWriteItems, so it happens to all of them or to none.
  */
 
-export type SeatWriteKind = 'hold' | 'refresh' | 'release' | 'confirm';
+/** `unsell` puts a seat sold to an order that never completed (compensation) back on sale. */
+export type SeatWriteKind = 'hold' | 'refresh' | 'release' | 'confirm' | 'unsell';
 
 export interface SeatWrite {
   readonly seatId: string;
@@ -50,6 +51,7 @@ const CONDITIONS: Record<SeatWriteKind, string> = {
   refresh: '#status = :held AND orderId = :orderId',
   release: '#status = :held AND orderId = :orderId',
   confirm: '#status = :held AND orderId = :orderId',
+  unsell: '#status = :sold AND orderId = :orderId',
 };
 
 const UPDATES: Record<SeatWriteKind, string> = {
@@ -57,6 +59,7 @@ const UPDATES: Record<SeatWriteKind, string> = {
   refresh: 'SET holdExpiresAt = :expiresAt, updatedAt = :now ADD version :one',
   release: 'SET #status = :available, updatedAt = :now REMOVE orderId, holdExpiresAt ADD version :one',
   confirm: 'SET #status = :sold, soldAt = :now, updatedAt = :now REMOVE holdExpiresAt ADD version :one',
+  unsell: 'SET #status = :available, updatedAt = :now REMOVE orderId, soldAt ADD version :one',
 };
 
 function updateFor(store: Store, ctx: WriteContext, write: SeatWrite, now: number) {

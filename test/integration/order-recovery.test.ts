@@ -33,7 +33,7 @@ describe('recovery after a local restart', () => {
     const unpaid = await createOrder(store, workflow, { eventId: 'restart', buyerId: 'b1', selection: { seatIds: ['A1'] } });
     const paid = await createOrder(store, workflow, { eventId: 'restart', buyerId: 'b2', selection: { seatIds: ['A2'] } });
     // The second order was charged and then the stack went down before its seats were confirmed.
-    const charge = await new SimulatedProcessor(store, { declineRate: 0, latencyMs: 0, slowRate: 0, slowLatencyMs: 0 }).charge({
+    const charge = await new SimulatedProcessor(store, { declineRate: 0, latencyMs: 0, slowRate: 0, slowLatencyMs: 0, lostAnswerRate: 0 }).charge({
       idempotencyKey: `${paid.orderId}#1#1`,
       orderId: paid.orderId,
       amountCents: 1000,

@@ -22,7 +22,7 @@ describe('payments', () => {
     resume: async () => undefined,
     isRunning: async () => true,
   };
-  const fast = { declineRate: 0, latencyMs: 5, slowRate: 0, slowLatencyMs: 400 };
+  const fast = { declineRate: 0, latencyMs: 5, slowRate: 0, slowLatencyMs: 400, lostAnswerRate: 0 };
 
   beforeAll(async () => {
     const { client, tables } = await useTestTables();

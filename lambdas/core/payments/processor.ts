@@ -4,7 +4,7 @@
  */
 
 export interface ChargeRequest {
-  /** One key per order, pay request and attempt, e.g. `ord_1#2#1`. */
+  /** One key per pay request (`paymentKey`), reused by every attempt and every retry of it. */
   readonly idempotencyKey: string;
   readonly orderId: string;
   readonly amountCents: number;
@@ -20,10 +20,35 @@ export interface Charge {
   readonly amountCents: number;
 }
 
+export type ChargeStatus = 'NONE' | 'PENDING' | 'DECLINED' | 'CHARGED' | 'REFUNDED';
+
+/** What the processor knows about one idempotency key ("what happened to key K?"). */
+export interface ChargeLookup {
+  readonly idempotencyKey: string;
+  readonly status: ChargeStatus;
+  readonly chargeId?: string;
+  readonly amountCents?: number;
+  readonly orderId?: string;
+}
+
 export interface PaymentProcessor {
+  /**
+   * Charges under the request's key. A key that was charged answers with that charge again (never
+   * a second one); a declined key may be tried again (the next attempt of the same pay request).
+   */
   charge(request: ChargeRequest): Promise<Charge>;
   /** Gives the money back; refunding twice refunds once. */
   refund(chargeId: string): Promise<void>;
+  /** What happened to a key, for a charge whose answer was lost. */
+  lookup(idempotencyKey: string): Promise<ChargeLookup>;
+}
+
+/**
+ * The idempotency key of an order's pay request `round` (1-based). Every charge an order can have
+ * taken is under one of the keys of rounds 1..payment.round, so nothing has to remember them.
+ */
+export function paymentKey(orderId: string, round: number): string {
+  return `${orderId}#${round}`;
 }
 
 /** The card was declined. Retried by the state machine, since declines are often transient. */
@@ -31,7 +56,7 @@ export class PaymentDeclined extends Error {
   override readonly name = 'PaymentDeclined';
 }
 
-/** The processor could not answer (or is still working on this key). Retried. */
+/** The processor could not answer, answered too late, or is still working on this key. Retried. */
 export class PaymentProcessorUnavailable extends Error {
   override readonly name = 'PaymentProcessorUnavailable';
 }

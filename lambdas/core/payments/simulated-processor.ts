@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { paymentSimulatorConfig, type PaymentSimulatorConfig } from '../order-config';
 import type { Store } from '../store';
 import {
   PaymentDeclined,
   PaymentProcessorUnavailable,
   type Charge,
+  type ChargeLookup,
   type ChargeRequest,
   type PaymentProcessor,
 } from './processor';
@@ -19,6 +20,9 @@ import {
  *   00000 always declined          11111 always approved
  *   22222 declined on attempt 1, approved after
  *   33333 answers too late on attempt 1 (after the task timeout), approved after
+ *
+ * One key is one pay request: a charged key replays its charge, a declined key may be tried
+ * again (the next attempt), a key in flight answers "unavailable" (retry later).
  */
 
 export type LedgerOutcome = 'PENDING' | 'CHARGED' | 'DECLINED' | 'REFUNDED';
@@ -57,6 +61,10 @@ const idempotencyKeyOf = (chargeId: string) => Buffer.from(chargeId.replace(/^ch
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Charges this process's simulators took and then "lost the answer" of (for fault reports). */
+let lostAnswers = 0;
+export const simulatedLostAnswers = (): number => lostAnswers;
+
 export class SimulatedProcessor implements PaymentProcessor {
   constructor(
     private readonly store: Store,
@@ -64,27 +72,7 @@ export class SimulatedProcessor implements PaymentProcessor {
   ) {}
 
   async charge(request: ChargeRequest): Promise<Charge> {
-    const now = this.store.now();
-    const entry: LedgerEntry = {
-      idempotencyKey: request.idempotencyKey,
-      orderId: request.orderId,
-      outcome: 'PENDING',
-      amountCents: request.amountCents,
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      await this.store.doc.send(
-        new PutCommand({
-          TableName: this.store.tables.payments,
-          Item: entry,
-          ConditionExpression: 'attribute_not_exists(idempotencyKey)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return this.replay(request);
-      throw error;
-    }
+    if (!(await this.begin(request))) return this.replay(request);
 
     const verdict = verdictFor(request.code, request.attempt, this.config, this.store.random);
     await sleep(verdict === 'slow-approve' ? this.config.slowLatencyMs : this.config.latencyMs);
@@ -94,7 +82,55 @@ export class SimulatedProcessor implements PaymentProcessor {
     }
     const chargeId = chargeIdFor(request.idempotencyKey);
     await this.settle(request.idempotencyKey, { outcome: 'CHARGED', chargeId });
+    if (this.config.lostAnswerRate > 0 && this.store.random() < this.config.lostAnswerRate) {
+      lostAnswers++;
+      throw new PaymentProcessorUnavailable(`The processor did not answer in time (charge ${request.idempotencyKey})`);
+    }
     return { chargeId, amountCents: request.amountCents };
+  }
+
+  /**
+   * Marks the key PENDING: a new key, or a declined one being tried again. False when the key is
+   * charged or in flight (the caller replays it).
+   */
+  private async begin(request: ChargeRequest): Promise<boolean> {
+    const now = this.store.now();
+    try {
+      await this.store.doc.send(
+        new UpdateCommand({
+          TableName: this.store.tables.payments,
+          Key: { idempotencyKey: request.idempotencyKey },
+          UpdateExpression: 'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
+          ConditionExpression: 'attribute_not_exists(idempotencyKey) OR outcome = :declined',
+          ExpressionAttributeValues: {
+            ':orderId': request.orderId,
+            ':pending': 'PENDING',
+            ':declined': 'DECLINED',
+            ':amount': request.amountCents,
+            ':now': now,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async lookup(idempotencyKey: string): Promise<ChargeLookup> {
+    const result = await this.store.doc.send(
+      new GetCommand({ TableName: this.store.tables.payments, Key: { idempotencyKey }, ConsistentRead: true }),
+    );
+    const entry = result.Item as LedgerEntry | undefined;
+    if (!entry) return { idempotencyKey, status: 'NONE' };
+    return {
+      idempotencyKey,
+      status: entry.outcome,
+      orderId: entry.orderId,
+      amountCents: entry.amountCents,
+      ...(entry.chargeId ? { chargeId: entry.chargeId } : {}),
+    };
   }
 
   async refund(chargeId: string): Promise<void> {
@@ -123,16 +159,12 @@ export class SimulatedProcessor implements PaymentProcessor {
   }
 
   private async replay(request: ChargeRequest): Promise<Charge> {
-    const result = await this.store.doc.send(
-      new GetCommand({ TableName: this.store.tables.payments, Key: { idempotencyKey: request.idempotencyKey }, ConsistentRead: true }),
-    );
-    const entry = result.Item as LedgerEntry | undefined;
-    switch (entry?.outcome) {
+    const found = await this.lookup(request.idempotencyKey);
+    switch (found.status) {
       case 'CHARGED':
       case 'REFUNDED':
-        return { chargeId: entry.chargeId!, amountCents: entry.amountCents };
-      case 'DECLINED':
-        throw new PaymentDeclined('Card declined (replayed)');
+        return { chargeId: found.chargeId!, amountCents: found.amountCents! };
+      case 'DECLINED': // declined again between our write and this read: the attempt may be retried
       default:
         throw new PaymentProcessorUnavailable(`Charge ${request.idempotencyKey} is still being processed`);
     }

@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEvent } from '../../lambdas/core/create-event';
+import { createOrder } from '../../lambdas/core/order-service';
+import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
+import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { PaymentDeclined, PaymentProcessorUnavailable, paymentKey } from '../../lambdas/core/payments/processor';
+import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
+import { readSeats } from '../../lambdas/core/seat-map';
+import { confirmSeats } from '../../lambdas/core/seat-locks';
+import { compensateOrder } from '../../lambdas/core/settlement';
+import { createStore, type Store } from '../../lambdas/core/store';
+import { useTestTables } from '../support/local-dynamo';
+
+/**
+ * The one compensation every failure path ends in, and the processor's answers it relies on:
+ * a charge is found by its key even when its answer was lost, and refunded unless ticketed.
+ */
+describe('settlement', () => {
+  let store: Store;
+  const workflow: OrderWorkflow = { start: async (i) => `arn:test:${i.orderId}`, resume: async () => undefined, isRunning: async () => true };
+  const fast = { declineRate: 0, latencyMs: 1, slowRate: 0, slowLatencyMs: 1, lostAnswerRate: 0 };
+  const EVENT = 'settle-event';
+
+  beforeAll(async () => {
+    const { client, tables } = await useTestTables();
+    store = createStore(client, tables);
+    await createEvent(store, { eventId: EVENT, name: 'Settle', rows: 2, seatsPerRow: 6, priceCents: 1000 });
+  });
+
+  /** An order that asked to pay (round 1) — what the buyer API writes before the flow charges. */
+  async function payingOrder(seatIds: string[]) {
+    const order = await createOrder(store, workflow, { eventId: EVENT, buyerId: 'b', selection: { seatIds } });
+    return updateOrder(store, order.orderId, {
+      set: { status: 'PAYING', 'payment.intent': { key: paymentKey(order.orderId, 1), amountCents: order.amountCents, round: 1 } },
+      increment: { 'payment.round': 1 },
+      from: ['HOLDING'],
+    });
+  }
+  const chargeRequest = (orderId: string, code = '11111', attempt = 1) => ({
+    idempotencyKey: paymentKey(orderId, 1), orderId, amountCents: 1000, currency: 'EUR', code, attempt,
+  });
+  const seatsOf = async (ids: string[]) => (await readSeats(store, EVENT, { consistent: true })).filter((s) => ids.includes(s.seatId));
+
+  it('finds a charge whose answer was lost by its key, and never charges the key twice', async () => {
+    const lossy = new SimulatedProcessor(store, { ...fast, lostAnswerRate: 1 });
+    const order = await payingOrder(['A1']);
+    await expect(lossy.charge(chargeRequest(order.orderId))).rejects.toThrow(PaymentProcessorUnavailable);
+    expect(await lossy.lookup(paymentKey(order.orderId, 1))).toMatchObject({ status: 'CHARGED', amountCents: 1000, orderId: order.orderId });
+    const again = await new SimulatedProcessor(store, fast).charge(chargeRequest(order.orderId, '11111', 2));
+    expect(again.chargeId).toBe((await lossy.lookup(paymentKey(order.orderId, 1))).chargeId);
+    expect((await lossy.ledgerFor(order.orderId)).filter((e) => e.outcome === 'CHARGED')).toHaveLength(1);
+    expect(await lossy.lookup('nobody#1')).toEqual({ idempotencyKey: 'nobody#1', status: 'NONE' });
+  });
+
+  it('lets a declined pay request be tried again under the same key', async () => {
+    const processor = new SimulatedProcessor(store, fast);
+    const order = await payingOrder(['A2']);
+    await expect(processor.charge(chargeRequest(order.orderId, '22222', 1))).rejects.toThrow(PaymentDeclined);
+    expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('DECLINED');
+    const charge = await processor.charge(chargeRequest(order.orderId, '22222', 2));
+    expect((await processor.lookup(paymentKey(order.orderId, 1))).chargeId).toBe(charge.chargeId);
+  });
+
+  it('refunds a charge the order never recorded, frees seats already sold to it and voids its tickets', async () => {
+    const processor = new SimulatedProcessor(store, { ...fast, lostAnswerRate: 1 });
+    const order = await payingOrder(['A3', 'A4']);
+    await expect(processor.charge(chargeRequest(order.orderId))).rejects.toThrow(PaymentProcessorUnavailable);
+    await confirmSeats(store, { eventId: EVENT, orderId: order.orderId, seatIds: ['A3', 'A4'] });
+    await updateOrder(store, order.orderId, { set: { tickets: [{ ticketId: 't1', seatId: 'A3', token: 'x', qrCode: 'y' }] }, from: ['PAYING'] });
+
+    const result = await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'IssueTickets kept failing' });
+    expect(result.status).toBe('FAILED');
+    expect([...result.releasedSeatIds].sort()).toEqual(['A3', 'A4']);
+    expect(result.refundedChargeIds).toHaveLength(1);
+    const ended = await getOrder(store, order.orderId);
+    expect(ended).toMatchObject({ status: 'FAILED', failureReason: 'IssueTickets kept failing' });
+    expect(ended.tickets).toBeUndefined();
+    expect(ended.voidedTickets).toHaveLength(1);
+    expect((await seatsOf(['A3', 'A4'])).map((s) => s.status)).toEqual(['AVAILABLE', 'AVAILABLE']);
+    expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
+
+    // Again (a retried step, the execution-ended rule, the reconciler): nothing more happens.
+    expect(await compensateOrder(store, processor, { orderId: order.orderId, status: 'EXPIRED', reason: 'again' })).toMatchObject({
+      status: 'FAILED', releasedSeatIds: [], refundedChargeIds: [],
+    });
+  });
+
+  it('refunds a charge that landed after the order had already ended, and leaves seats it lost alone', async () => {
+    const processor = new SimulatedProcessor(store, fast);
+    const order = await payingOrder(['B1']);
+    await compensateOrder(store, processor, { orderId: order.orderId, status: 'CANCELLED', reason: 'cancelled' });
+    const other = await createOrder(store, workflow, { eventId: EVENT, buyerId: 'c', selection: { seatIds: ['B1'] } });
+    await processor.charge(chargeRequest(order.orderId)); // the late charge
+    const result = await compensateOrder(store, processor, { orderId: order.orderId, status: 'CANCELLED', reason: 'again' });
+    expect(result).toMatchObject({ status: 'CANCELLED', releasedSeatIds: [] });
+    expect(result.refundedChargeIds).toHaveLength(1);
+    expect((await seatsOf(['B1']))[0]).toMatchObject({ status: 'HELD', orderId: other.orderId });
+  });
+
+  it('never touches a confirmed order', async () => {
+    const processor = new SimulatedProcessor(store, fast);
+    const order = await payingOrder(['B2']);
+    const charge = await processor.charge(chargeRequest(order.orderId));
+    await confirmSeats(store, { eventId: EVENT, orderId: order.orderId, seatIds: ['B2'] });
+    await updateOrder(store, order.orderId, { set: { status: 'CONFIRMED', 'payment.chargeId': charge.chargeId }, from: ['PAYING'] });
+    expect(await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'x' })).toMatchObject({
+      status: 'CONFIRMED', refundedChargeIds: [],
+    });
+    expect((await seatsOf(['B2']))[0]!.status).toBe('SOLD');
+    expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('CHARGED');
+  });
+});
