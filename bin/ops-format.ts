@@ -1,6 +1,8 @@
 import type { OrderReport } from '../lambdas/core/ops/order-report';
 import type { ResetPlan, ResetResult } from '../lambdas/core/ops/reset-event';
 import type { StuckReport } from '../lambdas/core/ops/stuck';
+import type { ReconcilePlan } from '../lambdas/core/reconcile/plan';
+import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import type { WinnersReport } from '../lambdas/core/ops/winners';
 
 /** The operator commands' reports as lines for a terminal. */
@@ -21,7 +23,9 @@ export function formatOrder(r: OrderReport): string[] {
 }
 
 export function formatStuck(r: StuckReport): string[] {
-  if (r.orders.length + r.seats.length + r.executions.length === 0) return ['Nothing stuck: no open order, held seat or running execution past its hold.'];
+  if (r.orders.length + r.seats.length + r.executions.length === 0) {
+    return ['Nothing stuck: no open order, held seat or running execution past its hold.', ...formatPlan(r.reconcile)];
+  }
   return [
     `${r.orders.length} open order(s) past their hold:`,
     ...r.orders.map((o) => `  ${o.orderId}  ${o.status}  event ${o.eventId}  hold ended ${time(o.holdExpiresAt)}  execution ${o.execution}`),
@@ -31,6 +35,27 @@ export function formatStuck(r: StuckReport): string[] {
     ...r.executions.map((e) => `  ${e.executionArn}  order ${e.orderStatus}`),
     '',
     'Lapsed holds are free for other buyers already. `npm run order -- <orderId>` explains one order.',
+    ...formatPlan(r.reconcile),
+  ];
+}
+
+/** What the reconciler would do (it runs every minute; `npm run reconcile` runs it now). */
+export function formatPlan(p: ReconcilePlan): string[] {
+  if (p.actions.length + p.notes.length === 0) return ['The reconciler has nothing to do.'];
+  return [
+    '',
+    `The reconciler would take ${p.actions.length} action(s) (\`npm run reconcile\` runs it now):`,
+    ...p.actions.map((a) => `  ${a.kind.padEnd(12)} ${a.orderId}  ${a.why}`),
+    ...p.notes.map((n) => `  needs an operator: ${n}`),
+  ];
+}
+
+export function formatReconcile(r: ReconcileSummary): string[] {
+  if (r.actions + r.notes.length === 0) return ['Nothing to reconcile: every order, seat, charge and flow is where it should be.'];
+  return [
+    `Reconciled ${r.actions} item(s), ${r.failed} failed:`,
+    ...r.outcomes.map((o) => `  ${o.kind.padEnd(12)} ${o.orderId}  ${o.result}  (${o.why})`),
+    ...r.notes.map((n) => `  needs an operator: ${n}`),
   ];
 }
 

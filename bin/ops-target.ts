@@ -1,15 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../lib/api/node-handler';
 import { constructIdFor } from '../lib/data/data-tables';
 import { TABLE_SPECS, type TableNames } from '../lib/data/table-specs';
 import { stepFunctionsExecutions, type Executions } from '../lambdas/core/ops/executions';
+import { stepFunctionsWorkflow } from '../lambdas/core/order-workflow';
 import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
+import { reconcile, summarize, type ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import { createStore, type Store } from '../lambdas/core/store';
 import { ENDPOINTS_FILE, readEndpoints } from '../local/endpoints-file';
+import { localSecret } from '../local/local-secrets';
 
 /**
  * Which TicketDrop the operator commands act on:
@@ -24,6 +29,11 @@ export interface OpsTarget {
   readonly store: Store;
   readonly executions: Executions;
   readonly processor: SimulatedProcessor;
+  /**
+   * One reconciler run: in this process against the local stack; on AWS by invoking the deployed
+   * reconciler function (it holds the ticket key and the IAM rights the run needs).
+   */
+  reconcile(): Promise<ReconcileSummary>;
 }
 
 export async function resolveTarget(stackName: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<OpsTarget> {
@@ -37,7 +47,18 @@ async function localTarget(dataDir: string): Promise<OpsTarget> {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodbEndpoint, region: endpoints.region, credentials });
   const sfn = new SFNClient({ endpoint: endpoints.url, region: endpoints.region, credentials });
-  return target(`local stack ${endpoints.url}`, dynamo, sfn, endpoints.tables, endpoints.stateMachineArn);
+  const base = target(`local stack ${endpoints.url}`, dynamo, sfn, endpoints.tables, endpoints.stateMachineArn);
+  return {
+    ...base,
+    reconcile: async () =>
+      summarize(
+        await reconcile({
+          ...base,
+          workflow: stepFunctionsWorkflow(sfn, endpoints.stateMachineArn),
+          ticketSigningKey: () => localSecret(dataDir, 'ticket-signing-key'),
+        }),
+      ),
+  };
 }
 
 async function deployedTarget(stackName: string): Promise<OpsTarget> {
@@ -48,12 +69,25 @@ async function deployedTarget(stackName: string): Promise<OpsTarget> {
     return value;
   };
   const tables = Object.fromEntries(TABLE_SPECS.map((spec) => [spec.id, output(`${constructIdFor(spec.id)}Name`)])) as TableNames;
-  return target(`stack ${stackName}`, new DynamoDBClient({}), new SFNClient({}), tables, output('OrderStateMachineArn'));
+  const base = target(`stack ${stackName}`, new DynamoDBClient({}), new SFNClient({}), tables, output('OrderStateMachineArn'));
+  return { ...base, reconcile: () => invokeReconciler(output('ReconcilerFunctionName')) };
 }
 
-function target(label: string, dynamo: DynamoDBClient, sfn: SFNClient, tables: TableNames, stateMachineArn: string): OpsTarget {
+function target(label: string, dynamo: DynamoDBClient, sfn: SFNClient, tables: TableNames, stateMachineArn: string): Omit<OpsTarget, 'reconcile'> {
   const store = createStore(dynamo, tables);
   return { label, store, executions: stepFunctionsExecutions(sfn, stateMachineArn), processor: new SimulatedProcessor(store) };
+}
+
+/** Runs the deployed reconciler once and returns its answer (AWS CLI, your credentials). */
+async function invokeReconciler(functionName: string): Promise<ReconcileSummary> {
+  const dir = await mkdtemp(join(tmpdir(), 'ticketdrop-reconcile-'));
+  try {
+    const out = join(dir, 'answer.json');
+    await promisify(execFile)('aws', ['lambda', 'invoke', '--function-name', functionName, '--cli-read-timeout', '70', out]);
+    return JSON.parse(await readFile(out, 'utf8')) as ReconcileSummary;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The stack's outputs, through the AWS CLI (no CloudFormation SDK client in this project). */

@@ -3,19 +3,21 @@
  * with `--stack TicketDrop-<stage>` (or TICKETDROP_STACK). `--json` prints the raw report.
  *
  *   npm run order -- <orderId>               the order, its execution, why it failed or where it waits
- *   npm run stuck                            orders, seats and executions still open past their hold
+ *   npm run stuck                            orders, seats and executions still open past their hold, and what the reconciler would do
+ *   npm run reconcile                        run the reconciler now (it runs every minute anyway)
  *   npm run winners -- <eventId>             who got tickets
  *   npm run reset-event -- <eventId> --yes   release every hold and sale of an event (refunds, voids tickets)
  */
 import { parseArgs } from 'node:util';
+import { logger } from '../lambdas/core/logger';
 import { orderReport } from '../lambdas/core/ops/order-report';
 import { planReset, resetEvent } from '../lambdas/core/ops/reset-event';
 import { findStuck } from '../lambdas/core/ops/stuck';
 import { winners } from '../lambdas/core/ops/winners';
-import { formatOrder, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
+import { formatOrder, formatReconcile, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
 import { resolveTarget, type OpsTarget } from './ops-target';
 
-const USAGE = 'usage: npm run <order <orderId> | stuck | winners <eventId> | reset-event <eventId> [--yes]> [-- --stack <name>] [--json]';
+const USAGE = 'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes]> [-- --stack <name>] [--json]';
 
 /** A command's report, and the same in lines for people. */
 type Outcome = { report: unknown; lines: string[]; exitCode?: number };
@@ -32,8 +34,15 @@ const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: 
     needsId: false,
     run: async (t) => {
       const report = await findStuck(t.store, t.executions);
-      const count = report.orders.length + report.seats.length + report.executions.length;
+      const count = report.orders.length + report.seats.length + report.executions.length + report.reconcile.actions.length;
       return { report, lines: formatStuck(report), exitCode: count === 0 ? 0 : 3 };
+    },
+  },
+  reconcile: {
+    needsId: false,
+    run: async (t) => {
+      const report = await t.reconcile();
+      return { report, lines: formatReconcile(report), exitCode: report.failed === 0 ? 0 : 1 };
     },
   },
   winners: {
@@ -69,6 +78,8 @@ async function main(): Promise<number> {
     return 2;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The domain code logs for CloudWatch; here the report says it all and stdout stays parseable.
+  logger.setLogLevel('SILENT');
   const target = await resolveTarget(values.stack ?? process.env.TICKETDROP_STACK);
   const outcome = await command.run(target, id ?? '', values.yes ?? false);
   console.log(values.json ? JSON.stringify(outcome.report, null, 2) : outcome.lines.join('\n'));

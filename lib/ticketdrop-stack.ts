@@ -5,6 +5,7 @@ import { constructIdFor, DataTables } from './data/data-tables';
 import { TABLE_SPECS } from './data/table-specs';
 import { Observability } from './observability/observability';
 import { OrderFlow } from './orders/order-flow';
+import { Reconciler } from './orders/reconciler';
 import { OrderEndings } from './queue/order-endings';
 import { Broadcaster } from './realtime/broadcaster';
 import { LiveWebSocket } from './realtime/websocket-api';
@@ -21,6 +22,7 @@ export class TicketDropStack extends Stack {
   readonly data: DataTables;
   readonly api: TicketDropApi;
   readonly orderFlow: OrderFlow;
+  readonly reconciler: Reconciler;
   readonly live: LiveWebSocket;
   readonly broadcaster: Broadcaster;
   readonly orderEndings: OrderEndings;
@@ -37,6 +39,13 @@ export class TicketDropStack extends Stack {
     // The order flow first: the API starts and resumes its executions.
     this.orderFlow = new OrderFlow(this, 'OrderFlow', { stage, tables: this.data });
     this.api = new TicketDropApi(this, 'Api', { stage, tables: this.data, orderStateMachine: this.orderFlow.stateMachine });
+    // The safety net under the flows: finishes whatever they left unfinished, every minute.
+    this.reconciler = new Reconciler(this, 'Reconciler', {
+      stage,
+      tables: this.data,
+      orderStateMachine: this.orderFlow.stateMachine,
+      ticketSigningKey: this.orderFlow.ticketSigningKey,
+    });
 
     // Live updates: browsers hold a WebSocket; seat and order changes reach them via the streams.
     this.live = new LiveWebSocket(this, 'Live', { stage, tables: this.data, sessionSigningKey: this.api.secrets.sessionSigningKey });
@@ -54,6 +63,10 @@ export class TicketDropStack extends Stack {
       description: 'Secret holding the admin key (x-admin-key header) for admin API calls',
     });
     new CfnOutput(this, 'WebSocketUrl', { value: this.live.url, description: 'WebSocket API of live updates (wss://…/<stage>)' });
+    new CfnOutput(this, 'ReconcilerFunctionName', {
+      value: this.reconciler.handler.function.functionName,
+      description: 'The reconciler (runs every minute; `npm run reconcile -- --stack <name>` invokes it now)',
+    });
     new CfnOutput(this, 'OrderStateMachineArn', {
       value: this.orderFlow.stateMachine.stateMachineArn,
       description: 'Order state machine (execution name = order id)',

@@ -9,9 +9,7 @@ import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/tabl
 import { createEvent } from '../lambdas/core/create-event';
 import { EventExists } from '../lambdas/core/errors';
 import { logger } from '../lambdas/core/logger';
-import { recoverOrphanedOrders, type RecoveryReport } from '../lambdas/core/order-recovery';
 import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
-import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
 import { createStore, type Store } from '../lambdas/core/store';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createHttpGateway, type ApiHandler } from './http-gateway';
@@ -20,6 +18,8 @@ import { startQueueFeed } from './queue-feed';
 import { createLocalOrderFlow, synthesizeTemplate } from './order-flow';
 import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
 import { createLocalLiveUpdates } from './live-updates';
+import { startReconcilerTimer, type ReconcilerTimer } from './reconciler-timer';
+import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import { LOCAL_WS_PATH } from '../lib/realtime/ws-routes';
 import { createTables, localDynamoClientConfig } from './tables';
 
@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   readonly environment?: Record<string, string>;
   /** Shorter retry waits, for tests. */
   readonly timingOverrides?: TimingOverrides;
+  /** How often the reconciler runs (default: its AWS schedule, one minute). */
+  readonly reconcileIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -52,8 +54,10 @@ export interface LocalStack {
   readonly stateMachineArn: string;
   /** The order flow as handlers reach it: through the Step Functions API on this stack's port. */
   readonly workflow: OrderWorkflow;
-  /** Open orders found without a running flow at start-up, and how they were finished. */
-  readonly recovery: RecoveryReport;
+  /** The reconciler's first run, right after start: what the last process left unfinished. */
+  readonly startupReconcile: ReconcileSummary;
+  /** The reconciler on its timer (`runNow` for tests and operators). */
+  readonly reconciler: ReconcilerTimer;
   /** The operator credential (`x-admin-key` header) for admin API calls. */
   readonly adminKey: string;
   /** The WebSocket API of live updates (`ws://127.0.0.1:<port>/ws`). */
@@ -124,7 +128,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables);
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
-    const recovery = await recoverOrphanedOrders(store, workflow, new SimulatedProcessor(store), RESTART_REASON);
+    const reconciler = await startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs);
+    // A reconciler that cannot run now (it logs why) must not keep the stack from starting.
+    const startupReconcile = await reconciler.runNow().catch(() => ({ actions: 0, failed: 1, outcomes: [], notes: [] }));
     return {
       url,
       port,
@@ -134,10 +140,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stepFunctions: orderFlow.service,
       stateMachineArn: orderFlow.stateMachineArn,
       workflow,
-      recovery,
+      startupReconcile,
+      reconciler,
       adminKey,
       webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
       async stop() {
+        await reconciler.stop();
         await orderFlow.service.stop();
         await Promise.all([liveUpdates.stop(), queueFeed.stop()]);
         server.closeAllConnections();
@@ -152,7 +160,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const RESTART_REASON = 'The order flow stopped when the local stack restarted';
 
 /** What Lambda's configuration gives a handler on AWS, pointed at the local services. */
 export function handlerEnvironment(dynamoEndpoint: string, tables: TableNames): Record<string, string> {

@@ -50,13 +50,14 @@ async function main(): Promise<void> {
   );
 }
 
-/** Open orders whose flow ended with the last run (executions live in memory) were finished. */
+/** What the reconciler's first run finished of what the last run left (executions live in memory). */
 function recoveryLines(stack: LocalStack): string[] {
-  const { expired, refunded } = stack.recovery;
-  if (expired.length + refunded.length === 0) return [];
+  const { outcomes } = stack.startupReconcile;
+  if (outcomes.length === 0) return [];
+  const count = (kind: string) => outcomes.filter((o) => o.kind === kind).length;
   return [
-    `  recovered             ${expired.length} open order(s) expired, ${refunded.length} paid order(s) refunded`,
-    '                        (their flow stopped when TicketDrop last stopped; seats released)',
+    `  reconciled            ${outcomes.length} left open by the last run: ${count('startFlow')} flow(s) restarted, ${count('finishOrder')} order(s) finished, ${outcomes.length - count('startFlow') - count('finishOrder')} other`,
+    '                        (details: npm run stuck / the log; the reconciler runs every minute)',
   ];
 }
 

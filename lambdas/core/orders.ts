@@ -35,8 +35,8 @@ export interface OrderChange {
   readonly increment?: Record<string, number>;
   /** The statuses the order may be in for the change to apply. */
   readonly from: readonly OrderStatus[];
-  /** An extra condition, e.g. `taskToken = :token`, with its values. */
-  readonly condition?: { readonly expression: string; readonly values: Record<string, unknown> };
+  /** An extra condition, e.g. `taskToken = :token`, with its values (and `#names` not already set or removed). */
+  readonly condition?: { readonly expression: string; readonly values: Record<string, unknown>; readonly names?: Record<string, string> };
 }
 
 /**
@@ -44,7 +44,7 @@ export interface OrderChange {
  * otherwise throws OrderStateConflict. Returns the order as it is after the change.
  */
 export async function updateOrder(store: Store, orderId: string, change: OrderChange): Promise<OrderRecord> {
-  const names: Record<string, string> = { '#status': 'status' };
+  const names: Record<string, string> = { '#status': 'status', ...change.condition?.names };
   const values: Record<string, unknown> = { ':one': 1, ':now': store.now(), ...change.condition?.values };
   const path = (dotted: string) =>
     dotted

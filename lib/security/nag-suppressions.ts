@@ -73,6 +73,9 @@ export function applyNagSuppressions(stack: Stack): void {
     for (const fn of ofType(lambda.Function)) {
       ack(machine, `AwsSolutions-IAM5[Resource::${arnOf(fn)}:*]`, 'The state machine may invoke versions and aliases of its own step functions (CDK LambdaInvoke grant); no other function.');
     }
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(machine)}"}]}]}:*`;
+    ack(stack, `AwsSolutions-IAM5[Resource::${executions}]`,
+      'Executions are named after their orders, so the reconciler can only be allowed to describe and stop them by pattern: every execution of this state machine, none of another.');
     if (onlyResourcelessWildcards(stack, machine.role)) {
       ack(machine, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing and log delivery: the xray:* and logs:*LogDelivery actions it needs have no resource-level permissions.');
     }

@@ -174,6 +174,14 @@ describe('operator commands', () => {
       const stuck = await cli('stuck', '--json');
       expect(stuck.code, stuck.stderr).toBe(3); // the stopped order above is stuck
       expect(JSON.parse(stuck.stdout).seats.length).toBeGreaterThan(0);
+      expect(JSON.parse(stuck.stdout).reconcile.actions.length).toBeGreaterThan(0);
+
+      // The reconciler finishes it (it would within a minute anyway); then nothing is left for it.
+      const reconciled = await cli('reconcile', '--json');
+      expect(reconciled.code, reconciled.stderr).toBe(0);
+      expect(JSON.parse(reconciled.stdout)).toMatchObject({ failed: 0, actions: expect.any(Number) });
+      const after = await cli('stuck', '--json');
+      expect(JSON.parse(after.stdout).reconcile.actions).toEqual([]);
 
       const refused = await cli('reset-event', 'ops-1');
       expect(refused.code).toBe(1);

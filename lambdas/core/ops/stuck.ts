@@ -1,7 +1,7 @@
 import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isFinal, type OrderRecord } from '../order';
 import { getOrder } from '../orders';
-import { findOpenOrders } from '../order-recovery';
+import { findOpenOrders, planReconcile, type ReconcilePlan } from '../reconcile/plan';
 import type { SeatItem } from '../seat';
 import type { Store } from '../store';
 import { orderIdOfExecution, type Executions } from './executions';
@@ -20,6 +20,8 @@ export interface StuckReport {
   readonly seats: readonly { eventId: string; seatId: string; orderId?: string; holdExpiresAt?: number; orderStatus: string }[];
   /** Executions still running for orders that already ended. */
   readonly executions: readonly { executionArn: string; orderId: string; orderStatus: string }[];
+  /** What the reconciler would do about it now (`npm run reconcile` does it). */
+  readonly reconcile: ReconcilePlan;
 }
 
 export async function findStuck(store: Store, executions: Executions, options: { now?: number; graceMs?: number } = {}): Promise<StuckReport> {
@@ -54,7 +56,8 @@ export async function findStuck(store: Store, executions: Executions, options: {
       return { executionArn: e.executionArn, orderId, orderStatus };
     }),
   );
-  return { orders, seats, executions: ended.filter((e) => e.orderStatus === 'NOT_FOUND' || isFinal(e.orderStatus as OrderRecord['status'])) };
+  const plan = await planReconcile(store, executions, options.now === undefined ? {} : { now: options.now });
+  return { orders, seats, executions: ended.filter((e) => e.orderStatus === 'NOT_FOUND' || isFinal(e.orderStatus as OrderRecord['status'])), reconcile: plan };
 }
 
 /** Seats still HELD whose hold ran out before `cutoff`: a scan (operators, not the buy path). */

@@ -1,0 +1,34 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { logger } from '../core/logger';
+import { stepFunctionsExecutions } from '../core/ops/executions';
+import { workflowFromEnv } from '../core/order-workflow';
+import { SimulatedProcessor } from '../core/payments/simulated-processor';
+import { reconcile, summarize, type ReconcileSummary } from '../core/reconcile/reconciler';
+import { loadSecrets } from '../core/secrets';
+import { storeFromEnv } from '../core/store';
+import { ticketSigningKeyFromEnv } from '../core/tickets';
+
+/**
+ * The scheduled reconciler (every minute on AWS; the local stack's timer calls this same handler).
+ * It logs one summary line per run, and one line per order it finished, with the order id.
+ */
+const store = storeFromEnv();
+const stateMachineArn = process.env.ORDER_STATE_MACHINE_ARN ?? '';
+const deps = {
+  store,
+  executions: stepFunctionsExecutions(new SFNClient({}), stateMachineArn),
+  workflow: workflowFromEnv(),
+  processor: new SimulatedProcessor(store),
+  ticketSigningKey: async () => {
+    await loadSecrets(); // the ticket signing key: from Secrets Manager on AWS
+    return ticketSigningKeyFromEnv();
+  },
+};
+
+export async function handler(): Promise<ReconcileSummary> {
+  const summary = summarize(await reconcile(deps));
+  if (summary.actions > 0 || summary.notes.length > 0) {
+    logger.info('Reconciler run', { actions: summary.actions, failed: summary.failed, notes: summary.notes.length });
+  }
+  return summary;
+}
