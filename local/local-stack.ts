@@ -40,7 +40,10 @@ export interface LocalStackOptions {
   readonly environment?: Record<string, string>;
   /** Shorter retry waits, for tests. */
   readonly timingOverrides?: TimingOverrides;
-  /** How often the reconciler runs (default: its AWS schedule, one minute). */
+  /**
+   * How often the reconciler runs (default: `TICKETDROP_RECONCILE_SECONDS`, else its AWS schedule,
+   * one minute). Chaos drops and tests shorten it so stragglers are finished sooner.
+   */
   readonly reconcileIntervalMs?: number;
 }
 
@@ -128,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables);
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
-    const reconciler = await startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs);
+    const reconciler = await startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv());
     // A reconciler that cannot run now (it logs why) must not keep the stack from starting.
     const startupReconcile = await reconciler.runNow().catch(() => ({ actions: 0, failed: 1, outcomes: [], notes: [] }));
     return {
@@ -160,6 +163,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function reconcileIntervalFromEnv(): number | undefined {
+  const raw = process.env.TICKETDROP_RECONCILE_SECONDS;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
+  return seconds * 1000;
+}
 
 /** What Lambda's configuration gives a handler on AWS, pointed at the local services. */
 export function handlerEnvironment(dynamoEndpoint: string, tables: TableNames): Record<string, string> {
