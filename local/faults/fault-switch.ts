@@ -30,6 +30,8 @@ export interface DeadLetter {
 export interface FaultSnapshot {
   readonly profile: FaultProfile;
   readonly seed: number;
+  /** The rates in force, by kind. */
+  readonly rates: Record<FaultKind, number>;
   /** Faults injected so far, by kind (every kind present). */
   readonly counts: Record<FaultKind, number>;
   /** Stream batches given up on (the dead-letter list's length). */
@@ -91,6 +93,7 @@ export class FaultSwitch implements LocalFaults {
     return {
       profile: this.faults.profile,
       seed: this.faults.seed,
+      rates: { ...this.faults.rates },
       counts: { ...this.counts, 'payment.lostAnswer': this.counts['payment.lostAnswer'] + Math.max(0, lostAnswers) },
       deadLettered: this.deadLetterList.length,
     };
@@ -130,6 +133,15 @@ export class FaultSwitch implements LocalFaults {
     if (this.startNamesSeen.size >= MAX_REMEMBERED_START_NAMES) this.startNamesSeen.clear();
     this.startNamesSeen.add(executionName);
     return this.draw('sfn.startFailed');
+  }
+
+  /**
+   * `stream.batchFailed` for one delivery of a stream batch: fails before the handler runs, or
+   * after it ran (its work done, its answer lost — the batch is delivered again, as on AWS).
+   */
+  drawBatchFailure(): 'before' | 'after' | undefined {
+    if (!this.draw('stream.batchFailed')) return undefined;
+    return this.coin('stream.batchFailed') ? 'before' : 'after';
   }
 
   deadLetter(letter: DeadLetter): void {
