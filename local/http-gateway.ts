@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { routeKey, type RouteSpec } from '../lib/api/routes';
+import { logger } from '../lambdas/core/logger';
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0) and the static site: turns a
@@ -26,7 +27,15 @@ export interface HttpGatewayOptions {
   /** Folder of the built frontend. */
   readonly staticDir: string;
   readonly services?: readonly ServiceEndpoint[];
+  /**
+   * Fault injection (`api.crash`), asked after the handler ran: true discards its answer and
+   * responds 502, as when the Lambda dies after its side effects.
+   */
+  readonly crashAfterHandler?: () => boolean;
 }
+
+/** What API Gateway answers when the integration (the Lambda) fails. */
+const INTEGRATION_FAILED = { message: 'Internal Server Error' };
 
 /** API Gateway refuses larger payloads too (its limit is 10 MB; no TicketDrop request comes close). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,7 +63,9 @@ export function createHttpGateway(options: HttpGatewayOptions) {
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await serveApi(options, req, res, url);
       else await serveStatic(options.staticDir, url.pathname, req, res);
     } catch (error) {
-      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      // A handler that throws fails this request only (500), never the server.
+      logger.error('Local gateway: the request failed', { method: req.method, path: req.url, error: error as Error });
+      if (!res.headersSent) sendJson(res, 500, INTEGRATION_FAILED);
       else res.destroy(error instanceof Error ? error : undefined);
     }
   };
@@ -93,6 +104,10 @@ async function serveApi(options: HttpGatewayOptions, req: IncomingMessage, res: 
   if (body === undefined) return sendJson(res, 413, { message: 'Request Entity Too Large' });
   const event = toApiGatewayEvent(req, url, match.route, match.pathParameters, body);
   const result = await options.handlerFor(match.route)(event);
+  if (options.crashAfterHandler?.()) {
+    logger.warn('Local gateway: injected fault api.crash, the answer is discarded', { routeKey: routeKey(match.route) });
+    return sendJson(res, 502, INTEGRATION_FAILED);
+  }
   writeResult(res, result);
 }
 

@@ -7,7 +7,7 @@ import type { TableNames } from '../lib/data/table-specs';
 import { BROADCAST_TABLES, BROADCASTER, LOCAL_WS_PATH, ROUTE_SELECTION_FIELD, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from '../lib/realtime/ws-routes';
 import { connectionsEndpoint } from './connections-api';
 import type { ServiceEndpoint } from './http-gateway';
-import { startStreamFeed, type StreamFeed, type StreamHandler } from './stream-feed';
+import { startStreamFeed, type StreamFaults, type StreamFeed, type StreamHandler } from './stream-feed';
 import { localDynamoClientConfig } from './tables';
 import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
 
@@ -21,7 +21,7 @@ export interface LocalLiveUpdates {
   /** Accepts WebSocket upgrades on the stack's HTTP server. */
   attach(server: Server): void;
   /** Loads the handlers (call once their environment is set) and starts reading the streams. */
-  start(dynamoEndpoint: string, tables: TableNames): Promise<void>;
+  start(dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   return {
     managementApi: connectionsEndpoint(gateway),
     attach: (server) => gateway.attach(server),
-    async start(dynamoEndpoint, tables) {
+    async start(dynamoEndpoint, tables, faults = {}) {
       for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
         handlers.set(id, await load<WsHandler>(entry));
       }
@@ -52,6 +52,9 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
         tableNames: BROADCAST_TABLES.map((id) => tables[id]),
         handler: await load<StreamHandler>(BROADCASTER.entry),
         region: String(config.region),
+        consumer: 'broadcaster',
+        settings: BROADCASTER.eventSource,
+        ...faults,
       });
     },
     async stop() {

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { API_HANDLERS, ROUTES, type ApiHandlerId } from '../lib/api/routes';
 import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
 import { createEvent } from '../lambdas/core/create-event';
+import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
 import { EventExists } from '../lambdas/core/errors';
 import { logger } from '../lambdas/core/logger';
 import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
@@ -22,6 +23,10 @@ import { startReconcilerTimer, type ReconcilerTimer } from './reconciler-timer';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import { LOCAL_WS_PATH } from '../lib/realtime/ws-routes';
 import { createTables, localDynamoClientConfig } from './tables';
+import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
+import type { FaultOption } from './faults/fault-settings';
+import { FaultSwitch, type DeadLetter, type FaultCounters, type LocalFaults } from './faults/fault-switch';
+import { faultsEndpoint } from './faults/faults-endpoint';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -38,13 +43,20 @@ export interface LocalStackOptions {
   readonly tablePrefix?: string;
   /** Extra environment for the handlers (e.g. simulator rates in tests). */
   readonly environment?: Record<string, string>;
-  /** Shorter retry waits, for tests. */
+  /** Shorter retry waits (and execution timeout), for tests. */
   readonly timingOverrides?: TimingOverrides;
   /**
    * How often the reconciler runs (default: `TICKETDROP_RECONCILE_SECONDS`, else its AWS schedule,
    * one minute). Chaos drops and tests shorten it so stragglers are finished sooner.
    */
   readonly reconcileIntervalMs?: number;
+  /**
+   * The fault switch: a profile (`off`, `chaos`) or explicit settings; default: the environment's
+   * TICKETDROP_FAULTS (and TICKETDROP_FAULTS_SEED), else off. Switchable later with `stack.faults.set`.
+   */
+  readonly faults?: FaultOption;
+  /** Counts of faults injected outside the stack (the simulated processor's lost answers). */
+  readonly faultCounters?: FaultCounters;
 }
 
 export interface LocalStack {
@@ -65,8 +77,13 @@ export interface LocalStack {
   readonly adminKey: string;
   /** The WebSocket API of live updates (`ws://127.0.0.1:<port>/ws`). */
   readonly webSocketUrl: string;
+  /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
+  readonly faults: LocalFaults;
   stop(): Promise<void>;
 }
+
+/** Fault counts kept by the handlers' own modules: the simulated processor counts its lost answers. */
+const FAULT_COUNTERS: FaultCounters = { paymentLostAnswers: simulatedLostAnswers };
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEMO_EVENT = {
@@ -82,18 +99,27 @@ export const DEMO_EVENT = {
 } as const;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // First: a mistyped TICKETDROP_FAULTS stops the start before anything runs.
+  const faults = new FaultSwitch(options.faults, { counters: options.faultCounters ?? FAULT_COUNTERS });
   const starting = startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') });
   // The JVM starts in its own process meanwhile; synthesizing the CDK app here costs seconds too.
   const template = synthesizeTemplate();
   const dynamo = await starting;
+  let dynamoProxy: DynamoDbFaultProxy | undefined;
   try {
+    // The handlers reach DynamoDB through the fault proxy; the stack's own reads and the stream
+    // feeds go to DynamoDB Local directly.
+    const proxy = (dynamoProxy = await startDynamoDbFaultProxy(dynamo.endpoint, faults));
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
     const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
     await createTables(client, tables);
     const store = createStore(client, tables);
     await seedDemoEvent(store);
 
-    const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides);
+    const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides, {
+      lambdaTimesOutAfterRun: ({ stateName }) => faults.drawLambdaTimeout(stateName),
+      refuseStart: ({ name }) => faults.drawStartFailure(name),
+    });
     const handlers = new Map<ApiHandlerId, ApiHandler>();
     const liveUpdates = createLocalLiveUpdates(PROJECT_ROOT);
     const server = createServer(
@@ -104,7 +130,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         services: [
           { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
           liveUpdates.managementApi,
+          faultsEndpoint(faults),
         ],
+        crashAfterHandler: () => faults.draw('api.crash'),
       }),
     );
     liveUpdates.attach(server);
@@ -112,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://127.0.0.1:${port}`;
     const adminKey = await localSecret(options.dataDir, 'admin-key');
     Object.assign(process.env, {
-      ...handlerEnvironment(dynamo.endpoint, tables),
+      ...handlerEnvironment(proxy.endpoint, tables),
       AWS_ENDPOINT_URL_SFN: url,
       ORDER_STATE_MACHINE_ARN: orderFlow.stateMachineArn,
       TICKET_SIGNING_KEY: await localSecret(options.dataDir, 'ticket-signing-key'),
@@ -127,8 +155,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     if (logLevel) logger.setLogLevel(logLevel as Parameters<typeof logger.setLogLevel>[0]);
     for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
-    await liveUpdates.start(dynamo.endpoint, tables);
-    const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables);
+    const streamFaults = { deadLetter: (letter: DeadLetter) => faults.deadLetter(letter), batchFault: () => faults.drawBatchFailure() };
+    await liveUpdates.start(dynamo.endpoint, tables, streamFaults);
+    const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults);
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
     const reconciler = await startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv());
@@ -147,16 +176,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reconciler,
       adminKey,
       webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
+      faults,
       async stop() {
         await reconciler.stop();
         await orderFlow.service.stop();
         await Promise.all([liveUpdates.stop(), queueFeed.stop()]);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await proxy.stop();
         await dynamo.stop();
       },
     };
   } catch (error) {
+    await dynamoProxy?.stop();
     await dynamo.stop();
     throw error;
   }

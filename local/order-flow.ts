@@ -13,6 +13,7 @@ import {
   type CloudFormationTemplate,
   type ExtractedStateMachine,
   type LambdaHandler,
+  type StepFunctionsFaults,
   type TimingOverrides,
 } from './stepfunctions';
 
@@ -47,12 +48,20 @@ export interface LocalOrderFlow {
   readonly stateMachineArn: string;
 }
 
+/** Lambda's default when a function sets no Timeout. */
+const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+
 export function createLocalOrderFlow(
   projectRoot: string,
   template: CloudFormationTemplate,
   timingOverrides?: TimingOverrides,
+  faults?: StepFunctionsFaults,
 ): LocalOrderFlow {
   const machine = orderStateMachineOf(template);
+  // Each step runs with its function's own Timeout, as Lambda enforces it.
+  const timeouts = new Map(
+    machine.lambdaFunctions.map((fn) => [fn.arn, typeof fn.properties.Timeout === 'number' ? fn.properties.Timeout : LAMBDA_DEFAULT_TIMEOUT_SECONDS]),
+  );
   const entries = new Map(machine.lambdaFunctions.map((fn) => [fn.arn, fn.metadata[HANDLER_ENTRY_METADATA]]));
   const loaded = new Map<string, Promise<LambdaHandler>>();
   const resolveFunction = (arn: string): Promise<LambdaHandler> => {
@@ -67,7 +76,9 @@ export function createLocalOrderFlow(
   const service = new LocalStepFunctions({
     stateMachines: [{ name: machine.name, definition: machine.definition }],
     resolveFunction,
+    functionTimeoutSeconds: (arn) => timeouts.get(arn),
     ...(timingOverrides ? { timingOverrides } : {}),
+    ...(faults ? { faults } : {}),
   });
   return { service, stateMachineArn: service.stateMachineArns[0]! };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TableNames } from '../lib/data/table-specs';
 import { ORDER_ENDINGS } from '../lib/queue/queue-consumers';
-import { startStreamFeed, type StreamFeed, type StreamHandler } from './stream-feed';
+import { startStreamFeed, type StreamFaults, type StreamFeed, type StreamHandler } from './stream-feed';
 import { localDynamoClientConfig } from './tables';
 
 /**
@@ -12,7 +12,12 @@ import { localDynamoClientConfig } from './tables';
  * orders stream of DynamoDB Local feeds the same handler. Lambda's status filter is not applied
  * here; the handler ignores what is not an ending anyway.
  */
-export async function startQueueFeed(projectRoot: string, dynamoEndpoint: string, tables: TableNames): Promise<StreamFeed> {
+export async function startQueueFeed(
+  projectRoot: string,
+  dynamoEndpoint: string,
+  tables: TableNames,
+  faults: StreamFaults = {},
+): Promise<StreamFeed> {
   const config = localDynamoClientConfig(dynamoEndpoint);
   const module = (await import(pathToFileURL(join(projectRoot, ORDER_ENDINGS.entry)).href)) as { handler: StreamHandler };
   return startStreamFeed({
@@ -21,5 +26,8 @@ export async function startQueueFeed(projectRoot: string, dynamoEndpoint: string
     tableNames: [tables[ORDER_ENDINGS.table]],
     handler: module.handler,
     region: String(config.region),
+    consumer: 'order-endings',
+    settings: ORDER_ENDINGS.eventSource,
+    ...faults,
   });
 }

@@ -42,12 +42,26 @@ async function main(): Promise<void> {
       `                        ${DEMO_QUEUE_EVENT.name}: waiting room, ${DEMO_QUEUE_EVENT.waitingRoom.maxActivePurchasers} buyers at a time  ${stack.url}/events/${DEMO_QUEUE_EVENT.eventId}`,
       `  order state machine   ${stack.stateMachineArn}`,
       `                        (Step Functions API on ${stack.url}, e.g. AWS_ENDPOINT_URL_SFN=${stack.url} aws stepfunctions list-executions …)`,
+      ...faultLines(stack),
       ...recoveryLines(stack),
       '',
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+/** The fault switch, when it is on (TICKETDROP_FAULTS=chaos): what fails how often, and the seed to repeat it. */
+function faultLines(stack: LocalStack): string[] {
+  const { profile, seed, rates } = stack.faults.snapshot();
+  if (profile === 'off') return [];
+  const shown = Object.entries(rates)
+    .filter(([, rate]) => rate > 0)
+    .map(([kind, rate]) => `${kind} ${Math.round(rate * 1000) / 10} %`);
+  return [
+    `  faults                ${profile} (TICKETDROP_FAULTS_SEED=${seed} repeats it): ${shown.join(', ')}`,
+    `                        (counts: ${stack.url}/_local/faults)`,
+  ];
 }
 
 /** What the reconciler's first run finished of what the last run left (executions live in memory). */

@@ -10,19 +10,23 @@ import {
   type Shard,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
+import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
 import { logger } from '../lambdas/core/logger';
+import type { DeadLetter } from './faults/fault-switch';
+import { deliverBatch, type BatchFault, type StreamHandler } from './stream-delivery';
 
 /**
  * The local stand-in for Lambda's DynamoDB stream event source mapping: reads DynamoDB Local's
  * real streams (one poller per table), follows new and child shards, and calls the handler with
  * the `DynamoDBStreamEvent` Lambda would deliver — one call per GetRecords batch, in order per
  * shard. Starts at the streams' current end, so history from before the start is not replayed
- * (like Lambda's StartingPosition LATEST). Unlike Lambda, a
- * failed batch is logged and skipped instead of retried (a browser refetches on reconnect).
+ * (like Lambda's StartingPosition LATEST). A failed batch is retried, bisected and finally
+ * dead-lettered with the consumer's own event source settings, as Lambda does
+ * (local/stream-delivery.ts); the shard waits for it meanwhile.
  */
 
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+export type { StreamHandler } from './stream-delivery';
 
 export interface StreamFeedOptions {
   readonly dynamo: DynamoDBClient;
@@ -30,11 +34,20 @@ export interface StreamFeedOptions {
   readonly tableNames: readonly string[];
   readonly handler: StreamHandler;
   readonly region: string;
+  /** The consumer's name (logs, dead letters) and its event source mapping's settings. */
+  readonly consumer: string;
+  readonly settings: StreamEventSourceSettings;
+  /** Where batches given up on go (the fault switch's dead-letter list in the local stack). */
+  readonly deadLetter?: (letter: DeadLetter) => void;
+  /** Fault injection (stream.batchFailed). */
+  readonly batchFault?: BatchFault;
+  readonly retryDelayMillis?: (retry: number) => number;
   /** Wait between polls when a shard had nothing new (Lambda polls 4×/s; a bit faster here). */
   readonly idleMillis?: number;
-  /** Records per GetRecords, like the event source mapping's batch size. */
-  readonly batchSize?: number;
 }
+
+/** What the fault switch gives a feed: where dead letters go, and the injected batch failures. */
+export type StreamFaults = Pick<StreamFeedOptions, 'deadLetter' | 'batchFault'>;
 
 export interface StreamFeed {
   stop(): Promise<void>;
@@ -125,7 +138,7 @@ class TablePoller {
     let delivered = false;
     for (const [shardId, iterator] of this.iterators) {
       const page = await this.options.streams
-        .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }), { abortSignal: this.signal })
+        .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.settings.batchSize }), { abortSignal: this.signal })
         .catch(async (error: unknown) => {
           if (this.signal.aborted) throw error;
           // DynamoDB Local refuses every iterator of a shard that was empty when it was taken once
@@ -153,18 +166,20 @@ class TablePoller {
   }
 
   private async deliver(records: readonly _Record[]): Promise<void> {
-    const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, this.streamArn, this.options.region)) };
-    try {
-      const response = await this.options.handler(event);
-      if (response && response.batchItemFailures.length > 0) {
-        logger.warn('Local stream feed: the handler reported failed records (not retried locally)', {
-          streamArn: this.streamArn,
-          batchItemFailures: response.batchItemFailures,
-        });
-      }
-    } catch (error) {
-      logger.error('Local stream feed: the handler failed (batch not retried locally)', { streamArn: this.streamArn, error: error as Error });
-    }
+    const { handler, consumer, settings, batchFault, retryDelayMillis } = this.options;
+    await deliverBatch(
+      records.map((r) => toLambdaRecord(r, this.streamArn, this.options.region)),
+      {
+        consumer,
+        streamArn: this.streamArn,
+        settings,
+        handler,
+        deadLetter: this.options.deadLetter ?? (() => undefined),
+        signal: this.signal,
+        ...(batchFault ? { batchFault } : {}),
+        ...(retryDelayMillis ? { retryDelayMillis } : {}),
+      },
+    );
   }
 
   private async reopen(shardId: string): Promise<void> {

@@ -48,6 +48,8 @@ export class LocalWebSocketGateway implements LocalConnections {
   /** Serves upgrades on the HTTP server; anything but the WebSocket path is refused. */
   attach(http: Server): void {
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // A client that resets the connection mid-upgrade is its own problem, never the process's.
+      socket.on('error', (error: Error) => logger.warn('WebSocket upgrade: socket error', { error }));
       this.track(this.upgrade(req, socket, head)).catch((error: unknown) => {
         logger.error('WebSocket upgrade failed', { error: error as Error });
         refuse(socket, 500);
@@ -113,6 +115,12 @@ export class LocalWebSocketGateway implements LocalConnections {
       userAgent: req.headers['user-agent'] ?? '',
     };
     this.open.set(connectionId, connection);
+    // Without a listener an 'error' event would be thrown and take the whole local stack down. The
+    // errors `ws` reports here (a frame over the 128 KiB limit, an invalid frame, a reset) already
+    // close this one socket with the right code — 1009 for a message too big, as API Gateway does.
+    socket.on('error', (error: Error & { code?: string }) =>
+      logger.warn('WebSocket closed after a protocol error', { connectionId, errorCode: error.code, error }),
+    );
     socket.on('message', (data: RawData) => {
       connection.lastActiveAt = Date.now();
       void this.track(this.message(req, connectionId, connectedAt, socket, rawText(data)));

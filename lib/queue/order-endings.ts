@@ -5,6 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
 import { streamDeadLetterQueue } from '../data/dead-letter-queue';
+import { eventSourceProps } from '../data/stream-event-source-props';
 import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
 import { FINAL_ORDER_STATUSES, ORDER_ENDINGS } from './queue-consumers';
@@ -42,9 +43,7 @@ export class OrderEndings extends Construct {
     fn.addEventSource(
       new DynamoEventSource(props.tables.table(ORDER_ENDINGS.table), {
         startingPosition: StartingPosition.LATEST,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
+        ...eventSourceProps(ORDER_ENDINGS.eventSource),
         onFailure: new SqsDlq(this.deadLetterQueue),
         filters: [FilterCriteria.filter({ dynamodb: { NewImage: { status: { S: FilterRule.or(...FINAL_ORDER_STATUSES) } } } })],
       }),

@@ -1,3 +1,5 @@
+import type { StreamEventSourceSettings } from '../data/stream-event-source';
+
 /**
  * The waiting room's stream consumer, as plain data read by the CDK stack (lib/queue/) and the
  * local stack (local/queue-feed.ts), so both run the same handler on the same table's stream.
@@ -6,6 +8,13 @@ export const ORDER_ENDINGS = {
   entry: 'lambdas/queue/order-endings.ts',
   description: 'Orders stream → frees the waiting-room slot of every order that ended',
   table: 'orders',
+  /** Freeing a slot must not be lost: more retries, no age limit; the handler fails whole batches. */
+  eventSource: {
+    batchSize: 100,
+    bisectBatchOnError: true,
+    retryAttempts: 5,
+    reportBatchItemFailures: false,
+  } satisfies StreamEventSourceSettings,
 } as const;
 
 /** The order statuses that end an order (a stream filter on AWS; the handler checks again). */

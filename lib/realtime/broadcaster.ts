@@ -6,6 +6,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
 import { streamDeadLetterQueue } from '../data/dead-letter-queue';
+import { eventSourceProps } from '../data/stream-event-source-props';
 import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
 import { BROADCAST_TABLES, BROADCASTER } from './ws-routes';
@@ -48,12 +49,7 @@ export class Broadcaster extends Construct {
       fn.addEventSource(
         new DynamoEventSource(props.tables.table(tableId), {
           startingPosition: StartingPosition.LATEST,
-          batchSize: 100,
-          maxBatchingWindow: Duration.seconds(0),
-          bisectBatchOnError: true,
-          retryAttempts: 2,
-          maxRecordAge: Duration.seconds(60),
-          reportBatchItemFailures: true,
+          ...eventSourceProps(BROADCASTER.eventSource),
           onFailure: new SqsDlq(this.deadLetterQueue),
         }),
       );

@@ -1,3 +1,5 @@
+import type { StreamEventSourceSettings } from '../data/stream-event-source';
+
 /**
  * Every WebSocket route and the handler module behind it, plus the broadcaster. Plain data, read
  * by the CDK stack (lib/realtime/) and by the local gateway (local/websocket-gateway.ts), so both
@@ -36,6 +38,18 @@ export const ROUTE_SELECTION_EXPRESSION = `$request.body.${ROUTE_SELECTION_FIELD
 export const BROADCASTER = {
   entry: 'lambdas/realtime/broadcaster.ts',
   description: 'Seats, orders and queues streams → coalesced live updates over WebSocket',
+  /**
+   * Latency over coalescing (no batching window); a bounded backlog: a live update older than a
+   * minute is worth less than the snapshot a client refetches; failed records reported by the handler.
+   */
+  eventSource: {
+    batchSize: 100,
+    maxBatchingWindowSeconds: 0,
+    bisectBatchOnError: true,
+    retryAttempts: 2,
+    maxRecordAgeSeconds: 60,
+    reportBatchItemFailures: true,
+  } satisfies StreamEventSourceSettings,
 } as const;
 
 /** Tables whose changes browsers see live (the broadcaster's stream sources, on AWS and locally). */

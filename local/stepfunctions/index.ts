@@ -10,10 +10,18 @@ export {
   stateMachineArn,
 } from './aws-identifiers';
 export { isStepFunctionsRequest, createStepFunctionsListener } from './json-protocol';
-export type { FunctionResolver, LambdaHandler } from './lambda-boundary';
+export {
+  EXECUTION_STATUS_CHANGE,
+  type EndedExecutionStatus,
+  type ExecutionEndedListener,
+  type ExecutionStatusChangeDetail,
+  type ExecutionStatusChangeEvent,
+} from './execution-status-change';
+export { LAMBDA_TIMEOUT_ERROR, type FunctionResolver, type LambdaHandler } from './lambda-boundary';
 export type { TimingOverrides } from './local-execution';
 export { startLocalStepFunctionsServer, type LocalStepFunctionsServer } from './local-server';
-export { LocalStepFunctions, type LocalStepFunctionsOptions } from './local-step-functions';
+export { LocalStepFunctions, type LocalStepFunctionsOptions, type StepFunctionsFaults } from './local-step-functions';
+export type { LambdaStepCall } from './task-overrides';
 export type { StateMachineSpec } from './registered-state-machine';
 export { StepFunctionsError, type StepFunctionsErrorCode } from './service-errors';
 export {

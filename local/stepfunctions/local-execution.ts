@@ -15,11 +15,17 @@ import type { FunctionResolver } from './lambda-boundary';
 import type { RegisteredStateMachine } from './registered-state-machine';
 import { TaskAbandoned } from './task-errors';
 import { TaskInvocations } from './task-invocations';
-import { createTaskOverrides } from './task-overrides';
+import { createTaskOverrides, type ExecutionTaskContext } from './task-overrides';
 import type { TaskTokens } from './task-tokens';
 
-/** The interpreter's own knobs for shortening Retry intervals and Wait states (e.g. in tests). */
-export type TimingOverrides = Pick<NonNullable<RunOptions['overrides']>, 'retryIntervalOverrides' | 'waitTimeOverrides'>;
+/**
+ * The interpreter's own knobs for shortening Retry intervals and Wait states (e.g. in tests), and
+ * `executionTimeoutSeconds`: replaces the TimeoutSeconds of every state machine that has one (the
+ * order flow's 2 hours become seconds in a test of what happens when an execution times out).
+ */
+export type TimingOverrides = Pick<NonNullable<RunOptions['overrides']>, 'retryIntervalOverrides' | 'waitTimeOverrides'> & {
+  readonly executionTimeoutSeconds?: number;
+};
 
 export interface ExecutionParams {
   readonly machine: RegisteredStateMachine;
@@ -29,6 +35,10 @@ export interface ExecutionParams {
   readonly tokens: TaskTokens;
   readonly resolveFunction: FunctionResolver;
   readonly timingOverrides?: TimingOverrides;
+  readonly functionTimeoutSeconds?: ExecutionTaskContext['functionTimeoutSeconds'];
+  readonly lambdaTimesOutAfterRun?: ExecutionTaskContext['lambdaTimesOutAfterRun'];
+  /** Called once, when the execution has ended (any status). */
+  readonly onEnded?: (execution: LocalExecution) => void;
 }
 
 type Run = ReturnType<StateMachine['run']>;
@@ -50,8 +60,10 @@ export class LocalExecution {
   private readonly invocations: TaskInvocations;
   private readonly tokens: TaskTokens;
   private readonly run: Run;
+  private readonly onEnded: ((execution: LocalExecution) => void) | undefined;
 
   constructor(params: ExecutionParams) {
+    this.onEnded = params.onEnded;
     const { machine, tokens } = params;
     this.executionArn = executionArn(machine.name, params.name);
     this.stateMachineArn = machine.arn;
@@ -64,9 +76,13 @@ export class LocalExecution {
       invocations: this.invocations,
       tokens,
       resolveFunction: params.resolveFunction,
+      ...(params.functionTimeoutSeconds ? { functionTimeoutSeconds: params.functionTimeoutSeconds } : {}),
+      ...(params.lambdaTimesOutAfterRun ? { lambdaTimesOutAfterRun: params.lambdaTimesOutAfterRun } : {}),
     });
+    // The execution timeout is the registered machine's (see prepareStateMachine), not a run option.
+    const { executionTimeoutSeconds: _machineLevel, ...runOverrides } = params.timingOverrides ?? {};
     this.run = machine.interpreter.run(JSON.parse(params.input) as JsonValue, {
-      overrides: { ...params.timingOverrides, taskResourceLocalHandlers: overrides },
+      overrides: { ...runOverrides, taskResourceLocalHandlers: overrides },
       context: {
         Execution: { Id: this.executionArn, Name: this.name, RoleArn: machine.roleArn, RedriveCount: 0 },
         StateMachine: { Id: machine.arn, Name: machine.name },
@@ -143,6 +159,12 @@ export class LocalExecution {
     // Tasks still running in abandoned branches end now; their pending timers go with them.
     this.invocations.abandonAll(new TaskAbandoned('Execution ended'));
     this.tokens.revokeExecution(this.executionArn);
+    this.onEnded?.(this);
+  }
+
+  /** How it ended; undefined while it runs. */
+  get ending(): ExecutionOutcome | undefined {
+    return this.outcome;
   }
 }
 

@@ -23,7 +23,9 @@ import type { FunctionResolver } from './lambda-boundary';
 import { LocalExecution, type TimingOverrides } from './local-execution';
 import { decodePageToken, encodePageToken, pageSize } from './paging';
 import { prepareStateMachine, type RegisteredStateMachine, type StateMachineSpec } from './registered-state-machine';
+import { executionStatusChangeEvent, type ExecutionEndedListener } from './execution-status-change';
 import { StepFunctionsError } from './service-errors';
+import type { LambdaStepCall } from './task-overrides';
 import { TaskTokens } from './task-tokens';
 
 /**
@@ -39,6 +41,20 @@ export interface LocalStepFunctionsOptions {
   /** How many executions to remember (default 10,000). */
   readonly maxExecutions?: number;
   readonly timingOverrides?: TimingOverrides;
+  /**
+   * Each function's configured Timeout in seconds (from the template's AWS::Lambda::Function),
+   * enforced on every invocation: a step still running then fails with `Sandbox.Timedout`.
+   */
+  readonly functionTimeoutSeconds?: (functionArn: string) => number | undefined;
+  readonly faults?: StepFunctionsFaults;
+}
+
+/** Fault injection hooks (the local stack's fault switch); each answers "fail this one?". */
+export interface StepFunctionsFaults {
+  /** After a step's function ran: replace its answer by a Lambda timeout (`lambda.timeout`). */
+  readonly lambdaTimesOutAfterRun?: (call: LambdaStepCall) => boolean;
+  /** Refuse this StartExecution with ExecutionLimitExceeded, starting nothing (`sfn.startFailed`). */
+  readonly refuseStart?: (request: { readonly stateMachineArn: string; readonly name: string }) => boolean;
 }
 
 const MAX_INPUT_BYTES = 256 * 1024;
@@ -50,6 +66,7 @@ export class LocalStepFunctions {
   private readonly startOrder = new WeakMap<LocalExecution, number>();
   private startCount = 0;
   private readonly tokens = new TaskTokens();
+  private readonly endedListeners = new Set<ExecutionEndedListener>();
   private stopped = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -58,7 +75,8 @@ export class LocalStepFunctions {
 
   /** Adds a state machine; returns its ARN. Throws for a definition the local side cannot run. */
   registerStateMachine(spec: StateMachineSpec): string {
-    const machine = prepareStateMachine(spec);
+    const executionTimeoutSeconds = this.options.timingOverrides?.executionTimeoutSeconds;
+    const machine = prepareStateMachine(spec, executionTimeoutSeconds === undefined ? {} : { executionTimeoutSeconds });
     this.machines.set(machine.arn, machine);
     return machine.arn;
   }
@@ -82,6 +100,10 @@ export class LocalStepFunctions {
       }
       throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
+    if (this.options.faults?.refuseStart?.({ stateMachineArn: machine.arn, name })) {
+      // A 400 the SDK does not retry: the caller (the create-order handler) fails after its write.
+      throw new StepFunctionsError('ExecutionLimitExceeded', 'Maximum number of running executions reached (injected fault sfn.startFailed)');
+    }
 
     const execution = new LocalExecution({
       machine,
@@ -90,6 +112,9 @@ export class LocalStepFunctions {
       tokens: this.tokens,
       resolveFunction: this.options.resolveFunction,
       timingOverrides: this.options.timingOverrides,
+      ...(this.options.functionTimeoutSeconds ? { functionTimeoutSeconds: this.options.functionTimeoutSeconds } : {}),
+      ...(this.options.faults?.lambdaTimesOutAfterRun ? { lambdaTimesOutAfterRun: this.options.faults.lambdaTimesOutAfterRun } : {}),
+      onEnded: (ended) => this.announceEnd(ended),
     });
     this.executions.set(execution.executionArn, execution);
     this.startOrder.set(execution, ++this.startCount);
@@ -143,6 +168,32 @@ export class LocalStepFunctions {
   async sendTaskHeartbeat(input: SendTaskHeartbeatInput): Promise<SendTaskHeartbeatOutput> {
     this.tokens.heartbeat(required(input.taskToken, 'taskToken'));
     return {};
+  }
+
+  /**
+   * Calls `listener` with the EventBridge event AWS would send (`Step Functions Execution Status
+   * Change`) whenever an execution ends, whatever its status; returns the unsubscribe function.
+   * Executions ended by `stop()` (the local stack shutting down) are not announced: AWS has no such
+   * ending, and their orders are picked up when the stack runs again.
+   */
+  onExecutionEnded(listener: ExecutionEndedListener): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  private announceEnd(execution: LocalExecution): void {
+    if (this.stopped || this.endedListeners.size === 0) return;
+    const event = executionStatusChangeEvent(execution);
+    for (const listener of this.endedListeners) {
+      // Delivered after the execution's own bookkeeping, like an event: a listener never delays or breaks it.
+      void Promise.resolve()
+        .then(() => listener(event))
+        .catch((error: unknown) =>
+          console.error(
+            JSON.stringify({ level: 'ERROR', message: 'An execution-ended listener failed', executionArn: execution.executionArn, error: String(error) }),
+          ),
+        );
+    }
   }
 
   /** Stops every running execution and waits until all of them have ended; refuses new ones. */

@@ -24,11 +24,16 @@ export interface RegisteredStateMachine {
   readonly statesInside: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export function prepareStateMachine(spec: StateMachineSpec): RegisteredStateMachine {
+export function prepareStateMachine(spec: StateMachineSpec, options: { executionTimeoutSeconds?: number } = {}): RegisteredStateMachine {
   if (!isValidResourceName(spec.name)) throw new Error(`Invalid state machine name: ${spec.name}`);
   const taskPlans = planLambdaTasks(spec.definition);
+  const adjusted = adjustForInterpreter(spec.definition) as { TimeoutSeconds?: number };
+  // The interpreter enforces TimeoutSeconds itself (TIMED_OUT); tests may shorten it.
+  if (options.executionTimeoutSeconds !== undefined && adjusted.TimeoutSeconds !== undefined) {
+    adjusted.TimeoutSeconds = options.executionTimeoutSeconds;
+  }
   // The interpreter validates the (adjusted) definition against the ASL schema here.
-  const interpreter = new StateMachine(adjustForInterpreter(spec.definition) as unknown as StateMachineDefinition);
+  const interpreter = new StateMachine(adjusted as unknown as StateMachineDefinition);
   return {
     name: spec.name,
     arn: stateMachineArn(spec.name),

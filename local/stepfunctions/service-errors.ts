@@ -3,6 +3,7 @@
 export type StepFunctionsErrorCode =
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
+  | 'ExecutionLimitExceeded'
   | 'InvalidArn'
   | 'InvalidExecutionInput'
   | 'InvalidName'

@@ -1,6 +1,6 @@
 import type { JsonValue } from './asl';
 import { separateTimeoutParameter } from './definition-adjustments';
-import { invokeLocalLambda, type FunctionResolver } from './lambda-boundary';
+import { invokeLocalLambda, type FunctionResolver, type LambdaInvocationOptions } from './lambda-boundary';
 import { invokeResponse, readInvokeRequest } from './lambda-invoke-integration';
 import type { LambdaTaskPlan } from './lambda-task-plans';
 import { TaskFailure } from './task-errors';
@@ -20,6 +20,16 @@ export interface ExecutionTaskContext {
   readonly invocations: TaskInvocations;
   readonly tokens: TaskTokens;
   readonly resolveFunction: FunctionResolver;
+  /** A function's configured Timeout in seconds (enforced), if known. */
+  readonly functionTimeoutSeconds?: (functionArn: string) => number | undefined;
+  /** Fault injection: whether this step's answer is replaced by a Lambda timeout after it ran. */
+  readonly lambdaTimesOutAfterRun?: (call: LambdaStepCall) => boolean;
+}
+
+/** One invocation of a step's function, as fault injection sees it. */
+export interface LambdaStepCall {
+  readonly stateName: string;
+  readonly functionArn: string;
 }
 
 export function createTaskOverrides(
@@ -31,13 +41,14 @@ export function createTaskOverrides(
     overrides[stateName] = (effectiveInput) => {
       const { parameters, timeoutSeconds } = separateTimeoutParameter(effectiveInput);
       const invocation = context.invocations.begin(stateName, plan, parameters, timeoutSeconds ?? plan.timeoutSeconds);
-      return invocation.run(() => runTask(plan, parameters, invocation, context));
+      return invocation.run(() => runTask(stateName, plan, parameters, invocation, context));
     };
   }
   return overrides;
 }
 
 async function runTask(
+  stateName: string,
   plan: LambdaTaskPlan,
   parameters: JsonValue,
   invocation: TaskInvocation,
@@ -45,22 +56,36 @@ async function runTask(
 ): Promise<JsonValue> {
   switch (plan.kind) {
     case 'function':
-      return invokeLocalLambda(context.resolveFunction, plan.functionArn, parameters);
+      return invokeLocalLambda(context.resolveFunction, plan.functionArn, parameters, lambdaOptions(stateName, plan.functionArn, context));
     case 'invoke':
-      return invokeFunction(parameters, context);
+      return invokeFunction(stateName, parameters, context);
     case 'invoke.waitForTaskToken':
-      return invokeAndWaitForToken(parameters, invocation, context);
+      return invokeAndWaitForToken(stateName, parameters, invocation, context);
   }
 }
 
-async function invokeFunction(parameters: JsonValue, context: ExecutionTaskContext): Promise<JsonValue> {
+/** The function's own timeout, and the injected "timed out after it ran" fault for this step. */
+function lambdaOptions(stateName: string, functionArn: string, context: ExecutionTaskContext, injectable = true): LambdaInvocationOptions {
+  const timeoutSeconds = context.functionTimeoutSeconds?.(functionArn);
+  const injector = context.lambdaTimesOutAfterRun;
+  return {
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    ...(injectable && injector ? { timesOutAfterRun: () => injector({ stateName, functionArn }) } : {}),
+  };
+}
+
+async function invokeFunction(stateName: string, parameters: JsonValue, context: ExecutionTaskContext): Promise<JsonValue> {
   const request = readInvokeRequest(parameters);
   if (request.invocationType === 'Event') {
     // Asynchronous invocation: Lambda answers 202 at once; the function's outcome is nobody's concern.
-    invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload).catch(() => undefined);
+    invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload, lambdaOptions(stateName, request.functionArn, context, false)).catch(
+      () => undefined,
+    );
     return invokeResponse('', 202);
   }
-  return invokeResponse(await invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload));
+  return invokeResponse(
+    await invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload, lambdaOptions(stateName, request.functionArn, context)),
+  );
 }
 
 /**
@@ -68,7 +93,12 @@ async function invokeFunction(parameters: JsonValue, context: ExecutionTaskConte
  * the function. Its return value only goes into the history (TaskSubmitted); an error it throws
  * fails the task, as a failed Invoke does on AWS. The task's result is what the token receives.
  */
-function invokeAndWaitForToken(parameters: JsonValue, invocation: TaskInvocation, context: ExecutionTaskContext): Promise<JsonValue> {
+function invokeAndWaitForToken(
+  stateName: string,
+  parameters: JsonValue,
+  invocation: TaskInvocation,
+  context: ExecutionTaskContext,
+): Promise<JsonValue> {
   const request = readInvokeRequest(parameters);
   return new Promise<JsonValue>((resolve, reject) => {
     const tokens = context.tokens.claim(context.executionArn, parameters, {
@@ -76,7 +106,7 @@ function invokeAndWaitForToken(parameters: JsonValue, invocation: TaskInvocation
       fail: (error, cause) => reject(new TaskFailure(error, cause)),
     });
     invocation.holdTokens(tokens);
-    invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload).then(
+    invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload, lambdaOptions(stateName, request.functionArn, context)).then(
       (result) => invocation.submitted(invokeResponse(result)),
       reject,
     );
