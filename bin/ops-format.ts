@@ -1,3 +1,4 @@
+import type { AuditReport } from '../lambdas/core/ops/audit';
 import type { OrderReport } from '../lambdas/core/ops/order-report';
 import type { ResetPlan, ResetResult } from '../lambdas/core/ops/reset-event';
 import type { StuckReport } from '../lambdas/core/ops/stuck';
@@ -56,4 +57,22 @@ export function formatReset(r: ResetResult): string[] {
     `Reset ${r.eventId}: ${r.stoppedExecutions} execution(s) stopped, ${r.openOrders.length} open order(s) ended, ` +
       `${r.refundedOrders.length} order(s) refunded, ${r.releasedSeats} seat(s) available again.`,
   ];
+}
+
+export function formatAudit(r: AuditReport, target: string): string[] {
+  const m = r.money;
+  const lines = [
+    `Audit of ${r.eventId} on ${target}: ${r.clean ? 'CLEAN' : `${r.problems.length} PROBLEM(S)`}`,
+    `  orders      ${r.orders} (${r.ordersInFlight} in flight)`,
+    `  charges     ${m.charged}: ${m.ticketed} ticketed, ${m.refunded} refunded, ${m.inFlight} in flight, ${m.unaccounted} unaccounted; ${m.doubleCharged} order(s) charged twice`,
+    `  seats       ${r.tickets} valid ticket(s), ${r.soldSeats} seat(s) SOLD, ${r.oversold} seat(s) with two tickets`,
+  ];
+  if (r.problems.length > 0) {
+    lines.push('', 'Problems:');
+    for (const p of r.problems) {
+      const where = [p.orderId && `order ${p.orderId}`, p.seatId && `seat ${p.seatId}`, p.chargeId && `charge ${p.chargeId}`].filter(Boolean).join(', ');
+      lines.push(`  ${p.kind.padEnd(24)} ${where ? `${where}: ` : ''}${p.detail}`);
+    }
+  }
+  return lines;
 }

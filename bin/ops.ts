@@ -6,16 +6,18 @@
  *   npm run stuck                            orders, seats and executions still open past their hold
  *   npm run winners -- <eventId>             who got tickets
  *   npm run reset-event -- <eventId> --yes   release every hold and sale of an event (refunds, voids tickets)
+ *   npm run audit -- <eventId>               money and seats add up (exit 4 when not)
  */
 import { parseArgs } from 'node:util';
+import { auditEvent } from '../lambdas/core/ops/audit';
 import { orderReport } from '../lambdas/core/ops/order-report';
 import { planReset, resetEvent } from '../lambdas/core/ops/reset-event';
 import { findStuck } from '../lambdas/core/ops/stuck';
 import { winners } from '../lambdas/core/ops/winners';
-import { formatOrder, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
+import { formatAudit, formatOrder, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
 import { resolveTarget, type OpsTarget } from './ops-target';
 
-const USAGE = 'usage: npm run <order <orderId> | stuck | winners <eventId> | reset-event <eventId> [--yes]> [-- --stack <name>] [--json]';
+const USAGE = 'usage: npm run <order <orderId> | stuck | winners <eventId> | reset-event <eventId> [--yes] | audit <eventId>> [-- --stack <name>] [--json]';
 
 /** A command's report, and the same in lines for people. */
 type Outcome = { report: unknown; lines: string[]; exitCode?: number };
@@ -53,6 +55,13 @@ const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: 
       }
       const result = await resetEvent(t.store, t.executions, t.processor, eventId);
       return { report: result, lines: formatReset(result) };
+    },
+  },
+  audit: {
+    needsId: true,
+    run: async (t, eventId) => {
+      const report = await auditEvent(t.store, eventId);
+      return { report, lines: formatAudit(report, t.label), exitCode: report.clean ? 0 : 4 };
     },
   },
 };
