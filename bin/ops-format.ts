@@ -44,18 +44,21 @@ export function formatWinners(r: WinnersReport): string[] {
 
 export function formatResetPlan(p: ResetPlan, target: string): string[] {
   return [
-    `Resetting ${p.eventId} on ${target} would:`,
-    `  stop and cancel ${p.openOrders.length} open order(s) (refunding any already charged)`,
+    `Resetting ${p.eventId} (${p.eventStatus}) on ${target} would:`,
+    '  pause the sale (no new hold or change of seats), then:',
+    `  end ${p.openOrders.length} open order(s) through their flow (cancel; a payment in progress is let finish)`,
     `  refund ${p.confirmedOrders.length} confirmed order(s) and void their tickets`,
-    `  make ${p.heldSeats} held and ${p.soldSeats} sold seat(s) available again`,
+    `  make ${p.heldSeats} held and ${p.soldSeats} sold seat(s) available again, each only once its order has ended and been refunded`,
+    '  and put the event back on sale.',
     'Refused: run again with --yes to do it.',
   ];
 }
 
 export function formatReset(r: ResetResult): string[] {
   return [
-    `Reset ${r.eventId}: ${r.stoppedExecutions} execution(s) stopped, ${r.openOrders.length} open order(s) ended, ` +
-      `${r.refundedOrders.length} order(s) refunded, ${r.releasedSeats} seat(s) available again.`,
+    `Reset ${r.eventId} in ${r.passes} pass(es): ${r.cancelledThroughFlow.length} order(s) cancelled through their flow, ` +
+      `${r.stoppedExecutions} execution(s) stopped, ${r.refundedOrders.length} order(s) refunded, ${r.voidedTickets} ticket(s) voided, ` +
+      `${r.releasedSeats} seat(s) made available by the reset. The event is on sale again.`,
   ];
 }
 

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../lib/api/node-handler';
 import { constructIdFor } from '../lib/data/data-tables';
 import { TABLE_SPECS, type TableNames } from '../lib/data/table-specs';
 import { stepFunctionsExecutions, type Executions } from '../lambdas/core/ops/executions';
+import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
 import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
 import { createStore, type Store } from '../lambdas/core/store';
 import { ENDPOINTS_FILE, readEndpoints } from '../local/endpoints-file';
@@ -23,6 +24,8 @@ export interface OpsTarget {
   readonly label: string;
   readonly store: Store;
   readonly executions: Executions;
+  /** The order flow as the buyer API reaches it (the reset cancels open orders through it). */
+  readonly workflow: OrderWorkflow;
   readonly processor: SimulatedProcessor;
 }
 
@@ -53,7 +56,13 @@ async function deployedTarget(stackName: string): Promise<OpsTarget> {
 
 function target(label: string, dynamo: DynamoDBClient, sfn: SFNClient, tables: TableNames, stateMachineArn: string): OpsTarget {
   const store = createStore(dynamo, tables);
-  return { label, store, executions: stepFunctionsExecutions(sfn, stateMachineArn), processor: new SimulatedProcessor(store) };
+  return {
+    label,
+    store,
+    executions: stepFunctionsExecutions(sfn, stateMachineArn),
+    workflow: stepFunctionsWorkflow(sfn, stateMachineArn),
+    processor: new SimulatedProcessor(store),
+  };
 }
 
 /** The stack's outputs, through the AWS CLI (no CloudFormation SDK client in this project). */

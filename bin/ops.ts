@@ -53,7 +53,7 @@ const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: 
         const plan = await planReset(t.store, eventId);
         return { report: plan, lines: formatResetPlan(plan, t.label), exitCode: 1 };
       }
-      const result = await resetEvent(t.store, t.executions, t.processor, eventId);
+      const result = await resetEvent(t, eventId);
       return { report: result, lines: formatReset(result) };
     },
   },
