@@ -123,7 +123,9 @@ export async function resetEvent(deps: ResetDeps, eventId: string, options: Rese
     const sweep = await sweepSeats(deps, eventId);
     tally.releasedSeats += sweep.released;
     extra = sweep.waitingFor;
-    const left = (await ordersOfEvent(store, eventId)).filter((o) => !isFinal(o.status) || o.status === 'CONFIRMED');
+    // The index may lag (eventually consistent on AWS): what it still shows open is read by key.
+    const maybeLeft = (await ordersOfEvent(store, eventId)).filter((o) => !isFinal(o.status) || o.status === 'CONFIRMED');
+    const left = (await Promise.all(maybeLeft.map((o) => findOrder(store, o.orderId)))).filter((o) => o && (!isFinal(o.status) || o.status === 'CONFIRMED'));
     if (sweep.waitingFor.size === 0 && left.length === 0) break;
     if (passes >= settings.maxPasses) {
       throw new Error(`Reset of ${eventId}: orders or seats still open after ${passes} passes; the event stays PAUSED — run the reset again`);
@@ -169,8 +171,10 @@ async function endThroughFlow(deps: ResetDeps, order: OrderRecord, settings: Req
         asked = true;
         tally.cancelledThroughFlow.add(current.orderId);
       } catch (error) {
-        // The buyer paid or changed seats first, or the hold timed out: the flow goes on; watch it.
-        if (!(error instanceof DomainError)) throw error;
+        // A domain refusal: the buyer paid or changed seats first, or the hold timed out — the
+        // flow goes on; watch it. Anything else (the Step Functions API failed): ask again on the
+        // next look, until the wait runs out and the order is compensated instead.
+        if (!(error instanceof DomainError)) logger.warn('Reset: cancel through the flow failed', { orderId: current.orderId, error: String(error) });
       }
     }
     await sleep(settings.pollMs);
