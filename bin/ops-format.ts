@@ -1,3 +1,4 @@
+import type { AuditReport } from '../lambdas/core/ops/audit';
 import type { OrderReport } from '../lambdas/core/ops/order-report';
 import type { ResetPlan, ResetResult } from '../lambdas/core/ops/reset-event';
 import type { StuckReport } from '../lambdas/core/ops/stuck';
@@ -68,17 +69,38 @@ export function formatWinners(r: WinnersReport): string[] {
 
 export function formatResetPlan(p: ResetPlan, target: string): string[] {
   return [
-    `Resetting ${p.eventId} on ${target} would:`,
-    `  stop and cancel ${p.openOrders.length} open order(s) (refunding any already charged)`,
+    `Resetting ${p.eventId} (${p.eventStatus}) on ${target} would:`,
+    '  pause the sale (no new hold or change of seats), then:',
+    `  end ${p.openOrders.length} open order(s) through their flow (cancel; a payment in progress is let finish)`,
     `  refund ${p.confirmedOrders.length} confirmed order(s) and void their tickets`,
-    `  make ${p.heldSeats} held and ${p.soldSeats} sold seat(s) available again`,
+    `  make ${p.heldSeats} held and ${p.soldSeats} sold seat(s) available again, each only once its order has ended and been refunded`,
+    '  and put the event back on sale.',
     'Refused: run again with --yes to do it.',
   ];
 }
 
 export function formatReset(r: ResetResult): string[] {
   return [
-    `Reset ${r.eventId}: ${r.stoppedExecutions} execution(s) stopped, ${r.openOrders.length} open order(s) ended, ` +
-      `${r.refundedOrders.length} order(s) refunded, ${r.releasedSeats} seat(s) available again.`,
+    `Reset ${r.eventId} in ${r.passes} pass(es): ${r.cancelledThroughFlow.length} order(s) cancelled through their flow, ` +
+      `${r.stoppedExecutions} execution(s) stopped, ${r.refundedOrders.length} order(s) refunded, ${r.voidedTickets} ticket(s) voided, ` +
+      `${r.releasedSeats} seat(s) made available by the reset. The event is on sale again.`,
   ];
+}
+
+export function formatAudit(r: AuditReport, target: string): string[] {
+  const m = r.money;
+  const lines = [
+    `Audit of ${r.eventId} on ${target}: ${r.clean ? 'CLEAN' : `${r.problems.length} PROBLEM(S)`}`,
+    `  orders      ${r.orders} (${r.ordersInFlight} in flight)`,
+    `  charges     ${m.charged}: ${m.ticketed} ticketed, ${m.refunded} refunded, ${m.inFlight} in flight, ${m.unaccounted} unaccounted; ${m.doubleCharged} order(s) charged twice`,
+    `  seats       ${r.tickets} valid ticket(s), ${r.soldSeats} seat(s) SOLD, ${r.oversold} seat(s) with two tickets`,
+  ];
+  if (r.problems.length > 0) {
+    lines.push('', 'Problems:');
+    for (const p of r.problems) {
+      const where = [p.orderId && `order ${p.orderId}`, p.seatId && `seat ${p.seatId}`, p.chargeId && `charge ${p.chargeId}`].filter(Boolean).join(', ');
+      lines.push(`  ${p.kind.padEnd(24)} ${where ? `${where}: ` : ''}${p.detail}`);
+    }
+  }
+  return lines;
 }

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../lib/api/node-handler';
 import { constructIdFor } from '../lib/data/data-tables';
 import { TABLE_SPECS, type TableNames } from '../lib/data/table-specs';
 import { stepFunctionsExecutions, type Executions } from '../lambdas/core/ops/executions';
-import { stepFunctionsWorkflow } from '../lambdas/core/order-workflow';
+import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
 import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
 import { reconcile, summarize, type ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import { createStore, type Store } from '../lambdas/core/store';
@@ -28,6 +28,8 @@ export interface OpsTarget {
   readonly label: string;
   readonly store: Store;
   readonly executions: Executions;
+  /** The order flow as the buyer API reaches it (the reset cancels open orders through it). */
+  readonly workflow: OrderWorkflow;
   readonly processor: SimulatedProcessor;
   /**
    * One reconciler run: in this process against the local stack; on AWS by invoking the deployed
@@ -52,11 +54,7 @@ async function localTarget(dataDir: string): Promise<OpsTarget> {
     ...base,
     reconcile: async () =>
       summarize(
-        await reconcile({
-          ...base,
-          workflow: stepFunctionsWorkflow(sfn, endpoints.stateMachineArn),
-          ticketSigningKey: () => localSecret(dataDir, 'ticket-signing-key'),
-        }),
+        await reconcile({ ...base, ticketSigningKey: () => localSecret(dataDir, 'ticket-signing-key') }),
       ),
   };
 }
@@ -75,7 +73,13 @@ async function deployedTarget(stackName: string): Promise<OpsTarget> {
 
 function target(label: string, dynamo: DynamoDBClient, sfn: SFNClient, tables: TableNames, stateMachineArn: string): Omit<OpsTarget, 'reconcile'> {
   const store = createStore(dynamo, tables);
-  return { label, store, executions: stepFunctionsExecutions(sfn, stateMachineArn), processor: new SimulatedProcessor(store) };
+  return {
+    label,
+    store,
+    executions: stepFunctionsExecutions(sfn, stateMachineArn),
+    workflow: stepFunctionsWorkflow(sfn, stateMachineArn),
+    processor: new SimulatedProcessor(store),
+  };
 }
 
 /** Runs the deployed reconciler once and returns its answer (AWS CLI, your credentials). */

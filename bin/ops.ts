@@ -7,17 +7,19 @@
  *   npm run reconcile                        run the reconciler now (it runs every minute anyway)
  *   npm run winners -- <eventId>             who got tickets
  *   npm run reset-event -- <eventId> --yes   release every hold and sale of an event (refunds, voids tickets)
+ *   npm run audit -- <eventId>               money and seats add up (exit 4 when not)
  */
 import { parseArgs } from 'node:util';
 import { logger } from '../lambdas/core/logger';
+import { auditEvent } from '../lambdas/core/ops/audit';
 import { orderReport } from '../lambdas/core/ops/order-report';
 import { planReset, resetEvent } from '../lambdas/core/ops/reset-event';
 import { findStuck } from '../lambdas/core/ops/stuck';
 import { winners } from '../lambdas/core/ops/winners';
-import { formatOrder, formatReconcile, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
+import { formatAudit, formatOrder, formatReconcile, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
 import { resolveTarget, type OpsTarget } from './ops-target';
 
-const USAGE = 'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes]> [-- --stack <name>] [--json]';
+const USAGE = 'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes] | audit <eventId>> [-- --stack <name>] [--json]';
 
 /** A command's report, and the same in lines for people. */
 type Outcome = { report: unknown; lines: string[]; exitCode?: number };
@@ -60,8 +62,15 @@ const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: 
         const plan = await planReset(t.store, eventId);
         return { report: plan, lines: formatResetPlan(plan, t.label), exitCode: 1 };
       }
-      const result = await resetEvent(t.store, t.executions, t.processor, eventId);
+      const result = await resetEvent(t, eventId);
       return { report: result, lines: formatReset(result) };
+    },
+  },
+  audit: {
+    needsId: true,
+    run: async (t, eventId) => {
+      const report = await auditEvent(t.store, eventId);
+      return { report, lines: formatAudit(report, t.label), exitCode: report.clean ? 0 : 4 };
     },
   },
 };

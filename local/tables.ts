@@ -1,7 +1,9 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type AttributeDefinition,
@@ -27,7 +29,7 @@ export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig 
 /**
  * Creates every table of `specs` under the given physical names and waits until each is ACTIVE.
  * Idempotent: an existing table is left as it is (a persisted local stack restarts with its data);
- * only a missing TTL setting is added.
+ * only a missing TTL setting or a missing index (one added to the specs since) is added.
  */
 export async function createTables(
   client: DynamoDBClient,
@@ -60,9 +62,29 @@ async function createTable(client: DynamoDBClient, spec: TableSpec, tableName: s
     await client.send(new CreateTableCommand(createTableInput(spec, tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+    await addMissingIndexes(client, spec, tableName);
   }
   await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
   if (spec.timeToLiveAttribute) await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
+}
+
+/** A persisted table from before an index was added to its spec gets the index (one at a time, as DynamoDB requires). */
+async function addMissingIndexes(client: DynamoDBClient, spec: TableSpec, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const wanted = createTableInput(spec, tableName);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+    await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+  }
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -175,4 +175,22 @@ export async function executionCosts(endpoint: string | undefined, stateMachineA
   await Promise.all(Array.from({ length: 8 }, worker));
   sfn.destroy();
   return costs;
+}
+
+/** How many of these orders' executions still run (ListExecutions RUNNING, matched by name = order id). */
+export async function runningExecutionsOf(endpoint: string | undefined, stateMachineArn: string, orderIds: readonly string[]): Promise<number> {
+  const sfn = new SFNClient(endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+  try {
+    const wanted = new Set(orderIds);
+    let running = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken, maxResults: 1000 }));
+      running += (page.executions ?? []).filter((e) => e.name !== undefined && wanted.has(e.name)).length;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return running;
+  } finally {
+    sfn.destroy();
+  }
 }

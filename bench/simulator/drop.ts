@@ -7,6 +7,8 @@ import { layoutFor, seededRandom, type DropOptions } from './options';
 import { summarize, type Summary } from './stats';
 import { checkOversell, type AdminTicket, type OversellCheck } from './verify';
 import { executionCosts, type ExecutionCost, type SdkMeter } from './aws-meter';
+import { faultCounts, settledAudit, waitForSettled } from './settle';
+import type { Store } from '../../lambdas/core/store';
 
 /**
  * One drop: create the event (admin API), let the buyers loose, then check what happened —
@@ -25,6 +27,17 @@ export interface Target {
   readonly sdkMeter?: SdkMeter;
   /** The stack's processor is configured by the simulator (else test cards stand for declines). */
   readonly processorConfigured: boolean;
+  /** The stack's tables, when it runs in this process: the money audit reads them. */
+  readonly store?: Store;
+}
+
+/** The money audit's counts (lambdas/core/ops/audit.ts), as the report carries them. */
+export interface MoneyCounts {
+  readonly charged: number;
+  readonly ticketed: number;
+  readonly refunded: number;
+  readonly unaccounted: number;
+  readonly doubleCharged: number;
 }
 
 export type Progress = Record<Phase, number> & { readonly buyers: number; readonly tickets: number; readonly elapsedSeconds: number };
@@ -46,7 +59,21 @@ export interface DropResult {
   readonly sellOutSeconds: number | null;
   readonly ticketsSold: number;
   readonly outcomes: Record<Outcome, number>;
+  /** Orders still HOLDING or PAYING after the end-of-drop wait (deadline + a reconciler period). */
   readonly openOrders: number;
+  /** Executions of the event's orders still RUNNING after that wait. */
+  readonly runningExecutions: number;
+  /** Seats with two or more valid tickets (the money audit's count; from the admin ticket list without it). */
+  readonly oversold: number;
+  /** The money audit; null when the stack does not run in this process (--url). */
+  readonly money: MoneyCounts | null;
+  readonly waitingRoom: { readonly leakedSlots: number };
+  /** Faults the local stack injected, by kind (GET /_local/faults); {} when none or no switch. */
+  readonly faults: Record<string, number>;
+  /** The audit's problems, for the report (not in the JSON summary's required fields). */
+  readonly auditProblems: readonly { kind: string; orderId?: string; seatId?: string; chargeId?: string; detail: string }[];
+  /** 5xx answers the buyers retried (chaos drops). */
+  readonly serverErrorsRetried: number;
   readonly oversell: OversellCheck;
   readonly fairness: Fairness & { readonly of: string };
   readonly latencyMs: { readonly joinToAdmitted: Summary; readonly hold: Summary; readonly payToConfirmed: Summary; readonly changeToViewer: Summary };
@@ -65,7 +92,7 @@ export interface DropResult {
 }
 
 export async function runDrop(options: DropOptions, target: Target, onProgress?: (p: Progress) => void): Promise<DropResult> {
-  const api = new ApiClient(target.url, target.adminKey, options.httpConcurrency);
+  const api = new ApiClient(target.url, target.adminKey, options.httpConcurrency, { retryServerErrors: options.chaos });
   const random = seededRandom(options.seed);
   const startedAt = new Date().toISOString();
   const { eventId, seatCount, holdSeconds, waitingRoom } = await prepareEvent(api, options);
@@ -123,13 +150,25 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   await sleep(1_000); // $disconnects and the last stream batches land
   const sdk = target.sdkMeter ? { totals: target.sdkMeter.totals(), streamBatches: target.sdkMeter.streamBatches, operations: Object.fromEntries([...target.sdkMeter.dynamo].map(([name, op]) => [name, { ...op }])) } : undefined;
 
-  // Verification through the APIs: the admin ticket list, the public seat table, open orders.
-  const openOrders = await waitForNoOpenOrders(api, eventId, holdSeconds);
+  // Everything must end, whatever failed: wait (bounded) for open orders, running executions and
+  // waiting-room slots of ended orders to be finished by their flows or the reconciler.
+  const leftovers = await waitForSettled(api, target, eventId, {
+    waitingRoom,
+    maxWaitMs: Math.max(30_000, Math.min(options.timeoutSeconds * 1000, (holdSeconds + 20) * 1000 + 2 * 60_000)),
+  });
+  const openOrders = leftovers.openOrders;
+  // Verification through the APIs: the admin ticket list, the public seat table.
   const tickets = await api.call<{ tickets: AdminTicket[] }>('GET', `/api/admin/events/${eventId}/tickets`, { admin: true });
   if (tickets.status !== 200) throw new Error(`GET tickets answered ${tickets.status}`);
   const snapshot = await api.call<{ seats: { seatId: string; status: string }[] }>('GET', `/api/events/${eventId}`);
   const winners = records.filter((r) => r.outcome === 'ticket');
   const oversell = checkOversell(seatCount, tickets.body.tickets, snapshot.body.seats, winners.map((r) => ({ orderId: r.orderId!, ticketIds: r.ticketIds })));
+  const audit = target.store ? await settledAudit(target.store, eventId) : undefined;
+  const oversold = audit ? audit.oversold : seatsInTwoTickets(tickets.body.tickets);
+  const money: MoneyCounts | null = audit
+    ? { charged: audit.money.charged, ticketed: audit.money.ticketed, refunded: audit.money.refunded, unaccounted: audit.money.unaccounted, doubleCharged: audit.money.doubleCharged }
+    : null;
+  const faults = await faultCounts(target.url);
 
   const outcomes: Record<Outcome, number> = { ticket: 0, soldOut: 0, failed: 0, expired: 0, open: 0 };
   for (const r of records) outcomes[r.outcome ?? 'open'] += 1;
@@ -145,7 +184,16 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   const viewerSeconds = Math.max(0.001, (viewers.stoppedAt - viewers.startedAt) / 1000);
 
   const problems = [...oversell.problems];
+  if (oversold > 0) problems.push(`${oversold} seats oversold (two or more valid tickets)`);
   if (openOrders > 0) problems.push(`${openOrders} orders still open (HOLDING or PAYING) at the end`);
+  if (leftovers.runningExecutions > 0) problems.push(`${leftovers.runningExecutions} executions still running at the end`);
+  if (leftovers.leakedSlots > 0) problems.push(`${leftovers.leakedSlots} waiting-room slots leaked (held by ended orders or lapsed admissions)`);
+  if (money && money.unaccounted > 0) problems.push(`${money.unaccounted} charges unaccounted (neither ticketed nor refunded)`);
+  if (money && money.doubleCharged > 0) problems.push(`${money.doubleCharged} orders charged twice`);
+  // The audit's own findings, named (the first 20): the counts above say how bad, these say where.
+  const named = (audit?.problems ?? []).map((p) => `audit: ${p.kind}${p.orderId ? ` order ${p.orderId}` : ''}${p.seatId ? ` seat ${p.seatId}` : ''}: ${p.detail}`);
+  problems.push(...named.slice(0, 20));
+  if (named.length > 20) problems.push(`audit: ${named.length - 20} more problems (npm run audit -- ${eventId})`);
   if (outcomes.open > 0) problems.push(`${outcomes.open} buyers still had something open at the end`);
   const ticketSeats = winners.reduce((n, r) => n + r.seatIds.length, 0);
   if (ticketSeats !== ticketsSold) problems.push(`buyers confirmed ${ticketSeats} seats, the admin list has ${ticketsSold} tickets`);
@@ -165,6 +213,13 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
     ticketsSold,
     outcomes,
     openOrders,
+    runningExecutions: leftovers.runningExecutions,
+    oversold,
+    money,
+    waitingRoom: { leakedSlots: leftovers.leakedSlots },
+    faults,
+    auditProblems: audit?.problems ?? [],
+    serverErrorsRetried: api.serverErrorsRetried,
     oversell,
     fairness: waitingRoom
       ? { of: 'admission order vs arrival (join) order', ...fairnessOf(records, (r) => r.joinedAt, (r) => r.admittedAt) }
@@ -214,19 +269,17 @@ async function prepareEvent(api: ApiClient, options: DropOptions) {
     ...(options.waitingRoom ? { waitingRoom: { enabled: true, maxActivePurchasers: options.maxConcurrent } } : {}),
   };
   const created = await api.call('POST', '/api/events', { admin: true, body: spec });
-  if (created.status !== 201) throw new Error(`POST /api/events answered ${created.status}: ${JSON.stringify(created.body)}`);
+  // 409 EventExists: a retried create (chaos) whose first try went through.
+  const retriedCreate = created.status === 409 && created.body.error?.code === 'EventExists' && options.chaos;
+  if (created.status !== 201 && !retriedCreate) throw new Error(`POST /api/events answered ${created.status}: ${JSON.stringify(created.body)}`);
   return { eventId, seatCount: options.seats, holdSeconds: options.holdSeconds, waitingRoom: options.waitingRoom };
 }
 
-/** Open orders (HOLDING/PAYING) of the event; waits while flows are still finishing, at most a hold time. */
-async function waitForNoOpenOrders(api: ApiClient, eventId: string, holdSeconds: number): Promise<number> {
-  const deadline = performance.now() + Math.min(holdSeconds + 20, 120) * 1000;
-  for (;;) {
-    const { status, body } = await api.call<{ orders: unknown[] }>('GET', `/api/admin/events/${eventId}/orders?status=open`, { admin: true });
-    if (status !== 200) throw new Error(`GET open orders answered ${status}`);
-    if (body.orders.length === 0 || performance.now() > deadline) return body.orders.length;
-    await sleep(1_000);
-  }
+/** Seats that appear in two or more tickets of the admin list (without the in-process audit). */
+function seatsInTwoTickets(tickets: readonly AdminTicket[]): number {
+  const perSeat = new Map<string, number>();
+  for (const t of tickets) perSeat.set(t.seatId, (perSeat.get(t.seatId) ?? 0) + 1);
+  return [...perSeat.values()].filter((n) => n > 1).length;
 }
 
 /**

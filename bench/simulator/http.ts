@@ -42,12 +42,20 @@ export function routeOf(method: string, path: string): string {
 
 export class ApiClient {
   readonly requests = new Map<string, number>();
+  /** 5xx answers retried (only with `retryServerErrors`): what a chaos drop's buyers lived through. */
+  serverErrorsRetried = 0;
   private readonly gate: Semaphore;
 
+  /**
+   * `retryServerErrors`: also retry 500/502/504 answers, with jittered backoff, a bounded number
+   * of times — what a browser (or the page's own retry) does when a Lambda dies mid-request. Off
+   * by default: outside a chaos drop a 5xx is a bug, and the report should show it.
+   */
   constructor(
     readonly baseUrl: string,
     readonly adminKey: string | undefined,
     concurrency: number,
+    private readonly options: { retryServerErrors?: boolean } = {},
   ) {
     this.gate = new Semaphore(concurrency);
   }
@@ -93,14 +101,25 @@ export class ApiClient {
             await sleep(100 * 2 ** attempt * Math.random());
             continue;
           }
+          // Every API call of a buyer is safe to repeat: create returns the buyer's open order,
+          // a second pay finds the payment running (409), joins and leaves are idempotent.
+          if (this.options.retryServerErrors && response.status >= 500 && attempt < MAX_SERVER_ERROR_ATTEMPTS) {
+            this.serverErrorsRetried += 1;
+            await sleep(Math.min(2_000, 100 * 2 ** attempt) * (0.5 + Math.random()));
+            continue;
+          }
           return { status: response.status, body: parsed as T & ErrorBody, ms: performance.now() - sent };
         } catch (error) {
-          if (attempt >= 3) throw error;
+          // A connection dropped mid-request (a handler that died) is a 5xx a browser never saw.
+          if (attempt >= (this.options.retryServerErrors ? MAX_SERVER_ERROR_ATTEMPTS : 3)) throw error;
           await sleep(200 * attempt);
         }
       }
     });
   }
 }
+
+/** Tries of one request against 5xx answers in a chaos drop (the first plus retries). */
+const MAX_SERVER_ERROR_ATTEMPTS = 6;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

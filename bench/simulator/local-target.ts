@@ -3,19 +3,34 @@ import type { Target } from './drop';
 import { processorEnvironment, type DropOptions } from './options';
 import type { LocalStack } from '../../local/local-stack';
 
+/** The local reconciler's period in a chaos drop (its default is AWS's one minute). */
+const CHAOS_RECONCILE_MS = 5_000;
+
 /**
  * The local stack started in this process, its SDK calls metered: the default target of
  * `npm run simulate` and of the benchmarks. The stack's processor gets the drop's settings.
  */
-export async function startInProcessTarget(options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'>): Promise<{ target: Target; stack: LocalStack; stop: () => Promise<void> }> {
+export async function startInProcessTarget(
+  options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> & Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
+): Promise<{ target: Target; stack: LocalStack; stop: () => Promise<void> }> {
   // Before the stack's modules load: their logger reads the level once.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  // The fault switch reads these when the stack starts (local/faults): a seeded chaos profile.
+  if (options.chaos) {
+    process.env.TICKETDROP_FAULTS = 'chaos';
+    if (options.seed !== undefined) process.env.TICKETDROP_FAULTS_SEED = String(options.seed);
+  }
   const sdkMeter = new SdkMeter().install();
   const { startLocalStack } = await import('../../local/local-stack');
-  const stack = await startLocalStack({ port: 0, environment: processorEnvironment(options as DropOptions) });
+  // Under chaos, stragglers are finished by the reconciler: run it more often than AWS's minute.
+  const stack = await startLocalStack({
+    port: 0,
+    environment: processorEnvironment(options as DropOptions),
+    ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS } : {}),
+  });
   return {
     stack,
-    target: { url: stack.url, webSocketUrl: stack.webSocketUrl, adminKey: stack.adminKey, stateMachineArn: stack.stateMachineArn, stepFunctionsEndpoint: stack.url, sdkMeter, processorConfigured: true },
+    target: { url: stack.url, webSocketUrl: stack.webSocketUrl, adminKey: stack.adminKey, stateMachineArn: stack.stateMachineArn, stepFunctionsEndpoint: stack.url, sdkMeter, processorConfigured: true, store: stack.store },
     stop: async () => {
       await stack.stop();
       sdkMeter.uninstall();

@@ -25,6 +25,11 @@ export interface DropOptions {
   readonly httpConcurrency: number;
   readonly timeoutSeconds: number;
   readonly seed: number;
+  /**
+   * A chaos drop: the in-process stack starts with its fault switch on (TICKETDROP_FAULTS=chaos,
+   * seeded with `seed`), and buyers retry 5xx answers as a browser would.
+   */
+  readonly chaos: boolean;
   /** Scripted card codes: a buyer's n-th pay request uses the n-th (the last repeats). Benchmarks only. */
   readonly payCodes?: readonly string[];
 }
@@ -57,6 +62,7 @@ export const DEFAULTS: DropOptions = {
   httpConcurrency: 64,
   timeoutSeconds: 600,
   seed: 1,
+  chaos: false,
 };
 
 export const USAGE = `npm run simulate -- [options]
@@ -76,7 +82,8 @@ export const USAGE = `npm run simulate -- [options]
   --viewers N            extra WebSocket connections that only watch (${DEFAULTS.viewers})
   --http-concurrency N   requests in flight from the simulator at most (${DEFAULTS.httpConcurrency})
   --timeout SECONDS      give up on what is still running after this (${DEFAULTS.timeoutSeconds})
-  --seed N               random seed (${DEFAULTS.seed})
+  --seed N               random seed (${DEFAULTS.seed}); also seeds the fault switch with --chaos
+  --chaos                inject faults (in-process stack: TICKETDROP_FAULTS=chaos); buyers retry 5xx answers
   --url URL              a running stack (npm start, or a deployed one); default: start one in-process
   --admin-key KEY        its admin key (default: .ticketdrop/admin-key for a local URL)
   --state-machine-arn A  count state transitions from execution histories of a --url stack
@@ -108,6 +115,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       'http-concurrency': { type: 'string' },
       timeout: { type: 'string' },
       seed: { type: 'string' },
+      chaos: { type: 'boolean' },
       url: { type: 'string' },
       'admin-key': { type: 'string' },
       'state-machine-arn': { type: 'string' },
@@ -152,6 +160,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     httpConcurrency: int('http-concurrency', DEFAULTS.httpConcurrency, 1, 10_000),
     timeoutSeconds: int('timeout', DEFAULTS.timeoutSeconds, 10, 86_400),
     seed: int('seed', DEFAULTS.seed, 0),
+    chaos: values.chaos ?? DEFAULTS.chaos,
     ...(values.url === undefined ? {} : { url: values.url.replace(/\/+$/, '') }),
     ...(values['admin-key'] === undefined ? {} : { adminKey: values['admin-key'] }),
     ...(values['state-machine-arn'] === undefined ? {} : { stateMachineArn: values['state-machine-arn'] }),

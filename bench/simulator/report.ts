@@ -19,11 +19,18 @@ export function formatReport(r: DropResult, options: { winners: boolean }): stri
   const out: string[] = [];
   out.push(`Drop ${r.eventId}: ${o.buyers} buyers vs ${r.seats} seats · ${o.mode === 'best' ? 'best available' : 'picked seats'} × ${o.seatsPerBuyer}` +
     ` · ${o.rampSeconds ? `arrivals over ${o.rampSeconds} s` : 'all at once'} · waiting room ${o.waitingRoom ? `on (max ${o.maxConcurrent})` : 'off'}` +
-    ` · decline ${o.declineRate} · abandon ${o.abandonRate} · hold ${o.holdSeconds} s · viewers ${o.viewers}`);
+    ` · decline ${o.declineRate} · abandon ${o.abandonRate} · hold ${o.holdSeconds} s · viewers ${o.viewers}${o.chaos ? ` · CHAOS (seed ${o.seed})` : ''}`);
   out.push('');
   out.push(`  tickets sold        ${r.ticketsSold} of ${r.seats} seats in ${r.sellOutSeconds === null ? '–' : `${r.sellOutSeconds.toFixed(1)} s`} (run ${r.durationSeconds.toFixed(1)} s)`);
   out.push(`  buyers              ${r.outcomes.ticket} with tickets · ${r.outcomes.soldOut} sold out · ${r.outcomes.failed} failed · ${r.outcomes.expired} expired · ${r.outcomes.open} still open`);
-  out.push(`  open orders         ${r.openOrders} (admin API, status=open)`);
+  out.push(`  open orders         ${r.openOrders} after waiting for their deadlines + a reconciler period · executions still running ${r.runningExecutions}`);
+  out.push(r.money
+    ? `  money audit         ${r.money.unaccounted === 0 && r.money.doubleCharged === 0 && r.auditProblems.length === 0 ? 'CLEAN' : 'NOT CLEAN'} — ${r.money.charged} charges: ${r.money.ticketed} ticketed, ${r.money.refunded} refunded, ${r.money.unaccounted} unaccounted · ${r.money.doubleCharged} orders charged twice`
+    : '  money audit         – (needs the stack in this process; npm run audit -- <eventId> for a running one)');
+  out.push(`  oversold            ${r.oversold} seats with two or more valid tickets`);
+  if (o.waitingRoom) out.push(`  waiting room        ${r.waitingRoom.leakedSlots} slots leaked`);
+  const faults = Object.entries(r.faults).sort((a, b) => a[0].localeCompare(b[0]));
+  out.push(`  faults injected     ${faults.length ? faults.map(([kind, n]) => `${kind} ${n}`).join(' · ') : 'none'}${o.chaos ? ` · ${r.serverErrorsRetried} API 5xx answers retried by buyers` : ''}`);
   out.push(`  oversell check      ${r.oversell.ok ? 'PASS' : 'FAIL'} — ${r.oversell.tickets} tickets, ${r.oversell.soldSeats} seats SOLD in the seat table, no seat in two tickets${r.oversell.ok ? '' : ' ✗'}`);
   out.push(`  fairness            ${r.fairness.of}: Kendall tau distance ${r.fairness.kendallTauDistance.toFixed(3)} (0 = first come first served, 0.5 = random), displacement max ${r.fairness.maxDisplacement} · mean ${r.fairness.meanDisplacement.toFixed(1)} places (n=${r.fairness.buyers})`);
   out.push('');
@@ -50,7 +57,7 @@ export function formatReport(r: DropResult, options: { winners: boolean }): stri
   out.push(`  who got tickets (${r.winners.length} buyers${options.winners ? '' : `; first ${shown.length}, --winners for all`})`);
   if (shown.length) out.push(table(['buyer', 'seats', 'ticket ids'], shown.map((w) => [w.buyerId, w.seats.join(' '), w.ticketIds.join(' ')])));
   out.push('');
-  out.push(r.verdict.ok ? 'VERDICT: OK — no oversell, nothing left open' : `VERDICT: FAILED\n${r.verdict.problems.map((p) => `  - ${p}`).join('\n')}`);
+  out.push(r.verdict.ok ? 'VERDICT: OK — no oversell, nothing left open, every charge ticketed or refunded' : `VERDICT: FAILED\n${r.verdict.problems.map((p) => `  - ${p}`).join('\n')}`);
   return out.join('\n');
 }
 
@@ -63,10 +70,12 @@ export function progressLine(p: Progress, width = 30): string {
   return `${bar(p.done)} ${p.elapsedSeconds.toFixed(1)} s · joined ${joined} · waiting ${p.waiting} · admitted ${p.admitted} · holding ${p.holding} · paying ${p.paying} · done ${p.done}/${p.buyers} · tickets ${p.tickets}`;
 }
 
-/** JSON for machines: everything but the per-buyer records' internals. */
+/** JSON for machines: everything but the per-buyer records' internals (the audit's named problems are in `verdict.problems`). */
 export function toJson(r: DropResult): string {
-  const { records, executionCosts, ...rest } = r;
+  const { records, executionCosts, auditProblems, serverErrorsRetried, ...rest } = r;
   void records;
   void executionCosts;
+  void auditProblems;
+  void serverErrorsRetried;
   return JSON.stringify(rest, null, 2);
 }

@@ -3,7 +3,11 @@ import { EventNotFound } from './errors';
 import type { EventSpec } from './event-spec';
 import type { Store } from './store';
 
-export type EventStatus = 'SETTING_UP' | 'ON_SALE';
+/**
+ * `SETTING_UP` → `ON_SALE`; `PAUSED` while an operator reset runs (no new hold or change of seats
+ * starts: holds.ts sells only ON_SALE events), then `ON_SALE` again.
+ */
+export type EventStatus = 'SETTING_UP' | 'ON_SALE' | 'PAUSED';
 
 export interface EventRecord extends Omit<EventSpec, 'eventId'> {
   readonly eventId: string;

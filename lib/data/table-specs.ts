@@ -75,8 +75,11 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   {
     // The simulated card processor's ledger, one item per idempotency key: replaying a key
     // returns the recorded outcome instead of charging again (as real processors do).
+    // `byOrder` answers "every charge this order ever took" for the money audit (a Query, not
+    // a Scan of the whole ledger).
     id: 'payments',
     partitionKey: { name: 'idempotencyKey', type: 'S' },
+    globalSecondaryIndexes: [{ indexName: 'byOrder', partitionKey: { name: 'orderId', type: 'S' } }],
   },
   {
     // One item per buyer per event: the buyer's open order (one at a time, so a retried create

@@ -9,10 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
 import type { OrderRecord } from '../../lambdas/core/order';
 import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import { getOrder } from '../../lambdas/core/orders';
+import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { isFinal } from '../../lambdas/core/order';
+import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
+import { getEvent } from '../../lambdas/core/events';
+import { ordersOfEvent } from '../../lambdas/core/event-report';
+import { auditEvent } from '../../lambdas/core/ops/audit';
+import { paymentKey } from '../../lambdas/core/payments/processor';
+import { verifyTicket } from '../../lambdas/core/ticket-check';
 import { stepFunctionsExecutions, type Executions } from '../../lambdas/core/ops/executions';
 import { orderReport } from '../../lambdas/core/ops/order-report';
-import { planReset, resetEvent } from '../../lambdas/core/ops/reset-event';
+import { planReset, RESET_REASON, resetEvent } from '../../lambdas/core/ops/reset-event';
 import { findStuck, STUCK_GRACE_MS } from '../../lambdas/core/ops/stuck';
 import { winners } from '../../lambdas/core/ops/winners';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
@@ -132,32 +139,130 @@ describe('operator commands', () => {
     expect(report.explanation.join('\n')).toMatch(/ABORTED[\s\S]*Stuck: the order is open but its flow is gone/);
   });
 
-  it('winners and reset-event: refunds, voids tickets, frees every seat, stops open flows; again = nothing to do', async () => {
+  const processor = () => new SimulatedProcessor(stack.store);
+  const deps = () => ({ store: stack.store, executions, workflow: stack.workflow, processor: processor() });
+  /** Every valid ticket per seat of the event, over every order's current and voided tickets. */
+  async function validTicketsBySeat(eventId: string): Promise<Map<string, string[]>> {
+    const bySeat = new Map<string, string[]>();
+    for (const o of await ordersOfEvent(stack.store, eventId)) {
+      for (const t of [...(o.tickets ?? []), ...(o.voidedTickets ?? [])]) {
+        if ((await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).valid) bySeat.set(t.seatId, [...(bySeat.get(t.seatId) ?? []), o.orderId]);
+      }
+    }
+    return bySeat;
+  }
+  async function buy(eventId: string, seatIds: string[], buyerId: string): Promise<OrderRecord> {
+    const created = await order(eventId, seatIds, buyerId);
+    await until(created.orderId, waiting);
+    await pay(created, '11111');
+    return until(created.orderId, (o) => o.status === 'CONFIRMED');
+  }
+
+  it('winners and reset-event: pauses the sale, cancels open orders through their flow, refunds and voids confirmed ones, frees every seat; again = nothing to do', async () => {
     const eventId = await newEvent();
-    const sold = await order(eventId, ['A1', 'A2'], 'alice');
-    await until(sold.orderId, waiting);
-    await pay(sold, '11111');
-    await until(sold.orderId, (o) => o.status === 'CONFIRMED');
+    const sold = await buy(eventId, ['A1', 'A2'], 'alice');
     const held = await order(eventId, ['B1'], 'bob');
     await until(held.orderId, waiting);
 
     expect(await winners(stack.store, eventId)).toMatchObject({ seatCount: 8, soldSeats: 2, buyers: [{ buyerId: 'alice', seatIds: ['A1', 'A2'] }] });
-    expect(await planReset(stack.store, eventId)).toMatchObject({ openOrders: [held.orderId], confirmedOrders: [sold.orderId], heldSeats: 1, soldSeats: 2 });
+    expect(await planReset(stack.store, eventId)).toMatchObject({ eventStatus: 'ON_SALE', openOrders: [held.orderId], confirmedOrders: [sold.orderId], heldSeats: 1, soldSeats: 2 });
 
-    const result = await resetEvent(stack.store, executions, new SimulatedProcessor(stack.store), eventId);
-    // B1 is released by ending bob's order; the two sold seats by the seat sweep.
-    expect(result).toMatchObject({ stoppedExecutions: 1, refundedOrders: [sold.orderId], releasedSeats: 2 });
+    const result = await resetEvent(deps(), eventId);
+    // B1 is released by bob's own flow (cancel); alice's two sold seats by her compensation.
+    expect(result).toMatchObject({ cancelledThroughFlow: [held.orderId], stoppedExecutions: 0, refundedOrders: [sold.orderId], voidedTickets: 2, releasedSeats: 2 });
     expect((await readSeats(stack.store, eventId, { consistent: true })).every((s) => s.status === 'AVAILABLE' && s.orderId === undefined)).toBe(true);
-    const refunded = (await getOrder(stack.store, sold.orderId)) as OrderRecord & { voidedTickets?: unknown[] };
-    expect(refunded.status).toBe('CANCELLED');
+    const refunded = await getOrder(stack.store, sold.orderId);
+    expect(refunded).toMatchObject({ status: 'CANCELLED', failureReason: expect.stringMatching(/reset by an operator/) });
     expect(refunded.tickets).toBeUndefined();
     expect(refunded.voidedTickets).toHaveLength(2);
-    expect(await getOrder(stack.store, held.orderId)).toMatchObject({ status: 'CANCELLED' });
-    expect((await executions.describe(held.orderId))?.status).toBe('ABORTED');
+    expect((await processor().ledgerFor(sold.orderId)).map((e) => e.outcome)).toEqual(['REFUNDED']);
+    for (const t of refunded.voidedTickets!) expect(await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).toMatchObject({ valid: false, reason: 'voided' });
+    expect(await getOrder(stack.store, held.orderId)).toMatchObject({ status: 'CANCELLED', failureReason: RESET_REASON });
+    await executionEnded(held.orderId);
+    expect((await executions.describe(held.orderId))?.status).toBe('SUCCEEDED'); // ended by its own flow, not aborted
     expect((await winners(stack.store, eventId)).buyers).toEqual([]);
+    expect((await getEvent(stack.store, eventId)).status).toBe('ON_SALE');
+    expect(await auditEvent(stack.store, eventId)).toMatchObject({ clean: true, money: { charged: 1, ticketed: 0, refunded: 1, unaccounted: 0 }, tickets: 0, soldSeats: 0 });
 
-    const again = await resetEvent(stack.store, executions, new SimulatedProcessor(stack.store), eventId);
-    expect(again).toMatchObject({ openOrders: [], confirmedOrders: [], stoppedExecutions: 0, releasedSeats: 0 });
+    const again = await resetEvent(deps(), eventId);
+    expect(again).toMatchObject({ openOrders: [], confirmedOrders: [], cancelledThroughFlow: [], stoppedExecutions: 0, refundedOrders: [], releasedSeats: 0 });
+  });
+
+  it('reset-event during a live sale: an order that confirms while the reset runs is refunded and voided, its seat sold once (regression)', async () => {
+    const eventId = await newEvent();
+    const early = await order(eventId, ['A1'], 'alice');
+    await until(early.orderId, waiting);
+    const waitingBuyer = await order(eventId, ['B1'], 'carol');
+    await until(waitingBuyer.orderId, waiting);
+
+    // The interleaving of the bug: the reset sees alice's order PAYING; her flow confirms it
+    // before anything the reset does to it lands (here: before a stop of her execution would).
+    const confirmedFirst: Executions = {
+      ...executions,
+      stop: async (orderId, cause) => {
+        if (orderId === early.orderId) await until(orderId, (o) => isFinal(o.status));
+        return executions.stop(orderId, cause);
+      },
+    };
+    // While the reset runs, nobody can start a hold: the sale is paused.
+    let refusedWhilePaused: unknown;
+    const watching: OrderWorkflow = {
+      ...stack.workflow,
+      resume: async (token, action) => {
+        refusedWhilePaused ??= await order(eventId, ['B4'], 'dave').then(() => 'accepted', (e: unknown) => e);
+        return stack.workflow.resume(token, action);
+      },
+    };
+    await pay(early, '11111');
+    const result = await resetEvent({ ...deps(), executions: confirmedFirst, workflow: watching }, eventId);
+    const refunded = await getOrder(stack.store, early.orderId);
+    expect(refunded).toMatchObject({ status: 'CANCELLED', voidedTickets: [expect.objectContaining({ seatId: 'A1' })] });
+    expect(refunded.tickets).toBeUndefined();
+    expect(result.refundedOrders).toContain(early.orderId);
+
+    // Back on sale: the seat sells again, once.
+    const later = await buy(eventId, ['A1'], 'bob');
+    const bySeat = await validTicketsBySeat(eventId);
+    expect(bySeat.get('A1')).toEqual([later.orderId]);
+    expect([...bySeat.values()].every((owners) => owners.length === 1)).toBe(true);
+    const audit = await auditEvent(stack.store, eventId);
+    expect(audit.problems).toEqual([]);
+    expect(audit).toMatchObject({ clean: true, oversold: 0, tickets: 1, soldSeats: 1, money: { charged: 2, ticketed: 1, refunded: 1, unaccounted: 0, doubleCharged: 0 } });
+    expect(refusedWhilePaused).toMatchObject({ code: 'ValidationFailed', message: expect.stringMatching(/not on sale/) });
+  });
+
+  it('reset-event races real payments and holds (no hooks): no seat ends with two valid tickets, the audit is clean', { timeout: 120_000 }, async () => {
+    const eventId = await newEvent();
+    const seats = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3', 'B4'];
+    const opened = await Promise.all(seats.map((seatId, i) => order(eventId, [seatId], `racer-${i}`)));
+    await Promise.all(opened.map((o) => until(o.orderId, waiting)));
+    // Half pay right as the reset starts, half are left holding.
+    const paying = Promise.all(opened.slice(0, 4).map((o) => pay(o, '11111').catch(() => undefined)));
+    const reset = resetEvent(deps(), eventId);
+    await paying;
+    await reset;
+    for (const o of opened) expect(isFinal((await getOrder(stack.store, o.orderId)).status)).toBe(true);
+    expect((await readSeats(stack.store, eventId, { consistent: true })).every((s) => s.status === 'AVAILABLE')).toBe(true);
+
+    const rebought = await Promise.all(seats.slice(0, 4).map((seatId, i) => buy(eventId, [seatId], `second-${i}`)));
+    const bySeat = await validTicketsBySeat(eventId);
+    expect([...bySeat.entries()].sort()).toEqual(rebought.map((o) => [o.seatIds[0], [o.orderId]]).sort());
+    const audit = await auditEvent(stack.store, eventId);
+    expect(audit.problems).toEqual([]);
+    expect(audit).toMatchObject({ clean: true, oversold: 0, tickets: 4, soldSeats: 4 });
+  });
+
+  it('reset-event ends an order whose flow is gone: its execution is not running, so it is compensated after the wait', async () => {
+    const eventId = await newEvent();
+    const orphan = await order(eventId, ['A1'], 'erin');
+    await until(orphan.orderId, waiting);
+    await sfn.send(new StopExecutionCommand({ executionArn: orphan.executionArn!, error: 'Test', cause: 'flow lost' }));
+    await stack.store.doc.send(new UpdateCommand({ TableName: stack.tables.orders, Key: { orderId: orphan.orderId }, UpdateExpression: 'REMOVE taskToken' }));
+
+    const result = await resetEvent(deps(), eventId, { flowWaitMs: 1_500 });
+    expect(result).toMatchObject({ cancelledThroughFlow: [], stoppedExecutions: 0, releasedSeats: 1 });
+    expect(await getOrder(stack.store, orphan.orderId)).toMatchObject({ status: 'CANCELLED', failureReason: RESET_REASON });
+    expect((await auditEvent(stack.store, eventId)).clean).toBe(true);
   });
 
   it('the CLI finds the running stack through endpoints.json; reset-event refuses without --yes', { timeout: 60_000 }, async () => {
@@ -186,6 +291,22 @@ describe('operator commands', () => {
       const refused = await cli('reset-event', 'ops-1');
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/Refused: run again with --yes/);
+
+      // audit: clean → 0; a charge kept by a cancelled order → 4, named in the report.
+      const cleanEvent = await newEvent();
+      const clean = await cli('audit', cleanEvent, '--json');
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(JSON.parse(clean.stdout)).toMatchObject({ eventId: cleanEvent, clean: true, money: { charged: 0, unaccounted: 0 } });
+      const strandedEvent = await newEvent();
+      const stranded = await order(strandedEvent, ['A1'], 'frank');
+      await until(stranded.orderId, waiting);
+      const { chargeId } = await processor().charge({ idempotencyKey: paymentKey(stranded.orderId, 1), orderId: stranded.orderId, amountCents: 2500, currency: 'EUR', code: '11111', attempt: 1 });
+      await sfn.send(new StopExecutionCommand({ executionArn: stranded.executionArn!, error: 'Test', cause: 'stranded' }));
+      await updateOrder(stack.store, stranded.orderId, { set: { status: 'CANCELLED' }, increment: { 'payment.round': 1 }, from: ['HOLDING'] });
+      const dirty = await cli('audit', strandedEvent);
+      expect(dirty.code, dirty.stderr).toBe(4);
+      expect(dirty.stdout).toMatch(/1 PROBLEM/);
+      expect(dirty.stdout).toContain(`unaccountedCharge        order ${stranded.orderId}, charge ${chargeId}`);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

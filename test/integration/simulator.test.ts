@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrop, type Target } from '../../bench/simulator/drop';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
+import { toJson } from '../../bench/simulator/report';
 import type { LocalStack } from '../../local/local-stack';
 import { startApiStack } from '../support/api-client';
 
@@ -21,6 +22,7 @@ describe('the drop simulator', () => {
       stateMachineArn: stack.stateMachineArn,
       stepFunctionsEndpoint: stack.url,
       processorConfigured: true,
+      store: stack.store,
     };
   });
 
@@ -44,6 +46,18 @@ describe('the drop simulator', () => {
     expect(result.executions.byStatus.RUNNING ?? 0).toBe(0);
     expect(result.usage.stateTransitions).toMatchObject({ source: 'measured' });
     expect(result.usage.stateTransitions.value).toBeGreaterThanOrEqual(20 * 10);
+    // The end-of-drop invariants: everything ended, every charge ticketed (no declines here), no
+    // fault switch on this stack. The JSON summary carries them under these names.
+    const summary = JSON.parse(toJson(result));
+    expect(summary).toMatchObject({
+      oversold: 0,
+      openOrders: 0,
+      runningExecutions: 0,
+      money: { charged: 20, ticketed: 20, refunded: 0, unaccounted: 0, doubleCharged: 0 },
+      waitingRoom: { leakedSlots: 0 },
+      faults: {},
+    });
+    expect(summary.records).toBeUndefined();
   });
 
   it('the same drop behind a waiting room (10 at a time): exactly 20 tickets, nothing open, everyone admitted or told sold out', { timeout: 200_000 }, async () => {
@@ -54,5 +68,14 @@ describe('the drop simulator', () => {
     expect({ ...result.outcomes, reasons: result.failureReasons }).toMatchObject({ ticket: 20, failed: 0, expired: 0, open: 0, reasons: {} });
     expect(result.oversell.ok).toBe(true);
     expect(result.records.filter((r) => r.outcome === 'ticket').every((r) => r.admittedAt !== undefined)).toBe(true);
+    expect(result).toMatchObject({
+      oversold: 0,
+      openOrders: 0,
+      runningExecutions: 0,
+      money: { ticketed: 20, unaccounted: 0, doubleCharged: 0 },
+      waitingRoom: { leakedSlots: 0 },
+      faults: {},
+    });
+    expect(result.money!.charged).toBe(result.money!.ticketed + result.money!.refunded);
   });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makeTickets, ticketToken, verifyTicketToken } from '../../lambdas/core/tickets';
 
@@ -12,6 +13,26 @@ describe('tickets', () => {
     const forged = ticketToken({ ...payload, seatId: 'A2' }, key).split('.')[0] + '.' + token.split('.')[1];
     expect(verifyTicketToken(forged, key)).toBeUndefined();
     expect(verifyTicketToken('garbage', key)).toBeUndefined();
+  });
+
+  it('refuses signatures of another length or encoding without throwing (compared in constant time on equal lengths)', () => {
+    const token = ticketToken({ ticketId: 'tkt_1', orderId: 'ord_1', eventId: 'ev', seatId: 'A1' }, key);
+    const [data, signature] = token.split('.') as [string, string];
+    expect(verifyTicketToken(`${data}.${signature.slice(0, -1)}`, key)).toBeUndefined();
+    expect(verifyTicketToken(`${data}.${signature}A`, key)).toBeUndefined();
+    expect(verifyTicketToken(`${data}.${'é'.repeat(signature.length)}`, key)).toBeUndefined();
+    expect(verifyTicketToken(`${data}.`, key)).toBeUndefined();
+    expect(verifyTicketToken(`.${signature}`, key)).toBeUndefined();
+    expect(verifyTicketToken(`${token}.x`, key)).toBeUndefined();
+    // A valid signature over data that is not JSON: refused, not thrown.
+    const junk = Buffer.from('not json').toString('base64url');
+    expect(verifyTicketToken(`${junk}.${createHmac('sha256', key).update(junk).digest('base64url')}`, key)).toBeUndefined();
+  });
+
+  it('uses crypto.timingSafeEqual for the signature comparison', async () => {
+    const source = await import('node:fs/promises').then((fs) => fs.readFile(new URL('../../lambdas/core/tickets.ts', import.meta.url), 'utf8'));
+    expect(source).toMatch(/timingSafeEqual/);
+    expect(source).not.toMatch(/sign\(data, key\) !== signature/);
   });
 
   it('issues one ticket per seat with a PNG QR code, the same ones when issued again', async () => {
