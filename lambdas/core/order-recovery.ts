@@ -3,8 +3,7 @@ import { logger } from './logger';
 import type { OrderRecord } from './order';
 import type { OrderWorkflow } from './order-workflow';
 import type { PaymentProcessor } from './payments/processor';
-import { endOrder } from './steps/hold-steps';
-import { refundPayment } from './steps/payment-steps';
+import { compensateOrder } from './settlement';
 import type { Store } from './store';
 
 /**
@@ -51,13 +50,10 @@ export async function recoverOrphanedOrders(
   const refunded: string[] = [];
   for (const order of open) {
     if (await workflow.isRunning(order.orderId)) continue;
-    if (order.payment.chargeId) {
-      await refundPayment(store, processor, { orderId: order.orderId, reason });
-      refunded.push(order.orderId);
-    } else {
-      await endOrder(store, { orderId: order.orderId, status: 'EXPIRED', reason });
-      expired.push(order.orderId);
-    }
+    // One compensation for every ending: it refunds whatever the order was charged.
+    const ended = await compensateOrder(store, processor, { orderId: order.orderId, status: order.status === 'PAYING' ? 'FAILED' : 'EXPIRED', reason });
+    if (ended.refundedChargeIds.length > 0) refunded.push(order.orderId);
+    else expired.push(order.orderId);
     logger.warn('Recovered an order whose flow was gone', { orderId: order.orderId, eventId: order.eventId, reason });
   }
   return { checked: open.length, expired, refunded };

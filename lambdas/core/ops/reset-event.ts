@@ -6,8 +6,7 @@ import { isFinal, type OrderRecord } from '../order';
 import { getOrder, updateOrder } from '../orders';
 import type { PaymentProcessor } from '../payments/processor';
 import { readSeats } from '../seat-map';
-import { endOrder } from '../steps/hold-steps';
-import { refundPayment } from '../steps/payment-steps';
+import { compensateOrder } from '../settlement';
 import type { Store } from '../store';
 import type { Executions } from './executions';
 
@@ -61,12 +60,8 @@ export async function resetEvent(store: Store, executions: Executions, processor
     if (await executions.stop(orderId, RESET_REASON)) stoppedExecutions++;
     const order = await readOrder(store, orderId);
     if (isFinal(order.status)) continue; // its flow ended it meanwhile
-    if (order.payment.chargeId) {
-      await refundPayment(store, processor, { orderId, reason: RESET_REASON });
-      refundedOrders.push(orderId);
-    } else {
-      await endOrder(store, { orderId, status: 'CANCELLED', reason: RESET_REASON });
-    }
+    const ended = await compensateOrder(store, processor, { orderId, status: 'CANCELLED', reason: RESET_REASON });
+    if (ended.refundedChargeIds.length > 0) refundedOrders.push(orderId);
   }
 
   for (const orderId of plan.confirmedOrders) {
