@@ -5,6 +5,7 @@ import { HoldExpired, TooLateToPay } from '../../lambdas/core/errors';
 import { openOrder } from '../../lambdas/core/open-orders';
 import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from '../../lambdas/core/order-config';
 import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
+import { toOrderView } from '../../lambdas/core/order-view';
 import type { BuyerAction, OrderFlowInput, OrderWorkflow } from '../../lambdas/core/order-workflow';
 import { getOrder, updateOrder } from '../../lambdas/core/orders';
 import type { SeatItem } from '../../lambdas/core/seat';
@@ -61,6 +62,8 @@ describe('pay and change requests', () => {
     const paying = await submitBuyerAction(store, workflow(), { orderId: order.orderId, buyerId, action: pay });
     expect(paying.paymentDeadline).toBeGreaterThanOrEqual(before + PAYMENT_WINDOW_MS);
     expect(paying.holdExpiresAt).toBe(order.holdExpiresAt); // the hold's own deadline is unchanged
+    expect(toOrderView(paying)).toMatchObject({ status: 'PAYING', paymentDeadline: paying.paymentDeadline }); // the page counts down to it
+    expect(toOrderView(order)).not.toHaveProperty('paymentDeadline');
     for (const seatId of ['A1', 'A2']) {
       expect(await seat(order.eventId, seatId)).toMatchObject({ status: 'HELD', orderId: order.orderId, holdExpiresAt: paying.paymentDeadline });
     }
