@@ -105,7 +105,8 @@ export class OrderFlow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
-      // A buyer who keeps changing seats keeps restarting the hold; nobody shops for 2 hours.
+      // An order lives at most holdSeconds (≤ 1 h, never renewed) + the payment window: well inside.
+      // Should it not end anyway, the execution-ended rule compensates the order.
       timeout: Duration.hours(2),
       comment: 'TicketDrop order: hold, pay, confirm, ticket, notify',
       // Every transition logged, without execution data: payment codes and tokens stay out of logs.
