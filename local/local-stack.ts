@@ -19,6 +19,7 @@ import { startQueueFeed } from './queue-feed';
 import { createLocalOrderFlow, synthesizeTemplate } from './order-flow';
 import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
 import { createLocalLiveUpdates } from './live-updates';
+import { startExecutionEndedRule } from './execution-ended-rule';
 import { startReconcilerTimer, type ReconcilerTimer } from './reconciler-timer';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import { LOCAL_WS_PATH } from '../lib/realtime/ws-routes';
@@ -160,6 +161,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults);
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
+    const stopExecutionEndedRule = await startExecutionEndedRule(PROJECT_ROOT, orderFlow.service, orderFlow.stateMachineArn);
     const reconciler = await startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv());
     // A reconciler that cannot run now (it logs why) must not keep the stack from starting.
     const startupReconcile = await reconciler.runNow().catch(() => ({ actions: 0, failed: 1, outcomes: [], notes: [] }));
@@ -179,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       faults,
       async stop() {
         await reconciler.stop();
+        stopExecutionEndedRule();
         await orderFlow.service.stop();
         await Promise.all([liveUpdates.stop(), queueFeed.stop()]);
         server.closeAllConnections();

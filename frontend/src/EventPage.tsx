@@ -166,7 +166,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
                 seats={seatMap.seats}
                 states={states}
                 releasing={holding ? new Set(holding.seatIds.filter((id) => !chosen.includes(id))) : new Set()}
-                holdExpiresAt={open?.holdExpiresAt}
+                holdExpiresAt={open?.status === 'PAYING' ? (open.paymentDeadline ?? open.holdExpiresAt) : open?.holdExpiresAt}
                 now={now}
                 onToggle={toggle}
               />

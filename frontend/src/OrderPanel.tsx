@@ -132,7 +132,8 @@ function OpenOrder({ order, orders, chosen, changed, locked, now, liveDown, onUn
     <div className="open-order">
       <h2>{describeOutcome(order).title}</h2>
       <p className="hold-line">
-        {paying ? 'Held while you pay' : 'Hold ends in'} <Countdown deadline={order.holdExpiresAt} now={now} />
+        {paying ? 'Seats held while you pay, at most' : 'Hold ends in'}{' '}
+        <Countdown deadline={paying ? (order.paymentDeadline ?? order.holdExpiresAt) : order.holdExpiresAt} now={now} label={paying ? 'Payment window ends in' : 'Hold ends in'} />
         <span className="muted"> · {formatPrice(order.amountCents, order.currency)}</span>
       </p>
       {order.lastChangeError && (

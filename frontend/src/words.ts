@@ -15,6 +15,8 @@ export function describeApiError(error: unknown): string {
       return 'Not enough seats are left for that many. Try fewer.';
     case 'HoldExpired':
       return 'Your hold has run out, so the seats went back on sale. Choose seats again.';
+    case 'TooLateToPay':
+      return 'Your hold ends in a moment — too late to start a payment that could keep the seats. Nothing was charged; choose seats again when it ends.';
     case 'InvalidSeat':
       return seats ? `There is no seat ${seats} at this event.` : 'One of those seats does not exist.';
     case 'AdmissionRequired':

@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   SoldOut: 409,
   AlreadyConfirmed: 409,
   HoldExpired: 410,
+  TooLateToPay: 409,
   OrderNotFound: 404,
   OrderStateConflict: 409,
   Forbidden: 403,

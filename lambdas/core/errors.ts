@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'SeatsTaken'
   | 'SoldOut'
   | 'HoldExpired'
+  | 'TooLateToPay'
   | 'NotYourOrder'
   | 'AlreadyConfirmed'
   | 'OrderNotFound'
@@ -74,6 +75,16 @@ export class SoldOut extends DomainError {
 export class HoldExpired extends DomainError {
   constructor(seatIds: readonly string[]) {
     super('HoldExpired', `Hold expired on: ${seatIds.join(', ')}`, seatIds);
+  }
+}
+
+/**
+ * A pay request with too little of the hold left to be sure the seats are still the order's when
+ * the payment runs: refused before anything is charged (the buyer may start a new order).
+ */
+export class TooLateToPay extends DomainError {
+  constructor(readonly msLeft: number) {
+    super('TooLateToPay', `Too late to pay: the hold ends in ${Math.max(0, Math.ceil(msLeft / 1000))} s, not enough for a payment`);
   }
 }
 

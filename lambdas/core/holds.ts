@@ -43,15 +43,18 @@ export async function holdForOrder(
   return { eventId: event.eventId, orderId, seatIds, holdExpiresAt };
 }
 
-/** Moves an order's hold to other seats and restarts its hold timer. */
+/**
+ * Moves an order's hold to other seats. The hold keeps its deadline (`holdExpiresAt`, fixed when
+ * the order was created): changing seats never buys more time, so an order's life stays bounded.
+ */
 export async function changeOrderSeats(
   store: Store,
   event: EventRecord,
-  request: { orderId: string; heldSeatIds: readonly string[]; seatIds: readonly string[] },
+  request: { orderId: string; heldSeatIds: readonly string[]; seatIds: readonly string[]; holdExpiresAt: number },
 ): Promise<OrderHold & { change: HoldChange }> {
   checkOnSale(event);
   const seatIds = checkSeatIds(event, request.seatIds);
-  const holdExpiresAt = store.now() + event.holdSeconds * 1000;
+  const { holdExpiresAt } = request;
   const change = await changeHeldSeats(store, {
     eventId: event.eventId,
     orderId: request.orderId,

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderNotFound, OrderStateConflict } from './errors';
+import { logger } from './logger';
 import { getEvent, type EventRecord } from './events';
 import { checkSelection, type SeatSelection } from './holds';
 import type { OrderRecord } from './order';
 import { createOrder } from './order-service';
-import type { OrderWorkflow } from './order-workflow';
-import { getOrder } from './orders';
+import { waitSecondsUntil, type OrderWorkflow } from './order-workflow';
+import { getOrder, updateOrder } from './orders';
 import type { Store } from './store';
 
 /**
@@ -48,7 +49,7 @@ export async function openOrder(store: Store, workflow: OrderWorkflow, request: 
     if (seen !== undefined) {
       const claimed = await awaitClaimedOrder(store, request, seen);
       if (claimed === 'moved') continue;
-      if (claimed && isOpen(claimed, store.now())) return { order: claimed, created: false };
+      if (claimed && isOpen(claimed, store.now())) return { order: await withRunningFlow(store, workflow, claimed), created: false };
       // The order ended (or its create never happened): its claim may be taken over.
     }
     const orderId = `ord_${randomUUID()}`;
@@ -65,6 +66,30 @@ export async function openOrder(store: Store, workflow: OrderWorkflow, request: 
     }
   }
   throw new OrderStateConflict('', ['HOLDING'], 'Your order for this event is changing under too many requests; try again');
+}
+
+/**
+ * An open order whose flow never started (its create died between the order write and the start,
+ * or StartExecution failed) or is not running: started now, under the same name (the order id),
+ * so it is one execution whichever request starts it. A flow that already ran keeps its name
+ * (the start is refused as a duplicate) and the execution-ended compensation ends the order.
+ */
+async function withRunningFlow(store: Store, workflow: OrderWorkflow, order: OrderRecord): Promise<OrderRecord> {
+  try {
+    if (order.executionArn && (await workflow.isRunning(order.orderId))) return order;
+    const executionArn = await workflow.start({
+      orderId: order.orderId,
+      eventId: order.eventId,
+      hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
+    });
+    if (order.executionArn === executionArn) return order;
+    logger.warn('Started the flow of an open order that had none', { orderId: order.orderId, eventId: order.eventId });
+    return await updateOrder(store, order.orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+  } catch (error) {
+    // The buyer still gets their order; the next request (or the reconciler) tries again.
+    logger.warn('Could not check or start the flow of an open order', { orderId: order.orderId, error: error instanceof Error ? error : String(error) });
+    return order;
+  }
 }
 
 /** An order the buyer still has: its seats are held (unexpired) or its payment is running. */

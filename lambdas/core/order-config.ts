@@ -32,6 +32,34 @@ export interface NotificationSimulatorConfig {
 /** The payment task's timeout; the simulator's "slow" answers take longer than this. */
 export const PAYMENT_TASK_TIMEOUT_SECONDS = 10;
 export const PAYMENT_ATTEMPTS = 3;
+/** The payment Retry's first wait and its growth (the state machine is built from these). */
+export const PAYMENT_RETRY_INTERVAL_SECONDS = 1;
+export const PAYMENT_RETRY_BACKOFF_RATE = 2;
+
+/**
+ * Room beyond the processor attempts themselves: retries of transient step failures (throttles,
+ * a Lambda that died) and confirming the seats after the charge.
+ */
+const PAYMENT_WINDOW_MARGIN_MS = 15_000;
+
+/**
+ * How long a pay request may take, from acceptance to confirmed seats: every attempt running into
+ * its task timeout, the backoff between them, plus a margin. A pay request holds its seats at
+ * least this long, so a buyer who pressed Pay in time gets the seats or a clear decline.
+ */
+export const PAYMENT_WINDOW_MS =
+  PAYMENT_ATTEMPTS * PAYMENT_TASK_TIMEOUT_SECONDS * 1000 +
+  Array.from({ length: PAYMENT_ATTEMPTS - 1 }, (_, i) => PAYMENT_RETRY_INTERVAL_SECONDS * 1000 * PAYMENT_RETRY_BACKOFF_RATE ** i).reduce(
+    (sum, wait) => sum + wait,
+    0,
+  ) +
+  PAYMENT_WINDOW_MARGIN_MS;
+
+/**
+ * A pay request needs this much of the hold left: less, and the seats may lapse (and be taken)
+ * before the request reaches the seat locks. Refused with PaymentTooLate instead.
+ */
+export const MIN_HOLD_TO_PAY_MS = 3_000;
 
 export function orderFlowConfig(env: NodeJS.ProcessEnv = process.env): OrderFlowConfig {
   return {

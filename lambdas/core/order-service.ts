@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Forbidden, HoldExpired, OrderStateConflict, ValidationFailed } from './errors';
+import { Forbidden, HoldExpired, OrderStateConflict, TooLateToPay, ValidationFailed } from './errors';
 import { getEvent } from './events';
 import { holdForOrder, type SeatSelection } from './holds';
 import type { OrderRecord } from './order';
+import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from './order-config';
 import { waitSecondsUntil, type BuyerAction, type OrderWorkflow } from './order-workflow';
-import { getOrder, putNewOrder, updateOrder } from './orders';
+import { getOrder, putNewOrder, updateOrder, type OrderChange } from './orders';
+import { paymentKey } from './payments/processor';
+import { extendHolds } from './seat-locks';
 import type { Store } from './store';
 
 /** What a buyer does with orders: create one by holding seats, then pay, change or cancel. */
@@ -56,6 +59,10 @@ const PAYMENT_CODE = /^\d{5}$/;
  * Passes the buyer's action to the flow waiting on this order. Only the order's buyer may act,
  * and only while the flow waits: the token is taken off the order in the same conditional write
  * that checks it, so two clicks can never resume the flow twice.
+ *
+ * A pay request becomes the order's payment intent in that same write (one idempotency key per
+ * pay request, the amount, the round) and first extends the seat holds over the payment window,
+ * so a payment accepted with time on the clock cannot lose its seats to the next buyer.
  */
 export async function submitBuyerAction(
   store: Store,
@@ -70,20 +77,53 @@ export async function submitBuyerAction(
     const why = order.status === 'PAYING' ? 'a payment is in progress' : `the order is ${order.status.toLowerCase()}`;
     throw new OrderStateConflict(order.orderId, ['HOLDING'], `${why}; nothing to do now`);
   }
-  const updated = await updateOrder(store, order.orderId, {
-    set: request.action.action === 'pay' ? { status: 'PAYING', 'payment.status': 'trying', 'payment.attempt': 0 } : {},
-    increment: request.action.action === 'pay' ? { 'payment.round': 1 } : {},
+  const taken = await updateOrder(store, order.orderId, {
+    ...(request.action.action === 'pay' ? await acceptPayRequest(store, order) : {}),
     remove: ['taskToken'],
     from: ['HOLDING'],
     condition: { expression: 'taskToken = :token', values: { ':token': order.taskToken } },
   });
   try {
     await workflow.resume(order.taskToken, request.action);
+    return taken;
   } catch (error) {
-    if (!(error instanceof HoldExpired)) await restoreToken(store, order); // let the buyer try again
-    throw error;
+    // Provably not delivered (nothing wrote the order since our write): undone, the buyer may retry.
+    if (!(error instanceof HoldExpired) && (await restoreToken(store, order, taken))) throw error;
+    // The token is gone — timed out, or consumed by an earlier delivery of this very request
+    // whose answer was lost (the SDK retried): the order says which.
+    const moved = await movedOn(store, taken);
+    if (moved) return moved;
+    throw error instanceof HoldExpired ? new HoldExpired([...order.seatIds]) : error;
   }
-  return updated;
+}
+
+/**
+ * Checks there is time to pay, holds the seats over the payment window and returns the order
+ * change that records the pay request (applied with the token write).
+ */
+async function acceptPayRequest(store: Store, order: OrderRecord): Promise<Omit<OrderChange, 'from'>> {
+  const now = store.now();
+  const left = order.holdExpiresAt - now;
+  if (left < MIN_HOLD_TO_PAY_MS) throw new TooLateToPay(left);
+  const paymentDeadline = now + PAYMENT_WINDOW_MS;
+  // Never shortens a hold: a pay request early in a long hold keeps the hold's own deadline.
+  await extendHolds(store, {
+    eventId: order.eventId,
+    orderId: order.orderId,
+    seatIds: order.seatIds,
+    holdExpiresAt: Math.max(order.holdExpiresAt, paymentDeadline),
+  });
+  const round = order.payment.round + 1;
+  return {
+    set: {
+      status: 'PAYING',
+      paymentDeadline,
+      'payment.status': 'trying',
+      'payment.attempt': 0,
+      'payment.round': round,
+      'payment.intent': { key: paymentKey(order.orderId, round), amountCents: order.amountCents, round },
+    },
+  };
 }
 
 /** Between two steps the flow has not put its next token on the order yet: allow it a moment. */
@@ -98,12 +138,46 @@ async function waitForTaskToken(store: Store, orderId: string): Promise<OrderRec
   }
 }
 
-async function restoreToken(store: Store, order: OrderRecord): Promise<void> {
-  await updateOrder(store, order.orderId, {
-    set: { status: 'HOLDING', taskToken: order.taskToken, payment: order.payment },
-    from: ['HOLDING', 'PAYING'],
-    condition: { expression: 'attribute_not_exists(taskToken)', values: {} },
-  }).catch(() => undefined); // the flow moved on meanwhile: its own state wins
+/**
+ * Puts the order back as it was before the buyer's write — only if nothing has written it since
+ * (same version): then the flow has provably not moved on (no payment attempt, no seat change).
+ * True when restored.
+ */
+async function restoreToken(store: Store, before: OrderRecord, taken: OrderRecord): Promise<boolean> {
+  try {
+    await updateOrder(store, before.orderId, {
+      set: {
+        status: before.status,
+        taskToken: before.taskToken,
+        payment: before.payment,
+        ...(before.paymentDeadline === undefined ? {} : { paymentDeadline: before.paymentDeadline }),
+      },
+      remove: before.paymentDeadline === undefined && taken.paymentDeadline !== undefined ? ['paymentDeadline'] : [],
+      from: [taken.status],
+      condition: { expression: 'version = :taken AND attribute_not_exists(taskToken)', values: { ':taken': taken.version } },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof OrderStateConflict) return false; // the flow moved on meanwhile: its own state wins
+    throw error;
+  }
+}
+
+/**
+ * After a resume whose answer says the token is gone: the order as the flow left it if the flow
+ * went on with this request, undefined if the hold ran out. Something writes the order soon after
+ * a resume (a payment attempt, the seat change, the new wait, the ending); while nothing has, a
+ * hold that has not lapsed cannot have timed out, so the request was delivered.
+ */
+async function movedOn(store: Store, taken: OrderRecord): Promise<OrderRecord | undefined> {
+  const deadline = store.now() + TOKEN_WAIT_MS;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    const order = await getOrder(store, taken.orderId);
+    if (order.status === 'EXPIRED') return undefined;
+    if (order.version > taken.version) return order;
+    if (store.now() >= deadline) return order.holdExpiresAt > store.now() ? order : undefined;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 function checkAction(action: BuyerAction): void {

@@ -9,8 +9,13 @@ export interface OrderView {
   readonly eventId: string;
   readonly status: OrderStatus;
   readonly seatIds: readonly string[];
-  /** Epoch ms; the countdown runs to this. */
+  /** Epoch ms; the countdown runs to this while the order waits for the buyer. */
   readonly holdExpiresAt: number;
+  /**
+   * Epoch ms, set by a pay request: the payment runs at most until then (the seats are held that
+   * long); the countdown shows it while PAYING.
+   */
+  readonly paymentDeadline?: number;
   readonly amountCents: number;
   readonly currency: string;
   readonly payment: {
@@ -37,6 +42,7 @@ export function toOrderView(order: OrderRecord): OrderView {
     status: order.status,
     seatIds: order.seatIds,
     holdExpiresAt: order.holdExpiresAt,
+    ...(order.paymentDeadline === undefined ? {} : { paymentDeadline: order.paymentDeadline }),
     amountCents: order.amountCents,
     currency: order.currency,
     payment: { status, round, attempt, ...(lastError === undefined ? {} : { lastError }) },

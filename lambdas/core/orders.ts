@@ -35,8 +35,12 @@ export interface OrderChange {
   readonly increment?: Record<string, number>;
   /** The statuses the order may be in for the change to apply. */
   readonly from: readonly OrderStatus[];
-  /** An extra condition, e.g. `taskToken = :token`, with its values (and `#names` not already set or removed). */
-  readonly condition?: { readonly expression: string; readonly values: Record<string, unknown>; readonly names?: Record<string, string> };
+  /** An extra condition, e.g. `taskToken = :token`, with its values (and `#names` it uses beyond those of the change). */
+  readonly condition?: {
+    readonly expression: string;
+    readonly values: Record<string, unknown>;
+    readonly names?: Record<string, string>;
+  };
 }
 
 /**
@@ -72,14 +76,21 @@ export async function updateOrder(store: Store, orderId: string, change: OrderCh
   const removes = (change.remove ?? []).map(path);
   const condition = [`#status IN (${fromPlaceholders.join(', ')})`, change.condition?.expression].filter(Boolean).join(' AND ');
 
+  const updateExpression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`;
+  const conditionExpression = `attribute_exists(orderId) AND ${condition}`;
+  // DynamoDB refuses names an expression does not use (a shared set of condition names may hold more).
+  const usedNames = Object.fromEntries(
+    Object.entries(names).filter(([name]) => new RegExp(`${name}(?![A-Za-z0-9_])`).test(`${updateExpression} ${conditionExpression}`)),
+  );
+
   try {
     const result = await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.orders,
         Key: { orderId },
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`,
-        ConditionExpression: `attribute_exists(orderId) AND ${condition}`,
-        ExpressionAttributeNames: names,
+        UpdateExpression: updateExpression,
+        ConditionExpression: conditionExpression,
+        ExpressionAttributeNames: usedNames,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),

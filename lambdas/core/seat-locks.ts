@@ -80,6 +80,16 @@ export async function changeHeldSeats(store: Store, request: ChangeHoldRequest):
   }
 }
 
+/**
+ * Moves the expiry of the order's holds to `holdExpiresAt` (a pay request keeps its seats for the
+ * payment window), all or none, and only while every seat is still HELD by the order: a seat it
+ * lost is refused (HoldExpired / NotYourOrder), never taken back.
+ */
+export async function extendHolds(store: Store, request: HoldRequest): Promise<void> {
+  checkSeatList(request.seatIds);
+  await writeOrRefuse(store, request, request.seatIds.map((seatId) => ({ seatId, kind: 'refresh' })));
+}
+
 /** Releases the order's hold on every seat, or refuses if any seat is not held by it. */
 export async function releaseSeats(store: Store, request: SeatLockRequest): Promise<void> {
   checkSeatList(request.seatIds);

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
@@ -26,18 +27,27 @@ export function streamConsumersIn(scope: IConstruct): NodeHandler[] {
   return nodeHandlersIn(scope).filter((h) => streamMappingsOf(h.function).length > 0);
 }
 
-/** Queues that receive what a stream consumer gave up on (an event source's on-failure destination). */
+/**
+ * Queues that receive what something gave up on: a stream consumer's on-failure destination, or
+ * the dead-letter queue of an EventBridge rule's target.
+ */
 export function deadLetterQueuesIn(scope: IConstruct): sqs.Queue[] {
   const stack = Stack.of(scope);
+  const all = scope.node.findAll();
   const destinations = new Set(
-    scope.node
-      .findAll()
-      .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)
-      .map((mapping) => JSON.stringify(stack.resolve(mapping.destinationConfig)))
-      .filter((config) => config !== undefined),
+    [
+      ...all
+        .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)
+        .map((mapping) => mapping.destinationConfig),
+      ...all
+        .filter((c): c is events.CfnRule => c instanceof events.CfnRule)
+        .flatMap((rule) => (stack.resolve(rule.targets) as { deadLetterConfig?: unknown }[] | undefined) ?? [])
+        .map((target) => target.deadLetterConfig),
+    ]
+      .filter((config) => config !== undefined)
+      .map((config) => JSON.stringify(stack.resolve(config))),
   );
-  return scope.node
-    .findAll()
+  return all
     .filter((c): c is sqs.Queue => c instanceof sqs.Queue)
     .filter((queue) => [...destinations].some((config) => config.includes(JSON.stringify(stack.resolve(queue.queueArn)))));
 }

@@ -4,18 +4,27 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { PAYMENT_ATTEMPTS, PAYMENT_TASK_TIMEOUT_SECONDS } from '../../lambdas/core/order-config';
+import {
+  PAYMENT_ATTEMPTS,
+  PAYMENT_RETRY_BACKOFF_RATE,
+  PAYMENT_RETRY_INTERVAL_SECONDS,
+  PAYMENT_TASK_TIMEOUT_SECONDS,
+} from '../../lambdas/core/order-config';
 import { PAYMENT_RETRY_ERRORS } from '../../lambdas/core/payments/processor';
 import { ApiSecrets } from '../api/api-secrets';
 import { NodeHandler } from '../api/node-handler';
 import type { DataTables } from '../data/data-tables';
 import type { TableId } from '../data/table-specs';
 import type { Stage } from '../stage';
+import { ExecutionEndedRule } from './execution-ended-rule';
 
 /**
  * The order state machine (Standard): hold → wait for the buyer (task token, timeout = time left
  * on the hold) → pay with retries → confirm seats → tickets → confirmations, with a way out of
- * every state, so every execution ends. See docs/ARCHITECTURE.md for the diagram.
+ * every state, so every execution ends. Every task retries transient faults (backoff, full
+ * jitter); every failure that is not an outcome ends in one `Compensate` step (refund, release,
+ * end the order), and an execution that fails anyway is compensated by the execution-ended rule.
+ * See docs/ARCHITECTURE.md for the diagram.
  */
 
 export interface OrderFlowProps {
@@ -29,14 +38,14 @@ type Access = 'read' | 'write';
 const STEPS = {
   awaitBuyer: { entry: 'lambdas/steps/await-buyer.ts', tables: { orders: 'write' } },
   changeSeats: { entry: 'lambdas/steps/change-seats.ts', tables: { events: 'read', seats: 'write', orders: 'write' } },
-  endOrder: { entry: 'lambdas/steps/end-order.ts', tables: { seats: 'write', orders: 'write' } },
+  endOrder: { entry: 'lambdas/steps/end-order.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
   chargePayment: { entry: 'lambdas/steps/charge-payment.ts', tables: { orders: 'write', payments: 'write' }, errorsAreOutcomes: true },
-  recordPaymentFailure: { entry: 'lambdas/steps/record-payment-failure.ts', tables: { seats: 'write', orders: 'write' } },
-  refundPayment: { entry: 'lambdas/steps/refund-payment.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
+  recordPaymentFailure: { entry: 'lambdas/steps/record-payment-failure.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
   confirmSeats: { entry: 'lambdas/steps/confirm-seats.ts', tables: { seats: 'write', orders: 'read' }, errorsAreOutcomes: true },
   issueTickets: { entry: 'lambdas/steps/issue-tickets.ts', tables: { orders: 'write' } },
   sendNotification: { entry: 'lambdas/steps/send-notification.ts', tables: { orders: 'read' }, errorsAreOutcomes: true },
-  completeOrder: { entry: 'lambdas/steps/complete-order.ts', tables: { orders: 'write' } },
+  completeOrder: { entry: 'lambdas/steps/complete-order.ts', tables: { orders: 'write', payments: 'write' } },
+  compensate: { entry: 'lambdas/steps/compensate.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
 } satisfies Record<string, { entry: string; tables: Partial<Record<TableId, Access>>; errorsAreOutcomes?: boolean }>;
 
 export type StepId = keyof typeof STEPS;
@@ -46,11 +55,38 @@ const STEP_FUNCTION_TIMEOUT = Duration.seconds(PAYMENT_TASK_TIMEOUT_SECONDS + 10
 /** Every task has an explicit timeout (a task without one would wait as long as the execution). */
 const STEP_TASK_TIMEOUT = sfn.Timeout.duration(Duration.seconds(30));
 
+/**
+ * Transient faults of any step (a throttle, a transaction conflict, a Lambda that timed out or
+ * died, a Secrets Manager error): retried with exponential backoff and full jitter, so retries of
+ * many orders do not arrive together. Business outcomes are listed before it with no retry.
+ */
+const TRANSIENT_RETRY: sfn.RetryProps = {
+  errors: [sfn.Errors.ALL],
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(8),
+  maxAttempts: 4,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+/** The compensation must not give up easily: a failure here fails the execution (the rule retries it). */
+const COMPENSATION_RETRY: sfn.RetryProps = {
+  errors: [sfn.Errors.ALL],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(60),
+  maxAttempts: 8,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+/** Where every Catch puts the error it caught; the Compensate step builds the buyer's reason from it. */
+const ERROR_PATH = '$.error';
+
 export class OrderFlow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly handlers: Record<StepId, NodeHandler>;
   readonly ticketSigningKey: secretsmanager.Secret;
   readonly logGroup: logs.LogGroup;
+  /** Compensates orders whose execution failed, timed out or was aborted. */
+  readonly executionEnded: ExecutionEndedRule;
 
   constructor(scope: Construct, id: string, props: OrderFlowProps) {
     super(scope, id);
@@ -69,12 +105,18 @@ export class OrderFlow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
-      // A buyer who keeps changing seats keeps restarting the hold; nobody shops for 2 hours.
+      // An order lives at most holdSeconds (≤ 1 h, never renewed) + the payment window: well inside.
+      // Should it not end anyway, the execution-ended rule compensates the order.
       timeout: Duration.hours(2),
       comment: 'TicketDrop order: hold, pay, confirm, ticket, notify',
       // Every transition logged, without execution data: payment codes and tokens stay out of logs.
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
+    });
+    this.executionEnded = new ExecutionEndedRule(this, 'ExecutionEnded', {
+      stage: props.stage,
+      tables: props.tables,
+      stateMachine: this.stateMachine,
     });
   }
 
@@ -106,18 +148,38 @@ export class OrderFlow extends Construct {
   }
 
   /** A Lambda step whose result is its return value (payloadResponseOnly), with a timeout. */
-  private step(id: string, stepId: StepId, payload: Record<string, unknown>, options: Partial<tasks.LambdaInvokeProps> = {}) {
+  private step(id: string, stepId: StepId, payload: Record<string, unknown> | 'state', options: Partial<tasks.LambdaInvokeProps> = {}) {
     return new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.handlers[stepId].function,
-      payload: sfn.TaskInput.fromObject(payload),
+      // 'state': no Parameters, the function receives the whole state data.
+      ...(payload === 'state' ? {} : { payload: sfn.TaskInput.fromObject(payload) }),
       payloadResponseOnly: true,
       taskTimeout: STEP_TASK_TIMEOUT,
       ...options,
     });
   }
 
+  /** Outcomes first (not retried), then transient faults with backoff and jitter. */
+  private retrying<T extends sfn.TaskStateBase>(task: T, outcomes: readonly string[] = []): T {
+    if (outcomes.length > 0) task.addRetry({ errors: [...outcomes], maxAttempts: 0 });
+    task.addRetry(TRANSIENT_RETRY);
+    return task;
+  }
+
   private definition(): sfn.IChainable {
     const orderId = sfn.JsonPath.stringAt('$.orderId');
+
+    // The one compensation path: refund, release, end the order with a reason; then fail.
+    const compensate = this.step('Compensate', 'compensate', 'state', {
+      comment: 'Ends the order without tickets whatever failed: refunds every charge, frees its seats, says why',
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    compensate.addRetry(COMPENSATION_RETRY);
+    compensate.next(new sfn.Fail(this, 'OrderFailed', { errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` }));
+    const compensated = <T extends sfn.TaskStateBase | sfn.Parallel>(state: T): T => {
+      state.addCatch(compensate, { errors: [sfn.Errors.ALL], resultPath: ERROR_PATH });
+      return state;
+    };
 
     const waitForBuyer = new tasks.LambdaInvoke(this, 'WaitForBuyer', {
       comment: 'Token on the order; the buyer resumes with pay, change or cancel; timeout = time left on the hold',
@@ -127,29 +189,47 @@ export class OrderFlow extends Construct {
       taskTimeout: sfn.Timeout.at('$.hold.waitSeconds'),
       resultPath: '$.buyer',
     });
+    // The hold running out is an outcome (ExpireOrder), never a reason to wait again.
+    this.retrying(waitForBuyer, [sfn.Errors.TIMEOUT, 'OrderStateConflict']);
 
-    const expired = this.step('ExpireOrder', 'endOrder', { orderId, status: 'EXPIRED', reason: 'The hold expired before payment' }, {
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Succeed(this, 'Expired'));
-    waitForBuyer.addCatch(expired, { errors: ['States.Timeout'], resultPath: '$.timeout' });
+    const ending = (id: string, status: string, reason: string) =>
+      compensated(this.retrying(this.step(id, 'endOrder', { orderId, status, reason }, { resultPath: sfn.JsonPath.DISCARD })));
 
-    const cancelled = this.step('CancelOrder', 'endOrder', { orderId, status: 'CANCELLED', reason: 'Cancelled by the buyer' }, {
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Succeed(this, 'Cancelled'));
+    const expired = ending('ExpireOrder', 'EXPIRED', 'The hold expired before payment').next(new sfn.Succeed(this, 'Expired'));
+    waitForBuyer.addCatch(expired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
+    compensated(waitForBuyer);
 
-    const unknownAction = this.step('RejectUnknownAction', 'endOrder', { orderId, status: 'FAILED', reason: 'Unknown buyer action' }, {
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Fail(this, 'UnknownBuyerAction', { error: 'UnknownBuyerAction' }));
+    const cancelled = ending('CancelOrder', 'CANCELLED', 'Cancelled by the buyer').next(new sfn.Succeed(this, 'Cancelled'));
+    const unknownAction = ending('RejectUnknownAction', 'FAILED', 'Unknown buyer action').next(
+      new sfn.Fail(this, 'UnknownBuyerAction', { error: 'UnknownBuyerAction' }),
+    );
 
-    const changeSeats = this.step('ChangeSeats', 'changeSeats', { orderId, seatIds: sfn.JsonPath.listAt('$.buyer.seatIds') }, {
-      resultPath: '$.hold',
-    }).next(waitForBuyer);
+    const changeSeats = compensated(
+      this.retrying(this.step('ChangeSeats', 'changeSeats', { orderId, seatIds: sfn.JsonPath.listAt('$.buyer.seatIds') }, { resultPath: '$.hold' }), [
+        'OrderStateConflict',
+      ]),
+    ).next(waitForBuyer);
 
-    const paymentFailed = this.step('RecordPaymentFailure', 'recordPaymentFailure', { orderId, error: sfn.JsonPath.stringAt('$.paymentError.Error') }, {
-      resultPath: '$.hold',
-    }).next(
+    const confirm = compensated(
+      this.retrying(this.step('ConfirmSeats', 'confirmSeats', { orderId }, { resultPath: sfn.JsonPath.DISCARD }), [
+        'SeatsLost',
+        'ChargeMismatch',
+        'OrderStateConflict',
+      ]),
+    );
+
+    const paymentFailed = compensated(
+      this.retrying(
+        this.step('RecordPaymentFailure', 'recordPaymentFailure', { orderId, error: sfn.JsonPath.stringAt('$.paymentError.Error') }, {
+          comment: 'Confirms a charge that went through after all; else waits for the buyer again, or ends the order',
+          resultPath: '$.hold',
+        }),
+        ['ChargeMismatch'],
+      ),
+    ).next(
       new sfn.Choice(this, 'PayAgain')
-        .when(sfn.Condition.booleanEquals('$.hold.retry', true), waitForBuyer)
+        .when(sfn.Condition.stringEquals('$.hold.next', 'confirm'), confirm)
+        .when(sfn.Condition.stringEquals('$.hold.next', 'wait'), waitForBuyer)
         .otherwise(new sfn.Fail(this, 'PaymentFailed', { error: 'PaymentFailed', cause: 'All payment attempts failed' })),
     );
 
@@ -157,39 +237,42 @@ export class OrderFlow extends Construct {
       resultPath: '$.charge',
       taskTimeout: sfn.Timeout.duration(Duration.seconds(PAYMENT_TASK_TIMEOUT_SECONDS)),
     });
+    charge.addRetry({ errors: ['OrderStateConflict', 'ChargeMismatch'], maxAttempts: 0 });
     charge.addRetry({
-      errors: [...PAYMENT_RETRY_ERRORS, 'States.Timeout'],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
+      errors: [...PAYMENT_RETRY_ERRORS, sfn.Errors.TIMEOUT],
+      interval: Duration.seconds(PAYMENT_RETRY_INTERVAL_SECONDS),
+      backoffRate: PAYMENT_RETRY_BACKOFF_RATE,
       maxAttempts: PAYMENT_ATTEMPTS - 1, // retries after the first attempt
     });
-    charge.addCatch(paymentFailed, { errors: ['States.ALL'], resultPath: '$.paymentError' });
-
-    const refund = this.step('RefundPayment', 'refundPayment', { orderId, cause: sfn.JsonPath.stringAt('$.lost.Cause') }, {
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Fail(this, 'SeatsLost', { error: 'SeatsLost', cause: 'Paid, but a seat was lost after the hold expired; refunded' }));
-
-    const confirm = this.step('ConfirmSeats', 'confirmSeats', { orderId }, { resultPath: sfn.JsonPath.DISCARD });
-    confirm.addCatch(refund, { errors: ['SeatsLost'], resultPath: '$.lost' });
+    charge.addRetry({ ...TRANSIENT_RETRY, maxAttempts: 2 });
+    charge.addCatch(paymentFailed, { errors: [sfn.Errors.ALL], resultPath: '$.paymentError' });
 
     const notifyBranch = (channel: 'email' | 'sms', id: string) => {
       const send = this.step(id, 'sendNotification', { orderId, channel });
       send.addRetry({ errors: ['NotificationFailed'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2 });
+      send.addRetry(TRANSIENT_RETRY);
       send.addCatch(new sfn.Pass(this, `${id}Failed`, { result: sfn.Result.fromObject({ channel, result: 'failed' }) }), {
-        errors: ['States.ALL'],
+        errors: [sfn.Errors.ALL],
       });
       return send;
     };
-    const notify = new sfn.Parallel(this, 'SendConfirmations', { resultPath: '$.notifications' })
-      .branch(notifyBranch('email', 'SendEmail'))
-      .branch(notifyBranch('sms', 'SendSms'));
+    const notify = compensated(
+      new sfn.Parallel(this, 'SendConfirmations', { resultPath: '$.notifications' })
+        .branch(notifyBranch('email', 'SendEmail'))
+        .branch(notifyBranch('sms', 'SendSms')),
+    );
 
-    const complete = this.step('CompleteOrder', 'completeOrder', { orderId, notifications: sfn.JsonPath.listAt('$.notifications') }, {
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Succeed(this, 'Confirmed'));
+    const issueTickets = compensated(this.retrying(this.step('IssueTickets', 'issueTickets', { orderId }, { resultPath: '$.tickets' })));
+    const complete = compensated(
+      this.retrying(
+        this.step('CompleteOrder', 'completeOrder', { orderId, notifications: sfn.JsonPath.listAt('$.notifications') }, {
+          resultPath: sfn.JsonPath.DISCARD,
+        }),
+      ),
+    ).next(new sfn.Succeed(this, 'Confirmed'));
 
     charge.next(confirm);
-    confirm.next(this.step('IssueTickets', 'issueTickets', { orderId }, { resultPath: '$.tickets' })).next(notify).next(complete);
+    confirm.next(issueTickets).next(notify).next(complete);
 
     return waitForBuyer.next(
       new sfn.Choice(this, 'BuyerAction')

@@ -93,7 +93,7 @@ export function applyNagSuppressions(stack: Stack): void {
   }
 
   for (const queue of deadLetterQueuesIn(stack)) {
-    ack(queue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter destination of a stream event source (it is watched by an alarm).');
+    ack(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter destination (of a stream event source or an EventBridge target); it is watched by an alarm.');
   }
 
   for (const distribution of ofType(cloudfront.Distribution)) {

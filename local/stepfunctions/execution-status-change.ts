@@ -9,7 +9,9 @@ import type { LocalExecution } from './local-execution';
  * locally the same event goes to the listeners of `LocalStepFunctions.onExecutionEnded`.
  */
 
-export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
+import { EXECUTION_STATUS_CHANGE } from '../../lambdas/core/execution-status-change';
+
+export { EXECUTION_STATUS_CHANGE };
 
 export type EndedExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

@@ -65,7 +65,7 @@ describe('money audit and ticket check', () => {
     await updateOrder(store, order.orderId, { set: { 'payment.chargeId': chargeId, 'payment.status': 'succeeded' }, from: ['PAYING'] });
     await confirmOrderSeats(store, { orderId: order.orderId });
     await issueTickets(store, KEY, { orderId: order.orderId });
-    await completeOrder(store, { orderId: order.orderId, notifications: [] });
+    await completeOrder(store, processor, { orderId: order.orderId, notifications: [] });
     return getOrder(store, order.orderId);
   }
 

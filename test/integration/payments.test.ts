@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
-import { createOrder } from '../../lambdas/core/order-service';
+import { orderFlowConfig } from '../../lambdas/core/order-config';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
 import type { OrderFlowInput, OrderWorkflow } from '../../lambdas/core/order-workflow';
 import { getOrder, updateOrder } from '../../lambdas/core/orders';
-import { PaymentDeclined } from '../../lambdas/core/payments/processor';
+import { PaymentDeclined, PaymentProcessorUnavailable, paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { chargePayment } from '../../lambdas/core/steps/payment-steps';
+import { awaitBuyer } from '../../lambdas/core/steps/hold-steps';
+import { chargePayment, recordPaymentFailure } from '../../lambdas/core/steps/payment-steps';
 import { createStore, type Store } from '../../lambdas/core/store';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -30,16 +32,16 @@ describe('payments', () => {
     await createEvent(store, { eventId: 'pay-event', name: 'Pay', rows: 5, seatsPerRow: 6, priceCents: 2500 });
   });
 
-  /** An order whose buyer has just asked to pay (what the buyer API does before resuming the flow). */
+  /** An order whose buyer has just asked to pay: the flow waits, the buyer API takes its token. */
   async function payingOrder(seatId: string) {
     const order = await createOrder(store, workflow, { eventId: 'pay-event', buyerId: 'buyer-1', selection: { seatIds: [seatId] } });
-    await updateOrder(store, order.orderId, {
-      set: { status: 'PAYING', 'payment.status': 'trying', 'payment.attempt': 0 },
-      increment: { 'payment.round': 1 },
-      from: ['HOLDING'],
-    });
-    return order;
+    return payAgain(order.orderId);
   }
+  async function payAgain(orderId: string) {
+    await awaitBuyer(store, { orderId, taskToken: `token-${Math.random()}` });
+    return submitBuyerAction(store, workflow, { orderId, buyerId: 'buyer-1', action: { action: 'pay', code: '11111' } });
+  }
+  const lossy = () => new SimulatedProcessor(store, { ...fast, lostAnswerRate: 1 });
 
   const netCharges = async (processor: SimulatedProcessor, orderId: string) =>
     (await processor.ledgerFor(orderId)).filter((e) => e.outcome === 'CHARGED').length;
@@ -84,19 +86,18 @@ describe('payments', () => {
     expect(await netCharges(processor, order.orderId)).toBe(1);
   });
 
-  it('refunds a late answer from a timed-out attempt when the next attempt already charged', async () => {
+  it('a retry while the first attempt is still charging hears "unavailable", then adopts that one charge', async () => {
     const processor = new SimulatedProcessor(store, fast);
     const order = await payingOrder('A2');
     // Attempt 1 answers late (code 33333); the state machine has already moved on to attempt 2.
     const lateAttempt = chargePayment(store, processor, { orderId: order.orderId, code: '33333' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const retry = await chargePayment(store, processor, { orderId: order.orderId, code: '33333' });
+    await expect(chargePayment(store, processor, { orderId: order.orderId, code: '33333' })).rejects.toThrow(PaymentProcessorUnavailable);
     const late = await lateAttempt;
+    expect(await chargePayment(store, processor, { orderId: order.orderId, code: '33333' })).toEqual({ chargeId: late.chargeId });
 
-    expect(late.chargeId).toBe(retry.chargeId); // the late attempt adopts the recorded charge
-    const ledger = await processor.ledgerFor(order.orderId);
-    expect(ledger.map((e) => e.outcome).sort()).toEqual(['CHARGED', 'REFUNDED']);
-    expect((await getOrder(store, order.orderId)).payment.chargeId).toBe(retry.chargeId);
+    expect((await processor.ledgerFor(order.orderId)).map((e) => e.outcome)).toEqual(['CHARGED']);
+    expect((await getOrder(store, order.orderId)).payment.chargeId).toBe(late.chargeId);
   });
 
   it('refunds a charge that lands after the order has ended', async () => {
@@ -107,5 +108,59 @@ describe('payments', () => {
     await updateOrder(store, order.orderId, { set: { status: 'FAILED' }, from: ['PAYING'] });
     await expect(lateAttempt).rejects.toThrow('no longer PAYING');
     expect(await netCharges(processor, order.orderId)).toBe(0);
+  });
+
+  it('writes the pay request as an intent (key, amount, round) when it takes the token', async () => {
+    const order = await payingOrder('B1');
+    expect(order.payment).toMatchObject({ round: 1, attempt: 0, intent: { key: paymentKey(order.orderId, 1), amountCents: 2500, round: 1 } });
+    expect(order.taskToken).toBeUndefined();
+  });
+
+  it('one key per pay request: a charge whose answer was lost is found again, never taken twice', async () => {
+    const order = await payingOrder('B2');
+    await expect(chargePayment(store, lossy(), { orderId: order.orderId, code: '11111' })).rejects.toThrow(PaymentProcessorUnavailable);
+    const { chargeId } = await chargePayment(store, new SimulatedProcessor(store, fast), { orderId: order.orderId, code: '11111' });
+    expect((await getOrder(store, order.orderId)).payment).toMatchObject({ status: 'succeeded', attempt: 2, chargeId });
+    const ledger = await new SimulatedProcessor(store, fast).ledgerFor(order.orderId);
+    expect(ledger.map((e) => [e.idempotencyKey, e.outcome])).toEqual([[paymentKey(order.orderId, 1), 'CHARGED']]);
+  });
+
+  it('a payment failure that finds a recorded charge goes on to confirm, never back to HOLDING', async () => {
+    const order = await payingOrder('B3');
+    await chargePayment(store, new SimulatedProcessor(store, fast), { orderId: order.orderId, code: '11111' });
+    // ...but the step's answer was lost, the retries ran out and the Catch ran.
+    const outcome = await recordPaymentFailure(store, new SimulatedProcessor(store, fast), orderFlowConfig(), { orderId: order.orderId, error: 'States.Timeout' });
+    expect(outcome).toMatchObject({ next: 'confirm' });
+    expect(await getOrder(store, order.orderId)).toMatchObject({ status: 'PAYING', payment: { status: 'succeeded' } });
+  });
+
+  it('a payment failure after a lost answer looks the charge up and goes on to confirm with it', async () => {
+    const order = await payingOrder('B4');
+    await expect(chargePayment(store, lossy(), { orderId: order.orderId, code: '11111' })).rejects.toThrow(PaymentProcessorUnavailable);
+    // (Its retries ran out on other faults, e.g. the step timing out.)
+    const outcome = await recordPaymentFailure(store, lossy(), orderFlowConfig(), { orderId: order.orderId, error: 'PaymentProcessorUnavailable' });
+    expect(outcome).toMatchObject({ next: 'confirm' });
+    const after = await getOrder(store, order.orderId);
+    expect(after).toMatchObject({ status: 'PAYING', payment: { status: 'succeeded', chargeId: expect.stringMatching(/^ch_/) } });
+    expect((await lossy().lookup(paymentKey(order.orderId, 1))).chargeId).toBe(after.payment.chargeId);
+  });
+
+  it('a late charge for an old pay request (another round, another amount) is refunded, never recorded', async () => {
+    const processor = new SimulatedProcessor(store, fast);
+    const order = await payingOrder('B5');
+    const lateAttempt = chargePayment(store, processor, { orderId: order.orderId, code: '33333' }); // answers after 400 ms
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The flow gave up on round 1 (task timeouts), the buyer changed seats (price) and paid again.
+    expect(await recordPaymentFailure(store, processor, orderFlowConfig(), { orderId: order.orderId, error: 'States.Timeout' })).toMatchObject({ next: 'wait' });
+    await updateOrder(store, order.orderId, { set: { amountCents: 5000 }, from: ['HOLDING'] });
+    const round2 = await payAgain(order.orderId);
+    expect(round2.payment.intent).toEqual({ key: paymentKey(order.orderId, 2), amountCents: 5000, round: 2 });
+
+    await expect(lateAttempt).rejects.toThrow();
+    expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
+    expect((await getOrder(store, order.orderId)).payment.chargeId).toBeUndefined();
+
+    const { chargeId } = await chargePayment(store, processor, { orderId: order.orderId, code: '11111' });
+    expect(await processor.lookup(paymentKey(order.orderId, 2))).toMatchObject({ status: 'CHARGED', chargeId, amountCents: 5000 });
   });
 });

@@ -113,17 +113,18 @@ describe('per-seat locks on DynamoDB Local', () => {
     expect(await seat(eventId, 'E2')).toMatchObject({ status: 'AVAILABLE', version: 3 });
   });
 
-  it('changes held seats in one step: drops, adds and keeps with a fresh expiry', async () => {
+  it('changes held seats in one step: drops, adds and keeps, all under the original deadline', async () => {
     const event = await newEvent();
     const { eventId } = event;
-    await holdSeats(store, { eventId, orderId: 'o', seatIds: ['B1', 'B2'], holdExpiresAt: later(60) });
+    const deadline = later(60);
+    await holdSeats(store, { eventId, orderId: 'o', seatIds: ['B1', 'B2'], holdExpiresAt: deadline });
     clock.now += 30_000;
-    const changed = await changeOrderSeats(store, event, { orderId: 'o', heldSeatIds: ['B1', 'B2'], seatIds: ['B2', 'B3'] });
+    const changed = await changeOrderSeats(store, event, { orderId: 'o', heldSeatIds: ['B1', 'B2'], seatIds: ['B2', 'B3'], holdExpiresAt: deadline });
     expect(changed.change).toEqual({ added: ['B3'], kept: ['B2'], released: ['B1'] });
-    expect(changed.holdExpiresAt).toBe(later(60));
+    expect(changed.holdExpiresAt).toBe(deadline);
     expect(await seat(eventId, 'B1')).toMatchObject({ status: 'AVAILABLE' });
-    expect(await seat(eventId, 'B2')).toMatchObject({ status: 'HELD', orderId: 'o', holdExpiresAt: later(60) });
-    expect(await seat(eventId, 'B3')).toMatchObject({ status: 'HELD', orderId: 'o' });
+    expect(await seat(eventId, 'B2')).toMatchObject({ status: 'HELD', orderId: 'o', holdExpiresAt: deadline });
+    expect(await seat(eventId, 'B3')).toMatchObject({ status: 'HELD', orderId: 'o', holdExpiresAt: deadline });
 
     // Adding a taken seat changes nothing at all.
     await holdSeats(store, { eventId, orderId: 'other', seatIds: ['B4'], holdExpiresAt: later(60) });

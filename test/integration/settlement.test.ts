@@ -8,6 +8,7 @@ import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-proces
 import { readSeats } from '../../lambdas/core/seat-map';
 import { confirmSeats } from '../../lambdas/core/seat-locks';
 import { compensateOrder } from '../../lambdas/core/settlement';
+import { settleEndedExecution } from '../../lambdas/core/steps/execution-ended';
 import { createStore, type Store } from '../../lambdas/core/store';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -24,7 +25,7 @@ describe('settlement', () => {
   beforeAll(async () => {
     const { client, tables } = await useTestTables();
     store = createStore(client, tables);
-    await createEvent(store, { eventId: EVENT, name: 'Settle', rows: 2, seatsPerRow: 6, priceCents: 1000 });
+    await createEvent(store, { eventId: EVENT, name: 'Settle', rows: 3, seatsPerRow: 6, priceCents: 1000 });
   });
 
   /** An order that asked to pay (round 1) — what the buyer API writes before the flow charges. */
@@ -108,5 +109,43 @@ describe('settlement', () => {
     });
     expect((await seatsOf(['B2']))[0]!.status).toBe('SOLD');
     expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('CHARGED');
+  });
+
+  describe('when an order execution ends FAILED, TIMED_OUT or ABORTED (the EventBridge rule)', () => {
+    const detail = (orderId: string, status: 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'SUCCEEDED', error?: string) => ({
+      executionArn: `arn:aws:states:us-east-1:1:execution:orders:${orderId}`,
+      stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:orders',
+      name: orderId,
+      status,
+      ...(error ? { error, cause: 'IssueTickets kept failing' } : {}),
+    });
+
+    it('compensates the order it names: refunded, seats freed, ended with the reason', async () => {
+      const processor = new SimulatedProcessor(store, fast);
+      const order = await payingOrder(['C1']);
+      await processor.charge(chargeRequest(order.orderId));
+      const result = await settleEndedExecution(store, processor, detail(order.orderId, 'TIMED_OUT'));
+      expect(result).toMatchObject({ status: 'EXPIRED', releasedSeatIds: ['C1'], refundedChargeIds: [expect.any(String)] });
+      expect(await getOrder(store, order.orderId)).toMatchObject({ status: 'EXPIRED', failureReason: expect.stringContaining('timed out') });
+      expect((await seatsOf(['C1']))[0]!.status).toBe('AVAILABLE');
+      expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
+    });
+
+    it('for an order the flow already ended, keeps its status but still settles money', async () => {
+      const processor = new SimulatedProcessor(store, fast);
+      const order = await payingOrder(['C2']);
+      await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'Payment failed: declined' });
+      await processor.charge(chargeRequest(order.orderId)); // a charge that landed after the ending
+      const result = await settleEndedExecution(store, processor, detail(order.orderId, 'FAILED', 'PaymentFailed'));
+      expect(result).toMatchObject({ status: 'FAILED', refundedChargeIds: [expect.any(String)] });
+      expect((await getOrder(store, order.orderId)).failureReason).toBe('Payment failed: declined');
+    });
+
+    it('ignores executions that succeeded and executions of orders that do not exist', async () => {
+      const order = await payingOrder(['C3']);
+      expect(await settleEndedExecution(store, new SimulatedProcessor(store, fast), detail(order.orderId, 'SUCCEEDED'))).toBeUndefined();
+      expect((await getOrder(store, order.orderId)).status).toBe('PAYING');
+      expect(await settleEndedExecution(store, new SimulatedProcessor(store, fast), detail('ord_nobody', 'ABORTED'))).toBeUndefined();
+    });
   });
 });

@@ -105,7 +105,7 @@ async function finishOrder(deps: ReconcilerDeps, orderId: string, status: 'EXPIR
     const chargeId = order.status === 'PAYING' ? await keptCharge(deps, order) : undefined;
     if (chargeId) {
       try {
-        await completePaidOrder(deps, order, chargeId);
+        await completePaidOrder(deps, order);
         return 'paid: confirmed and ticketed';
       } catch (error) {
         if (!(error instanceof SeatsLost)) throw error;
@@ -135,11 +135,10 @@ async function keptCharge(deps: ReconcilerDeps, order: OrderRecord): Promise<str
 }
 
 /** The flow's own fulfilment steps, in its order; each is idempotent. Confirmations are not sent. */
-async function completePaidOrder(deps: ReconcilerDeps, order: OrderRecord, chargeId: string): Promise<void> {
+async function completePaidOrder(deps: ReconcilerDeps, order: OrderRecord): Promise<void> {
   await confirmOrderSeats(deps.store, { orderId: order.orderId });
   await issueTickets(deps.store, await deps.ticketSigningKey(), { orderId: order.orderId });
-  await completeOrder(deps.store, { orderId: order.orderId, notifications: [] });
-  await refundCharges(deps.processor, order, chargeId); // any other round's late charge
+  await completeOrder(deps.store, deps.processor, { orderId: order.orderId, notifications: [] }); // refunds any other round's charge
 }
 
 async function settleOrder(deps: ReconcilerDeps, orderId: string, why: string): Promise<string> {
