@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
@@ -38,6 +38,8 @@ describe('operator commands', () => {
   beforeAll(async () => {
     stack = await startLocalStack({
       port: 0,
+      // The tests run the reconciler themselves: its timer must not finish their stuck orders first.
+      reconcileIntervalMs: 3_600_000,
       environment: {
         PAYMENT_LATENCY_MS: '50',
         PAYMENT_DECLINE_RATE: '0',
@@ -61,6 +63,8 @@ describe('operator commands', () => {
     const event = await createEvent(stack.store, { eventId: `ops-${seq}`, name: 'Ops', rows: 2, seatsPerRow: 4, priceCents: 2500, holdSeconds: 600 });
     return event.eventId;
   }
+  /** An order flow that never starts (a create request that died before StartExecution). */
+  const noFlow: OrderWorkflow = { start: async () => '', resume: async () => undefined, isRunning: async () => false };
   const order = (eventId: string, seatIds: string[], buyerId = 'buyer') =>
     createOrder(stack.store, stack.workflow, { eventId, buyerId, selection: { seatIds } });
   const pay = (o: OrderRecord, code: string) => submitBuyerAction(stack.store, stack.workflow, { orderId: o.orderId, buyerId: o.buyerId, action: { action: 'pay', code } });
@@ -118,15 +122,15 @@ describe('operator commands', () => {
     expect(report.explanation.join('\n')).toMatch(/waits for the buyer/);
   });
 
-  it('stuck: finds the seat and order whose hold expired without release after the state machine was stopped', async () => {
+  it('stuck: finds the seat and order whose hold expired without release because its flow never started', async () => {
     const eventId = await newEvent();
-    const created = await order(eventId, ['A3', 'A4']);
-    await until(created.orderId, waiting);
+    // A flow that never started: what a create-order Lambda dying before StartExecution leaves.
+    // (A flow that fails or is stopped is compensated at once by the execution-ended rule.)
+    const created = await createOrder(stack.store, noFlow, { eventId, buyerId: 'buyer', selection: { seatIds: ['A3', 'A4'] } });
     // Not stuck while its hold runs.
     const before = await findStuck(stack.store, executions);
     expect(before.seats.filter((s) => s.eventId === eventId)).toEqual([]);
 
-    await sfn.send(new StopExecutionCommand({ executionArn: created.executionArn!, error: 'Test', cause: 'stopped by the test' }));
     const expiredAt = await ageHold(created, STUCK_GRACE_MS + 5_000);
 
     const stuck = await findStuck(stack.store, executions);
@@ -134,9 +138,10 @@ describe('operator commands', () => {
       { eventId, seatId: 'A3', orderId: created.orderId, holdExpiresAt: expiredAt, orderStatus: 'HOLDING' },
       { eventId, seatId: 'A4', orderId: created.orderId, holdExpiresAt: expiredAt, orderStatus: 'HOLDING' },
     ]);
-    expect(stuck.orders.find((o) => o.orderId === created.orderId)).toMatchObject({ status: 'HOLDING', execution: 'ABORTED' });
+    expect(stuck.orders.find((o) => o.orderId === created.orderId)).toMatchObject({ status: 'HOLDING', execution: 'NONE' });
+    expect(stuck.reconcile.actions.find((a) => a.orderId === created.orderId)).toMatchObject({ kind: 'finishOrder', status: 'EXPIRED' });
     const report = await orderReport(stack.store, executions, created.orderId);
-    expect(report.explanation.join('\n')).toMatch(/ABORTED[\s\S]*Stuck: the order is open but its flow is gone/);
+    expect(report.explanation.join('\n')).toMatch(/No execution[\s\S]*Stuck: the order is open but its flow never started/);
   });
 
   const processor = () => new SimulatedProcessor(stack.store);
@@ -254,10 +259,7 @@ describe('operator commands', () => {
 
   it('reset-event ends an order whose flow is gone: its execution is not running, so it is compensated after the wait', async () => {
     const eventId = await newEvent();
-    const orphan = await order(eventId, ['A1'], 'erin');
-    await until(orphan.orderId, waiting);
-    await sfn.send(new StopExecutionCommand({ executionArn: orphan.executionArn!, error: 'Test', cause: 'flow lost' }));
-    await stack.store.doc.send(new UpdateCommand({ TableName: stack.tables.orders, Key: { orderId: orphan.orderId }, UpdateExpression: 'REMOVE taskToken' }));
+    const orphan = await createOrder(stack.store, noFlow, { eventId, buyerId: 'erin', selection: { seatIds: ['A1'] } });
 
     const result = await resetEvent(deps(), eventId, { flowWaitMs: 1_500 });
     expect(result).toMatchObject({ cancelledThroughFlow: [], stoppedExecutions: 0, releasedSeats: 1 });
@@ -298,10 +300,9 @@ describe('operator commands', () => {
       expect(clean.code, clean.stderr).toBe(0);
       expect(JSON.parse(clean.stdout)).toMatchObject({ eventId: cleanEvent, clean: true, money: { charged: 0, unaccounted: 0 } });
       const strandedEvent = await newEvent();
-      const stranded = await order(strandedEvent, ['A1'], 'frank');
-      await until(stranded.orderId, waiting);
+      // (no flow: a stopped one would be compensated by the execution-ended rule, which refunds)
+      const stranded = await createOrder(stack.store, noFlow, { eventId: strandedEvent, buyerId: 'frank', selection: { seatIds: ['A1'] } });
       const { chargeId } = await processor().charge({ idempotencyKey: paymentKey(stranded.orderId, 1), orderId: stranded.orderId, amountCents: 2500, currency: 'EUR', code: '11111', attempt: 1 });
-      await sfn.send(new StopExecutionCommand({ executionArn: stranded.executionArn!, error: 'Test', cause: 'stranded' }));
       await updateOrder(stack.store, stranded.orderId, { set: { status: 'CANCELLED' }, increment: { 'payment.round': 1 }, from: ['HOLDING'] });
       const dirty = await cli('audit', strandedEvent);
       expect(dirty.code, dirty.stderr).toBe(4);

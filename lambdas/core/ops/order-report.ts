@@ -55,13 +55,16 @@ function explain(order: OrderRecord, execution: ExecutionSummary | undefined, cu
   }
   if (!execution) {
     lines.push('No execution of the order state machine exists for this order.');
+    if (order.status === 'HOLDING' || order.status === 'PAYING') {
+      lines.push('Stuck: the order is open but its flow never started (or was lost). The reconciler starts it, or ends the order, within a minute; `npm run reconcile` does it now.');
+    }
   } else if (execution.status === 'RUNNING') {
     if (order.status !== 'HOLDING' && order.status !== 'PAYING') lines.push(`Inconsistent: the order ended (${order.status}) but its execution still runs (in ${currentState ?? '?'}).`);
   } else {
     const why = execution.error ? ` with ${execution.error}${execution.cause ? `: ${execution.cause}` : ''}` : '';
     lines.push(`The execution ended ${execution.status}${why}.`);
     if (order.status === 'HOLDING' || order.status === 'PAYING') {
-      lines.push('Stuck: the order is open but its flow is gone. Seats free themselves when the hold lapses; `npm run stuck` lists such orders.');
+      lines.push('Stuck: the order is open but its flow is gone. The reconciler finishes it within a minute (`npm run reconcile` does it now); seats free themselves when the hold lapses meanwhile.');
     }
   }
   return lines;

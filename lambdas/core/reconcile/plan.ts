@@ -132,9 +132,9 @@ async function decideOpenOrder(
   }
   const execution = await executions.describe(order.orderId);
   if (execution?.status === 'RUNNING') return undefined; // started after the list of running ones was read
-  if (!execution) {
+  if (!execution && now < deadline) {
     if (now - order.createdAt < START_GRACE_MS) return undefined; // its create request may still be starting the flow
-    if (order.status === 'HOLDING' && now < order.holdExpiresAt) return { kind: 'startFlow', ...base, why: 'its flow was never started' };
+    if (order.status === 'HOLDING') return { kind: 'startFlow', ...base, why: 'its flow was never started' };
   }
   const flow = execution ? `its flow ended ${execution.status}` : 'it has no flow';
   return { kind: 'finishOrder', ...base, stopFlow: false, status, why: `${order.status}, but ${flow}` };

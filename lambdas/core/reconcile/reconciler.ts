@@ -66,9 +66,13 @@ async function carryOut(deps: ReconcilerDeps, action: ReconcileAction): Promise<
   switch (action.kind) {
     case 'startFlow':
       return startFlow(deps, action.orderId);
-    case 'finishOrder':
+    case 'finishOrder': {
+      // The order first, then its overdue flow: the execution-ended rule the stop sets off then
+      // finds the order already ended and only re-checks its money.
+      const result = await finishOrder(deps, action.orderId, action.status, action.why);
       if (action.stopFlow) await deps.executions.stop(action.orderId, STOP_CAUSE);
-      return finishOrder(deps, action.orderId, action.status, action.why);
+      return result;
+    }
     case 'settleOrder':
       return settleOrder(deps, action.orderId, action.why);
     case 'stopFlow':
