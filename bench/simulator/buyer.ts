@@ -231,6 +231,7 @@ async function pay(ctx: BuyerContext, rec: BuyerRecord, token: string, watch: Or
     rec.payRequestedAt ??= performance.now() - answer.ms;
     if (answer.status === 202) watch.offer(answer.body.order);
     else if (answer.body.error?.code === 'HoldExpired') throw new Finished('expired', 'the hold ran out before paying');
+    else if (answer.body.error?.code === 'TooLateToPay') throw new Finished('expired', 'too little of the hold left to pay');
     else if (answer.status !== 409) throw new Finished('failed', `pay answered ${answer.status} ${answer.body.error?.code ?? ''}`);
     const order = await watch.until(
       (o) => ENDED.has(o.status) || (o.status === 'HOLDING' && o.payment.status === 'failed' && o.version > before),
