@@ -30,10 +30,23 @@ export async function startInProcessTarget(
   });
   return {
     stack,
-    target: { url: stack.url, webSocketUrl: stack.webSocketUrl, adminKey: stack.adminKey, stateMachineArn: stack.stateMachineArn, stepFunctionsEndpoint: stack.url, sdkMeter, processorConfigured: true, store: stack.store },
+    target: { ...targetOf(stack), sdkMeter },
     stop: async () => {
       await stack.stop();
       sdkMeter.uninstall();
     },
+  };
+}
+
+/** What a drop needs of a local stack (the in-process one here, or one a test started). */
+export function targetOf(stack: LocalStack): Target {
+  return {
+    url: stack.url,
+    webSocketUrl: stack.webSocketUrl,
+    adminKey: stack.adminKey,
+    stateMachineArn: stack.stateMachineArn,
+    stepFunctionsEndpoint: stack.url,
+    processorConfigured: true,
+    store: stack.store,
   };
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { OrderNotFound, OrderStateConflict } from './errors';
+import { OrderStateConflict } from './errors';
 import { logger } from './logger';
 import { getEvent, type EventRecord } from './events';
 import { checkSelection, type SeatSelection } from './holds';
 import type { OrderRecord } from './order';
 import { createOrder } from './order-service';
 import { waitSecondsUntil, type OrderWorkflow } from './order-workflow';
-import { getOrder, updateOrder } from './orders';
+import { findOrder, updateOrder } from './orders';
 import type { Store } from './store';
 
 /**
@@ -122,14 +122,6 @@ async function awaitClaimedOrder(store: Store, request: OpenOrderRequest, orderI
   }
 }
 
-async function findOrder(store: Store, orderId: string): Promise<OrderRecord | undefined> {
-  try {
-    return await getOrder(store, orderId);
-  } catch (error) {
-    if (error instanceof OrderNotFound) return undefined;
-    throw error;
-  }
-}
 
 /** Points the buyer at `orderId` if the pointer is still what this request saw. */
 async function claim(store: Store, request: OpenOrderRequest, orderId: string, seen: string | undefined): Promise<boolean> {

@@ -14,6 +14,16 @@ export async function getOrder(store: Store, orderId: string, options: { consist
   return result.Item as OrderRecord;
 }
 
+/** The order, or undefined when there is none (e.g. a claim or a record pointing at an order never written). */
+export async function findOrder(store: Store, orderId: string): Promise<OrderRecord | undefined> {
+  try {
+    return await getOrder(store, orderId);
+  } catch (error) {
+    if (error instanceof OrderNotFound) return undefined;
+    throw error;
+  }
+}
+
 /** Writes a new order; a retry with the same order id returns the order already written. */
 export async function putNewOrder(store: Store, order: OrderRecord): Promise<OrderRecord> {
   try {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrop, type Target } from '../../bench/simulator/drop';
+import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
 import { CHAOS_RATES, FAULT_KINDS } from '../../local/faults/fault-settings';
 import { startLocalStack, type LocalStack } from '../../local/local-stack';
@@ -24,15 +25,7 @@ describe('chaos drops', () => {
       reconcileIntervalMs: 3_000,
       environment: { SESSION_SIGNING_KEY: TEST_SESSION_KEY, ...FAST_SIMULATOR_ENV, PAYMENT_LATENCY_MS: '20', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     });
-    target = {
-      url: stack.url,
-      webSocketUrl: stack.webSocketUrl,
-      adminKey: stack.adminKey,
-      stateMachineArn: stack.stateMachineArn,
-      stepFunctionsEndpoint: stack.url,
-      processorConfigured: true,
-      store: stack.store,
-    };
+    target = targetOf(stack);
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,5 +134,23 @@ describe('reconciler', () => {
     await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), { orderId: order.orderId, status: 'CANCELLED', reason: 'test' });
     const report = await reconcile(deps(s));
     expect(report.outcomes.find((o) => o.action.orderId === order.orderId)).toMatchObject({ result: 'flow stopped' });
+  });
+
+  it('frees the waiting-room slot of an ended order, never one whose order is still being created', async () => {
+    const s = stack!;
+    await createEvent(s.store, { eventId: 'reconcile-room', name: 'Room', rows: 1, seatsPerRow: 4, priceCents: 1000, waitingRoom: { enabled: true, maxActivePurchasers: 2 } });
+    const ended = await createOrder(s.store, noFlow, { eventId: 'reconcile-room', buyerId: 'b8', selection: { seatIds: ['A1'] } });
+    await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), { orderId: ended.orderId, status: 'CANCELLED', reason: 'test' });
+    const now = Date.now();
+    const slot = (orderId: string, position: number) => ({ position, admittedAt: now, until: now + 60_000, orderId });
+    await s.store.doc.send(new PutCommand({
+      TableName: s.tables.queues,
+      Item: { eventId: 'reconcile-room', servingPosition: 2, admittedCount: 2, version: 1, updatedAt: now, active: { b8: slot(ended.orderId, 1), b9: slot('ord_not-written-yet', 2) } },
+    }));
+    const actions = (await planReconcile(s.store, executionsOf(s))).actions.filter((a) => a.kind === 'freeSlot');
+    expect(actions).toEqual([expect.objectContaining({ kind: 'freeSlot', orderId: ended.orderId, buyerId: 'b8' })]);
+    // Past its safety deadline, a slot whose order never appeared is a leftover too.
+    const later = (await planReconcile(s.store, executionsOf(s), { now: now + 120_000 })).actions.filter((a) => a.kind === 'freeSlot');
+    expect(later.map((a) => a.orderId).sort()).toEqual([ended.orderId, 'ord_not-written-yet'].sort());
   });
 });

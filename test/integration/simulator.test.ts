@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrop, type Target } from '../../bench/simulator/drop';
+import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
 import { toJson } from '../../bench/simulator/report';
 import type { LocalStack } from '../../local/local-stack';
@@ -15,15 +16,7 @@ describe('the drop simulator', () => {
 
   beforeAll(async () => {
     stack = await startApiStack({ PAYMENT_LATENCY_MS: '20', NOTIFICATION_LATENCY_MS: '0', POWERTOOLS_LOG_LEVEL: 'WARN' });
-    target = {
-      url: stack.url,
-      webSocketUrl: stack.webSocketUrl,
-      adminKey: stack.adminKey,
-      stateMachineArn: stack.stateMachineArn,
-      stepFunctionsEndpoint: stack.url,
-      processorConfigured: true,
-      store: stack.store,
-    };
+    target = targetOf(stack);
   });
 
   afterAll(async () => {

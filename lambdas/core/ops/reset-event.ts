@@ -1,14 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { forEachLimited } from '../concurrency';
-import { DomainError, OrderNotFound, OrderStateConflict } from '../errors';
+import { DomainError, OrderStateConflict } from '../errors';
 import { getEvent, type EventStatus } from '../events';
 import { ordersOfEvent } from '../event-report';
 import { logger } from '../logger';
 import { isFinal, type OrderRecord } from '../order';
 import { submitBuyerAction } from '../order-service';
 import type { OrderWorkflow } from '../order-workflow';
-import { getOrder, updateOrder } from '../orders';
+import { findOrder, getOrder, updateOrder } from '../orders';
 import type { PaymentProcessor } from '../payments/processor';
 import { ledgerOfOrder } from '../payments/simulated-processor';
 import type { SeatItem } from '../seat';
@@ -329,13 +329,5 @@ async function setSaleStatus(store: Store, eventId: string, status: 'PAUSED' | '
   }
 }
 
-async function findOrder(store: Store, orderId: string): Promise<OrderRecord | undefined> {
-  try {
-    return await getOrder(store, orderId);
-  } catch (error) {
-    if (error instanceof OrderNotFound) return undefined;
-    throw error;
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

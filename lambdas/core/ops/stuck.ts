@@ -1,4 +1,4 @@
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { memo, scanAll } from '../scan';
 import { isFinal, type OrderRecord } from '../order';
 import { getOrder } from '../orders';
 import { findOpenOrders, planReconcile, type ReconcilePlan } from '../reconcile/plan';
@@ -61,29 +61,11 @@ export async function findStuck(store: Store, executions: Executions, options: {
 }
 
 /** Seats still HELD whose hold ran out before `cutoff`: a scan (operators, not the buy path). */
-async function heldSeatsExpiredBefore(store: Store, cutoff: number): Promise<SeatItem[]> {
-  const seats: SeatItem[] = [];
-  let startKey: ScanCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await store.doc.send(
-      new ScanCommand({
-        TableName: store.tables.seats,
-        FilterExpression: '#status = :held AND holdExpiresAt < :cutoff',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':held': 'HELD', ':cutoff': cutoff },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    seats.push(...((page.Items ?? []) as SeatItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return seats;
-}
-
-function memo<T>(fn: (key: string) => Promise<T>): (key: string) => Promise<T> {
-  const cache = new Map<string, Promise<T>>();
-  return (key) => {
-    if (!cache.has(key)) cache.set(key, fn(key));
-    return cache.get(key)!;
-  };
+function heldSeatsExpiredBefore(store: Store, cutoff: number): Promise<SeatItem[]> {
+  return scanAll<SeatItem>(store, {
+    TableName: store.tables.seats,
+    FilterExpression: '#status = :held AND holdExpiresAt < :cutoff',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':held': 'HELD', ':cutoff': cutoff },
+  });
 }

@@ -1,6 +1,6 @@
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isFinal, type OrderRecord, type OrderStatus } from '../order';
-import { getOrder } from '../orders';
+import { findOrder } from '../orders';
+import { memo, scanAll } from '../scan';
 import type { LedgerEntry } from '../payments/simulated-processor';
 import type { SeatItem } from '../seat';
 import type { Store } from '../store';
@@ -102,6 +102,9 @@ export async function planReconcile(store: Store, executions: Executions, option
       if (!slot.orderId) continue; // an admission not used yet lapses by itself
       const order = await orderOf(slot.orderId);
       if (order && !isFinal(order.status)) continue;
+      // No order yet: its create request bound the slot first and may still be writing it (or
+      // undoing the binding); only a slot past its safety deadline is left over.
+      if (!order && slot.until > now) continue;
       add(`${slot.orderId}#slot`, {
         kind: 'freeSlot',
         orderId: slot.orderId,
@@ -148,33 +151,4 @@ export function findOpenOrders(store: Store): Promise<OrderRecord[]> {
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':holding': 'HOLDING', ':paying': 'PAYING' },
   });
-}
-
-async function findOrder(store: Store, orderId: string): Promise<OrderRecord | undefined> {
-  try {
-    return await getOrder(store, orderId);
-  } catch (error) {
-    if ((error as Error).name === 'OrderNotFound') return undefined;
-    throw error;
-  }
-}
-
-/** A full scan with strongly consistent pages: the reconciler's (and operators') way to see everything. */
-async function scanAll<T>(store: Store, input: ScanCommandInput): Promise<T[]> {
-  const items: T[] = [];
-  let startKey: ScanCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await store.doc.send(new ScanCommand({ ...input, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
-function memo<T>(fn: (key: string) => Promise<T>): (key: string) => Promise<T> {
-  const cache = new Map<string, Promise<T>>();
-  return (key) => {
-    if (!cache.has(key)) cache.set(key, fn(key));
-    return cache.get(key)!;
-  };
 }
