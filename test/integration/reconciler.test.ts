@@ -139,7 +139,9 @@ describe('reconciler', () => {
   it('frees the waiting-room slot of an ended order, never one whose order is still being created', async () => {
     const s = stack!;
     await createEvent(s.store, { eventId: 'reconcile-room', name: 'Room', rows: 1, seatsPerRow: 4, priceCents: 1000, waitingRoom: { enabled: true, maxActivePurchasers: 2 } });
-    const ended = await createOrder(s.store, noFlow, { eventId: 'reconcile-room', buyerId: 'b8', selection: { seatIds: ['A1'] } });
+    // The order is of another event (no room), so the orders-stream consumer cannot free the slot
+    // first: what is tested is the reconciler's own pass over the queues.
+    const ended = await createOrder(s.store, noFlow, { eventId: EVENT, buyerId: 'b8', selection: { seatIds: ['B5'] } });
     await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), { orderId: ended.orderId, status: 'CANCELLED', reason: 'test' });
     const now = Date.now();
     const slot = (orderId: string, position: number) => ({ position, admittedAt: now, until: now + 60_000, orderId });
