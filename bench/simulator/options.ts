@@ -187,17 +187,8 @@ export function processorEnvironment(options: DropOptions): Record<string, strin
   };
 }
 
-/** A seeded PRNG (mulberry32), so a run's choices repeat. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), so a run's choices repeat: the fault switch's own. */
+export { seededRandom } from '../../local/faults/seeded-random';
 
 /** rows × seatsPerRow = seats, rows ≤ 200 and seatsPerRow ≤ 200 (the event spec's limits), rows of ≤ 50 preferred. */
 export function layoutFor(seats: number): { rows: number; seatsPerRow: number } {
