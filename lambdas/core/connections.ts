@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './pages';
 import type { Store } from './store';
 
 /**
@@ -70,22 +71,13 @@ export function connectionsOfBuyer(store: Store, buyerId: string): Promise<strin
 }
 
 async function queryConnectionIds(store: Store, indexName: string, attribute: string, value: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: QueryCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tables.connections,
-        IndexName: indexName,
-        KeyConditionExpression: '#key = :value',
-        ExpressionAttributeNames: { '#key': attribute },
-        ExpressionAttributeValues: { ':value': value },
-        ProjectionExpression: 'connectionId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(String(item.connectionId));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll<{ connectionId: string }>(store, {
+    TableName: store.tables.connections,
+    IndexName: indexName,
+    KeyConditionExpression: '#key = :value',
+    ExpressionAttributeNames: { '#key': attribute },
+    ExpressionAttributeValues: { ':value': value },
+    ProjectionExpression: 'connectionId',
+  });
+  return items.map((item) => String(item.connectionId));
 }

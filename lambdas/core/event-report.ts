@@ -1,6 +1,6 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { getEvent } from './events';
 import { isFinal, type OrderRecord, type OrderStatus, type PaymentStatus } from './order';
+import { queryAll } from './pages';
 import type { Store } from './store';
 
 /** What operators see of an event's sales: every order, and who got which ticket. */
@@ -31,22 +31,12 @@ export interface OrderSummary {
 /** The event's orders, oldest first, from the orders table's `byEvent` index (eventually consistent). */
 export async function ordersOfEvent(store: Store, eventId: string): Promise<OrderRecord[]> {
   await getEvent(store, eventId); // EventNotFound rather than an empty list for a mistyped id
-  const orders: OrderRecord[] = [];
-  let startKey: QueryCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tables.orders,
-        IndexName: 'byEvent',
-        KeyConditionExpression: 'eventId = :eventId',
-        ExpressionAttributeValues: { ':eventId': eventId },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    orders.push(...((page.Items ?? []) as OrderRecord[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return orders;
+  return queryAll<OrderRecord>(store, {
+    TableName: store.tables.orders,
+    IndexName: 'byEvent',
+    KeyConditionExpression: 'eventId = :eventId',
+    ExpressionAttributeValues: { ':eventId': eventId },
+  });
 }
 
 export async function ticketHolders(store: Store, eventId: string): Promise<TicketHolder[]> {

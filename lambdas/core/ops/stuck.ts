@@ -1,4 +1,4 @@
-import { memo, scanAll } from '../scan';
+import { memo, scanAll } from '../pages';
 import { isFinal, type OrderRecord } from '../order';
 import { getOrder } from '../orders';
 import { findOpenOrders, planReconcile, type ReconcilePlan } from '../reconcile/plan';

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { paymentSimulatorConfig, type PaymentSimulatorConfig } from '../order-config';
+import { queryAll } from '../pages';
 import type { Store } from '../store';
 import {
   PaymentDeclined,
@@ -185,21 +186,11 @@ export class SimulatedProcessor implements PaymentProcessor {
  * Every ledger entry of one order, through the payments table's `byOrder` index (eventually
  * consistent on AWS: an entry written a moment ago may be missing; the audit runs after the fact).
  */
-export async function ledgerOfOrder(store: Store, orderId: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let startKey: QueryCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tables.payments,
-        IndexName: 'byOrder',
-        KeyConditionExpression: 'orderId = :orderId',
-        ExpressionAttributeValues: { ':orderId': orderId },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    entries.push(...((page.Items ?? []) as LedgerEntry[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
+export function ledgerOfOrder(store: Store, orderId: string): Promise<LedgerEntry[]> {
+  return queryAll<LedgerEntry>(store, {
+    TableName: store.tables.payments,
+    IndexName: 'byOrder',
+    KeyConditionExpression: 'orderId = :orderId',
+    ExpressionAttributeValues: { ':orderId': orderId },
+  });
 }

@@ -1,6 +1,6 @@
 import { isFinal, type OrderRecord, type OrderStatus } from '../order';
 import { findOrder } from '../orders';
-import { memo, scanAll } from '../scan';
+import { memo, scanAll } from '../pages';
 import type { LedgerEntry } from '../payments/simulated-processor';
 import type { SeatItem } from '../seat';
 import type { Store } from '../store';

@@ -1,4 +1,4 @@
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './store';
 
 /**
@@ -10,6 +10,18 @@ export async function scanAll<T>(store: Store, input: ScanCommandInput): Promise
   let startKey: ScanCommandInput['ExclusiveStartKey'];
   do {
     const page = await store.doc.send(new ScanCommand({ ...input, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    items.push(...((page.Items ?? []) as T[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Every item a Query matches, page by page (an index query of one partition: orders of an event, …). */
+export async function queryAll<T>(store: Store, input: QueryCommandInput): Promise<T[]> {
+  const items: T[] = [];
+  let startKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await store.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
     items.push(...((page.Items ?? []) as T[]));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
