@@ -6,7 +6,7 @@ import { logger } from '../core/logger';
 
 export type ApiResult = APIGatewayProxyResultV2 & { statusCode: number; body: string };
 
-const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   ValidationFailed: 400,
   InvalidSeat: 400,
   NotYourOrder: 403,
