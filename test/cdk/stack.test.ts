@@ -57,7 +57,7 @@ beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-cdk-test-'));
   dev = synth('dev', join(outdir, 'dev'));
   prod = synth('prod', join(outdir, 'prod'));
-}, 60_000);
+});
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
