@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { routeKey, type RouteSpec } from '../lib/api/routes';
+import { matchPath, routeKey, type DefaultRouteSpec, type RouteSpec } from '../lib/api/routes';
 import { logger } from '../lambdas/core/logger';
 
 /**
@@ -23,7 +23,12 @@ export interface ServiceEndpoint {
 
 export interface HttpGatewayOptions {
   readonly routes: readonly RouteSpec[];
-  readonly handlerFor: (route: RouteSpec) => ApiHandler;
+  /**
+   * API Gateway's `$default` route: what no route matches, and (here) a body over the gateway's
+   * buffer. Without one, as on API Gateway, those get API Gateway's own bare `{ message }`.
+   */
+  readonly defaultRoute?: DefaultRouteSpec;
+  readonly handlerFor: (route: RouteSpec | DefaultRouteSpec) => ApiHandler;
   /** Folder of the built frontend. */
   readonly staticDir: string;
   readonly services?: readonly ServiceEndpoint[];
@@ -37,7 +42,11 @@ export interface HttpGatewayOptions {
 /** What API Gateway answers when the integration (the Lambda) fails. */
 const INTEGRATION_FAILED = { message: 'Internal Server Error' };
 
-/** API Gateway refuses larger payloads too (its limit is 10 MB; no TicketDrop request comes close). */
+/**
+ * The most the gateway buffers of a body. API Gateway refuses larger payloads too (its limit is
+ * 10 MB, a Lambda's 6 MB; no TicketDrop request comes close to either). Every handler refuses far
+ * less (16 KiB, lambdas/api/request.ts), so this cap only keeps a huge upload out of memory.
+ */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -77,44 +86,39 @@ export function matchRoute(
   method: string,
   path: string,
 ): { route: RouteSpec; pathParameters: Record<string, string> } | undefined {
-  const segments = path.split('/');
   for (const route of routes) {
     if (route.method !== method) continue;
-    const template = route.path.split('/');
-    if (template.length !== segments.length) continue;
-    const pathParameters: Record<string, string> = {};
-    const matches = template.every((part, i) => {
-      const segment = segments[i]!;
-      if (part.startsWith('{') && part.endsWith('}')) {
-        if (segment === '') return false;
-        pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
-        return true;
-      }
-      return part === segment;
-    });
-    if (matches) return { route, pathParameters };
+    const pathParameters = matchPath(route.path, path);
+    if (pathParameters) return { route, pathParameters };
   }
   return undefined;
 }
 
 async function serveApi(options: HttpGatewayOptions, req: IncomingMessage, res: ServerResponse, url: URL) {
   const match = matchRoute(options.routes, req.method ?? 'GET', url.pathname);
-  if (!match) return sendJson(res, 404, { message: 'Not Found' }); // API Gateway's own answer
-  const body = await readBody(req);
-  if (body === undefined) return sendJson(res, 413, { message: 'Request Entity Too Large' });
-  const event = toApiGatewayEvent(req, url, match.route, match.pathParameters, body);
-  const result = await options.handlerFor(match.route)(event);
+  const { body, complete } = await readBody(req);
+  // A body over the buffer goes to `$default` (with what was read: more than any route accepts),
+  // whose handler refuses it in the documented shape, as it does an unknown route.
+  const target = complete && match ? match : options.defaultRoute ? { route: options.defaultRoute, pathParameters: {} } : undefined;
+  if (!target) {
+    // API Gateway's own answers, for a route table without `$default`.
+    return complete ? sendJson(res, 404, { message: 'Not Found' }) : sendJson(res, 413, { message: 'Request Entity Too Large' });
+  }
+  const event = toApiGatewayEvent(req, url, keyOf(target.route), target.pathParameters, body);
+  const result = await options.handlerFor(target.route)(event);
   if (options.crashAfterHandler?.()) {
-    logger.warn('Local gateway: injected fault api.crash, the answer is discarded', { routeKey: routeKey(match.route) });
+    logger.warn('Local gateway: injected fault api.crash, the answer is discarded', { routeKey: keyOf(target.route) });
     return sendJson(res, 502, INTEGRATION_FAILED);
   }
   writeResult(res, result);
 }
 
+const keyOf = (route: RouteSpec | DefaultRouteSpec): string => ('routeKey' in route ? route.routeKey : routeKey(route));
+
 export function toApiGatewayEvent(
   req: IncomingMessage,
   url: URL,
-  route: RouteSpec,
+  key: string,
   pathParameters: Record<string, string>,
   body: Buffer,
 ): APIGatewayProxyEventV2 {
@@ -127,7 +131,7 @@ export function toApiGatewayEvent(
   const requestId = randomUUID();
   return {
     version: '2.0',
-    routeKey: routeKey(route),
+    routeKey: key,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     cookies: req.headers.cookie?.split(';').map((c) => c.trim()),
@@ -149,7 +153,7 @@ export function toApiGatewayEvent(
         userAgent: headers['user-agent'] ?? '',
       },
       requestId,
-      routeKey: routeKey(route),
+      routeKey: key,
       stage: '$default',
       time: new Date(now).toISOString(),
       timeEpoch: now,
@@ -168,15 +172,27 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void
   res.writeHead(result.statusCode ?? 200).end(body);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The body, or (complete: false) its first chunks once it passes MAX_BODY_BYTES. The rest is read
+ * and dropped rather than left unread: breaking off would destroy the socket, and the client
+ * would see a reset instead of the answer.
+ */
+function readBody(req: IncomingMessage): Promise<{ body: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return;
+      req.off('data', onData).resume();
+      resolve({ body: Buffer.concat(chunks), complete: false });
+    };
+    req.on('data', onData);
+    // After an early resolve these settle nothing (a promise settles once).
+    req.once('end', () => resolve({ body: Buffer.concat(chunks), complete: true }));
+    req.once('error', reject);
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { API_HANDLERS, ROUTES, type ApiHandlerId } from '../lib/api/routes';
+import { API_HANDLERS, DEFAULT_ROUTE, ROUTES, type ApiHandlerId } from '../lib/api/routes';
 import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
 import { createEvent } from '../lambdas/core/create-event';
 import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
@@ -126,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server = createServer(
       createHttpGateway({
         routes: ROUTES,
+        defaultRoute: DEFAULT_ROUTE,
         handlerFor: (route) => handlers.get(route.handler)!,
         staticDir: join(PROJECT_ROOT, 'frontend', 'dist'),
         services: [

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, ValidationFailed, type DomainErrorCode } from '../core/errors';
+import { DomainError, MethodNotAllowed, ValidationFailed, type DomainErrorCode } from '../core/errors';
 import { logger } from '../core/logger';
 
 /** HTTP plumbing shared by the API handlers: JSON responses and domain errors as statuses. */
 
 export type ApiResult = APIGatewayProxyResultV2 & { statusCode: number; body: string };
 
-const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   ValidationFailed: 400,
   InvalidSeat: 400,
   NotYourOrder: 403,
@@ -24,12 +24,14 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   Unauthorized: 401,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
+  NotFound: 404,
+  MethodNotAllowed: 405,
 };
 
-export function json(statusCode: number, body: unknown): ApiResult {
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -37,6 +39,8 @@ export function json(statusCode: number, body: unknown): ApiResult {
 /** `{ error: { code, message, ... } }`: a stable code for machines, a sentence for people. */
 export function errorResponse(error: unknown): ApiResult {
   if (error instanceof DomainError) {
+    // RFC 9110: a 405 names the methods the resource does have.
+    const headers = error instanceof MethodNotAllowed ? { allow: error.allowed.join(', ') } : undefined;
     return json(STATUS_BY_CODE[error.code], {
       error: {
         code: error.code,
@@ -44,7 +48,7 @@ export function errorResponse(error: unknown): ApiResult {
         ...(error.seatIds.length > 0 ? { seatIds: error.seatIds } : {}),
         ...(error instanceof ValidationFailed ? { issues: error.issues } : {}),
       },
-    });
+    }, headers);
   }
   logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
   return json(500, { error: { code: 'InternalError', message: 'Something went wrong on our side' } });

@@ -40,8 +40,8 @@ export function requireAdmin(event: APIGatewayProxyEventV2): void {
  * body is optional passes an all-optional schema and a required field reports itself missing.
  */
 export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {
-  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
+  requireBodyWithinLimit(event);
+  const raw = rawBody(event);
   if (raw.length === 0) return parseInput(schema, {});
   const contentType = header(event, 'content-type');
   if (!isJson(contentType)) throw new UnsupportedMediaType(contentType);
@@ -52,6 +52,15 @@ export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, sch
     throw new ValidationFailed(['body: not valid JSON']);
   }
   return parseInput(schema, value);
+}
+
+function rawBody(event: APIGatewayProxyEventV2): string {
+  return event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** PayloadTooLarge for a body over MAX_BODY_BYTES, whether or not the route reads bodies. */
+export function requireBodyWithinLimit(event: APIGatewayProxyEventV2): void {
+  if (Buffer.byteLength(rawBody(event), 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
 }
 
 function isJson(contentType: string | undefined): boolean {

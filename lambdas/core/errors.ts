@@ -19,7 +19,9 @@ export type DomainErrorCode =
   | 'AdmissionRequired'
   | 'Unauthorized'
   | 'PayloadTooLarge'
-  | 'UnsupportedMediaType';
+  | 'UnsupportedMediaType'
+  | 'NotFound'
+  | 'MethodNotAllowed';
 
 export class DomainError extends Error {
   constructor(
@@ -147,5 +149,23 @@ export class UnsupportedMediaType extends DomainError {
 export class AdmissionRequired extends DomainError {
   constructor(message = 'Wait for your turn in the waiting room before buying') {
     super('AdmissionRequired', message);
+  }
+}
+
+/** No route of the API has this path (the `$default` catch-all answers it). */
+export class RouteNotFound extends DomainError {
+  constructor(method: string, path: string) {
+    // The path is the caller's own input: echoed for them, but never at any length.
+    super('NotFound', `No route ${method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`);
+  }
+}
+
+/** The path is a route of the API, but not with this method; `allowed` are the ones it has. */
+export class MethodNotAllowed extends DomainError {
+  constructor(
+    method: string,
+    readonly allowed: readonly string[],
+  ) {
+    super('MethodNotAllowed', `${method} is not allowed here; use ${allowed.join(' or ')}`);
   }
 }

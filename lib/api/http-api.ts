@@ -35,6 +35,7 @@ export class TicketDropApi extends Construct {
   readonly orders: RouteGroup;
   readonly admin: RouteGroup;
   readonly queue: RouteGroup;
+  readonly fallback: RouteGroup;
 
   constructor(scope: Construct, id: string, props: TicketDropApiProps) {
     super(scope, id);
@@ -90,6 +91,10 @@ export class TicketDropApi extends Construct {
       handler: 'queue',
       tableAccess: { events: 'read', buyers: 'write', queues: 'write', orders: 'read' },
     });
+
+    // The `$default` route: unknown paths, wrong methods, oversized bodies in the documented
+    // error shape. It needs the route table only: no table, no secret.
+    this.fallback = new RouteGroup(this, 'Fallback', { ...common, handler: 'fallback', tableAccess: {} });
 
     // Keys are read at run time from Secrets Manager, each only by the functions that use it.
     for (const group of [this.sessions, this.orders, this.queue]) {

@@ -1,12 +1,12 @@
 import type { Duration } from 'aws-cdk-lib';
-import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod, HttpRoute, HttpRouteKey, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import type { DataTables } from '../data/data-tables';
 import type { TableId } from '../data/table-specs';
 import type { Stage } from '../stage';
 import { NodeHandler } from './node-handler';
-import { API_HANDLERS, ROUTES, type ApiHandlerId } from './routes';
+import { API_HANDLERS, DEFAULT_ROUTE, ROUTES, type ApiHandlerId } from './routes';
 
 /** How a handler group may touch a table: read only, or read and write. */
 export type TableAccess = 'read' | 'write';
@@ -15,7 +15,10 @@ export interface RouteGroupProps {
   readonly api: HttpApi;
   readonly stage: Stage;
   readonly tables: DataTables;
-  /** The entry of `API_HANDLERS` this group deploys; it serves that handler's routes of `ROUTES`. */
+  /**
+   * The entry of `API_HANDLERS` this group deploys; it serves that handler's routes of `ROUTES`,
+   * and the `$default` route if it is DEFAULT_ROUTE's handler.
+   */
   readonly handler: ApiHandlerId;
   /** The tables this group touches (least privilege: nothing else is granted). */
   readonly tableAccess: Partial<Record<TableId, TableAccess>>;
@@ -47,6 +50,10 @@ export class RouteGroup extends Construct {
     const integration = new HttpLambdaIntegration('Integration', this.handler.function);
     for (const route of ROUTES.filter((r) => r.handler === props.handler)) {
       props.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+    if (DEFAULT_ROUTE.handler === props.handler) {
+      // Under the API, as addRoutes places the others (and where the API's cdk-nag reasoning applies).
+      new HttpRoute(props.api, 'DefaultRoute', { httpApi: props.api, routeKey: HttpRouteKey.DEFAULT, integration });
     }
   }
 }

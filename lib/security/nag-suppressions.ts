@@ -49,7 +49,7 @@ export function applyNagSuppressions(stack: Stack): void {
 
   for (const api of [...ofType(HttpApi), ...ofType(WebSocketApi)]) {
     ack(api, 'AwsSolutions-APIG4',
-      'Buyers are anonymous: routes check the signed session token or the admin key in the handler (lambdas/api/request.ts, $connect), and public reads need none. An API Gateway authorizer would add a Lambda call per request for the same check.');
+      'Buyers are anonymous: routes check the signed session token or the admin key in the handler (lambdas/api/request.ts, $connect), and public reads and the $default catch-all (which only answers errors) need none. An API Gateway authorizer would add a Lambda call per request for the same check.');
   }
   for (const stage of ofType(WebSocketStage)) {
     ack(stage, 'AwsSolutions-APIG1',

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteGroup } from '../../lib/api/route-group';
-import { API_HANDLERS, ROUTES, routeKey, type ApiHandlerId } from '../../lib/api/routes';
+import { API_HANDLERS, DEFAULT_ROUTE, ROUTES, routeKey, type ApiHandlerId } from '../../lib/api/routes';
 import type { TableId } from '../../lib/data/table-specs';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
 import { logicalIdOf, roleStatementsOf, synthStage, type PolicyStatement } from '../support/cdk-synth';
@@ -17,7 +17,7 @@ let dispose = () => {};
 
 beforeAll(() => {
   ({ stack, template, dispose } = synthStage('dev'));
-}, 60_000);
+});
 
 afterAll(() => dispose());
 
@@ -28,6 +28,7 @@ const groups = (): Record<ApiHandlerId, RouteGroup> => ({
   orders: stack.api.orders,
   admin: stack.api.admin,
   queue: stack.api.queue,
+  fallback: stack.api.fallback,
 });
 
 /** Every statement of the policies attached to a group's role. */
@@ -43,22 +44,23 @@ function tableActions(group: RouteGroup, id: TableId): string[] {
 }
 
 describe('routes', () => {
-  it('every route of ROUTES exists, and no other', () => {
+  it('every route of ROUTES exists, plus the $default catch-all, and no other', () => {
     for (const route of ROUTES) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey(route), Target: Match.anyValue() });
     }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', Target: Match.anyValue() });
     const httpApi = { Ref: logicalIdOf(stack.api.httpApi) };
-    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: httpApi } }))).toHaveLength(ROUTES.length);
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: httpApi } }))).toHaveLength(ROUTES.length + 1);
   });
 
-  it('each route goes to the Lambda of its handler group', () => {
+  it('each route, $default included, goes to the Lambda of its handler group', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>);
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
-    for (const route of ROUTES) {
-      const resource = routes.find((r) => r.Properties?.RouteKey === routeKey(route));
+    for (const route of [...ROUTES.map((r) => ({ key: routeKey(r), handler: r.handler })), { key: DEFAULT_ROUTE.routeKey, handler: DEFAULT_ROUTE.handler }]) {
+      const resource = routes.find((r) => r.Properties?.RouteKey === route.key);
       const integrationId = JSON.stringify(resource?.Properties?.Target).match(/"Ref":"([^"]+)"/)?.[1];
       const uri = integrations[integrationId ?? '']?.Properties?.IntegrationUri;
-      expect(uri, routeKey(route)).toEqual({ 'Fn::GetAtt': [logicalIdOf(groups()[route.handler].handler.function), 'Arn'] });
+      expect(uri, route.key).toEqual({ 'Fn::GetAtt': [logicalIdOf(groups()[route.handler].handler.function), 'Arn'] });
     }
   });
 
@@ -93,6 +95,12 @@ describe('least privilege per handler group', () => {
 
   it('sessions: no table at all', () => {
     expect(actionsOf(statementsOf(stack.api.sessions)).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('fallback ($default): writes its own logs, nothing else (no table, no secret, no state machine)', () => {
+    const actions = actionsOf(statementsOf(stack.api.fallback));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((a) => a.startsWith('logs:')), actions.join(', ')).toBe(true);
   });
 
   it('orders: reads events, writes seats, orders and buyers; nothing on payments or connections', () => {
@@ -153,6 +161,7 @@ describe('secrets', () => {
       orders: [sessionKey],
       admin: [adminKey],
       queue: [sessionKey, adminKey],
+      fallback: [],
     };
     for (const [id, group] of Object.entries(groups()) as [ApiHandlerId, RouteGroup][]) {
       const variables = env(group).Variables;

@@ -14,7 +14,7 @@ const synthesized = new Map<string, ReturnType<typeof synthStage>>();
 
 beforeAll(() => {
   for (const stage of stages) synthesized.set(stage, synthStage(stage));
-}, 90_000);
+});
 
 afterAll(() => {
   for (const s of synthesized.values()) s.dispose();

@@ -13,7 +13,7 @@ let withEmail: ReturnType<typeof synthStage>;
 beforeAll(() => {
   dev = synthStage('dev');
   withEmail = synthStage('dev', { alarmEmail: 'ops@example.com' });
-}, 90_000);
+});
 
 afterAll(() => {
   dev?.dispose();

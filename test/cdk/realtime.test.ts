@@ -16,7 +16,7 @@ let dispose = () => {};
 
 beforeAll(() => {
   ({ stack, template, dispose } = synthStage('dev'));
-}, 60_000);
+});
 
 afterAll(() => dispose());
 

@@ -24,7 +24,7 @@ let prod: ReturnType<typeof synthStage>;
 beforeAll(() => {
   dev = synthStage('dev');
   prod = synthStage('prod');
-}, 90_000);
+});
 
 afterAll(() => {
   dev?.dispose();
@@ -174,7 +174,7 @@ describe('deployment of the build', () => {
     };
     template = siteStack('Built', dist).template;
     placeholder = siteStack('Unbuilt', join(dir, 'missing'));
-  }, 60_000);
+  });
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -25,12 +25,12 @@ describe('the seat map in two browser windows', () => {
   beforeAll(async () => {
     ({ stack, browser } = await startBrowserStack('e2e'));
     for (const event of [LIVE_EVENT, SHORT_HOLD_EVENT, FALLBACK_EVENT]) await createEvent(stack.store, event);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await stopBrowserStack(stack, browser, contexts);
     expect(pageErrors).toEqual([]);
-  }, 60_000);
+  });
 
   /** A buyer: a browser context of its own (its own localStorage, so its own session). */
   async function buyer(name: string, eventId: string, options: { withoutSocket?: boolean } = {}): Promise<Page> {
@@ -113,7 +113,7 @@ describe('the seat map in two browser windows', () => {
     await a.reload();
     await waitForSeats(a, ['B3', 'B4'], 'confirmed-by-me');
     await expect.poll(() => a.getByTestId('ticket').count(), { timeout: STATE_TIMEOUT }).toBe(2);
-  }, 180_000);
+  });
 
   it('a hold that runs out frees the seats in both windows without a reload', async () => {
     const a = await buyer('A', SHORT_HOLD_EVENT.eventId);
@@ -138,7 +138,7 @@ describe('the seat map in two browser windows', () => {
     await b.getByRole('button', { name: /^Hold seats/ }).click();
     await waitForSeats(b, ['C3'], 'held-by-me');
     await waitForSeats(a, ['C3'], 'held-by-others');
-  }, 180_000);
+  });
 
   it('without the socket the page still works (polling), and a seat taken meanwhile is named', async () => {
     const a = await buyer('A', FALLBACK_EVENT.eventId);
@@ -165,5 +165,5 @@ describe('the seat map in two browser windows', () => {
     await b.locator('[data-testid="outcome"][data-status="CONFIRMED"]').waitFor({ timeout: STATE_TIMEOUT });
     await waitForSeats(b, ['D2'], 'confirmed-by-me');
     await waitForSeats(a, ['D2'], 'sold');
-  }, 180_000);
+  });
 });

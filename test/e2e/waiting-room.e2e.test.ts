@@ -42,12 +42,12 @@ describe('the waiting room in three browser windows', () => {
   beforeAll(async () => {
     ({ stack, browser } = await startBrowserStack('e2eq'));
     for (const event of [ROOM_EVENT, SHORT_TURN_EVENT, TINY_EVENT]) await createEvent(stack.store, event);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await stopBrowserStack(stack, browser, contexts);
     expect(pageErrors).toEqual([]);
-  }, 60_000);
+  });
 
   // A failed test leaves a picture of every window it opened.
   const openPages = new Map<string, Page>();
@@ -162,7 +162,7 @@ describe('the waiting room in three browser windows', () => {
     await waitForSeats(a, ['B3', 'B4'], 'sold');
     expect(await room(c, 'LEFT').count()).toBe(1); // who left is not let in
     await Promise.all([shot(b, 'B-confirmed'), shot(a, 'A-second-turn')]);
-  }, 300_000);
+  });
 
   it('a turn that lapsed before the order started sends the buyer back in line, and says why', async () => {
     // D's turn (10 s) starts; from then on D's page hears nothing from the queue (reads fail, no
@@ -188,7 +188,7 @@ describe('the waiting room in three browser windows', () => {
     await e.getByTestId('room-note').filter({ hasText: 'Your turn to buy ended before you started an order' }).waitFor({ timeout: STATE_TIMEOUT });
     await e.getByRole('button', { name: 'Join the line again' }).waitFor();
     await shot(e, 'E-turn-ran-out');
-  }, 180_000);
+  });
 
   it('an admitted buyer who finds no seat left sees "Sold out for now"', async () => {
     const f = await buyer('F', TINY_EVENT.eventId);
@@ -205,5 +205,5 @@ describe('the waiting room in three browser windows', () => {
     await g.getByRole('button', { name: 'Join the line again' }).waitFor();
     expect(await g.getByTestId('room-note').count()).toBe(0); // not "your turn ran out": the seats did
     await shot(g, 'G-sold-out');
-  }, 180_000);
+  });
 });

@@ -67,7 +67,7 @@ describe('API authentication and ownership', () => {
     });
 
     async function waitForFlowToWait(id: string): Promise<void> {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (!(await getOrder(stack.store, id)).taskToken) {
         if (Date.now() > deadline) throw new Error('The order flow never waited for the buyer');
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -111,6 +111,56 @@ describe('API input validation', () => {
     expect(body.order).toMatchObject({ status: 'HOLDING', seatIds: ['A1'], payment: { round: 0 } });
   });
 
+  /**
+   * What no route takes goes to the `$default` catch-all (lambdas/api/fallback.ts), through the same
+   * route table as on AWS: every such answer is the documented error shape, never `{ message }`.
+   */
+  describe('requests no route takes', () => {
+    const send = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) => {
+      const response = await fetch(`${stack.url}${path}`, { method, ...init });
+      return { status: response.status, allow: response.headers.get('allow'), type: response.headers.get('content-type'), body: (await response.json()) as unknown };
+    };
+    const errorOf = (code: string) => ({ error: { code, message: expect.any(String) } });
+
+    it.each([
+      ['an unknown path under /api', 'GET', '/api/nope'],
+      ['an unknown path deeper down', 'POST', '/api/events/valid-event/orders/extra'],
+      ['/api itself', 'GET', '/api'],
+      ['a parameter left empty', 'GET', '/api/orders/'],
+    ])('%s: 404 NotFound', async (_, method, path) => {
+      const answer = await send(method, path);
+      expect(answer).toMatchObject({ status: 404, type: 'application/json', body: errorOf('NotFound') });
+    });
+
+    it.each([
+      ['PATCH on the events list', 'PATCH', '/api/events', 'GET, POST'],
+      ['GET on sessions', 'GET', '/api/sessions', 'POST'],
+      ['DELETE on an order', 'DELETE', '/api/orders/ord_00000000-0000-0000-0000-000000000000', 'GET'],
+      ['POST on an order’s seats', 'POST', '/api/orders/ord_00000000-0000-0000-0000-000000000000/seats', 'PUT'],
+      ['PUT on the waiting room', 'PUT', '/api/events/valid-event/queue', 'GET, POST, DELETE'],
+    ])('%s: 405 MethodNotAllowed with Allow', async (_, method, path, allow) => {
+      const answer = await send(method, path);
+      expect(answer).toMatchObject({ status: 405, allow, body: errorOf('MethodNotAllowed') });
+    });
+
+    it('a body beyond what the gateway buffers (over 1 MiB): 413 PayloadTooLarge', async () => {
+      const body = JSON.stringify({ seatIds: ['A2'], pad: 'x'.repeat(2 * 1024 * 1024) });
+      const answer = await send('POST', `/api/events/${eventId}/orders`, { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer.token}` } });
+      expect(answer).toMatchObject({ status: 413, body: errorOf('PayloadTooLarge') });
+    });
+
+    it('a body over 16 KiB to an unknown path: 413 PayloadTooLarge (refused before routing)', async () => {
+      const answer = await send('POST', '/api/nope', { body: 'x'.repeat(17 * 1024), headers: { 'content-type': 'application/json' } });
+      expect(answer).toMatchObject({ status: 413, body: errorOf('PayloadTooLarge') });
+    });
+
+    it('outside /api the site keeps its SPA fallback (no API error there)', async () => {
+      const response = await fetch(`${stack.url}/events/valid-event`);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      await response.body?.cancel();
+    });
+  });
+
   it('accepts application/json with a charset', async () => {
     const other = await newBuyer(stack);
     const ok = await call(stack, 'POST', `/api/events/${eventId}/orders`, {

@@ -182,7 +182,7 @@ describe('DynamoDB Local dies with the process that started it', () => {
 
       if (signal) child.kill(signal);
 
-      await vi.waitFor(() => expect(isProcessGone(javaPid)).toBe(true), { timeout: 15_000, interval: 100 });
+      await vi.waitFor(() => expect(isProcessGone(javaPid)).toBe(true), { timeout: 60_000, interval: 100 });
       expect(await isPortFree(port)).toBe(true);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

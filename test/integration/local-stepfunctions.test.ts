@@ -76,7 +76,7 @@ async function describeExecution(executionArn: string) {
 
 /** Polls until the execution has ended (generous bound; nothing here runs for long). */
 async function ended(executionArn: string) {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000; // a bound against a hang, not a speed check
   for (;;) {
     const description = await describeExecution(executionArn);
     if (description.status !== 'RUNNING') return description;
@@ -451,7 +451,7 @@ describe('hand-written definitions', () => {
 
   async function runToEnd(service: LocalStepFunctions, input: unknown) {
     const { executionArn } = await service.startExecution({ stateMachineArn: smArn, input: JSON.stringify(input) });
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000; // a bound against a hang, not a speed check
     while ((await service.describeExecution({ executionArn })).status === 'RUNNING' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

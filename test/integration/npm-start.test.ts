@@ -79,5 +79,5 @@ describe('npm start', () => {
     expect(await pressCtrlC(second)).toEqual(endedByCtrlC);
     expect(second.output()).toContain('Stopped. Nothing left running.');
     expect(isProcessGone(second.javaPid)).toBe(true);
-  }, 120_000);
+  });
 });

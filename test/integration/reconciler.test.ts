@@ -92,7 +92,7 @@ describe('reconciler', () => {
     expect(byOrder.get(live.orderId)?.result).toBe('flow started');
     expect((await executionsOf(stack).describe(live.orderId))?.status).toBe('RUNNING');
     expect(seats.get('A1')).toMatchObject({ status: 'HELD', orderId: live.orderId });
-  }, 120_000);
+  });
 
   it('starts a flow that was never started, and only once its create request had time to', async () => {
     const s = stack!;

@@ -25,7 +25,7 @@ describe('the drop simulator', () => {
 
   const drop = (options: Partial<DropOptions>) => runDrop({ ...DEFAULTS, buyers: 100, seats: 20, timeoutSeconds: 150, ...options }, target);
 
-  it('100 buyers vs 20 seats: exactly 20 tickets, nothing open, no oversell', { timeout: 200_000 }, async () => {
+  it('100 buyers vs 20 seats: exactly 20 tickets, nothing open, no oversell', async () => {
     const result = await drop({ viewers: 3 });
     expect(result.failureReasons).toEqual({});
     expect(result.verdict).toEqual({ ok: true, problems: [] });
@@ -53,7 +53,7 @@ describe('the drop simulator', () => {
     expect(summary.records).toBeUndefined();
   });
 
-  it('the same drop behind a waiting room (10 at a time): exactly 20 tickets, nothing open, everyone admitted or told sold out', { timeout: 200_000 }, async () => {
+  it('the same drop behind a waiting room (10 at a time): exactly 20 tickets, nothing open, everyone admitted or told sold out', async () => {
     const result = await drop({ waitingRoom: true, maxConcurrent: 10 });
     expect(result.verdict).toEqual({ ok: true, problems: [] });
     expect(result.ticketsSold).toBe(20);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/api/node-handler';
 import { ROUTES, routeKey } from '../../lib/api/routes';
+import { STATUS_BY_CODE } from '../../lambdas/api/http';
 
 /**
  * docs/openapi.yaml documents exactly the routes of the route table (a drift check). Read line
@@ -27,6 +28,12 @@ describe('docs/openapi.yaml', () => {
   it('is OpenAPI 3.1 and documents every route, and no other', () => {
     expect(text.startsWith('openapi: 3.1.0\n')).toBe(true);
     expect(documentedRoutes().sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  it('lists every error code the API answers with (the catch-all’s NotFound and MethodNotAllowed too), and no other', () => {
+    const enumText = /\n {12}code:\n {14}type: string\n {14}enum: \[([^\]]+)\]/.exec(text)?.[1] ?? '';
+    const documented = enumText.split(',').map((code) => code.trim());
+    expect(documented.sort()).toEqual([...Object.keys(STATUS_BY_CODE), 'InternalError'].sort());
   });
 
   it('defines every schema, response and parameter it refers to', () => {
