@@ -96,6 +96,8 @@ describe('orders over HTTP', () => {
     const cancel = await call(stack, 'POST', `/api/orders/${orderId}/cancel`, { token: buyer.token });
     expect(cancel.status).toBe(202);
     expect(await pollOrder(stack, buyer, orderId, final)).toMatchObject({ status: 'CANCELLED' });
+    // The compensation writes the final status first, then frees the seats: wait for them.
+    for (let tries = 0; (await heldSeats(eventId)).length > 0 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
     expect(await heldSeats(eventId)).toHaveLength(0);
 
     const next = await createOrderFor(stack, buyer, eventId, { seatIds: ['C6'] });
