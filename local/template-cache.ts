@@ -85,6 +85,12 @@ export async function templateCacheKey(projectRoot: string, stage: string): Prom
   return hash.digest('hex');
 }
 
+/** The files the key is made of, relative to the project root (what a change to re-synthesizes). */
+export async function templateInputs(projectRoot: string): Promise<string[]> {
+  const root = resolve(projectRoot);
+  return (await filesOfTheTemplate(root)).map((file) => relative(root, file).split(sep).join('/'));
+}
+
 /** lib/**, the config files, the synthesizing module, and every project file they import. */
 async function filesOfTheTemplate(root: string): Promise<string[]> {
   const found = new Set<string>([
