@@ -14,7 +14,8 @@ import type { CloudFormationTemplate } from './stepfunctions';
  * - every file under `lib/` (the constructs), and every project file they import, followed
  *   transitively (e.g. the payment constants in lambdas/core that lib/orders/ uses);
  * - the module that synthesizes (local/synthesize-template.ts) and what it imports;
- * - package-lock.json (the aws-cdk-lib version and every other dependency), cdk.json, tsconfig.json;
+ * - package-lock.json (the aws-cdk-lib version and every other dependency), the installed
+ *   aws-cdk-lib's and constructs' package.json, cdk.json, tsconfig.json;
  * - the stage, and the `CDK_*` environment variables (the CDK reads context from them);
  * - a format version of this cache.
  * Contents rather than mtimes: the files are a few hundred KB, hashed in milliseconds, and a
@@ -33,8 +34,17 @@ import type { CloudFormationTemplate } from './stepfunctions';
 
 const CACHE_FORMAT = 'ticketdrop-template-cache/1';
 
-/** Project files whose contents decide the template besides lib/ and what it imports. */
-const CONFIG_FILES = ['package-lock.json', 'cdk.json', 'tsconfig.json'];
+/**
+ * Project files whose contents decide the template besides lib/ and what it imports; the installed
+ * CDK's own package files too, in case node_modules is not what the lock file says.
+ */
+const CONFIG_FILES = [
+  'package-lock.json',
+  'cdk.json',
+  'tsconfig.json',
+  'node_modules/aws-cdk-lib/package.json',
+  'node_modules/constructs/package.json',
+];
 /** The synthesizing module: its imports (lib/ticketdrop-stack.ts, lib/stage.ts) are followed. */
 const SYNTH_MODULE = 'local/synthesize-template.ts';
 
