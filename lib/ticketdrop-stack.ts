@@ -11,10 +11,13 @@ import { Broadcaster } from './realtime/broadcaster';
 import { LiveWebSocket } from './realtime/websocket-api';
 import { applyNagSuppressions } from './security/nag-suppressions';
 import type { Stage } from './stage';
+import type { FrontendBuild } from './web/frontend-files';
 import { Site } from './web/site';
 
 export interface TicketDropStackProps extends StackProps {
   readonly stage: Stage;
+  /** The page the site deploys; default: `frontend/dist` as it is now. */
+  readonly siteBuild?: FrontendBuild;
 }
 
 /** Everything one stage of TicketDrop needs, in one stack. */
@@ -54,7 +57,12 @@ export class TicketDropStack extends Stack {
     this.orderEndings = new OrderEndings(this, 'OrderEndings', { stage, tables: this.data });
 
     // Buyers' one URL: the page, /config.json and /api/* on one CloudFront origin.
-    this.site = new Site(this, 'Web', { stage, httpApi: this.api.httpApi, webSocketUrl: this.live.url });
+    this.site = new Site(this, 'Web', {
+      stage,
+      httpApi: this.api.httpApi,
+      webSocketUrl: this.live.url,
+      ...(props.siteBuild ? { build: props.siteBuild } : {}),
+    });
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The buyer-facing site (CloudFront)' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });

@@ -38,6 +38,11 @@ export interface DynamoDbLocal {
 export interface DynamoDbLocalOptions {
   /** Persist tables in this folder (created if missing); in memory when absent. */
   readonly dataDir?: string;
+  /**
+   * Called when java has been spawned (on each attempt), before it answers: work that blocks the event loop (an
+   * in-process CDK synthesis) can then overlap the JVM's start instead of delaying its spawn.
+   */
+  readonly onSpawned?: () => void;
 }
 
 const LOG_FILE = 'dynamodb-local.log';
@@ -61,7 +66,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const log = dataDir ? openLog(join(dataDir, LOG_FILE)) : undefined;
   try {
-    return await startOnFreePort(jarDir, dataDir, log);
+    return await startOnFreePort(jarDir, dataDir, log, options.onSpawned);
   } catch (error) {
     await closeLog(log);
     throw error;
@@ -72,12 +77,13 @@ async function startOnFreePort(
   jarDir: string,
   dataDir: string | undefined,
   log: WriteStream | undefined,
+  onSpawned: (() => void) | undefined,
 ): Promise<DynamoDbLocal> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await findFreePort(portsInUse);
     portsInUse.add(port);
     const tail = new OutputTail();
-    const outcome = await startOnPort({ jarDir, port, dataDir, tail, log }).catch((error: unknown) => {
+    const outcome = await startOnPort({ jarDir, port, dataDir, tail, log, onSpawned }).catch((error: unknown) => {
       portsInUse.delete(port);
       throw error;
     });
@@ -123,9 +129,10 @@ interface StartAttempt {
   readonly dataDir: string | undefined;
   readonly tail: OutputTail;
   readonly log: WriteStream | undefined;
+  readonly onSpawned: (() => void) | undefined;
 }
 
-async function startOnPort({ jarDir, port, dataDir, tail, log }: StartAttempt): Promise<StartOutcome> {
+async function startOnPort({ jarDir, port, dataDir, tail, log, onSpawned }: StartAttempt): Promise<StartOutcome> {
   const args = [
     `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
     '-jar',
@@ -143,6 +150,7 @@ async function startOnPort({ jarDir, port, dataDir, tail, log }: StartAttempt): 
       log?.write(text);
     },
   });
+  onSpawned?.();
   const failure = await readinessFailure(java, port, tail).catch(async (error: unknown) => {
     await java.stop();
     throw error;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENDED_EXECUTION_STATUSES, type ExecutionStatusChangeEvent } from '../lambdas/core/execution-status-change';
 import { logger } from '../lambdas/core/logger';
-import { EXECUTION_ENDED_ENTRY } from '../lib/orders/execution-ended-rule';
+import { EXECUTION_ENDED_ENTRY } from '../lib/handler-entries';
 import type { LocalStepFunctions } from './stepfunctions';
 
 /**

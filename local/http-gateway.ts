@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { matchPath, routeKey, type DefaultRouteSpec, type RouteSpec } from '../lib/api/routes';
 import { logger } from '../lambdas/core/logger';
@@ -37,7 +38,18 @@ export interface HttpGatewayOptions {
    * responds 502, as when the Lambda dies after its side effects.
    */
   readonly crashAfterHandler?: () => boolean;
+  /**
+   * True while the stack is still starting (handlers not loaded yet): the API and the page then
+   * answer `503 Starting` (STARTING_ERROR, `Retry-After: 1`) instead of failing; the service
+   * endpoints are served already, since the start-up itself uses them (the reconciler's first run
+   * calls the Step Functions API).
+   */
+  readonly isStarting?: () => boolean;
 }
+
+/** What the port answers until the stack can serve. */
+export const STARTING_ERROR = { error: { code: 'Starting', message: 'TicketDrop is starting; try again in a moment' } } as const;
+export const STARTING_RETRY_AFTER_SECONDS = 1;
 
 /** What API Gateway answers when the integration (the Lambda) fails. */
 const INTEGRATION_FAILED = { message: 'Internal Server Error' };
@@ -68,6 +80,7 @@ export function createHttpGateway(options: HttpGatewayOptions) {
     try {
       const service = options.services?.find((s) => s.matches(req));
       if (service) return await service.listener(req, res);
+      if (options.isStarting?.()) return sendStarting(res);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await serveApi(options, req, res, url);
       else await serveStatic(options.staticDir, url.pathname, req, res);
@@ -257,6 +270,22 @@ function escapeHtml(text: string): string {
 
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** A WebSocket upgrade during the start: the same 503 (there is no $connect handler yet). */
+export function refuseUpgradeWhileStarting(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => undefined); // a client that gives up is no error of the stack
+  const body = JSON.stringify(STARTING_ERROR);
+  socket.end(
+    `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${STARTING_RETRY_AFTER_SECONDS}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export function sendStarting(res: ServerResponse): void {
+  res.setHeader('retry-after', String(STARTING_RETRY_AFTER_SECONDS));
+  res.setHeader('cache-control', 'no-store');
+  sendJson(res, 503, STARTING_ERROR);
 }
 
 function sendJson(res: ServerResponse, statusCode: number, body: unknown): void {

@@ -12,11 +12,13 @@ import { EventExists } from '../lambdas/core/errors';
 import { logger } from '../lambdas/core/logger';
 import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
 import { createStore, type Store } from '../lambdas/core/store';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
-import { createHttpGateway, type ApiHandler } from './http-gateway';
+import { startDynamoDbLocal } from './dynamodb-local';
+import type { DynamoDbLocal } from './dynamodb-local';
+import { createHttpGateway, refuseUpgradeWhileStarting, type ApiHandler } from './http-gateway';
 import { localSecret } from './local-secrets';
 import { startQueueFeed } from './queue-feed';
-import { createLocalOrderFlow, synthesizeTemplate } from './order-flow';
+import { createLocalOrderFlow } from './order-flow';
+import { cachedTemplate } from './template-cache';
 import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
 import { createLocalLiveUpdates } from './live-updates';
 import { startExecutionEndedRule } from './execution-ended-rule';
@@ -58,6 +60,18 @@ export interface LocalStackOptions {
   readonly faults?: FaultOption;
   /** Counts of faults injected outside the stack (the simulated processor's lost answers). */
   readonly faultCounters?: FaultCounters;
+  /** Where the synthesized template is cached (default: TICKETDROP_CACHE_DIR, else .ticketdrop/cache/). */
+  readonly templateCacheDir?: string;
+  /**
+   * Other work the stack waits for before it serves (npm start: the page build, which runs
+   * meanwhile); when it fails, the start fails and everything started is stopped.
+   */
+  readonly readyAfter?: Promise<unknown>;
+  /**
+   * Called (and awaited) once the port listens, long before the stack serves: until then the port
+   * answers `503 Starting`. For tests that watch what the port answers during the start.
+   */
+  readonly onListening?: (url: string) => void | Promise<void>;
 }
 
 export interface LocalStack {
@@ -80,6 +94,8 @@ export interface LocalStack {
   readonly webSocketUrl: string;
   /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
   readonly faults: LocalFaults;
+  /** True when the order flow's template came from the cache, false when this start synthesized it. */
+  readonly templateReused: boolean;
   stop(): Promise<void>;
 }
 
@@ -102,51 +118,84 @@ export const DEMO_EVENT = {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // First: a mistyped TICKETDROP_FAULTS stops the start before anything runs.
   const faults = new FaultSwitch(options.faults, { counters: options.faultCounters ?? FAULT_COUNTERS });
-  const starting = startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') });
-  // The JVM starts in its own process meanwhile; synthesizing the CDK app here costs seconds too.
-  const template = synthesizeTemplate();
-  const dynamo = await starting;
-  let dynamoProxy: DynamoDbFaultProxy | undefined;
+  options.readyAfter?.catch(() => undefined); // awaited (and its failure reported) at the end
+  // Until the very end the port answers 503 Starting (the handlers are not loaded yet).
+  let ready = false;
+  const handlers = new Map<ApiHandlerId, ApiHandler>();
+  const stops: (() => Promise<unknown>)[] = []; // what runs so far, stopped in reverse on failure
+  let javaSpawned!: () => void;
+  const spawned = new Promise<void>((resolve) => (javaSpawned = resolve));
+  const starting = startDynamoDbLocal({
+    ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
+    onSpawned: javaSpawned,
+  });
+  starting.then(javaSpawned, javaSpawned); // a failed start must not leave a synthesis waiting
   try {
+    // While the JVM starts: the template (cached, or synthesized once java is spawned, since a
+    // synthesis blocks this thread), the order flow, the server on its port, the secrets.
+    const early = (async () => {
+      const { template, reused } = await cachedTemplate({
+        projectRoot: PROJECT_ROOT,
+        cacheDir: options.templateCacheDir ?? templateCacheDirFromEnv(),
+        stage: LOCAL_STAGE,
+        synthesize: async () => {
+          await spawned;
+          return (await import('./synthesize-template')).synthesizeTemplate(LOCAL_STAGE);
+        },
+      });
+      const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides, {
+        lambdaTimesOutAfterRun: ({ stateName }) => faults.drawLambdaTimeout(stateName),
+        refuseStart: ({ name }) => faults.drawStartFailure(name),
+      });
+      stops.push(() => orderFlow.service.stop());
+      const liveUpdates = createLocalLiveUpdates(PROJECT_ROOT);
+      const server = createServer(
+        createHttpGateway({
+          routes: ROUTES,
+          defaultRoute: DEFAULT_ROUTE,
+          handlerFor: (route) => handlers.get(route.handler)!,
+          staticDir: join(PROJECT_ROOT, 'frontend', 'dist'),
+          services: [
+            { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
+            liveUpdates.managementApi,
+            faultsEndpoint(faults),
+          ],
+          crashAfterHandler: () => faults.draw('api.crash'),
+          isStarting: () => !ready,
+        }),
+      );
+      // WebSocket upgrades too are refused until the WebSocket handlers are loaded.
+      server.on('upgrade', refuseUpgradeWhileStarting);
+      const port = await listen(server, options.port ?? 0);
+      stops.push(() => closeServer(server));
+      const secrets = await Promise.all(
+        (['admin-key', 'ticket-signing-key', 'session-signing-key'] as const).map((name) => localSecret(options.dataDir, name)),
+      );
+      return { reused, orderFlow, liveUpdates, server, port, secrets };
+    })();
+    const [earlyResult, dynamoResult] = await Promise.allSettled([early, starting]);
+    if (dynamoResult.status === 'fulfilled') stops.push(() => dynamoResult.value.stop());
+    if (earlyResult.status === 'rejected') throw earlyResult.reason;
+    if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
+    const dynamo = dynamoResult.value;
+    const { reused, orderFlow, liveUpdates, server, port, secrets } = earlyResult.value;
+    const [adminKey, ticketSigningKey, sessionSigningKey] = secrets as [string, string, string];
+    const url = `http://127.0.0.1:${port}`;
+    await options.onListening?.(url);
+
     // The handlers reach DynamoDB through the fault proxy; the stack's own reads and the stream
     // feeds go to DynamoDB Local directly.
-    const proxy = (dynamoProxy = await startDynamoDbFaultProxy(dynamo.endpoint, faults));
+    const proxy = await startDynamoDbFaultProxy(dynamo.endpoint, faults);
+    stops.push(() => proxy.stop());
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
     const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
-    await createTables(client, tables);
     const store = createStore(client, tables);
-    await seedDemoEvent(store);
-
-    const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides, {
-      lambdaTimesOutAfterRun: ({ stateName }) => faults.drawLambdaTimeout(stateName),
-      refuseStart: ({ name }) => faults.drawStartFailure(name),
-    });
-    const handlers = new Map<ApiHandlerId, ApiHandler>();
-    const liveUpdates = createLocalLiveUpdates(PROJECT_ROOT);
-    const server = createServer(
-      createHttpGateway({
-        routes: ROUTES,
-        defaultRoute: DEFAULT_ROUTE,
-        handlerFor: (route) => handlers.get(route.handler)!,
-        staticDir: join(PROJECT_ROOT, 'frontend', 'dist'),
-        services: [
-          { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
-          liveUpdates.managementApi,
-          faultsEndpoint(faults),
-        ],
-        crashAfterHandler: () => faults.draw('api.crash'),
-      }),
-    );
-    liveUpdates.attach(server);
-    const port = await listen(server, options.port ?? 0);
-    const url = `http://127.0.0.1:${port}`;
-    const adminKey = await localSecret(options.dataDir, 'admin-key');
     Object.assign(process.env, {
       ...handlerEnvironment(proxy.endpoint, tables),
       AWS_ENDPOINT_URL_SFN: url,
       ORDER_STATE_MACHINE_ARN: orderFlow.stateMachineArn,
-      TICKET_SIGNING_KEY: await localSecret(options.dataDir, 'ticket-signing-key'),
-      SESSION_SIGNING_KEY: await localSecret(options.dataDir, 'session-signing-key'),
+      TICKET_SIGNING_KEY: ticketSigningKey,
+      SESSION_SIGNING_KEY: sessionSigningKey,
       ADMIN_API_KEY: adminKey,
       // The broadcaster's PostToConnection lands on this port's `@connections` API.
       WEBSOCKET_MANAGEMENT_ENDPOINT: url,
@@ -156,16 +205,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // a Lambda would have read at cold start.
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     if (logLevel) logger.setLogLevel(logLevel as Parameters<typeof logger.setLogLevel>[0]);
-    for (const [id, handler] of await loadHandlers()) handlers.set(id, handler);
+    // The handlers only read their environment when loaded: they load while the tables are made.
+    const [, apiHandlers] = await Promise.all([createTables(client, tables).then(() => seedDemoEvent(store)), loadHandlers()]);
+    for (const [id, handler] of apiHandlers) handlers.set(id, handler);
     const streamFaults = { deadLetter: (letter: DeadLetter) => faults.deadLetter(letter), batchFault: () => faults.drawBatchFailure() };
-    await liveUpdates.start(dynamo.endpoint, tables, streamFaults);
-    const queueFeed = await startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults);
+    stops.push(() => liveUpdates.stop());
+    const [, queueFeed] = await Promise.all([
+      liveUpdates.start(dynamo.endpoint, tables, streamFaults),
+      startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults),
+    ]);
+    stops.push(() => queueFeed.stop());
 
     const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
-    const stopExecutionEndedRule = await startExecutionEndedRule(PROJECT_ROOT, orderFlow.service, orderFlow.stateMachineArn);
-    const reconciler = await startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv());
+    const [stopExecutionEndedRule, reconciler] = await Promise.all([
+      startExecutionEndedRule(PROJECT_ROOT, orderFlow.service, orderFlow.stateMachineArn),
+      startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv()),
+    ]);
+    stops.push(async () => stopExecutionEndedRule(), () => reconciler.stop());
     // A reconciler that cannot run now (it logs why) must not keep the stack from starting.
     const startupReconcile = await reconciler.runNow().catch(() => ({ actions: 0, failed: 1, outcomes: [], notes: [] }));
+    await options.readyAfter;
+    server.off('upgrade', refuseUpgradeWhileStarting);
+    liveUpdates.attach(server);
+    ready = true;
     return {
       url,
       port,
@@ -180,23 +242,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       adminKey,
       webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
       faults,
+      templateReused: reused,
       async stop() {
         await reconciler.stop();
         stopExecutionEndedRule();
         await orderFlow.service.stop();
         await Promise.all([liveUpdates.stop(), queueFeed.stop()]);
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closeServer(server);
         await proxy.stop();
         await dynamo.stop();
       },
     };
   } catch (error) {
-    await dynamoProxy?.stop();
-    await dynamo.stop();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;
   }
 }
+
+/** Where the synthesized template is kept between starts: TICKETDROP_CACHE_DIR, else .ticketdrop/cache/. */
+export function templateCacheDirFromEnv(): string {
+  return process.env.TICKETDROP_CACHE_DIR || join(PROJECT_ROOT, '.ticketdrop', 'cache');
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** The stage the local stack synthesizes (and caches) the CDK app for. */
+const LOCAL_STAGE = 'local';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -253,12 +327,14 @@ export async function seedDemoEvent(store: ReturnType<typeof createStore>): Prom
 }
 
 async function loadHandlers(): Promise<Map<ApiHandlerId, ApiHandler>> {
-  const handlers = new Map<ApiHandlerId, ApiHandler>();
-  for (const [id, { entry }] of Object.entries(API_HANDLERS) as [ApiHandlerId, { entry: string }][]) {
-    const module = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as { handler: ApiHandler };
-    handlers.set(id, module.handler);
-  }
-  return handlers;
+  const entries = Object.entries(API_HANDLERS) as [ApiHandlerId, { entry: string }][];
+  const loaded = await Promise.all(
+    entries.map(async ([id, { entry }]) => {
+      const module = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as { handler: ApiHandler };
+      return [id, module.handler] as const;
+    }),
+  );
+  return new Map(loaded);
 }
 
 function listen(server: Server, port: number): Promise<number> {

@@ -1,12 +1,6 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HANDLER_ENTRY_METADATA } from '../lib/api/node-handler';
-import { stageFor } from '../lib/stage';
-import { TicketDropStack } from '../lib/ticketdrop-stack';
+import { HANDLER_ENTRY_METADATA } from '../lib/handler-entries';
 import {
   extractStateMachines,
   LocalStepFunctions,
@@ -21,21 +15,10 @@ import {
  * The order state machine, locally: the very definition the CDK app synthesizes for AWS, run by
  * the local Step Functions service, with each Lambda task calling the same handler module that
  * the function bundles on AWS (named in the template by the function's `ticketdrop:entry`).
+ * The template comes from local/template-cache.ts (synthesized by local/synthesize-template.ts).
  */
 
 export const ORDER_FLOW_LOGICAL_ID_PREFIX = 'OrderFlowStateMachine';
-
-/** Synthesizes the stack in-process, without bundling (the local side runs sources). */
-export function synthesizeTemplate(): CloudFormationTemplate {
-  const outdir = mkdtempSync(join(tmpdir(), 'ticketdrop-synth-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new TicketDropStack(app, 'TicketDrop-local', { stage: stageFor('local') });
-    return Template.fromStack(stack).toJSON() as CloudFormationTemplate;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
 
 export function orderStateMachineOf(template: CloudFormationTemplate): ExtractedStateMachine {
   const machine = extractStateMachines(template).find((m) => m.logicalId.startsWith(ORDER_FLOW_LOGICAL_ID_PREFIX));

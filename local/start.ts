@@ -3,10 +3,14 @@
  *
  *   PORT=8080 npm start                 choose the port (default 3000, or a free one if taken)
  *   TICKETDROP_DATA_DIR=/tmp/td npm start   keep data elsewhere (default .ticketdrop/)
+ *   TICKETDROP_CACHE_DIR=/tmp/c npm start   keep the synthesized-template cache elsewhere (default .ticketdrop/cache/)
+ *
+ * It builds the page first when it is stale (local/frontend-build.ts), while the stack starts.
  */
 import { join, relative } from 'node:path';
 import { removeEndpoints, writeEndpoints } from './endpoints-file';
 import { isPortFree } from './free-port';
+import { ensureFrontendBuilt } from './frontend-build';
 import { DEMO_EVENT, DEMO_QUEUE_EVENT, PROJECT_ROOT, startLocalStack, type LocalStack } from './local-stack';
 
 const DEFAULT_PORT = 3000;
@@ -17,7 +21,7 @@ async function main(): Promise<void> {
   const dataDir = process.env.TICKETDROP_DATA_DIR ?? join(PROJECT_ROOT, '.ticketdrop');
   const port = await choosePort(process.env.PORT);
   console.log('Starting TicketDrop locally (DynamoDB Local takes a few seconds)…');
-  const stack = await startLocalStack({ dataDir, port });
+  const stack = await startLocalStack({ dataDir, port, readyAfter: buildFrontendIfStale() });
   stopOnSignals(stack, dataDir);
   // For the operator commands (npm run order / stuck / winners / reset-event).
   await writeEndpoints(dataDir, {
@@ -29,6 +33,11 @@ async function main(): Promise<void> {
     pid: process.pid,
   });
 
+  console.log(
+    stack.templateReused
+      ? 'Reused the synthesized CDK template (nothing it is made of changed since it was cached).'
+      : 'Synthesized the CDK app (no cached template, or lib/ changed); the next start reuses it.',
+  );
   const inside = relative(process.cwd(), dataDir);
   const shownDataDir = inside && !inside.startsWith('..') ? inside : dataDir;
   console.log(
@@ -73,6 +82,16 @@ function recoveryLines(stack: LocalStack): string[] {
     `  reconciled            ${outcomes.length} left open by the last run: ${count('startFlow')} flow(s) restarted, ${count('finishOrder')} order(s) finished, ${outcomes.length - count('startFlow') - count('finishOrder')} other`,
     '                        (details: npm run stuck / the log; the reconciler runs every minute)',
   ];
+}
+
+/** The page, built when missing or older than its sources (as `tsx local/frontend-build.ts` does). */
+async function buildFrontendIfStale(): Promise<void> {
+  const started = Date.now();
+  try {
+    if (await ensureFrontendBuilt()) console.log(`Frontend built into frontend/dist (${Date.now() - started} ms).`);
+  } catch (error) {
+    throw new Error(`the frontend did not build: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** An explicit PORT must be free; the default falls back to any free port. */

@@ -6,13 +6,13 @@ import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda'
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HANDLER_ENTRY_METADATA } from '../handler-entries';
 import type { Stage } from '../stage';
 
 /** Repository root: handler entries are given relative to it, and esbuild runs from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** CloudFormation Metadata key of a function's handler module (relative to the project root). */
-export const HANDLER_ENTRY_METADATA = 'ticketdrop:entry';
+export { HANDLER_ENTRY_METADATA };
 
 export interface NodeHandlerProps {
   readonly stage: Stage;

@@ -8,6 +8,7 @@ import { ENDED_EXECUTION_STATUSES, EXECUTION_STATUS_CHANGE } from '../../lambdas
 import { NodeHandler } from '../api/node-handler';
 import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import type { DataTables } from '../data/data-tables';
+import { EXECUTION_ENDED_ENTRY } from '../handler-entries';
 import type { Stage } from '../stage';
 
 export interface ExecutionEndedRuleProps {
@@ -16,8 +17,7 @@ export interface ExecutionEndedRuleProps {
   readonly stateMachine: sfn.IStateMachine;
 }
 
-/** The handler module the rule invokes (the local stack runs the same one when an execution ends). */
-export const EXECUTION_ENDED_ENTRY = 'lambdas/steps/execution-ended.ts';
+export { EXECUTION_ENDED_ENTRY };
 
 /**
  * Executions of the order flow that end FAILED, TIMED_OUT or ABORTED — whatever state they were

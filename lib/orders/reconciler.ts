@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { ApiSecrets } from '../api/api-secrets';
 import { NodeHandler } from '../api/node-handler';
 import type { DataTables } from '../data/data-tables';
+import { RECONCILE_PERIOD_MINUTES, RECONCILER_ENTRY } from '../handler-entries';
 import type { Stage } from '../stage';
 
 export interface ReconcilerProps {
@@ -18,10 +19,9 @@ export interface ReconcilerProps {
   readonly ticketSigningKey: secretsmanager.ISecret;
 }
 
-/** The handler module; the local stack runs the same one on a timer. */
-export const RECONCILER_ENTRY = 'lambdas/reconciler/reconcile.ts';
+export { RECONCILER_ENTRY };
 /** How often it runs on AWS (the local stack's default period is the same). */
-export const RECONCILE_PERIOD = Duration.minutes(1);
+export const RECONCILE_PERIOD = Duration.minutes(RECONCILE_PERIOD_MINUTES);
 
 /**
  * The reconciler on a schedule: finishes orders, seats, charges, flows and waiting-room slots that

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDED_EXECUTION_STATUSES } from '../../lambdas/core/execution-status-change';
 import { PAYMENT_RETRY_ERRORS } from '../../lambdas/core/payments/processor';
 import { EXECUTION_ENDED_ENTRY } from '../../lib/orders/execution-ended-rule';
-import { orderStateMachineOf, synthesizeTemplate } from '../../local/order-flow';
+import { orderStateMachineOf } from '../../local/order-flow';
+import { synthesizeTemplate } from '../../local/synthesize-template';
 import type { ExtractedStateMachine } from '../../local/stepfunctions/state-machine-extraction';
 import { logicalIdOf, resourcesOf, roleStatementsOf, synthStage } from '../support/cdk-synth';
 

@@ -19,10 +19,10 @@ interface Started {
   readonly output: () => string;
 }
 
-function npmStart(dataDir: string): Promise<Started> {
+function npmStart(dataDir: string, cacheDir: string): Promise<Started> {
   const child = spawn('npm', ['start'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', TICKETDROP_DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', TICKETDROP_DATA_DIR: dataDir, TICKETDROP_CACHE_DIR: cacheDir },
     detached: true, // its own process group, like a terminal's foreground job
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,17 +55,22 @@ const endedByCtrlC = expect.toSatisfy(({ code, signal }: { code: number | null; 
 
 describe('npm start', () => {
   let dataDir: string;
+  let cacheDir: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ticketdrop-start-'));
+    cacheDir = await mkdtemp(join(tmpdir(), 'ticketdrop-start-cache-'));
   });
 
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
+    await rm(cacheDir, { recursive: true, force: true });
   });
 
   it('starts, seeds the demo events, serves them, and stops cleanly on Ctrl-C; data survives a restart', async () => {
-    const first = await npmStart(dataDir);
+    // An empty template cache, as in a fresh clone: the first start synthesizes the CDK app.
+    const first = await npmStart(dataDir, cacheDir);
+    expect(first.output()).toContain('Synthesized the CDK app');
     const events = (await (await fetch(`${first.url}/api/events`)).json()) as { events: { eventId: string }[] };
     expect(events.events.map((e) => e.eventId).sort()).toEqual(['ticketdrop-live', 'ticketdrop-queue']);
     expect(await pressCtrlC(first)).toEqual(endedByCtrlC);
@@ -73,7 +78,9 @@ describe('npm start', () => {
     expect(isProcessGone(first.javaPid)).toBe(true);
 
     // Second start on the same data: the events are still there, seeded once, not twice.
-    const second = await npmStart(dataDir);
+    // Nothing changed in between: the second start reuses the synthesized template, and serves.
+    const second = await npmStart(dataDir, cacheDir);
+    expect(second.output()).toContain('Reused the synthesized CDK template');
     const again = (await (await fetch(`${second.url}/api/events`)).json()) as { events: unknown[] };
     expect(again.events).toHaveLength(2);
     expect(await pressCtrlC(second)).toEqual(endedByCtrlC);

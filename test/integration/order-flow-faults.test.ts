@@ -12,7 +12,8 @@ import { readSeats } from '../../lambdas/core/seat-map';
 import { createStore, type Store } from '../../lambdas/core/store';
 import { HANDLER_ENTRY_METADATA } from '../../lib/api/node-handler';
 import { handlerEnvironment, PROJECT_ROOT } from '../../local/local-stack';
-import { orderStateMachineOf, synthesizeTemplate } from '../../local/order-flow';
+import { orderStateMachineOf } from '../../local/order-flow';
+import { synthesizeTemplate } from '../../local/synthesize-template';
 import { LocalStepFunctions, startLocalStepFunctionsServer, type LambdaHandler, type LocalStepFunctionsServer } from '../../local/stepfunctions';
 import { testDynamoEndpoint, useTestTables } from '../support/local-dynamo';
 
