@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../lambdas/core/sessions';
 import { getOrder } from '../../lambdas/core/orders';
 import type { LocalStack } from '../../local/local-stack';
+import { eventually } from '../support/eventually';
 import { adminCreateEvent, call, createOrderFor, getOrderOf, newBuyer, startApiStack, TEST_SESSION_KEY, type Buyer } from '../support/api-client';
 
 /** Sessions and credentials over HTTP: who may call what, and nobody acts on someone else's order. */
@@ -67,11 +68,9 @@ describe('API authentication and ownership', () => {
     });
 
     async function waitForFlowToWait(id: string): Promise<void> {
-      const deadline = Date.now() + 60_000;
-      while (!(await getOrder(stack.store, id)).taskToken) {
-        if (Date.now() > deadline) throw new Error('The order flow never waited for the buyer');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await eventually(async () => {
+        if (!(await getOrder(stack.store, id)).taskToken) throw new Error('The order flow never waited for the buyer');
+      });
     }
 
     const attempts: [string, string, string, unknown][] = [

@@ -20,6 +20,7 @@ import {
   type LambdaHandler,
   type LocalStepFunctionsServer,
 } from '../../local/stepfunctions';
+import { eventually } from '../support/eventually';
 
 /*
  * The local Step Functions failing like AWS: function timeouts enforced (Sandbox.Timedout), the
@@ -126,24 +127,27 @@ async function start(machine: string, name: string = randomUUID(), input: Record
 }
 
 /** Polls until the execution has ended (a generous bound; nothing here runs long). */
-async function ended(executionArn: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (description.status !== 'RUNNING') return description;
-    if (Date.now() > deadline) throw new Error(`${executionArn} still running`);
-    await sleep(25);
-  }
+function ended(executionArn: string) {
+  return eventually(
+    async () => {
+      const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (description.status === 'RUNNING') throw new Error(`${executionArn} still running`);
+      return description;
+    },
+    { intervalMs: 25 },
+  );
 }
 
 /** The ended-event of an execution (delivered just after it ended). */
-async function eventOf(executionArn: string): Promise<ExecutionStatusChangeEvent> {
-  for (let i = 0; i < 400; i++) {
-    const event = events.find((e) => e.detail.executionArn === executionArn);
-    if (event) return event;
-    await sleep(25);
-  }
-  throw new Error(`No ended-event for ${executionArn}`);
+function eventOf(executionArn: string): Promise<ExecutionStatusChangeEvent> {
+  return eventually(
+    () => {
+      const event = events.find((e) => e.detail.executionArn === executionArn);
+      if (!event) throw new Error(`No ended-event for ${executionArn}`);
+      return event;
+    },
+    { intervalMs: 25 },
+  );
 }
 
 describe('Lambda timeouts', () => {

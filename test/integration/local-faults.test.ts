@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { holdSeats } from '../../lambdas/core/seat-locks';
 import type { FaultSnapshot } from '../../local/faults/fault-switch';
 import type { LocalStack } from '../../local/local-stack';
+import { eventually } from '../support/eventually';
 import { adminCreateEvent, call, createOrderFor, newBuyer, startApiStack } from '../support/api-client';
 
 /**
@@ -94,7 +95,9 @@ describe('the local stack with the fault switch', () => {
       const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
       return (events ?? []).filter((e) => e.lambdaFunctionFailedEventDetails?.error === 'Sandbox.Timedout' || e.taskFailedEventDetails?.error === 'Sandbox.Timedout');
     };
-    for (let i = 0; i < 600 && (await timedOut()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(async () => {
+      if ((await timedOut()).length === 0) throw new Error('No step timed out yet');
+    });
     stack.faults.set('off');
     sfn.destroy();
     const failures = await timedOut();
@@ -112,13 +115,18 @@ describe('the local stack with the fault switch', () => {
     const messages: string[] = [];
     socket.on('message', (data) => messages.push(String(data)));
     socket.send(JSON.stringify({ action: 'subscribe', eventId }));
-    for (let i = 0; i < 200 && !messages.some((m) => m.includes('subscribed')); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    await eventually(() => expect(messages.some((m) => m.includes('subscribed'))).toBe(true), { intervalMs: 25 });
 
     const { store } = stack;
     const before = stack.faults.snapshot();
     stack.faults.set({ rates: { 'stream.batchFailed': 1 } });
     await holdSeats(store, { eventId, orderId: 'lost-update', seatIds: ['A6'], holdExpiresAt: Date.now() + 60_000 });
-    for (let i = 0; i < 600 && stack.faults.snapshot().deadLettered === before.deadLettered; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    // Wait for this seat's own letter: records of earlier tests still in the streams may be
+    // dead-lettered first (by any consumer), before the seat change has used up its retries.
+    await eventually(
+      () => expect(stack.faults.deadLetters.some((l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"'))).toBe(true),
+      { intervalMs: 25 },
+    );
     stack.faults.set('off');
 
     const after = stack.faults.snapshot();
@@ -131,8 +139,7 @@ describe('the local stack with the fault switch', () => {
 
     // The shard moved on: the next change reaches the browser.
     await holdSeats(store, { eventId, orderId: 'next-update', seatIds: ['B6'], holdExpiresAt: Date.now() + 60_000 });
-    for (let i = 0; i < 600 && !messages.some((m) => m.includes('"B6"')); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(messages.some((m) => m.includes('"B6"'))).toBe(true);
+    await eventually(() => expect(messages.some((m) => m.includes('"B6"'))).toBe(true), { intervalMs: 25 });
     socket.close();
   });
 });

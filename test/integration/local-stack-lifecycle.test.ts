@@ -17,6 +17,7 @@ import { prefixedTableNames, TABLE_SPECS, type TableSpec } from '../../lib/data/
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local';
 import { isPortFree } from '../../local/free-port';
 import { createTables, localDynamoClientConfig } from '../../local/tables';
+import { eventually } from '../support/eventually';
 import { isProcessGone, runTypeScriptChild } from '../support/processes';
 
 /** Real DynamoDB Local and the real AWS SDK; each test here starts its own instances. */
@@ -182,7 +183,7 @@ describe('DynamoDB Local dies with the process that started it', () => {
 
       if (signal) child.kill(signal);
 
-      await vi.waitFor(() => expect(isProcessGone(javaPid)).toBe(true), { timeout: 60_000, interval: 100 });
+      await eventually(() => expect(isProcessGone(javaPid)).toBe(true), { timeoutMs: 60_000, intervalMs: 100 });
       expect(await isPortFree(port)).toBe(true);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

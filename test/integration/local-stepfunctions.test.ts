@@ -34,6 +34,7 @@ import {
 } from '../../local/stepfunctions';
 import { deliveriesTo, taskTokenFor, waitForDelivery } from '../fixtures/stepfunctions/callback-inbox';
 import { ENTRY_METADATA, fixtureTemplate } from '../fixtures/stepfunctions/fixture-stack';
+import { eventually } from '../support/eventually';
 
 /*
  * The local Step Functions end to end: fixture state machines synthesized by CDK, executed by
@@ -75,14 +76,15 @@ async function describeExecution(executionArn: string) {
 }
 
 /** Polls until the execution has ended (generous bound; nothing here runs for long). */
-async function ended(executionArn: string) {
-  const deadline = Date.now() + 60_000; // a bound against a hang, not a speed check
-  for (;;) {
-    const description = await describeExecution(executionArn);
-    if (description.status !== 'RUNNING') return description;
-    if (Date.now() > deadline) throw new Error(`${executionArn} still running`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function ended(executionArn: string) {
+  return eventually(
+    async () => {
+      const description = await describeExecution(executionArn);
+      if (description.status === 'RUNNING') throw new Error(`${executionArn} still running`);
+      return description;
+    },
+    { timeoutMs: 60_000, intervalMs: 25 },
+  );
 }
 
 async function history(executionArn: string): Promise<HistoryEvent[]> {
@@ -451,10 +453,13 @@ describe('hand-written definitions', () => {
 
   async function runToEnd(service: LocalStepFunctions, input: unknown) {
     const { executionArn } = await service.startExecution({ stateMachineArn: smArn, input: JSON.stringify(input) });
-    const deadline = Date.now() + 60_000; // a bound against a hang, not a speed check
-    while ((await service.describeExecution({ executionArn })).status === 'RUNNING' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    // Gives up quietly: the caller's assertions on the description say what went wrong.
+    await eventually(
+      async () => {
+        if ((await service.describeExecution({ executionArn })).status === 'RUNNING') throw new Error(`${executionArn} still running`);
+      },
+      { timeoutMs: 60_000, intervalMs: 25 },
+    ).catch(() => undefined);
     return {
       description: await service.describeExecution({ executionArn }),
       events: (await service.getExecutionHistory({ executionArn, maxResults: 1000 })).events ?? [],

@@ -27,6 +27,7 @@ import { readSeats } from '../../lambdas/core/seat-map';
 import { PROJECT_ROOT } from '../../lib/api/node-handler';
 import { writeEndpoints } from '../../local/endpoints-file';
 import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { eventually } from '../support/eventually';
 
 /** The operator commands against the local stack: the same domain code the CLI (bin/ops.ts) runs. */
 describe('operator commands', () => {
@@ -69,19 +70,19 @@ describe('operator commands', () => {
     createOrder(stack.store, stack.workflow, { eventId, buyerId, selection: { seatIds } });
   const pay = (o: OrderRecord, code: string) => submitBuyerAction(stack.store, stack.workflow, { orderId: o.orderId, buyerId: o.buyerId, action: { action: 'pay', code } });
 
-  async function until(orderId: string, done: (o: OrderRecord) => boolean): Promise<OrderRecord> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const current = await getOrder(stack.store, orderId);
-      if (done(current)) return current;
-      if (Date.now() > deadline) throw new Error(`Order ${orderId}: ${JSON.stringify(current)}`);
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
+  function until(orderId: string, done: (o: OrderRecord) => boolean): Promise<OrderRecord> {
+    return eventually(
+      async () => {
+        const current = await getOrder(stack.store, orderId);
+        if (!done(current)) throw new Error(`Order ${orderId}: ${JSON.stringify(current)}`);
+        return current;
+      },
+      { intervalMs: 40 },
+    );
   }
   const waiting = (o: OrderRecord) => o.status === 'HOLDING' && o.taskToken !== undefined;
-  const executionEnded = async (orderId: string) => {
-    for (let i = 0; i < 100 && (await executions.describe(orderId))?.status === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
-  };
+  const executionEnded = (orderId: string) =>
+    eventually(async () => expect((await executions.describe(orderId))?.status).not.toBe('RUNNING'));
 
   /** Moves a hold into the past, as if its time ran out while nothing released it. */
   async function ageHold(o: OrderRecord, byMs: number): Promise<number> {

@@ -15,6 +15,7 @@ import { handlerEnvironment, PROJECT_ROOT } from '../../local/local-stack';
 import { orderStateMachineOf } from '../../local/order-flow';
 import { synthesizeTemplate } from '../../local/synthesize-template';
 import { LocalStepFunctions, startLocalStepFunctionsServer, type LambdaHandler, type LocalStepFunctionsServer } from '../../local/stepfunctions';
+import { eventually } from '../support/eventually';
 import { testDynamoEndpoint, useTestTables } from '../support/local-dynamo';
 
 /**
@@ -87,11 +88,16 @@ describe('the order state machine under step faults', () => {
 
   async function ended(orderId: string): Promise<{ order: OrderRecord; execution: string }> {
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
-    for (;;) {
-      const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (status !== 'RUNNING') return { order: await getOrder(store, orderId), execution: status! };
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // Retries with backoff run before the flow ends: the test's own timeout is the bound.
+    const execution = await eventually(
+      async () => {
+        const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (status === 'RUNNING') throw new Error(`${executionArn} still running`);
+        return status!;
+      },
+      { timeoutMs: 60_000 },
+    );
+    return { order: await getOrder(store, orderId), execution };
   }
 
   const seatStatus = async (eventId: string, seatId: string) =>

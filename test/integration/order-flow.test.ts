@@ -12,6 +12,7 @@ import { holdSeats } from '../../lambdas/core/seat-locks';
 import { readSeats } from '../../lambdas/core/seat-map';
 import { verifyTicketToken } from '../../lambdas/core/tickets';
 import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { eventually } from '../support/eventually';
 
 /**
  * Every path of the order state machine, executed from the definition the CDK app synthesizes,
@@ -53,15 +54,16 @@ describe('the order state machine', () => {
   const act = (orderId: string, action: BuyerAction) => submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'buyer', action });
 
   /** Polls the order until `done` holds, collecting every payment status seen on the way. */
-  async function until(orderId: string, done: (o: OrderRecord) => boolean, seen: string[] = []): Promise<OrderRecord> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const current = await getOrder(stack.store, orderId);
-      if (seen.at(-1) !== current.payment.status) seen.push(current.payment.status);
-      if (done(current)) return current;
-      if (Date.now() > deadline) throw new Error(`Order ${orderId} stuck: ${JSON.stringify(current)}`);
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
+  function until(orderId: string, done: (o: OrderRecord) => boolean, seen: string[] = []): Promise<OrderRecord> {
+    return eventually(
+      async () => {
+        const current = await getOrder(stack.store, orderId);
+        if (seen.at(-1) !== current.payment.status) seen.push(current.payment.status);
+        if (!done(current)) throw new Error(`Order ${orderId} stuck: ${JSON.stringify(current)}`);
+        return current;
+      },
+      { intervalMs: 40 },
+    );
   }
   const final = (o: OrderRecord) => ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'].includes(o.status);
   const waiting = (o: OrderRecord) => o.status === 'HOLDING' && o.taskToken !== undefined;
@@ -74,8 +76,7 @@ describe('the order state machine', () => {
   }
 
   async function eventuallyEnded(orderId: string, status: 'SUCCEEDED' | 'FAILED') {
-    const deadline = Date.now() + 30_000; // a generous bound for a busy machine, not a timing assertion
-    while ((await execution(orderId)).status === 'RUNNING' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => expect((await execution(orderId)).status).not.toBe('RUNNING'));
     expect((await execution(orderId)).status).toBe(status);
   }
 

@@ -14,6 +14,7 @@ import { holdSeats } from '../../lambdas/core/seat-locks';
 import { readSeats } from '../../lambdas/core/seat-map';
 import { createSession } from '../../lambdas/core/sessions';
 import { DEMO_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import { eventually } from '../support/eventually';
 
 /**
  * Live updates end to end on the local stack: real sockets on /ws, the same handlers as on AWS,
@@ -93,14 +94,6 @@ const isSeats = (m: LiveMessage): m is SeatsMessage => m.type === 'seats';
 const seatsWith = (seatId: string, version: number) => (m: LiveMessage): m is SeatsMessage =>
   isSeats(m) && m.seats.some((s) => s.seatId === seatId && s.version >= version);
 
-/** For state only visible in DynamoDB (deleted items): checks again until true or the deadline. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Not ${what} within ${DEADLINE_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('live updates over WebSocket on the local stack', () => {
   let stack: LocalStack;
@@ -242,7 +235,7 @@ describe('live updates over WebSocket on the local stack', () => {
     const version = await seatVersion('E1');
     await holdSeats(stack.store, { eventId: EVENT, orderId: 'ord-gone', seatIds: ['E1'], holdExpiresAt: Date.now() + 60_000 });
     await viewer.next(seatsWith('E1', version + 1), 'seats message for E1');
-    await eventually(async () => (await connectionItem(goneId)) === undefined, 'deleted');
+    await eventually(async () => expect(await connectionItem(goneId)).toBeUndefined(), { timeoutMs: DEADLINE_MS });
   });
 
   it('deletes the connection on disconnect', async () => {
@@ -251,7 +244,7 @@ describe('live updates over WebSocket on the local stack', () => {
     const [item] = await connectionsWatching('disconnect-check');
     expect(item).toMatchObject({ eventId: 'disconnect-check', expiresAt: expect.any(Number) });
     await client.close();
-    await eventually(async () => (await connectionItem(String(item!.connectionId))) === undefined, 'deleted');
+    await eventually(async () => expect(await connectionItem(String(item!.connectionId))).toBeUndefined(), { timeoutMs: DEADLINE_MS });
   });
 
   it('serves the @connections management API as API Gateway does, to the SDK', async () => {
@@ -271,6 +264,6 @@ describe('live updates over WebSocket on the local stack', () => {
     await closed;
     await expect(api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new Uint8Array([123, 125]) }))).rejects.toBeInstanceOf(GoneException);
     await expect(api.send(new GetConnectionCommand({ ConnectionId: 'never-was' }))).rejects.toBeInstanceOf(GoneException);
-    await eventually(async () => (await connectionItem(connectionId)) === undefined, 'deleted');
+    await eventually(async () => expect(await connectionItem(connectionId)).toBeUndefined(), { timeoutMs: DEADLINE_MS });
   });
 });

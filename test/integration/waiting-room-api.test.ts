@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../lambdas/core/order-view';
 import type { BuyerQueueStatus, OperatorQueueStatus } from '../../lambdas/core/waiting-room/waiting-room';
 import type { LocalStack } from '../../local/local-stack';
+import { eventually } from '../support/eventually';
 import { adminCreateEvent, call, newBuyer, pollOrder, startApiStack, type Buyer } from '../support/api-client';
 
 /**
@@ -50,14 +51,15 @@ describe('the waiting room through the API', () => {
       headers: admissionToken ? { 'x-admission-token': admissionToken } : {},
     });
 
-  async function untilState(buyer: Buyer, eventId: string, states: BuyerQueueStatus['state'][]): Promise<BuyerQueueStatus> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const status = await queue(buyer, eventId);
-      if (states.includes(status.state)) return status;
-      if (Date.now() > deadline) throw new Error(`Buyer stuck in the queue: ${JSON.stringify(status)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  function untilState(buyer: Buyer, eventId: string, states: BuyerQueueStatus['state'][]): Promise<BuyerQueueStatus> {
+    return eventually(
+      async () => {
+        const status = await queue(buyer, eventId);
+        if (!states.includes(status.state)) throw new Error(`Buyer stuck in the queue: ${JSON.stringify(status)}`);
+        return status;
+      },
+      { intervalMs: 100 },
+    );
   }
 
   it('refuses an order without an admission, keeps positions across refreshes, and hands the slot on at every ending', async () => {

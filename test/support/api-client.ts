@@ -1,5 +1,6 @@
 import type { OrderView } from '../../lambdas/core/order-view';
 import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { eventually } from './eventually';
 
 /** Talking HTTP to a local stack the way the frontend does: sessions, bearer tokens, JSON. */
 
@@ -77,15 +78,13 @@ export const getOrderOf = (stack: LocalStack, buyer: Buyer, orderId: string): Pr
   call(stack, 'GET', `/api/orders/${orderId}`, { token: buyer.token });
 
 /** Polls the buyer's order until `done` holds (30 s at most). */
-export async function pollOrder(stack: LocalStack, buyer: Buyer, orderId: string, done: (order: OrderView) => boolean): Promise<OrderView> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+export function pollOrder(stack: LocalStack, buyer: Buyer, orderId: string, done: (order: OrderView) => boolean): Promise<OrderView> {
+  return eventually(async () => {
     const { status, body } = await getOrderOf(stack, buyer, orderId);
     if (status !== 200) throw new Error(`GET order answered ${status}`);
-    if (done(body.order)) return body.order;
-    if (Date.now() > deadline) throw new Error(`Order ${orderId} stuck: ${JSON.stringify(body.order)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    if (!done(body.order)) throw new Error(`Order ${orderId} stuck: ${JSON.stringify(body.order)}`);
+    return body.order;
+  });
 }
 
 /** An event of its own per test, created through the admin API. */

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseEventInput } from '../../lambdas/core/event-spec';
+import { activeWaitingRoom, WaitingRoomSchema } from '../../lambdas/core/waiting-room/settings';
+
+/** An event's waiting-room settings, as an organiser sends them with the event. */
+
+const event = { name: 'Drop', rows: 2, seatsPerRow: 5, priceCents: 1000 };
+
+describe('waiting-room settings', () => {
+  it('an empty room is switched on with 10 slots, 5-minute admissions and one position counter', () => {
+    expect(WaitingRoomSchema.parse({})).toEqual({ enabled: true, maxActivePurchasers: 10, admissionSeconds: 300, positionShards: 1 });
+    expect(parseEventInput({ ...event, waitingRoom: {} }).waitingRoom).toEqual({
+      enabled: true,
+      maxActivePurchasers: 10,
+      admissionSeconds: 300,
+      positionShards: 1,
+    });
+  });
+
+  it('an event without a room has none', () => {
+    expect(parseEventInput(event).waitingRoom).toBeUndefined();
+  });
+
+  it.each([
+    [{ maxActivePurchasers: 0 }, 'waitingRoom.maxActivePurchasers'],
+    [{ maxActivePurchasers: 1001 }, 'waitingRoom.maxActivePurchasers'],
+    [{ admissionSeconds: 9 }, 'waitingRoom.admissionSeconds'],
+    [{ admissionSeconds: 3601 }, 'waitingRoom.admissionSeconds'],
+    [{ positionShards: 65 }, 'waitingRoom.positionShards'],
+    [{ positionShards: 1.5 }, 'waitingRoom.positionShards'],
+    [{ enabled: 'yes' }, 'waitingRoom.enabled'],
+    [{ fifo: true }, 'waitingRoom'],
+  ])('refuses %j, naming %s', (waitingRoom, path) => {
+    expect(() => parseEventInput({ ...event, waitingRoom })).toThrow(`${path}: `);
+  });
+
+  it('takes the limits themselves', () => {
+    const limits = { maxActivePurchasers: 1000, admissionSeconds: 3600, positionShards: 64 };
+    expect(WaitingRoomSchema.parse(limits)).toMatchObject(limits);
+    expect(WaitingRoomSchema.parse({ maxActivePurchasers: 1, admissionSeconds: 10 })).toMatchObject({ maxActivePurchasers: 1, admissionSeconds: 10 });
+  });
+});
+
+describe('the active room of an event', () => {
+  const settings = WaitingRoomSchema.parse({ maxActivePurchasers: 2 });
+
+  it('is its room when the room is on', () => {
+    expect(activeWaitingRoom({ waitingRoom: settings })).toBe(settings);
+  });
+
+  it('is none when the room is off or absent: the event sells without a queue', () => {
+    expect(activeWaitingRoom({ waitingRoom: { ...settings, enabled: false } })).toBeUndefined();
+    expect(activeWaitingRoom({})).toBeUndefined();
+  });
+});
