@@ -52,10 +52,12 @@ describe('the local stack', () => {
     expect(seats.filter((s) => s.status === 'AVAILABLE')).toHaveLength(29);
   });
 
-  it('answers unknown events and routes the way API Gateway and the handler do', async () => {
+  it('answers unknown events, routes and methods in the one documented error shape', async () => {
     expect(await get('/api/events/no-such-event')).toMatchObject({ status: 404, text: expect.stringContaining('"EventNotFound"') });
-    expect(await get('/api/nothing-here')).toMatchObject({ status: 404, text: '{"message":"Not Found"}' });
-    expect((await fetch(`${stack.url}/api/events`, { method: 'DELETE' })).status).toBe(404);
+    expect(JSON.parse((await get('/api/nothing-here')).text)).toEqual({ error: { code: 'NotFound', message: 'No route GET /api/nothing-here' } });
+    const wrongMethod = await fetch(`${stack.url}/api/events`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe('MethodNotAllowed');
   });
 
   it('serves the frontend, with index.html for app paths and nothing outside its folder', async () => {
