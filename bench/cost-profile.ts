@@ -8,9 +8,10 @@
  *   declined attempt  card 22222: the first attempt declined, the retry inside the state approves
  *   expiry            hold, never pay: the hold (10 s) runs out
  */
-import { runDrop, type DropResult } from './simulator/drop';
-import { startInProcessTarget } from './simulator/local-target';
+
 import { PRICES } from './simulator/cost';
+import { type DropResult, runDrop } from './simulator/drop';
+import { startInProcessTarget } from './simulator/local-target';
 import { DEFAULTS, type DropOptions } from './simulator/options';
 import { machineDescription, printTable } from './support';
 
@@ -19,7 +20,15 @@ const ORDERS = 20;
 const WRITES = /^(PutItem|UpdateItem|DeleteItem|Put|Update|Delete|TransactWriteItems|BatchWriteItem)$/;
 
 async function main() {
-  const base: DropOptions = { ...DEFAULTS, buyers: ORDERS, seats: ORDERS, paymentLatencyMs: 0, notificationLatencyMs: 0, holdSeconds: 60, timeoutSeconds: 300 };
+  const base: DropOptions = {
+    ...DEFAULTS,
+    buyers: ORDERS,
+    seats: ORDERS,
+    paymentLatencyMs: 0,
+    notificationLatencyMs: 0,
+    holdSeconds: 60,
+    timeoutSeconds: 300,
+  };
   const { target, stop } = await startInProcessTarget(base);
   try {
     await runDrop({ ...base, payCodes: ['11111'] }, target); // warm-up
@@ -34,14 +43,16 @@ async function main() {
       const drop: DropResult = await runDrop({ ...base, ...extra }, target);
       const orders = drop.executions.count;
       const ops = drop.dynamoOperations ?? {};
-      const writeRequests = Object.entries(ops).filter(([name]) => WRITES.test(name)).reduce((n, [, op]) => n + op.calls, 0);
+      const writeRequests = Object.entries(ops)
+        .filter(([name]) => WRITES.test(name))
+        .reduce((n, [, op]) => n + op.calls, 0);
       const per = (v: number) => v / Math.max(1, orders);
       const u = drop.usage;
       rows.push({
         path,
         orders,
         tickets: drop.ticketsSold,
-        'transitions': per(u.stateTransitions.value),
+        transitions: per(u.stateTransitions.value),
         'step Lambdas': per(u.stepInvocations.value),
         'HTTP Lambdas': per(u.httpRequests.value),
         'stream Lambdas': per(u.streamBatches.value),
@@ -53,7 +64,9 @@ async function main() {
         verdict: drop.verdict.ok ? 'OK' : 'FAILED',
       });
     }
-    console.log(`\nCost per order by path (one seat each, ${ORDERS} orders per path, no contention), local stack in one process`);
+    console.log(
+      `\nCost per order by path (one seat each, ${ORDERS} orders per path, no contention), local stack in one process`,
+    );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()} · prices: ${PRICES.asOf}\n`);
     printTable(rows);
   } finally {

@@ -13,15 +13,28 @@ import { machineDescription, printTable } from './support';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main() {
-  const { values } = parseArgs({ options: { viewers: { type: 'string', default: '1000' }, seats: { type: 'string', default: '500' } } });
+  const { values } = parseArgs({
+    options: { viewers: { type: 'string', default: '1000' }, seats: { type: 'string', default: '500' } },
+  });
   const viewers = Number(values.viewers);
   const seats = Number(values.seats);
-  const options = { ...DEFAULTS, buyers: Math.ceil(seats * 1.2), seats, viewers, paymentLatencyMs: 0, notificationLatencyMs: 0, holdSeconds: 300, timeoutSeconds: 1200 };
+  const options = {
+    ...DEFAULTS,
+    buyers: Math.ceil(seats * 1.2),
+    seats,
+    viewers,
+    paymentLatencyMs: 0,
+    notificationLatencyMs: 0,
+    holdSeconds: 300,
+    timeoutSeconds: 1200,
+  };
   const { target, stop } = await startInProcessTarget(options);
   try {
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
     const drop = await runDrop(options, target);
-    console.log(`\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in one process`);
+    console.log(
+      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in one process`,
+    );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
     printTable([
       {

@@ -7,12 +7,12 @@
  *   contended best-available buyers racing for fewer seats: read map + hold, retries on lost races
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { prefixedTableNames } from '../lib/data/table-specs';
 import { createEvent } from '../lambdas/core/create-event';
 import { holdForOrder } from '../lambdas/core/holds';
-import { holdSeats } from '../lambdas/core/seat-locks';
 import { seatIdsOf } from '../lambdas/core/seat-ids';
+import { holdSeats } from '../lambdas/core/seat-locks';
 import { createStore } from '../lambdas/core/store';
+import { prefixedTableNames } from '../lib/data/table-specs';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { createTables, localDynamoClientConfig } from '../local/tables';
 import { machineDescription, percentile, printTable, runPool, type Timed } from './support';
@@ -47,21 +47,64 @@ async function main() {
     // Warm the JVM so the first workload is not measuring JIT compilation.
     const warm = await createEvent(store, { eventId: 'warm', name: 'Warm', rows: 10, seatsPerRow: 50, priceCents: 1 });
     const warmSeats = seatIdsOf(10, 50);
-    await runPool(500, CONCURRENCY, (i) => holdSeats(store, { eventId: warm.eventId, orderId: `w${i}`, seatIds: [warmSeats[i]!], holdExpiresAt: holdUntil() }));
+    await runPool(500, CONCURRENCY, (i) =>
+      holdSeats(store, {
+        eventId: warm.eventId,
+        orderId: `w${i}`,
+        seatIds: [warmSeats[i]!],
+        holdExpiresAt: holdUntil(),
+      }),
+    );
 
-    const single = await createEvent(store, { eventId: 'single', name: 'Single', rows: 40, seatsPerRow: 100, priceCents: 1 });
+    const single = await createEvent(store, {
+      eventId: 'single',
+      name: 'Single',
+      rows: 40,
+      seatsPerRow: 100,
+      priceCents: 1,
+    });
     const singleSeats = seatIdsOf(40, 100);
-    report('single seat (UpdateItem)', 4000, await runPool(4000, CONCURRENCY, (i) =>
-      holdSeats(store, { eventId: single.eventId, orderId: `s${i}`, seatIds: [singleSeats[i]!], holdExpiresAt: holdUntil() })));
+    report(
+      'single seat (UpdateItem)',
+      4000,
+      await runPool(4000, CONCURRENCY, (i) =>
+        holdSeats(store, {
+          eventId: single.eventId,
+          orderId: `s${i}`,
+          seatIds: [singleSeats[i]!],
+          holdExpiresAt: holdUntil(),
+        }),
+      ),
+    );
 
     const pair = await createEvent(store, { eventId: 'pair', name: 'Pair', rows: 40, seatsPerRow: 100, priceCents: 1 });
     const pairSeats = seatIdsOf(40, 100);
-    report('seat pair (TransactWriteItems)', 2000, await runPool(2000, CONCURRENCY, (i) =>
-      holdSeats(store, { eventId: pair.eventId, orderId: `p${i}`, seatIds: [pairSeats[2 * i]!, pairSeats[2 * i + 1]!], holdExpiresAt: holdUntil() })));
+    report(
+      'seat pair (TransactWriteItems)',
+      2000,
+      await runPool(2000, CONCURRENCY, (i) =>
+        holdSeats(store, {
+          eventId: pair.eventId,
+          orderId: `p${i}`,
+          seatIds: [pairSeats[2 * i]!, pairSeats[2 * i + 1]!],
+          holdExpiresAt: holdUntil(),
+        }),
+      ),
+    );
 
-    const contended = await createEvent(store, { eventId: 'contended', name: 'Contended', rows: 20, seatsPerRow: 25, priceCents: 1, maxSeatsPerOrder: 1 });
-    report('best available, 2000 buyers / 500 seats', 2000, await runPool(2000, CONCURRENCY, (i) =>
-      holdForOrder(store, contended, `c${i}`, { quantity: 1 })));
+    const contended = await createEvent(store, {
+      eventId: 'contended',
+      name: 'Contended',
+      rows: 20,
+      seatsPerRow: 25,
+      priceCents: 1,
+      maxSeatsPerOrder: 1,
+    });
+    report(
+      'best available, 2000 buyers / 500 seats',
+      2000,
+      await runPool(2000, CONCURRENCY, (i) => holdForOrder(store, contended, `c${i}`, { quantity: 1 })),
+    );
 
     console.log(`\nConditional holds on DynamoDB Local, concurrency ${CONCURRENCY}`);
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);

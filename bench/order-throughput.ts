@@ -8,7 +8,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { createEvent } from '../lambdas/core/create-event';
 import { createOrder, submitBuyerAction } from '../lambdas/core/order-service';
 import { seatIdsOf } from '../lambdas/core/seat-ids';
-import { startLocalStack, type LocalStack } from '../local/local-stack';
+import { type LocalStack, startLocalStack } from '../local/local-stack';
 import { machineDescription, percentile, printTable, runPool } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -50,11 +50,26 @@ async function main() {
   try {
     const rows = 20;
     const seatsPerRow = ORDERS / rows;
-    await createEvent(stack.store, { eventId: 'bench-orders', name: 'Bench', rows, seatsPerRow, priceCents: 100, maxSeatsPerOrder: 1 });
+    await createEvent(stack.store, {
+      eventId: 'bench-orders',
+      name: 'Bench',
+      rows,
+      seatsPerRow,
+      priceCents: 100,
+      maxSeatsPerOrder: 1,
+    });
     const seats = seatIdsOf(rows, seatsPerRow);
     const buy = async (i: number, code: string) => {
-      const order = await createOrder(stack.store, stack.workflow, { eventId: 'bench-orders', buyerId: `b${i}`, selection: { seatIds: [seats[i]!] } });
-      await submitBuyerAction(stack.store, stack.workflow, { orderId: order.orderId, buyerId: `b${i}`, action: { action: 'pay', code } });
+      const order = await createOrder(stack.store, stack.workflow, {
+        eventId: 'bench-orders',
+        buyerId: `b${i}`,
+        selection: { seatIds: [seats[i]!] },
+      });
+      await submitBuyerAction(stack.store, stack.workflow, {
+        orderId: order.orderId,
+        buyerId: `b${i}`,
+        action: { action: 'pay', code },
+      });
       const status = await waitForEnd(stack, order.executionArn!);
       if (status !== 'SUCCEEDED') throw new Error(`order ${order.orderId} ended ${status}`);
       return order.executionArn!;

@@ -8,8 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createEvent } from '../lambdas/core/create-event';
-import { holdSeats } from '../lambdas/core/seat-locks';
 import { seatIdsOf } from '../lambdas/core/seat-ids';
+import { holdSeats } from '../lambdas/core/seat-locks';
 import { runDrop } from './simulator/drop';
 import { startInProcessTarget } from './simulator/local-target';
 import { DEFAULTS } from './simulator/options';
@@ -19,34 +19,62 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const WRITES = /^(PutItem|UpdateItem|DeleteItem|Put|Update|Delete|TransactWriteItems|BatchWriteItem)$/;
 
 async function main() {
-  const { values } = parseArgs({ options: { buyers: { type: 'string', default: '5000' }, seats: { type: 'string', default: '500' } } });
+  const { values } = parseArgs({
+    options: { buyers: { type: 'string', default: '5000' }, seats: { type: 'string', default: '500' } },
+  });
   const buyers = Number(values.buyers);
   const seats = Number(values.seats);
-  const options = { ...DEFAULTS, buyers, seats, paymentLatencyMs: 0, notificationLatencyMs: 0, holdSeconds: 300, httpConcurrency: 64, timeoutSeconds: 1200 };
+  const options = {
+    ...DEFAULTS,
+    buyers,
+    seats,
+    paymentLatencyMs: 0,
+    notificationLatencyMs: 0,
+    holdSeconds: 300,
+    httpConcurrency: 64,
+    timeoutSeconds: 1200,
+  };
   const { target, stack, stop } = await startInProcessTarget(options);
   try {
     // Warm-up: JIT, handler modules, the state machine.
     await runDrop({ ...options, buyers: 40, seats: 20 }, target);
     const drop = await runDrop(options, target);
     const ops = drop.dynamoOperations ?? {};
-    const writeRequests = Object.entries(ops).filter(([name]) => WRITES.test(name)).reduce((n, [, op]) => n + op.calls, 0);
+    const writeRequests = Object.entries(ops)
+      .filter(([name]) => WRITES.test(name))
+      .reduce((n, [, op]) => n + op.calls, 0);
     const writesPerPurchase = writeRequests / Math.max(1, drop.ticketsSold);
 
     // The raw conditional-write rate of the same DynamoDB Local, right after.
-    const raw = await createEvent(stack.store, { eventId: `raw-${Date.now().toString(36)}`, name: 'Raw', rows: 40, seatsPerRow: 50, priceCents: 1 });
+    const raw = await createEvent(stack.store, {
+      eventId: `raw-${Date.now().toString(36)}`,
+      name: 'Raw',
+      rows: 40,
+      seatsPerRow: 50,
+      priceCents: 1,
+    });
     const rawSeats = seatIdsOf(40, 50);
-    const timed = await runPool(2000, 50, (i) => holdSeats(stack.store, { eventId: raw.eventId, orderId: `r${i}`, seatIds: [rawSeats[i]!], holdExpiresAt: Date.now() + 600_000 }));
+    const timed = await runPool(2000, 50, (i) =>
+      holdSeats(stack.store, {
+        eventId: raw.eventId,
+        orderId: `r${i}`,
+        seatIds: [rawSeats[i]!],
+        holdExpiresAt: Date.now() + 600_000,
+      }),
+    );
     const rawWritesPerSecond = timed.results.filter((r) => r.status === 'fulfilled').length / timed.seconds;
     const purchasesPerSecond = drop.throughput.ticketsPerSecond;
 
-    console.log(`\nSell-out: ${buyers} buyers vs ${seats} seats, best available, zero payment delay, local stack in one process`);
+    console.log(
+      `\nSell-out: ${buyers} buyers vs ${seats} seats, best available, zero payment delay, local stack in one process`,
+    );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
     printTable([
       {
         buyers,
         seats,
         sold: drop.ticketsSold,
-        'open': drop.outcomes.open + drop.openOrders,
+        open: drop.outcomes.open + drop.openOrders,
         oversell: drop.oversell.ok ? 'none' : 'FOUND',
         'sell-out s': drop.sellOutSeconds ?? NaN,
         'tickets/s': purchasesPerSecond,
@@ -65,8 +93,12 @@ async function main() {
         ratio: purchasesPerSecond / (rawWritesPerSecond / writesPerPurchase),
       },
     ]);
-    console.log(`\nverdict: ${drop.verdict.ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ')}`} · outcomes ${JSON.stringify(drop.outcomes)}`);
-    console.log(`DynamoDB requests per ticket: ${JSON.stringify(Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)])))}`);
+    console.log(
+      `\nverdict: ${drop.verdict.ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ')}`} · outcomes ${JSON.stringify(drop.outcomes)}`,
+    );
+    console.log(
+      `DynamoDB requests per ticket: ${JSON.stringify(Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)])))}`,
+    );
     process.exitCode = drop.verdict.ok ? 0 : 1;
   } finally {
     await stop();

@@ -61,7 +61,8 @@ async function main() {
     const rows: Record<string, string | number>[] = [];
     for (let run = 1; run <= runs; run += 1) {
       if (cold) {
-        for (const dir of [dataDir, cacheDir, join(project, 'frontend', 'dist')]) await rm(dir, { recursive: true, force: true });
+        for (const dir of [dataDir, cacheDir, join(project, 'frontend', 'dist')])
+          await rm(dir, { recursive: true, force: true });
       }
       const load = loadavg()[0]!;
       rows.push({ run, 'ready after s': await timeOneStart(dataDir, cacheDir), 'load (1 min)': load });

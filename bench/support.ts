@@ -10,7 +10,11 @@ export interface Timed<T> {
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight; times each call. */
-export async function runPool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<Timed<T>> {
+export async function runPool<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+): Promise<Timed<T>> {
   const results: PromiseSettledResult<T>[] = new Array(count);
   const latenciesMs: number[] = new Array(count);
   let next = 0;

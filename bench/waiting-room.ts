@@ -7,13 +7,13 @@
  *               the queue item's optimistic writes allow
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { prefixedTableNames } from '../lib/data/table-specs';
 import { createEvent } from '../lambdas/core/create-event';
 import { createStore, type Store } from '../lambdas/core/store';
 import { releaseSlot } from '../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../lambdas/core/waiting-room/admission-token';
 import { readQueueState } from '../lambdas/core/waiting-room/queue-state';
 import { admitOrder, joinWaitingRoom } from '../lambdas/core/waiting-room/waiting-room';
+import { prefixedTableNames } from '../lib/data/table-specs';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { createTables, localDynamoClientConfig } from '../local/tables';
 import { machineDescription, percentile, printTable, runPool } from './support';
@@ -23,7 +23,14 @@ const CONCURRENCY = 50;
 const KEY = 'bench-signing-key-0123456789abcdef0123456789';
 
 async function queueEvent(store: Store, eventId: string, room: Record<string, number>) {
-  return createEvent(store, { eventId, name: eventId, rows: 1, seatsPerRow: 10, priceCents: 1, waitingRoom: { enabled: true, ...room } });
+  return createEvent(store, {
+    eventId,
+    name: eventId,
+    rows: 1,
+    seatsPerRow: 10,
+    priceCents: 1,
+    waitingRoom: { enabled: true, ...room },
+  });
 }
 
 async function main() {
@@ -66,7 +73,9 @@ async function main() {
       for (;;) {
         if (Date.now() > deadline) throw new Error('the queue stopped turning over');
         const state = await readQueueState(store, served.eventId);
-        const next = Object.entries(state.active).find(([buyerId, slot]) => slot.orderId === undefined && !taken.has(buyerId));
+        const next = Object.entries(state.active).find(
+          ([buyerId, slot]) => slot.orderId === undefined && !taken.has(buyerId),
+        );
         if (!next) {
           await new Promise((resolve) => setTimeout(resolve, 5));
           continue;

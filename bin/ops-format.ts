@@ -2,9 +2,9 @@ import type { AuditReport } from '../lambdas/core/ops/audit';
 import type { OrderReport } from '../lambdas/core/ops/order-report';
 import type { ResetPlan, ResetResult } from '../lambdas/core/ops/reset-event';
 import type { StuckReport } from '../lambdas/core/ops/stuck';
+import type { WinnersReport } from '../lambdas/core/ops/winners';
 import type { ReconcilePlan } from '../lambdas/core/reconcile/plan';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
-import type { WinnersReport } from '../lambdas/core/ops/winners';
 
 /** The operator commands' reports as lines for a terminal. */
 
@@ -18,7 +18,9 @@ export function formatOrder(r: OrderReport): string[] {
     '',
     ...r.explanation.map((line) => `  ${line}`),
     '',
-    r.execution ? `execution ${r.execution.executionArn}  ${r.execution.status}${r.currentState ? `, in ${r.currentState}` : ''}` : 'execution: none',
+    r.execution
+      ? `execution ${r.execution.executionArn}  ${r.execution.status}${r.currentState ? `, in ${r.currentState}` : ''}`
+      : 'execution: none',
     ...r.timeline.map((line) => `  ${line}`),
   ];
 }
@@ -29,9 +31,15 @@ export function formatStuck(r: StuckReport): string[] {
   }
   return [
     `${r.orders.length} open order(s) past their hold:`,
-    ...r.orders.map((o) => `  ${o.orderId}  ${o.status}  event ${o.eventId}  hold ended ${time(o.holdExpiresAt)}  execution ${o.execution}`),
+    ...r.orders.map(
+      (o) =>
+        `  ${o.orderId}  ${o.status}  event ${o.eventId}  hold ended ${time(o.holdExpiresAt)}  execution ${o.execution}`,
+    ),
     `${r.seats.length} seat(s) still HELD past their hold:`,
-    ...r.seats.map((s) => `  ${s.eventId}/${s.seatId}  order ${s.orderId ?? '-'} (${s.orderStatus})  hold ended ${s.holdExpiresAt ? time(s.holdExpiresAt) : '?'}`),
+    ...r.seats.map(
+      (s) =>
+        `  ${s.eventId}/${s.seatId}  order ${s.orderId ?? '-'} (${s.orderStatus})  hold ended ${s.holdExpiresAt ? time(s.holdExpiresAt) : '?'}`,
+    ),
     `${r.executions.length} execution(s) running for ended orders:`,
     ...r.executions.map((e) => `  ${e.executionArn}  order ${e.orderStatus}`),
     '',
@@ -52,7 +60,8 @@ export function formatPlan(p: ReconcilePlan): string[] {
 }
 
 export function formatReconcile(r: ReconcileSummary): string[] {
-  if (r.actions + r.notes.length === 0) return ['Nothing to reconcile: every order, seat, charge and flow is where it should be.'];
+  if (r.actions + r.notes.length === 0)
+    return ['Nothing to reconcile: every order, seat, charge and flow is where it should be.'];
   return [
     `Reconciled ${r.actions} item(s), ${r.failed} failed:`,
     ...r.outcomes.map((o) => `  ${o.kind.padEnd(12)} ${o.orderId}  ${o.result}  (${o.why})`),
@@ -98,7 +107,13 @@ export function formatAudit(r: AuditReport, target: string): string[] {
   if (r.problems.length > 0) {
     lines.push('', 'Problems:');
     for (const p of r.problems) {
-      const where = [p.orderId && `order ${p.orderId}`, p.seatId && `seat ${p.seatId}`, p.chargeId && `charge ${p.chargeId}`].filter(Boolean).join(', ');
+      const where = [
+        p.orderId && `order ${p.orderId}`,
+        p.seatId && `seat ${p.seatId}`,
+        p.chargeId && `charge ${p.chargeId}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
       lines.push(`  ${p.kind.padEnd(24)} ${where ? `${where}: ` : ''}${p.detail}`);
     }
   }

@@ -1,18 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { type Executions, stepFunctionsExecutions } from '../lambdas/core/ops/executions';
+import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/order-workflow';
+import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
+import { type ReconcileSummary, reconcile, summarize } from '../lambdas/core/reconcile/reconciler';
+import { createStore, type Store } from '../lambdas/core/store';
 import { PROJECT_ROOT } from '../lib/api/node-handler';
 import { constructIdFor } from '../lib/data/data-tables';
 import { TABLE_SPECS, type TableNames } from '../lib/data/table-specs';
-import { stepFunctionsExecutions, type Executions } from '../lambdas/core/ops/executions';
-import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
-import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
-import { reconcile, summarize, type ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
-import { createStore, type Store } from '../lambdas/core/store';
 import { ENDPOINTS_FILE, readEndpoints } from '../local/endpoints-file';
 import { localSecret } from '../local/local-secrets';
 
@@ -38,14 +38,25 @@ export interface OpsTarget {
   reconcile(): Promise<ReconcileSummary>;
 }
 
-export async function resolveTarget(stackName: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<OpsTarget> {
-  return stackName ? deployedTarget(stackName) : localTarget(env.TICKETDROP_DATA_DIR ?? join(PROJECT_ROOT, '.ticketdrop'));
+export async function resolveTarget(
+  stackName: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OpsTarget> {
+  return stackName
+    ? deployedTarget(stackName)
+    : localTarget(env.TICKETDROP_DATA_DIR ?? join(PROJECT_ROOT, '.ticketdrop'));
 }
 
 async function localTarget(dataDir: string): Promise<OpsTarget> {
   const endpoints = await readEndpoints(dataDir);
-  if (!endpoints) throw new Error(`No ${join(dataDir, ENDPOINTS_FILE)}: start the local stack (npm start), or pass --stack <name> for a deployed one.`);
-  if (!isAlive(endpoints.pid)) throw new Error(`The local stack that wrote ${ENDPOINTS_FILE} (pid ${endpoints.pid}) is gone: start it again (npm start).`);
+  if (!endpoints)
+    throw new Error(
+      `No ${join(dataDir, ENDPOINTS_FILE)}: start the local stack (npm start), or pass --stack <name> for a deployed one.`,
+    );
+  if (!isAlive(endpoints.pid))
+    throw new Error(
+      `The local stack that wrote ${ENDPOINTS_FILE} (pid ${endpoints.pid}) is gone: start it again (npm start).`,
+    );
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodbEndpoint, region: endpoints.region, credentials });
   const sfn = new SFNClient({ endpoint: endpoints.url, region: endpoints.region, credentials });
@@ -53,9 +64,7 @@ async function localTarget(dataDir: string): Promise<OpsTarget> {
   return {
     ...base,
     reconcile: async () =>
-      summarize(
-        await reconcile({ ...base, ticketSigningKey: () => localSecret(dataDir, 'ticket-signing-key') }),
-      ),
+      summarize(await reconcile({ ...base, ticketSigningKey: () => localSecret(dataDir, 'ticket-signing-key') })),
   };
 }
 
@@ -63,15 +72,30 @@ async function deployedTarget(stackName: string): Promise<OpsTarget> {
   const outputs = await stackOutputs(stackName);
   const output = (key: string) => {
     const value = outputs[key];
-    if (!value) throw new Error(`Stack ${stackName} has no output ${key}: is it a TicketDrop stack, deployed with this version?`);
+    if (!value)
+      throw new Error(`Stack ${stackName} has no output ${key}: is it a TicketDrop stack, deployed with this version?`);
     return value;
   };
-  const tables = Object.fromEntries(TABLE_SPECS.map((spec) => [spec.id, output(`${constructIdFor(spec.id)}Name`)])) as TableNames;
-  const base = target(`stack ${stackName}`, new DynamoDBClient({}), new SFNClient({}), tables, output('OrderStateMachineArn'));
+  const tables = Object.fromEntries(
+    TABLE_SPECS.map((spec) => [spec.id, output(`${constructIdFor(spec.id)}Name`)]),
+  ) as TableNames;
+  const base = target(
+    `stack ${stackName}`,
+    new DynamoDBClient({}),
+    new SFNClient({}),
+    tables,
+    output('OrderStateMachineArn'),
+  );
   return { ...base, reconcile: () => invokeReconciler(output('ReconcilerFunctionName')) };
 }
 
-function target(label: string, dynamo: DynamoDBClient, sfn: SFNClient, tables: TableNames, stateMachineArn: string): Omit<OpsTarget, 'reconcile'> {
+function target(
+  label: string,
+  dynamo: DynamoDBClient,
+  sfn: SFNClient,
+  tables: TableNames,
+  stateMachineArn: string,
+): Omit<OpsTarget, 'reconcile'> {
   const store = createStore(dynamo, tables);
   return {
     label,
@@ -87,7 +111,15 @@ async function invokeReconciler(functionName: string): Promise<ReconcileSummary>
   const dir = await mkdtemp(join(tmpdir(), 'ticketdrop-reconcile-'));
   try {
     const out = join(dir, 'answer.json');
-    await promisify(execFile)('aws', ['lambda', 'invoke', '--function-name', functionName, '--cli-read-timeout', '70', out]);
+    await promisify(execFile)('aws', [
+      'lambda',
+      'invoke',
+      '--function-name',
+      functionName,
+      '--cli-read-timeout',
+      '70',
+      out,
+    ]);
     return JSON.parse(await readFile(out, 'utf8')) as ReconcileSummary;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -97,7 +129,14 @@ async function invokeReconciler(functionName: string): Promise<ReconcileSummary>
 /** The stack's outputs, through the AWS CLI (no CloudFormation SDK client in this project). */
 async function stackOutputs(stackName: string): Promise<Record<string, string>> {
   const { stdout } = await promisify(execFile)('aws', [
-    'cloudformation', 'describe-stacks', '--stack-name', stackName, '--query', 'Stacks[0].Outputs', '--output', 'json',
+    'cloudformation',
+    'describe-stacks',
+    '--stack-name',
+    stackName,
+    '--query',
+    'Stacks[0].Outputs',
+    '--output',
+    'json',
   ]);
   const outputs = JSON.parse(stdout) as { OutputKey: string; OutputValue: string }[] | null;
   return Object.fromEntries((outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));

@@ -16,15 +16,27 @@ import { orderReport } from '../lambdas/core/ops/order-report';
 import { planReset, resetEvent } from '../lambdas/core/ops/reset-event';
 import { findStuck } from '../lambdas/core/ops/stuck';
 import { winners } from '../lambdas/core/ops/winners';
-import { formatAudit, formatOrder, formatReconcile, formatReset, formatResetPlan, formatStuck, formatWinners } from './ops-format';
-import { resolveTarget, type OpsTarget } from './ops-target';
+import {
+  formatAudit,
+  formatOrder,
+  formatReconcile,
+  formatReset,
+  formatResetPlan,
+  formatStuck,
+  formatWinners,
+} from './ops-format';
+import { type OpsTarget, resolveTarget } from './ops-target';
 
-const USAGE = 'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes] | audit <eventId>> [-- --stack <name>] [--json]';
+const USAGE =
+  'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes] | audit <eventId>> [-- --stack <name>] [--json]';
 
 /** A command's report, and the same in lines for people. */
 type Outcome = { report: unknown; lines: string[]; exitCode?: number };
 
-const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: string, yes: boolean) => Promise<Outcome> }> = {
+const COMMANDS: Record<
+  string,
+  { needsId: boolean; run: (target: OpsTarget, id: string, yes: boolean) => Promise<Outcome> }
+> = {
   order: {
     needsId: true,
     run: async (t, orderId) => {
@@ -36,7 +48,8 @@ const COMMANDS: Record<string, { needsId: boolean; run: (target: OpsTarget, id: 
     needsId: false,
     run: async (t) => {
       const report = await findStuck(t.store, t.executions);
-      const count = report.orders.length + report.seats.length + report.executions.length + report.reconcile.actions.length;
+      const count =
+        report.orders.length + report.seats.length + report.executions.length + report.reconcile.actions.length;
       return { report, lines: formatStuck(report), exitCode: count === 0 ? 0 : 3 };
     },
   },
@@ -98,7 +111,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error));
+    console.error(
+      error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error),
+    );
     process.exit(1);
   },
 );

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TicketDropApi } from './api/http-api';
 import { constructIdFor, DataTables } from './data/data-tables';
@@ -41,7 +41,11 @@ export class TicketDropStack extends Stack {
     this.data = new DataTables(this, 'Data', { stage });
     // The order flow first: the API starts and resumes its executions.
     this.orderFlow = new OrderFlow(this, 'OrderFlow', { stage, tables: this.data });
-    this.api = new TicketDropApi(this, 'Api', { stage, tables: this.data, orderStateMachine: this.orderFlow.stateMachine });
+    this.api = new TicketDropApi(this, 'Api', {
+      stage,
+      tables: this.data,
+      orderStateMachine: this.orderFlow.stateMachine,
+    });
     // The safety net under the flows: finishes whatever they left unfinished, every minute.
     this.reconciler = new Reconciler(this, 'Reconciler', {
       stage,
@@ -51,8 +55,16 @@ export class TicketDropStack extends Stack {
     });
 
     // Live updates: browsers hold a WebSocket; seat and order changes reach them via the streams.
-    this.live = new LiveWebSocket(this, 'Live', { stage, tables: this.data, sessionSigningKey: this.api.secrets.sessionSigningKey });
-    this.broadcaster = new Broadcaster(this, 'Broadcaster', { stage, tables: this.data, webSocketStage: this.live.stage });
+    this.live = new LiveWebSocket(this, 'Live', {
+      stage,
+      tables: this.data,
+      sessionSigningKey: this.api.secrets.sessionSigningKey,
+    });
+    this.broadcaster = new Broadcaster(this, 'Broadcaster', {
+      stage,
+      tables: this.data,
+      webSocketStage: this.live.stage,
+    });
     // The waiting room: an order that ends frees its buyer's purchase slot.
     this.orderEndings = new OrderEndings(this, 'OrderEndings', { stage, tables: this.data });
 
@@ -70,7 +82,10 @@ export class TicketDropStack extends Stack {
       value: this.api.secrets.adminApiKey.secretArn,
       description: 'Secret holding the admin key (x-admin-key header) for admin API calls',
     });
-    new CfnOutput(this, 'WebSocketUrl', { value: this.live.url, description: 'WebSocket API of live updates (wss://…/<stage>)' });
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: this.live.url,
+      description: 'WebSocket API of live updates (wss://…/<stage>)',
+    });
     new CfnOutput(this, 'ReconcilerFunctionName', {
       value: this.reconciler.handler.function.functionName,
       description: 'The reconciler (runs every minute; `npm run reconcile -- --stack <name>` invokes it now)',
@@ -94,7 +109,10 @@ export class TicketDropStack extends Stack {
       tables: Object.values(this.data.byId),
       alarmEmail: this.node.tryGetContext('alarmEmail') as string | undefined,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn, description: 'SNS topic of the alarms (subscribe to get notified)' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.observability.topic.topicArn,
+      description: 'SNS topic of the alarms (subscribe to get notified)',
+    });
     applyNagSuppressions(this);
   }
 }

@@ -12,7 +12,9 @@ import type { ServiceEndpoint } from './http-gateway';
 /** The open sockets, as the local WebSocket gateway keeps them. */
 export interface LocalConnections {
   send(connectionId: string, data: string): boolean;
-  info(connectionId: string): { connectedAt: number; lastActiveAt: number; sourceIp: string; userAgent: string } | undefined;
+  info(
+    connectionId: string,
+  ): { connectedAt: number; lastActiveAt: number; sourceIp: string; userAgent: string } | undefined;
   disconnect(connectionId: string): boolean;
 }
 
@@ -28,7 +30,9 @@ export function connectionsEndpoint(connections: LocalConnections): ServiceEndpo
   return {
     matches: isConnectionsRequest,
     async listener(req, res) {
-      const connectionId = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.slice(PREFIX.length));
+      const connectionId = decodeURIComponent(
+        new URL(req.url ?? '/', 'http://localhost').pathname.slice(PREFIX.length),
+      );
       switch (req.method) {
         case 'POST': {
           const data = await readBody(req);
@@ -67,7 +71,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 /** A REST-JSON service error: the SDK reads its type from `x-amzn-ErrorType`. */
 function sendError(res: ServerResponse, status: number, type: string, message: string | null): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }).end(JSON.stringify({ message }));
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
+    .end(JSON.stringify({ message }));
 }
 
 /** What API Gateway answers for a connection that is closed or never existed. */

@@ -1,4 +1,3 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -7,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { findFreePort } from './free-port';
 import { OutputTail } from './output-tail';
 import { ownsListeningPort } from './port-owner';

@@ -14,7 +14,11 @@ import type { LocalStepFunctions } from './stepfunctions';
 
 const RETRY_DELAYS_MS = [200, 1_000, 5_000];
 
-export async function startExecutionEndedRule(projectRoot: string, stepFunctions: LocalStepFunctions, stateMachineArn: string): Promise<() => void> {
+export async function startExecutionEndedRule(
+  projectRoot: string,
+  stepFunctions: LocalStepFunctions,
+  stateMachineArn: string,
+): Promise<() => void> {
   const { handler } = (await import(pathToFileURL(join(projectRoot, EXECUTION_ENDED_ENTRY)).href)) as {
     handler: (event: ExecutionStatusChangeEvent) => Promise<unknown>;
   };
@@ -29,7 +33,10 @@ export async function startExecutionEndedRule(projectRoot: string, stepFunctions
       } catch (error) {
         const delay = RETRY_DELAYS_MS[attempt];
         if (delay === undefined) {
-          logger.error('Execution-ended compensation failed; the reconciler will finish the order', { orderId: event.detail.name, error: error as Error });
+          logger.error('Execution-ended compensation failed; the reconciler will finish the order', {
+            orderId: event.detail.name,
+            error: error as Error,
+          });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delay));

@@ -1,12 +1,12 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
-import { matchPath, routeKey, type DefaultRouteSpec, type RouteSpec } from '../lib/api/routes';
+import type { Duplex } from 'node:stream';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { logger } from '../lambdas/core/logger';
+import { type DefaultRouteSpec, matchPath, type RouteSpec, routeKey } from '../lib/api/routes';
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0) and the static site: turns a
@@ -48,7 +48,9 @@ export interface HttpGatewayOptions {
 }
 
 /** What the port answers until the stack can serve. */
-export const STARTING_ERROR = { error: { code: 'Starting', message: 'TicketDrop is starting; try again in a moment' } } as const;
+export const STARTING_ERROR = {
+  error: { code: 'Starting', message: 'TicketDrop is starting; try again in a moment' },
+} as const;
 export const STARTING_RETRY_AFTER_SECONDS = 1;
 
 /** What API Gateway answers when the integration (the Lambda) fails. */
@@ -112,10 +114,13 @@ async function serveApi(options: HttpGatewayOptions, req: IncomingMessage, res: 
   const { body, complete } = await readBody(req);
   // A body over the buffer goes to `$default` (with what was read: more than any route accepts),
   // whose handler refuses it in the documented shape, as it does an unknown route.
-  const target = complete && match ? match : options.defaultRoute ? { route: options.defaultRoute, pathParameters: {} } : undefined;
+  const target =
+    complete && match ? match : options.defaultRoute ? { route: options.defaultRoute, pathParameters: {} } : undefined;
   if (!target) {
     // API Gateway's own answers, for a route table without `$default`.
-    return complete ? sendJson(res, 404, { message: 'Not Found' }) : sendJson(res, 413, { message: 'Request Entity Too Large' });
+    return complete
+      ? sendJson(res, 404, { message: 'Not Found' })
+      : sendJson(res, 413, { message: 'Request Entity Too Large' });
   }
   const event = toApiGatewayEvent(req, url, keyOf(target.route), target.pathParameters, body);
   const result = await options.handlerFor(target.route)(event);
@@ -177,11 +182,13 @@ export function toApiGatewayEvent(
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   // Payload format 2.0 lets a handler return a bare value, which API Gateway sends as JSON.
   if (typeof result === 'string' || result === null || typeof result !== 'object' || !('statusCode' in result)) {
-    return sendJson(res, 200, result);
+    sendJson(res, 200, result);
+    return;
   }
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
-  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const body =
+    result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   res.writeHead(result.statusCode ?? 200).end(body);
 }
 
@@ -213,7 +220,12 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; complete: boole
  * API and the WebSocket are: here, the same origin. Hashed files under /assets/ never change, so
  * browsers may keep them for a year; index.html and config.json are revalidated every time.
  */
-async function serveStatic(staticDir: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveStatic(
+  staticDir: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (pathname === '/config.json') {
     res.writeHead(200, { 'content-type': CONTENT_TYPES['.json']!, 'cache-control': 'no-cache' });
     res.end(JSON.stringify(frontendConfig(req)));

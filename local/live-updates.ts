@@ -1,13 +1,21 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../lib/data/table-specs';
-import { BROADCAST_TABLES, BROADCASTER, LOCAL_WS_PATH, ROUTE_SELECTION_FIELD, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from '../lib/realtime/ws-routes';
+import {
+  BROADCAST_TABLES,
+  BROADCASTER,
+  LOCAL_WS_PATH,
+  ROUTE_SELECTION_FIELD,
+  WS_HANDLERS,
+  WS_ROUTES,
+  type WsHandlerId,
+} from '../lib/realtime/ws-routes';
 import { connectionsEndpoint } from './connections-api';
 import type { ServiceEndpoint } from './http-gateway';
-import { startStreamFeed, type StreamFaults, type StreamFeed, type StreamHandler } from './stream-feed';
+import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 import { localDynamoClientConfig } from './tables';
 import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
 
@@ -24,7 +32,6 @@ export interface LocalLiveUpdates {
   start(dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
   stop(): Promise<void>;
 }
-
 
 export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   const handlers = new Map<WsHandlerId, WsHandler>();

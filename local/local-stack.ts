@@ -1,35 +1,40 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { API_HANDLERS, DEFAULT_ROUTE, ROUTES, type ApiHandlerId } from '../lib/api/routes';
-import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { createEvent } from '../lambdas/core/create-event';
-import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
 import { EventExists } from '../lambdas/core/errors';
 import { logger } from '../lambdas/core/logger';
-import { stepFunctionsWorkflow, type OrderWorkflow } from '../lambdas/core/order-workflow';
-import { createStore, type Store } from '../lambdas/core/store';
-import { startDynamoDbLocal } from './dynamodb-local';
-import type { DynamoDbLocal } from './dynamodb-local';
-import { createHttpGateway, refuseUpgradeWhileStarting, type ApiHandler } from './http-gateway';
-import { localSecret } from './local-secrets';
-import { startQueueFeed } from './queue-feed';
-import { createLocalOrderFlow } from './order-flow';
-import { cachedTemplate } from './template-cache';
-import { createStepFunctionsListener, isStepFunctionsRequest, type LocalStepFunctions, type TimingOverrides } from './stepfunctions';
-import { createLocalLiveUpdates } from './live-updates';
-import { startExecutionEndedRule } from './execution-ended-rule';
-import { startReconcilerTimer, type ReconcilerTimer } from './reconciler-timer';
+import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/order-workflow';
+import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
+import { createStore, type Store } from '../lambdas/core/store';
+import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../lib/api/routes';
+import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
 import { LOCAL_WS_PATH } from '../lib/realtime/ws-routes';
-import { createTables, localDynamoClientConfig } from './tables';
-import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
+import type { DynamoDbLocal } from './dynamodb-local';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { startExecutionEndedRule } from './execution-ended-rule';
+import { startDynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
 import type { FaultOption } from './faults/fault-settings';
-import { FaultSwitch, type DeadLetter, type FaultCounters, type LocalFaults } from './faults/fault-switch';
+import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } from './faults/fault-switch';
 import { faultsEndpoint } from './faults/faults-endpoint';
+import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
+import { createLocalLiveUpdates } from './live-updates';
+import { localSecret } from './local-secrets';
+import { createLocalOrderFlow } from './order-flow';
+import { startQueueFeed } from './queue-feed';
+import { type ReconcilerTimer, startReconcilerTimer } from './reconciler-timer';
+import {
+  createStepFunctionsListener,
+  isStepFunctionsRequest,
+  type LocalStepFunctions,
+  type TimingOverrides,
+} from './stepfunctions';
+import { createTables, localDynamoClientConfig } from './tables';
+import { cachedTemplate } from './template-cache';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -169,7 +174,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const port = await listen(server, options.port ?? 0);
       stops.push(() => closeServer(server));
       const secrets = await Promise.all(
-        (['admin-key', 'ticket-signing-key', 'session-signing-key'] as const).map((name) => localSecret(options.dataDir, name)),
+        (['admin-key', 'ticket-signing-key', 'session-signing-key'] as const).map((name) =>
+          localSecret(options.dataDir, name),
+        ),
       );
       return { reused, orderFlow, liveUpdates, server, port, secrets };
     })();
@@ -206,9 +213,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     if (logLevel) logger.setLogLevel(logLevel as Parameters<typeof logger.setLogLevel>[0]);
     // The handlers only read their environment when loaded: they load while the tables are made.
-    const [, apiHandlers] = await Promise.all([createTables(client, tables).then(() => seedDemoEvent(store)), loadHandlers()]);
+    const [, apiHandlers] = await Promise.all([
+      createTables(client, tables).then(() => seedDemoEvent(store)),
+      loadHandlers(),
+    ]);
     for (const [id, handler] of apiHandlers) handlers.set(id, handler);
-    const streamFaults = { deadLetter: (letter: DeadLetter) => faults.deadLetter(letter), batchFault: () => faults.drawBatchFailure() };
+    const streamFaults = {
+      deadLetter: (letter: DeadLetter) => faults.deadLetter(letter),
+      batchFault: () => faults.drawBatchFailure(),
+    };
     stops.push(() => liveUpdates.stop());
     const [, queueFeed] = await Promise.all([
       liveUpdates.start(dynamo.endpoint, tables, streamFaults),
@@ -216,14 +229,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ]);
     stops.push(() => queueFeed.stop());
 
-    const workflow = stepFunctionsWorkflow(new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), orderFlow.stateMachineArn);
+    const workflow = stepFunctionsWorkflow(
+      new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),
+      orderFlow.stateMachineArn,
+    );
     const [stopExecutionEndedRule, reconciler] = await Promise.all([
       startExecutionEndedRule(PROJECT_ROOT, orderFlow.service, orderFlow.stateMachineArn),
       startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv()),
     ]);
-    stops.push(async () => stopExecutionEndedRule(), () => reconciler.stop());
+    stops.push(
+      async () => stopExecutionEndedRule(),
+      () => reconciler.stop(),
+    );
     // A reconciler that cannot run now (it logs why) must not keep the stack from starting.
-    const startupReconcile = await reconciler.runNow().catch(() => ({ actions: 0, failed: 1, outcomes: [], notes: [] }));
+    const startupReconcile = await reconciler
+      .runNow()
+      .catch(() => ({ actions: 0, failed: 1, outcomes: [], notes: [] }));
     await options.readyAfter;
     server.off('upgrade', refuseUpgradeWhileStarting);
     liveUpdates.attach(server);
@@ -278,7 +299,8 @@ function reconcileIntervalFromEnv(): number | undefined {
   const raw = process.env.TICKETDROP_RECONCILE_SECONDS;
   if (raw === undefined || raw === '') return undefined;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
+    throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
   return seconds * 1000;
 }
 

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HANDLER_ENTRY_METADATA } from '../lib/handler-entries';
 import {
-  extractStateMachines,
-  LocalStepFunctions,
   type CloudFormationTemplate,
   type ExtractedStateMachine,
+  extractStateMachines,
   type LambdaHandler,
+  LocalStepFunctions,
   type StepFunctionsFaults,
   type TimingOverrides,
 } from './stepfunctions';
@@ -43,7 +43,10 @@ export function createLocalOrderFlow(
   const machine = orderStateMachineOf(template);
   // Each step runs with its function's own Timeout, as Lambda enforces it.
   const timeouts = new Map(
-    machine.lambdaFunctions.map((fn) => [fn.arn, typeof fn.properties.Timeout === 'number' ? fn.properties.Timeout : LAMBDA_DEFAULT_TIMEOUT_SECONDS]),
+    machine.lambdaFunctions.map((fn) => [
+      fn.arn,
+      typeof fn.properties.Timeout === 'number' ? fn.properties.Timeout : LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+    ]),
   );
   const entries = new Map(machine.lambdaFunctions.map((fn) => [fn.arn, fn.metadata[HANDLER_ENTRY_METADATA]]));
   const loaded = new Map<string, Promise<LambdaHandler>>();
@@ -52,7 +55,10 @@ export function createLocalOrderFlow(
     if (typeof entry !== 'string') throw new Error(`No handler module for ${arn}`);
     if (!loaded.has(entry)) {
       // Loaded on first use, after the local stack has set the environment handlers read.
-      loaded.set(entry, import(pathToFileURL(join(projectRoot, entry)).href).then((m: { handler: LambdaHandler }) => m.handler));
+      loaded.set(
+        entry,
+        import(pathToFileURL(join(projectRoot, entry)).href).then((m: { handler: LambdaHandler }) => m.handler),
+      );
     }
     return loaded.get(entry)!;
   };

@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../lib/data/table-specs';
 import { ORDER_ENDINGS } from '../lib/queue/queue-consumers';
-import { startStreamFeed, type StreamFaults, type StreamFeed, type StreamHandler } from './stream-feed';
+import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 import { localDynamoClientConfig } from './tables';
 
 /**
@@ -19,7 +19,9 @@ export async function startQueueFeed(
   faults: StreamFaults = {},
 ): Promise<StreamFeed> {
   const config = localDynamoClientConfig(dynamoEndpoint);
-  const module = (await import(pathToFileURL(join(projectRoot, ORDER_ENDINGS.entry)).href)) as { handler: StreamHandler };
+  const module = (await import(pathToFileURL(join(projectRoot, ORDER_ENDINGS.entry)).href)) as {
+    handler: StreamHandler;
+  };
   return startStreamFeed({
     dynamo: new DynamoDBClient(config),
     streams: new DynamoDBStreamsClient(config),

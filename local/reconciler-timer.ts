@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RECONCILE_PERIOD_MINUTES, RECONCILER_ENTRY } from '../lib/handler-entries';
-import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import { logger } from '../lambdas/core/logger';
+import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
+import { RECONCILE_PERIOD_MINUTES, RECONCILER_ENTRY } from '../lib/handler-entries';
 
 /**
  * The local stand-in for the reconciler's EventBridge schedule: calls the same handler module
@@ -16,8 +16,13 @@ export interface ReconcilerTimer {
   stop(): Promise<void>;
 }
 
-export async function startReconcilerTimer(projectRoot: string, periodMs: number = RECONCILE_PERIOD_MINUTES * 60_000): Promise<ReconcilerTimer> {
-  const module = (await import(pathToFileURL(join(projectRoot, RECONCILER_ENTRY)).href)) as { handler: () => Promise<ReconcileSummary> };
+export async function startReconcilerTimer(
+  projectRoot: string,
+  periodMs: number = RECONCILE_PERIOD_MINUTES * 60_000,
+): Promise<ReconcilerTimer> {
+  const module = (await import(pathToFileURL(join(projectRoot, RECONCILER_ENTRY)).href)) as {
+    handler: () => Promise<ReconcileSummary>;
+  };
   let current: Promise<ReconcileSummary> = Promise.resolve({ actions: 0, failed: 0, outcomes: [], notes: [] });
   let stopped = false;
   const runNow = () => {

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { removeEndpoints, writeEndpoints } from './endpoints-file';
 import { isPortFree } from './free-port';
 import { ensureFrontendBuilt } from './frontend-build';
-import { DEMO_EVENT, DEMO_QUEUE_EVENT, PROJECT_ROOT, startLocalStack, type LocalStack } from './local-stack';
+import { DEMO_EVENT, DEMO_QUEUE_EVENT, type LocalStack, PROJECT_ROOT, startLocalStack } from './local-stack';
 
 const DEFAULT_PORT = 3000;
 
@@ -98,7 +98,8 @@ async function buildFrontendIfStale(): Promise<void> {
 async function choosePort(requested: string | undefined): Promise<number> {
   if (requested !== undefined) {
     const port = Number(requested);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${requested}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`PORT must be a port number, not "${requested}"`);
     return port;
   }
   return (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : 0;

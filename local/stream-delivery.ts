@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
 import { logger } from '../lambdas/core/logger';
+import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
 import type { DeadLetter } from './faults/fault-switch';
 
 /**
@@ -17,6 +17,7 @@ import type { DeadLetter } from './faults/fault-switch';
  * retried batch may deliver records again: consumers must be idempotent, as on AWS.
  */
 
+// biome-ignore lint/suspicious/noConfusingVoidType: the Lambda stream-handler signature (@types/aws-lambda) returns void when there is no batch response.
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
 /** Fault injection: does this invocation fail, and before or after the handler ran? */
@@ -37,7 +38,10 @@ export interface BatchDeliveryOptions {
   readonly signal?: AbortSignal;
 }
 
-type Outcome = { readonly kind: 'ok' } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'partial'; readonly from: number };
+type Outcome =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'partial'; readonly from: number };
 
 /** A failure injected by the fault switch (stream.batchFailed), as the handler would have thrown it. */
 export class InjectedBatchFailure extends Error {
@@ -51,7 +55,11 @@ export async function deliverBatch(records: readonly DynamoDBRecord[], options: 
   await deliver(records, options.settings.retryAttempts, options);
 }
 
-async function deliver(batch: readonly DynamoDBRecord[], retriesLeft: number, options: BatchDeliveryOptions): Promise<void> {
+async function deliver(
+  batch: readonly DynamoDBRecord[],
+  retriesLeft: number,
+  options: BatchDeliveryOptions,
+): Promise<void> {
   let pending = batch;
   let retries = retriesLeft;
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -85,6 +93,7 @@ async function deliver(batch: readonly DynamoDBRecord[], retriesLeft: number, op
 async function invoke(records: readonly DynamoDBRecord[], options: BatchDeliveryOptions): Promise<Outcome> {
   const fault = options.batchFault?.();
   if (fault === 'before') return { kind: 'error', error: new InjectedBatchFailure('before') };
+  // biome-ignore lint/suspicious/noConfusingVoidType: the Lambda stream-handler signature (@types/aws-lambda) returns void when there is no batch response.
   let response: DynamoDBBatchResponse | void;
   try {
     response = await options.handler({ Records: structuredClone([...records]) });
@@ -94,11 +103,15 @@ async function invoke(records: readonly DynamoDBRecord[], options: BatchDelivery
   // The function did its work; its answer is lost (a timeout, a crash): the batch counts as failed.
   if (fault === 'after') return { kind: 'error', error: new InjectedBatchFailure('after') };
   // Without ReportBatchItemFailures Lambda ignores what the function returns.
-  if (!options.settings.reportBatchItemFailures || !response || response.batchItemFailures.length === 0) return { kind: 'ok' };
+  if (!options.settings.reportBatchItemFailures || !response || response.batchItemFailures.length === 0)
+    return { kind: 'ok' };
   const failed = response.batchItemFailures.map((failure) =>
-    records.findIndex((record) => failure.itemIdentifier !== '' && record.dynamodb?.SequenceNumber === failure.itemIdentifier),
+    records.findIndex(
+      (record) => failure.itemIdentifier !== '' && record.dynamodb?.SequenceNumber === failure.itemIdentifier,
+    ),
   );
-  if (failed.some((index) => index < 0)) return { kind: 'error', error: new Error('batchItemFailures names a record not in the batch') };
+  if (failed.some((index) => index < 0))
+    return { kind: 'error', error: new Error('batchItemFailures names a record not in the batch') };
   return { kind: 'partial', from: Math.min(...failed) };
 }
 
@@ -116,7 +129,11 @@ function dropTooOld(records: readonly DynamoDBRecord[], options: BatchDeliveryOp
   return fresh;
 }
 
-function sendToDeadLetters(records: readonly DynamoDBRecord[], reason: DeadLetter['reason'], options: BatchDeliveryOptions): void {
+function sendToDeadLetters(
+  records: readonly DynamoDBRecord[],
+  reason: DeadLetter['reason'],
+  options: BatchDeliveryOptions,
+): void {
   const letter: DeadLetter = {
     consumer: options.consumer,
     streamArn: options.streamArn,
@@ -126,7 +143,10 @@ function sendToDeadLetters(records: readonly DynamoDBRecord[], reason: DeadLette
     ...(records.at(-1)?.dynamodb?.SequenceNumber && { lastSequenceNumber: records.at(-1)!.dynamodb!.SequenceNumber }),
     at: new Date().toISOString(),
   };
-  logger.error('Local stream feed: batch given up and sent to the dead-letter list', { ...letter, records: records.length });
+  logger.error('Local stream feed: batch given up and sent to the dead-letter list', {
+    ...letter,
+    records: records.length,
+  });
   options.deadLetter(letter);
 }
 

@@ -1,20 +1,20 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
   type _Record,
   type AttributeValue,
+  DescribeStreamCommand,
   type DynamoDBStreamsClient,
+  GetRecordsCommand,
   type GetRecordsOutput,
+  GetShardIteratorCommand,
   type Shard,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
-import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
+import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import { logger } from '../lambdas/core/logger';
+import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
 import type { DeadLetter } from './faults/fault-switch';
-import { deliverBatch, type BatchFault, type StreamHandler } from './stream-delivery';
+import { type BatchFault, deliverBatch, type StreamHandler } from './stream-delivery';
 
 /**
  * The local stand-in for Lambda's DynamoDB stream event source mapping: reads DynamoDB Local's
@@ -138,14 +138,21 @@ class TablePoller {
     let delivered = false;
     for (const [shardId, iterator] of this.iterators) {
       const page = await this.options.streams
-        .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.settings.batchSize }), { abortSignal: this.signal })
+        .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.settings.batchSize }), {
+          abortSignal: this.signal,
+        })
         .catch(async (error: unknown) => {
           if (this.signal.aborted) throw error;
           // DynamoDB Local refuses every iterator of a shard that was empty when it was taken once
           // the first record arrives (TrimmedDataAccessException): expected, read it from the start.
           const emptyShard = (error as Error).name === 'TrimmedDataAccessException' && !this.lastSequence.has(shardId);
           // Otherwise (e.g. an expired iterator): carry on after the last record delivered.
-          if (!emptyShard) logger.warn('Local stream feed: reopening a shard', { streamArn: this.streamArn, shardId, error: error as Error });
+          if (!emptyShard)
+            logger.warn('Local stream feed: reopening a shard', {
+              streamArn: this.streamArn,
+              shardId,
+              error: error as Error,
+            });
           await this.reopen(shardId);
           return undefined;
         });
@@ -189,7 +196,9 @@ class TablePoller {
         StreamArn: this.streamArn,
         ShardId: shardId,
         // Nothing read from it yet (it was empty at the start, or is new): all of it is news.
-        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
       }),
       { abortSignal: this.signal },
     );
@@ -232,7 +241,9 @@ export function toLambdaRecord(record: _Record, streamArn: string, region: strin
     awsRegion: region,
     eventSourceARN: streamArn,
     dynamodb: {
-      ...(data.ApproximateCreationDateTime && { ApproximateCreationDateTime: Math.floor(data.ApproximateCreationDateTime.getTime() / 1000) }),
+      ...(data.ApproximateCreationDateTime && {
+        ApproximateCreationDateTime: Math.floor(data.ApproximateCreationDateTime.getTime() / 1000),
+      }),
       ...(data.Keys && { Keys: toLambdaItem(data.Keys) }),
       ...(data.NewImage && { NewImage: toLambdaItem(data.NewImage) }),
       ...(data.OldImage && { OldImage: toLambdaItem(data.OldImage) }),

@@ -1,8 +1,8 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { stackNameFor, stageFor } from '../lib/stage';
 import { TicketDropStack } from '../lib/ticketdrop-stack';
 import type { CloudFormationTemplate } from './stepfunctions';

@@ -1,18 +1,18 @@
 import {
+  type AttributeDefinition,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  type DynamoDBClientConfig,
+  type KeySchemaElement,
   ResourceInUseException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
-  type AttributeDefinition,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-  type DynamoDBClientConfig,
-  type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SPECS, type KeyAttribute, type TableNames, type TableSpec } from '../lib/data/table-specs';
+import { type KeyAttribute, TABLE_SPECS, type TableNames, type TableSpec } from '../lib/data/table-specs';
 
 /**
  * Client configuration for a local DynamoDB endpoint: fixed region and dummy static credentials,
@@ -80,7 +80,9 @@ async function addMissingIndexes(client: DynamoDBClient, spec: TableSpec, tableN
       new UpdateTableCommand({
         TableName: tableName,
         AttributeDefinitions: wanted.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
       }),
     );
     await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });

@@ -90,7 +90,7 @@ export async function templateCacheKey(projectRoot: string, stage: string): Prom
   for (const file of files) {
     const content = await readFile(file).catch(() => undefined);
     hash.update(`file:${relative(root, file).split(sep).join('/')}\0`);
-    hash.update(content === undefined ? 'missing\0' : createHash('sha256').update(content).digest('hex') + '\0');
+    hash.update(content === undefined ? 'missing\0' : `${createHash('sha256').update(content).digest('hex')}\0`);
   }
   return hash.digest('hex');
 }
@@ -115,7 +115,7 @@ async function filesOfTheTemplate(root: string): Promise<string[]> {
     for (const specifier of relativeImports(source)) {
       const target = resolveImport(file, specifier);
       // Outside the project (or unresolvable: the synthesis fails on it anyway) is not followed.
-      if (!target || !target.startsWith(root + sep) || target.includes(`${sep}node_modules${sep}`) || found.has(target)) continue;
+      if (!target?.startsWith(root + sep) || target.includes(`${sep}node_modules${sep}`) || found.has(target)) continue;
       found.add(target);
       if (isSource(target)) queue.push(target);
     }
@@ -126,7 +126,9 @@ async function filesOfTheTemplate(root: string): Promise<string[]> {
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)]))),
+    entries.map((entry) =>
+      entry.isDirectory() ? filesUnder(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)]),
+    ),
   );
   return nested.flat();
 }

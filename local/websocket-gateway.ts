@@ -1,10 +1,10 @@
-import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { WsRouteSpec } from '../lib/realtime/ws-routes';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { logger } from '../lambdas/core/logger';
+import type { WsRouteSpec } from '../lib/realtime/ws-routes';
 import type { LocalConnections } from './connections-api';
 
 /**
@@ -135,18 +135,27 @@ export class LocalWebSocketGateway implements LocalConnections {
     });
   }
 
-  private async message(req: IncomingMessage, connectionId: string, connectedAt: number, socket: WebSocket, body: string): Promise<void> {
+  private async message(
+    req: IncomingMessage,
+    connectionId: string,
+    connectedAt: number,
+    socket: WebSocket,
+    body: string,
+  ): Promise<void> {
     const route = this.selectRoute(body);
     const requestId = randomUUID();
     try {
       const event = this.event(req, connectionId, connectedAt, route.routeKey, 'MESSAGE', { body }, {}, requestId);
       const result = await this.options.handlerFor(route)(event);
-      const responseBody = typeof result === 'string' ? result : result && typeof result === 'object' ? result.body : undefined;
-      if (route.returnResponse && responseBody !== undefined && socket.readyState === WebSocket.OPEN) socket.send(responseBody);
+      const responseBody =
+        typeof result === 'string' ? result : result && typeof result === 'object' ? result.body : undefined;
+      if (route.returnResponse && responseBody !== undefined && socket.readyState === WebSocket.OPEN)
+        socket.send(responseBody);
     } catch (error) {
       logger.error('WebSocket route handler failed', { connectionId, routeKey: route.routeKey, error: error as Error });
       // What API Gateway sends the client when the integration fails.
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ message: 'Internal server error', connectionId, requestId }));
+      if (socket.readyState === WebSocket.OPEN)
+        socket.send(JSON.stringify({ message: 'Internal server error', connectionId, requestId }));
     }
   }
 
@@ -214,7 +223,9 @@ export class LocalWebSocketGateway implements LocalConnections {
 }
 
 function statusOf(result: APIGatewayProxyResultV2): number {
-  return typeof result === 'object' && result !== null && typeof result.statusCode === 'number' ? result.statusCode : 200;
+  return typeof result === 'object' && result !== null && typeof result.statusCode === 'number'
+    ? result.statusCode
+    : 200;
 }
 
 /** Answers the upgrade request with a plain HTTP status, as API Gateway does for a refused $connect. */

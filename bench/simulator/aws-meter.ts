@@ -1,7 +1,13 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -61,7 +67,11 @@ export class SdkMeter {
 
   /** Patches `send` of the SDK clients the handlers use (this process only). */
   install(): this {
-    type Send = (this: unknown, command: { input: Record<string, unknown>; constructor: { name: string } }, ...rest: unknown[]) => Promise<Record<string, unknown>>;
+    type Send = (
+      this: unknown,
+      command: { input: Record<string, unknown>; constructor: { name: string } },
+      ...rest: unknown[]
+    ) => Promise<Record<string, unknown>>;
     const patch = (client: { prototype: { send: unknown } }, around: (original: Send) => Send) => {
       const original = client.prototype.send as Send;
       client.prototype.send = around(original);
@@ -97,7 +107,11 @@ export class SdkMeter {
       const meter = this;
       return async function (command, ...rest) {
         const output = await original.call(this, command, ...rest);
-        if (command.constructor.name === 'GetRecordsCommand' && ((output.Records as unknown[] | undefined)?.length ?? 0) > 0) meter.streamBatches += 1;
+        if (
+          command.constructor.name === 'GetRecordsCommand' &&
+          ((output.Records as unknown[] | undefined)?.length ?? 0) > 0
+        )
+          meter.streamBatches += 1;
         return output;
       };
     });
@@ -118,13 +132,24 @@ export class SdkMeter {
 
   private operation(name: string): DynamoOperation {
     let op = this.dynamo.get(name);
-    if (!op) this.dynamo.set(name, (op = { calls: 0, refused: 0, readUnits: 0, writeUnits: 0, estimatedWriteUnits: 0 }));
+    if (!op) {
+      op = { calls: 0, refused: 0, readUnits: 0, writeUnits: 0, estimatedWriteUnits: 0 };
+      this.dynamo.set(name, op);
+    }
     return op;
   }
 
-  private account(name: string, input: Record<string, unknown>, output: Record<string, unknown>, op: DynamoOperation): void {
+  private account(
+    name: string,
+    input: Record<string, unknown>,
+    output: Record<string, unknown>,
+    op: DynamoOperation,
+  ): void {
     const consumed = output.ConsumedCapacity as { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
-    const reported = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+    const reported = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+      (sum, c) => sum + (c.CapacityUnits ?? 0),
+      0,
+    );
     const items = (input.TransactItems as unknown[] | undefined)?.length ?? 0;
     if (name === 'TransactWriteItems') op.writeUnits += 2 * items;
     else if (name === 'TransactGetItems') op.readUnits += 2 * items;
@@ -145,8 +170,14 @@ export function executionArnOf(stateMachineArn: string, orderId: string): string
 }
 
 /** Waits (≤ 15 s) for each execution to end, then counts its states entered and Lambda tasks scheduled. */
-export async function executionCosts(endpoint: string | undefined, stateMachineArn: string, orderIds: readonly string[]): Promise<ExecutionCost[]> {
-  const sfn = new SFNClient(endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+export async function executionCosts(
+  endpoint: string | undefined,
+  stateMachineArn: string,
+  orderIds: readonly string[],
+): Promise<ExecutionCost[]> {
+  const sfn = new SFNClient(
+    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
+  );
   const costs: ExecutionCost[] = [];
   const queue = [...orderIds];
   const worker = async () => {
@@ -168,7 +199,11 @@ export async function executionCosts(endpoint: string | undefined, stateMachineA
         orderId,
         status,
         transitions: events.filter((e) => e.type?.endsWith('StateEntered')).length,
-        lambdaInvocations: events.filter((e) => e.type === 'LambdaFunctionScheduled' || (e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resourceType === 'lambda')).length,
+        lambdaInvocations: events.filter(
+          (e) =>
+            e.type === 'LambdaFunctionScheduled' ||
+            (e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resourceType === 'lambda'),
+        ).length,
       });
     }
   };
@@ -178,14 +213,22 @@ export async function executionCosts(endpoint: string | undefined, stateMachineA
 }
 
 /** How many of these orders' executions still run (ListExecutions RUNNING, matched by name = order id). */
-export async function runningExecutionsOf(endpoint: string | undefined, stateMachineArn: string, orderIds: readonly string[]): Promise<number> {
-  const sfn = new SFNClient(endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+export async function runningExecutionsOf(
+  endpoint: string | undefined,
+  stateMachineArn: string,
+  orderIds: readonly string[],
+): Promise<number> {
+  const sfn = new SFNClient(
+    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
+  );
   try {
     const wanted = new Set(orderIds);
     let running = 0;
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken, maxResults: 1000 }));
+      const page = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken, maxResults: 1000 }),
+      );
       running += (page.executions ?? []).filter((e) => e.name !== undefined && wanted.has(e.name)).length;
       nextToken = page.nextToken;
     } while (nextToken);

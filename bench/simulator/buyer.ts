@@ -75,7 +75,16 @@ const MAX_HOLD_ATTEMPTS = 100;
 const MAX_PAY_REQUESTS = 5;
 
 export function newBuyerRecord(index: number, abandons: boolean): BuyerRecord {
-  return { index, abandons, phase: 'arriving', orderIds: [], seatIds: [], ticketIds: [], holdAttempts: 0, payRequests: 0 };
+  return {
+    index,
+    abandons,
+    phase: 'arriving',
+    orderIds: [],
+    seatIds: [],
+    ticketIds: [],
+    holdAttempts: 0,
+    payRequests: 0,
+  };
 }
 
 export async function runBuyer(ctx: BuyerContext, rec: BuyerRecord): Promise<void> {
@@ -94,14 +103,20 @@ export async function runBuyer(ctx: BuyerContext, rec: BuyerRecord): Promise<voi
     const order = await hold(ctx, rec, token, admission);
     rec.phase = 'holding';
     const watch = new OrderWatch(ctx.api, token, order);
-    socket = await LiveSocket.open(ctx.webSocketUrl, ctx.meter, { token, onMessage: (m) => m.type === 'order' && watch.offer(m.order) }).catch(() => undefined);
+    socket = await LiveSocket.open(ctx.webSocketUrl, ctx.meter, {
+      token,
+      onMessage: (m) => m.type === 'order' && watch.offer(m.order),
+    }).catch(() => undefined);
     // Like the page: with the socket up a slow safety poll, without it a GET every second.
     watch.pollMs = socket ? 10_000 : 1_000;
 
     if (rec.abandons) {
       // Walk away: the flow must expire the hold by itself.
       const ended = await watch.until((o) => ENDED.has(o.status), ctx.holdSeconds * 1000 + 60_000);
-      throw new Finished(ended.status === 'EXPIRED' ? 'expired' : 'failed', `walked away; the order ended ${ended.status}`);
+      throw new Finished(
+        ended.status === 'EXPIRED' ? 'expired' : 'failed',
+        `walked away; the order ended ${ended.status}`,
+      );
     }
     await pay(ctx, rec, token, watch);
   } catch (error) {
@@ -118,7 +133,8 @@ async function waitForAdmission(ctx: BuyerContext, rec: BuyerRecord, token: stri
   const path = `/api/events/${ctx.eventId}/queue`;
   const queueCall = async (method: 'POST' | 'GET' | 'DELETE'): Promise<QueueStatus> => {
     const answer = await ctx.api.call<{ queue: QueueStatus }>(method, path, { token });
-    if (answer.status !== 200) throw new Finished('failed', `${method} queue answered ${answer.status} ${answer.body.error?.code ?? ''}`);
+    if (answer.status !== 200)
+      throw new Finished('failed', `${method} queue answered ${answer.status} ${answer.body.error?.code ?? ''}`);
     return answer.body.queue;
   };
   rec.phase = 'waiting';
@@ -147,11 +163,17 @@ async function waitForAdmission(ctx: BuyerContext, rec: BuyerRecord, token: stri
   }
 }
 
-async function hold(ctx: BuyerContext, rec: BuyerRecord, token: string, admission: string | undefined): Promise<OrderView> {
+async function hold(
+  ctx: BuyerContext,
+  rec: BuyerRecord,
+  token: string,
+  admission: string | undefined,
+): Promise<OrderView> {
   const headers: Record<string, string> = admission ? { 'x-admission-token': admission } : {};
   for (;;) {
     if (performance.now() > ctx.deadline) throw new Finished('open', 'no hold by the deadline');
-    if (rec.holdAttempts >= MAX_HOLD_ATTEMPTS) throw new Finished('failed', `no hold after ${rec.holdAttempts} attempts`);
+    if (rec.holdAttempts >= MAX_HOLD_ATTEMPTS)
+      throw new Finished('failed', `no hold after ${rec.holdAttempts} attempts`);
     let body: { quantity: number } | { seatIds: string[] } = { quantity: ctx.seatsPerBuyer };
     if (ctx.mode === 'pick') {
       const seats = await pickSeats(ctx);
@@ -162,7 +184,11 @@ async function hold(ctx: BuyerContext, rec: BuyerRecord, token: string, admissio
       }
     }
     rec.holdAttempts += 1;
-    const answer = await ctx.api.call<{ order: OrderView }>('POST', `/api/events/${ctx.eventId}/orders`, { token, body, headers });
+    const answer = await ctx.api.call<{ order: OrderView }>('POST', `/api/events/${ctx.eventId}/orders`, {
+      token,
+      body,
+      headers,
+    });
     if (answer.status === 201 || answer.status === 200) {
       rec.heldAt = performance.now();
       rec.holdRequestedAt = rec.heldAt - answer.ms;
@@ -186,10 +212,15 @@ async function hold(ctx: BuyerContext, rec: BuyerRecord, token: string, admissio
 
 /** Picked seats: a fresh snapshot, then `seatsPerBuyer` free seats at random (none → undefined). */
 async function pickSeats(ctx: BuyerContext): Promise<string[] | undefined> {
-  const { status, body } = await ctx.api.call<{ seats: { seatId: string; status: string; holdExpiresAt?: number }[] }>('GET', `/api/events/${ctx.eventId}`);
+  const { status, body } = await ctx.api.call<{ seats: { seatId: string; status: string; holdExpiresAt?: number }[] }>(
+    'GET',
+    `/api/events/${ctx.eventId}`,
+  );
   if (status !== 200) throw new Finished('failed', `GET event answered ${status}`);
   const now = Date.now();
-  const free = body.seats.filter((s) => s.status === 'AVAILABLE' || (s.status === 'HELD' && (s.holdExpiresAt ?? 0) < now)).map((s) => s.seatId);
+  const free = body.seats
+    .filter((s) => s.status === 'AVAILABLE' || (s.status === 'HELD' && (s.holdExpiresAt ?? 0) < now))
+    .map((s) => s.seatId);
   if (free.length < ctx.seatsPerBuyer) return undefined;
   for (let i = free.length - 1; i > 0; i--) {
     const j = Math.floor(ctx.random() * (i + 1));
@@ -227,12 +258,17 @@ async function pay(ctx: BuyerContext, rec: BuyerRecord, token: string, watch: Or
     const code = ctx.cardCode(rec.payRequests);
     rec.payRequests += 1;
     const before = watch.latest.version;
-    const answer = await ctx.api.call<{ order: OrderView }>('POST', `/api/orders/${orderId}/payment`, { token, body: { code } });
+    const answer = await ctx.api.call<{ order: OrderView }>('POST', `/api/orders/${orderId}/payment`, {
+      token,
+      body: { code },
+    });
     rec.payRequestedAt ??= performance.now() - answer.ms;
     if (answer.status === 202) watch.offer(answer.body.order);
     else if (answer.body.error?.code === 'HoldExpired') throw new Finished('expired', 'the hold ran out before paying');
-    else if (answer.body.error?.code === 'TooLateToPay') throw new Finished('expired', 'too little of the hold left to pay');
-    else if (answer.status !== 409) throw new Finished('failed', `pay answered ${answer.status} ${answer.body.error?.code ?? ''}`);
+    else if (answer.body.error?.code === 'TooLateToPay')
+      throw new Finished('expired', 'too little of the hold left to pay');
+    else if (answer.status !== 409)
+      throw new Finished('failed', `pay answered ${answer.status} ${answer.body.error?.code ?? ''}`);
     const order = await watch.until(
       (o) => ENDED.has(o.status) || (o.status === 'HOLDING' && o.payment.status === 'failed' && o.version > before),
       120_000,
@@ -244,7 +280,8 @@ async function pay(ctx: BuyerContext, rec: BuyerRecord, token: string, watch: Or
       return;
     }
     if (order.status === 'EXPIRED') throw new Finished('expired', 'the hold ran out while paying');
-    if (order.status !== 'HOLDING') throw new Finished('failed', `order ${order.status}${order.failureReason ? `: ${order.failureReason}` : ''}`);
+    if (order.status !== 'HOLDING')
+      throw new Finished('failed', `order ${order.status}${order.failureReason ? `: ${order.failureReason}` : ''}`);
     // Declined: the seats are still held; pay again.
   }
 }
@@ -274,7 +311,11 @@ class OrderWatch {
     let lastPoll = performance.now();
     for (;;) {
       if (done(this.latest)) return this.latest;
-      if (performance.now() > deadline) throw new Finished('open', `order ${this.latest.orderId} still ${this.latest.status} after ${Math.round(timeoutMs / 1000)} s`);
+      if (performance.now() > deadline)
+        throw new Finished(
+          'open',
+          `order ${this.latest.orderId} still ${this.latest.status} after ${Math.round(timeoutMs / 1000)} s`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1_000);
         this.wake = () => {
@@ -285,7 +326,11 @@ class OrderWatch {
       this.wake = undefined;
       if (!done(this.latest) && performance.now() - lastPoll >= this.pollMs) {
         lastPoll = performance.now();
-        const { status, body } = await this.api.call<{ order: OrderView }>('GET', `/api/orders/${this.latest.orderId}`, { token: this.token });
+        const { status, body } = await this.api.call<{ order: OrderView }>(
+          'GET',
+          `/api/orders/${this.latest.orderId}`,
+          { token: this.token },
+        );
         if (status === 200) this.offer(body.order);
       }
     }

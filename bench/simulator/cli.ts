@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDrop, type Target } from './drop';
 import { startInProcessTarget } from './local-target';
-import { parseOptions, USAGE, UsageError, type CliOptions } from './options';
+import { type CliOptions, parseOptions, USAGE, UsageError } from './options';
 import { formatReport, progressLine, toJson } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,7 +30,8 @@ async function main(): Promise<number> {
   if (options.url) {
     const local = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(options.url);
     const keyFile = join(process.cwd(), '.ticketdrop', 'admin-key');
-    const adminKey = options.adminKey ?? (local && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined);
+    const adminKey =
+      options.adminKey ?? (local && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined);
     const config: { websocketUrl?: string } = await fetch(`${options.url}/config.json`)
       .then((r) => (r.ok ? (r.json() as Promise<{ websocketUrl?: string }>) : {}))
       .catch(() => ({}));
@@ -38,10 +39,13 @@ async function main(): Promise<number> {
       url: options.url,
       webSocketUrl: config.websocketUrl ?? `${options.url.replace(/^http/, 'ws')}/ws`,
       ...(adminKey ? { adminKey } : {}),
-      ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn, ...(local ? { stepFunctionsEndpoint: options.url } : {}) } : {}),
+      ...(options.stateMachineArn
+        ? { stateMachineArn: options.stateMachineArn, ...(local ? { stepFunctionsEndpoint: options.url } : {}) }
+        : {}),
       processorConfigured: false,
     };
-    if (local) log(`Note: the processor of a running stack keeps its own settings; declines use test cards 00000/11111.`);
+    if (local)
+      log(`Note: the processor of a running stack keeps its own settings; declines use test cards 00000/11111.`);
   } else {
     log('Starting the local stack in this process (DynamoDB Local, API, WebSocket, state machine)…');
     const local = await startInProcessTarget(options);
@@ -52,15 +56,19 @@ async function main(): Promise<number> {
   const tty = process.stderr.isTTY === true;
   let lastPlain = 0;
   try {
-    const result = await runDrop(options, target, options.progress
-      ? (p) => {
-          if (tty) process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
-          else if (p.elapsedSeconds - lastPlain >= 2 || p.done === p.buyers) {
-            lastPlain = p.elapsedSeconds;
-            log(progressLine(p, 20));
+    const result = await runDrop(
+      options,
+      target,
+      options.progress
+        ? (p) => {
+            if (tty) process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
+            else if (p.elapsedSeconds - lastPlain >= 2 || p.done === p.buyers) {
+              lastPlain = p.elapsedSeconds;
+              log(progressLine(p, 20));
+            }
           }
-        }
-      : undefined);
+        : undefined,
+    );
     if (tty && options.progress) process.stderr.write('\n');
     console.log(options.json ? toJson(result) : formatReport(result, { winners: options.winners }));
     return result.verdict.ok ? 0 : 1;

@@ -77,31 +77,81 @@ const worst = (...sources: Source[]): Source =>
   sources.includes('not measured') ? 'not measured' : sources.includes('estimated') ? 'estimated' : 'measured';
 
 export function priceUsage(usage: Usage, tickets: number): CostReport {
-  const lambdaInvocations = usage.httpRequests.value + usage.webSocketRouteCalls.value + usage.stepInvocations.value + usage.streamBatches.value;
-  const invocationSource = worst(usage.httpRequests.source, usage.webSocketRouteCalls.source, usage.stepInvocations.source, usage.streamBatches.source);
+  const lambdaInvocations =
+    usage.httpRequests.value +
+    usage.webSocketRouteCalls.value +
+    usage.stepInvocations.value +
+    usage.streamBatches.value;
+  const invocationSource = worst(
+    usage.httpRequests.source,
+    usage.webSocketRouteCalls.source,
+    usage.stepInvocations.source,
+    usage.streamBatches.source,
+  );
   const lines: CostLine[] = [
-    { item: 'Step Functions state transitions', quantity: usage.stateTransitions.value, source: usage.stateTransitions.source, dollars: usage.stateTransitions.value * PRICES.stateTransition },
-    { item: 'Lambda invocations', quantity: lambdaInvocations, source: invocationSource, dollars: lambdaInvocations * PRICES.lambdaRequest },
+    {
+      item: 'Step Functions state transitions',
+      quantity: usage.stateTransitions.value,
+      source: usage.stateTransitions.source,
+      dollars: usage.stateTransitions.value * PRICES.stateTransition,
+    },
+    {
+      item: 'Lambda invocations',
+      quantity: lambdaInvocations,
+      source: invocationSource,
+      dollars: lambdaInvocations * PRICES.lambdaRequest,
+    },
     {
       item: `Lambda duration (GB-s, ${ASSUMED_LAMBDA_MS} ms assumed each)`,
       quantity: (lambdaInvocations * ASSUMED_LAMBDA_MS * LAMBDA_MEMORY_GB) / 1000,
       source: 'estimated',
       dollars: ((lambdaInvocations * ASSUMED_LAMBDA_MS * LAMBDA_MEMORY_GB) / 1000) * PRICES.lambdaGbSecond,
     },
-    { item: 'HTTP API requests', quantity: usage.httpRequests.value, source: usage.httpRequests.source, dollars: usage.httpRequests.value * PRICES.httpApiRequest },
-    { item: 'WebSocket messages', quantity: usage.webSocketMessages.value, source: usage.webSocketMessages.source, dollars: usage.webSocketMessages.value * PRICES.webSocketMessage },
+    {
+      item: 'HTTP API requests',
+      quantity: usage.httpRequests.value,
+      source: usage.httpRequests.source,
+      dollars: usage.httpRequests.value * PRICES.httpApiRequest,
+    },
+    {
+      item: 'WebSocket messages',
+      quantity: usage.webSocketMessages.value,
+      source: usage.webSocketMessages.source,
+      dollars: usage.webSocketMessages.value * PRICES.webSocketMessage,
+    },
     {
       item: 'WebSocket connection-minutes',
       quantity: usage.webSocketConnectionMinutes.value,
       source: usage.webSocketConnectionMinutes.source,
       dollars: usage.webSocketConnectionMinutes.value * PRICES.webSocketConnectionMinute,
     },
-    { item: 'DynamoDB write request units', quantity: usage.dynamoWriteUnits.value, source: usage.dynamoWriteUnits.source, dollars: usage.dynamoWriteUnits.value * PRICES.dynamoWriteUnit },
-    { item: 'DynamoDB read request units', quantity: usage.dynamoReadUnits.value, source: usage.dynamoReadUnits.source, dollars: usage.dynamoReadUnits.value * PRICES.dynamoReadUnit },
-    { item: 'DynamoDB Streams reads (Lambda triggers: free)', quantity: usage.streamBatches.value, source: usage.streamBatches.source, dollars: 0 },
+    {
+      item: 'DynamoDB write request units',
+      quantity: usage.dynamoWriteUnits.value,
+      source: usage.dynamoWriteUnits.source,
+      dollars: usage.dynamoWriteUnits.value * PRICES.dynamoWriteUnit,
+    },
+    {
+      item: 'DynamoDB read request units',
+      quantity: usage.dynamoReadUnits.value,
+      source: usage.dynamoReadUnits.source,
+      dollars: usage.dynamoReadUnits.value * PRICES.dynamoReadUnit,
+    },
+    {
+      item: 'DynamoDB Streams reads (Lambda triggers: free)',
+      quantity: usage.streamBatches.value,
+      source: usage.streamBatches.source,
+      dollars: 0,
+    },
   ];
   const totalDollars = lines.reduce((sum, line) => sum + line.dollars, 0);
-  return { lines, lambdaInvocations, totalDollars, tickets, dollarsPer1000Tickets: tickets === 0 ? NaN : (totalDollars / tickets) * 1000 };
+  return {
+    lines,
+    lambdaInvocations,
+    totalDollars,
+    tickets,
+    dollarsPer1000Tickets: tickets === 0 ? NaN : (totalDollars / tickets) * 1000,
+  };
 }
 
 /**

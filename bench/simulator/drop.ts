@@ -1,14 +1,14 @@
-import { newBuyerRecord, runBuyer, type BuyerContext, type BuyerRecord, type Outcome, type Phase } from './buyer';
-import { ESTIMATED_UNITS_PER_TICKET, priceUsage, type CostReport, type Usage } from './cost';
-import { fairnessOf, type Fairness } from './fairness';
+import type { Store } from '../../lambdas/core/store';
+import { type ExecutionCost, executionCosts, type SdkMeter } from './aws-meter';
+import { type BuyerContext, type BuyerRecord, newBuyerRecord, type Outcome, type Phase, runBuyer } from './buyer';
+import { type CostReport, ESTIMATED_UNITS_PER_TICKET, priceUsage, type Usage } from './cost';
+import { type Fairness, fairnessOf } from './fairness';
 import { ApiClient, sleep } from './http';
 import { SeatBoard, SocketMeter, Viewers } from './live';
-import { layoutFor, seededRandom, type DropOptions } from './options';
-import { summarize, type Summary } from './stats';
-import { checkOversell, type AdminTicket, type OversellCheck } from './verify';
-import { executionCosts, type ExecutionCost, type SdkMeter } from './aws-meter';
+import { type DropOptions, layoutFor, seededRandom } from './options';
 import { faultCounts, settledAudit, waitForSettled } from './settle';
-import type { Store } from '../../lambdas/core/store';
+import { type Summary, summarize } from './stats';
+import { type AdminTicket, checkOversell, type OversellCheck } from './verify';
 
 /**
  * One drop: create the event (admin API), let the buyers loose, then check what happened —
@@ -40,7 +40,11 @@ export interface MoneyCounts {
   readonly doubleCharged: number;
 }
 
-export type Progress = Record<Phase, number> & { readonly buyers: number; readonly tickets: number; readonly elapsedSeconds: number };
+export type Progress = Record<Phase, number> & {
+  readonly buyers: number;
+  readonly tickets: number;
+  readonly elapsedSeconds: number;
+};
 
 export interface Winner {
   readonly buyerId: string;
@@ -71,12 +75,23 @@ export interface DropResult {
   /** Faults the local stack injected, by kind (GET /_local/faults); {} when none or no switch. */
   readonly faults: Record<string, number>;
   /** The audit's problems, for the report (not in the JSON summary's required fields). */
-  readonly auditProblems: readonly { kind: string; orderId?: string; seatId?: string; chargeId?: string; detail: string }[];
+  readonly auditProblems: readonly {
+    kind: string;
+    orderId?: string;
+    seatId?: string;
+    chargeId?: string;
+    detail: string;
+  }[];
   /** 5xx answers the buyers retried (chaos drops). */
   readonly serverErrorsRetried: number;
   readonly oversell: OversellCheck;
   readonly fairness: Fairness & { readonly of: string };
-  readonly latencyMs: { readonly joinToAdmitted: Summary; readonly hold: Summary; readonly payToConfirmed: Summary; readonly changeToViewer: Summary };
+  readonly latencyMs: {
+    readonly joinToAdmitted: Summary;
+    readonly hold: Summary;
+    readonly payToConfirmed: Summary;
+    readonly changeToViewer: Summary;
+  };
   readonly throughput: { readonly ticketsPerSecond: number; readonly httpRequestsPerSecond: number };
   readonly viewers: { readonly count: number; readonly messagesPerViewerPerSecond: number };
   readonly usage: Usage;
@@ -91,7 +106,11 @@ export interface DropResult {
   readonly records: BuyerRecord[];
 }
 
-export async function runDrop(options: DropOptions, target: Target, onProgress?: (p: Progress) => void): Promise<DropResult> {
+export async function runDrop(
+  options: DropOptions,
+  target: Target,
+  onProgress?: (p: Progress) => void,
+): Promise<DropResult> {
   const api = new ApiClient(target.url, target.adminKey, options.httpConcurrency, { retryServerErrors: options.chaos });
   const random = seededRandom(options.seed);
   const startedAt = new Date().toISOString();
@@ -108,8 +127,8 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   const cardCode = options.payCodes?.length
     ? (n: number) => options.payCodes![Math.min(n, options.payCodes!.length - 1)]!
     : target.processorConfigured
-    ? () => String(40000 + Math.floor(random() * 60000)) // no test card: the processor's rates decide
-    : () => (random() < options.declineRate ? '00000' : '11111'); // test cards: always declined / approved
+      ? () => String(40000 + Math.floor(random() * 60000)) // no test card: the processor's rates decide
+      : () => (random() < options.declineRate ? '00000' : '11111'); // test cards: always declined / approved
   const t0 = performance.now();
   const ctx: BuyerContext = {
     api,
@@ -129,7 +148,12 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   const progress = (): Progress => {
     const counts: Record<Phase, number> = { arriving: 0, waiting: 0, admitted: 0, holding: 0, paying: 0, done: 0 };
     for (const r of records) counts[r.phase] += 1;
-    return { ...counts, buyers: records.length, tickets: records.filter((r) => r.outcome === 'ticket').length, elapsedSeconds: (performance.now() - t0) / 1000 };
+    return {
+      ...counts,
+      buyers: records.length,
+      tickets: records.filter((r) => r.outcome === 'ticket').length,
+      elapsedSeconds: (performance.now() - t0) / 1000,
+    };
   };
   const ticker = onProgress ? setInterval(() => onProgress(progress()), 250) : undefined;
   try {
@@ -148,7 +172,13 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   viewers.stop();
   board.stop();
   await sleep(1_000); // $disconnects and the last stream batches land
-  const sdk = target.sdkMeter ? { totals: target.sdkMeter.totals(), streamBatches: target.sdkMeter.streamBatches, operations: Object.fromEntries([...target.sdkMeter.dynamo].map(([name, op]) => [name, { ...op }])) } : undefined;
+  const sdk = target.sdkMeter
+    ? {
+        totals: target.sdkMeter.totals(),
+        streamBatches: target.sdkMeter.streamBatches,
+        operations: Object.fromEntries([...target.sdkMeter.dynamo].map(([name, op]) => [name, { ...op }])),
+      }
+    : undefined;
 
   // Everything must end, whatever failed: wait (bounded) for open orders, running executions and
   // waiting-room slots of ended orders to be finished by their flows or the reconciler.
@@ -158,25 +188,42 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   });
   const openOrders = leftovers.openOrders;
   // Verification through the APIs: the admin ticket list, the public seat table.
-  const tickets = await api.call<{ tickets: AdminTicket[] }>('GET', `/api/admin/events/${eventId}/tickets`, { admin: true });
+  const tickets = await api.call<{ tickets: AdminTicket[] }>('GET', `/api/admin/events/${eventId}/tickets`, {
+    admin: true,
+  });
   if (tickets.status !== 200) throw new Error(`GET tickets answered ${tickets.status}`);
   const snapshot = await api.call<{ seats: { seatId: string; status: string }[] }>('GET', `/api/events/${eventId}`);
   const winners = records.filter((r) => r.outcome === 'ticket');
-  const oversell = checkOversell(seatCount, tickets.body.tickets, snapshot.body.seats, winners.map((r) => ({ orderId: r.orderId!, ticketIds: r.ticketIds })));
+  const oversell = checkOversell(
+    seatCount,
+    tickets.body.tickets,
+    snapshot.body.seats,
+    winners.map((r) => ({ orderId: r.orderId!, ticketIds: r.ticketIds })),
+  );
   const audit = target.store ? await settledAudit(target.store, eventId) : undefined;
   const oversold = audit ? audit.oversold : seatsInTwoTickets(tickets.body.tickets);
   const money: MoneyCounts | null = audit
-    ? { charged: audit.money.charged, ticketed: audit.money.ticketed, refunded: audit.money.refunded, unaccounted: audit.money.unaccounted, doubleCharged: audit.money.doubleCharged }
+    ? {
+        charged: audit.money.charged,
+        ticketed: audit.money.ticketed,
+        refunded: audit.money.refunded,
+        unaccounted: audit.money.unaccounted,
+        doubleCharged: audit.money.doubleCharged,
+      }
     : null;
   const faults = await faultCounts(target.url);
 
   const outcomes: Record<Outcome, number> = { ticket: 0, soldOut: 0, failed: 0, expired: 0, open: 0 };
   for (const r of records) outcomes[r.outcome ?? 'open'] += 1;
   const failureReasons: Record<string, number> = {};
-  for (const r of records) if (r.outcome === 'failed' || r.outcome === 'open') failureReasons[r.reason ?? '?'] = (failureReasons[r.reason ?? '?'] ?? 0) + 1;
+  for (const r of records)
+    if (r.outcome === 'failed' || r.outcome === 'open')
+      failureReasons[r.reason ?? '?'] = (failureReasons[r.reason ?? '?'] ?? 0) + 1;
 
   const orderIds = records.flatMap((r) => r.orderIds);
-  const costs = target.stateMachineArn ? await executionCosts(target.stepFunctionsEndpoint, target.stateMachineArn, orderIds) : [];
+  const costs = target.stateMachineArn
+    ? await executionCosts(target.stepFunctionsEndpoint, target.stateMachineArn, orderIds)
+    : [];
   const ticketsSold = tickets.body.tickets.length;
   const usage = usageOf({ buyerRequests, meter, costs, sdk, ticketsSold, records, target });
   const lastTicket = Math.max(...winners.map((r) => r.endedAt ?? 0));
@@ -186,17 +233,24 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
   const problems = [...oversell.problems];
   if (oversold > 0) problems.push(`${oversold} seats oversold (two or more valid tickets)`);
   if (openOrders > 0) problems.push(`${openOrders} orders still open (HOLDING or PAYING) at the end`);
-  if (leftovers.runningExecutions > 0) problems.push(`${leftovers.runningExecutions} executions still running at the end`);
-  if (leftovers.leakedSlots > 0) problems.push(`${leftovers.leakedSlots} waiting-room slots leaked (held by ended orders or lapsed admissions)`);
-  if (money && money.unaccounted > 0) problems.push(`${money.unaccounted} charges unaccounted (neither ticketed nor refunded)`);
+  if (leftovers.runningExecutions > 0)
+    problems.push(`${leftovers.runningExecutions} executions still running at the end`);
+  if (leftovers.leakedSlots > 0)
+    problems.push(`${leftovers.leakedSlots} waiting-room slots leaked (held by ended orders or lapsed admissions)`);
+  if (money && money.unaccounted > 0)
+    problems.push(`${money.unaccounted} charges unaccounted (neither ticketed nor refunded)`);
   if (money && money.doubleCharged > 0) problems.push(`${money.doubleCharged} orders charged twice`);
   // The audit's own findings, named (the first 20): the counts above say how bad, these say where.
-  const named = (audit?.problems ?? []).map((p) => `audit: ${p.kind}${p.orderId ? ` order ${p.orderId}` : ''}${p.seatId ? ` seat ${p.seatId}` : ''}: ${p.detail}`);
+  const named = (audit?.problems ?? []).map(
+    (p) =>
+      `audit: ${p.kind}${p.orderId ? ` order ${p.orderId}` : ''}${p.seatId ? ` seat ${p.seatId}` : ''}: ${p.detail}`,
+  );
   problems.push(...named.slice(0, 20));
   if (named.length > 20) problems.push(`audit: ${named.length - 20} more problems (npm run audit -- ${eventId})`);
   if (outcomes.open > 0) problems.push(`${outcomes.open} buyers still had something open at the end`);
   const ticketSeats = winners.reduce((n, r) => n + r.seatIds.length, 0);
-  if (ticketSeats !== ticketsSold) problems.push(`buyers confirmed ${ticketSeats} seats, the admin list has ${ticketsSold} tickets`);
+  if (ticketSeats !== ticketsSold)
+    problems.push(`buyers confirmed ${ticketSeats} seats, the admin list has ${ticketsSold} tickets`);
 
   const span = (from: (r: BuyerRecord) => number | undefined, to: (r: BuyerRecord) => number | undefined) =>
     records.flatMap((r) => (from(r) !== undefined && to(r) !== undefined ? [to(r)! - from(r)!] : []));
@@ -222,12 +276,41 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
     serverErrorsRetried: api.serverErrorsRetried,
     oversell,
     fairness: waitingRoom
-      ? { of: 'admission order vs arrival (join) order', ...fairnessOf(records, (r) => r.joinedAt, (r) => r.admittedAt) }
-      : { of: 'order of holds obtained vs arrival order', ...fairnessOf(records, (r) => r.arrivedAt, (r) => r.heldAt) },
+      ? {
+          of: 'admission order vs arrival (join) order',
+          ...fairnessOf(
+            records,
+            (r) => r.joinedAt,
+            (r) => r.admittedAt,
+          ),
+        }
+      : {
+          of: 'order of holds obtained vs arrival order',
+          ...fairnessOf(
+            records,
+            (r) => r.arrivedAt,
+            (r) => r.heldAt,
+          ),
+        },
     latencyMs: {
-      joinToAdmitted: summarize(span((r) => r.joinedAt, (r) => r.admittedAt)),
-      hold: summarize(span((r) => r.holdRequestedAt, (r) => r.heldAt)),
-      payToConfirmed: summarize(span((r) => r.payRequestedAt, (r) => (r.outcome === 'ticket' ? r.endedAt : undefined))),
+      joinToAdmitted: summarize(
+        span(
+          (r) => r.joinedAt,
+          (r) => r.admittedAt,
+        ),
+      ),
+      hold: summarize(
+        span(
+          (r) => r.holdRequestedAt,
+          (r) => r.heldAt,
+        ),
+      ),
+      payToConfirmed: summarize(
+        span(
+          (r) => r.payRequestedAt,
+          (r) => (r.outcome === 'ticket' ? r.endedAt : undefined),
+        ),
+      ),
       changeToViewer: summarize(viewers.latenciesMs),
     },
     throughput: {
@@ -236,14 +319,22 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
     },
     viewers: {
       count: options.viewers,
-      messagesPerViewerPerSecond: options.viewers === 0 ? 0 : viewers.messagesPerViewer.reduce((a, b) => a + b, 0) / options.viewers / viewerSeconds,
+      messagesPerViewerPerSecond:
+        options.viewers === 0
+          ? 0
+          : viewers.messagesPerViewer.reduce((a, b) => a + b, 0) / options.viewers / viewerSeconds,
     },
     usage,
     cost: priceUsage(usage, ticketsSold),
     executions: { count: costs.length, byStatus },
     ...(sdk ? { dynamoOperations: sdk.operations } : {}),
     failureReasons,
-    winners: winners.map((r) => ({ buyerId: r.buyerId!, orderId: r.orderId!, seats: r.seatIds, ticketIds: r.ticketIds })),
+    winners: winners.map((r) => ({
+      buyerId: r.buyerId!,
+      orderId: r.orderId!,
+      seats: r.seatIds,
+      ticketIds: r.ticketIds,
+    })),
     verdict: { ok: problems.length === 0, problems },
     executionCosts: costs,
     records,
@@ -252,9 +343,16 @@ export async function runDrop(options: DropOptions, target: Target, onProgress?:
 
 async function prepareEvent(api: ApiClient, options: DropOptions) {
   if (options.event) {
-    const { status, body } = await api.call<{ event: { eventId: string; seatCount: number; holdSeconds: number; waitingRoom?: { enabled: boolean } } }>('GET', `/api/events/${options.event}`);
+    const { status, body } = await api.call<{
+      event: { eventId: string; seatCount: number; holdSeconds: number; waitingRoom?: { enabled: boolean } };
+    }>('GET', `/api/events/${options.event}`);
     if (status !== 200) throw new Error(`GET /api/events/${options.event} answered ${status}`);
-    return { eventId: body.event.eventId, seatCount: body.event.seatCount, holdSeconds: body.event.holdSeconds, waitingRoom: body.event.waitingRoom?.enabled === true };
+    return {
+      eventId: body.event.eventId,
+      seatCount: body.event.seatCount,
+      holdSeconds: body.event.holdSeconds,
+      waitingRoom: body.event.waitingRoom?.enabled === true,
+    };
   }
   const eventId = `drop-${Date.now().toString(36)}-${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
   const spec = {
@@ -271,7 +369,8 @@ async function prepareEvent(api: ApiClient, options: DropOptions) {
   const created = await api.call('POST', '/api/events', { admin: true, body: spec });
   // 409 EventExists: a retried create (chaos) whose first try went through.
   const retriedCreate = created.status === 409 && created.body.error?.code === 'EventExists' && options.chaos;
-  if (created.status !== 201 && !retriedCreate) throw new Error(`POST /api/events answered ${created.status}: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201 && !retriedCreate)
+    throw new Error(`POST /api/events answered ${created.status}: ${JSON.stringify(created.body)}`);
   return { eventId, seatCount: options.seats, holdSeconds: options.holdSeconds, waitingRoom: options.waitingRoom };
 }
 
@@ -299,34 +398,69 @@ function usageOf(input: {
   buyerRequests: number;
   meter: SocketMeter;
   costs: ExecutionCost[];
-  sdk: { totals: { readUnits: number; writeUnits: number; estimatedWriteUnits: number }; streamBatches: number } | undefined;
+  sdk:
+    | { totals: { readUnits: number; writeUnits: number; estimatedWriteUnits: number }; streamBatches: number }
+    | undefined;
   ticketsSold: number;
   records: BuyerRecord[];
   target: Target;
 }): Usage {
   const { meter, costs, sdk, records } = input;
   const ordered = records.filter((r) => r.orderIds.length > 0);
-  const estimate = (key: 'transitions' | 'lambdas') => ordered.reduce((n, r) => n + PATH_ESTIMATES[r.outcome ?? 'open'][key], 0);
+  const estimate = (key: 'transitions' | 'lambdas') =>
+    ordered.reduce((n, r) => n + PATH_ESTIMATES[r.outcome ?? 'open'][key], 0);
   const histories = input.target.stateMachineArn !== undefined;
   return {
-    httpRequests: { value: input.buyerRequests, source: 'measured', note: 'requests the buyers, viewers and seat board sent' },
-    webSocketRouteCalls: { value: 2 * meter.connections + meter.subscribes, source: 'measured', note: '$connect + $disconnect + subscribe' },
-    webSocketMessages: { value: meter.messagesIn + meter.messagesOut, source: 'measured', note: 'both directions, counted at the clients' },
+    httpRequests: {
+      value: input.buyerRequests,
+      source: 'measured',
+      note: 'requests the buyers, viewers and seat board sent',
+    },
+    webSocketRouteCalls: {
+      value: 2 * meter.connections + meter.subscribes,
+      source: 'measured',
+      note: '$connect + $disconnect + subscribe',
+    },
+    webSocketMessages: {
+      value: meter.messagesIn + meter.messagesOut,
+      source: 'measured',
+      note: 'both directions, counted at the clients',
+    },
     webSocketConnectionMinutes: { value: meter.connectionMs / 60_000, source: 'measured' },
     stateTransitions: histories
-      ? { value: costs.reduce((n, c) => n + c.transitions, 0), source: 'measured', note: 'states entered, from execution histories' }
+      ? {
+          value: costs.reduce((n, c) => n + c.transitions, 0),
+          source: 'measured',
+          note: 'states entered, from execution histories',
+        }
       : { value: estimate('transitions'), source: 'estimated', note: 'per-path counts of docs/ARCHITECTURE.md' },
     stepInvocations: histories
-      ? { value: costs.reduce((n, c) => n + c.lambdaInvocations, 0), source: 'measured', note: 'Lambda tasks scheduled, from execution histories' }
+      ? {
+          value: costs.reduce((n, c) => n + c.lambdaInvocations, 0),
+          source: 'measured',
+          note: 'Lambda tasks scheduled, from execution histories',
+        }
       : { value: estimate('lambdas'), source: 'estimated' },
     streamBatches: sdk
       ? { value: sdk.streamBatches, source: 'measured', note: 'non-empty GetRecords of the local stream feeds' }
       : { value: meter.messagesIn, source: 'estimated', note: 'bounded by messages received' },
     dynamoWriteUnits: sdk
-      ? { value: sdk.totals.writeUnits + sdk.totals.estimatedWriteUnits, source: 'measured', note: `${sdk.totals.estimatedWriteUnits} of them for refused conditional writes (estimated: 1 per item, 2 in a transaction)` }
-      : { value: input.ticketsSold * ESTIMATED_UNITS_PER_TICKET.write, source: 'estimated', note: 'per-ticket profile of bench/RESULTS.md' },
+      ? {
+          value: sdk.totals.writeUnits + sdk.totals.estimatedWriteUnits,
+          source: 'measured',
+          note: `${sdk.totals.estimatedWriteUnits} of them for refused conditional writes (estimated: 1 per item, 2 in a transaction)`,
+        }
+      : {
+          value: input.ticketsSold * ESTIMATED_UNITS_PER_TICKET.write,
+          source: 'estimated',
+          note: 'per-ticket profile of bench/RESULTS.md',
+        },
     dynamoReadUnits: sdk
       ? { value: sdk.totals.readUnits, source: 'measured', note: 'as DynamoDB Local reports them' }
-      : { value: input.ticketsSold * ESTIMATED_UNITS_PER_TICKET.read, source: 'estimated', note: 'per-ticket profile of bench/RESULTS.md' },
+      : {
+          value: input.ticketsSold * ESTIMATED_UNITS_PER_TICKET.read,
+          source: 'estimated',
+          note: 'per-ticket profile of bench/RESULTS.md',
+        },
   };
 }

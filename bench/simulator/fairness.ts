@@ -63,9 +63,15 @@ export function countInversions(values: readonly number[]): number {
 }
 
 /** Buyers served (by `servedAt`) ranked against their arrival (by `arrivedAt`). */
-export function fairnessOf<T>(buyers: readonly T[], arrivedAt: (b: T) => number | undefined, servedAt: (b: T) => number | undefined): Fairness {
+export function fairnessOf<T>(
+  buyers: readonly T[],
+  arrivedAt: (b: T) => number | undefined,
+  servedAt: (b: T) => number | undefined,
+): Fairness {
   const arrived = buyers.filter((b) => arrivedAt(b) !== undefined).sort((x, y) => arrivedAt(x)! - arrivedAt(y)!);
   const rank = new Map(arrived.map((b, i) => [b, i]));
-  const served = buyers.filter((b) => servedAt(b) !== undefined && rank.has(b)).sort((x, y) => servedAt(x)! - servedAt(y)!);
+  const served = buyers
+    .filter((b) => servedAt(b) !== undefined && rank.has(b))
+    .sort((x, y) => servedAt(x)! - servedAt(y)!);
   return fairness(served.map((b) => rank.get(b)!));
 }

@@ -88,7 +88,12 @@ export class ApiClient {
         this.requests.set(route, (this.requests.get(route) ?? 0) + 1);
         const sent = performance.now();
         try {
-          const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+          const response = await fetch(`${this.baseUrl}${path}`, {
+            method,
+            headers,
+            body,
+            signal: AbortSignal.timeout(30_000),
+          });
           const text = await response.text();
           let parsed: unknown = {};
           try {

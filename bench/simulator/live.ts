@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { parseLiveMessage, type LiveMessage, type SeatDelta } from '../../lambdas/core/live-messages';
+import { type LiveMessage, parseLiveMessage, type SeatDelta } from '../../lambdas/core/live-messages';
 import type { ApiClient } from './http';
 
 /**
@@ -26,7 +26,11 @@ export class LiveSocket {
   ) {}
 
   /** Connects (with `?token=` to receive my orders), subscribes to `eventId` when given. */
-  static open(url: string, meter: SocketMeter, options: { token?: string; eventId?: string; onMessage: (message: LiveMessage) => void }): Promise<LiveSocket> {
+  static open(
+    url: string,
+    meter: SocketMeter,
+    options: { token?: string; eventId?: string; onMessage: (message: LiveMessage) => void },
+  ): Promise<LiveSocket> {
     const target = options.token ? `${url}?token=${encodeURIComponent(options.token)}` : url;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(target);
@@ -134,7 +138,10 @@ export class SeatBoard {
   }
 
   async refresh(): Promise<void> {
-    const { status, body } = await this.api.call<{ seats: (SeatDelta & { seatId: string })[] }>('GET', `/api/events/${this.eventId}`);
+    const { status, body } = await this.api.call<{ seats: (SeatDelta & { seatId: string })[] }>(
+      'GET',
+      `/api/events/${this.eventId}`,
+    );
     if (status === 200) this.apply(body.seats);
   }
 
@@ -142,7 +149,11 @@ export class SeatBoard {
     for (const delta of deltas) {
       const seat = this.seats.get(delta.seatId);
       if (seat && seat.version >= delta.version) continue;
-      this.seats.set(delta.seatId, { status: delta.status, version: delta.version, ...(delta.holdExpiresAt === undefined ? {} : { holdExpiresAt: delta.holdExpiresAt }) });
+      this.seats.set(delta.seatId, {
+        status: delta.status,
+        version: delta.version,
+        ...(delta.holdExpiresAt === undefined ? {} : { holdExpiresAt: delta.holdExpiresAt }),
+      });
     }
     this.wake();
   }
@@ -184,7 +195,8 @@ export class SeatBoard {
   nextHoldEnd(now = Date.now()): number | undefined {
     let next: number | undefined;
     for (const seat of this.seats.values()) {
-      if (seat.status === 'HELD' && seat.holdExpiresAt !== undefined && seat.holdExpiresAt >= now) next = Math.min(next ?? Infinity, seat.holdExpiresAt);
+      if (seat.status === 'HELD' && seat.holdExpiresAt !== undefined && seat.holdExpiresAt >= now)
+        next = Math.min(next ?? Infinity, seat.holdExpiresAt);
     }
     return next;
   }
@@ -224,7 +236,9 @@ export class Viewers {
 
   async start(webSocketUrl: string, meter: SocketMeter): Promise<void> {
     for (let i = 0; i < this.count; i += 50) {
-      const batch = Array.from({ length: Math.min(50, this.count - i) }, (_, j) => this.open(i + j, webSocketUrl, meter));
+      const batch = Array.from({ length: Math.min(50, this.count - i) }, (_, j) =>
+        this.open(i + j, webSocketUrl, meter),
+      );
       this.sockets.push(...(await Promise.all(batch)));
     }
     this.startedAt = performance.now();
@@ -239,7 +253,8 @@ export class Viewers {
         this.messagesPerViewer[index] = (this.messagesPerViewer[index] ?? 0) + 1;
         const now = Date.now();
         for (const seat of message.seats) {
-          if (seat.status === 'HELD' && seat.holdExpiresAt !== undefined) this.latenciesMs.push(now - (seat.holdExpiresAt - this.holdSeconds * 1000));
+          if (seat.status === 'HELD' && seat.holdExpiresAt !== undefined)
+            this.latenciesMs.push(now - (seat.holdExpiresAt - this.holdSeconds * 1000));
         }
       },
     });

@@ -1,7 +1,7 @@
+import type { LocalStack } from '../../local/local-stack';
 import { SdkMeter } from './aws-meter';
 import type { Target } from './drop';
-import { processorEnvironment, type DropOptions } from './options';
-import type { LocalStack } from '../../local/local-stack';
+import { type DropOptions, processorEnvironment } from './options';
 
 /** The local reconciler's period in a chaos drop (its default is AWS's one minute). */
 const CHAOS_RECONCILE_MS = 5_000;
@@ -11,7 +11,8 @@ const CHAOS_RECONCILE_MS = 5_000;
  * `npm run simulate` and of the benchmarks. The stack's processor gets the drop's settings.
  */
 export async function startInProcessTarget(
-  options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> & Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
+  options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
+    Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
 ): Promise<{ target: Target; stack: LocalStack; stop: () => Promise<void> }> {
   // Before the stack's modules load: their logger reads the level once.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';

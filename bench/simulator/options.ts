@@ -129,7 +129,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     const raw = values[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}]`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`--${name} must be an integer in [${min}, ${max}]`);
     return n;
   };
   const rate = (name: keyof typeof values, fallback: number): number => {
@@ -192,7 +193,9 @@ export { seededRandom } from '../../local/faults/seeded-random';
 
 /** rows × seatsPerRow = seats, rows ≤ 200 and seatsPerRow ≤ 200 (the event spec's limits), rows of ≤ 50 preferred. */
 export function layoutFor(seats: number): { rows: number; seatsPerRow: number } {
-  for (let perRow = Math.min(seats, 50); perRow >= 1; perRow--) if (seats % perRow === 0 && seats / perRow <= 200) return { rows: seats / perRow, seatsPerRow: perRow };
-  for (let perRow = 51; perRow <= Math.min(seats, 200); perRow++) if (seats % perRow === 0 && seats / perRow <= 200) return { rows: seats / perRow, seatsPerRow: perRow };
+  for (let perRow = Math.min(seats, 50); perRow >= 1; perRow--)
+    if (seats % perRow === 0 && seats / perRow <= 200) return { rows: seats / perRow, seatsPerRow: perRow };
+  for (let perRow = 51; perRow <= Math.min(seats, 200); perRow++)
+    if (seats % perRow === 0 && seats / perRow <= 200) return { rows: seats / perRow, seatsPerRow: perRow };
   throw new UsageError(`${seats} seats cannot be laid out as rows × seats per row (each ≤ 200); pick a nearby number`);
 }

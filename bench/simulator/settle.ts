@@ -1,8 +1,8 @@
-import { RECONCILE_PERIOD } from '../../lib/orders/reconciler';
-import { auditEvent, type AuditReport } from '../../lambdas/core/ops/audit';
+import { type AuditReport, auditEvent } from '../../lambdas/core/ops/audit';
 import type { Store } from '../../lambdas/core/store';
+import { RECONCILE_PERIOD } from '../../lib/orders/reconciler';
 import { runningExecutionsOf } from './aws-meter';
-import { sleep, type ApiClient } from './http';
+import { type ApiClient, sleep } from './http';
 
 /**
  * The end of a drop: everything must have ended, whatever failed on the way. Waits (polling,
@@ -42,13 +42,22 @@ interface AdminQueue {
 
 const OPEN = new Set(['HOLDING', 'PAYING']);
 
-export async function waitForSettled(api: ApiClient, target: SettleTarget, eventId: string, options: { waitingRoom: boolean; maxWaitMs: number }): Promise<Leftovers> {
+export async function waitForSettled(
+  api: ApiClient,
+  target: SettleTarget,
+  eventId: string,
+  options: { waitingRoom: boolean; maxWaitMs: number },
+): Promise<Leftovers> {
   const startedAt = Date.now();
   for (;;) {
     const orders = await adminOrders(api, eventId);
     const open = orders.filter((o) => OPEN.has(o.status));
     const runningExecutions = target.stateMachineArn
-      ? await runningExecutionsOf(target.stepFunctionsEndpoint, target.stateMachineArn, orders.map((o) => o.orderId))
+      ? await runningExecutionsOf(
+          target.stepFunctionsEndpoint,
+          target.stateMachineArn,
+          orders.map((o) => o.orderId),
+        )
       : 0;
     const leakedSlots = options.waitingRoom ? await leakedSlotsOf(api, eventId, orders) : 0;
     const leftovers = { openOrders: open.length, runningExecutions, leakedSlots };
@@ -56,14 +65,21 @@ export async function waitForSettled(api: ApiClient, target: SettleTarget, event
     // An open order has until its hold (or, paying, the payment window: not in the admin view, so
     // the hold plus the reconciler's period stands for it) plus one reconciler period.
     const latest = Math.max(0, ...open.map((o) => o.holdExpiresAt));
-    const deadline = Math.min(startedAt + options.maxWaitMs, Math.max(startedAt + 30_000, latest + 2 * RECONCILER_PERIOD_MS));
+    const deadline = Math.min(
+      startedAt + options.maxWaitMs,
+      Math.max(startedAt + 30_000, latest + 2 * RECONCILER_PERIOD_MS),
+    );
     if (Date.now() > deadline) return leftovers;
     await sleep(POLL_MS);
   }
 }
 
 async function adminOrders(api: ApiClient, eventId: string): Promise<AdminOrder[]> {
-  const { status, body } = await api.call<{ orders: AdminOrder[] }>('GET', `/api/admin/events/${eventId}/orders?status=all`, { admin: true });
+  const { status, body } = await api.call<{ orders: AdminOrder[] }>(
+    'GET',
+    `/api/admin/events/${eventId}/orders?status=all`,
+    { admin: true },
+  );
   if (status !== 200) throw new Error(`GET orders answered ${status}`);
   return body.orders;
 }
@@ -74,12 +90,16 @@ async function adminOrders(api: ApiClient, eventId: string): Promise<AdminOrder[
  * read does, so an admission that merely lapsed since is freed by it and not counted.
  */
 async function leakedSlotsOf(api: ApiClient, eventId: string, orders: readonly AdminOrder[]): Promise<number> {
-  const { status, body } = await api.call<{ queue: AdminQueue }>('GET', `/api/admin/events/${eventId}/queue`, { admin: true });
+  const { status, body } = await api.call<{ queue: AdminQueue }>('GET', `/api/admin/events/${eventId}/queue`, {
+    admin: true,
+  });
   if (status !== 200) throw new Error(`GET queue answered ${status}`);
   const ended = new Set(orders.filter((o) => !OPEN.has(o.status)).map((o) => o.orderId));
   const now = Date.now();
   return body.queue.active.filter((slot) =>
-    slot.orderId !== undefined ? ended.has(slot.orderId) : slot.admittedAt + body.queue.settings.admissionSeconds * 1000 < now,
+    slot.orderId !== undefined
+      ? ended.has(slot.orderId)
+      : slot.admittedAt + body.queue.settings.admissionSeconds * 1000 < now,
   ).length;
 }
 
@@ -107,7 +127,11 @@ export async function faultCounts(baseUrl: string): Promise<Record<string, numbe
     if (!response.ok) return {};
     const body = (await response.json().catch(() => undefined)) as { counts?: unknown } | undefined;
     if (!body || typeof body.counts !== 'object' || body.counts === null) return {};
-    return Object.fromEntries(Object.entries(body.counts as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number'));
+    return Object.fromEntries(
+      Object.entries(body.counts as Record<string, unknown>).filter(
+        (e): e is [string, number] => typeof e[1] === 'number',
+      ),
+    );
   } catch {
     return {};
   }

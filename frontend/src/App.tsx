@@ -41,7 +41,10 @@ export function App() {
             navigate('/');
           }}
         >
-          <span className="logo" aria-hidden="true">TD</span> TicketDrop
+          <span className="logo" aria-hidden="true">
+            TD
+          </span>{' '}
+          TicketDrop
         </a>
       </header>
       <main className="app-main">

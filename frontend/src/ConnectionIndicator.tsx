@@ -14,7 +14,11 @@ export function ConnectionIndicator({ status }: { status: LiveStatus }) {
       data-testid="connection"
       data-status={status}
       role="status"
-      title={status === 'live' ? 'Seat changes arrive as they happen' : 'Live updates are down; the page refreshes itself meanwhile'}
+      title={
+        status === 'live'
+          ? 'Seat changes arrive as they happen'
+          : 'Live updates are down; the page refreshes itself meanwhile'
+      }
     >
       <span className="dot" aria-hidden="true" />
       {TEXT[status]}

@@ -21,7 +21,12 @@ export function EventList({ onOpen }: { onOpen: (eventId: string, replace?: bool
     );
   }, [api]);
 
-  if (error) return <div className="notice error" role="alert">Could not load the events: {error}</div>;
+  if (error)
+    return (
+      <div className="notice error" role="alert">
+        Could not load the events: {error}
+      </div>
+    );
   if (!events) return <p className="loading">Loading events…</p>;
   if (events.length === 0) return <p>No events on sale yet.</p>;
   return (

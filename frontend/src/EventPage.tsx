@@ -4,16 +4,16 @@ import { useApp } from './app-context';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { Legend } from './Legend';
 import { OrderPanel } from './OrderPanel';
-import { isPickable, seatState, STATE_TEXT, type SeatState } from './seat-state';
 import { SeatMap } from './SeatMap';
+import { isPickable, type SeatState, STATE_TEXT, seatState } from './seat-state';
 import { TicketList } from './TicketView';
+import type { BuyerQueueStatus, OrderView } from './types';
 import { useLiveConnection } from './useLiveConnection';
 import { useNow } from './useNow';
 import { isOpen, sameSeats, useOrders } from './useOrders';
 import { useSeatMap } from './useSeatMap';
 import { useWaitingRoom } from './useWaitingRoom';
 import { WaitingRoom } from './WaitingRoom';
-import type { BuyerQueueStatus, OrderView } from './types';
 import { formatPrice } from './words';
 
 /** One event: its waiting room (if it has one) until my turn, then the live seat map, what I hold, paying, my tickets. */
@@ -44,6 +44,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
   const current = orders.current;
   const open = isOpen(current) ? current : undefined;
   const holding = open?.status === 'HOLDING' ? open : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the dependencies are the trigger: a new order or status drops the draft.
   useEffect(() => setDraft(undefined), [current?.orderId, current?.status]);
   // A refusal (seats taken, hold expired…) means the map here is behind: fetch it now.
   useEffect(() => {
@@ -136,7 +137,9 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
           <p className="muted">
             {event.venue ? `${event.venue} · ` : ''}
             {formatPrice(event.priceCents, event.currency)} per seat · up to {max} seats per order · holds last{' '}
-            {Math.round(event.holdSeconds / 60) >= 1 ? `${Math.round(event.holdSeconds / 60)} min` : `${event.holdSeconds} s`}
+            {Math.round(event.holdSeconds / 60) >= 1
+              ? `${Math.round(event.holdSeconds / 60)} min`
+              : `${event.holdSeconds} s`}
           </p>
         </div>
         <ConnectionIndicator status={live} />
@@ -166,7 +169,9 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
                 seats={seatMap.seats}
                 states={states}
                 releasing={holding ? new Set(holding.seatIds.filter((id) => !chosen.includes(id))) : new Set()}
-                holdExpiresAt={open?.status === 'PAYING' ? (open.paymentDeadline ?? open.holdExpiresAt) : open?.holdExpiresAt}
+                holdExpiresAt={
+                  open?.status === 'PAYING' ? (open.paymentDeadline ?? open.holdExpiresAt) : open?.holdExpiresAt
+                }
                 now={now}
                 onToggle={toggle}
               />

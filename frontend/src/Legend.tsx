@@ -1,4 +1,4 @@
-import { STATE_TEXT, type SeatState } from './seat-state';
+import { type SeatState, STATE_TEXT } from './seat-state';
 
 const ORDER: SeatState[] = ['available', 'selected', 'held-by-me', 'held-by-others', 'confirmed-by-me', 'sold'];
 

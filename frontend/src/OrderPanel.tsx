@@ -31,7 +31,12 @@ export function OrderPanel(props: OrderPanelProps) {
   const { orders } = props;
   const current = orders.current;
   return (
-    <section className="card order-panel" data-testid="order-panel" data-order-status={current?.status ?? 'NONE'} aria-label="Your order">
+    <section
+      className="card order-panel"
+      data-testid="order-panel"
+      data-order-status={current?.status ?? 'NONE'}
+      aria-label="Your order"
+    >
       {orders.notice && (
         <div className={`notice ${orders.notice.kind}`} role="alert" data-testid="notice">
           {orders.notice.text}
@@ -53,10 +58,19 @@ function Outcome({ order, onDismiss, room }: { order: OrderView; onDismiss: () =
   const { title, detail } = describeOutcome(order);
   const ok = order.status === 'CONFIRMED';
   return (
-    <div className={`outcome ${ok ? 'outcome--ok' : 'outcome--ended'}`} data-testid="outcome" data-status={order.status} role="status">
+    <div
+      className={`outcome ${ok ? 'outcome--ok' : 'outcome--ended'}`}
+      data-testid="outcome"
+      data-status={order.status}
+      role="status"
+    >
       <strong>{title}</strong>
       {detail && <p>{detail}</p>}
-      {ok && <p className="muted small">Your tickets are below{order.notifications?.email === 'sent' ? '; a copy is on its way by e-mail' : ''}.</p>}
+      {ok && (
+        <p className="muted small">
+          Your tickets are below{order.notifications?.email === 'sent' ? '; a copy is on its way by e-mail' : ''}.
+        </p>
+      )}
       {room && !room.canOrder ? (
         // The turn ended with the order: buying again means lining up again.
         <button type="button" className="link" onClick={room.onRejoin}>
@@ -126,14 +140,27 @@ function Chooser({ event, orders, chosen, locked, onClear }: OrderPanelProps) {
   );
 }
 
-function OpenOrder({ order, orders, chosen, changed, locked, now, liveDown, onUndo }: OrderPanelProps & { order: OrderView }) {
+function OpenOrder({
+  order,
+  orders,
+  chosen,
+  changed,
+  locked,
+  now,
+  liveDown,
+  onUndo,
+}: OrderPanelProps & { order: OrderView }) {
   const paying = order.status === 'PAYING';
   return (
     <div className="open-order">
       <h2>{describeOutcome(order).title}</h2>
       <p className="hold-line">
         {paying ? 'Seats held while you pay, at most' : 'Hold ends in'}{' '}
-        <Countdown deadline={paying ? (order.paymentDeadline ?? order.holdExpiresAt) : order.holdExpiresAt} now={now} label={paying ? 'Payment window ends in' : 'Hold ends in'} />
+        <Countdown
+          deadline={paying ? (order.paymentDeadline ?? order.holdExpiresAt) : order.holdExpiresAt}
+          now={now}
+          label={paying ? 'Payment window ends in' : 'Hold ends in'}
+        />
         <span className="muted"> · {formatPrice(order.amountCents, order.currency)}</span>
       </p>
       {order.lastChangeError && (
@@ -141,11 +168,20 @@ function OpenOrder({ order, orders, chosen, changed, locked, now, liveDown, onUn
           Your seats could not be changed: {order.lastChangeError}
         </div>
       )}
-      {orders.pendingChange && <p className="muted" role="status">Updating your hold…</p>}
+      {orders.pendingChange && (
+        <p className="muted" role="status">
+          Updating your hold…
+        </p>
+      )}
       {order.status === 'HOLDING' &&
         (changed ? (
           <div className="actions">
-            <button type="button" className="primary" disabled={locked || chosen.length === 0} onClick={() => void orders.changeSeats([...chosen])}>
+            <button
+              type="button"
+              className="primary"
+              disabled={locked || chosen.length === 0}
+              onClick={() => void orders.changeSeats([...chosen])}
+            >
               Update hold ({chosen.length})
             </button>
             <button type="button" onClick={onUndo} disabled={locked}>

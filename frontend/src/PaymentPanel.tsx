@@ -1,11 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { OrderView } from './types';
 import { formatPrice } from './words';
 
 const CODE = /^\d{5}$/;
 
 /** The 5-digit payment code form, and the live payment status under it. */
-export function PaymentPanel({ order, disabled, onPay }: { order: OrderView; disabled: boolean; onPay: (code: string) => Promise<void> }) {
+export function PaymentPanel({
+  order,
+  disabled,
+  onPay,
+}: {
+  order: OrderView;
+  disabled: boolean;
+  onPay: (code: string) => Promise<void>;
+}) {
   const [code, setCode] = useState('');
   const valid = CODE.test(code);
   const submit = (e: FormEvent) => {
@@ -55,7 +63,13 @@ export function PaymentStatus({ order }: { order: OrderView }) {
     succeeded: order.status === 'CONFIRMED' ? 'Payment approved.' : 'Payment approved — issuing your tickets…',
   };
   return (
-    <p className={`payment-status payment-status--${status}`} data-testid="payment-status" data-payment-status={status} role="status" aria-live="polite">
+    <p
+      className={`payment-status payment-status--${status}`}
+      data-testid="payment-status"
+      data-payment-status={status}
+      role="status"
+      aria-live="polite"
+    >
       {(status === 'trying' || status === 'retrying') && <span className="spinner" aria-hidden="true" />}
       {text[status]}
     </p>

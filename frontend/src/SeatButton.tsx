@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { isPickable, STATE_TEXT, type SeatState } from './seat-state';
+import { isPickable, type SeatState, STATE_TEXT } from './seat-state';
 
 export interface SeatButtonProps {
   readonly seatId: string;
@@ -14,7 +14,15 @@ export interface SeatButtonProps {
 }
 
 /** One seat: colour, pattern and a text tag tell its state; a real button, so keyboards work. */
-export const SeatButton = memo(function SeatButton({ seatId, row, number, state, releasing, countdown, onToggle }: SeatButtonProps) {
+export const SeatButton = memo(function SeatButton({
+  seatId,
+  row,
+  number,
+  state,
+  releasing,
+  countdown,
+  onToggle,
+}: SeatButtonProps) {
   const pickable = isPickable(state);
   const text = STATE_TEXT[state];
   const tag = releasing ? 'Release' : state === 'held-by-me' && countdown ? `Yours ${countdown}` : text.short;
@@ -30,7 +38,7 @@ export const SeatButton = memo(function SeatButton({ seatId, row, number, state,
       data-row={row}
       data-number={number}
       aria-label={label}
-      aria-pressed={pickable ? (state === 'selected' || (state === 'held-by-me' && !releasing)) : undefined}
+      aria-pressed={pickable ? state === 'selected' || (state === 'held-by-me' && !releasing) : undefined}
       aria-disabled={!pickable}
       title={label}
       onClick={() => onToggle(seatId)}

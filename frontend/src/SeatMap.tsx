@@ -46,6 +46,7 @@ export function SeatMap({ seatsPerRow, seats, states, releasing, holdExpiresAt, 
         Stage
       </div>
       <div className="seat-scroll">
+        {/* biome-ignore lint/a11y/useSemanticElements: a fieldset would bring its own border and padding and is not a reliable grid container. */}
         <div
           className="seat-grid"
           role="group"
@@ -86,7 +87,9 @@ function groupByRow(seats: readonly SeatView[]): [number, SeatView[]][] {
     row.push(seat);
     rows.set(seat.rowIndex, row);
   }
-  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([i, row]) => [i, row.sort((a, b) => a.number - b.number)]);
+  return [...rows.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, row]) => [i, row.sort((a, b) => a.number - b.number)]);
 }
 
 const rowLetter = (seatId: string) => seatId.replace(/\d+$/, '');

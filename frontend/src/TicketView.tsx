@@ -2,7 +2,9 @@ import type { OrderView } from './types';
 
 /** The tickets of my confirmed orders: one card per seat with its QR code. */
 export function TicketList({ orders }: { orders: readonly OrderView[] }) {
-  const tickets = orders.flatMap((order) => (order.tickets ?? []).map((ticket) => ({ ...ticket, orderId: order.orderId })));
+  const tickets = orders.flatMap((order) =>
+    (order.tickets ?? []).map((ticket) => ({ ...ticket, orderId: order.orderId })),
+  );
   if (tickets.length === 0) return null;
   return (
     <section className="card tickets" aria-label="Your tickets">
@@ -10,7 +12,12 @@ export function TicketList({ orders }: { orders: readonly OrderView[] }) {
       <ul>
         {tickets.map((ticket) => (
           <li key={ticket.ticketId} className="ticket" data-testid="ticket" data-ticket-seat={ticket.seatId}>
-            <img src={ticket.qrCode} alt={`QR code of ticket ${ticket.ticketId} for seat ${ticket.seatId}`} width={132} height={132} />
+            <img
+              src={ticket.qrCode}
+              alt={`QR code of ticket ${ticket.ticketId} for seat ${ticket.seatId}`}
+              width={132}
+              height={132}
+            />
             <div>
               <strong>Seat {ticket.seatId}</strong>
               <code className="ticket-id">{ticket.ticketId}</code>

@@ -22,7 +22,12 @@ const NOTES: Record<RoomNote, string> = {
 export function WaitingRoom(props: WaitingRoomProps) {
   const { status, note, error } = props;
   return (
-    <section className="card waiting-room" aria-labelledby="waiting-room-title" data-testid="waiting-room" data-state={status?.state ?? 'LOADING'}>
+    <section
+      className="card waiting-room"
+      aria-labelledby="waiting-room-title"
+      data-testid="waiting-room"
+      data-state={status?.state ?? 'LOADING'}
+    >
       {note && (
         <div className="notice warn" role="alert" data-testid="room-note">
           {NOTES[note]}
@@ -33,7 +38,13 @@ export function WaitingRoom(props: WaitingRoomProps) {
           {error}
         </div>
       )}
-      {!status ? <p className="loading" id="waiting-room-title">Finding your place in line…</p> : <Body {...props} status={status} />}
+      {!status ? (
+        <p className="loading" id="waiting-room-title">
+          Finding your place in line…
+        </p>
+      ) : (
+        <Body {...props} status={status} />
+      )}
     </section>
   );
 }
@@ -50,7 +61,12 @@ function Body({ status, busy, liveDown, onJoin, onLeave, onBack }: WaitingRoomPr
       );
     case 'DONE':
       return (
-        <Outside title={status.soldOut ? 'Sold out for now' : 'Your turn is over'} busy={busy} onJoin={onJoin} onBack={onBack}>
+        <Outside
+          title={status.soldOut ? 'Sold out for now' : 'Your turn is over'}
+          busy={busy}
+          onJoin={onJoin}
+          onBack={onBack}
+        >
           {status.soldOut
             ? 'No seat is free at the moment. Some may come back when other holds run out; to try again, join the line.'
             : 'To buy (more) tickets, join the line again — at the back, as in any queue.'}
@@ -58,28 +74,56 @@ function Body({ status, busy, liveDown, onJoin, onLeave, onBack }: WaitingRoomPr
       );
     case 'NOT_JOINED':
       return (
-        <Outside title="This sale has a waiting room" action="Join the line" busy={busy} onJoin={onJoin} onBack={onBack}>
+        <Outside
+          title="This sale has a waiting room"
+          action="Join the line"
+          busy={busy}
+          onJoin={onJoin}
+          onBack={onBack}
+        >
           Buyers take turns to choose seats, in the order they arrive.
         </Outside>
       );
     default: // admitted, a moment before the page switches to the seat map
-      return <p className="loading" id="waiting-room-title">Finding your place in line…</p>;
+      return (
+        <p className="loading" id="waiting-room-title">
+          Finding your place in line…
+        </p>
+      );
   }
 }
 
-function InLine({ status, busy, liveDown, onLeave }: { status: BuyerQueueStatus; busy: boolean; liveDown: boolean; onLeave: () => void }) {
+function InLine({
+  status,
+  busy,
+  liveDown,
+  onLeave,
+}: {
+  status: BuyerQueueStatus;
+  busy: boolean;
+  liveDown: boolean;
+  onLeave: () => void;
+}) {
   const position = status.position ?? 0;
   const served = Math.min(status.servingPosition, position);
   const next = status.peopleAhead === 0;
   return (
     <>
       <p className="eyebrow">Waiting room</p>
-      <div aria-live="polite" aria-atomic="true" data-testid="queue-position" data-position={position} data-ahead={status.peopleAhead}>
+      <div
+        aria-live="polite"
+        aria-atomic="true"
+        data-testid="queue-position"
+        data-position={position}
+        data-ahead={status.peopleAhead}
+      >
         <h2 id="waiting-room-title" className="queue-number">
           You are number <strong>{position}</strong> in line
         </h2>
         <p className="queue-ahead">
-          {next ? "You're next — nobody is waiting ahead of you." : `${status.peopleAhead} ${status.peopleAhead === 1 ? 'person is' : 'people are'} ahead of you.`}
+          {next
+            ? "You're next — nobody is waiting ahead of you."
+            : `${status.peopleAhead} ${status.peopleAhead === 1 ? 'person is' : 'people are'} ahead of you.`}
         </p>
       </div>
       <div
@@ -111,8 +155,8 @@ function InLine({ status, busy, liveDown, onLeave }: { status: BuyerQueueStatus;
       </dl>
       {status.soldOut ? (
         <div className="notice warn sold-out" role="status" data-testid="sold-out">
-          <strong>Sold out for now.</strong> Every seat is taken or held. Some may come back when holds run out, so you can keep your
-          place — or leave the line.
+          <strong>Sold out for now.</strong> Every seat is taken or held. Some may come back when holds run out, so you
+          can keep your place — or leave the line.
           <div className="actions">
             <button type="button" onClick={onLeave} disabled={busy}>
               Leave the line
@@ -122,8 +166,8 @@ function InLine({ status, busy, liveDown, onLeave }: { status: BuyerQueueStatus;
       ) : (
         <>
           <p className="muted small">
-            Keep this page open: the seat map opens here by itself when it is your turn{liveDown ? ' (live updates are down; checking every few seconds)' : ''}.
-            Reloading keeps your place.
+            Keep this page open: the seat map opens here by itself when it is your turn
+            {liveDown ? ' (live updates are down; checking every few seconds)' : ''}. Reloading keeps your place.
           </p>
           <button type="button" className="link small" onClick={onLeave} disabled={busy}>
             Leave the line
@@ -134,7 +178,14 @@ function InLine({ status, busy, liveDown, onLeave }: { status: BuyerQueueStatus;
   );
 }
 
-function Outside(props: { title: string; action?: string; children: string; busy: boolean; onJoin: () => void; onBack: () => void }) {
+function Outside(props: {
+  title: string;
+  action?: string;
+  children: string;
+  busy: boolean;
+  onJoin: () => void;
+  onBack: () => void;
+}) {
   return (
     <>
       <h2 id="waiting-room-title">{props.title}</h2>

@@ -45,9 +45,18 @@ export class Api {
   }
 
   /** With a waiting room, `admissionToken` (from the queue) lets the order start; without one it is 403 AdmissionRequired. */
-  async createOrder(eventId: string, choice: { seatIds: string[] } | { quantity: number }, admissionToken?: string): Promise<OrderAnswer> {
+  async createOrder(
+    eventId: string,
+    choice: { seatIds: string[] } | { quantity: number },
+    admissionToken?: string,
+  ): Promise<OrderAnswer> {
     const headers = admissionToken ? { 'x-admission-token': admissionToken } : undefined;
-    const { status, body } = await this.buyer<{ order: OrderView }>('POST', `${eventPath(eventId)}/orders`, choice, headers);
+    const { status, body } = await this.buyer<{ order: OrderView }>(
+      'POST',
+      `${eventPath(eventId)}/orders`,
+      choice,
+      headers,
+    );
     return { order: body.order, created: status === 201 };
   }
 
@@ -71,18 +80,27 @@ export class Api {
   }
 
   changeSeats(orderId: string, seatIds: string[]): Promise<OrderView> {
-    return this.buyer<{ order: OrderView }>('PUT', `${orderPath(orderId)}/seats`, { seatIds }).then((r) => r.body.order);
+    return this.buyer<{ order: OrderView }>('PUT', `${orderPath(orderId)}/seats`, { seatIds }).then(
+      (r) => r.body.order,
+    );
   }
 
   pay(orderId: string, code: string): Promise<OrderView> {
-    return this.buyer<{ order: OrderView }>('POST', `${orderPath(orderId)}/payment`, { code }).then((r) => r.body.order);
+    return this.buyer<{ order: OrderView }>('POST', `${orderPath(orderId)}/payment`, { code }).then(
+      (r) => r.body.order,
+    );
   }
 
   cancel(orderId: string): Promise<OrderView> {
     return this.buyer<{ order: OrderView }>('POST', `${orderPath(orderId)}/cancel`).then((r) => r.body.order);
   }
 
-  private async buyer<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<{ status: number; body: T }> {
+  private async buyer<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+  ): Promise<{ status: number; body: T }> {
     const session = await this.session.current();
     try {
       return await this.request<T>(method, path, body, session.token, extraHeaders);

@@ -12,7 +12,8 @@ export async function loadConfig(): Promise<AppConfig> {
     const value = (await response.json()) as Partial<AppConfig>;
     return {
       apiBaseUrl: typeof value.apiBaseUrl === 'string' ? value.apiBaseUrl.replace(/\/+$/, '') : fallback.apiBaseUrl,
-      websocketUrl: typeof value.websocketUrl === 'string' && value.websocketUrl ? value.websocketUrl : fallback.websocketUrl,
+      websocketUrl:
+        typeof value.websocketUrl === 'string' && value.websocketUrl ? value.websocketUrl : fallback.websocketUrl,
     };
   } catch {
     return fallback;

@@ -1,7 +1,8 @@
 /** The shapes of docs/API.md as the browser sees them. Order views and live messages come from the core. */
-export type { OrderView } from '../../lambdas/core/order-view';
+
+export type { LiveMessage, QueueMessage, SeatDelta } from '../../lambdas/core/live-messages';
 export type { OrderStatus, PaymentStatus } from '../../lambdas/core/order';
-export type { SeatDelta, LiveMessage, QueueMessage } from '../../lambdas/core/live-messages';
+export type { OrderView } from '../../lambdas/core/order-view';
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD';
 

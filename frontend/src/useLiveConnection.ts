@@ -20,7 +20,12 @@ const MAX_RETRY_MS = 10_000;
  * One WebSocket per page: connects with the buyer's token, subscribes to the event, and reconnects
  * by itself with jittered exponential backoff (also at once when the browser comes back online).
  */
-export function useLiveConnection(url: string, token: string | undefined, eventId: string, handlers: LiveHandlers): LiveStatus {
+export function useLiveConnection(
+  url: string,
+  token: string | undefined,
+  eventId: string,
+  handlers: LiveHandlers,
+): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const latest = useRef(handlers);
   latest.current = handlers;

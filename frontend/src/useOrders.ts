@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { newerOrder } from '../../lambdas/core/live-messages';
-import { ApiError, type Api } from './api';
+import { type Api, ApiError } from './api';
 import { forgetOrder, rememberOrder, storedOrderIds } from './order-storage';
 import type { OrderView } from './types';
 import { describeApiError } from './words';
@@ -94,7 +94,8 @@ export function useOrders(api: Api, buyerId: string, eventId: string, gate?: Adm
     void Promise.all(
       ids.map((id) =>
         api.getOrder(id).catch((error: unknown) => {
-          if (error instanceof ApiError && (error.status === 404 || error.status === 403)) forgetOrder(buyerId, eventId, id);
+          if (error instanceof ApiError && (error.status === 404 || error.status === 403))
+            forgetOrder(buyerId, eventId, id);
           return undefined;
         }),
       ),
@@ -103,7 +104,8 @@ export function useOrders(api: Api, buyerId: string, eventId: string, gate?: Adm
       const present = found.filter((o): o is OrderView => !!o && o.eventId === eventId);
       setOrders(new Map(present.map((o) => [o.orderId, o])));
       // Resume the open order; an ended one only while its outcome is news (a few minutes).
-      const resumed = present.findLast((o) => isOpen(o)) ?? present.findLast((o) => Date.now() - o.updatedAt < RECENT_MS);
+      const resumed =
+        present.findLast((o) => isOpen(o)) ?? present.findLast((o) => Date.now() - o.updatedAt < RECENT_MS);
       setCurrentId(resumed?.orderId);
       setLoaded(true);
     });
@@ -114,7 +116,7 @@ export function useOrders(api: Api, buyerId: string, eventId: string, gate?: Adm
 
   const current = currentId ? orders.get(currentId) : undefined;
 
-  const run = useCallback(async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+  const run = useCallback(async <T>(work: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
     setNotice(undefined);
     try {
@@ -130,15 +132,22 @@ export function useOrders(api: Api, buyerId: string, eventId: string, gate?: Adm
   const hold = useCallback(
     (choice: { seatIds: string[] } | { quantity: number }) =>
       run(async () => {
-        const { order, created } = await api.createOrder(eventId, choice, gateRef.current?.token()).catch((error: unknown) => {
-          gateRef.current?.onCreateFailed(error);
-          throw error;
-        });
+        const { order, created } = await api
+          .createOrder(eventId, choice, gateRef.current?.token())
+          .catch((error: unknown) => {
+            gateRef.current?.onCreateFailed(error);
+            throw error;
+          });
         rememberOrder(buyerId, eventId, order.orderId);
         setCurrentId(order.orderId);
         applyOrder(order);
         // An open order already existed (another tab, or a lost id): move it to the chosen seats.
-        if (!created && 'seatIds' in choice && !sameSeats(order.seatIds, choice.seatIds) && order.status === 'HOLDING') {
+        if (
+          !created &&
+          'seatIds' in choice &&
+          !sameSeats(order.seatIds, choice.seatIds) &&
+          order.status === 'HOLDING'
+        ) {
           const changed = await api.changeSeats(order.orderId, choice.seatIds);
           setPendingChange({ seatIds: choice.seatIds, sinceVersion: changed.version, sentAt: Date.now() });
           applyOrder(changed);

@@ -55,6 +55,8 @@ function mergeSnapshot(current: readonly SeatView[], snapshot: readonly SeatView
   const known = new Map(current.map((seat) => [seat.seatId, seat]));
   return snapshot.map((seat) => {
     const mine = known.get(seat.seatId);
-    return mine && mine.version > seat.version ? { ...seat, status: mine.status, version: mine.version, holdExpiresAt: mine.holdExpiresAt } : seat;
+    return mine && mine.version > seat.version
+      ? { ...seat, status: mine.status, version: mine.version, holdExpiresAt: mine.holdExpiresAt }
+      : seat;
   });
 }

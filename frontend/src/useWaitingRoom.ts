@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, type Api } from './api';
+import { type Api, ApiError } from './api';
 import type { BuyerQueueStatus, QueueMessage } from './types';
 import type { AdmissionGate } from './useOrders';
 import { describeApiError } from './words';
@@ -45,7 +45,8 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
   /** Takes a server answer; a newer queue message already seen still counts (serving only grows). */
   const accept = useCallback((answer: BuyerQueueStatus) => {
     const message = lastMessage.current;
-    const merged = message && message.servingPosition > answer.servingPosition ? withQueueMessage(answer, message) : answer;
+    const merged =
+      message && message.servingPosition > answer.servingPosition ? withQueueMessage(answer, message) : answer;
     // Admitted, then the slot is gone without an order: the turn ran out unused.
     if (merged.state === 'ADMITTED') wasAdmitted.current = true;
     else if (merged.state === 'PURCHASING' || merged.state === 'WAITING') wasAdmitted.current = false;
@@ -179,6 +180,8 @@ export function withQueueMessage(status: BuyerQueueStatus, message: QueueMessage
   if (status.state !== 'WAITING' || status.position === undefined) return moved;
   const peopleAhead = Math.max(0, status.position - servingPosition - 1);
   const estimatedWaitSeconds =
-    status.estimatedWaitSeconds === undefined ? undefined : Math.ceil((status.estimatedWaitSeconds * (peopleAhead + 1)) / (status.peopleAhead + 1));
+    status.estimatedWaitSeconds === undefined
+      ? undefined
+      : Math.ceil((status.estimatedWaitSeconds * (peopleAhead + 1)) / (status.peopleAhead + 1));
   return { ...moved, peopleAhead, estimatedWaitSeconds };
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getEvent, listEvents } from '../core/events';
 import { readSeats, seatView } from '../core/seat-map';
 import { storeFromEnv } from '../core/store';
-import { json, respond, type ApiResult } from './http';
+import { type ApiResult, json, respond } from './http';
 
 /**
  * Read-only event routes:
@@ -20,4 +20,3 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<ApiResult>
     return json(200, { event: record, seats: seats.map((s) => seatView(s, now)), servedAt: now });
   });
 }
-

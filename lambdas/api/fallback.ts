@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { methodsFor, ROUTES } from '../../lib/api/routes';
 import { MethodNotAllowed, RouteNotFound } from '../core/errors';
-import { respond, type ApiResult } from './http';
+import { type ApiResult, respond } from './http';
 import { requireBodyWithinLimit } from './request';
 
 /**
@@ -21,7 +21,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<ApiResult>
     if (allowed.length === 0) throw new RouteNotFound(method, path);
     // API Gateway picks a route of the table before `$default`; reaching here with one of its
     // methods means the deployed routes and the table disagree (a deployment bug: 500).
-    if ((allowed as string[]).includes(method)) throw new Error(`${method} ${path} is a route of the table, yet reached $default`);
+    if ((allowed as string[]).includes(method))
+      throw new Error(`${method} ${path} is a route of the table, yet reached $default`);
     throw new MethodNotAllowed(method, allowed);
   });
 }

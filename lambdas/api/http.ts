@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, MethodNotAllowed, ValidationFailed, type DomainErrorCode } from '../core/errors';
+import { DomainError, type DomainErrorCode, MethodNotAllowed, ValidationFailed } from '../core/errors';
 import { logger } from '../core/logger';
 
 /** HTTP plumbing shared by the API handlers: JSON responses and domain errors as statuses. */
@@ -41,14 +41,18 @@ export function errorResponse(error: unknown): ApiResult {
   if (error instanceof DomainError) {
     // RFC 9110: a 405 names the methods the resource does have.
     const headers = error instanceof MethodNotAllowed ? { allow: error.allowed.join(', ') } : undefined;
-    return json(STATUS_BY_CODE[error.code], {
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.seatIds.length > 0 ? { seatIds: error.seatIds } : {}),
-        ...(error instanceof ValidationFailed ? { issues: error.issues } : {}),
+    return json(
+      STATUS_BY_CODE[error.code],
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.seatIds.length > 0 ? { seatIds: error.seatIds } : {}),
+          ...(error instanceof ValidationFailed ? { issues: error.issues } : {}),
+        },
       },
-    }, headers);
+      headers,
+    );
   }
   logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
   return json(500, { error: { code: 'InternalError', message: 'Something went wrong on our side' } });

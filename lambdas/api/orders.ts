@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { actOnOwnOrder, getOwnOrder } from '../core/buyer-orders';
+import type { EventRecord } from '../core/events';
 import { openOrder } from '../core/open-orders';
 import { ChangeSeatsInput, CreateOrderInput, NoInput, PaymentInput } from '../core/order-input';
 import { toOrderView } from '../core/order-view';
-import { workflowFromEnv, type BuyerAction } from '../core/order-workflow';
-import type { EventRecord } from '../core/events';
+import { type BuyerAction, workflowFromEnv } from '../core/order-workflow';
 import { storeFromEnv } from '../core/store';
 import { admitOrder } from '../core/waiting-room/waiting-room';
-import { json, type ApiResult } from './http';
+import { type ApiResult, json } from './http';
 import { buyerOf, eventIdParameter, header, jsonBody, pathParameter, requiredEnv } from './request';
 import { routeHandler } from './routing';
 

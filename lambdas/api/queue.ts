@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { getEvent } from '../core/events';
 import { storeFromEnv } from '../core/store';
-import { buyerQueueStatus, joinWaitingRoom, leaveWaitingRoom, operatorQueueStatus } from '../core/waiting-room/waiting-room';
+import {
+  buyerQueueStatus,
+  joinWaitingRoom,
+  leaveWaitingRoom,
+  operatorQueueStatus,
+} from '../core/waiting-room/waiting-room';
 import { json } from './http';
 import { buyerOf, eventIdParameter, jsonBody, query, requireAdmin, requiredEnv } from './request';
 import { routeHandler } from './routing';

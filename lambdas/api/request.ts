@@ -32,7 +32,8 @@ export async function buyerOf(event: APIGatewayProxyEventV2): Promise<string> {
 
 /** Admin calls carry `x-admin-key`; compared in constant time with ADMIN_API_KEY. */
 export function requireAdmin(event: APIGatewayProxyEventV2): void {
-  if (!isAdminKey(header(event, 'x-admin-key'), process.env.ADMIN_API_KEY)) throw new Unauthorized('A valid admin key is required');
+  if (!isAdminKey(header(event, 'x-admin-key'), process.env.ADMIN_API_KEY))
+    throw new Unauthorized('A valid admin key is required');
 }
 
 /**
@@ -55,7 +56,11 @@ export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, sch
 }
 
 function rawBody(event: APIGatewayProxyEventV2): string {
-  return event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return event.body === undefined
+    ? ''
+    : event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
 }
 
 /** PayloadTooLarge for a body over MAX_BODY_BYTES, whether or not the route reads bodies. */

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadSecrets } from '../core/secrets';
-import { respond, type ApiResult } from './http';
+import { type ApiResult, respond } from './http';
 
 /** A handler for several routes: one function per API Gateway route key (`POST /api/sessions`). */
 export type RouteBodies = Record<string, (event: APIGatewayProxyEventV2) => Promise<ApiResult>>;

@@ -30,7 +30,10 @@ export function pickBestAvailable(
   if (quantity < 1 || free.length < quantity) return undefined;
   const blocks = adjacentBlocks(free, quantity);
   if (blocks.length > 0) return pickFromBand(rankBlocks(blocks, rowWidths), 1, random)[0]!.map((s) => s.seatId);
-  const singles = rankBlocks(free.map((s) => [s]), rowWidths);
+  const singles = rankBlocks(
+    free.map((s) => [s]),
+    rowWidths,
+  );
   return pickFromBand(singles, quantity, random).map((block) => block[0]!.seatId);
 }
 

@@ -44,7 +44,8 @@ export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined
   const item = unmarshall(image as Record<string, AttributeValue>);
   if (keys.eventId && keys.seatId) return { kind: 'seat', item: item as SeatItem, sequenceNumber };
   if (keys.orderId) return { kind: 'order', item: item as OrderRecord, sequenceNumber };
-  if (keys.eventId && typeof item.servingPosition === 'number') return { kind: 'queue', item: item as QueueState, sequenceNumber };
+  if (keys.eventId && typeof item.servingPosition === 'number')
+    return { kind: 'queue', item: item as QueueState, sequenceNumber };
   return undefined;
 }
 
@@ -55,7 +56,8 @@ export function planBroadcast(records: readonly DynamoDBRecord[], now: number): 
   for (const record of records) {
     const change = toStreamChange(record);
     if (change?.kind === 'queue') queues.add(change.item.eventId, change.item, change.sequenceNumber);
-    if (change?.kind === 'seat') seats.add(`${change.item.eventId}/${change.item.seatId}`, change.item, change.sequenceNumber);
+    if (change?.kind === 'seat')
+      seats.add(`${change.item.eventId}/${change.item.seatId}`, change.item, change.sequenceNumber);
     if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
   }
 
@@ -66,21 +68,27 @@ export function planBroadcast(records: readonly DynamoDBRecord[], now: number): 
     group.sequenceNumbers.push(...sequenceNumbers);
     events.set(item.eventId, group);
   }
-  const seatDeliveries = [...events].map(([eventId, group]): Delivery => ({
-    audience: { eventId },
-    message: { type: 'seats', eventId, seats: group.seats },
-    sequenceNumbers: group.sequenceNumbers,
-  }));
-  const orderDeliveries = orders.entries().map(({ item, sequenceNumbers }): Delivery => ({
-    audience: { buyerId: item.buyerId },
-    message: { type: 'order', order: toOrderView(item) },
-    sequenceNumbers,
-  }));
-  const queueDeliveries = queues.entries().map(({ item, sequenceNumbers }): Delivery => ({
-    audience: { eventId: item.eventId },
-    message: queueMessage(item),
-    sequenceNumbers,
-  }));
+  const seatDeliveries = [...events].map(
+    ([eventId, group]): Delivery => ({
+      audience: { eventId },
+      message: { type: 'seats', eventId, seats: group.seats },
+      sequenceNumbers: group.sequenceNumbers,
+    }),
+  );
+  const orderDeliveries = orders.entries().map(
+    ({ item, sequenceNumbers }): Delivery => ({
+      audience: { buyerId: item.buyerId },
+      message: { type: 'order', order: toOrderView(item) },
+      sequenceNumbers,
+    }),
+  );
+  const queueDeliveries = queues.entries().map(
+    ({ item, sequenceNumbers }): Delivery => ({
+      audience: { eventId: item.eventId },
+      message: queueMessage(item),
+      sequenceNumbers,
+    }),
+  );
   return [...seatDeliveries, ...orderDeliveries, ...queueDeliveries];
 }
 

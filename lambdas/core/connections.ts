@@ -22,7 +22,10 @@ export interface ConnectionItem {
 
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60;
 
-export async function putConnection(store: Store, connection: { connectionId: string; buyerId?: string }): Promise<ConnectionItem> {
+export async function putConnection(
+  store: Store,
+  connection: { connectionId: string; buyerId?: string },
+): Promise<ConnectionItem> {
   const connectedAt = store.now();
   const item: ConnectionItem = {
     connectionId: connection.connectionId,
@@ -70,7 +73,12 @@ export function connectionsOfBuyer(store: Store, buyerId: string): Promise<strin
   return queryConnectionIds(store, 'byBuyer', 'buyerId', buyerId);
 }
 
-async function queryConnectionIds(store: Store, indexName: string, attribute: string, value: string): Promise<string[]> {
+async function queryConnectionIds(
+  store: Store,
+  indexName: string,
+  attribute: string,
+  value: string,
+): Promise<string[]> {
   const items = await queryAll<{ connectionId: string }>(store, {
     TableName: store.tables.connections,
     IndexName: indexName,

@@ -3,8 +3,8 @@ import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynam
 import { EventExists } from './errors';
 import { eventIdFor, parseEventInput } from './event-spec';
 import type { EventRecord } from './events';
-import { parseSeatId, seatIdsOf } from './seat-ids';
 import type { SeatItem } from './seat';
+import { parseSeatId, seatIdsOf } from './seat-ids';
 import type { Store } from './store';
 
 const BATCH_SIZE = 25; // DynamoDB's BatchWriteItem limit

@@ -68,7 +68,10 @@ export class SeatsTaken extends DomainError {
 
 /** Fewer free seats remain than were asked for. */
 export class SoldOut extends DomainError {
-  constructor(readonly requested: number, readonly available: number) {
+  constructor(
+    readonly requested: number,
+    readonly available: number,
+  ) {
     super('SoldOut', `Sold out: ${requested} seat(s) requested, ${available} available`);
   }
 }
@@ -86,7 +89,10 @@ export class HoldExpired extends DomainError {
  */
 export class TooLateToPay extends DomainError {
   constructor(readonly msLeft: number) {
-    super('TooLateToPay', `Too late to pay: the hold ends in ${Math.max(0, Math.ceil(msLeft / 1000))} s, not enough for a payment`);
+    super(
+      'TooLateToPay',
+      `Too late to pay: the hold ends in ${Math.max(0, Math.ceil(msLeft / 1000))} s, not enough for a payment`,
+    );
   }
 }
 
@@ -112,7 +118,11 @@ export class OrderNotFound extends DomainError {
 
 /** The order is not in a state that allows this (e.g. paying an expired order). */
 export class OrderStateConflict extends DomainError {
-  constructor(orderId: string, expected: readonly string[], message = `Order ${orderId} is no longer ${expected.join(' or ')}`) {
+  constructor(
+    orderId: string,
+    expected: readonly string[],
+    message = `Order ${orderId} is no longer ${expected.join(' or ')}`,
+  ) {
     super('OrderStateConflict', message);
   }
 }

@@ -42,7 +42,12 @@ export async function ordersOfEvent(store: Store, eventId: string): Promise<Orde
 export async function ticketHolders(store: Store, eventId: string): Promise<TicketHolder[]> {
   const orders = await ordersOfEvent(store, eventId);
   return orders.flatMap((order) =>
-    (order.tickets ?? []).map((ticket) => ({ buyerId: order.buyerId, orderId: order.orderId, seatId: ticket.seatId, ticketId: ticket.ticketId })),
+    (order.tickets ?? []).map((ticket) => ({
+      buyerId: order.buyerId,
+      orderId: order.orderId,
+      seatId: ticket.seatId,
+      ticketId: ticket.ticketId,
+    })),
   );
 }
 

@@ -11,17 +11,17 @@ export const EVENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** What an organiser sends to create an event. Unknown fields are refused, not ignored. */
 export const EventInputSchema = z
   .strictObject({
-    eventId: z
-      .string()
-      .regex(EVENT_ID_PATTERN, 'lowercase letters, digits and hyphens, 2-63 characters')
-      .optional(),
+    eventId: z.string().regex(EVENT_ID_PATTERN, 'lowercase letters, digits and hyphens, 2-63 characters').optional(),
     name: z.string().trim().min(1).max(120),
     venue: z.string().trim().max(120).optional(),
     startsAt: z.iso.datetime({ offset: true }).optional(),
     rows: z.number().int().min(1).max(200),
     seatsPerRow: z.number().int().min(1).max(200),
     priceCents: z.number().int().min(0).max(10_000_000),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR').default('EUR'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+      .default('EUR'),
     holdSeconds: z.number().int().min(10).max(3600).default(900),
     maxSeatsPerOrder: z.number().int().min(1).max(50).default(6),
     /** A FIFO waiting room in front of the sale (see waiting-room/settings.ts); none when absent. */
@@ -52,6 +52,8 @@ export function eventIdFor(name: string, random: () => number): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
-  const suffix = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+  const suffix = Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
   return `${slug || 'event'}-${suffix}`;
 }

@@ -3,7 +3,7 @@ import { InvalidSeat, SeatsTaken, SoldOut, ValidationFailed } from './errors';
 import type { EventRecord } from './events';
 import { effectiveStatus, isHeldBy } from './seat';
 import { isSeatOf } from './seat-ids';
-import { changeHeldSeats, holdSeats, type HoldChange } from './seat-locks';
+import { changeHeldSeats, type HoldChange, holdSeats } from './seat-locks';
 import { readHoldableSeats } from './seat-map';
 import type { Store } from './store';
 

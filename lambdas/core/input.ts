@@ -5,7 +5,9 @@ import { ValidationFailed } from './errors';
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new ValidationFailed(parsed.error.issues.map((issue) => `${[what, ...issue.path].join('.')}: ${issue.message}`));
+    throw new ValidationFailed(
+      parsed.error.issues.map((issue) => `${[what, ...issue.path].join('.')}: ${issue.message}`),
+    );
   }
   return parsed.data;
 }

@@ -41,7 +41,10 @@ export async function deliver(
       const data = JSON.stringify(delivery.message);
       for (const connectionId of await audienceOf(store, delivery.audience)) posts.push({ connectionId, data });
     } catch (error) {
-      logger.error('Could not look up the connections of a broadcast', { audience: delivery.audience, error: error as Error });
+      logger.error('Could not look up the connections of a broadcast', {
+        audience: delivery.audience,
+        error: error as Error,
+      });
       failedSequenceNumbers.push(...delivery.sequenceNumbers);
     }
   });
@@ -67,7 +70,9 @@ export async function deliver(
 }
 
 function audienceOf(store: Store, audience: Audience): Promise<string[]> {
-  return 'eventId' in audience ? connectionsWatching(store, audience.eventId) : connectionsOfBuyer(store, audience.buyerId);
+  return 'eventId' in audience
+    ? connectionsWatching(store, audience.eventId)
+    : connectionsOfBuyer(store, audience.buyerId);
 }
 
 /**

@@ -71,7 +71,11 @@ export function parseSubscribeRequest(body: string | undefined): SubscribeReques
     return undefined;
   }
   const { action, eventId } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const valid = action === 'subscribe' && typeof eventId === 'string' && eventId.length > 0 && eventId.length <= MAX_EVENT_ID_LENGTH;
+  const valid =
+    action === 'subscribe' &&
+    typeof eventId === 'string' &&
+    eventId.length > 0 &&
+    eventId.length <= MAX_EVENT_ID_LENGTH;
   return valid ? { action, eventId } : undefined;
 }
 
@@ -87,7 +91,9 @@ export function parseLiveMessage(data: string): LiveMessage | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { type } = value as { type?: unknown };
-  return type === 'seats' || type === 'order' || type === 'queue' || type === 'subscribed' || type === 'error' ? (value as LiveMessage) : undefined;
+  return type === 'seats' || type === 'order' || type === 'queue' || type === 'subscribed' || type === 'error'
+    ? (value as LiveMessage)
+    : undefined;
 }
 
 /** What a client keeps per seat; at least the fields a delta carries (extra fields are kept). */
@@ -103,7 +109,10 @@ export interface VersionedSeat {
  * out-of-order messages never undo a newer state. Seats the snapshot does not know are ignored
  * (the snapshot decides which seats exist). Returns the same array when nothing changed.
  */
-export function applySeatDeltas<T extends VersionedSeat>(snapshot: readonly T[], deltas: readonly SeatDelta[]): readonly T[] {
+export function applySeatDeltas<T extends VersionedSeat>(
+  snapshot: readonly T[],
+  deltas: readonly SeatDelta[],
+): readonly T[] {
   const newest = new Map<string, SeatDelta>();
   for (const delta of deltas) {
     const known = newest.get(delta.seatId);

@@ -1,6 +1,6 @@
 import { logger } from './logger';
-import { notificationSimulatorConfig, type NotificationSimulatorConfig } from './order-config';
 import type { OrderRecord } from './order';
+import { type NotificationSimulatorConfig, notificationSimulatorConfig } from './order-config';
 
 /**
  * Simulated e-mail and SMS senders: they log what they would send, take a little time and fail

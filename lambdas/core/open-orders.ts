@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderStateConflict } from './errors';
-import { logger } from './logger';
-import { getEvent, type EventRecord } from './events';
+import { type EventRecord, getEvent } from './events';
 import { checkSelection, type SeatSelection } from './holds';
+import { logger } from './logger';
 import type { OrderRecord } from './order';
 import { createOrder } from './order-service';
-import { waitSecondsUntil, type OrderWorkflow } from './order-workflow';
+import { type OrderWorkflow, waitSecondsUntil } from './order-workflow';
 import { findOrder, updateOrder } from './orders';
 import type { Store } from './store';
 
@@ -40,7 +40,11 @@ const CLAIM_WAIT_MS = 8000;
 /** Each round ends with a result or with a claim lost to a newer one; a few suffice. */
 const MAX_ROUNDS = 5;
 
-export async function openOrder(store: Store, workflow: OrderWorkflow, request: OpenOrderRequest): Promise<OpenOrderResult> {
+export async function openOrder(
+  store: Store,
+  workflow: OrderWorkflow,
+  request: OpenOrderRequest,
+): Promise<OpenOrderResult> {
   // Bad input is refused even when the buyer already has an open order, and before any write.
   const event = await getEvent(store, request.eventId);
   checkSelection(event, request.selection);
@@ -49,7 +53,8 @@ export async function openOrder(store: Store, workflow: OrderWorkflow, request: 
     if (seen !== undefined) {
       const claimed = await awaitClaimedOrder(store, request, seen);
       if (claimed === 'moved') continue;
-      if (claimed && isOpen(claimed, store.now())) return { order: await withRunningFlow(store, workflow, claimed), created: false };
+      if (claimed && isOpen(claimed, store.now()))
+        return { order: await withRunningFlow(store, workflow, claimed), created: false };
       // The order ended (or its create never happened): its claim may be taken over.
     }
     const orderId = `ord_${randomUUID()}`;
@@ -65,7 +70,11 @@ export async function openOrder(store: Store, workflow: OrderWorkflow, request: 
       throw error;
     }
   }
-  throw new OrderStateConflict('', ['HOLDING'], 'Your order for this event is changing under too many requests; try again');
+  throw new OrderStateConflict(
+    '',
+    ['HOLDING'],
+    'Your order for this event is changing under too many requests; try again',
+  );
 }
 
 /**
@@ -87,7 +96,10 @@ async function withRunningFlow(store: Store, workflow: OrderWorkflow, order: Ord
     return await updateOrder(store, order.orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
   } catch (error) {
     // The buyer still gets their order; the next request (or the reconciler) tries again.
-    logger.warn('Could not check or start the flow of an open order', { orderId: order.orderId, error: error instanceof Error ? error : String(error) });
+    logger.warn('Could not check or start the flow of an open order', {
+      orderId: order.orderId,
+      error: error instanceof Error ? error : String(error),
+    });
     return order;
   }
 }
@@ -101,7 +113,12 @@ const keyOf = (request: OpenOrderRequest) => ({ eventId: request.eventId, buyerI
 
 async function readOpenOrderId(store: Store, request: OpenOrderRequest): Promise<string | undefined> {
   const result = await store.doc.send(
-    new GetCommand({ TableName: store.tables.buyers, Key: keyOf(request), ConsistentRead: true, ProjectionExpression: 'openOrderId' }),
+    new GetCommand({
+      TableName: store.tables.buyers,
+      Key: keyOf(request),
+      ConsistentRead: true,
+      ProjectionExpression: 'openOrderId',
+    }),
   );
   return (result.Item?.openOrderId as string | undefined) ?? undefined;
 }
@@ -111,7 +128,11 @@ async function readOpenOrderId(store: Store, request: OpenOrderRequest): Promise
  * yet: wait for it, watching the pointer meanwhile ('moved' when another request replaced or
  * released it). Undefined when it never appeared: its request died, the claim is stale.
  */
-async function awaitClaimedOrder(store: Store, request: OpenOrderRequest, orderId: string): Promise<OrderRecord | 'moved' | undefined> {
+async function awaitClaimedOrder(
+  store: Store,
+  request: OpenOrderRequest,
+  orderId: string,
+): Promise<OrderRecord | 'moved' | undefined> {
   const deadline = store.now() + CLAIM_WAIT_MS;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     const order = await findOrder(store, orderId);
@@ -122,9 +143,13 @@ async function awaitClaimedOrder(store: Store, request: OpenOrderRequest, orderI
   }
 }
 
-
 /** Points the buyer at `orderId` if the pointer is still what this request saw. */
-async function claim(store: Store, request: OpenOrderRequest, orderId: string, seen: string | undefined): Promise<boolean> {
+async function claim(
+  store: Store,
+  request: OpenOrderRequest,
+  orderId: string,
+  seen: string | undefined,
+): Promise<boolean> {
   try {
     await store.doc.send(
       new UpdateCommand({
@@ -132,7 +157,11 @@ async function claim(store: Store, request: OpenOrderRequest, orderId: string, s
         Key: keyOf(request),
         UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
         ConditionExpression: seen === undefined ? 'attribute_not_exists(openOrderId)' : 'openOrderId = :seen',
-        ExpressionAttributeValues: { ':orderId': orderId, ':now': store.now(), ...(seen === undefined ? {} : { ':seen': seen }) },
+        ExpressionAttributeValues: {
+          ':orderId': orderId,
+          ':now': store.now(),
+          ...(seen === undefined ? {} : { ':seen': seen }),
+        },
       }),
     );
     return true;

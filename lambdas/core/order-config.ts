@@ -49,10 +49,10 @@ const PAYMENT_WINDOW_MARGIN_MS = 15_000;
  */
 export const PAYMENT_WINDOW_MS =
   PAYMENT_ATTEMPTS * PAYMENT_TASK_TIMEOUT_SECONDS * 1000 +
-  Array.from({ length: PAYMENT_ATTEMPTS - 1 }, (_, i) => PAYMENT_RETRY_INTERVAL_SECONDS * 1000 * PAYMENT_RETRY_BACKOFF_RATE ** i).reduce(
-    (sum, wait) => sum + wait,
-    0,
-  ) +
+  Array.from(
+    { length: PAYMENT_ATTEMPTS - 1 },
+    (_, i) => PAYMENT_RETRY_INTERVAL_SECONDS * 1000 * PAYMENT_RETRY_BACKOFF_RATE ** i,
+  ).reduce((sum, wait) => sum + wait, 0) +
   PAYMENT_WINDOW_MARGIN_MS;
 
 /**
@@ -89,7 +89,8 @@ export function notificationSimulatorConfig(env: NodeJS.ProcessEnv = process.env
 function rate(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`A rate must be between 0 and 1, not "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new Error(`A rate must be between 0 and 1, not "${raw}"`);
   return value;
 }
 

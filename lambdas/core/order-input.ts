@@ -24,7 +24,9 @@ export const CreateOrderInput = z
 
 export const ChangeSeatsInput = z.strictObject({ seatIds: SeatIds });
 
-export const PaymentInput = z.strictObject({ code: z.string().regex(/^\d{5}$/, 'the payment code has exactly 5 digits') });
+export const PaymentInput = z.strictObject({
+  code: z.string().regex(/^\d{5}$/, 'the payment code has exactly 5 digits'),
+});
 
 /** Routes without a body accept none or `{}`, so a client cannot believe an ignored field did something. */
 export const NoInput = z.strictObject({});

@@ -4,8 +4,8 @@ import { getEvent } from './events';
 import { holdForOrder, type SeatSelection } from './holds';
 import type { OrderRecord } from './order';
 import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from './order-config';
-import { waitSecondsUntil, type BuyerAction, type OrderWorkflow } from './order-workflow';
-import { getOrder, putNewOrder, updateOrder, type OrderChange } from './orders';
+import { type BuyerAction, type OrderWorkflow, waitSecondsUntil } from './order-workflow';
+import { getOrder, type OrderChange, putNewOrder, updateOrder } from './orders';
 import { paymentKey } from './payments/processor';
 import { extendHolds } from './seat-locks';
 import type { Store } from './store';
@@ -25,7 +25,11 @@ export interface CreateOrderRequest {
  * order id, so a retried request finishes what a failed one began; if it is never retried, the
  * hold simply lapses and the seats are free again.
  */
-export async function createOrder(store: Store, workflow: OrderWorkflow, request: CreateOrderRequest): Promise<OrderRecord> {
+export async function createOrder(
+  store: Store,
+  workflow: OrderWorkflow,
+  request: CreateOrderRequest,
+): Promise<OrderRecord> {
   const event = await getEvent(store, request.eventId);
   const orderId = request.orderId ?? `ord_${randomUUID()}`;
   const hold = await holdForOrder(store, event, orderId, request.selection);
@@ -50,7 +54,9 @@ export async function createOrder(store: Store, workflow: OrderWorkflow, request
     eventId: event.eventId,
     hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
   });
-  return order.executionArn ? order : updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+  return order.executionArn
+    ? order
+    : updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
 }
 
 const PAYMENT_CODE = /^\d{5}$/;
@@ -154,7 +160,10 @@ async function restoreToken(store: Store, before: OrderRecord, taken: OrderRecor
       },
       remove: before.paymentDeadline === undefined && taken.paymentDeadline !== undefined ? ['paymentDeadline'] : [],
       from: [taken.status],
-      condition: { expression: 'version = :taken AND attribute_not_exists(taskToken)', values: { ':taken': taken.version } },
+      condition: {
+        expression: 'version = :taken AND attribute_not_exists(taskToken)',
+        values: { ':taken': taken.version },
+      },
     });
     return true;
   } catch (error) {

@@ -24,7 +24,12 @@ export interface OrderView {
     readonly attempt: number;
     readonly lastError?: string;
   };
-  readonly tickets?: readonly { readonly ticketId: string; readonly seatId: string; readonly token: string; readonly qrCode: string }[];
+  readonly tickets?: readonly {
+    readonly ticketId: string;
+    readonly seatId: string;
+    readonly token: string;
+    readonly qrCode: string;
+  }[];
   readonly notifications?: { readonly email?: NotificationResult; readonly sms?: NotificationResult };
   readonly lastChangeError?: string;
   readonly failureReason?: string;

@@ -6,7 +6,11 @@ import type { Store } from './store';
 
 /** Reading and writing order records; every transition is guarded by the statuses it may leave. */
 
-export async function getOrder(store: Store, orderId: string, options: { consistent?: boolean } = {}): Promise<OrderRecord> {
+export async function getOrder(
+  store: Store,
+  orderId: string,
+  options: { consistent?: boolean } = {},
+): Promise<OrderRecord> {
   const result = await store.doc.send(
     new GetCommand({ TableName: store.tables.orders, Key: { orderId }, ConsistentRead: options.consistent ?? true }),
   );
@@ -28,7 +32,11 @@ export async function findOrder(store: Store, orderId: string): Promise<OrderRec
 export async function putNewOrder(store: Store, order: OrderRecord): Promise<OrderRecord> {
   try {
     await store.doc.send(
-      new PutCommand({ TableName: store.tables.orders, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }),
+      new PutCommand({
+        TableName: store.tables.orders,
+        Item: order,
+        ConditionExpression: 'attribute_not_exists(orderId)',
+      }),
     );
     return order;
   } catch (error) {
@@ -84,13 +92,17 @@ export async function updateOrder(store: Store, orderId: string, change: OrderCh
     return `:from${i}`;
   });
   const removes = (change.remove ?? []).map(path);
-  const condition = [`#status IN (${fromPlaceholders.join(', ')})`, change.condition?.expression].filter(Boolean).join(' AND ');
+  const condition = [`#status IN (${fromPlaceholders.join(', ')})`, change.condition?.expression]
+    .filter(Boolean)
+    .join(' AND ');
 
   const updateExpression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`;
   const conditionExpression = `attribute_exists(orderId) AND ${condition}`;
   // DynamoDB refuses names an expression does not use (a shared set of condition names may hold more).
   const usedNames = Object.fromEntries(
-    Object.entries(names).filter(([name]) => new RegExp(`${name}(?![A-Za-z0-9_])`).test(`${updateExpression} ${conditionExpression}`)),
+    Object.entries(names).filter(([name]) =>
+      new RegExp(`${name}(?![A-Za-z0-9_])`).test(`${updateExpression} ${conditionExpression}`),
+    ),
   );
 
   try {

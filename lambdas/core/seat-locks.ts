@@ -1,7 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AlreadyConfirmed,
-  DomainError,
+  type DomainError,
   HoldExpired,
   InvalidSeat,
   NotYourOrder,
@@ -9,7 +9,13 @@ import {
   ValidationFailed,
 } from './errors';
 import type { SeatItem } from './seat';
-import { applySeatWrites, MAX_SEATS_PER_WRITE, SeatWritesRejected, type SeatWrite, type SeatWriteFailure } from './seat-writes';
+import {
+  applySeatWrites,
+  MAX_SEATS_PER_WRITE,
+  type SeatWrite,
+  type SeatWriteFailure,
+  SeatWritesRejected,
+} from './seat-writes';
 import type { Store } from './store';
 
 /**
@@ -42,7 +48,11 @@ export interface HoldChange {
 /** Holds every seat for the order, or none. A retry by the same order succeeds again. */
 export async function holdSeats(store: Store, request: HoldRequest): Promise<void> {
   checkSeatList(request.seatIds);
-  await writeOrRefuse(store, request, request.seatIds.map((seatId) => ({ seatId, kind: 'hold' })));
+  await writeOrRefuse(
+    store,
+    request,
+    request.seatIds.map((seatId) => ({ seatId, kind: 'hold' })),
+  );
 }
 
 /**
@@ -87,13 +97,21 @@ export async function changeHeldSeats(store: Store, request: ChangeHoldRequest):
  */
 export async function extendHolds(store: Store, request: HoldRequest): Promise<void> {
   checkSeatList(request.seatIds);
-  await writeOrRefuse(store, request, request.seatIds.map((seatId) => ({ seatId, kind: 'refresh' })));
+  await writeOrRefuse(
+    store,
+    request,
+    request.seatIds.map((seatId) => ({ seatId, kind: 'refresh' })),
+  );
 }
 
 /** Releases the order's hold on every seat, or refuses if any seat is not held by it. */
 export async function releaseSeats(store: Store, request: SeatLockRequest): Promise<void> {
   checkSeatList(request.seatIds);
-  await writeOrRefuse(store, request, request.seatIds.map((seatId) => ({ seatId, kind: 'release' })));
+  await writeOrRefuse(
+    store,
+    request,
+    request.seatIds.map((seatId) => ({ seatId, kind: 'release' })),
+  );
 }
 
 /**
@@ -103,7 +121,11 @@ export async function releaseSeats(store: Store, request: SeatLockRequest): Prom
 export async function confirmSeats(store: Store, request: SeatLockRequest): Promise<void> {
   checkSeatList(request.seatIds);
   try {
-    await writeOrRefuse(store, request, request.seatIds.map((seatId) => ({ seatId, kind: 'confirm' })));
+    await writeOrRefuse(
+      store,
+      request,
+      request.seatIds.map((seatId) => ({ seatId, kind: 'confirm' })),
+    );
   } catch (error) {
     if (error instanceof AlreadyConfirmed && (await allSoldTo(store, request))) return;
     throw error;
@@ -172,8 +194,7 @@ function lostReleases(error: unknown, orderId: string): Set<string> {
 async function allSoldTo(store: Store, request: SeatLockRequest): Promise<boolean> {
   const seats = await readSeatsById(store, request);
   return (
-    seats.length === request.seatIds.length &&
-    seats.every((s) => s.status === 'SOLD' && s.orderId === request.orderId)
+    seats.length === request.seatIds.length && seats.every((s) => s.status === 'SOLD' && s.orderId === request.orderId)
   );
 }
 
@@ -182,13 +203,22 @@ async function allSoldTo(store: Store, request: SeatLockRequest): Promise<boolea
  * already lost (lapsed and taken, or released) are skipped. With `sold`, seats sold to the order
  * go back on sale too (compensation of an order that never completed). Returns the seats freed.
  */
-export async function releaseStillHeld(store: Store, request: SeatLockRequest, options: { sold?: boolean } = {}): Promise<string[]> {
+export async function releaseStillHeld(
+  store: Store,
+  request: SeatLockRequest,
+  options: { sold?: boolean } = {},
+): Promise<string[]> {
   for (let attempt = 0; ; attempt++) {
     const mine = (await readSeatsById(store, request)).filter(
-      (seat) => seat.orderId === request.orderId && (seat.status === 'HELD' || (options.sold === true && seat.status === 'SOLD')),
+      (seat) =>
+        seat.orderId === request.orderId &&
+        (seat.status === 'HELD' || (options.sold === true && seat.status === 'SOLD')),
     );
     if (mine.length === 0) return [];
-    const writes = mine.map((seat) => ({ seatId: seat.seatId, kind: seat.status === 'SOLD' ? ('unsell' as const) : ('release' as const) }));
+    const writes = mine.map((seat) => ({
+      seatId: seat.seatId,
+      kind: seat.status === 'SOLD' ? ('unsell' as const) : ('release' as const),
+    }));
     try {
       await applySeatWrites(store, request, writes);
       return writes.map((w) => w.seatId);

@@ -13,7 +13,11 @@ export interface SeatView {
 }
 
 /** Every seat of an event, front row first. Eventually consistent unless asked otherwise. */
-export async function readSeats(store: Store, eventId: string, options: { consistent?: boolean } = {}): Promise<SeatItem[]> {
+export async function readSeats(
+  store: Store,
+  eventId: string,
+  options: { consistent?: boolean } = {},
+): Promise<SeatItem[]> {
   const seats = await querySeats(store, {
     KeyConditionExpression: 'eventId = :eventId',
     ExpressionAttributeValues: { ':eventId': eventId },
@@ -23,7 +27,10 @@ export async function readSeats(store: Store, eventId: string, options: { consis
 }
 
 /** What a seat picker needs to know of a seat. */
-export type SeatCandidateItem = Pick<SeatItem, 'seatId' | 'rowIndex' | 'number' | 'status' | 'orderId' | 'holdExpiresAt'>;
+export type SeatCandidateItem = Pick<
+  SeatItem,
+  'seatId' | 'rowIndex' | 'number' | 'status' | 'orderId' | 'holdExpiresAt'
+>;
 
 /**
  * The seats an order could hold now (available, lapsed holds) plus those it already holds, with
@@ -46,7 +53,10 @@ export async function readHoldableSeats(store: Store, eventId: string, orderId: 
   });
 }
 
-async function querySeats(store: Store, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<SeatItem[]> {
+async function querySeats(
+  store: Store,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<SeatItem[]> {
   const seats: SeatItem[] = [];
   let startKey: QueryCommandInput['ExclusiveStartKey'];
   do {

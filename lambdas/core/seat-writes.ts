@@ -1,7 +1,7 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SeatItem } from './seat';
 import type { Store } from './store';
 
@@ -134,7 +134,8 @@ export async function applySeatWrites(store: Store, ctx: WriteContext, writes: r
       const conflicts: SeatWrite[] = [];
       writes.forEach((write, i) => {
         const reason = reasons[i];
-        if (reason?.Code === 'ConditionalCheckFailed') failures.push({ ...write, reason: 'condition', current: seatFrom(reason.Item) });
+        if (reason?.Code === 'ConditionalCheckFailed')
+          failures.push({ ...write, reason: 'condition', current: seatFrom(reason.Item) });
         else if (reason?.Code === 'TransactionConflict') conflicts.push(write);
         else if (reason?.Code && reason.Code !== 'None') throw error;
       });

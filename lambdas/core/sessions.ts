@@ -23,7 +23,8 @@ const BUYER_ID = /^buy_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const MIN_KEY_LENGTH = 32;
 
 function keyBytes(signingKey: string): Uint8Array {
-  if (signingKey.length < MIN_KEY_LENGTH) throw new Error(`The session signing key needs at least ${MIN_KEY_LENGTH} characters`);
+  if (signingKey.length < MIN_KEY_LENGTH)
+    throw new Error(`The session signing key needs at least ${MIN_KEY_LENGTH} characters`);
   return new TextEncoder().encode(signingKey);
 }
 

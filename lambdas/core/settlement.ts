@@ -1,10 +1,10 @@
+import { OrderStateConflict } from './errors';
 import { logger } from './logger';
 import { isFinal, type OrderRecord, type OrderStatus } from './order';
 import { getOrder, updateOrder } from './orders';
-import { paymentKey, type ChargeLookup, type PaymentProcessor } from './payments/processor';
+import { type ChargeLookup, type PaymentProcessor, paymentKey } from './payments/processor';
 import { releaseStillHeld } from './seat-locks';
 import type { Store } from './store';
-import { OrderStateConflict } from './errors';
 
 /**
  * How an order ends without tickets, whatever failed on the way: one compensation shared by the
@@ -24,7 +24,10 @@ export interface CompensationResult {
 }
 
 /** What the processor knows of every pay request the order ever made (keys of rounds 1..round). */
-export async function chargesOf(processor: PaymentProcessor, order: Pick<OrderRecord, 'orderId' | 'payment'>): Promise<ChargeLookup[]> {
+export async function chargesOf(
+  processor: PaymentProcessor,
+  order: Pick<OrderRecord, 'orderId' | 'payment'>,
+): Promise<ChargeLookup[]> {
   const rounds = Array.from({ length: order.payment.round }, (_, i) => i + 1);
   return Promise.all(rounds.map((round) => processor.lookup(paymentKey(order.orderId, round))));
 }
@@ -56,14 +59,26 @@ export async function compensateOrder(
   input: { orderId: string; status: EndingStatus; reason: string },
 ): Promise<CompensationResult> {
   let order = await getOrder(store, input.orderId);
-  if (order.status === 'CONFIRMED') return { orderId: order.orderId, status: order.status, releasedSeatIds: [], refundedChargeIds: [] };
+  if (order.status === 'CONFIRMED')
+    return { orderId: order.orderId, status: order.status, releasedSeatIds: [], refundedChargeIds: [] };
   if (!isFinal(order.status)) order = await endWithoutTickets(store, order, input);
-  if (order.status === 'CONFIRMED') return { orderId: order.orderId, status: order.status, releasedSeatIds: [], refundedChargeIds: [] };
+  if (order.status === 'CONFIRMED')
+    return { orderId: order.orderId, status: order.status, releasedSeatIds: [], refundedChargeIds: [] };
 
-  const releasedSeatIds = await releaseStillHeld(store, { eventId: order.eventId, orderId: order.orderId, seatIds: order.seatIds }, { sold: true });
+  const releasedSeatIds = await releaseStillHeld(
+    store,
+    { eventId: order.eventId, orderId: order.orderId, seatIds: order.seatIds },
+    { sold: true },
+  );
   const refundedChargeIds = await refundCharges(processor, order);
   if (releasedSeatIds.length > 0 || refundedChargeIds.length > 0) {
-    logger.info('Order compensated', { orderId: order.orderId, eventId: order.eventId, status: order.status, releasedSeatIds, refundedChargeIds });
+    logger.info('Order compensated', {
+      orderId: order.orderId,
+      eventId: order.eventId,
+      status: order.status,
+      releasedSeatIds,
+      refundedChargeIds,
+    });
   }
   return { orderId: order.orderId, status: order.status, releasedSeatIds, refundedChargeIds };
 }

@@ -1,7 +1,8 @@
-import { getOrder } from './orders';
 import { OrderNotFound } from './errors';
+import type { OrderRecord } from './order';
+import { getOrder } from './orders';
 import type { Store } from './store';
-import { verifyTicketToken, type TicketPayload } from './tickets';
+import { type TicketPayload, verifyTicketToken } from './tickets';
 
 /**
  * What the door scanner asks: is this ticket good *now*? A right signature only proves TicketDrop
@@ -26,14 +27,16 @@ export type TicketCheck =
 export async function verifyTicket(store: Store, signingKey: string, token: string): Promise<TicketCheck> {
   const ticket = verifyTicketToken(token, signingKey);
   if (!ticket) return { valid: false, reason: 'badSignature' };
-  let order;
+  let order: OrderRecord;
   try {
     order = await getOrder(store, ticket.orderId, { consistent: true });
   } catch (error) {
     if (error instanceof OrderNotFound) return { valid: false, reason: 'orderNotFound', ticket };
     throw error;
   }
-  const current = (order.tickets ?? []).some((t) => t.ticketId === ticket.ticketId && t.seatId === ticket.seatId && t.token === token);
+  const current = (order.tickets ?? []).some(
+    (t) => t.ticketId === ticket.ticketId && t.seatId === ticket.seatId && t.token === token,
+  );
   if (order.status !== 'CONFIRMED') return { valid: false, reason: current ? 'orderNotConfirmed' : 'voided', ticket };
   if (!current || order.eventId !== ticket.eventId) return { valid: false, reason: 'voided', ticket };
   return { valid: true, ticket };

@@ -14,7 +14,11 @@ const store = storeFromEnv();
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const request = parseSubscribeRequest(event.body);
   if (!request) {
-    return wsResult(400, { type: 'error', code: 'ValidationFailed', message: 'Expected { "action": "subscribe", "eventId": "<event id>" }' });
+    return wsResult(400, {
+      type: 'error',
+      code: 'ValidationFailed',
+      message: 'Expected { "action": "subscribe", "eventId": "<event id>" }',
+    });
   }
   // A connection that is already gone cannot watch anything; its socket will not read the answer.
   if (!(await subscribeConnection(store, event.requestContext.connectionId, request.eventId))) return wsResult(410);

@@ -3,7 +3,7 @@ import { logger } from '../core/logger';
 import { stepFunctionsExecutions } from '../core/ops/executions';
 import { workflowFromEnv } from '../core/order-workflow';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { reconcile, summarize, type ReconcileSummary } from '../core/reconcile/reconciler';
+import { type ReconcileSummary, reconcile, summarize } from '../core/reconcile/reconciler';
 import { loadSecrets } from '../core/secrets';
 import { storeFromEnv } from '../core/store';
 import { ticketSigningKeyFromEnv } from '../core/tickets';

@@ -4,6 +4,8 @@ import { storeFromEnv } from '../core/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();
-export const handler = stepHandler('CompleteOrder', (input: { orderId: string; notifications: NotificationOutcome[] }) =>
-  completeOrder(store, new SimulatedProcessor(store), input),
+export const handler = stepHandler(
+  'CompleteOrder',
+  (input: { orderId: string; notifications: NotificationOutcome[] }) =>
+    completeOrder(store, new SimulatedProcessor(store), input),
 );

@@ -1,6 +1,6 @@
 import { logger } from '../core/logger';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { settleEndedExecution, type ExecutionStatusChangeEvent } from '../core/steps/execution-ended';
+import { type ExecutionStatusChangeEvent, settleEndedExecution } from '../core/steps/execution-ended';
 import { storeFromEnv } from '../core/store';
 
 /**

@@ -1,5 +1,5 @@
-import { issueTickets } from '../core/steps/fulfilment-steps';
 import { loadSecrets } from '../core/secrets';
+import { issueTickets } from '../core/steps/fulfilment-steps';
 import { storeFromEnv } from '../core/store';
 import { ticketSigningKeyFromEnv } from '../core/tickets';
 import { stepHandler } from './step-handler';

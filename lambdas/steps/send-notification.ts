@@ -1,4 +1,4 @@
-import { sendConfirmation, type Channel } from '../core/notifications';
+import { type Channel, sendConfirmation } from '../core/notifications';
 import { getOrder } from '../core/orders';
 import { storeFromEnv } from '../core/store';
 import { stepHandler } from './step-handler';

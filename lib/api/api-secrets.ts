@@ -27,8 +27,11 @@ export class ApiSecrets extends Construct {
    * (`GetSecretValue`, nothing else, on nothing else). The value never enters the template.
    */
   static provide(fn: lambda.IFunction, variable: string, secret: secretsmanager.ISecret): void {
-    if (!(fn instanceof lambda.Function)) throw new Error(`${fn.node.path}: cannot set environment variables on an imported function`);
+    if (!(fn instanceof lambda.Function))
+      throw new Error(`${fn.node.path}: cannot set environment variables on an imported function`);
     fn.addEnvironment(`${variable}_SECRET_ARN`, secret.secretArn);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
   }
 }

@@ -44,7 +44,10 @@ export class TicketDropApi extends Construct {
       createDefaultStage: false,
     });
     // Access logs (API Gateway's default format: request id, IP, route, status, latency).
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.stage.logRetention, removalPolicy: props.stage.removalPolicy });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.stage.logRetention,
+      removalPolicy: props.stage.removalPolicy,
+    });
     this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -55,7 +58,11 @@ export class TicketDropApi extends Construct {
     const common = { api: this.httpApi, stage: props.stage, tables: props.tables };
 
     // Reads only, and only what it serves: orders stay out of reach.
-    this.events = new RouteGroup(this, 'Events', { ...common, handler: 'events', tableAccess: { events: 'read', seats: 'read' } });
+    this.events = new RouteGroup(this, 'Events', {
+      ...common,
+      handler: 'events',
+      tableAccess: { events: 'read', seats: 'read' },
+    });
 
     // Signs tokens; touches no table.
     this.sessions = new RouteGroup(this, 'Sessions', { ...common, handler: 'sessions', tableAccess: {} });
@@ -100,7 +107,8 @@ export class TicketDropApi extends Construct {
     for (const group of [this.sessions, this.orders, this.queue]) {
       ApiSecrets.provide(group.handler.function, 'SESSION_SIGNING_KEY', this.secrets.sessionSigningKey);
     }
-    for (const group of [this.admin, this.queue]) ApiSecrets.provide(group.handler.function, 'ADMIN_API_KEY', this.secrets.adminApiKey);
+    for (const group of [this.admin, this.queue])
+      ApiSecrets.provide(group.handler.function, 'ADMIN_API_KEY', this.secrets.adminApiKey);
   }
 
   /** Base URL without a trailing slash; routes are `${url}/api/...`. */

@@ -1,12 +1,12 @@
 import type { Duration } from 'aws-cdk-lib';
-import { HttpMethod, HttpRoute, HttpRouteKey, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import type { DataTables } from '../data/data-tables';
 import type { TableId } from '../data/table-specs';
 import type { Stage } from '../stage';
 import { NodeHandler } from './node-handler';
-import { API_HANDLERS, DEFAULT_ROUTE, ROUTES, type ApiHandlerId } from './routes';
+import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from './routes';
 
 /** How a handler group may touch a table: read only, or read and write. */
 export type TableAccess = 'read' | 'write';

@@ -10,10 +10,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const API_HANDLERS = {
   events: { entry: 'lambdas/api/events.ts', description: 'Event list and seat-map snapshots' },
   sessions: { entry: 'lambdas/api/sessions.ts', description: 'Anonymous buyer sessions' },
-  orders: { entry: 'lambdas/api/orders.ts', description: "Buyer orders: create, read, pay, change seats, cancel" },
+  orders: { entry: 'lambdas/api/orders.ts', description: 'Buyer orders: create, read, pay, change seats, cancel' },
   admin: { entry: 'lambdas/api/admin.ts', description: 'Operator routes: create events, orders and tickets per event' },
-  queue: { entry: 'lambdas/api/queue.ts', description: 'Waiting room: join, my place and admission, the queue for operators' },
-  fallback: { entry: 'lambdas/api/fallback.ts', description: 'Catch-all: unknown routes, wrong methods and oversized bodies as documented errors' },
+  queue: {
+    entry: 'lambdas/api/queue.ts',
+    description: 'Waiting room: join, my place and admission, the queue for operators',
+  },
+  fallback: {
+    entry: 'lambdas/api/fallback.ts',
+    description: 'Catch-all: unknown routes, wrong methods and oversized bodies as documented errors',
+  },
 } as const;
 
 export type ApiHandlerId = keyof typeof API_HANDLERS;
@@ -85,7 +91,9 @@ function decodeSegment(segment: string): string | undefined {
 
 /** The methods the routes serve on `path`, in a stable order (a 405's `Allow` header). */
 export function methodsFor(routes: readonly RouteSpec[], path: string): HttpMethod[] {
-  const methods = new Set(routes.filter((route) => matchPath(route.path, path) !== undefined).map((route) => route.method));
+  const methods = new Set(
+    routes.filter((route) => matchPath(route.path, path) !== undefined).map((route) => route.method),
+  );
   return (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) => methods.has(method));
 }
 

@@ -1,7 +1,7 @@
-import { Construct } from 'constructs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
 import type { Stage } from '../stage';
-import { TABLE_ENV, TABLE_SPECS, type KeyAttribute, type TableId, type TableSpec } from './table-specs';
+import { type KeyAttribute, TABLE_ENV, TABLE_SPECS, type TableId, type TableSpec } from './table-specs';
 
 export interface DataTablesProps {
   readonly stage: Stage;
@@ -27,9 +27,7 @@ export class DataTables extends Construct {
 
   /** `{ EVENTS_TABLE: <name>, SEATS_TABLE: ..., ORDERS_TABLE: ... }` for a Lambda's environment. */
   tableEnvironment(): Record<string, string> {
-    return Object.fromEntries(
-      TABLE_SPECS.map((spec) => [TABLE_ENV[spec.id], this.byId[spec.id].tableName]),
-    );
+    return Object.fromEntries(TABLE_SPECS.map((spec) => [TABLE_ENV[spec.id], this.byId[spec.id].tableName]));
   }
 
   private createTable(spec: TableSpec, stage: Stage): dynamodb.Table {

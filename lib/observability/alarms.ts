@@ -47,10 +47,18 @@ export function createAlarms(scope: Construct, targets: AlarmTargets): cloudwatc
     });
 
   const alarms = [
-    alarm('OrderExecutionsFailed', targets.stateMachine.metricFailed({ period }), t.failedOrderExecutions,
-      'Order executions FAILED (npm run order -- <orderId> explains one; npm run stuck lists open ones)'),
-    alarm('OrderExecutionsTimedOut', targets.stateMachine.metricTimedOut({ period }), t.timedOutOrderExecutions,
-      'An order execution hit the 2 h state machine timeout: a flow did not end by itself'),
+    alarm(
+      'OrderExecutionsFailed',
+      targets.stateMachine.metricFailed({ period }),
+      t.failedOrderExecutions,
+      'Order executions FAILED (npm run order -- <orderId> explains one; npm run stuck lists open ones)',
+    ),
+    alarm(
+      'OrderExecutionsTimedOut',
+      targets.stateMachine.metricTimedOut({ period }),
+      t.timedOutOrderExecutions,
+      'An order execution hit the 2 h state machine timeout: a flow did not end by itself',
+    ),
     alarm('HttpApi5xx', targets.httpApi.metricServerError({ period }), t.api5xx, 'HTTP API answered 5xx'),
   ];
 
@@ -59,21 +67,48 @@ export function createAlarms(scope: Construct, targets: AlarmTargets): cloudwatc
     const name = idOf(handler);
     const fn = handler.function;
     if (!handler.errorsAreOutcomes) {
-      alarms.push(alarm(`${name}Errors`, fn.metricErrors({ period }), t.lambdaErrors, `${handler.node.path}: invocation errors`));
+      alarms.push(
+        alarm(`${name}Errors`, fn.metricErrors({ period }), t.lambdaErrors, `${handler.node.path}: invocation errors`),
+      );
     }
-    alarms.push(alarm(`${name}Throttles`, fn.metricThrottles({ period }), t.lambdaThrottles, `${handler.node.path}: throttled invocations`));
+    alarms.push(
+      alarm(
+        `${name}Throttles`,
+        fn.metricThrottles({ period }),
+        t.lambdaThrottles,
+        `${handler.node.path}: throttled invocations`,
+      ),
+    );
   }
 
   for (const handler of streamConsumersIn(stack)) {
-    const iteratorAge = handler.function.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
-    alarms.push(alarm(`${idOf(handler)}IteratorAge`, iteratorAge, t.streamIteratorAgeMs,
-      `${handler.node.path}: stream records wait too long (live updates late)`));
+    const iteratorAge = handler.function.metric('IteratorAge', {
+      period: Duration.minutes(1),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    alarms.push(
+      alarm(
+        `${idOf(handler)}IteratorAge`,
+        iteratorAge,
+        t.streamIteratorAgeMs,
+        `${handler.node.path}: stream records wait too long (live updates late)`,
+      ),
+    );
   }
 
   for (const queue of deadLetterQueuesIn(stack)) {
-    const visible = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
-    alarms.push(alarm(`${idOf(queue)}Depth`, visible, t.deadLetters,
-      `${queue.node.path}: a stream batch was given up on (its records were not delivered)`));
+    const visible = queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    alarms.push(
+      alarm(
+        `${idOf(queue)}Depth`,
+        visible,
+        t.deadLetters,
+        `${queue.node.path}: a stream batch was given up on (its records were not delivered)`,
+      ),
+    );
   }
 
   for (const table of targets.tables) {
@@ -86,12 +121,22 @@ export function createAlarms(scope: Construct, targets: AlarmTargets): cloudwatc
       period,
       label: 'throttle events',
     });
-    alarms.push(alarm(`${table.node.id}Throttles`, throttles, t.dynamoThrottleEvents, `${table.node.path}: throttled reads/writes (hot partition?)`));
+    alarms.push(
+      alarm(
+        `${table.node.id}Throttles`,
+        throttles,
+        t.dynamoThrottleEvents,
+        `${table.node.path}: throttled reads/writes (hot partition?)`,
+      ),
+    );
   }
   return alarms;
 }
 
 /** `TicketDrop-dev/Api/Events/Handler` → `ApiEventsHandler`: a readable, unique construct id. */
 function idOf(construct: IConstruct): string {
-  return construct.node.scopes.slice(1).map((c) => c.node.id.replace(/[^A-Za-z0-9]/g, '')).join('');
+  return construct.node.scopes
+    .slice(1)
+    .map((c) => c.node.id.replace(/[^A-Za-z0-9]/g, ''))
+    .join('');
 }

@@ -17,7 +17,8 @@ export interface DashboardTargets {
 export function createDashboard(scope: Construct, id: string, targets: DashboardTargets): cloudwatch.Dashboard {
   const stack = Stack.of(scope);
   const period = Duration.minutes(1);
-  const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 8, height: 6 });
+  const graph = (title: string, left: cloudwatch.IMetric[]) =>
+    new cloudwatch.GraphWidget({ title, left, width: 8, height: 6 });
   // Function names start with the stack name (CloudFormation names them): one search covers them all.
   const lambdaSearch = (metric: string) =>
     new cloudwatch.MathExpression({
@@ -46,10 +47,26 @@ export function createDashboard(scope: Construct, id: string, targets: Dashboard
     graph('Lambda errors and throttles (all functions)', [lambdaSearch('Errors'), lambdaSearch('Throttles')]),
   );
   dashboard.addWidgets(
-    graph('DynamoDB throttle events', targets.tables.flatMap((t) => [t.metric('ReadThrottleEvents', { period }), t.metric('WriteThrottleEvents', { period })])),
-    graph('Stream iterator age (ms, max)', streamConsumersIn(stack).map((h) => h.function.metric('IteratorAge', { period, statistic: cloudwatch.Stats.MAXIMUM, label: h.node.path }))),
-    graph('Dead letters (visible)', deadLetterQueuesIn(stack).map((q) => q.metricApproximateNumberOfMessagesVisible({ period, label: q.node.path }))),
+    graph(
+      'DynamoDB throttle events',
+      targets.tables.flatMap((t) => [
+        t.metric('ReadThrottleEvents', { period }),
+        t.metric('WriteThrottleEvents', { period }),
+      ]),
+    ),
+    graph(
+      'Stream iterator age (ms, max)',
+      streamConsumersIn(stack).map((h) =>
+        h.function.metric('IteratorAge', { period, statistic: cloudwatch.Stats.MAXIMUM, label: h.node.path }),
+      ),
+    ),
+    graph(
+      'Dead letters (visible)',
+      deadLetterQueuesIn(stack).map((q) => q.metricApproximateNumberOfMessagesVisible({ period, label: q.node.path })),
+    ),
   );
-  dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...targets.alarms], width: 24, height: 4 }));
+  dashboard.addWidgets(
+    new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...targets.alarms], width: 24, height: 4 }),
+  );
   return dashboard;
 }

@@ -49,5 +49,7 @@ export function deadLetterQueuesIn(scope: IConstruct): sqs.Queue[] {
   );
   return all
     .filter((c): c is sqs.Queue => c instanceof sqs.Queue)
-    .filter((queue) => [...destinations].some((config) => config.includes(JSON.stringify(stack.resolve(queue.queueArn)))));
+    .filter((queue) =>
+      [...destinations].some((config) => config.includes(JSON.stringify(stack.resolve(queue.queueArn)))),
+    );
 }

@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENDED_EXECUTION_STATUSES, EXECUTION_STATUS_CHANGE } from '../../lambdas/core/execution-status-change';
 import { NodeHandler } from '../api/node-handler';
-import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import type { DataTables } from '../data/data-tables';
+import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import { EXECUTION_ENDED_ENTRY } from '../handler-entries';
 import type { Stage } from '../stage';
 
@@ -41,7 +41,8 @@ export class ExecutionEndedRule extends Construct {
       environment: { ...props.tables.tableEnvironment(), POWERTOOLS_SERVICE_NAME: 'ticketdrop-orders' },
     });
     // Least privilege, as the flow's Compensate step: the order, its seats, the payment ledger.
-    for (const tableId of ['orders', 'seats', 'payments'] as const) props.tables.table(tableId).grantReadWriteData(this.handler.function);
+    for (const tableId of ['orders', 'seats', 'payments'] as const)
+      props.tables.table(tableId).grantReadWriteData(this.handler.function);
 
     this.deadLetterQueue = streamDeadLetterQueue(this);
     this.rule = new events.Rule(this, 'Rule', {

@@ -39,11 +39,26 @@ const STEPS = {
   awaitBuyer: { entry: 'lambdas/steps/await-buyer.ts', tables: { orders: 'write' } },
   changeSeats: { entry: 'lambdas/steps/change-seats.ts', tables: { events: 'read', seats: 'write', orders: 'write' } },
   endOrder: { entry: 'lambdas/steps/end-order.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
-  chargePayment: { entry: 'lambdas/steps/charge-payment.ts', tables: { orders: 'write', payments: 'write' }, errorsAreOutcomes: true },
-  recordPaymentFailure: { entry: 'lambdas/steps/record-payment-failure.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
-  confirmSeats: { entry: 'lambdas/steps/confirm-seats.ts', tables: { seats: 'write', orders: 'read' }, errorsAreOutcomes: true },
+  chargePayment: {
+    entry: 'lambdas/steps/charge-payment.ts',
+    tables: { orders: 'write', payments: 'write' },
+    errorsAreOutcomes: true,
+  },
+  recordPaymentFailure: {
+    entry: 'lambdas/steps/record-payment-failure.ts',
+    tables: { seats: 'write', orders: 'write', payments: 'write' },
+  },
+  confirmSeats: {
+    entry: 'lambdas/steps/confirm-seats.ts',
+    tables: { seats: 'write', orders: 'read' },
+    errorsAreOutcomes: true,
+  },
   issueTickets: { entry: 'lambdas/steps/issue-tickets.ts', tables: { orders: 'write' } },
-  sendNotification: { entry: 'lambdas/steps/send-notification.ts', tables: { orders: 'read' }, errorsAreOutcomes: true },
+  sendNotification: {
+    entry: 'lambdas/steps/send-notification.ts',
+    tables: { orders: 'read' },
+    errorsAreOutcomes: true,
+  },
   completeOrder: { entry: 'lambdas/steps/complete-order.ts', tables: { orders: 'write', payments: 'write' } },
   compensate: { entry: 'lambdas/steps/compensate.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
 } satisfies Record<string, { entry: string; tables: Partial<Record<TableId, Access>>; errorsAreOutcomes?: boolean }>;
@@ -148,7 +163,12 @@ export class OrderFlow extends Construct {
   }
 
   /** A Lambda step whose result is its return value (payloadResponseOnly), with a timeout. */
-  private step(id: string, stepId: StepId, payload: Record<string, unknown> | 'state', options: Partial<tasks.LambdaInvokeProps> = {}) {
+  private step(
+    id: string,
+    stepId: StepId,
+    payload: Record<string, unknown> | 'state',
+    options: Partial<tasks.LambdaInvokeProps> = {},
+  ) {
     return new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.handlers[stepId].function,
       // 'state': no Parameters, the function receives the whole state data.
@@ -175,7 +195,9 @@ export class OrderFlow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     compensate.addRetry(COMPENSATION_RETRY);
-    compensate.next(new sfn.Fail(this, 'OrderFailed', { errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` }));
+    compensate.next(
+      new sfn.Fail(this, 'OrderFailed', { errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` }),
+    );
     const compensated = <T extends sfn.TaskStateBase | sfn.Parallel>(state: T): T => {
       state.addCatch(compensate, { errors: [sfn.Errors.ALL], resultPath: ERROR_PATH });
       return state;
@@ -193,21 +215,33 @@ export class OrderFlow extends Construct {
     this.retrying(waitForBuyer, [sfn.Errors.TIMEOUT, 'OrderStateConflict']);
 
     const ending = (id: string, status: string, reason: string) =>
-      compensated(this.retrying(this.step(id, 'endOrder', { orderId, status, reason }, { resultPath: sfn.JsonPath.DISCARD })));
+      compensated(
+        this.retrying(this.step(id, 'endOrder', { orderId, status, reason }, { resultPath: sfn.JsonPath.DISCARD })),
+      );
 
-    const expired = ending('ExpireOrder', 'EXPIRED', 'The hold expired before payment').next(new sfn.Succeed(this, 'Expired'));
+    const expired = ending('ExpireOrder', 'EXPIRED', 'The hold expired before payment').next(
+      new sfn.Succeed(this, 'Expired'),
+    );
     waitForBuyer.addCatch(expired, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
     compensated(waitForBuyer);
 
-    const cancelled = ending('CancelOrder', 'CANCELLED', 'Cancelled by the buyer').next(new sfn.Succeed(this, 'Cancelled'));
+    const cancelled = ending('CancelOrder', 'CANCELLED', 'Cancelled by the buyer').next(
+      new sfn.Succeed(this, 'Cancelled'),
+    );
     const unknownAction = ending('RejectUnknownAction', 'FAILED', 'Unknown buyer action').next(
       new sfn.Fail(this, 'UnknownBuyerAction', { error: 'UnknownBuyerAction' }),
     );
 
     const changeSeats = compensated(
-      this.retrying(this.step('ChangeSeats', 'changeSeats', { orderId, seatIds: sfn.JsonPath.listAt('$.buyer.seatIds') }, { resultPath: '$.hold' }), [
-        'OrderStateConflict',
-      ]),
+      this.retrying(
+        this.step(
+          'ChangeSeats',
+          'changeSeats',
+          { orderId, seatIds: sfn.JsonPath.listAt('$.buyer.seatIds') },
+          { resultPath: '$.hold' },
+        ),
+        ['OrderStateConflict'],
+      ),
     ).next(waitForBuyer);
 
     const confirm = compensated(
@@ -220,23 +254,35 @@ export class OrderFlow extends Construct {
 
     const paymentFailed = compensated(
       this.retrying(
-        this.step('RecordPaymentFailure', 'recordPaymentFailure', { orderId, error: sfn.JsonPath.stringAt('$.paymentError.Error') }, {
-          comment: 'Confirms a charge that went through after all; else waits for the buyer again, or ends the order',
-          resultPath: '$.hold',
-        }),
+        this.step(
+          'RecordPaymentFailure',
+          'recordPaymentFailure',
+          { orderId, error: sfn.JsonPath.stringAt('$.paymentError.Error') },
+          {
+            comment: 'Confirms a charge that went through after all; else waits for the buyer again, or ends the order',
+            resultPath: '$.hold',
+          },
+        ),
         ['ChargeMismatch'],
       ),
     ).next(
       new sfn.Choice(this, 'PayAgain')
         .when(sfn.Condition.stringEquals('$.hold.next', 'confirm'), confirm)
         .when(sfn.Condition.stringEquals('$.hold.next', 'wait'), waitForBuyer)
-        .otherwise(new sfn.Fail(this, 'PaymentFailed', { error: 'PaymentFailed', cause: 'All payment attempts failed' })),
+        .otherwise(
+          new sfn.Fail(this, 'PaymentFailed', { error: 'PaymentFailed', cause: 'All payment attempts failed' }),
+        ),
     );
 
-    const charge = this.step('ChargePayment', 'chargePayment', { orderId, code: sfn.JsonPath.stringAt('$.buyer.code') }, {
-      resultPath: '$.charge',
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(PAYMENT_TASK_TIMEOUT_SECONDS)),
-    });
+    const charge = this.step(
+      'ChargePayment',
+      'chargePayment',
+      { orderId, code: sfn.JsonPath.stringAt('$.buyer.code') },
+      {
+        resultPath: '$.charge',
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(PAYMENT_TASK_TIMEOUT_SECONDS)),
+      },
+    );
     charge.addRetry({ errors: ['OrderStateConflict', 'ChargeMismatch'], maxAttempts: 0 });
     charge.addRetry({
       errors: [...PAYMENT_RETRY_ERRORS, sfn.Errors.TIMEOUT],
@@ -251,9 +297,12 @@ export class OrderFlow extends Construct {
       const send = this.step(id, 'sendNotification', { orderId, channel });
       send.addRetry({ errors: ['NotificationFailed'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2 });
       send.addRetry(TRANSIENT_RETRY);
-      send.addCatch(new sfn.Pass(this, `${id}Failed`, { result: sfn.Result.fromObject({ channel, result: 'failed' }) }), {
-        errors: [sfn.Errors.ALL],
-      });
+      send.addCatch(
+        new sfn.Pass(this, `${id}Failed`, { result: sfn.Result.fromObject({ channel, result: 'failed' }) }),
+        {
+          errors: [sfn.Errors.ALL],
+        },
+      );
       return send;
     };
     const notify = compensated(
@@ -262,12 +311,19 @@ export class OrderFlow extends Construct {
         .branch(notifyBranch('sms', 'SendSms')),
     );
 
-    const issueTickets = compensated(this.retrying(this.step('IssueTickets', 'issueTickets', { orderId }, { resultPath: '$.tickets' })));
+    const issueTickets = compensated(
+      this.retrying(this.step('IssueTickets', 'issueTickets', { orderId }, { resultPath: '$.tickets' })),
+    );
     const complete = compensated(
       this.retrying(
-        this.step('CompleteOrder', 'completeOrder', { orderId, notifications: sfn.JsonPath.listAt('$.notifications') }, {
-          resultPath: sfn.JsonPath.DISCARD,
-        }),
+        this.step(
+          'CompleteOrder',
+          'completeOrder',
+          { orderId, notifications: sfn.JsonPath.listAt('$.notifications') },
+          {
+            resultPath: sfn.JsonPath.DISCARD,
+          },
+        ),
       ),
     ).next(new sfn.Succeed(this, 'Confirmed'));
 

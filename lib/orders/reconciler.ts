@@ -1,8 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
-import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -45,13 +44,21 @@ export class Reconciler extends Construct {
       },
     });
     const fn = this.handler.function;
-    for (const id of ['orders', 'seats', 'payments', 'queues', 'buyers'] as const) props.tables.table(id).grantReadWriteData(fn);
+    for (const id of ['orders', 'seats', 'payments', 'queues', 'buyers'] as const)
+      props.tables.table(id).grantReadWriteData(fn);
     props.tables.table('events').grantReadData(fn);
     const machine = props.orderStateMachine;
     machine.grantStartExecution(fn);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [machine.stateMachineArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [machine.stateMachineArn] }),
+    );
     // Executions are named after orders, so they can only be named by pattern (this machine's only).
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executionsOf(machine)] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [executionsOf(machine)],
+      }),
+    );
     // A paid order it completes gets its tickets signed, like the flow's IssueTickets step.
     ApiSecrets.provide(fn, 'TICKET_SIGNING_KEY', props.ticketSigningKey);
     new events.Rule(this, 'Schedule', {

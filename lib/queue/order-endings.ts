@@ -4,9 +4,9 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
+import type { DataTables } from '../data/data-tables';
 import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import { eventSourceProps } from '../data/stream-event-source-props';
-import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
 import { FINAL_ORDER_STATUSES, ORDER_ENDINGS } from './queue-consumers';
 
@@ -45,7 +45,9 @@ export class OrderEndings extends Construct {
         startingPosition: StartingPosition.LATEST,
         ...eventSourceProps(ORDER_ENDINGS.eventSource),
         onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { status: { S: FilterRule.or(...FINAL_ORDER_STATUSES) } } } })],
+        filters: [
+          FilterCriteria.filter({ dynamodb: { NewImage: { status: { S: FilterRule.or(...FINAL_ORDER_STATUSES) } } } }),
+        ],
       }),
     );
   }

@@ -5,9 +5,9 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeHandler } from '../api/node-handler';
+import type { DataTables } from '../data/data-tables';
 import { streamDeadLetterQueue } from '../data/dead-letter-queue';
 import { eventSourceProps } from '../data/stream-event-source-props';
-import type { DataTables } from '../data/data-tables';
 import type { Stage } from '../stage';
 import { BROADCAST_TABLES, BROADCASTER } from './ws-routes';
 

@@ -64,7 +64,11 @@ export class LiveWebSocket extends Construct {
     for (const spec of WS_ROUTES.filter((r) => !r.routeKey.startsWith('$'))) {
       this.api.addRoute(spec.routeKey, route(spec.routeKey));
     }
-    this.stage = new WebSocketStage(this, 'Stage', { webSocketApi: this.api, stageName: props.stage.name, autoDeploy: true });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: props.stage.name,
+      autoDeploy: true,
+    });
   }
 
   /** `wss://…/<stage>`: what browsers connect to. */

@@ -7,7 +7,10 @@ import type { StreamEventSourceSettings } from '../data/stream-event-source';
  */
 
 export const WS_HANDLERS = {
-  connect: { entry: 'lambdas/realtime/connect.ts', description: 'WebSocket $connect: record the connection (buyer or viewer)' },
+  connect: {
+    entry: 'lambdas/realtime/connect.ts',
+    description: 'WebSocket $connect: record the connection (buyer or viewer)',
+  },
   disconnect: { entry: 'lambdas/realtime/disconnect.ts', description: 'WebSocket $disconnect: forget the connection' },
   subscribe: { entry: 'lambdas/realtime/subscribe.ts', description: 'WebSocket subscribe: watch one event' },
   default: { entry: 'lambdas/realtime/default.ts', description: 'WebSocket $default: ignore unknown messages' },

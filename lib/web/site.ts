@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { Stage } from '../stage';
-import { frontendBuild, PLACEHOLDER_PAGE, type FrontendBuild } from './frontend-files';
+import { type FrontendBuild, frontendBuild, PLACEHOLDER_PAGE } from './frontend-files';
 import { SPA_REWRITE_FUNCTION } from './spa-rewrite';
 
 export interface SiteProps {
@@ -20,7 +20,11 @@ export interface SiteProps {
 }
 
 /** `Cache-Control` the objects carry; the cache policy honours it (min TTL 0). */
-const IMMUTABLE = [s3deploy.CacheControl.setPublic(), s3deploy.CacheControl.maxAge(Duration.days(365)), s3deploy.CacheControl.immutable()];
+const IMMUTABLE = [
+  s3deploy.CacheControl.setPublic(),
+  s3deploy.CacheControl.maxAge(Duration.days(365)),
+  s3deploy.CacheControl.immutable(),
+];
 const REVALIDATE = [s3deploy.CacheControl.noCache()];
 
 /**
@@ -114,7 +118,9 @@ export class Site extends Construct {
     const shell = new s3deploy.BucketDeployment(this, 'DeployShell', {
       ...target,
       sources: [
-        build.dir ? s3deploy.Source.asset(build.dir, { exclude: ['assets', 'assets/**', 'config.json'] }) : s3deploy.Source.data('index.html', PLACEHOLDER_PAGE),
+        build.dir
+          ? s3deploy.Source.asset(build.dir, { exclude: ['assets', 'assets/**', 'config.json'] })
+          : s3deploy.Source.data('index.html', PLACEHOLDER_PAGE),
         config,
       ],
       cacheControl: REVALIDATE,

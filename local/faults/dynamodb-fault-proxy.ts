@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../lambdas/core/logger';
 import type { FaultSwitch } from './fault-switch';
@@ -34,7 +34,8 @@ export const THROTTLE_ANSWER = {
   status: 400,
   body: {
     __type: `${ERROR_NAMESPACE}ProvisionedThroughputExceededException`,
-    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    message:
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
   },
 } as const;
 export const SERVER_ERROR_ANSWER = {
@@ -48,7 +49,10 @@ export interface DynamoDbFaultProxy {
   stop(): Promise<void>;
 }
 
-export async function startDynamoDbFaultProxy(upstreamEndpoint: string, faults: FaultSwitch): Promise<DynamoDbFaultProxy> {
+export async function startDynamoDbFaultProxy(
+  upstreamEndpoint: string,
+  faults: FaultSwitch,
+): Promise<DynamoDbFaultProxy> {
   const upstream = new URL(upstreamEndpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {
@@ -65,7 +69,11 @@ export async function startDynamoDbFaultProxy(upstreamEndpoint: string, faults: 
     const body = await readAll(req);
     const operation = String(req.headers['x-amz-target'] ?? '').replace(TARGET_PREFIX, '');
     if (DATA_PLANE_OPERATIONS.has(operation)) {
-      const injected = faults.draw('dynamodb.throttle') ? THROTTLE_ANSWER : faults.draw('dynamodb.error') ? SERVER_ERROR_ANSWER : undefined;
+      const injected = faults.draw('dynamodb.throttle')
+        ? THROTTLE_ANSWER
+        : faults.draw('dynamodb.error')
+          ? SERVER_ERROR_ANSWER
+          : undefined;
       if (injected) return answer(res, injected.status, injected.body);
     }
     await forward(req, body, res);

@@ -79,8 +79,10 @@ export function resolveFaults(
   const seed = chosen.seed ?? envSeed ?? fallbackSeed;
   if (!Number.isInteger(seed)) throw new Error(`A fault seed must be an integer, not ${seed}`);
   for (const [kind, rate] of Object.entries(chosen.rates)) {
-    if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new Error(`Unknown fault kind "${kind}" (known: ${FAULT_KINDS.join(', ')})`);
-    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new Error(`The rate of ${kind} must be between 0 and 1, not ${rate}`);
+    if (!(FAULT_KINDS as readonly string[]).includes(kind))
+      throw new Error(`Unknown fault kind "${kind}" (known: ${FAULT_KINDS.join(', ')})`);
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+      throw new Error(`The rate of ${kind} must be between 0 and 1, not ${rate}`);
   }
   return {
     profile: 'custom',

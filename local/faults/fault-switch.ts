@@ -1,4 +1,11 @@
-import { FAULT_KINDS, resolveFaults, type FaultKind, type FaultOption, type FaultProfile, type ResolvedFaults } from './fault-settings';
+import {
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultOption,
+  type FaultProfile,
+  type ResolvedFaults,
+  resolveFaults,
+} from './fault-settings';
 import { hash32, seededRandom } from './seeded-random';
 
 /**

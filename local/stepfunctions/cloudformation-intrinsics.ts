@@ -56,9 +56,9 @@ function resolveFunction(name: string, argument: unknown, resolver: ReferenceRes
 }
 
 /** Replaces `${name}` placeholders (and turns `${!literal}` into `${literal}`), as Fn::Sub does. */
-function substitute(template: string, valueOf: (name: string) => string): string {
+function substitute(template: string, valueFor: (name: string) => string): string {
   return template.replace(/\$\{(!?)([^}]*)\}/g, (_, literal: string, name: string) =>
-    literal ? `\${${name}}` : valueOf(name.trim()),
+    literal ? `\${${name}}` : valueFor(name.trim()),
   );
 }
 

@@ -27,7 +27,8 @@ export function adjustForInterpreter(definition: AslDefinition): AslDefinition {
     // ResultPath "$" means "replace the input"; the interpreter would store the result under a key "$".
     if (fields.ResultPath === '$') delete fields.ResultPath;
     if (Array.isArray(fields.Catch)) {
-      for (const catcher of fields.Catch as Record<string, unknown>[]) if (catcher.ResultPath === '$') delete catcher.ResultPath;
+      for (const catcher of fields.Catch as Record<string, unknown>[])
+        if (catcher.ResultPath === '$') delete catcher.ResultPath;
     }
     if (state.Type !== 'Task') continue;
     if (fields.TimeoutSecondsPath !== undefined && isPlainObject(fields.Parameters)) {
@@ -41,7 +42,10 @@ export function adjustForInterpreter(definition: AslDefinition): AslDefinition {
 }
 
 /** The task's real parameters, and the timeout the adjustment carried along (if any). */
-export function separateTimeoutParameter(effectiveInput: JsonValue): { parameters: JsonValue; timeoutSeconds?: number } {
+export function separateTimeoutParameter(effectiveInput: JsonValue): {
+  parameters: JsonValue;
+  timeoutSeconds?: number;
+} {
   if (!isPlainObject(effectiveInput) || !(TIMEOUT_PARAMETER in effectiveInput)) return { parameters: effectiveInput };
   const { [TIMEOUT_PARAMETER]: timeout, ...parameters } = effectiveInput;
   return { parameters: parameters as JsonValue, timeoutSeconds: typeof timeout === 'number' ? timeout : undefined };

@@ -39,7 +39,9 @@ export class ExecutionHistory {
     const remaining = ordered.filter(
       (event) => after === undefined || (request.reverseOrder ? event.id! < after : event.id! > after),
     );
-    const events = remaining.slice(0, size).map((event) => (request.includeExecutionData === false ? withoutData(event) : event));
+    const events = remaining
+      .slice(0, size)
+      .map((event) => (request.includeExecutionData === false ? withoutData(event) : event));
     const last = events.at(-1);
     return remaining.length > size && last ? { events, nextToken: encodePageToken(last.id!) } : { events };
   }

@@ -1,5 +1,5 @@
-import type { EventBridgeEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './aws-identifiers';
 import type { LocalExecution } from './local-execution';
 
@@ -32,7 +32,10 @@ export interface ExecutionStatusChangeDetail {
   readonly outputDetails: { readonly included: boolean } | null;
 }
 
-export type ExecutionStatusChangeEvent = EventBridgeEvent<typeof EXECUTION_STATUS_CHANGE, ExecutionStatusChangeDetail> & {
+export type ExecutionStatusChangeEvent = EventBridgeEvent<
+  typeof EXECUTION_STATUS_CHANGE,
+  ExecutionStatusChangeDetail
+> & {
   readonly source: 'aws.states';
 };
 

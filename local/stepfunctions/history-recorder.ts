@@ -14,7 +14,12 @@ export type InterpreterEvent = ReturnType<StateMachine['run']>['eventLogs'] exte
 
 export type ExecutionOutcome =
   | { readonly status: Extract<ExecutionStatus, 'SUCCEEDED'>; readonly output: string; readonly at: number }
-  | { readonly status: Extract<ExecutionStatus, 'FAILED' | 'ABORTED' | 'TIMED_OUT'>; readonly error?: string; readonly cause?: string; readonly at: number };
+  | {
+      readonly status: Extract<ExecutionStatus, 'FAILED' | 'ABORTED' | 'TIMED_OUT'>;
+      readonly error?: string;
+      readonly cause?: string;
+      readonly at: number;
+    };
 
 const ENTERED: Record<string, HistoryEventType> = {
   Task: 'TaskStateEntered',
@@ -62,14 +67,24 @@ export class HistoryRecorder {
       case 'ExecutionStarted':
         history.append(
           'ExecutionStarted',
-          { executionStartedEventDetails: { input: json(event.input), inputDetails: DETAILS, roleArn: this.options.roleArn } },
+          {
+            executionStartedEventDetails: {
+              input: json(event.input),
+              inputDetails: DETAILS,
+              roleArn: this.options.roleArn,
+            },
+          },
           at,
         );
         return undefined;
       case 'StateEntered': {
         const { name, type, input } = event.state;
         this.failedSinceEntry.delete(name);
-        history.append(ENTERED[type]!, { stateEnteredEventDetails: { name, input: json(input), inputDetails: DETAILS } }, at);
+        history.append(
+          ENTERED[type]!,
+          { stateEnteredEventDetails: { name, input: json(input), inputDetails: DETAILS } },
+          at,
+        );
         if (type === 'Parallel') history.append('ParallelStateStarted', {}, at);
         if (type === 'Map') history.append('MapStateStarted', {}, at);
         if (type === 'Task') invocations.stateEntered(name);
@@ -81,7 +96,12 @@ export class HistoryRecorder {
         if (type === 'Parallel' && !this.failedSinceEntry.has(name)) history.append('ParallelStateSucceeded', {}, at);
         if (type === 'Map' && !this.failedSinceEntry.has(name)) history.append('MapStateSucceeded', {}, at);
         const exited = EXITED[type];
-        if (exited) history.append(exited, { stateExitedEventDetails: { name, output: json(output), outputDetails: DETAILS } }, at);
+        if (exited)
+          history.append(
+            exited,
+            { stateExitedEventDetails: { name, output: json(output), outputDetails: DETAILS } },
+            at,
+          );
         return undefined;
       }
       case 'StateFailed': {
@@ -98,17 +118,33 @@ export class HistoryRecorder {
         this.failedSinceEntry.delete(event.state.name);
         return undefined;
       case 'MapIterationStarted':
-        history.append('MapIterationStarted', { mapIterationStartedEventDetails: { name: event.parentState.name, index: event.index } }, at);
+        history.append(
+          'MapIterationStarted',
+          { mapIterationStartedEventDetails: { name: event.parentState.name, index: event.index } },
+          at,
+        );
         return undefined;
       case 'MapIterationSucceeded':
-        history.append('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: event.parentState.name, index: event.index } }, at);
+        history.append(
+          'MapIterationSucceeded',
+          { mapIterationSucceededEventDetails: { name: event.parentState.name, index: event.index } },
+          at,
+        );
         return undefined;
       case 'MapIterationFailed':
-        history.append('MapIterationFailed', { mapIterationFailedEventDetails: { name: event.parentState.name, index: event.index } }, at);
+        history.append(
+          'MapIterationFailed',
+          { mapIterationFailedEventDetails: { name: event.parentState.name, index: event.index } },
+          at,
+        );
         return undefined;
       case 'ExecutionSucceeded': {
         const output = json(event.output);
-        history.append('ExecutionSucceeded', { executionSucceededEventDetails: { output, outputDetails: DETAILS } }, at);
+        history.append(
+          'ExecutionSucceeded',
+          { executionSucceededEventDetails: { output, outputDetails: DETAILS } },
+          at,
+        );
         return { status: 'SUCCEEDED', output, at };
       }
       case 'ExecutionFailed': {

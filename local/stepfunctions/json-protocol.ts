@@ -45,7 +45,8 @@ export function createStepFunctionsListener(service: LocalStepFunctions) {
       send(res, 200, await operation(service, input as never));
     } catch (error) {
       if (error instanceof StepFunctionsError) send(res, 400, { __type: error.code, message: error.message });
-      else send(res, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+      else
+        send(res, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
     }
   };
 }

@@ -1,5 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
 import type { JsonValue } from './asl';
 import { jsonClone } from './asl';
 import { functionNameOf } from './aws-identifiers';

@@ -27,11 +27,14 @@ export function planLambdaTasks(definition: AslDefinition): Map<string, LambdaTa
     const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
     const invoke = INVOKE_RESOURCE.exec(resource);
     if (invoke) plans.set(name, { kind: invoke[1] as 'invoke' | 'invoke.waitForTaskToken', timeoutSeconds });
-    else if (FUNCTION_RESOURCE.test(resource)) plans.set(name, { kind: 'function', functionArn: normalizeFunctionArn(resource), timeoutSeconds });
+    else if (FUNCTION_RESOURCE.test(resource))
+      plans.set(name, { kind: 'function', functionArn: normalizeFunctionArn(resource), timeoutSeconds });
     else unsupported.push(`"${name}" (${resource || 'no Resource'})`);
   }
   if (unsupported.length > 0) {
-    throw new Error(`The local Step Functions runs Lambda tasks only; unsupported Task states: ${unsupported.join(', ')}`);
+    throw new Error(
+      `The local Step Functions runs Lambda tasks only; unsupported Task states: ${unsupported.join(', ')}`,
+    );
   }
   return plans;
 }

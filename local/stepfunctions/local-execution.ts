@@ -10,7 +10,7 @@ import './promise-with-resolvers';
 import type { JsonValue } from './asl';
 import { executionArn } from './aws-identifiers';
 import { ExecutionHistory } from './execution-history';
-import { HistoryRecorder, type ExecutionOutcome, type InterpreterEvent } from './history-recorder';
+import { type ExecutionOutcome, HistoryRecorder, type InterpreterEvent } from './history-recorder';
 import type { FunctionResolver } from './lambda-boundary';
 import type { RegisteredStateMachine } from './registered-state-machine';
 import { TaskAbandoned } from './task-errors';
@@ -23,7 +23,10 @@ import type { TaskTokens } from './task-tokens';
  * `executionTimeoutSeconds`: replaces the TimeoutSeconds of every state machine that has one (the
  * order flow's 2 hours become seconds in a test of what happens when an execution times out).
  */
-export type TimingOverrides = Pick<NonNullable<RunOptions['overrides']>, 'retryIntervalOverrides' | 'waitTimeOverrides'> & {
+export type TimingOverrides = Pick<
+  NonNullable<RunOptions['overrides']>,
+  'retryIntervalOverrides' | 'waitTimeOverrides'
+> & {
   readonly executionTimeoutSeconds?: number;
 };
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   DescribeExecutionInput,
   DescribeExecutionOutput,
@@ -16,14 +17,13 @@ import type {
   StopExecutionInput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
-import { randomUUID } from 'node:crypto';
 import type { JsonValue } from './asl';
 import { executionArn, isStateMachineArn, isValidResourceName, parseExecutionArn } from './aws-identifiers';
+import { type ExecutionEndedListener, executionStatusChangeEvent } from './execution-status-change';
 import type { FunctionResolver } from './lambda-boundary';
 import { LocalExecution, type TimingOverrides } from './local-execution';
 import { decodePageToken, encodePageToken, pageSize } from './paging';
 import { prepareStateMachine, type RegisteredStateMachine, type StateMachineSpec } from './registered-state-machine';
-import { executionStatusChangeEvent, type ExecutionEndedListener } from './execution-status-change';
 import { StepFunctionsError } from './service-errors';
 import type { LambdaStepCall } from './task-overrides';
 import { TaskTokens } from './task-tokens';
@@ -86,7 +86,8 @@ export class LocalStepFunctions {
   }
 
   async startExecution(input: StartExecutionInput): Promise<StartExecutionOutput> {
-    if (this.stopped) throw new StepFunctionsError('ValidationException', 'The local Step Functions service has stopped');
+    if (this.stopped)
+      throw new StepFunctionsError('ValidationException', 'The local Step Functions service has stopped');
     const machine = this.machine(input.stateMachineArn);
     const name = input.name ?? randomUUID();
     if (!isValidResourceName(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
@@ -102,7 +103,10 @@ export class LocalStepFunctions {
     }
     if (this.options.faults?.refuseStart?.({ stateMachineArn: machine.arn, name })) {
       // A 400 the SDK does not retry: the caller (the create-order handler) fails after its write.
-      throw new StepFunctionsError('ExecutionLimitExceeded', 'Maximum number of running executions reached (injected fault sfn.startFailed)');
+      throw new StepFunctionsError(
+        'ExecutionLimitExceeded',
+        'Maximum number of running executions reached (injected fault sfn.startFailed)',
+      );
     }
 
     const execution = new LocalExecution({
@@ -113,7 +117,9 @@ export class LocalStepFunctions {
       resolveFunction: this.options.resolveFunction,
       timingOverrides: this.options.timingOverrides,
       ...(this.options.functionTimeoutSeconds ? { functionTimeoutSeconds: this.options.functionTimeoutSeconds } : {}),
-      ...(this.options.faults?.lambdaTimesOutAfterRun ? { lambdaTimesOutAfterRun: this.options.faults.lambdaTimesOutAfterRun } : {}),
+      ...(this.options.faults?.lambdaTimesOutAfterRun
+        ? { lambdaTimesOutAfterRun: this.options.faults.lambdaTimesOutAfterRun }
+        : {}),
       onEnded: (ended) => this.announceEnd(ended),
     });
     this.executions.set(execution.executionArn, execution);
@@ -190,7 +196,12 @@ export class LocalStepFunctions {
         .then(() => listener(event))
         .catch((error: unknown) =>
           console.error(
-            JSON.stringify({ level: 'ERROR', message: 'An execution-ended listener failed', executionArn: execution.executionArn, error: String(error) }),
+            JSON.stringify({
+              level: 'ERROR',
+              message: 'An execution-ended listener failed',
+              executionArn: execution.executionArn,
+              error: String(error),
+            }),
           ),
         );
     }
@@ -199,22 +210,28 @@ export class LocalStepFunctions {
   /** Stops every running execution and waits until all of them have ended; refuses new ones. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.executions.values()].map((execution) => execution.stop('LocalShutdown', 'The local stack stopped')));
+    await Promise.all(
+      [...this.executions.values()].map((execution) => execution.stop('LocalShutdown', 'The local stack stopped')),
+    );
   }
 
   private machine(arn: string | undefined): RegisteredStateMachine {
     const stateMachineArn = required(arn, 'stateMachineArn');
-    if (!isStateMachineArn(stateMachineArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+    if (!isStateMachineArn(stateMachineArn))
+      throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
     const machine = this.machines.get(stateMachineArn);
-    if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (!machine)
+      throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     return machine;
   }
 
   private execution(arn: string | undefined): LocalExecution {
     const executionArnText = required(arn, 'executionArn');
-    if (!parseExecutionArn(executionArnText)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArnText}'`);
+    if (!parseExecutionArn(executionArnText))
+      throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArnText}'`);
     const execution = this.executions.get(executionArnText);
-    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArnText}'`);
+    if (!execution)
+      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArnText}'`);
     return execution;
   }
 
@@ -229,14 +246,18 @@ export class LocalStepFunctions {
 
 function required<T>(value: T | undefined, field: string): T {
   if (value === undefined || value === null) {
-    throw new StepFunctionsError('ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+    throw new StepFunctionsError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
 
 function validExecutionInput(input: string | undefined): string {
   const text = input ?? '{}';
-  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw new StepFunctionsError('InvalidExecutionInput', 'Input exceeds 256 KB');
+  if (Buffer.byteLength(text) > MAX_INPUT_BYTES)
+    throw new StepFunctionsError('InvalidExecutionInput', 'Input exceeds 256 KB');
   parseJson(text, 'InvalidExecutionInput');
   return text;
 }

@@ -1,9 +1,9 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { AslDefinition } from './asl';
 import { statesInside } from './asl';
-import { LOCAL_ACCOUNT_ID, isValidResourceName, stateMachineArn } from './aws-identifiers';
+import { isValidResourceName, LOCAL_ACCOUNT_ID, stateMachineArn } from './aws-identifiers';
 import { adjustForInterpreter } from './definition-adjustments';
-import { planLambdaTasks, type LambdaTaskPlan } from './lambda-task-plans';
+import { type LambdaTaskPlan, planLambdaTasks } from './lambda-task-plans';
 
 /** A state machine definition, ready to execute: parsed once, its Lambda tasks planned. */
 
@@ -24,7 +24,10 @@ export interface RegisteredStateMachine {
   readonly statesInside: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export function prepareStateMachine(spec: StateMachineSpec, options: { executionTimeoutSeconds?: number } = {}): RegisteredStateMachine {
+export function prepareStateMachine(
+  spec: StateMachineSpec,
+  options: { executionTimeoutSeconds?: number } = {},
+): RegisteredStateMachine {
   if (!isValidResourceName(spec.name)) throw new Error(`Invalid state machine name: ${spec.name}`);
   const taskPlans = planLambdaTasks(spec.definition);
   const adjusted = adjustForInterpreter(spec.definition) as { TimeoutSeconds?: number };

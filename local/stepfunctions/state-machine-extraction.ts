@@ -1,7 +1,13 @@
 import type { AslDefinition } from './asl';
 import { isPlainObject } from './asl';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, isValidResourceName, localFunctionArn, stateMachineArn } from './aws-identifiers';
-import { resolveIntrinsics, type ReferenceResolver } from './cloudformation-intrinsics';
+import {
+  isValidResourceName,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+  localFunctionArn,
+  stateMachineArn,
+} from './aws-identifiers';
+import { type ReferenceResolver, resolveIntrinsics } from './cloudformation-intrinsics';
 
 /**
  * Reads the state machines out of a synthesized CloudFormation template (Template.toJSON() or a
@@ -94,8 +100,15 @@ function extractOne(
   };
 }
 
-function readDefinition(logicalId: string, properties: Record<string, unknown>, resolver: ReferenceResolver): AslDefinition {
-  const substitutions = resolveIntrinsics(properties.DefinitionSubstitutions ?? {}, resolver) as Record<string, unknown>;
+function readDefinition(
+  logicalId: string,
+  properties: Record<string, unknown>,
+  resolver: ReferenceResolver,
+): AslDefinition {
+  const substitutions = resolveIntrinsics(properties.DefinitionSubstitutions ?? {}, resolver) as Record<
+    string,
+    unknown
+  >;
   // Only the keys given are placeholders (anything else stays); values land inside JSON strings.
   const substituteAll = (text: string) =>
     text.replace(/\$\{([^}]*)\}/g, (placeholder, key: string) =>
@@ -156,7 +169,8 @@ function referenceResolver(
       if (custom !== undefined) return custom;
       const type = resources[logicalId]?.Type;
       if (type === LAMBDA_FUNCTION && attribute === 'Arn') return localFunctionArn(logicalId);
-      if (type === STATE_MACHINE && attribute === 'Arn') return stateMachineArn(stateMachineName(logicalId, resources[logicalId]));
+      if (type === STATE_MACHINE && attribute === 'Arn')
+        return stateMachineArn(stateMachineName(logicalId, resources[logicalId]));
       if (type === STATE_MACHINE && attribute === 'Name') return stateMachineName(logicalId, resources[logicalId]);
       return `${logicalId}.${attribute}`;
     },

@@ -77,9 +77,17 @@ export class TaskInvocation {
   timedOut(): void {
     this.settle((at) => {
       if (this.plan.kind === 'function') {
-        this.history.append('LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error: 'States.Timeout' } }, at);
+        this.history.append(
+          'LambdaFunctionTimedOut',
+          { lambdaFunctionTimedOutEventDetails: { error: 'States.Timeout' } },
+          at,
+        );
       } else {
-        this.history.append('TaskTimedOut', { taskTimedOutEventDetails: { ...this.resourceDetails(), error: 'States.Timeout' } }, at);
+        this.history.append(
+          'TaskTimedOut',
+          { taskTimedOutEventDetails: { ...this.resourceDetails(), error: 'States.Timeout' } },
+          at,
+        );
       }
     });
   }
@@ -150,12 +158,15 @@ export class TaskInvocation {
 
   private writeSucceeded(output: JsonValue, at: number): void {
     const data = { output: JSON.stringify(output), outputDetails: OUTPUT_DETAILS };
-    if (this.plan.kind === 'function') this.history.append('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: data }, at);
-    else this.history.append('TaskSucceeded', { taskSucceededEventDetails: { ...this.resourceDetails(), ...data } }, at);
+    if (this.plan.kind === 'function')
+      this.history.append('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: data }, at);
+    else
+      this.history.append('TaskSucceeded', { taskSucceededEventDetails: { ...this.resourceDetails(), ...data } }, at);
   }
 
   private writeFailed(error: string, cause: string, at: number): void {
-    if (this.plan.kind === 'function') this.history.append('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error, cause } }, at);
+    if (this.plan.kind === 'function')
+      this.history.append('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error, cause } }, at);
     else this.history.append('TaskFailed', { taskFailedEventDetails: { ...this.resourceDetails(), error, cause } }, at);
   }
 
@@ -175,7 +186,12 @@ export class TaskInvocations {
     private readonly taskTokens: TaskTokens,
   ) {}
 
-  begin(stateName: string, plan: LambdaTaskPlan, parameters: JsonValue, timeoutSeconds: number | undefined): TaskInvocation {
+  begin(
+    stateName: string,
+    plan: LambdaTaskPlan,
+    parameters: JsonValue,
+    timeoutSeconds: number | undefined,
+  ): TaskInvocation {
     this.invocations = this.invocations.filter((invocation) => !(invocation.isSettled && invocation.isAnnounced));
     const invocation = new TaskInvocation(stateName, plan, parameters, timeoutSeconds, this.history, this.taskTokens);
     this.invocations.push(invocation);

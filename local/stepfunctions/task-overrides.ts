@@ -1,6 +1,6 @@
 import type { JsonValue } from './asl';
 import { separateTimeoutParameter } from './definition-adjustments';
-import { invokeLocalLambda, type FunctionResolver, type LambdaInvocationOptions } from './lambda-boundary';
+import { type FunctionResolver, invokeLocalLambda, type LambdaInvocationOptions } from './lambda-boundary';
 import { invokeResponse, readInvokeRequest } from './lambda-invoke-integration';
 import type { LambdaTaskPlan } from './lambda-task-plans';
 import { TaskFailure } from './task-errors';
@@ -56,7 +56,12 @@ async function runTask(
 ): Promise<JsonValue> {
   switch (plan.kind) {
     case 'function':
-      return invokeLocalLambda(context.resolveFunction, plan.functionArn, parameters, lambdaOptions(stateName, plan.functionArn, context));
+      return invokeLocalLambda(
+        context.resolveFunction,
+        plan.functionArn,
+        parameters,
+        lambdaOptions(stateName, plan.functionArn, context),
+      );
     case 'invoke':
       return invokeFunction(stateName, parameters, context);
     case 'invoke.waitForTaskToken':
@@ -65,7 +70,12 @@ async function runTask(
 }
 
 /** The function's own timeout, and the injected "timed out after it ran" fault for this step. */
-function lambdaOptions(stateName: string, functionArn: string, context: ExecutionTaskContext, injectable = true): LambdaInvocationOptions {
+function lambdaOptions(
+  stateName: string,
+  functionArn: string,
+  context: ExecutionTaskContext,
+  injectable = true,
+): LambdaInvocationOptions {
   const timeoutSeconds = context.functionTimeoutSeconds?.(functionArn);
   const injector = context.lambdaTimesOutAfterRun;
   return {
@@ -74,17 +84,29 @@ function lambdaOptions(stateName: string, functionArn: string, context: Executio
   };
 }
 
-async function invokeFunction(stateName: string, parameters: JsonValue, context: ExecutionTaskContext): Promise<JsonValue> {
+async function invokeFunction(
+  stateName: string,
+  parameters: JsonValue,
+  context: ExecutionTaskContext,
+): Promise<JsonValue> {
   const request = readInvokeRequest(parameters);
   if (request.invocationType === 'Event') {
     // Asynchronous invocation: Lambda answers 202 at once; the function's outcome is nobody's concern.
-    invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload, lambdaOptions(stateName, request.functionArn, context, false)).catch(
-      () => undefined,
-    );
+    invokeLocalLambda(
+      context.resolveFunction,
+      request.functionArn,
+      request.payload,
+      lambdaOptions(stateName, request.functionArn, context, false),
+    ).catch(() => undefined);
     return invokeResponse('', 202);
   }
   return invokeResponse(
-    await invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload, lambdaOptions(stateName, request.functionArn, context)),
+    await invokeLocalLambda(
+      context.resolveFunction,
+      request.functionArn,
+      request.payload,
+      lambdaOptions(stateName, request.functionArn, context),
+    ),
   );
 }
 
@@ -106,9 +128,11 @@ function invokeAndWaitForToken(
       fail: (error, cause) => reject(new TaskFailure(error, cause)),
     });
     invocation.holdTokens(tokens);
-    invokeLocalLambda(context.resolveFunction, request.functionArn, request.payload, lambdaOptions(stateName, request.functionArn, context)).then(
-      (result) => invocation.submitted(invokeResponse(result)),
-      reject,
-    );
+    invokeLocalLambda(
+      context.resolveFunction,
+      request.functionArn,
+      request.payload,
+      lambdaOptions(stateName, request.functionArn, context),
+    ).then((result) => invocation.submitted(invokeResponse(result)), reject);
   });
 }

@@ -1,10 +1,10 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteGroup } from '../../lib/api/route-group';
-import { API_HANDLERS, DEFAULT_ROUTE, ROUTES, routeKey, type ApiHandlerId } from '../../lib/api/routes';
+import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES, routeKey } from '../../lib/api/routes';
 import type { TableId } from '../../lib/data/table-specs';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
-import { logicalIdOf, roleStatementsOf, synthStage, type PolicyStatement } from '../support/cdk-synth';
+import { logicalIdOf, type PolicyStatement, roleStatementsOf, synthStage } from '../support/cdk-synth';
 
 /** The HTTP API in the template: every route of the shared table, one Lambda per group, least privilege. */
 
@@ -20,7 +20,6 @@ beforeAll(() => {
 });
 
 afterAll(() => dispose());
-
 
 const groups = (): Record<ApiHandlerId, RouteGroup> => ({
   events: stack.api.events,
@@ -40,23 +39,33 @@ const WRITES = /^dynamodb:(Put|Update|Delete|BatchWrite)/;
 
 /** The DynamoDB actions a group may use on one table. */
 function tableActions(group: RouteGroup, id: TableId): string[] {
-  return actionsOf(statementsOf(group).filter((s) => JSON.stringify(s.Resource).includes(`"${tableId(id)}"`))).filter((a) => a.startsWith('dynamodb:'));
+  return actionsOf(statementsOf(group).filter((s) => JSON.stringify(s.Resource).includes(`"${tableId(id)}"`))).filter(
+    (a) => a.startsWith('dynamodb:'),
+  );
 }
 
 describe('routes', () => {
   it('every route of ROUTES exists, plus the $default catch-all, and no other', () => {
     for (const route of ROUTES) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey(route), Target: Match.anyValue() });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey(route),
+        Target: Match.anyValue(),
+      });
     }
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', Target: Match.anyValue() });
     const httpApi = { Ref: logicalIdOf(stack.api.httpApi) };
-    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: httpApi } }))).toHaveLength(ROUTES.length + 1);
+    expect(
+      Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: httpApi } })),
+    ).toHaveLength(ROUTES.length + 1);
   });
 
   it('each route, $default included, goes to the Lambda of its handler group', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>);
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
-    for (const route of [...ROUTES.map((r) => ({ key: routeKey(r), handler: r.handler })), { key: DEFAULT_ROUTE.routeKey, handler: DEFAULT_ROUTE.handler }]) {
+    for (const route of [
+      ...ROUTES.map((r) => ({ key: routeKey(r), handler: r.handler })),
+      { key: DEFAULT_ROUTE.routeKey, handler: DEFAULT_ROUTE.handler },
+    ]) {
       const resource = routes.find((r) => r.Properties?.RouteKey === route.key);
       const integrationId = JSON.stringify(resource?.Properties?.Target).match(/"Ref":"([^"]+)"/)?.[1];
       const uri = integrations[integrationId ?? '']?.Properties?.IntegrationUri;
@@ -100,14 +109,18 @@ describe('least privilege per handler group', () => {
   it('fallback ($default): writes its own logs, nothing else (no table, no secret, no state machine)', () => {
     const actions = actionsOf(statementsOf(stack.api.fallback));
     expect(actions.length).toBeGreaterThan(0);
-    expect(actions.every((a) => a.startsWith('logs:')), actions.join(', ')).toBe(true);
+    expect(
+      actions.every((a) => a.startsWith('logs:')),
+      actions.join(', '),
+    ).toBe(true);
   });
 
   it('orders: reads events, writes seats, orders and buyers; nothing on payments or connections', () => {
     const orders = stack.api.orders;
     expect(tableActions(orders, 'events')).toContain('dynamodb:GetItem');
     expect(tableActions(orders, 'events').filter((a) => WRITES.test(a))).toEqual([]);
-    for (const id of ['seats', 'orders', 'buyers'] as const) expect(tableActions(orders, id)).toContain('dynamodb:UpdateItem');
+    for (const id of ['seats', 'orders', 'buyers'] as const)
+      expect(tableActions(orders, id)).toContain('dynamodb:UpdateItem');
     expect(tableActions(orders, 'payments')).toEqual([]);
     expect(tableActions(orders, 'connections')).toEqual([]);
   });
@@ -118,7 +131,11 @@ describe('least privilege per handler group', () => {
     expect(start?.Resource).toEqual({ Ref: logicalIdOf(stack.orderFlow.stateMachine) });
     const resume = statements.find((s) => actionsOf([s]).includes('states:SendTaskSuccess'));
     expect(actionsOf([resume!])).toEqual(['states:SendTaskSuccess']);
-    expect(actionsOf(statements).filter((a) => a.startsWith('states:')).sort()).toEqual(['states:SendTaskSuccess', 'states:StartExecution']);
+    expect(
+      actionsOf(statements)
+        .filter((a) => a.startsWith('states:'))
+        .sort(),
+    ).toEqual(['states:SendTaskSuccess', 'states:StartExecution']);
   });
 
   it('admin: writes events and seats (create), reads orders; nothing on buyers or payments', () => {
@@ -134,7 +151,8 @@ describe('least privilege per handler group', () => {
   it('queue: writes buyers and queues, reads events and orders; nothing on seats or payments', () => {
     const queue = stack.api.queue;
     for (const id of ['buyers', 'queues'] as const) expect(tableActions(queue, id)).toContain('dynamodb:UpdateItem');
-    for (const id of ['events', 'orders'] as const) expect(tableActions(queue, id).filter((a) => WRITES.test(a))).toEqual([]);
+    for (const id of ['events', 'orders'] as const)
+      expect(tableActions(queue, id).filter((a) => WRITES.test(a))).toEqual([]);
     expect(tableActions(queue, 'seats')).toEqual([]);
     expect(tableActions(queue, 'payments')).toEqual([]);
   });
@@ -148,7 +166,8 @@ describe('least privilege per handler group', () => {
 
 describe('secrets', () => {
   const env = (group: RouteGroup) =>
-    (template.findResources('AWS::Lambda::Function')[logicalIdOf(group.handler.function)] as Resource).Properties?.Environment as {
+    (template.findResources('AWS::Lambda::Function')[logicalIdOf(group.handler.function)] as Resource).Properties
+      ?.Environment as {
       Variables: Record<string, unknown>;
     };
 
@@ -168,15 +187,24 @@ describe('secrets', () => {
       // Never the value itself in the function's configuration.
       expect(variables.SESSION_SIGNING_KEY, id).toBeUndefined();
       expect(variables.ADMIN_API_KEY, id).toBeUndefined();
-      const given = [variables.SESSION_SIGNING_KEY_SECRET_ARN, variables.ADMIN_API_KEY_SECRET_ARN].filter((v) => v !== undefined);
+      const given = [variables.SESSION_SIGNING_KEY_SECRET_ARN, variables.ADMIN_API_KEY_SECRET_ARN].filter(
+        (v) => v !== undefined,
+      );
       expect(given, id).toEqual(expected[id]);
       // GetSecretValue (nothing else) on exactly those secrets.
       const reads = statementsOf(group).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
-      expect(actionsOf(reads).every((a) => a === 'secretsmanager:GetSecretValue'), id).toBe(true);
+      expect(
+        actionsOf(reads).every((a) => a === 'secretsmanager:GetSecretValue'),
+        id,
+      ).toBe(true);
       const byRef = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));
-      expect(reads.flatMap((s) => [s.Resource].flat() as object[]).sort(byRef), id).toEqual([...expected[id]].sort(byRef));
+      expect(reads.flatMap((s) => [s.Resource].flat() as object[]).sort(byRef), id).toEqual(
+        [...expected[id]].sort(byRef),
+      );
     }
-    expect(env(stack.api.orders).Variables.ORDER_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(stack.orderFlow.stateMachine) });
+    expect(env(stack.api.orders).Variables.ORDER_STATE_MACHINE_ARN).toEqual({
+      Ref: logicalIdOf(stack.orderFlow.stateMachine),
+    });
   });
 
   it('both are generated Secrets Manager secrets; the admin key’s secret is an output', () => {

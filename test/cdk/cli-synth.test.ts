@@ -44,14 +44,17 @@ describe('cdk synth with the real CLI', () => {
   let outDir = '';
   let prodOut = '';
 
-  beforeAll(async () => {
-    // Outside the project on purpose: its package.json says "type": "module", which would make
-    // Node read the CommonJS bundles as ES modules when we load them below (Lambda would not).
-    outDir = await mkdtemp(join(tmpdir(), 'ticketdrop-synth-'));
-    prodOut = join(outDir, 'prod');
-    await cdkSynth('citest', outDir);
-    await cdkSynth('prod-ci', prodOut);
-  }, 2 * CLI_BUDGET_MS + 60_000);
+  beforeAll(
+    async () => {
+      // Outside the project on purpose: its package.json says "type": "module", which would make
+      // Node read the CommonJS bundles as ES modules when we load them below (Lambda would not).
+      outDir = await mkdtemp(join(tmpdir(), 'ticketdrop-synth-'));
+      prodOut = join(outDir, 'prod');
+      await cdkSynth('citest', outDir);
+      await cdkSynth('prod-ci', prodOut);
+    },
+    2 * CLI_BUDGET_MS + 60_000,
+  );
 
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
@@ -59,10 +62,15 @@ describe('cdk synth with the real CLI', () => {
 
   it('writes the template and a loadable bundle for every Node.js function', async () => {
     const templatePath = join(outDir, 'TicketDrop-citest.template.json');
-    const template = JSON.parse(await readFile(templatePath, 'utf8')) as { Resources: Record<string, SynthesizedFunction> };
+    const template = JSON.parse(await readFile(templatePath, 'utf8')) as {
+      Resources: Record<string, SynthesizedFunction>;
+    };
     // TicketDrop's own functions (CDK's deploy-time helpers bring their own packaging).
     const functions = Object.values(template.Resources).filter(
-      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime.startsWith('nodejs') && r.Metadata?.[HANDLER_ENTRY_METADATA],
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        r.Properties.Runtime.startsWith('nodejs') &&
+        r.Metadata?.[HANDLER_ENTRY_METADATA],
     );
     expect(functions).not.toHaveLength(0);
 
@@ -80,12 +88,18 @@ describe('cdk synth with the real CLI', () => {
   });
 
   it('synthesizes a second, prod-like stage from the same build: data retained, same site assets', async () => {
-    type Template = { Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
-    const read = async (dir: string, stack: string) => JSON.parse(await readFile(join(dir, `${stack}.template.json`), 'utf8')) as Template;
+    type Template = {
+      Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>;
+      Outputs: Record<string, unknown>;
+    };
+    const read = async (dir: string, stack: string) =>
+      JSON.parse(await readFile(join(dir, `${stack}.template.json`), 'utf8')) as Template;
     const [dev, prod] = await Promise.all([read(outDir, 'TicketDrop-citest'), read(prodOut, 'TicketDrop-prod-ci')]);
 
     for (const template of [dev, prod]) {
-      expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['SiteUrl', 'ApiUrl', 'WebSocketUrl', 'AdminApiKeySecretArn']));
+      expect(Object.keys(template.Outputs)).toEqual(
+        expect.arrayContaining(['SiteUrl', 'ApiUrl', 'WebSocketUrl', 'AdminApiKeySecretArn']),
+      );
     }
     const tables = (t: Template) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table');
     expect(tables(prod).every((t) => t.DeletionPolicy === 'Retain')).toBe(true);
@@ -130,7 +144,9 @@ async function expectExport(bundle: string, exportName: string, variables: reado
   const probe =
     `const m = require(${JSON.stringify(bundle)});` +
     `if (typeof m[${JSON.stringify(exportName)}] !== 'function') { console.error('no export'); process.exit(1); }`;
-  const configured = Object.fromEntries(variables.filter((v) => v !== 'NODE_OPTIONS').map((variable) => [variable, 'probe']));
+  const configured = Object.fromEntries(
+    variables.filter((v) => v !== 'NODE_OPTIONS').map((variable) => [variable, 'probe']),
+  );
   // The Lambda runtime provides the AWS SDK (kept out of the bundle); here the project's copy does.
   const env = { ...process.env, ...configured, NODE_PATH: join(PROJECT_ROOT, 'node_modules') };
   await expect(run(process.execPath, ['--no-warnings', '-e', probe], { env })).resolves.toBeDefined();

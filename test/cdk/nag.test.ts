@@ -23,7 +23,9 @@ afterAll(() => {
 describe.each(stages)('AwsSolutions on stage %s', (stage) => {
   it('reports no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks().validateScope(synthesized.get(stage)!.stack);
-    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`));
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`),
+    );
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
   });

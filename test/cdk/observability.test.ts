@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeHandler } from '../../lib/api/node-handler';
 import { ALARM_THRESHOLDS } from '../../lib/observability/alarms';
 import { deadLetterQueuesIn, streamConsumersIn } from '../../lib/observability/discovery';
-import { logicalIdOf, resourcesOf, synthStage, type Resource } from '../support/cdk-synth';
+import { logicalIdOf, type Resource, resourcesOf, synthStage } from '../support/cdk-synth';
 
 /** Alarms (found in the stack, so new functions are covered), their SNS topic, the dashboard, logs. */
 
@@ -32,7 +32,9 @@ describe('alarms', () => {
   it('on failed and timed-out executions of the order state machine', () => {
     const machine = { Name: 'StateMachineArn', Value: { Ref: logicalIdOf(dev.stack.orderFlow.stateMachine) } };
     expect(alarmsOn('ExecutionsFailed', machine)).toHaveLength(1);
-    expect(alarmsOn('ExecutionsFailed', machine)[0]?.Properties?.Threshold).toBe(ALARM_THRESHOLDS.failedOrderExecutions);
+    expect(alarmsOn('ExecutionsFailed', machine)[0]?.Properties?.Threshold).toBe(
+      ALARM_THRESHOLDS.failedOrderExecutions,
+    );
     expect(alarmsOn('ExecutionsTimedOut', machine)).toHaveLength(1);
   });
 
@@ -54,7 +56,10 @@ describe('alarms', () => {
     expect(consumers).toContain(dev.stack.broadcaster.handler);
     for (const consumer of consumers) {
       const [alarm] = alarmsOn('IteratorAge', { Name: 'FunctionName', Value: { Ref: logicalIdOf(consumer.function) } });
-      expect(alarm?.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: ALARM_THRESHOLDS.streamIteratorAgeMs });
+      expect(alarm?.Properties).toMatchObject({
+        Statistic: 'Maximum',
+        Threshold: ALARM_THRESHOLDS.streamIteratorAgeMs,
+      });
     }
   });
 
@@ -62,12 +67,19 @@ describe('alarms', () => {
     const queues = deadLetterQueuesIn(dev.stack);
     expect(queues).toContain(dev.stack.broadcaster.deadLetterQueue);
     for (const queue of queues) {
-      expect(alarmsOn('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] } })).toHaveLength(1);
+      expect(
+        alarmsOn('ApproximateNumberOfMessagesVisible', {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] },
+        }),
+      ).toHaveLength(1);
     }
   });
 
   it('on DynamoDB throttling of every table, and on HTTP API 5xx', () => {
-    const throttleAlarms = alarms().filter((a) => JSON.stringify(a.Properties?.Metrics ?? '').includes('WriteThrottleEvents'));
+    const throttleAlarms = alarms().filter((a) =>
+      JSON.stringify(a.Properties?.Metrics ?? '').includes('WriteThrottleEvents'),
+    );
     expect(throttleAlarms).toHaveLength(Object.keys(dev.stack.data.byId).length);
     expect(alarmsOn('5xx', { Name: 'ApiId', Value: { Ref: logicalIdOf(dev.stack.api.httpApi) } })).toHaveLength(1);
   });
@@ -80,10 +92,17 @@ describe('alarms', () => {
       expect(alarm.Properties?.TreatMissingData).toBe('notBreaching');
     }
     dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
-    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
     dev.template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
   });
 });
@@ -93,26 +112,40 @@ describe('dashboard', () => {
     const [dashboard] = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Dashboard')) as Resource[];
     expect(dashboard?.Properties?.DashboardName).toBe('TicketDrop-dev-operations');
     const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
-    for (const title of ['HTTP API', 'Order executions', 'Stream iterator age', 'Dead letters', 'Alarms']) expect(body).toContain(title);
+    for (const title of ['HTTP API', 'Order executions', 'Stream iterator age', 'Dead letters', 'Alarms'])
+      expect(body).toContain(title);
   });
 });
 
 describe('logs', () => {
   it('the order state machine logs every transition without execution data, and is traced', () => {
-    const machine = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine')[logicalIdOf(dev.stack.orderFlow.stateMachine)]!;
+    const machine = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine')[
+      logicalIdOf(dev.stack.orderFlow.stateMachine)
+    ]!;
     expect(machine.Properties?.LoggingConfiguration).toEqual({
-      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logicalIdOf(dev.stack.orderFlow.logGroup), 'Arn'] } } }],
+      Destinations: [
+        {
+          CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logicalIdOf(dev.stack.orderFlow.logGroup), 'Arn'] } },
+        },
+      ],
       IncludeExecutionData: false,
       Level: 'ALL',
     });
     expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
     const group = resourcesOf(dev.template, 'AWS::Logs::LogGroup')[logicalIdOf(dev.stack.orderFlow.logGroup)]!;
-    expect(group.Properties).toMatchObject({ LogGroupName: '/aws/vendedlogs/states/TicketDrop-dev-orders', RetentionInDays: 7 });
+    expect(group.Properties).toMatchObject({
+      LogGroupName: '/aws/vendedlogs/states/TicketDrop-dev-orders',
+      RetentionInDays: 7,
+    });
   });
 
   it('the HTTP API writes access logs to its own group', () => {
-    const stage = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Stage')).find((s) => s.Properties?.StageName === '$default');
-    expect(stage?.Properties?.AccessLogSettings).toMatchObject({ DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] } });
+    const stage = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Stage')).find(
+      (s) => s.Properties?.StageName === '$default',
+    );
+    expect(stage?.Properties?.AccessLogSettings).toMatchObject({
+      DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] },
+    });
   });
 
   it('each function writes only its own log group (no AWSLambdaBasicExecutionRole)', () => {
@@ -125,8 +158,11 @@ describe('logs', () => {
     }
     for (const handler of dev.stack.node.findAll().filter((c): c is NodeHandler => c instanceof NodeHandler)) {
       const fn = resourcesOf(dev.template, 'AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
-      const roleId = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      expect(resourcesOf(dev.template, 'AWS::IAM::Role')[roleId]?.Properties?.ManagedPolicyArns, handler.node.path).toBeUndefined();
+      const roleId = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(
+        resourcesOf(dev.template, 'AWS::IAM::Role')[roleId]?.Properties?.ManagedPolicyArns,
+        handler.node.path,
+      ).toBeUndefined();
     }
   });
 });

@@ -4,8 +4,8 @@ import { ENDED_EXECUTION_STATUSES } from '../../lambdas/core/execution-status-ch
 import { PAYMENT_RETRY_ERRORS } from '../../lambdas/core/payments/processor';
 import { EXECUTION_ENDED_ENTRY } from '../../lib/orders/execution-ended-rule';
 import { orderStateMachineOf } from '../../local/order-flow';
-import { synthesizeTemplate } from '../../local/synthesize-template';
 import type { ExtractedStateMachine } from '../../local/stepfunctions/state-machine-extraction';
+import { synthesizeTemplate } from '../../local/synthesize-template';
 import { logicalIdOf, resourcesOf, roleStatementsOf, synthStage } from '../support/cdk-synth';
 
 /**
@@ -14,7 +14,14 @@ import { logicalIdOf, resourcesOf, roleStatementsOf, synthStage } from '../suppo
  */
 
 type State = Record<string, unknown> & { Type: string; Next?: string; End?: boolean };
-type Retrier = { ErrorEquals: string[]; MaxAttempts?: number; IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
+type Retrier = {
+  ErrorEquals: string[];
+  MaxAttempts?: number;
+  IntervalSeconds?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+};
 type Catcher = { ErrorEquals: string[]; Next: string; ResultPath?: string };
 type States = Record<string, State>;
 
@@ -38,7 +45,8 @@ function allStates(definition: { States: States }): States {
   const found: States = {};
   for (const [name, state] of Object.entries(definition.States)) {
     found[name] = state;
-    for (const branch of (state.Branches as { States: States }[] | undefined) ?? []) Object.assign(found, allStates(branch));
+    for (const branch of (state.Branches as { States: States }[] | undefined) ?? [])
+      Object.assign(found, allStates(branch));
   }
   return found;
 }
@@ -55,7 +63,9 @@ function successors(name: string): string[] {
   const choices = ((s.Choices as { Next: string }[] | undefined) ?? []).map((c) => c.Next);
   const catches = ((s.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next);
   const branches = ((s.Branches as { StartAt: string }[] | undefined) ?? []).map((b) => b.StartAt);
-  return [s.Next, s.Default as string | undefined, ...choices, ...catches, ...branches].filter((n): n is string => typeof n === 'string');
+  return [s.Next, s.Default as string | undefined, ...choices, ...catches, ...branches].filter(
+    (n): n is string => typeof n === 'string',
+  );
 }
 
 /** Checks a path is walkable in the definition and ends in a terminal state; returns its length. */
@@ -75,7 +85,9 @@ function walk(path: string[]): number {
 
 function parallelContaining(name: string): [string, State] | undefined {
   return Object.entries(states).find(
-    ([, s]) => s.Type === 'Parallel' && ((s.Branches as { States: States }[] | undefined) ?? []).some((b) => name in allStates(b)),
+    ([, s]) =>
+      s.Type === 'Parallel' &&
+      ((s.Branches as { States: States }[] | undefined) ?? []).some((b) => name in allStates(b)),
   );
 }
 
@@ -123,11 +135,15 @@ describe('the synthesized order state machine', () => {
         expect.objectContaining({ ErrorEquals: ['OrderStateConflict', 'ChargeMismatch'], MaxAttempts: 0 }),
       ]),
     );
-    expect(charge.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'RecordPaymentFailure' })]);
+    expect(charge.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'RecordPaymentFailure' }),
+    ]);
   });
 
   it('goes on to confirm when the payment failure step finds the charge went through after all', () => {
-    const choices = (state('PayAgain').Choices as { Variable: string; StringEquals: string; Next: string }[]).map((c) => [c.Variable, c.StringEquals, c.Next]);
+    const choices = (state('PayAgain').Choices as { Variable: string; StringEquals: string; Next: string }[]).map(
+      (c) => [c.Variable, c.StringEquals, c.Next],
+    );
     expect(choices).toEqual([
       ['$.hold.next', 'confirm', 'ConfirmSeats'],
       ['$.hold.next', 'wait', 'WaitForBuyer'],
@@ -137,11 +153,21 @@ describe('the synthesized order state machine', () => {
 
   it('compensates a lost seat (no retry of the outcome), and never lets a confirmation failure fail the purchase', () => {
     const confirm = state('ConfirmSeats');
-    expect(confirm.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Compensate', ResultPath: '$.error' })]);
-    expect(confirm.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['SeatsLost', 'ChargeMismatch', 'OrderStateConflict'], MaxAttempts: 0 })]));
+    expect(confirm.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Compensate', ResultPath: '$.error' }),
+    ]);
+    expect(confirm.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['SeatsLost', 'ChargeMismatch', 'OrderStateConflict'], MaxAttempts: 0 }),
+      ]),
+    );
     for (const name of ['SendEmail', 'SendSms']) {
-      expect(state(name).Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['NotificationFailed'], MaxAttempts: 2 })]));
-      expect(state(name).Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: `${name}Failed` })]);
+      expect(state(name).Retry).toEqual(
+        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['NotificationFailed'], MaxAttempts: 2 })]),
+      );
+      expect(state(name).Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: `${name}Failed` }),
+      ]);
     }
   });
 
@@ -156,14 +182,25 @@ describe('the synthesized order state machine', () => {
     // The hold running out is the wait's outcome (ExpireOrder), never retried.
     const waitRetry = state('WaitForBuyer').Retry as Retrier[];
     const outcomes = waitRetry.findIndex((r) => r.ErrorEquals.includes('States.Timeout'));
-    expect(waitRetry[outcomes]).toMatchObject({ ErrorEquals: ['States.Timeout', 'OrderStateConflict'], MaxAttempts: 0 });
+    expect(waitRetry[outcomes]).toMatchObject({
+      ErrorEquals: ['States.Timeout', 'OrderStateConflict'],
+      MaxAttempts: 0,
+    });
     expect(outcomes).toBeLessThan(waitRetry.length - 1);
   });
 
   it('catches every failure after the charge (and of the ending steps) into the one Compensate step', () => {
     const mustCompensate = [
-      'WaitForBuyer', 'ChangeSeats', 'ExpireOrder', 'CancelOrder', 'RejectUnknownAction',
-      'RecordPaymentFailure', 'ConfirmSeats', 'IssueTickets', 'SendConfirmations', 'CompleteOrder',
+      'WaitForBuyer',
+      'ChangeSeats',
+      'ExpireOrder',
+      'CancelOrder',
+      'RejectUnknownAction',
+      'RecordPaymentFailure',
+      'ConfirmSeats',
+      'IssueTickets',
+      'SendConfirmations',
+      'CompleteOrder',
     ];
     for (const name of mustCompensate) {
       const catches = (state(name).Catch as Catcher[] | undefined) ?? [];
@@ -172,7 +209,9 @@ describe('the synthesized order state machine', () => {
     // Every Task or Parallel outside the notification branches is covered (ChargePayment via RecordPaymentFailure).
     const branchStates = new Set(['SendEmail', 'SendSms']);
     const covered = Object.entries(states)
-      .filter(([name, s]) => (s.Type === 'Task' || s.Type === 'Parallel') && !branchStates.has(name) && name !== 'Compensate')
+      .filter(
+        ([name, s]) => (s.Type === 'Task' || s.Type === 'Parallel') && !branchStates.has(name) && name !== 'Compensate',
+      )
       .map(([name]) => name)
       .sort();
     expect(covered).toEqual([...mustCompensate, 'ChargePayment'].sort());
@@ -182,10 +221,17 @@ describe('the synthesized order state machine', () => {
     const compensate = state('Compensate');
     expect(compensate.Catch).toBeUndefined();
     expect(compensate.Parameters).toBeUndefined(); // it reads the whole state: the error, and what was ending
-    expect((compensate.Retry as Retrier[]).at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], JitterStrategy: 'FULL' });
+    expect((compensate.Retry as Retrier[]).at(-1)).toMatchObject({
+      ErrorEquals: ['States.ALL'],
+      JitterStrategy: 'FULL',
+    });
     expect((compensate.Retry as Retrier[]).at(-1)!.MaxAttempts).toBeGreaterThanOrEqual(6);
     expect(compensate.Next).toBe('OrderFailed');
-    expect(state('OrderFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(state('OrderFailed')).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
   });
 
   it('gives every Task an explicit timeout (none can wait as long as the execution)', () => {
@@ -204,15 +250,55 @@ describe('the synthesized order state machine', () => {
   });
 
   it.each([
-    ['happy (pay → confirmed)', ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'ConfirmSeats', 'IssueTickets', 'SendConfirmations', 'SendEmail', 'SendSms', 'CompleteOrder', 'Confirmed'], 10],
+    [
+      'happy (pay → confirmed)',
+      [
+        'WaitForBuyer',
+        'BuyerAction',
+        'ChargePayment',
+        'ConfirmSeats',
+        'IssueTickets',
+        'SendConfirmations',
+        'SendEmail',
+        'SendSms',
+        'CompleteOrder',
+        'Confirmed',
+      ],
+      10,
+    ],
     ['hold expired', ['WaitForBuyer', 'ExpireOrder', 'Expired'], 3],
     ['cancelled', ['WaitForBuyer', 'BuyerAction', 'CancelOrder', 'Cancelled'], 4],
-    ['seat lost after payment', ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'ConfirmSeats', 'Compensate', 'OrderFailed'], 6],
-    ['a step fails after the charge', ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'ConfirmSeats', 'IssueTickets', 'Compensate', 'OrderFailed'], 7],
-    ['payment failed, no pay request left', ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'RecordPaymentFailure', 'PayAgain', 'PaymentFailed'], 6],
+    [
+      'seat lost after payment',
+      ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'ConfirmSeats', 'Compensate', 'OrderFailed'],
+      6,
+    ],
+    [
+      'a step fails after the charge',
+      ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'ConfirmSeats', 'IssueTickets', 'Compensate', 'OrderFailed'],
+      7,
+    ],
+    [
+      'payment failed, no pay request left',
+      ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'RecordPaymentFailure', 'PayAgain', 'PaymentFailed'],
+      6,
+    ],
     [
       'payment "failed" but the charge went through (lost answer)',
-      ['WaitForBuyer', 'BuyerAction', 'ChargePayment', 'RecordPaymentFailure', 'PayAgain', 'ConfirmSeats', 'IssueTickets', 'SendConfirmations', 'SendEmail', 'SendSms', 'CompleteOrder', 'Confirmed'],
+      [
+        'WaitForBuyer',
+        'BuyerAction',
+        'ChargePayment',
+        'RecordPaymentFailure',
+        'PayAgain',
+        'ConfirmSeats',
+        'IssueTickets',
+        'SendConfirmations',
+        'SendEmail',
+        'SendSms',
+        'CompleteOrder',
+        'Confirmed',
+      ],
       12,
     ],
   ])('path "%s" exists and enters the documented number of states', (_name, path, transitions) => {
@@ -230,7 +316,10 @@ describe('the execution-ended rule', () => {
     expect(ruleResource?.Properties?.EventPattern).toEqual({
       source: ['aws.states'],
       'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: [...ENDED_EXECUTION_STATUSES], stateMachineArn: [{ Ref: logicalIdOf(dev.stack.orderFlow.stateMachine) }] },
+      detail: {
+        status: [...ENDED_EXECUTION_STATUSES],
+        stateMachineArn: [{ Ref: logicalIdOf(dev.stack.orderFlow.stateMachine) }],
+      },
     });
     expect(ruleResource?.Properties?.Targets).toEqual([
       expect.objectContaining({
@@ -245,13 +334,20 @@ describe('the execution-ended rule', () => {
 
   it('may touch only the order, its seats and the payment ledger', () => {
     const tables = dev.stack.data.byId;
-    const allowed = ['orders', 'seats', 'payments'].map((id) => JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(tables[id as keyof typeof tables]), 'Arn'] }));
-    const dynamo = roleStatementsOf(dev.template, rule.handler.function).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    const allowed = ['orders', 'seats', 'payments'].map((id) =>
+      JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(tables[id as keyof typeof tables]), 'Arn'] }),
+    );
+    const dynamo = roleStatementsOf(dev.template, rule.handler.function).filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
+    );
     expect(dynamo.length).toBeGreaterThan(0);
     for (const statement of dynamo) {
       for (const resource of [statement.Resource].flat()) {
         const text = JSON.stringify(resource);
-        expect(allowed.some((table) => text.includes(table.slice(0, -1))), text).toBe(true);
+        expect(
+          allowed.some((table) => text.includes(table.slice(0, -1))),
+          text,
+        ).toBe(true);
       }
     }
   });

@@ -1,9 +1,9 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROADCASTER, ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES } from '../../lib/realtime/ws-routes';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
-import { logicalIdOf, roleStatementsOf, synthStage, type PolicyStatement } from '../support/cdk-synth';
+import { logicalIdOf, type PolicyStatement, roleStatementsOf, synthStage } from '../support/cdk-synth';
 
 /** The live-updates part of the stack: WebSocket API = route table, least privilege, stream wiring. */
 
@@ -20,7 +20,6 @@ beforeAll(() => {
 
 afterAll(() => dispose());
 
-
 function resources(type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;
 }
@@ -28,7 +27,8 @@ function resources(type: string): Record<string, Resource> {
 /** Every IAM statement attached to the role of a function. */
 const statementsOf = (fn: IConstruct): Statement[] => roleStatementsOf(template, fn);
 
-const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 const tableId = (id: 'seats' | 'orders' | 'queues' | 'connections') => logicalIdOf(stack.data.table(id));
 
 describe('WebSocket API', () => {
@@ -64,22 +64,35 @@ describe('WebSocket API', () => {
   it('runs each route on its own handler module', () => {
     for (const [id, handler] of Object.entries(stack.live.handlers)) {
       const fn = resources('AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
-      expect((fn as unknown as { Metadata: Record<string, string> }).Metadata['ticketdrop:entry']).toBe(WS_HANDLERS[id as keyof typeof WS_HANDLERS].entry);
+      expect((fn as unknown as { Metadata: Record<string, string> }).Metadata['ticketdrop:entry']).toBe(
+        WS_HANDLERS[id as keyof typeof WS_HANDLERS].entry,
+      );
     }
   });
 });
 
 describe('least privilege', () => {
   it('lets each route handler do only its one write on the connections table', () => {
-    const expected = { connect: ['dynamodb:PutItem'], disconnect: ['dynamodb:DeleteItem'], subscribe: ['dynamodb:UpdateItem'], default: [] };
+    const expected = {
+      connect: ['dynamodb:PutItem'],
+      disconnect: ['dynamodb:DeleteItem'],
+      subscribe: ['dynamodb:UpdateItem'],
+      default: [],
+    };
     for (const [id, actions] of Object.entries(expected)) {
       const handler = stack.live.handlers[id as keyof typeof expected];
       // Besides: writing its own log group, and ($connect) reading the session key (see 'secrets').
-      const statements = statementsOf(handler.function).filter((s) => !actionsOf([s]).some((a) => /^(logs|secretsmanager):/.test(a)));
+      const statements = statementsOf(handler.function).filter(
+        (s) => !actionsOf([s]).some((a) => /^(logs|secretsmanager):/.test(a)),
+      );
       expect(actionsOf(statements), id).toEqual(actions);
       for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain(tableId('connections'));
-      const logStatements = statementsOf(handler.function).filter((s) => actionsOf([s]).some((a) => a.startsWith('logs:')));
-      expect(JSON.stringify(logStatements.map((s) => s.Resource))).toBe(JSON.stringify([{ 'Fn::GetAtt': [logicalIdOf(handler.logGroup), 'Arn'] }]));
+      const logStatements = statementsOf(handler.function).filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('logs:')),
+      );
+      expect(JSON.stringify(logStatements.map((s) => s.Resource))).toBe(
+        JSON.stringify([{ 'Fn::GetAtt': [logicalIdOf(handler.logGroup), 'Arn'] }]),
+      );
     }
   });
 
@@ -90,8 +103,13 @@ describe('least privilege', () => {
       // Only the secret's ARN: the key itself is read at run time (lambdas/core/secrets.ts).
       expect('SESSION_SIGNING_KEY' in variables, id).toBe(false);
       expect('SESSION_SIGNING_KEY_SECRET_ARN' in variables, id).toBe(id === 'connect');
-      const reads = statementsOf(handler.function).filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
-      expect(reads.map((s) => s.Resource), id).toEqual(id === 'connect' ? [{ Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) }] : []);
+      const reads = statementsOf(handler.function).filter((s) =>
+        actionsOf([s]).includes('secretsmanager:GetSecretValue'),
+      );
+      expect(
+        reads.map((s) => s.Resource),
+        id,
+      ).toEqual(id === 'connect' ? [{ Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) }] : []);
     }
   });
 
@@ -112,7 +130,9 @@ describe('least privilege', () => {
 describe('broadcaster', () => {
   it('is the broadcaster module, with the stage’s management endpoint', () => {
     const fn = resources('AWS::Lambda::Function')[logicalIdOf(stack.broadcaster.handler.function)]!;
-    expect((fn as unknown as { Metadata: Record<string, string> }).Metadata['ticketdrop:entry']).toBe(BROADCASTER.entry);
+    expect((fn as unknown as { Metadata: Record<string, string> }).Metadata['ticketdrop:entry']).toBe(
+      BROADCASTER.entry,
+    );
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(JSON.stringify(variables.WEBSOCKET_MANAGEMENT_ENDPOINT)).toContain(logicalIdOf(stack.live.api));
     expect(variables.CONNECTIONS_TABLE).toEqual({ Ref: tableId('connections') });
@@ -124,7 +144,13 @@ describe('broadcaster', () => {
     const ours = mappings.filter((m) => (m.Properties.FunctionName as { Ref: string }).Ref === broadcasterId);
     expect(ours).toHaveLength(3);
     const sources = ours.map((m) => (m.Properties.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt']);
-    expect(sources.sort()).toEqual([[tableId('orders'), 'StreamArn'], [tableId('queues'), 'StreamArn'], [tableId('seats'), 'StreamArn']].sort());
+    expect(sources.sort()).toEqual(
+      [
+        [tableId('orders'), 'StreamArn'],
+        [tableId('queues'), 'StreamArn'],
+        [tableId('seats'), 'StreamArn'],
+      ].sort(),
+    );
     const dlq = logicalIdOf(stack.broadcaster.deadLetterQueue);
     for (const mapping of ours) {
       expect(mapping.Properties).toMatchObject({
@@ -152,9 +178,15 @@ describe('waiting-room order endings', () => {
       EventSourceArn: { 'Fn::GetAtt': [tableId('orders'), 'StreamArn'] },
       StartingPosition: 'LATEST',
       BisectBatchOnFunctionError: true,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.orderEndings.deadLetterQueue), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.orderEndings.deadLetterQueue), 'Arn'] } },
+      },
     });
-    const pattern = JSON.parse((mappings[0]!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern);
-    expect(pattern).toEqual({ dynamodb: { NewImage: { status: { S: ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'] } } } });
+    const pattern = JSON.parse(
+      (mappings[0]!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern,
+    );
+    expect(pattern).toEqual({
+      dynamodb: { NewImage: { status: { S: ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'] } } },
+    });
   });
 });

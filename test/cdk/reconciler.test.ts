@@ -22,7 +22,15 @@ describe('reconciler (CDK)', () => {
   it('may start, describe and stop executions of the order state machine only, and read the ticket key', () => {
     const statements = roleStatementsOf(template, fn);
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution', 'secretsmanager:GetSecretValue']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'states:StartExecution',
+        'states:ListExecutions',
+        'states:DescribeExecution',
+        'states:StopExecution',
+        'secretsmanager:GetSecretValue',
+      ]),
+    );
     const stateStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
     const machine = logicalIdOf(stack.orderFlow.stateMachine);
     for (const statement of stateStatements) expect(JSON.stringify(statement.Resource)).toContain(machine);

@@ -5,10 +5,10 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { constructIdFor } from '../../lib/data/data-tables';
-import { TABLE_ENV, TABLE_SPECS, type KeyAttribute, type TableId } from '../../lib/data/table-specs';
 import { NodeHandler, PROJECT_ROOT } from '../../lib/api/node-handler';
 import { ROUTES, routeKey } from '../../lib/api/routes';
+import { constructIdFor } from '../../lib/data/data-tables';
+import { type KeyAttribute, TABLE_ENV, TABLE_SPECS, type TableId } from '../../lib/data/table-specs';
 import { stackNameFor, stageFor } from '../../lib/stage';
 import { TicketDropStack } from '../../lib/ticketdrop-stack';
 
@@ -24,7 +24,12 @@ function synth(stageName: string, outdir: string): { stack: TicketDropStack; tem
   return { stack, template: Template.fromStack(stack) };
 }
 
-type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Resource = {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 function resourcesOf(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;
@@ -66,7 +71,15 @@ afterAll(() => {
 describe('tables match TABLE_SPECS (the drift check between local and AWS)', () => {
   it('creates exactly one table per spec', () => {
     dev.template.resourceCountIs('AWS::DynamoDB::Table', TABLE_SPECS.length);
-    expect(TABLE_SPECS.map((s) => s.id).sort()).toEqual(['buyers', 'connections', 'events', 'orders', 'payments', 'queues', 'seats']);
+    expect(TABLE_SPECS.map((s) => s.id).sort()).toEqual([
+      'buyers',
+      'connections',
+      'events',
+      'orders',
+      'payments',
+      'queues',
+      'seats',
+    ]);
   });
 
   it.each(TABLE_SPECS.map((spec) => [spec.id, spec] as const))('%s: keys, indexes, stream, TTL', (id, spec) => {
@@ -151,7 +164,10 @@ describe('Lambda handlers', () => {
     return dev.stack.node
       .findAll()
       .filter((c): c is NodeHandler => c instanceof NodeHandler)
-      .map((h) => ({ fn: functions[logicalIdOf(h.function)] ?? { Type: 'missing' }, logGroupId: logicalIdOf(h.logGroup) }));
+      .map((h) => ({
+        fn: functions[logicalIdOf(h.function)] ?? { Type: 'missing' },
+        logGroupId: logicalIdOf(h.logGroup),
+      }));
   }
 
   it('run Node.js 22 on arm64 with source maps and every table name', () => {
@@ -182,8 +198,8 @@ describe('IAM: least privilege', () => {
 
   function statements(template: Template): Statement[] {
     const inline = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).map((p) => p.Properties?.PolicyDocument);
-    const rolePolicies = Object.values(resourcesOf(template, 'AWS::IAM::Role')).flatMap(
-      (role) => ((role.Properties?.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
+    const rolePolicies = Object.values(resourcesOf(template, 'AWS::IAM::Role')).flatMap((role) =>
+      ((role.Properties?.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
     );
     return [...inline, ...rolePolicies].flatMap((doc) => (doc as { Statement: Statement[] }).Statement);
   }
@@ -212,7 +228,7 @@ describe('IAM: least privilege', () => {
     const roleId = logicalIdOf(dev.stack.api.events.handler.function.role);
     const handlerStatements = Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
-      .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+      .flatMap((policy) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
 
     const actions = handlerStatements.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));

@@ -2,15 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFor } from '../../lib/stage';
+import type { TicketDropStack } from '../../lib/ticketdrop-stack';
 import { frontendBuild } from '../../lib/web/frontend-files';
 import { Site } from '../../lib/web/site';
 import { SPA_REWRITE_FUNCTION } from '../../lib/web/spa-rewrite';
-import type { TicketDropStack } from '../../lib/ticketdrop-stack';
-import { logicalIdOf, resourcesOf, synthStage, type Resource } from '../support/cdk-synth';
+import { logicalIdOf, type Resource, resourcesOf, synthStage } from '../support/cdk-synth';
 
 /** The site: private bucket behind CloudFront (OAC), /api/* to the HTTP API, SPA rewrite, caching, config.json. */
 
@@ -34,7 +34,12 @@ afterAll(() => {
 type DistributionConfig = {
   DefaultCacheBehavior: Record<string, unknown>;
   CacheBehaviors: Record<string, unknown>[];
-  Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; CustomOriginConfig?: Record<string, unknown> }[];
+  Origins: {
+    Id: string;
+    DomainName: unknown;
+    OriginAccessControlId?: unknown;
+    CustomOriginConfig?: Record<string, unknown>;
+  }[];
   CustomErrorResponses?: unknown[];
   DefaultRootObject?: string;
 };
@@ -66,7 +71,11 @@ describe('bucket', () => {
 
   it('is readable by this distribution only (origin access control, signed requests)', () => {
     dev.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
-      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
     });
     const s3Origin = distributionOf(dev.stack, dev.template).Origins.find((o) => o.OriginAccessControlId !== undefined);
     expect(s3Origin?.DomainName).toEqual({ 'Fn::GetAtt': [logicalIdOf(dev.stack.site.bucket), 'RegionalDomainName'] });
@@ -100,7 +109,12 @@ describe('distribution', () => {
     expect(config.DefaultRootObject).toBe('index.html');
     expect(config.DefaultCacheBehavior).toMatchObject({
       ViewerProtocolPolicy: 'redirect-to-https',
-      FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/^WebSpaRewrite/), 'FunctionARN'] } }],
+      FunctionAssociations: [
+        {
+          EventType: 'viewer-request',
+          FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/^WebSpaRewrite/), 'FunctionARN'] },
+        },
+      ],
     });
     const s3Origin = config.Origins.find((o) => o.OriginAccessControlId !== undefined)!;
     expect(config.DefaultCacheBehavior.TargetOriginId).toBe(s3Origin.Id);
@@ -134,7 +148,9 @@ describe('distribution', () => {
 });
 
 describe('SPA rewrite function', () => {
-  const rewrite = new Function(`${SPA_REWRITE_FUNCTION}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
+  const rewrite = new Function(`${SPA_REWRITE_FUNCTION}; return handler;`)() as (event: {
+    request: { uri: string };
+  }) => { uri: string };
   it.each([
     ['/', '/index.html'],
     ['/events/ticketdrop-live', '/index.html'],
@@ -169,7 +185,12 @@ describe('deployment of the build', () => {
       const app = new App({ outdir: join(dir, id), context: { 'aws:cdk:bundling-stacks': [] } });
       const stack = new Stack(app, id);
       const httpApi = new HttpApi(stack, 'Api');
-      new Site(stack, 'Web', { stage: stageFor('dev'), httpApi, webSocketUrl: 'wss://example.test/dev', build: frontendBuild(buildDir) });
+      new Site(stack, 'Web', {
+        stage: stageFor('dev'),
+        httpApi,
+        webSocketUrl: 'wss://example.test/dev',
+        build: frontendBuild(buildDir),
+      });
       return { stack, template: Template.fromStack(stack) };
     };
     template = siteStack('Built', dist).template;
@@ -184,7 +205,10 @@ describe('deployment of the build', () => {
 
   it('uploads hashed assets as immutable for a year, keeping older ones (pages loaded before a deploy)', () => {
     const assets = deployments(template).find((d) => d.Properties?.DestinationBucketKeyPrefix === 'assets/');
-    expect(assets?.Properties).toMatchObject({ Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
+    expect(assets?.Properties).toMatchObject({
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
   });
 
   it('uploads index.html and a config.json with this stage’s WebSocket URL, never cached, after the assets', () => {
@@ -207,7 +231,9 @@ describe('deployment of the build', () => {
 describe('outputs', () => {
   it('SiteUrl (CloudFront), ApiUrl, WebSocketUrl and the admin key secret', () => {
     dev.template.hasOutput('SiteUrl', {
-      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalIdOf(dev.stack.site.distribution), 'DomainName'] }]] },
+      Value: {
+        'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalIdOf(dev.stack.site.distribution), 'DomainName'] }]],
+      },
     });
     dev.template.hasOutput('ApiUrl', Match.anyValue());
     dev.template.hasOutput('WebSocketUrl', Match.anyValue());

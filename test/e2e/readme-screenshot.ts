@@ -29,15 +29,31 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     port: 0,
     tablePrefix: `shot${Date.now().toString(36)}`,
-    environment: { PAYMENT_LATENCY_MS: '200', PAYMENT_DECLINE_RATE: '0', PAYMENT_SLOW_RATE: '0', NOTIFICATION_LATENCY_MS: '5', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    environment: {
+      PAYMENT_LATENCY_MS: '200',
+      PAYMENT_DECLINE_RATE: '0',
+      PAYMENT_SLOW_RATE: '0',
+      NOTIFICATION_LATENCY_MS: '5',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    },
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const open = async () => {
-      const page = await (await browser.newContext({ viewport: { width: 1180, height: 760 }, deviceScaleFactor: 1 })).newPage();
+      const page = await (
+        await browser.newContext({ viewport: { width: 1180, height: 760 }, deviceScaleFactor: 1 })
+      ).newPage();
       await page.goto(`${stack.url}/events/${DEMO_EVENT.eventId}`);
       await page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: 30_000 });
       return page;
@@ -51,7 +67,10 @@ async function main(): Promise<void> {
     await seat(me, 'D5').click(); // selected, to add to the hold
     await seat(me, 'C3', 'held-by-others').waitFor({ timeout: 30_000 });
     await seat(me, 'A3', 'sold').waitFor({ timeout: 30_000 });
-    await me.getByLabel('Payment code (5 digits)').waitFor({ state: 'detached' }).catch(() => undefined);
+    await me
+      .getByLabel('Payment code (5 digits)')
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     const path = join(PROJECT_ROOT, 'docs', 'seat-map.png');
     await me.screenshot({ path, fullPage: false });
     console.log(`Saved ${path}`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
 import type { LocalStack } from '../../local/local-stack';
@@ -12,7 +12,17 @@ import { ARTIFACTS, startBrowserStack, stopBrowserStack } from '../support/brows
  */
 const STATE_TIMEOUT = 30_000;
 
-const LIVE_EVENT = { eventId: 'e2e-live', name: 'E2E Live', venue: 'Test Hall', rows: 5, seatsPerRow: 6, priceCents: 2500, currency: 'EUR', holdSeconds: 300, maxSeatsPerOrder: 6 };
+const LIVE_EVENT = {
+  eventId: 'e2e-live',
+  name: 'E2E Live',
+  venue: 'Test Hall',
+  rows: 5,
+  seatsPerRow: 6,
+  priceCents: 2500,
+  currency: 'EUR',
+  holdSeconds: 300,
+  maxSeatsPerOrder: 6,
+};
 const SHORT_HOLD_EVENT = { ...LIVE_EVENT, eventId: 'e2e-short-hold', name: 'E2E Short Hold', holdSeconds: 10 };
 const FALLBACK_EVENT = { ...LIVE_EVENT, eventId: 'e2e-no-socket', name: 'E2E Without Socket' };
 
@@ -48,8 +58,10 @@ describe('the seat map in two browser windows', () => {
     page.locator(state ? `button[data-seat="${seatId}"][data-state="${state}"]` : `button[data-seat="${seatId}"]`);
   const waitForSeats = (page: Page, seatIds: string[], state: string) =>
     Promise.all(seatIds.map((id) => seat(page, id, state).waitFor({ timeout: STATE_TIMEOUT })));
-  const waitForLive = (page: Page) => page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: STATE_TIMEOUT });
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `seat-map-${name}.png`), fullPage: true });
+  const waitForLive = (page: Page) =>
+    page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: STATE_TIMEOUT });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(ARTIFACTS, `seat-map-${name}.png`), fullPage: true });
 
   it('A holds two seats, B sees them held; A pays, A sees "You confirmed" and tickets, B sees them sold', async () => {
     const a = await buyer('A', LIVE_EVENT.eventId);
@@ -62,7 +74,9 @@ describe('the seat map in two browser windows', () => {
     await a.getByRole('button', { name: /^Hold seats/ }).click();
 
     await waitForSeats(a, ['B3', 'B4'], 'held-by-me');
-    await expect.poll(() => a.getByTestId('countdown').first().textContent(), { timeout: STATE_TIMEOUT }).toMatch(/^0[45]:\d\d$/);
+    await expect
+      .poll(() => a.getByTestId('countdown').first().textContent(), { timeout: STATE_TIMEOUT })
+      .toMatch(/^0[45]:\d\d$/);
     await expect.poll(() => seat(a, 'B3').textContent()).toMatch(/Yours \d\d:\d\d/);
     await waitForSeats(b, ['B3', 'B4'], 'held-by-others');
     await seat(b, 'A1').click(); // B picks a seat of its own meanwhile: selected is B's, not A's
@@ -153,7 +167,10 @@ describe('the seat map in two browser windows', () => {
     await a.getByRole('button', { name: /^Hold seats/ }).click();
     await waitForSeats(a, ['D1'], 'held-by-me');
     await b.getByRole('button', { name: /^Hold seats/ }).click();
-    await b.getByTestId('notice').filter({ hasText: /seat D1 was just taken/ }).waitFor({ timeout: STATE_TIMEOUT });
+    await b
+      .getByTestId('notice')
+      .filter({ hasText: /seat D1 was just taken/ })
+      .waitFor({ timeout: STATE_TIMEOUT });
     await shot(b, 'B-seats-taken');
 
     // B holds D2 and pays with the socket down: the status comes from polling the order.

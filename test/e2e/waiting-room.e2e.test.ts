@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
 import type { LocalStack } from '../../local/local-stack';
@@ -27,7 +27,12 @@ const ROOM_EVENT = {
   waitingRoom: { enabled: true, maxActivePurchasers: 1, admissionSeconds: 60 },
 };
 /** Turns of 10 s (the least allowed): long enough to see, short enough to let lapse. */
-const SHORT_TURN_EVENT = { ...ROOM_EVENT, eventId: 'e2e-short-turn', name: 'E2E Short Turn', waitingRoom: { ...ROOM_EVENT.waitingRoom, admissionSeconds: 10 } };
+const SHORT_TURN_EVENT = {
+  ...ROOM_EVENT,
+  eventId: 'e2e-short-turn',
+  name: 'E2E Short Turn',
+  waitingRoom: { ...ROOM_EVENT.waitingRoom, admissionSeconds: 10 },
+};
 /** Two seats: one order sells out the event. */
 const TINY_EVENT = { ...ROOM_EVENT, eventId: 'e2e-tiny-room', name: 'E2E Tiny Room', rows: 1, seatsPerRow: 2 };
 
@@ -59,7 +64,11 @@ describe('the waiting room in three browser windows', () => {
   });
 
   /** A buyer: a browser context of its own (its own localStorage, so its own session). */
-  async function buyer(name: string, eventId = ROOM_EVENT.eventId, options: { withoutSocket?: boolean } = {}): Promise<Page> {
+  async function buyer(
+    name: string,
+    eventId = ROOM_EVENT.eventId,
+    options: { withoutSocket?: boolean } = {},
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1180, height: 860 } });
     contexts.push(context);
     const page = await context.newPage();
@@ -92,7 +101,8 @@ describe('the waiting room in three browser windows', () => {
     await page.getByTestId('admission-banner').waitFor({ timeout });
     await seat(page, 'A1').waitFor({ timeout });
   };
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `waiting-room-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(ARTIFACTS, `waiting-room-${name}.png`), fullPage: true });
 
   async function holdAndPay(page: Page, seatIds: string[]): Promise<void> {
     for (const id of seatIds) await seat(page, id).click();
@@ -109,7 +119,9 @@ describe('the waiting room in three browser windows', () => {
     // A is first: admitted at once, the seat map with the turn's countdown.
     const a = await buyer('A');
     await admitted(a);
-    expect(await a.getByTestId('admission-banner').textContent()).toMatch(/It's your turn — start your order within 0[01]:\d\d/);
+    expect(await a.getByTestId('admission-banner').textContent()).toMatch(
+      /It's your turn — start your order within 0[01]:\d\d/,
+    );
     await a.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: STATE_TIMEOUT });
 
     // B waits: number 2, nobody ahead of them (A is buying); one of one purchase slots in use.
@@ -126,7 +138,10 @@ describe('the waiting room in three browser windows', () => {
     expect(await place(c)).toEqual({ position: '3', ahead: '1' });
     await Promise.all([shot(b, 'B-waiting'), shot(c, 'C-waiting')]);
     // The README's picture (docs/waiting-room.png is a copy of this one).
-    await c.screenshot({ path: join(ARTIFACTS, 'waiting-room-readme.png'), clip: { x: 0, y: 0, width: 1180, height: 540 } });
+    await c.screenshot({
+      path: join(ARTIFACTS, 'waiting-room-readme.png'),
+      clip: { x: 0, y: 0, width: 1180, height: 540 },
+    });
 
     // A refresh is the same buyer: still number 2.
     await b.reload();
@@ -169,7 +184,9 @@ describe('the waiting room in three browser windows', () => {
     // socket), so it still shows the seat map when the turn has long lapsed on the server.
     const d = await buyer('D', SHORT_TURN_EVENT.eventId, { withoutSocket: true });
     await admitted(d);
-    await d.route('**/api/events/*/queue', (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
+    await d.route('**/api/events/*/queue', (route) =>
+      route.request().method() === 'GET' ? route.abort() : route.continue(),
+    );
     // E comes next: waiting, or let in at once if D's turn already lapsed (a slow machine).
     const e = await buyer('E', SHORT_TURN_EVENT.eventId);
     await admitted(e, TURN_TIMEOUT);
@@ -179,13 +196,19 @@ describe('the waiting room in three browser windows', () => {
     await waitForSeats(d, ['A1'], 'selected');
     await d.getByRole('button', { name: /^Hold seats/ }).click();
     await room(d, 'WAITING').waitFor({ timeout: STATE_TIMEOUT });
-    await d.getByTestId('room-note').filter({ hasText: 'Your turn to buy ended before your order started' }).waitFor({ timeout: STATE_TIMEOUT });
+    await d
+      .getByTestId('room-note')
+      .filter({ hasText: 'Your turn to buy ended before your order started' })
+      .waitFor({ timeout: STATE_TIMEOUT });
     expect((await place(d)).position).toBe('3');
     await shot(d, 'D-back-in-line');
 
     // E lets its own turn run out without ordering, and is told so.
     await room(e, 'DONE').waitFor({ timeout: TURN_TIMEOUT });
-    await e.getByTestId('room-note').filter({ hasText: 'Your turn to buy ended before you started an order' }).waitFor({ timeout: STATE_TIMEOUT });
+    await e
+      .getByTestId('room-note')
+      .filter({ hasText: 'Your turn to buy ended before you started an order' })
+      .waitFor({ timeout: STATE_TIMEOUT });
     await e.getByRole('button', { name: 'Join the line again' }).waitFor();
     await shot(e, 'E-turn-ran-out');
   });

@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../lambdas/core/sessions';
 import { getOrder } from '../../lambdas/core/orders';
+import { createSession } from '../../lambdas/core/sessions';
 import type { LocalStack } from '../../local/local-stack';
+import {
+  adminCreateEvent,
+  type Buyer,
+  call,
+  createOrderFor,
+  getOrderOf,
+  newBuyer,
+  startApiStack,
+  TEST_SESSION_KEY,
+} from '../support/api-client';
 import { eventually } from '../support/eventually';
-import { adminCreateEvent, call, createOrderFor, getOrderOf, newBuyer, startApiStack, TEST_SESSION_KEY, type Buyer } from '../support/api-client';
 
 /** Sessions and credentials over HTTP: who may call what, and nobody acts on someone else's order. */
 describe('API authentication and ownership', () => {
@@ -12,7 +21,13 @@ describe('API authentication and ownership', () => {
 
   beforeAll(async () => {
     stack = await startApiStack();
-    eventId = await adminCreateEvent(stack, { eventId: 'auth-event', name: 'Auth', rows: 2, seatsPerRow: 5, priceCents: 1000 });
+    eventId = await adminCreateEvent(stack, {
+      eventId: 'auth-event',
+      name: 'Auth',
+      rows: 2,
+      seatsPerRow: 5,
+      priceCents: 1000,
+    });
   });
 
   afterAll(async () => {
@@ -21,7 +36,11 @@ describe('API authentication and ownership', () => {
 
   it('issues a 24 h session for an anonymous buyer', async () => {
     const before = Date.now();
-    const { status, body } = await call<{ buyerId: string; token: string; expiresAt: number }>(stack, 'POST', '/api/sessions');
+    const { status, body } = await call<{ buyerId: string; token: string; expiresAt: number }>(
+      stack,
+      'POST',
+      '/api/sessions',
+    );
     expect(status).toBe(201);
     expect(body.buyerId).toMatch(/^buy_[0-9a-f-]{36}$/);
     expect(body.token.split('.')).toHaveLength(3);
@@ -39,7 +58,10 @@ describe('API authentication and ownership', () => {
       ['forged token (other key)', { authorization: `Bearer ${forged.token}` }],
       ['expired token', { authorization: `Bearer ${expired.token}` }],
       ['token without signature', { authorization: `Bearer ${header}.${payload}.` }],
-      ['unsigned token (alg none)', { authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.` }],
+      [
+        'unsigned token (alg none)',
+        { authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.` },
+      ],
       ['not a bearer token', { authorization: `Basic ${real.token}` }],
       ['garbage', { authorization: 'Bearer not-a-jwt' }],
     ];
@@ -101,15 +123,24 @@ describe('API authentication and ownership', () => {
       ['GET', '/api/admin/events/auth-event/tickets', undefined],
       ['GET', '/api/admin/events/auth-event/orders?status=all', undefined],
     ];
-    it.each(adminCalls)('%s %s: no key, a wrong key, a buyer token → 401; the key → 2xx', async (method, path, body) => {
-      const buyer = await newBuyer(stack);
-      for (const options of [{}, { adminKey: 'wrong' }, { adminKey: `${stack.adminKey}x` }, { adminKey: '' }, { token: buyer.token }]) {
-        const response = await call(stack, method, path, { ...options, body });
-        expect(response.status).toBe(401);
-        expect(response.body).toMatchObject({ error: { code: 'Unauthorized' } });
-      }
-      const allowed = await call(stack, method, path, { adminKey: stack.adminKey, body });
-      expect([200, 201]).toContain(allowed.status);
-    });
+    it.each(adminCalls)(
+      '%s %s: no key, a wrong key, a buyer token → 401; the key → 2xx',
+      async (method, path, body) => {
+        const buyer = await newBuyer(stack);
+        for (const options of [
+          {},
+          { adminKey: 'wrong' },
+          { adminKey: `${stack.adminKey}x` },
+          { adminKey: '' },
+          { token: buyer.token },
+        ]) {
+          const response = await call(stack, method, path, { ...options, body });
+          expect(response.status).toBe(401);
+          expect(response.body).toMatchObject({ error: { code: 'Unauthorized' } });
+        }
+        const allowed = await call(stack, method, path, { adminKey: stack.adminKey, body });
+        expect([200, 201]).toContain(allowed.status);
+      },
+    );
   });
 });

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../lambdas/core/order-view';
 import { readSeats } from '../../lambdas/core/seat-map';
 import type { LocalStack } from '../../local/local-stack';
-import { adminCreateEvent, call, createOrderFor, getOrderOf, newBuyer, pollOrder, startApiStack, type Buyer } from '../support/api-client';
+import {
+  adminCreateEvent,
+  type Buyer,
+  call,
+  createOrderFor,
+  getOrderOf,
+  newBuyer,
+  pollOrder,
+  startApiStack,
+} from '../support/api-client';
 
 /** Buying through the HTTP API on the local stack: the handlers, the flow and DynamoDB Local, for real. */
 describe('orders over HTTP', () => {
@@ -19,7 +28,15 @@ describe('orders over HTTP', () => {
 
   /** A fresh event per test, made through the admin API. */
   const newEvent = (spec: Record<string, unknown> = {}) =>
-    adminCreateEvent(stack, { eventId: `orders-${++seq}`, name: 'Orders', rows: 3, seatsPerRow: 6, priceCents: 2500, holdSeconds: 120, ...spec });
+    adminCreateEvent(stack, {
+      eventId: `orders-${++seq}`,
+      name: 'Orders',
+      rows: 3,
+      seatsPerRow: 6,
+      priceCents: 2500,
+      holdSeconds: 120,
+      ...spec,
+    });
 
   const heldSeats = async (eventId: string) =>
     (await readSeats(stack.store, eventId, { consistent: true })).filter((s) => s.status === 'HELD');
@@ -32,7 +49,14 @@ describe('orders over HTTP', () => {
     const before = Date.now();
     const { status, body } = await createOrderFor(stack, buyer, eventId, { seatIds: ['B3', 'B4'] });
     expect(status).toBe(201);
-    expect(body.order).toMatchObject({ eventId, status: 'HOLDING', seatIds: ['B3', 'B4'], amountCents: 5000, currency: 'EUR', payment: { status: 'idle' } });
+    expect(body.order).toMatchObject({
+      eventId,
+      status: 'HOLDING',
+      seatIds: ['B3', 'B4'],
+      amountCents: 5000,
+      currency: 'EUR',
+      payment: { status: 'idle' },
+    });
     expect(body.order.orderId).toMatch(/^ord_/);
     expect(body.order.holdExpiresAt).toBeGreaterThanOrEqual(before + 120_000);
     expect(body.order.holdExpiresAt).toBeLessThanOrEqual(Date.now() + 120_000);
@@ -57,7 +81,10 @@ describe('orders over HTTP', () => {
   it('best available for two buyers: two adjacent seats each, no overlap', async () => {
     const eventId = await newEvent();
     const [a, b] = await Promise.all([newBuyer(stack), newBuyer(stack)]);
-    const [ra, rb] = await Promise.all([createOrderFor(stack, a, eventId, { quantity: 2 }), createOrderFor(stack, b, eventId, { quantity: 2 })]);
+    const [ra, rb] = await Promise.all([
+      createOrderFor(stack, a, eventId, { quantity: 2 }),
+      createOrderFor(stack, b, eventId, { quantity: 2 }),
+    ]);
     expect([ra.status, rb.status]).toEqual([201, 201]);
     for (const order of [ra.body.order, rb.body.order]) {
       expect(order.seatIds).toHaveLength(2);
@@ -82,7 +109,9 @@ describe('orders over HTTP', () => {
   it('10 concurrent creates by one buyer: one order, one hold; after cancelling, a new order', async () => {
     const eventId = await newEvent();
     const buyer = await newBuyer(stack);
-    const answers = await Promise.all(Array.from({ length: 10 }, () => createOrderFor(stack, buyer, eventId, { quantity: 2 })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => createOrderFor(stack, buyer, eventId, { quantity: 2 })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     const orderIds = new Set(answers.map((a) => a.body.order.orderId));
     expect(orderIds.size).toBe(1);
@@ -90,22 +119,33 @@ describe('orders over HTTP', () => {
     const held = await heldSeats(eventId);
     expect(held).toHaveLength(2);
     expect(new Set(held.map((s) => s.orderId))).toEqual(new Set([orderId]));
-    const { body } = await call<{ orders: { orderId: string }[] }>(stack, 'GET', `/api/admin/events/${eventId}/orders?status=all`, { adminKey: stack.adminKey });
+    const { body } = await call<{ orders: { orderId: string }[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/orders?status=all`,
+      { adminKey: stack.adminKey },
+    );
     expect(body.orders.map((o) => o.orderId)).toEqual([orderId]);
 
     const cancel = await call(stack, 'POST', `/api/orders/${orderId}/cancel`, { token: buyer.token });
     expect(cancel.status).toBe(202);
     expect(await pollOrder(stack, buyer, orderId, final)).toMatchObject({ status: 'CANCELLED' });
     // The compensation writes the final status first, then frees the seats: wait for them.
-    for (let tries = 0; (await heldSeats(eventId)).length > 0 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
+    for (let tries = 0; (await heldSeats(eventId)).length > 0 && tries < 200; tries++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await heldSeats(eventId)).toHaveLength(0);
 
     const next = await createOrderFor(stack, buyer, eventId, { seatIds: ['C6'] });
     expect(next.status).toBe(201);
     expect(next.body.order.orderId).not.toBe(orderId);
-    const open = await call<{ orders: { orderId: string; status: string }[] }>(stack, 'GET', `/api/admin/events/${eventId}/orders?status=open`, {
-      adminKey: stack.adminKey,
-    });
+    const open = await call<{ orders: { orderId: string; status: string }[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/orders?status=open`,
+      {
+        adminKey: stack.adminKey,
+      },
+    );
     expect(open.body.orders.map((o) => o.orderId)).toEqual([next.body.order.orderId]);
   });
 
@@ -115,11 +155,17 @@ describe('orders over HTTP', () => {
     const { body } = await createOrderFor(stack, buyer, eventId, { seatIds: ['A5', 'A6'] });
     const { orderId } = body.order;
 
-    const paying = await call<{ order: OrderView }>(stack, 'POST', `/api/orders/${orderId}/payment`, { token: buyer.token, body: { code: '11111' } });
+    const paying = await call<{ order: OrderView }>(stack, 'POST', `/api/orders/${orderId}/payment`, {
+      token: buyer.token,
+      body: { code: '11111' },
+    });
     expect(paying.status).toBe(202);
     expect(paying.body.order).toMatchObject({ status: 'PAYING', payment: { status: 'trying', round: 1 } });
     // A second click while paying is a conflict, not a second charge.
-    const twice = await call(stack, 'POST', `/api/orders/${orderId}/payment`, { token: buyer.token, body: { code: '11111' } });
+    const twice = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
+      token: buyer.token,
+      body: { code: '11111' },
+    });
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ error: { code: 'OrderStateConflict' } });
 
@@ -128,9 +174,14 @@ describe('orders over HTTP', () => {
     expect(done.tickets?.map((t) => t.seatId)).toEqual(['A5', 'A6']);
     for (const ticket of done.tickets ?? []) expect(ticket.qrCode).toMatch(/^data:image\/png;base64,/);
 
-    const tickets = await call<{ eventId: string; ticketCount: number; tickets: unknown[] }>(stack, 'GET', `/api/admin/events/${eventId}/tickets`, {
-      adminKey: stack.adminKey,
-    });
+    const tickets = await call<{ eventId: string; ticketCount: number; tickets: unknown[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/tickets`,
+      {
+        adminKey: stack.adminKey,
+      },
+    );
     expect(tickets.status).toBe(200);
     expect(tickets.body).toEqual({
       eventId,
@@ -145,7 +196,10 @@ describe('orders over HTTP', () => {
     const eventId = await newEvent();
     const buyer = await newBuyer(stack);
     const { body } = await createOrderFor(stack, buyer, eventId, { seatIds: ['B1'] });
-    const change = await call(stack, 'PUT', `/api/orders/${body.order.orderId}/seats`, { token: buyer.token, body: { seatIds: ['B2', 'B3'] } });
+    const change = await call(stack, 'PUT', `/api/orders/${body.order.orderId}/seats`, {
+      token: buyer.token,
+      body: { seatIds: ['B2', 'B3'] },
+    });
     expect(change.status).toBe(202);
     const moved = await pollOrder(stack, buyer, body.order.orderId, (o) => o.seatIds.includes('B2'));
     expect(moved).toMatchObject({ status: 'HOLDING', seatIds: ['B2', 'B3'], amountCents: 5000 });
@@ -153,7 +207,13 @@ describe('orders over HTTP', () => {
   });
 
   it('an event created through the admin API is on sale at once', async () => {
-    const eventId = await adminCreateEvent(stack, { name: 'Admin Made', rows: 1, seatsPerRow: 4, priceCents: 900, currency: 'GBP' });
+    const eventId = await adminCreateEvent(stack, {
+      name: 'Admin Made',
+      rows: 1,
+      seatsPerRow: 4,
+      priceCents: 900,
+      currency: 'GBP',
+    });
     expect(eventId).toMatch(/^admin-made-[a-z0-9]{4}$/);
     const listed = await call<{ event: { status: string; seatCount: number } }>(stack, 'GET', `/api/events/${eventId}`);
     expect(listed.body.event).toMatchObject({ status: 'ON_SALE', seatCount: 4 });
@@ -171,7 +231,8 @@ describe('orders over HTTP', () => {
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(6);
     expect(statuses.filter((s) => s === 409)).toHaveLength(34);
-    for (const refused of answers.filter((a) => a.status === 409)) expect(['SoldOut', 'SeatsTaken']).toContain(refused.body.error?.code);
+    for (const refused of answers.filter((a) => a.status === 409))
+      expect(['SoldOut', 'SeatsTaken']).toContain(refused.body.error?.code);
 
     const winners = answers.filter((a) => a.status === 201).map((a) => a.body.order);
     const seats = winners.flatMap((o) => o.seatIds);

@@ -3,7 +3,7 @@ import { runDrop, type Target } from '../../bench/simulator/drop';
 import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
 import { CHAOS_RATES, FAULT_KINDS } from '../../local/faults/fault-settings';
-import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { FAST_SIMULATOR_ENV, TEST_SESSION_KEY } from '../support/api-client';
 
 /**
@@ -21,9 +21,17 @@ describe('chaos drops', () => {
     stack = await startLocalStack({
       port: 0,
       // Twice the chaos profile's rates, so a small drop meets every kind of fault.
-      faults: { seed: 7, rates: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Math.min(0.5, CHAOS_RATES[kind] * 2)])) },
+      faults: {
+        seed: 7,
+        rates: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Math.min(0.5, CHAOS_RATES[kind] * 2)])),
+      },
       reconcileIntervalMs: 3_000,
-      environment: { SESSION_SIGNING_KEY: TEST_SESSION_KEY, ...FAST_SIMULATOR_ENV, PAYMENT_LATENCY_MS: '20', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      environment: {
+        SESSION_SIGNING_KEY: TEST_SESSION_KEY,
+        ...FAST_SIMULATOR_ENV,
+        PAYMENT_LATENCY_MS: '20',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
     });
     target = targetOf(stack);
   });
@@ -33,7 +41,10 @@ describe('chaos drops', () => {
   });
 
   const drop = (options: Partial<DropOptions>) =>
-    runDrop({ ...DEFAULTS, buyers: 80, seats: 16, holdSeconds: 30, chaos: true, timeoutSeconds: 200, ...options }, target);
+    runDrop(
+      { ...DEFAULTS, buyers: 80, seats: 16, holdSeconds: 30, chaos: true, timeoutSeconds: 200, ...options },
+      target,
+    );
 
   function expectClean(result: Awaited<ReturnType<typeof drop>>) {
     expect(result.oversold).toBe(0);

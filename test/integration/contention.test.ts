@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../lambdas/core/errors';
 import { createEvent } from '../../lambdas/core/create-event';
+import { DomainError } from '../../lambdas/core/errors';
 import { holdForOrder } from '../../lambdas/core/holds';
+import { seatIdsOf } from '../../lambdas/core/seat-ids';
 import { confirmSeats } from '../../lambdas/core/seat-locks';
 import { readSeats } from '../../lambdas/core/seat-map';
-import { seatIdsOf } from '../../lambdas/core/seat-ids';
 import { createStore, type Store } from '../../lambdas/core/store';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -30,7 +30,13 @@ describe('many concurrent buyers', () => {
   }
 
   it('1,000 buyers for 20 seats, best available: exactly 20 holds, one holder per seat', async () => {
-    const event = await createEvent(store, { eventId: 'drop-1000', name: 'Drop', rows: 4, seatsPerRow: 5, priceCents: 100 });
+    const event = await createEvent(store, {
+      eventId: 'drop-1000',
+      name: 'Drop',
+      rows: 4,
+      seatsPerRow: 5,
+      priceCents: 100,
+    });
     const { wins, refusals, unexpected } = await race(
       Array.from({ length: 1000 }, (_, i) => () => holdForOrder(store, event, `order-${i}`, { quantity: 1 })),
     );
@@ -51,18 +57,27 @@ describe('many concurrent buyers', () => {
     expect(seats.every((s) => s.status === 'HELD')).toBe(true);
 
     // Every winner can confirm: the holds were real, not just answers.
-    await Promise.all(wins.map((w) => confirmSeats(store, { eventId: event.eventId, orderId: w.orderId, seatIds: w.seatIds })));
+    await Promise.all(
+      wins.map((w) => confirmSeats(store, { eventId: event.eventId, orderId: w.orderId, seatIds: w.seatIds })),
+    );
     const sold = await readSeats(store, event.eventId, { consistent: true });
     expect(sold.filter((s) => s.status === 'SOLD')).toHaveLength(20);
   });
 
   it('200 buyers each wanting 2 specific, overlapping seats: no seat double-held', async () => {
-    const event = await createEvent(store, { eventId: 'overlap-200', name: 'Overlap', rows: 5, seatsPerRow: 6, priceCents: 100 });
+    const event = await createEvent(store, {
+      eventId: 'overlap-200',
+      name: 'Overlap',
+      rows: 5,
+      seatsPerRow: 6,
+      priceCents: 100,
+    });
     const ids = seatIdsOf(5, 6);
     // Buyer i wants seats i and i+1 (mod 30): every seat is wanted by about 13 buyers.
     const { wins, refusals, unexpected } = await race(
-      Array.from({ length: 200 }, (_, i) => () =>
-        holdForOrder(store, event, `pair-${i}`, { seatIds: [ids[i % 30]!, ids[(i + 1) % 30]!] }),
+      Array.from(
+        { length: 200 },
+        (_, i) => () => holdForOrder(store, event, `pair-${i}`, { seatIds: [ids[i % 30]!, ids[(i + 1) % 30]!] }),
       ),
     );
 

@@ -7,10 +7,10 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbFaultProxy, type DynamoDbFaultProxy } from '../../local/faults/dynamodb-fault-proxy';
+import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../local/faults/dynamodb-fault-proxy';
 import { FaultSwitch } from '../../local/faults/fault-switch';
 import { localDynamoClientConfig } from '../../local/tables';
-import { testDynamoEndpoint, useTestTables, type TestTables } from '../support/local-dynamo';
+import { type TestTables, testDynamoEndpoint, useTestTables } from '../support/local-dynamo';
 
 /**
  * DynamoDB faults through the SDK: the real @aws-sdk/client-dynamodb talks to DynamoDB Local through
@@ -37,11 +37,18 @@ describe('the DynamoDB fault proxy', () => {
   });
 
   const put = (key: string, sdk = client) =>
-    sdk.send(new PutItemCommand({ TableName: tables.tables.payments, Item: { idempotencyKey: { S: key }, outcome: { S: 'PENDING' } } }));
+    sdk.send(
+      new PutItemCommand({
+        TableName: tables.tables.payments,
+        Item: { idempotencyKey: { S: key }, outcome: { S: 'PENDING' } },
+      }),
+    );
 
   it('forwards everything unchanged while faults are off', async () => {
     await put('plain');
-    const item = await tables.client.send(new GetItemCommand({ TableName: tables.tables.payments, Key: { idempotencyKey: { S: 'plain' } } }));
+    const item = await tables.client.send(
+      new GetItemCommand({ TableName: tables.tables.payments, Key: { idempotencyKey: { S: 'plain' } } }),
+    );
     expect(item.Item?.outcome).toEqual({ S: 'PENDING' });
   });
 
@@ -60,7 +67,9 @@ describe('the DynamoDB fault proxy', () => {
     expect(throttles).toBeGreaterThan(0);
     expect(retries).toBe(throttles);
     for (const key of keys) {
-      const item = await tables.client.send(new GetItemCommand({ TableName: tables.tables.payments, Key: { idempotencyKey: { S: key } } }));
+      const item = await tables.client.send(
+        new GetItemCommand({ TableName: tables.tables.payments, Key: { idempotencyKey: { S: key } } }),
+      );
       expect(item.Item).toBeDefined();
     }
   });
@@ -75,7 +84,9 @@ describe('the DynamoDB fault proxy', () => {
     const attempts = (error as ProvisionedThroughputExceededException).$metadata.attempts ?? 1;
     expect(attempts).toBeGreaterThan(1);
     expect(faults.snapshot().counts['dynamodb.throttle'] - before).toBe(attempts);
-    const item = await tables.client.send(new GetItemCommand({ TableName: tables.tables.payments, Key: { idempotencyKey: { S: 'never' } } }));
+    const item = await tables.client.send(
+      new GetItemCommand({ TableName: tables.tables.payments, Key: { idempotencyKey: { S: 'never' } } }),
+    );
     expect(item.Item).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../lib/api/routes';
-import { createHttpGateway, type ApiHandler } from '../../local/http-gateway';
+import { type ApiHandler, createHttpGateway } from '../../local/http-gateway';
 
 /**
  * The local API gateway contains what a handler does: a handler that throws is a 500 for that

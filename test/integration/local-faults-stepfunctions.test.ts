@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DescribeExecutionCommand,
   ExecutionLimitExceeded,
@@ -7,18 +8,17 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultSwitch } from '../../local/faults/fault-switch';
 import {
-  LAMBDA_TIMEOUT_ERROR,
-  LocalStepFunctions,
-  localFunctionArn,
-  startLocalStepFunctionsServer,
   type AslDefinition,
   type ExecutionStatusChangeEvent,
+  LAMBDA_TIMEOUT_ERROR,
   type LambdaHandler,
+  LocalStepFunctions,
   type LocalStepFunctionsServer,
+  localFunctionArn,
+  startLocalStepFunctionsServer,
 } from '../../local/stepfunctions';
 import { eventually } from '../support/eventually';
 
@@ -110,7 +110,11 @@ beforeAll(async () => {
     events.push(event);
   });
   server = await startLocalStepFunctionsServer(service);
-  sfn = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  sfn = new SFNClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 
 afterAll(async () => {
@@ -121,8 +125,14 @@ afterAll(async () => {
 
 const arnOf = (machine: string) => service.stateMachineArns.find((arn) => arn.endsWith(`:${machine}`))!;
 
-async function start(machine: string, name: string = randomUUID(), input: Record<string, unknown> = {}): Promise<string> {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(machine), name, input: JSON.stringify(input) }));
+async function start(
+  machine: string,
+  name: string = randomUUID(),
+  input: Record<string, unknown> = {},
+): Promise<string> {
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: arnOf(machine), name, input: JSON.stringify(input) }),
+  );
   return executionArn!;
 }
 
@@ -159,8 +169,12 @@ describe('Lambda timeouts', () => {
       errorType: 'Sandbox.Timedout',
       errorMessage: expect.stringMatching(/^RequestId: \S+ Error: Task timed out after 1\.00 seconds$/),
     });
-    const { events: history } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: description.executionArn }));
-    expect(history?.find((e) => e.type === 'LambdaFunctionFailed')?.lambdaFunctionFailedEventDetails?.error).toBe('Sandbox.Timedout');
+    const { events: history } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: description.executionArn }),
+    );
+    expect(history?.find((e) => e.type === 'LambdaFunctionFailed')?.lambdaFunctionFailedEventDetails?.error).toBe(
+      'Sandbox.Timedout',
+    );
   });
 
   it('lets a Catch on Sandbox.Timedout handle it (lambda:invoke)', async () => {
@@ -245,12 +259,22 @@ describe('the execution-ended hook', () => {
       },
     });
     expect(ok.detail.stopDate).toBeGreaterThanOrEqual(ok.detail.startDate);
-    expect((await eventOf(failed)).detail).toMatchObject({ status: 'FAILED', error: 'Boom', cause: 'on purpose', output: null });
-    expect((await eventOf(aborted)).detail).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'stopped by hand' });
+    expect((await eventOf(failed)).detail).toMatchObject({
+      status: 'FAILED',
+      error: 'Boom',
+      cause: 'on purpose',
+      output: null,
+    });
+    expect((await eventOf(aborted)).detail).toMatchObject({
+      status: 'ABORTED',
+      error: 'Operator',
+      cause: 'stopped by hand',
+    });
     expect((await eventOf(timedOut)).detail).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
     expect((await ended(timedOut)).status).toBe('TIMED_OUT');
     // One event per execution.
-    for (const arn of [succeeded, failed, aborted, timedOut]) expect(events.filter((e) => e.detail.executionArn === arn)).toHaveLength(1);
+    for (const arn of [succeeded, failed, aborted, timedOut])
+      expect(events.filter((e) => e.detail.executionArn === arn)).toHaveLength(1);
   });
 
   it('stops delivering once unsubscribed', async () => {

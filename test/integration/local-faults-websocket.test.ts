@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
 /**
  * No single request takes the local stack down. A WebSocket frame over API Gateway's 128 KiB
@@ -54,7 +54,9 @@ describe('the local WebSocket gateway under bad frames', () => {
   it('takes a message of exactly 128 KiB (the limit itself is allowed)', async () => {
     const socket = await open(stack.webSocketUrl);
     const answered = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
-    const padding = 'x'.repeat(128 * 1024 - JSON.stringify({ action: 'subscribe', eventId: 'ticketdrop-live', pad: '' }).length);
+    const padding = 'x'.repeat(
+      128 * 1024 - JSON.stringify({ action: 'subscribe', eventId: 'ticketdrop-live', pad: '' }).length,
+    );
     const message = JSON.stringify({ action: 'subscribe', eventId: 'ticketdrop-live', pad: padding });
     expect(Buffer.byteLength(message)).toBe(128 * 1024);
     socket.send(message);

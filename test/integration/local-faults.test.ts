@@ -4,8 +4,8 @@ import { WebSocket } from 'ws';
 import { holdSeats } from '../../lambdas/core/seat-locks';
 import type { FaultSnapshot } from '../../local/faults/fault-switch';
 import type { LocalStack } from '../../local/local-stack';
-import { eventually } from '../support/eventually';
 import { adminCreateEvent, call, createOrderFor, newBuyer, startApiStack } from '../support/api-client';
+import { eventually } from '../support/eventually';
 
 /**
  * The fault switch on the running local stack: each kind injected where AWS would fail, counted,
@@ -15,7 +15,15 @@ import { adminCreateEvent, call, createOrderFor, newBuyer, startApiStack } from 
 describe('the local stack with the fault switch', () => {
   let stack: LocalStack;
   let seq = 0;
-  const newEvent = () => adminCreateEvent(stack, { eventId: `faults-${++seq}`, name: 'Faults', rows: 2, seatsPerRow: 6, priceCents: 2500, holdSeconds: 120 });
+  const newEvent = () =>
+    adminCreateEvent(stack, {
+      eventId: `faults-${++seq}`,
+      name: 'Faults',
+      rows: 2,
+      seatsPerRow: 6,
+      priceCents: 2500,
+      holdSeconds: 120,
+    });
   const count = (kind: keyof FaultSnapshot['counts']) => stack.faults.snapshot().counts[kind];
 
   beforeAll(async () => {
@@ -35,9 +43,15 @@ describe('the local stack with the fault switch', () => {
     const snapshot = (await response.json()) as FaultSnapshot;
     expect(snapshot).toEqual(stack.faults.snapshot());
     expect(snapshot).toMatchObject({ profile: 'off', seed: expect.any(Number), deadLettered: 0 });
-    expect(Object.keys(snapshot.counts).sort()).toEqual(
-      ['api.crash', 'dynamodb.error', 'dynamodb.throttle', 'lambda.timeout', 'payment.lostAnswer', 'sfn.startFailed', 'stream.batchFailed'],
-    );
+    expect(Object.keys(snapshot.counts).sort()).toEqual([
+      'api.crash',
+      'dynamodb.error',
+      'dynamodb.throttle',
+      'lambda.timeout',
+      'payment.lostAnswer',
+      'sfn.startFailed',
+      'stream.batchFailed',
+    ]);
     stack.faults.set('chaos');
     expect(((await (await fetch(`${stack.url}/_local/faults`)).json()) as FaultSnapshot).profile).toBe('chaos');
   });
@@ -51,7 +65,12 @@ describe('the local stack with the fault switch', () => {
     expect(crashed.status).toBe(502);
     expect(crashed.body).toEqual({ message: 'Internal Server Error' });
     expect(count('api.crash')).toBeGreaterThanOrEqual(1);
-    const orders = await call<{ orders: { seatIds: string[] }[] }>(stack, 'GET', `/api/admin/events/${eventId}/orders?status=all`, { adminKey: stack.adminKey });
+    const orders = await call<{ orders: { seatIds: string[] }[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/orders?status=all`,
+      { adminKey: stack.adminKey },
+    );
     expect(orders.body.orders).toEqual([expect.objectContaining({ seatIds: ['A1'] })]);
   });
 
@@ -73,9 +92,17 @@ describe('the local stack with the fault switch', () => {
     stack.faults.set('off');
     expect(refused.status).toBeGreaterThanOrEqual(500);
     expect(count('sfn.startFailed')).toBeGreaterThanOrEqual(1);
-    const orders = await call<{ orders: { orderId: string }[] }>(stack, 'GET', `/api/admin/events/${eventId}/orders?status=all`, { adminKey: stack.adminKey });
+    const orders = await call<{ orders: { orderId: string }[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/orders?status=all`,
+      { adminKey: stack.adminKey },
+    );
     expect(orders.body.orders).toHaveLength(1);
-    const { executions } = await stack.stepFunctions.listExecutions({ stateMachineArn: stack.stateMachineArn, maxResults: 1000 });
+    const { executions } = await stack.stepFunctions.listExecutions({
+      stateMachineArn: stack.stateMachineArn,
+      maxResults: 1000,
+    });
     expect(executions?.some((e) => e.name === orders.body.orders[0]!.orderId)).toBe(false);
   });
 
@@ -86,14 +113,25 @@ describe('the local stack with the fault switch', () => {
     expect(created.status).toBe(201);
     const { orderId } = created.body.order;
     stack.faults.set({ rates: { 'lambda.timeout': 1 }, lambdaStates: ['IssueTickets'] });
-    const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, { token: buyer.token, body: { code: '11111' } });
+    const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
+      token: buyer.token,
+      body: { code: '11111' },
+    });
     expect(paying.status).toBe(202);
 
     const executionArn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
-    const sfn = new SFNClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sfn = new SFNClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const timedOut = async () => {
       const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-      return (events ?? []).filter((e) => e.lambdaFunctionFailedEventDetails?.error === 'Sandbox.Timedout' || e.taskFailedEventDetails?.error === 'Sandbox.Timedout');
+      return (events ?? []).filter(
+        (e) =>
+          e.lambdaFunctionFailedEventDetails?.error === 'Sandbox.Timedout' ||
+          e.taskFailedEventDetails?.error === 'Sandbox.Timedout',
+      );
     };
     await eventually(async () => {
       if ((await timedOut()).length === 0) throw new Error('No step timed out yet');
@@ -102,7 +140,9 @@ describe('the local stack with the fault switch', () => {
     sfn.destroy();
     const failures = await timedOut();
     expect(failures.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(failures[0]!.lambdaFunctionFailedEventDetails?.cause ?? failures[0]!.taskFailedEventDetails!.cause!)).toMatchObject({
+    expect(
+      JSON.parse(failures[0]!.lambdaFunctionFailedEventDetails?.cause ?? failures[0]!.taskFailedEventDetails!.cause!),
+    ).toMatchObject({
       errorType: 'Sandbox.Timedout',
     });
     expect(count('lambda.timeout')).toBeGreaterThanOrEqual(1);
@@ -124,7 +164,10 @@ describe('the local stack with the fault switch', () => {
     // Wait for this seat's own letter: records of earlier tests still in the streams may be
     // dead-lettered first (by any consumer), before the seat change has used up its retries.
     await eventually(
-      () => expect(stack.faults.deadLetters.some((l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"'))).toBe(true),
+      () =>
+        expect(
+          stack.faults.deadLetters.some((l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"')),
+        ).toBe(true),
       { intervalMs: 25 },
     );
     stack.faults.set('off');
@@ -133,8 +176,13 @@ describe('the local stack with the fault switch', () => {
     expect(after.deadLettered).toBeGreaterThan(before.deadLettered);
     // The seat change: tried once and retried twice (the broadcaster's retryAttempts), then given up.
     expect(after.counts['stream.batchFailed'] - before.counts['stream.batchFailed']).toBeGreaterThanOrEqual(3);
-    const letter = stack.faults.deadLetters.find((l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"'));
-    expect(letter).toMatchObject({ reason: 'RetriesExhausted', keys: [{ eventId: { S: eventId }, seatId: { S: 'A6' } }] });
+    const letter = stack.faults.deadLetters.find(
+      (l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"'),
+    );
+    expect(letter).toMatchObject({
+      reason: 'RetriesExhausted',
+      keys: [{ eventId: { S: eventId }, seatId: { S: 'A6' } }],
+    });
     // (The browser may have seen A6 anyway: a delivery that failed after the handler ran still sent it.)
 
     // The shard moved on: the next change reaches the browser.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DefaultRouteSpec, RouteSpec } from '../../lib/api/routes';
-import { createHttpGateway, type ApiHandler } from '../../local/http-gateway';
+import { type ApiHandler, createHttpGateway } from '../../local/http-gateway';
 
 /**
  * The local gateway routes as API Gateway does, from the route table alone: a matching route
@@ -30,7 +30,14 @@ describe('the local HTTP gateway’s routing', () => {
   let withoutDefault = '';
 
   async function serve(options: { defaultRoute?: DefaultRouteSpec }): Promise<string> {
-    const server = createServer(createHttpGateway({ routes, ...options, handlerFor: (route) => handlers[route.handler as string]!, staticDir: '/nonexistent' }));
+    const server = createServer(
+      createHttpGateway({
+        routes,
+        ...options,
+        handlerFor: (route) => handlers[route.handler as string]!,
+        staticDir: '/nonexistent',
+      }),
+    );
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,7 +60,11 @@ describe('the local HTTP gateway’s routing', () => {
   it('a matching route: its handler, with its route key and parameters', async () => {
     const response = await fetch(`${withDefault}/api/things/t1`, { method: 'POST', body: '{}' });
     expect([response.status, await response.text()]).toEqual([201, 'thing']);
-    expect(last()).toMatchObject({ routeKey: 'POST /api/things/{thingId}', pathParameters: { thingId: 't1' }, body: '{}' });
+    expect(last()).toMatchObject({
+      routeKey: 'POST /api/things/{thingId}',
+      pathParameters: { thingId: 't1' },
+      body: '{}',
+    });
   });
 
   it.each([
@@ -62,7 +73,11 @@ describe('the local HTTP gateway’s routing', () => {
   ])('%s: the $default handler, routeKey $default', async (_, method, path) => {
     const response = await fetch(`${withDefault}${path}`, { method });
     expect([response.status, await response.text()]).toEqual([418, 'fallback']);
-    expect(last()).toMatchObject({ routeKey: '$default', rawPath: path, requestContext: { routeKey: '$default', http: { method, path } } });
+    expect(last()).toMatchObject({
+      routeKey: '$default',
+      rawPath: path,
+      requestContext: { routeKey: '$default', http: { method, path } },
+    });
     expect(last().pathParameters).toBeUndefined();
   });
 

@@ -27,7 +27,12 @@ describe('the local stack while it starts', () => {
 
   const answer = async (response: Promise<Response>) => {
     const r = await response;
-    return { status: r.status, retryAfter: r.headers.get('retry-after'), type: r.headers.get('content-type'), body: await r.json() };
+    return {
+      status: r.status,
+      retryAfter: r.headers.get('retry-after'),
+      type: r.headers.get('content-type'),
+      body: await r.json(),
+    };
   };
 
   /** The HTTP status a WebSocket upgrade gets instead of 101 (or 101). */
@@ -66,7 +71,9 @@ describe('the local stack while it starts', () => {
         })();
         // The start waits for this hook: these requests surely come before the stack can serve.
         duringStart.api = await answer(fetch(`${url}/api/events`));
-        duringStart.post = await answer(fetch(`${url}/api/events/ticketdrop-live/holds`, { method: 'POST', body: '{"seatIds":["A1"]}' }));
+        duringStart.post = await answer(
+          fetch(`${url}/api/events/ticketdrop-live/holds`, { method: 'POST', body: '{"seatIds":["A1"]}' }),
+        );
         duringStart.unknownRoute = await answer(fetch(`${url}/api/nothing-here`));
         duringStart.page = await answer(fetch(`${url}/events/ticketdrop-live`));
         duringStart.webSocket = await upgradeStatus(`${url.replace('http:', 'ws:')}/ws`);
@@ -83,7 +90,9 @@ describe('the local stack while it starts', () => {
     try {
       await poller;
       const starting = { status: 503, retryAfter: '1', type: 'application/json', body: STARTING_ERROR };
-      expect(STARTING_ERROR).toEqual({ error: { code: 'Starting', message: 'TicketDrop is starting; try again in a moment' } });
+      expect(STARTING_ERROR).toEqual({
+        error: { code: 'Starting', message: 'TicketDrop is starting; try again in a moment' },
+      });
       expect(duringStart).toMatchObject({
         api: starting,
         post: starting,

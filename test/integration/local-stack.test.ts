@@ -4,7 +4,7 @@ import { holdSeats } from '../../lambdas/core/seat-locks';
 import type { SeatView } from '../../lambdas/core/seat-map';
 import { createStore } from '../../lambdas/core/store';
 import { ensureFrontendBuilt } from '../../local/frontend-build';
-import { DEMO_EVENT, DEMO_QUEUE_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import { DEMO_EVENT, DEMO_QUEUE_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/tables';
 import { isProcessGone } from '../support/processes';
 
@@ -41,7 +41,12 @@ describe('the local stack', () => {
 
   it('serves a seat-map snapshot with per-seat versions and no order ids', async () => {
     const store = createStore(new DynamoDBClient(localDynamoClientConfig(stack.dynamo.endpoint)), stack.tables);
-    await holdSeats(store, { eventId: DEMO_EVENT.eventId, orderId: 'secret-order', seatIds: ['C3'], holdExpiresAt: Date.now() + 60_000 });
+    await holdSeats(store, {
+      eventId: DEMO_EVENT.eventId,
+      orderId: 'secret-order',
+      seatIds: ['C3'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
 
     const { status, text } = await get(`/api/events/${DEMO_EVENT.eventId}`);
     expect(status).toBe(200);
@@ -53,8 +58,13 @@ describe('the local stack', () => {
   });
 
   it('answers unknown events, routes and methods in the one documented error shape', async () => {
-    expect(await get('/api/events/no-such-event')).toMatchObject({ status: 404, text: expect.stringContaining('"EventNotFound"') });
-    expect(JSON.parse((await get('/api/nothing-here')).text)).toEqual({ error: { code: 'NotFound', message: 'No route GET /api/nothing-here' } });
+    expect(await get('/api/events/no-such-event')).toMatchObject({
+      status: 404,
+      text: expect.stringContaining('"EventNotFound"'),
+    });
+    expect(JSON.parse((await get('/api/nothing-here')).text)).toEqual({
+      error: { code: 'NotFound', message: 'No route GET /api/nothing-here' },
+    });
     const wrongMethod = await fetch(`${stack.url}/api/events`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe('MethodNotAllowed');

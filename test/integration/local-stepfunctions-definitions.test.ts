@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  extractStateMachines,
-  LocalStepFunctions,
   type AslDefinition,
   type CloudFormationTemplate,
+  extractStateMachines,
+  LocalStepFunctions,
 } from '../../local/stepfunctions';
-import { adjustForInterpreter, NO_TASK_TIMEOUT_SECONDS, TIMEOUT_PARAMETER } from '../../local/stepfunctions/definition-adjustments';
+import {
+  adjustForInterpreter,
+  NO_TASK_TIMEOUT_SECONDS,
+  TIMEOUT_PARAMETER,
+} from '../../local/stepfunctions/definition-adjustments';
 import { ENTRY_METADATA, fixtureTemplate } from '../fixtures/stepfunctions/fixture-stack';
 
 /* From a synthesized template to the ASL the local Step Functions runs. */
@@ -70,11 +74,18 @@ describe('extractStateMachines from hand-written templates', () => {
             DefinitionString: JSON.stringify({
               StartAt: 'Work',
               States: {
-                Work: { Type: 'Task', Resource: '${WorkerArn}', Parameters: { greeting: '${Greeting}', keep: '${!Literal}' }, End: true },
+                Work: {
+                  Type: 'Task',
+                  Resource: '${WorkerArn}',
+                  Parameters: { greeting: '${Greeting}', keep: '${!Literal}' },
+                  End: true,
+                },
               },
             }),
             DefinitionSubstitutions: {
-              WorkerArn: { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}' },
+              WorkerArn: {
+                'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}',
+              },
               Greeting: { Ref: 'Greeting' },
             },
           },
@@ -88,7 +99,12 @@ describe('extractStateMachines from hand-written templates', () => {
       Parameters: { greeting: 'hello', keep: '${!Literal}' },
     });
     expect(machine!.lambdaFunctions).toEqual([
-      { logicalId: 'Worker', arn: `${LOCAL_LAMBDA}Worker`, metadata: { 'ticketdrop:entry': 'lambdas/steps/worker.ts' }, properties: {} },
+      {
+        logicalId: 'Worker',
+        arn: `${LOCAL_LAMBDA}Worker`,
+        metadata: { 'ticketdrop:entry': 'lambdas/steps/worker.ts' },
+        properties: {},
+      },
     ]);
   });
 
@@ -99,7 +115,10 @@ describe('extractStateMachines from hand-written templates', () => {
         Machine: {
           Type: 'AWS::StepFunctions::StateMachine',
           Properties: {
-            Definition: { StartAt: 'Name', States: { Name: { Type: 'Pass', Result: { table: { Ref: 'Table' } }, End: true } } },
+            Definition: {
+              StartAt: 'Name',
+              States: { Name: { Type: 'Pass', Result: { table: { Ref: 'Table' } }, End: true } },
+            },
           },
         },
       },

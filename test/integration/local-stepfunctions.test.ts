@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -18,19 +21,16 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  extractStateMachines,
-  LocalStepFunctions,
-  startLocalStepFunctionsServer,
   type AslDefinition,
   type ExtractedStateMachine,
+  extractStateMachines,
   type FunctionResolver,
   type LambdaHandler,
+  LocalStepFunctions,
   type LocalStepFunctionsServer,
+  startLocalStepFunctionsServer,
 } from '../../local/stepfunctions';
 import { deliveriesTo, taskTokenFor, waitForDelivery } from '../fixtures/stepfunctions/callback-inbox';
 import { ENTRY_METADATA, fixtureTemplate } from '../fixtures/stepfunctions/fixture-stack';
@@ -54,7 +54,9 @@ const savedEnv = new Map<string, string | undefined>();
 
 /** Maps each function to its handler module through the template's Metadata, loaded lazily. */
 function handlersFromMetadata(extracted: readonly ExtractedStateMachine[]): FunctionResolver {
-  const entries = new Map(extracted.flatMap((m) => m.lambdaFunctions).map((fn) => [fn.arn, String(fn.metadata[ENTRY_METADATA])]));
+  const entries = new Map(
+    extracted.flatMap((m) => m.lambdaFunctions).map((fn) => [fn.arn, String(fn.metadata[ENTRY_METADATA])]),
+  );
   return async (functionArn) => {
     const entry = entries.get(functionArn);
     if (!entry) throw new Error(`No handler for ${functionArn}`);
@@ -98,9 +100,15 @@ async function approvalToken(requestId: string, approver: string): Promise<strin
   return String(event.taskToken);
 }
 
-const outputOf = (description: { output?: string }) => JSON.parse(description.output ?? 'null') as Record<string, unknown>;
+const outputOf = (description: { output?: string }) =>
+  JSON.parse(description.output ?? 'null') as Record<string, unknown>;
 const typesOf = (events: HistoryEvent[]) => events.map((event) => event.type);
-const checkout = (orderId: string, extra: Record<string, unknown> = {}) => ({ orderId, waitSeconds: 10, declines: 0, ...extra });
+const checkout = (orderId: string, extra: Record<string, unknown> = {}) => ({
+  orderId,
+  waitSeconds: 10,
+  declines: 0,
+  ...extra,
+});
 
 beforeAll(async () => {
   machines = extractStateMachines(fixtureTemplate());
@@ -153,14 +161,23 @@ describe('a task token (waitForTaskToken)', () => {
     });
 
     const events = await history(executionArn);
-    const scheduled = events.find((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken');
+    const scheduled = events.find(
+      (e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken',
+    );
     const parameters = JSON.parse(scheduled!.taskScheduledEventDetails!.parameters!) as Record<string, unknown>;
     // The token the handler got is the one in the history; the timeout path helper never shows.
-    expect(parameters).toEqual({ FunctionName: expect.stringMatching(/:function:AwaitBuyerFn/), Payload: { taskToken: token, orderId } });
-    expect(typesOf(events)).toEqual(expect.arrayContaining(['TaskSubmitted', 'ChoiceStateEntered', 'ParallelStateEntered', 'ParallelStateSucceeded']));
+    expect(parameters).toEqual({
+      FunctionName: expect.stringMatching(/:function:AwaitBuyerFn/),
+      Payload: { taskToken: token, orderId },
+    });
+    expect(typesOf(events)).toEqual(
+      expect.arrayContaining(['TaskSubmitted', 'ChoiceStateEntered', 'ParallelStateEntered', 'ParallelStateSucceeded']),
+    );
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
 
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
   });
 
   it('fails the task on SendTaskFailure: a matching Catch takes over', async () => {
@@ -171,7 +188,10 @@ describe('a task token (waitForTaskToken)', () => {
 
     const description = await ended(executionArn);
     expect(description.status).toBe('SUCCEEDED');
-    expect(outputOf(description)).toMatchObject({ outcome: 'cancelled', cancellation: { Error: 'BuyerCancelled', Cause: 'Changed my mind' } });
+    expect(outputOf(description)).toMatchObject({
+      outcome: 'cancelled',
+      cancellation: { Error: 'BuyerCancelled', Cause: 'Changed my mind' },
+    });
     const failed = (await history(executionArn)).find((e) => e.type === 'TaskFailed');
     expect(failed?.taskFailedEventDetails).toMatchObject({ error: 'BuyerCancelled', cause: 'Changed my mind' });
   });
@@ -179,7 +199,13 @@ describe('a task token (waitForTaskToken)', () => {
   it('fails the execution on an error nothing catches, with error and cause', async () => {
     const orderId = randomUUID();
     const executionArn = await start('Checkout', checkout(orderId));
-    await sfn.send(new SendTaskFailureCommand({ taskToken: await taskTokenFor('await-buyer', orderId), error: 'CardStolen', cause: 'Reported' }));
+    await sfn.send(
+      new SendTaskFailureCommand({
+        taskToken: await taskTokenFor('await-buyer', orderId),
+        error: 'CardStolen',
+        cause: 'Reported',
+      }),
+    );
 
     const description = await ended(executionArn);
     expect(description).toMatchObject({ status: 'FAILED', error: 'CardStolen', cause: 'Reported' });
@@ -198,8 +224,13 @@ describe('a task token (waitForTaskToken)', () => {
     expect(description.status).toBe('SUCCEEDED');
     expect(outputOf(description)).toMatchObject({ outcome: 'expired', timeout: { Error: 'States.Timeout' } });
     const timedOut = (await history(executionArn)).find((e) => e.type === 'TaskTimedOut');
-    expect(timedOut?.taskTimedOutEventDetails).toMatchObject({ error: 'States.Timeout', resource: 'invoke.waitForTaskToken' });
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    expect(timedOut?.taskTimedOutEventDetails).toMatchObject({
+      error: 'States.Timeout',
+      resource: 'invoke.waitForTaskToken',
+    });
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
   });
 
   it('gives two tasks waiting at once different tokens, each resuming its own task', async () => {
@@ -235,13 +266,22 @@ describe('a task token (waitForTaskToken)', () => {
     await sfn.send(new SendTaskFailureCommand({ taskToken: tokenA, error: 'ApprovalRejected', cause: 'No budget' }));
     const confirmToken = await approvalToken(requestId, 'confirmer');
     expect((await describeExecution(executionArn)).status).toBe('RUNNING');
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: tokenB, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: tokenB, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
 
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: confirmToken, output: JSON.stringify({ confirmed: true }) }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: confirmToken, output: JSON.stringify({ confirmed: true }) }),
+    );
     const description = await ended(executionArn);
     expect(description.status).toBe('SUCCEEDED');
-    expect(outputOf(description)).toMatchObject({ rejection: { Error: 'ApprovalRejected', Cause: 'No budget' }, confirmation: { confirmed: true } });
-    expect(typesOf(await history(executionArn))).toEqual(expect.arrayContaining(['ParallelStateFailed', 'TaskStateAborted']));
+    expect(outputOf(description)).toMatchObject({
+      rejection: { Error: 'ApprovalRejected', Cause: 'No budget' },
+      confirmation: { confirmed: true },
+    });
+    expect(typesOf(await history(executionArn))).toEqual(
+      expect.arrayContaining(['ParallelStateFailed', 'TaskStateAborted']),
+    );
   });
 });
 
@@ -249,18 +289,30 @@ describe('Retry and Catch on a Lambda error', () => {
   it('retries a declined payment with backoff, then catches it: the error name is the handler error', async () => {
     const orderId = randomUUID();
     const executionArn = await start('Checkout', checkout(orderId, { declines: 5 }));
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: await taskTokenFor('await-buyer', orderId), output: '{"action":"pay"}' }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: await taskTokenFor('await-buyer', orderId), output: '{"action":"pay"}' }),
+    );
 
     const description = await ended(executionArn);
     expect(description.status).toBe('SUCCEEDED');
-    const { outcome, paymentError } = outputOf(description) as { outcome: string; paymentError: { Error: string; Cause: string } };
+    const { outcome, paymentError } = outputOf(description) as {
+      outcome: string;
+      paymentError: { Error: string; Cause: string };
+    };
     expect(outcome).toBe('payment-failed');
     expect(paymentError.Error).toBe('PaymentDeclined');
-    expect(JSON.parse(paymentError.Cause)).toMatchObject({ errorType: 'PaymentDeclined', errorMessage: 'Card declined (attempt 3)' });
+    expect(JSON.parse(paymentError.Cause)).toMatchObject({
+      errorType: 'PaymentDeclined',
+      errorMessage: 'Card declined (attempt 3)',
+    });
 
     const events = await history(executionArn);
-    const chargeAttempts = events.filter((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.parameters?.includes(':function:ChargeFn'));
-    const declines = events.filter((e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'PaymentDeclined');
+    const chargeAttempts = events.filter(
+      (e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.parameters?.includes(':function:ChargeFn'),
+    );
+    const declines = events.filter(
+      (e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'PaymentDeclined',
+    );
     expect(chargeAttempts).toHaveLength(3); // first attempt + MaxAttempts 2
     expect(declines).toHaveLength(3);
   });
@@ -268,7 +320,12 @@ describe('Retry and Catch on a Lambda error', () => {
   it('fails the execution from a Fail state reached by the Choice default', async () => {
     const orderId = randomUUID();
     const executionArn = await start('Checkout', checkout(orderId));
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: await taskTokenFor('await-buyer', orderId), output: '{"action":"dance"}' }));
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: await taskTokenFor('await-buyer', orderId),
+        output: '{"action":"dance"}',
+      }),
+    );
     expect(await ended(executionArn)).toMatchObject({
       status: 'FAILED',
       error: 'UnknownAction',
@@ -289,7 +346,13 @@ describe('StartExecution', () => {
     expect(first.executionArn).toBe(`arn:aws:states:us-east-1:000000000000:execution:Checkout:${orderId}`);
 
     await expect(
-      sfn.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify(checkout(orderId, { declines: 2 })) })),
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: orderId,
+          input: JSON.stringify(checkout(orderId, { declines: 2 })),
+        }),
+      ),
     ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
 
     await waitForDelivery((d) => d.event.orderId === orderId);
@@ -306,7 +369,10 @@ describe('StartExecution', () => {
 
   it('names an execution with a UUID when no name is given', async () => {
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: machineArn('Checkout'), input: JSON.stringify(checkout(randomUUID())) }),
+      new StartExecutionCommand({
+        stateMachineArn: machineArn('Checkout'),
+        input: JSON.stringify(checkout(randomUUID())),
+      }),
     );
     expect(executionArn).toMatch(/:execution:Checkout:[0-9a-f-]{36}$/);
     await sfn.send(new StopExecutionCommand({ executionArn }));
@@ -314,8 +380,12 @@ describe('StartExecution', () => {
 
   it('refuses bad input, names and state machines with the SDK exception classes', async () => {
     const stateMachineArn = machineArn('Checkout');
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{not json' }))).rejects.toBeInstanceOf(InvalidExecutionInput);
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'has space', input: '{}' }))).rejects.toMatchObject({
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{not json' }))).rejects.toBeInstanceOf(
+      InvalidExecutionInput,
+    );
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'has space', input: '{}' })),
+    ).rejects.toMatchObject({
       name: 'InvalidName',
     });
     await expect(
@@ -330,14 +400,23 @@ describe('StopExecution', () => {
     const executionArn = await start('Checkout', checkout(orderId));
     const token = await taskTokenFor('await-buyer', orderId);
 
-    const { stopDate } = await sfn.send(new StopExecutionCommand({ executionArn, error: 'OrderExpired', cause: 'Hold lapsed' }));
+    const { stopDate } = await sfn.send(
+      new StopExecutionCommand({ executionArn, error: 'OrderExpired', cause: 'Hold lapsed' }),
+    );
     expect(stopDate).toBeInstanceOf(Date);
-    expect(await describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'OrderExpired', cause: 'Hold lapsed', stopDate });
+    expect(await describeExecution(executionArn)).toMatchObject({
+      status: 'ABORTED',
+      error: 'OrderExpired',
+      cause: 'Hold lapsed',
+      stopDate,
+    });
     expect((await history(executionArn)).at(-1)).toMatchObject({
       type: 'ExecutionAborted',
       executionAbortedEventDetails: { error: 'OrderExpired', cause: 'Hold lapsed' },
     });
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
   });
 });
 
@@ -347,7 +426,9 @@ describe('DescribeExecution, GetExecutionHistory, ListExecutions', () => {
   beforeAll(async () => {
     const orderId = randomUUID();
     finishedArn = await start('Checkout', checkout(orderId));
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: await taskTokenFor('await-buyer', orderId), output: '{"action":"pay"}' }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: await taskTokenFor('await-buyer', orderId), output: '{"action":"pay"}' }),
+    );
     await ended(finishedArn);
   });
 
@@ -372,21 +453,36 @@ describe('DescribeExecution, GetExecutionHistory, ListExecutions', () => {
     const forward: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: finishedArn, maxResults: 7, nextToken }));
+      const page = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: finishedArn, maxResults: 7, nextToken }),
+      );
       expect(page.events!.length).toBeLessThanOrEqual(7);
       forward.push(...page.events!);
       nextToken = page.nextToken;
     } while (nextToken);
     expect(forward.map((e) => e.id)).toEqual(all.map((e) => e.id));
 
-    const reversed = await sfn.send(new GetExecutionHistoryCommand({ executionArn: finishedArn, reverseOrder: true, maxResults: 3 }));
-    expect(reversed.events!.map((e) => e.type)).toEqual(['ExecutionSucceeded', 'SucceedStateExited', 'SucceedStateEntered']);
+    const reversed = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: finishedArn, reverseOrder: true, maxResults: 3 }),
+    );
+    expect(reversed.events!.map((e) => e.type)).toEqual([
+      'ExecutionSucceeded',
+      'SucceedStateExited',
+      'SucceedStateEntered',
+    ]);
     const older = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: finishedArn, reverseOrder: true, maxResults: 3, nextToken: reversed.nextToken }),
+      new GetExecutionHistoryCommand({
+        executionArn: finishedArn,
+        reverseOrder: true,
+        maxResults: 3,
+        nextToken: reversed.nextToken,
+      }),
     );
     expect(older.events![0]!.id).toBe(reversed.events![2]!.id! - 1);
 
-    const withoutData = await sfn.send(new GetExecutionHistoryCommand({ executionArn: finishedArn, includeExecutionData: false }));
+    const withoutData = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: finishedArn, includeExecutionData: false }),
+    );
     expect(withoutData.events![0]!.executionStartedEventDetails).not.toHaveProperty('input');
   });
 
@@ -406,22 +502,38 @@ describe('DescribeExecution, GetExecutionHistory, ListExecutions', () => {
     } while (nextToken);
     expect(paged).toEqual(all!.map((e) => e.executionArn));
 
-    const { executions: succeeded } = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED' }));
+    const { executions: succeeded } = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED' }),
+    );
     expect(succeeded!.map((e) => e.executionArn)).toContain(finishedArn);
     expect(succeeded!.every((e) => e.status === 'SUCCEEDED' && e.stopDate instanceof Date)).toBe(true);
   });
 
   it('reports unknown executions, malformed ARNs and tokens as AWS does', async () => {
     await expect(
-      sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:Checkout:nobody' })),
+      sfn.send(
+        new DescribeExecutionCommand({
+          executionArn: 'arn:aws:states:us-east-1:000000000000:execution:Checkout:nobody',
+        }),
+      ),
     ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
-    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toBeInstanceOf(InvalidArn);
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toBeInstanceOf(
+      InvalidArn,
+    );
 
     const unknownToken = `LocalSfnTaskToken-${'A'.repeat(43)}`;
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: unknownToken, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
-    await expect(sfn.send(new SendTaskFailureCommand({ taskToken: unknownToken }))).rejects.toBeInstanceOf(TaskTimedOut);
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: unknownToken, output: '{oops' }))).rejects.toBeInstanceOf(InvalidOutput);
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: unknownToken, output: '{}' })),
+    ).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(sfn.send(new SendTaskFailureCommand({ taskToken: unknownToken }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' }))).rejects.toBeInstanceOf(
+      InvalidToken,
+    );
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: unknownToken, output: '{oops' })),
+    ).rejects.toBeInstanceOf(InvalidOutput);
   });
 });
 
@@ -433,7 +545,10 @@ describe('the HTTP front', () => {
         headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` },
         body: JSON.stringify(body),
       });
-    const started = await call('StartExecution', { stateMachineArn: machineArn('Checkout'), input: JSON.stringify(checkout(randomUUID())) });
+    const started = await call('StartExecution', {
+      stateMachineArn: machineArn('Checkout'),
+      input: JSON.stringify(checkout(randomUUID())),
+    });
     expect(started.status).toBe(200);
     expect(started.headers.get('content-type')).toBe('application/x-amz-json-1.0');
     const { executionArn, startDate } = (await started.json()) as { executionArn: string; startDate: number };
@@ -456,7 +571,8 @@ describe('hand-written definitions', () => {
     // Gives up quietly: the caller's assertions on the description say what went wrong.
     await eventually(
       async () => {
-        if ((await service.describeExecution({ executionArn })).status === 'RUNNING') throw new Error(`${executionArn} still running`);
+        if ((await service.describeExecution({ executionArn })).status === 'RUNNING')
+          throw new Error(`${executionArn} still running`);
       },
       { timeoutMs: 60_000, intervalMs: 25 },
     ).catch(() => undefined);
@@ -487,9 +603,16 @@ describe('hand-written definitions', () => {
     );
     const { description, events } = await runToEnd(service, { items: [1, 2, 3] });
     expect(description).toMatchObject({ status: 'SUCCEEDED', output: '[2,4,6]' });
-    expect(events.filter((e) => e.type === 'MapIterationStarted').map((e) => e.mapIterationStartedEventDetails?.index).sort()).toEqual([0, 1, 2]);
+    expect(
+      events
+        .filter((e) => e.type === 'MapIterationStarted')
+        .map((e) => e.mapIterationStartedEventDetails?.index)
+        .sort(),
+    ).toEqual([0, 1, 2]);
     expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(3);
-    expect(typesOf(events)).toEqual(expect.arrayContaining(['MapStateEntered', 'MapStateStarted', 'MapStateSucceeded', 'MapStateExited']));
+    expect(typesOf(events)).toEqual(
+      expect.arrayContaining(['MapStateEntered', 'MapStateStarted', 'MapStateSucceeded', 'MapStateExited']),
+    );
     await service.stop();
   });
 
@@ -500,7 +623,10 @@ describe('hand-written definitions', () => {
     );
     const { description, events } = await runToEnd(service, {});
     expect(description).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
-    expect(events.at(-1)).toMatchObject({ type: 'ExecutionTimedOut', executionTimedOutEventDetails: { error: 'States.Timeout' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExecutionTimedOut',
+      executionTimedOutEventDetails: { error: 'States.Timeout' },
+    });
     await service.stop();
   });
 });

@@ -1,20 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
+import { auditEvent } from '../../lambdas/core/ops/audit';
 import type { OrderRecord } from '../../lambdas/core/order';
 import { createOrder } from '../../lambdas/core/order-service';
 import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
 import { getOrder, updateOrder } from '../../lambdas/core/orders';
-import { auditEvent } from '../../lambdas/core/ops/audit';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
 import { compensateOrder } from '../../lambdas/core/settlement';
 import { completeOrder, confirmOrderSeats, issueTickets } from '../../lambdas/core/steps/fulfilment-steps';
 import { createStore, type Store } from '../../lambdas/core/store';
 import { verifyTicket } from '../../lambdas/core/ticket-check';
-import { prefixedTableNames, tableSpec, TABLE_SPECS } from '../../lib/data/table-specs';
+import { prefixedTableNames, TABLE_SPECS, tableSpec } from '../../lib/data/table-specs';
 import { createTables } from '../../local/tables';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -27,7 +27,11 @@ describe('money audit and ticket check', () => {
   let store: Store;
   let processor: SimulatedProcessor;
   let client: Awaited<ReturnType<typeof useTestTables>>['client'];
-  const workflow: OrderWorkflow = { start: async (i) => `arn:test:${i.orderId}`, resume: async () => undefined, isRunning: async () => false };
+  const workflow: OrderWorkflow = {
+    start: async (i) => `arn:test:${i.orderId}`,
+    resume: async () => undefined,
+    isRunning: async () => false,
+  };
   const KEY = 'audit-test-signing-key-0123456789';
   let seq = 0;
 
@@ -35,25 +39,47 @@ describe('money audit and ticket check', () => {
     const tables = await useTestTables();
     client = tables.client;
     store = createStore(tables.client, tables.tables);
-    processor = new SimulatedProcessor(store, { declineRate: 0, latencyMs: 1, slowRate: 0, slowLatencyMs: 1, lostAnswerRate: 0 });
+    processor = new SimulatedProcessor(store, {
+      declineRate: 0,
+      latencyMs: 1,
+      slowRate: 0,
+      slowLatencyMs: 1,
+      lostAnswerRate: 0,
+    });
   });
 
   async function newEvent(): Promise<string> {
     seq += 1;
-    const event = await createEvent(store, { eventId: `audit-${seq}`, name: 'Audit', rows: 2, seatsPerRow: 4, priceCents: 1000, holdSeconds: 600 });
+    const event = await createEvent(store, {
+      eventId: `audit-${seq}`,
+      name: 'Audit',
+      rows: 2,
+      seatsPerRow: 4,
+      priceCents: 1000,
+      holdSeconds: 600,
+    });
     return event.eventId;
   }
-  const hold = (eventId: string, seatIds: string[]) => createOrder(store, workflow, { eventId, buyerId: `b-${randomUUID().slice(0, 6)}`, selection: { seatIds } });
+  const hold = (eventId: string, seatIds: string[]) =>
+    createOrder(store, workflow, { eventId, buyerId: `b-${randomUUID().slice(0, 6)}`, selection: { seatIds } });
 
   /** A pay request accepted and charged (round r), as the flow does it. */
   async function charge(order: OrderRecord, round = 1): Promise<string> {
     await updateOrder(store, order.orderId, {
-      set: { status: 'PAYING', 'payment.intent': { key: paymentKey(order.orderId, round), amountCents: order.amountCents, round } },
+      set: {
+        status: 'PAYING',
+        'payment.intent': { key: paymentKey(order.orderId, round), amountCents: order.amountCents, round },
+      },
       increment: { 'payment.round': 1 },
       from: ['HOLDING', 'PAYING'],
     });
     const { chargeId } = await processor.charge({
-      idempotencyKey: paymentKey(order.orderId, round), orderId: order.orderId, amountCents: order.amountCents, currency: 'EUR', code: '11111', attempt: 1,
+      idempotencyKey: paymentKey(order.orderId, round),
+      orderId: order.orderId,
+      amountCents: order.amountCents,
+      currency: 'EUR',
+      code: '11111',
+      attempt: 1,
     });
     return chargeId;
   }
@@ -62,7 +88,10 @@ describe('money audit and ticket check', () => {
   async function buy(eventId: string, seatIds: string[]): Promise<OrderRecord> {
     const order = await hold(eventId, seatIds);
     const chargeId = await charge(order);
-    await updateOrder(store, order.orderId, { set: { 'payment.chargeId': chargeId, 'payment.status': 'succeeded' }, from: ['PAYING'] });
+    await updateOrder(store, order.orderId, {
+      set: { 'payment.chargeId': chargeId, 'payment.status': 'succeeded' },
+      from: ['PAYING'],
+    });
     await confirmOrderSeats(store, { orderId: order.orderId });
     await issueTickets(store, KEY, { orderId: order.orderId });
     await completeOrder(store, processor, { orderId: order.orderId, notifications: [] });
@@ -97,18 +126,30 @@ describe('money audit and ticket check', () => {
     const order = await hold(eventId, ['A1']);
     const chargeId = await charge(order);
     // The order is cancelled but nothing refunds the charge.
-    await updateOrder(store, order.orderId, { set: { status: 'CANCELLED', 'payment.chargeId': chargeId }, from: ['PAYING'] });
+    await updateOrder(store, order.orderId, {
+      set: { status: 'CANCELLED', 'payment.chargeId': chargeId },
+      from: ['PAYING'],
+    });
 
     const report = await auditEvent(store, eventId);
     expect(report.clean).toBe(false);
     expect(report.money).toMatchObject({ charged: 1, ticketed: 0, refunded: 0, unaccounted: 1 });
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'unaccountedCharge', orderId: order.orderId, chargeId })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'unaccountedCharge', orderId: order.orderId, chargeId }),
+    ]);
   });
 
   it('an order charged twice (a retry with a new key) is doubleCharged, and its extra charge unaccounted', async () => {
     const eventId = await newEvent();
     const order = await buy(eventId, ['A1']);
-    const second = await processor.charge({ idempotencyKey: `${order.orderId}#1#2`, orderId: order.orderId, amountCents: 1000, currency: 'EUR', code: '11111', attempt: 2 });
+    const second = await processor.charge({
+      idempotencyKey: `${order.orderId}#1#2`,
+      orderId: order.orderId,
+      amountCents: 1000,
+      currency: 'EUR',
+      code: '11111',
+      attempt: 2,
+    });
 
     const report = await auditEvent(store, eventId);
     expect(report.money).toMatchObject({ charged: 2, ticketed: 1, unaccounted: 1, doubleCharged: 1 });
@@ -119,19 +160,26 @@ describe('money audit and ticket check', () => {
   it('a seat made AVAILABLE under a confirmed order and sold again: oversold, two valid tickets (the reset bug)', async () => {
     const eventId = await newEvent();
     const first = await buy(eventId, ['A1']);
-    await store.doc.send(new UpdateCommand({
-      TableName: store.tables.seats, Key: { eventId, seatId: 'A1' },
-      UpdateExpression: 'SET #s = :a REMOVE orderId, soldAt', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':a': 'AVAILABLE' },
-    }));
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.seats,
+        Key: { eventId, seatId: 'A1' },
+        UpdateExpression: 'SET #s = :a REMOVE orderId, soldAt',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':a': 'AVAILABLE' },
+      }),
+    );
     const second = await buy(eventId, ['A1']);
 
     const report = await auditEvent(store, eventId);
     expect(report).toMatchObject({ clean: false, tickets: 2, soldSeats: 1, oversold: 1 });
-    expect(report.problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'seatTwiceTicketed', seatId: 'A1' }),
-      expect.objectContaining({ kind: 'ticketSeatNotSold', seatId: 'A1', orderId: first.orderId }),
-      expect.objectContaining({ kind: 'ticketCountMismatch' }),
-    ]));
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'seatTwiceTicketed', seatId: 'A1' }),
+        expect.objectContaining({ kind: 'ticketSeatNotSold', seatId: 'A1', orderId: first.orderId }),
+        expect.objectContaining({ kind: 'ticketCountMismatch' }),
+      ]),
+    );
     // Both tickets carry a right signature; the check cannot tell them apart without the seat.
     expect((await verifyTicket(store, KEY, first.tickets![0]!.token)).valid).toBe(true);
     expect((await verifyTicket(store, KEY, second.tickets![0]!.token)).valid).toBe(true);
@@ -140,12 +188,19 @@ describe('money audit and ticket check', () => {
   it('a PENDING charge past the grace and an order open past its deadline are reported', async () => {
     const eventId = await newEvent();
     const order = await hold(eventId, ['A1']);
-    await updateOrder(store, order.orderId, { set: { status: 'PAYING' }, increment: { 'payment.round': 1 }, from: ['HOLDING'] });
-    await store.doc.send(new UpdateCommand({
-      TableName: store.tables.payments, Key: { idempotencyKey: paymentKey(order.orderId, 1) },
-      UpdateExpression: 'SET orderId = :o, outcome = :p, amountCents = :a, createdAt = :t, updatedAt = :t',
-      ExpressionAttributeValues: { ':o': order.orderId, ':p': 'PENDING', ':a': 1000, ':t': store.now() },
-    }));
+    await updateOrder(store, order.orderId, {
+      set: { status: 'PAYING' },
+      increment: { 'payment.round': 1 },
+      from: ['HOLDING'],
+    });
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.payments,
+        Key: { idempotencyKey: paymentKey(order.orderId, 1) },
+        UpdateExpression: 'SET orderId = :o, outcome = :p, amountCents = :a, createdAt = :t, updatedAt = :t',
+        ExpressionAttributeValues: { ':o': order.orderId, ':p': 'PENDING', ':a': 1000, ':t': store.now() },
+      }),
+    );
     expect((await auditEvent(store, eventId)).clean).toBe(true); // in flight now
 
     const later = await auditEvent(store, eventId, { now: store.now() + 3_600_000 });
@@ -159,24 +214,48 @@ describe('money audit and ticket check', () => {
     await processor.refund(order.payment.chargeId!);
     const report = await auditEvent(store, eventId);
     expect(report.money).toMatchObject({ charged: 1, ticketed: 0, refunded: 1 });
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'ticketedWithoutCharge', orderId: order.orderId })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'ticketedWithoutCharge', orderId: order.orderId }),
+    ]);
   });
 
   it('verifyTicket: a current ticket verifies; voided, forged, foreign-key and unknown-order tickets do not', async () => {
     const eventId = await newEvent();
     const order = await buy(eventId, ['A1', 'A2']);
     const [a1, a2] = order.tickets!;
-    expect(await verifyTicket(store, KEY, a1!.token)).toEqual({ valid: true, ticket: expect.objectContaining({ orderId: order.orderId, seatId: 'A1', eventId }) });
-    expect(await verifyTicket(store, 'another-key-0123456789abcdef', a1!.token)).toEqual({ valid: false, reason: 'badSignature' });
-    expect(await verifyTicket(store, KEY, `${a1!.token.split('.')[0]}.${a2!.token.split('.')[1]}`)).toEqual({ valid: false, reason: 'badSignature' });
+    expect(await verifyTicket(store, KEY, a1!.token)).toEqual({
+      valid: true,
+      ticket: expect.objectContaining({ orderId: order.orderId, seatId: 'A1', eventId }),
+    });
+    expect(await verifyTicket(store, 'another-key-0123456789abcdef', a1!.token)).toEqual({
+      valid: false,
+      reason: 'badSignature',
+    });
+    expect(await verifyTicket(store, KEY, `${a1!.token.split('.')[0]}.${a2!.token.split('.')[1]}`)).toEqual({
+      valid: false,
+      reason: 'badSignature',
+    });
 
     // Voided as the reset does it: tickets moved to voidedTickets, the order no longer CONFIRMED.
-    await updateOrder(store, order.orderId, { set: { status: 'CANCELLED', voidedTickets: order.tickets }, remove: ['tickets'], from: ['CONFIRMED'] });
+    await updateOrder(store, order.orderId, {
+      set: { status: 'CANCELLED', voidedTickets: order.tickets },
+      remove: ['tickets'],
+      from: ['CONFIRMED'],
+    });
     expect(await verifyTicket(store, KEY, a1!.token)).toMatchObject({ valid: false, reason: 'voided' });
 
     const stranger = await buy(eventId, ['B1']);
-    await store.doc.send(new UpdateCommand({ TableName: store.tables.orders, Key: { orderId: stranger.orderId }, UpdateExpression: 'REMOVE tickets' }));
-    expect(await verifyTicket(store, KEY, stranger.tickets![0]!.token)).toMatchObject({ valid: false, reason: 'voided' });
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.orders,
+        Key: { orderId: stranger.orderId },
+        UpdateExpression: 'REMOVE tickets',
+      }),
+    );
+    expect(await verifyTicket(store, KEY, stranger.tickets![0]!.token)).toMatchObject({
+      valid: false,
+      reason: 'voided',
+    });
 
     const { ticketToken } = await import('../../lambdas/core/tickets');
     const ghost = ticketToken({ ticketId: 'tkt_x', orderId: 'ord_nobody', eventId, seatId: 'B2' }, KEY);
@@ -187,7 +266,11 @@ describe('money audit and ticket check', () => {
     const names = prefixedTableNames(`old-${randomUUID().slice(0, 6)}`);
     const { globalSecondaryIndexes: _none, ...withoutIndex } = tableSpec('payments');
     await createTables(client, names, [withoutIndex]);
-    await createTables(client, names, TABLE_SPECS.filter((s) => s.id === 'payments'));
+    await createTables(
+      client,
+      names,
+      TABLE_SPECS.filter((s) => s.id === 'payments'),
+    );
     const { Table } = await client.send(new DescribeTableCommand({ TableName: names.payments }));
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byOrder']);
   });

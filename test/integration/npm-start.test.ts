@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,9 @@ function pressCtrlC(started: Started): Promise<{ code: number | null; signal: No
   });
 }
 
-const endedByCtrlC = expect.toSatisfy(({ code, signal }: { code: number | null; signal: string | null }) => code === 0 || signal === 'SIGINT');
+const endedByCtrlC = expect.toSatisfy(
+  ({ code, signal }: { code: number | null; signal: string | null }) => code === 0 || signal === 'SIGINT',
+);
 
 describe('npm start', () => {
   let dataDir: string;

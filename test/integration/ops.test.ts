@@ -7,26 +7,26 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
-import { isFinal } from '../../lambdas/core/order';
-import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getEvent } from '../../lambdas/core/events';
 import { ordersOfEvent } from '../../lambdas/core/event-report';
+import { getEvent } from '../../lambdas/core/events';
 import { auditEvent } from '../../lambdas/core/ops/audit';
-import { paymentKey } from '../../lambdas/core/payments/processor';
-import { verifyTicket } from '../../lambdas/core/ticket-check';
-import { stepFunctionsExecutions, type Executions } from '../../lambdas/core/ops/executions';
+import { type Executions, stepFunctionsExecutions } from '../../lambdas/core/ops/executions';
 import { orderReport } from '../../lambdas/core/ops/order-report';
 import { planReset, RESET_REASON, resetEvent } from '../../lambdas/core/ops/reset-event';
 import { findStuck, STUCK_GRACE_MS } from '../../lambdas/core/ops/stuck';
 import { winners } from '../../lambdas/core/ops/winners';
+import type { OrderRecord } from '../../lambdas/core/order';
+import { isFinal } from '../../lambdas/core/order';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
+import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
+import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
 import { readSeats } from '../../lambdas/core/seat-map';
+import { verifyTicket } from '../../lambdas/core/ticket-check';
 import { PROJECT_ROOT } from '../../lib/api/node-handler';
 import { writeEndpoints } from '../../local/endpoints-file';
-import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 
 /** The operator commands against the local stack: the same domain code the CLI (bin/ops.ts) runs. */
@@ -51,7 +51,11 @@ describe('operator commands', () => {
         SMS_FAILURE_RATE: '0',
       },
     });
-    sfn = new SFNClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sfn = new SFNClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     executions = stepFunctionsExecutions(sfn, stack.stateMachineArn);
   });
 
@@ -61,14 +65,26 @@ describe('operator commands', () => {
 
   async function newEvent(): Promise<string> {
     seq += 1;
-    const event = await createEvent(stack.store, { eventId: `ops-${seq}`, name: 'Ops', rows: 2, seatsPerRow: 4, priceCents: 2500, holdSeconds: 600 });
+    const event = await createEvent(stack.store, {
+      eventId: `ops-${seq}`,
+      name: 'Ops',
+      rows: 2,
+      seatsPerRow: 4,
+      priceCents: 2500,
+      holdSeconds: 600,
+    });
     return event.eventId;
   }
   /** An order flow that never starts (a create request that died before StartExecution). */
   const noFlow: OrderWorkflow = { start: async () => '', resume: async () => undefined, isRunning: async () => false };
   const order = (eventId: string, seatIds: string[], buyerId = 'buyer') =>
     createOrder(stack.store, stack.workflow, { eventId, buyerId, selection: { seatIds } });
-  const pay = (o: OrderRecord, code: string) => submitBuyerAction(stack.store, stack.workflow, { orderId: o.orderId, buyerId: o.buyerId, action: { action: 'pay', code } });
+  const pay = (o: OrderRecord, code: string) =>
+    submitBuyerAction(stack.store, stack.workflow, {
+      orderId: o.orderId,
+      buyerId: o.buyerId,
+      action: { action: 'pay', code },
+    });
 
   function until(orderId: string, done: (o: OrderRecord) => boolean): Promise<OrderRecord> {
     return eventually(
@@ -87,13 +103,23 @@ describe('operator commands', () => {
   /** Moves a hold into the past, as if its time ran out while nothing released it. */
   async function ageHold(o: OrderRecord, byMs: number): Promise<number> {
     const past = Date.now() - byMs;
-    await stack.store.doc.send(new UpdateCommand({
-      TableName: stack.tables.orders, Key: { orderId: o.orderId }, UpdateExpression: 'SET holdExpiresAt = :past', ExpressionAttributeValues: { ':past': past },
-    }));
+    await stack.store.doc.send(
+      new UpdateCommand({
+        TableName: stack.tables.orders,
+        Key: { orderId: o.orderId },
+        UpdateExpression: 'SET holdExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': past },
+      }),
+    );
     for (const seatId of o.seatIds) {
-      await stack.store.doc.send(new UpdateCommand({
-        TableName: stack.tables.seats, Key: { eventId: o.eventId, seatId }, UpdateExpression: 'SET holdExpiresAt = :past', ExpressionAttributeValues: { ':past': past },
-      }));
+      await stack.store.doc.send(
+        new UpdateCommand({
+          TableName: stack.tables.seats,
+          Key: { eventId: o.eventId, seatId },
+          UpdateExpression: 'SET holdExpiresAt = :past',
+          ExpressionAttributeValues: { ':past': past },
+        }),
+      );
     }
     return past;
   }
@@ -127,7 +153,11 @@ describe('operator commands', () => {
     const eventId = await newEvent();
     // A flow that never started: what a create-order Lambda dying before StartExecution leaves.
     // (A flow that fails or is stopped is compensated at once by the execution-ended rule.)
-    const created = await createOrder(stack.store, noFlow, { eventId, buyerId: 'buyer', selection: { seatIds: ['A3', 'A4'] } });
+    const created = await createOrder(stack.store, noFlow, {
+      eventId,
+      buyerId: 'buyer',
+      selection: { seatIds: ['A3', 'A4'] },
+    });
     // Not stuck while its hold runs.
     const before = await findStuck(stack.store, executions);
     expect(before.seats.filter((s) => s.eventId === eventId)).toEqual([]);
@@ -139,10 +169,18 @@ describe('operator commands', () => {
       { eventId, seatId: 'A3', orderId: created.orderId, holdExpiresAt: expiredAt, orderStatus: 'HOLDING' },
       { eventId, seatId: 'A4', orderId: created.orderId, holdExpiresAt: expiredAt, orderStatus: 'HOLDING' },
     ]);
-    expect(stuck.orders.find((o) => o.orderId === created.orderId)).toMatchObject({ status: 'HOLDING', execution: 'NONE' });
-    expect(stuck.reconcile.actions.find((a) => a.orderId === created.orderId)).toMatchObject({ kind: 'finishOrder', status: 'EXPIRED' });
+    expect(stuck.orders.find((o) => o.orderId === created.orderId)).toMatchObject({
+      status: 'HOLDING',
+      execution: 'NONE',
+    });
+    expect(stuck.reconcile.actions.find((a) => a.orderId === created.orderId)).toMatchObject({
+      kind: 'finishOrder',
+      status: 'EXPIRED',
+    });
     const report = await orderReport(stack.store, executions, created.orderId);
-    expect(report.explanation.join('\n')).toMatch(/No execution[\s\S]*Stuck: the order is open but its flow never started/);
+    expect(report.explanation.join('\n')).toMatch(
+      /No execution[\s\S]*Stuck: the order is open but its flow never started/,
+    );
   });
 
   const processor = () => new SimulatedProcessor(stack.store);
@@ -152,7 +190,8 @@ describe('operator commands', () => {
     const bySeat = new Map<string, string[]>();
     for (const o of await ordersOfEvent(stack.store, eventId)) {
       for (const t of [...(o.tickets ?? []), ...(o.voidedTickets ?? [])]) {
-        if ((await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).valid) bySeat.set(t.seatId, [...(bySeat.get(t.seatId) ?? []), o.orderId]);
+        if ((await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).valid)
+          bySeat.set(t.seatId, [...(bySeat.get(t.seatId) ?? []), o.orderId]);
       }
     }
     return bySeat;
@@ -170,28 +209,70 @@ describe('operator commands', () => {
     const held = await order(eventId, ['B1'], 'bob');
     await until(held.orderId, waiting);
 
-    expect(await winners(stack.store, eventId)).toMatchObject({ seatCount: 8, soldSeats: 2, buyers: [{ buyerId: 'alice', seatIds: ['A1', 'A2'] }] });
-    expect(await planReset(stack.store, eventId)).toMatchObject({ eventStatus: 'ON_SALE', openOrders: [held.orderId], confirmedOrders: [sold.orderId], heldSeats: 1, soldSeats: 2 });
+    expect(await winners(stack.store, eventId)).toMatchObject({
+      seatCount: 8,
+      soldSeats: 2,
+      buyers: [{ buyerId: 'alice', seatIds: ['A1', 'A2'] }],
+    });
+    expect(await planReset(stack.store, eventId)).toMatchObject({
+      eventStatus: 'ON_SALE',
+      openOrders: [held.orderId],
+      confirmedOrders: [sold.orderId],
+      heldSeats: 1,
+      soldSeats: 2,
+    });
 
     const result = await resetEvent(deps(), eventId);
     // B1 is released by bob's own flow (cancel); alice's two sold seats by her compensation.
-    expect(result).toMatchObject({ cancelledThroughFlow: [held.orderId], stoppedExecutions: 0, refundedOrders: [sold.orderId], voidedTickets: 2, releasedSeats: 2 });
-    expect((await readSeats(stack.store, eventId, { consistent: true })).every((s) => s.status === 'AVAILABLE' && s.orderId === undefined)).toBe(true);
+    expect(result).toMatchObject({
+      cancelledThroughFlow: [held.orderId],
+      stoppedExecutions: 0,
+      refundedOrders: [sold.orderId],
+      voidedTickets: 2,
+      releasedSeats: 2,
+    });
+    expect(
+      (await readSeats(stack.store, eventId, { consistent: true })).every(
+        (s) => s.status === 'AVAILABLE' && s.orderId === undefined,
+      ),
+    ).toBe(true);
     const refunded = await getOrder(stack.store, sold.orderId);
-    expect(refunded).toMatchObject({ status: 'CANCELLED', failureReason: expect.stringMatching(/reset by an operator/) });
+    expect(refunded).toMatchObject({
+      status: 'CANCELLED',
+      failureReason: expect.stringMatching(/reset by an operator/),
+    });
     expect(refunded.tickets).toBeUndefined();
     expect(refunded.voidedTickets).toHaveLength(2);
     expect((await processor().ledgerFor(sold.orderId)).map((e) => e.outcome)).toEqual(['REFUNDED']);
-    for (const t of refunded.voidedTickets!) expect(await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).toMatchObject({ valid: false, reason: 'voided' });
-    expect(await getOrder(stack.store, held.orderId)).toMatchObject({ status: 'CANCELLED', failureReason: RESET_REASON });
+    for (const t of refunded.voidedTickets!)
+      expect(await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).toMatchObject({
+        valid: false,
+        reason: 'voided',
+      });
+    expect(await getOrder(stack.store, held.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      failureReason: RESET_REASON,
+    });
     await executionEnded(held.orderId);
     expect((await executions.describe(held.orderId))?.status).toBe('SUCCEEDED'); // ended by its own flow, not aborted
     expect((await winners(stack.store, eventId)).buyers).toEqual([]);
     expect((await getEvent(stack.store, eventId)).status).toBe('ON_SALE');
-    expect(await auditEvent(stack.store, eventId)).toMatchObject({ clean: true, money: { charged: 1, ticketed: 0, refunded: 1, unaccounted: 0 }, tickets: 0, soldSeats: 0 });
+    expect(await auditEvent(stack.store, eventId)).toMatchObject({
+      clean: true,
+      money: { charged: 1, ticketed: 0, refunded: 1, unaccounted: 0 },
+      tickets: 0,
+      soldSeats: 0,
+    });
 
     const again = await resetEvent(deps(), eventId);
-    expect(again).toMatchObject({ openOrders: [], confirmedOrders: [], cancelledThroughFlow: [], stoppedExecutions: 0, refundedOrders: [], releasedSeats: 0 });
+    expect(again).toMatchObject({
+      openOrders: [],
+      confirmedOrders: [],
+      cancelledThroughFlow: [],
+      stoppedExecutions: 0,
+      refundedOrders: [],
+      releasedSeats: 0,
+    });
   });
 
   it('reset-event during a live sale: an order that confirms while the reset runs is refunded and voided, its seat sold once (regression)', async () => {
@@ -215,7 +296,10 @@ describe('operator commands', () => {
     const watching: OrderWorkflow = {
       ...stack.workflow,
       resume: async (token, action) => {
-        refusedWhilePaused ??= await order(eventId, ['B4'], 'dave').then(() => 'accepted', (e: unknown) => e);
+        refusedWhilePaused ??= await order(eventId, ['B4'], 'dave').then(
+          () => 'accepted',
+          (e: unknown) => e,
+        );
         return stack.workflow.resume(token, action);
       },
     };
@@ -233,8 +317,17 @@ describe('operator commands', () => {
     expect([...bySeat.values()].every((owners) => owners.length === 1)).toBe(true);
     const audit = await auditEvent(stack.store, eventId);
     expect(audit.problems).toEqual([]);
-    expect(audit).toMatchObject({ clean: true, oversold: 0, tickets: 1, soldSeats: 1, money: { charged: 2, ticketed: 1, refunded: 1, unaccounted: 0, doubleCharged: 0 } });
-    expect(refusedWhilePaused).toMatchObject({ code: 'ValidationFailed', message: expect.stringMatching(/not on sale/) });
+    expect(audit).toMatchObject({
+      clean: true,
+      oversold: 0,
+      tickets: 1,
+      soldSeats: 1,
+      money: { charged: 2, ticketed: 1, refunded: 1, unaccounted: 0, doubleCharged: 0 },
+    });
+    expect(refusedWhilePaused).toMatchObject({
+      code: 'ValidationFailed',
+      message: expect.stringMatching(/not on sale/),
+    });
   });
 
   it('reset-event races real payments and holds (no hooks): no seat ends with two valid tickets, the audit is clean', async () => {
@@ -248,7 +341,9 @@ describe('operator commands', () => {
     await paying;
     await reset;
     for (const o of opened) expect(isFinal((await getOrder(stack.store, o.orderId)).status)).toBe(true);
-    expect((await readSeats(stack.store, eventId, { consistent: true })).every((s) => s.status === 'AVAILABLE')).toBe(true);
+    expect((await readSeats(stack.store, eventId, { consistent: true })).every((s) => s.status === 'AVAILABLE')).toBe(
+      true,
+    );
 
     const rebought = await Promise.all(seats.slice(0, 4).map((seatId, i) => buy(eventId, [seatId], `second-${i}`)));
     const bySeat = await validTicketsBySeat(eventId);
@@ -264,7 +359,10 @@ describe('operator commands', () => {
 
     const result = await resetEvent(deps(), eventId, { flowWaitMs: 1_500 });
     expect(result).toMatchObject({ cancelledThroughFlow: [], stoppedExecutions: 0, releasedSeats: 1 });
-    expect(await getOrder(stack.store, orphan.orderId)).toMatchObject({ status: 'CANCELLED', failureReason: RESET_REASON });
+    expect(await getOrder(stack.store, orphan.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      failureReason: RESET_REASON,
+    });
     expect((await auditEvent(stack.store, eventId)).clean).toBe(true);
   });
 
@@ -272,10 +370,18 @@ describe('operator commands', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ticketdrop-ops-'));
     try {
       await writeEndpoints(dataDir, {
-        url: stack.url, dynamodbEndpoint: stack.dynamo.endpoint, region: 'us-east-1', tables: stack.tables, stateMachineArn: stack.stateMachineArn, pid: process.pid,
+        url: stack.url,
+        dynamodbEndpoint: stack.dynamo.endpoint,
+        region: 'us-east-1',
+        tables: stack.tables,
+        stateMachineArn: stack.stateMachineArn,
+        pid: process.pid,
       });
       const cli = (...args: string[]) =>
-        promisify(execFile)('npx', ['tsx', 'bin/ops.ts', ...args], { cwd: PROJECT_ROOT, env: { ...process.env, TICKETDROP_DATA_DIR: dataDir } }).then(
+        promisify(execFile)('npx', ['tsx', 'bin/ops.ts', ...args], {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, TICKETDROP_DATA_DIR: dataDir },
+        }).then(
           (r) => ({ code: 0, ...r }),
           (e: { code: number; stdout: string; stderr: string }) => e,
         );
@@ -299,12 +405,31 @@ describe('operator commands', () => {
       const cleanEvent = await newEvent();
       const clean = await cli('audit', cleanEvent, '--json');
       expect(clean.code, clean.stderr).toBe(0);
-      expect(JSON.parse(clean.stdout)).toMatchObject({ eventId: cleanEvent, clean: true, money: { charged: 0, unaccounted: 0 } });
+      expect(JSON.parse(clean.stdout)).toMatchObject({
+        eventId: cleanEvent,
+        clean: true,
+        money: { charged: 0, unaccounted: 0 },
+      });
       const strandedEvent = await newEvent();
       // (no flow: a stopped one would be compensated by the execution-ended rule, which refunds)
-      const stranded = await createOrder(stack.store, noFlow, { eventId: strandedEvent, buyerId: 'frank', selection: { seatIds: ['A1'] } });
-      const { chargeId } = await processor().charge({ idempotencyKey: paymentKey(stranded.orderId, 1), orderId: stranded.orderId, amountCents: 2500, currency: 'EUR', code: '11111', attempt: 1 });
-      await updateOrder(stack.store, stranded.orderId, { set: { status: 'CANCELLED' }, increment: { 'payment.round': 1 }, from: ['HOLDING'] });
+      const stranded = await createOrder(stack.store, noFlow, {
+        eventId: strandedEvent,
+        buyerId: 'frank',
+        selection: { seatIds: ['A1'] },
+      });
+      const { chargeId } = await processor().charge({
+        idempotencyKey: paymentKey(stranded.orderId, 1),
+        orderId: stranded.orderId,
+        amountCents: 2500,
+        currency: 'EUR',
+        code: '11111',
+        attempt: 1,
+      });
+      await updateOrder(stack.store, stranded.orderId, {
+        set: { status: 'CANCELLED' },
+        increment: { 'payment.round': 1 },
+        from: ['HOLDING'],
+      });
       const dirty = await cli('audit', strandedEvent);
       expect(dirty.code, dirty.stderr).toBe(4);
       expect(dirty.stdout).toMatch(/1 PROBLEM/);

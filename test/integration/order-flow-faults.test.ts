@@ -1,10 +1,10 @@
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { join } from 'node:path';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
 import type { OrderRecord } from '../../lambdas/core/order';
 import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import { stepFunctionsWorkflow, type OrderWorkflow } from '../../lambdas/core/order-workflow';
+import { type OrderWorkflow, stepFunctionsWorkflow } from '../../lambdas/core/order-workflow';
 import { getOrder } from '../../lambdas/core/orders';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
@@ -13,8 +13,13 @@ import { createStore, type Store } from '../../lambdas/core/store';
 import { HANDLER_ENTRY_METADATA } from '../../lib/api/node-handler';
 import { handlerEnvironment, PROJECT_ROOT } from '../../local/local-stack';
 import { orderStateMachineOf } from '../../local/order-flow';
+import {
+  type LambdaHandler,
+  LocalStepFunctions,
+  type LocalStepFunctionsServer,
+  startLocalStepFunctionsServer,
+} from '../../local/stepfunctions';
 import { synthesizeTemplate } from '../../local/synthesize-template';
-import { LocalStepFunctions, startLocalStepFunctionsServer, type LambdaHandler, type LocalStepFunctionsServer } from '../../local/stepfunctions';
 import { eventually } from '../support/eventually';
 import { testDynamoEndpoint, useTestTables } from '../support/local-dynamo';
 
@@ -64,7 +69,11 @@ describe('the order state machine under step faults', () => {
     });
     stateMachineArn = service.stateMachineArns[0]!;
     server = await startLocalStepFunctionsServer(service);
-    sfn = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sfn = new SFNClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     workflow = stepFunctionsWorkflow(sfn, stateMachineArn);
   });
 
@@ -122,7 +131,10 @@ describe('the order state machine under step faults', () => {
 
       expect(calls).toBeGreaterThan(1); // the transient retry ran before the Catch
       expect(execution).toBe('FAILED');
-      expect(done).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('ThrottlingException: Rate exceeded') });
+      expect(done).toMatchObject({
+        status: 'FAILED',
+        failureReason: expect.stringContaining('ThrottlingException: Rate exceeded'),
+      });
       expect(done.tickets).toBeUndefined();
       expect(await seatStatus(order.eventId, 'A1')).toBe('AVAILABLE');
       expect((await ledger(order.orderId)).map((e) => e.outcome)).toEqual(['REFUNDED']);
@@ -135,7 +147,8 @@ describe('the order state machine under step faults', () => {
     let calls = 0;
     faults.set('lambdas/steps/confirm-seats.ts', (real) => async (event, context) => {
       calls += 1;
-      if (calls === 1) throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
+      if (calls === 1)
+        throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
       return real(event, context);
     });
     try {
@@ -171,14 +184,24 @@ describe('the order state machine under step faults', () => {
   });
 
   it('an ending step that keeps failing is compensated with the status it was setting', async () => {
-    faults.set('lambdas/steps/end-order.ts', alwaysFails('ProvisionedThroughputExceededException', 'Throughput exceeded'));
+    faults.set(
+      'lambdas/steps/end-order.ts',
+      alwaysFails('ProvisionedThroughputExceededException', 'Throughput exceeded'),
+    );
     let order: OrderRecord;
     try {
       order = await newOrder(['A4']);
-      await submitBuyerAction(store, workflow, { orderId: order.orderId, buyerId: 'buyer', action: { action: 'cancel' } });
+      await submitBuyerAction(store, workflow, {
+        orderId: order.orderId,
+        buyerId: 'buyer',
+        action: { action: 'cancel' },
+      });
       const { order: done, execution } = await ended(order.orderId);
       expect(execution).toBe('FAILED');
-      expect(done).toMatchObject({ status: 'CANCELLED', failureReason: expect.stringContaining('ProvisionedThroughputExceededException') });
+      expect(done).toMatchObject({
+        status: 'CANCELLED',
+        failureReason: expect.stringContaining('ProvisionedThroughputExceededException'),
+      });
       expect(await seatStatus(order.eventId, 'A4')).toBe('AVAILABLE');
     } finally {
       faults.clear();

@@ -11,7 +11,7 @@ import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-proces
 import { holdSeats } from '../../lambdas/core/seat-locks';
 import { readSeats } from '../../lambdas/core/seat-map';
 import { verifyTicketToken } from '../../lambdas/core/tickets';
-import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 
 /**
@@ -36,7 +36,11 @@ describe('the order state machine', () => {
         SMS_FAILURE_RATE: '0',
       },
     });
-    sfn = new SFNClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sfn = new SFNClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
 
   afterAll(async () => {
@@ -45,13 +49,21 @@ describe('the order state machine', () => {
 
   async function newEvent(holdSeconds = 60): Promise<string> {
     seq += 1;
-    const event = await createEvent(stack.store, { eventId: `flow-${seq}`, name: 'Flow', rows: 2, seatsPerRow: 5, priceCents: 3000, holdSeconds });
+    const event = await createEvent(stack.store, {
+      eventId: `flow-${seq}`,
+      name: 'Flow',
+      rows: 2,
+      seatsPerRow: 5,
+      priceCents: 3000,
+      holdSeconds,
+    });
     return event.eventId;
   }
 
   const order = (eventId: string, seatIds: string[]) =>
     createOrder(stack.store, stack.workflow, { eventId, buyerId: 'buyer', selection: { seatIds } });
-  const act = (orderId: string, action: BuyerAction) => submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'buyer', action });
+  const act = (orderId: string, action: BuyerAction) =>
+    submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'buyer', action });
 
   /** Polls the order until `done` holds, collecting every payment status seen on the way. */
   function until(orderId: string, done: (o: OrderRecord) => boolean, seen: string[] = []): Promise<OrderRecord> {
@@ -91,11 +103,18 @@ describe('the order state machine', () => {
     await act(orderId, { action: 'pay', code: '11111' });
     const done = await until(orderId, final);
 
-    expect(done).toMatchObject({ status: 'CONFIRMED', payment: { status: 'succeeded', attempt: 1 }, notifications: { email: 'sent', sms: 'sent' } });
+    expect(done).toMatchObject({
+      status: 'CONFIRMED',
+      payment: { status: 'succeeded', attempt: 1 },
+      notifications: { email: 'sent', sms: 'sent' },
+    });
     expect(done.tickets!.map((t) => t.seatId)).toEqual(['A1', 'A2']);
     for (const ticket of done.tickets!) {
       expect(ticket.qrCode).toMatch(/^data:image\/png;base64,/);
-      expect(verifyTicketToken(ticket.token, process.env.TICKET_SIGNING_KEY!)).toMatchObject({ orderId, seatId: ticket.seatId });
+      expect(verifyTicketToken(ticket.token, process.env.TICKET_SIGNING_KEY!)).toMatchObject({
+        orderId,
+        seatId: ticket.seatId,
+      });
     }
     expect(await seatStatuses(eventId)).toMatchObject({ A1: 'SOLD', A2: 'SOLD', A3: 'AVAILABLE' });
     expect((await ledger(orderId)).map((e) => e.outcome)).toEqual(['CHARGED']);
@@ -112,7 +131,9 @@ describe('the order state machine', () => {
     expect(seen).toEqual(expect.arrayContaining(['trying', 'retrying', 'succeeded']));
     expect(seen.indexOf('trying')).toBeLessThan(seen.indexOf('retrying'));
     // One key per pay request: the declined attempt and the approved one share it.
-    expect((await ledger(orderId)).map((e) => [e.idempotencyKey, e.outcome])).toEqual([[paymentKey(orderId, 1), 'CHARGED']]);
+    expect((await ledger(orderId)).map((e) => [e.idempotencyKey, e.outcome])).toEqual([
+      [paymentKey(orderId, 1), 'CHARGED'],
+    ]);
   });
 
   it('all attempts declined with pay requests left: waits again, keeps the seats, then pays', async () => {
@@ -136,11 +157,17 @@ describe('the order state machine', () => {
       const { orderId } = await order(eventId, ['B2']);
       await act(orderId, { action: 'pay', code: '00000' });
       const done = await until(orderId, final);
-      expect(done).toMatchObject({ status: 'FAILED', payment: { status: 'failed' }, failureReason: expect.stringMatching(/Payment failed: .*declined/) });
+      expect(done).toMatchObject({
+        status: 'FAILED',
+        payment: { status: 'failed' },
+        failureReason: expect.stringMatching(/Payment failed: .*declined/),
+      });
       await eventuallyEnded(orderId, 'FAILED'); // the status is written first, seats and money settled after
       expect(await seatStatuses(eventId)).toMatchObject({ B2: 'AVAILABLE' });
 
-      const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: (await execution(orderId)).executionArn }));
+      const { events = [] } = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: (await execution(orderId)).executionArn }),
+      );
       const text = JSON.stringify(events);
       expect(text).toContain('PaymentDeclined');
       expect(events.at(-1)?.type).toBe('ExecutionFailed');
@@ -170,7 +197,9 @@ describe('the order state machine', () => {
     expect(changed.seatIds).toEqual(['A5', 'B5']);
     expect(changed.holdExpiresAt).toBe(created.holdExpiresAt);
     expect(await seatStatuses(eventId)).toMatchObject({ A4: 'AVAILABLE', A5: 'HELD', B5: 'HELD' });
-    const held = (await readSeats(stack.store, eventId, { consistent: true })).filter((s) => s.orderId === created.orderId);
+    const held = (await readSeats(stack.store, eventId, { consistent: true })).filter(
+      (s) => s.orderId === created.orderId,
+    );
     expect(held.map((s) => s.holdExpiresAt)).toEqual([created.holdExpiresAt, created.holdExpiresAt]);
 
     // Re-sending the same seats: the flow waits again, with nothing renewed.
@@ -179,7 +208,12 @@ describe('the order state machine', () => {
     expect(again.holdExpiresAt).toBe(created.holdExpiresAt);
 
     // A refused change keeps the order's seats and says why.
-    await holdSeats(stack.store, { eventId, orderId: 'someone-else', seatIds: ['B4'], holdExpiresAt: Date.now() + 60_000 });
+    await holdSeats(stack.store, {
+      eventId,
+      orderId: 'someone-else',
+      seatIds: ['B4'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
     await act(created.orderId, { action: 'change', seatIds: ['B4'] });
     const refused = await until(created.orderId, (o) => waiting(o) && o.lastChangeError !== undefined);
     expect(refused).toMatchObject({ seatIds: ['A5', 'B5'], lastChangeError: expect.stringContaining('B4') });
@@ -194,9 +228,9 @@ describe('the order state machine', () => {
     await act(created.orderId, { action: 'pay', code: '33333' });
     // The hold's own end passes while the card is slow: the next buyer still cannot take the seat.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, created.holdExpiresAt - Date.now() + 500)));
-    await expect(holdSeats(stack.store, { eventId, orderId: 'next-buyer', seatIds: ['B4'], holdExpiresAt: Date.now() + 60_000 })).rejects.toThrow(
-      'already taken',
-    );
+    await expect(
+      holdSeats(stack.store, { eventId, orderId: 'next-buyer', seatIds: ['B4'], holdExpiresAt: Date.now() + 60_000 }),
+    ).rejects.toThrow('already taken');
     const done = await until(created.orderId, final);
     expect(done).toMatchObject({ status: 'CONFIRMED' });
     expect(await seatStatuses(eventId)).toMatchObject({ B4: 'SOLD' });
@@ -208,7 +242,9 @@ describe('the order state machine', () => {
     const created = await order(eventId, ['A1']);
     await until(created.orderId, waiting);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, created.holdExpiresAt - Date.now() - 1500)));
-    await expect(act(created.orderId, { action: 'pay', code: '11111' })).rejects.toMatchObject({ code: 'TooLateToPay' });
+    await expect(act(created.orderId, { action: 'pay', code: '11111' })).rejects.toMatchObject({
+      code: 'TooLateToPay',
+    });
     expect(await until(created.orderId, final)).toMatchObject({ status: 'EXPIRED' });
     expect(await ledger(created.orderId)).toEqual([]);
   });
@@ -235,13 +271,20 @@ describe('the order state machine', () => {
         ExpressionAttributeValues: { ':past': Date.now() - 1000 },
       }),
     );
-    await holdSeats(stack.store, { eventId, orderId: 'the-other-buyer', seatIds: ['A1'], holdExpiresAt: Date.now() + 60_000 });
+    await holdSeats(stack.store, {
+      eventId,
+      orderId: 'the-other-buyer',
+      seatIds: ['A1'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
 
     const done = await until(orderId, final);
     expect(done).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('Refunded: Seat A1 lost') });
     await eventuallyEnded(orderId, 'FAILED'); // the status is written first, the refund after
     expect((await ledger(orderId)).map((e) => e.outcome)).toEqual(['REFUNDED']);
-    expect((await readSeats(stack.store, eventId, { consistent: true })).find((s) => s.seatId === 'A1')).toMatchObject({ orderId: 'the-other-buyer' });
+    expect((await readSeats(stack.store, eventId, { consistent: true })).find((s) => s.seatId === 'A1')).toMatchObject({
+      orderId: 'the-other-buyer',
+    });
   });
 
   it('e-mail sender down: still CONFIRMED, with the e-mail recorded as failed', async () => {
@@ -250,7 +293,10 @@ describe('the order state machine', () => {
       const eventId = await newEvent();
       const { orderId } = await order(eventId, ['B1']);
       await act(orderId, { action: 'pay', code: '11111' });
-      expect(await until(orderId, final)).toMatchObject({ status: 'CONFIRMED', notifications: { email: 'failed', sms: 'sent' } });
+      expect(await until(orderId, final)).toMatchObject({
+        status: 'CONFIRMED',
+        notifications: { email: 'failed', sms: 'sent' },
+      });
       await eventuallyEnded(orderId, 'SUCCEEDED');
     } finally {
       process.env.EMAIL_FAILURE_RATE = '0';
@@ -270,9 +316,9 @@ describe('the order state machine', () => {
   it('refuses another buyer, a malformed code, and a second click', async () => {
     const eventId = await newEvent();
     const { orderId } = await order(eventId, ['A2']);
-    await expect(submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'intruder', action: { action: 'cancel' } })).rejects.toThrow(
-      'not your order',
-    );
+    await expect(
+      submitBuyerAction(stack.store, stack.workflow, { orderId, buyerId: 'intruder', action: { action: 'cancel' } }),
+    ).rejects.toThrow('not your order');
     await expect(act(orderId, { action: 'pay', code: '12' })).rejects.toThrow('5 digits');
     await act(orderId, { action: 'pay', code: '11111' });
     await expect(act(orderId, { action: 'pay', code: '11111' })).rejects.toThrow('nothing to do now');

@@ -34,7 +34,9 @@ describe('pay and change requests', () => {
 
   const resumes: { token: string; action: BuyerAction }[] = [];
   const started: OrderFlowInput[] = [];
-  function workflow(resume: OrderWorkflow['resume'] = async (token, action) => void resumes.push({ token, action })): OrderWorkflow {
+  function workflow(
+    resume: OrderWorkflow['resume'] = async (token, action) => void resumes.push({ token, action }),
+  ): OrderWorkflow {
     return {
       start: async (input) => {
         started.push(input);
@@ -50,10 +52,16 @@ describe('pay and change requests', () => {
     const eventId = `pay-req-${seq}`;
     await createEvent(store, { eventId, name: 'Pay requests', rows: 2, seatsPerRow: 6, priceCents: 1500, holdSeconds });
     const order = await createOrder(store, workflow(), { eventId, buyerId, selection: { seatIds } });
-    return awaitBuyer(store, { orderId: order.orderId, taskToken: `token-${seq}` }).then(() => getOrder(store, order.orderId));
+    return awaitBuyer(store, { orderId: order.orderId, taskToken: `token-${seq}` }).then(() =>
+      getOrder(store, order.orderId),
+    );
   }
   const seat = async (eventId: string, seatId: string) =>
-    (await store.doc.send(new GetCommand({ TableName: store.tables.seats, Key: { eventId, seatId }, ConsistentRead: true }))).Item as SeatItem;
+    (
+      await store.doc.send(
+        new GetCommand({ TableName: store.tables.seats, Key: { eventId, seatId }, ConsistentRead: true }),
+      )
+    ).Item as SeatItem;
   const pay = { action: 'pay', code: '11111' } as const;
 
   it('a pay request holds the seats over the payment window and records its deadline', async () => {
@@ -65,13 +73,22 @@ describe('pay and change requests', () => {
     expect(toOrderView(paying)).toMatchObject({ status: 'PAYING', paymentDeadline: paying.paymentDeadline }); // the page counts down to it
     expect(toOrderView(order)).not.toHaveProperty('paymentDeadline');
     for (const seatId of ['A1', 'A2']) {
-      expect(await seat(order.eventId, seatId)).toMatchObject({ status: 'HELD', orderId: order.orderId, holdExpiresAt: paying.paymentDeadline });
+      expect(await seat(order.eventId, seatId)).toMatchObject({
+        status: 'HELD',
+        orderId: order.orderId,
+        holdExpiresAt: paying.paymentDeadline,
+      });
     }
     // After the hold's own end, another buyer still cannot take the seats while the payment runs.
     offset += 11_000;
-    await expect(holdSeats(store, { eventId: order.eventId, orderId: 'next-buyer', seatIds: ['A1'], holdExpiresAt: Date.now() + offset + 60_000 })).rejects.toThrow(
-      'already taken',
-    );
+    await expect(
+      holdSeats(store, {
+        eventId: order.eventId,
+        orderId: 'next-buyer',
+        seatIds: ['A1'],
+        holdExpiresAt: Date.now() + offset + 60_000,
+      }),
+    ).rejects.toThrow('already taken');
     offset = 0;
   });
 
@@ -85,7 +102,11 @@ describe('pay and change requests', () => {
     } finally {
       offset = 0;
     }
-    expect(await getOrder(store, order.orderId)).toMatchObject({ status: 'HOLDING', taskToken: order.taskToken, payment: { round: 0 } });
+    expect(await getOrder(store, order.orderId)).toMatchObject({
+      status: 'HOLDING',
+      taskToken: order.taskToken,
+      payment: { round: 0 },
+    });
     expect((await seat(order.eventId, 'B1')).holdExpiresAt).toBe(order.holdExpiresAt);
   });
 
@@ -94,19 +115,31 @@ describe('pay and change requests', () => {
     const failing = workflow(async () => {
       throw new Error('socket hang up');
     });
-    await expect(submitBuyerAction(store, failing, { orderId: order.orderId, buyerId, action: pay })).rejects.toThrow('socket hang up');
+    await expect(submitBuyerAction(store, failing, { orderId: order.orderId, buyerId, action: pay })).rejects.toThrow(
+      'socket hang up',
+    );
     const restored = await getOrder(store, order.orderId);
-    expect(restored).toMatchObject({ status: 'HOLDING', taskToken: order.taskToken, payment: { status: 'idle', round: 0, attempt: 0 } });
+    expect(restored).toMatchObject({
+      status: 'HOLDING',
+      taskToken: order.taskToken,
+      payment: { status: 'idle', round: 0, attempt: 0 },
+    });
     expect(restored.payment.intent).toBeUndefined();
     expect(restored.paymentDeadline).toBeUndefined();
-    expect(await submitBuyerAction(store, workflow(), { orderId: order.orderId, buyerId, action: pay })).toMatchObject({ status: 'PAYING', payment: { round: 1 } });
+    expect(await submitBuyerAction(store, workflow(), { orderId: order.orderId, buyerId, action: pay })).toMatchObject({
+      status: 'PAYING',
+      payment: { round: 1 },
+    });
   });
 
   it('a resume that failed ambiguously never overwrites a payment the flow is already running', async () => {
     const order = await waitingOrder(['B3']);
     // SendTaskSuccess reached the flow, its answer did not reach us; the first attempt started.
     const delivered = workflow(async () => {
-      await updateOrder(store, order.orderId, { set: { 'payment.attempt': 1, 'payment.status': 'trying' }, from: ['PAYING'] });
+      await updateOrder(store, order.orderId, {
+        set: { 'payment.attempt': 1, 'payment.status': 'trying' },
+        from: ['PAYING'],
+      });
       throw new Error('socket hang up');
     });
     const answer = await submitBuyerAction(store, delivered, { orderId: order.orderId, buyerId, action: pay });
@@ -122,7 +155,9 @@ describe('pay and change requests', () => {
       await updateOrder(store, order.orderId, { set: { 'payment.attempt': 1 }, from: ['PAYING'] }); // the first send went through
       throw new HoldExpired([]); // what TaskTimedOut / InvalidToken become for the retried send
     });
-    expect(await submitBuyerAction(store, retried, { orderId: order.orderId, buyerId, action: pay })).toMatchObject({ status: 'PAYING' });
+    expect(await submitBuyerAction(store, retried, { orderId: order.orderId, buyerId, action: pay })).toMatchObject({
+      status: 'PAYING',
+    });
 
     // A token that really timed out: the flow expires the order, the buyer hears HoldExpired.
     const expired = await waitingOrder(['B5']);
@@ -130,19 +165,25 @@ describe('pay and change requests', () => {
       await updateOrder(store, expired.orderId, { set: { status: 'EXPIRED' }, from: ['PAYING'] });
       throw new HoldExpired([]);
     });
-    await expect(submitBuyerAction(store, timedOut, { orderId: expired.orderId, buyerId, action: pay })).rejects.toThrow(HoldExpired);
+    await expect(
+      submitBuyerAction(store, timedOut, { orderId: expired.orderId, buyerId, action: pay }),
+    ).rejects.toThrow(HoldExpired);
   });
 
   it('a change of seats keeps the original deadline; the same seats again write nothing', async () => {
     const order = await waitingOrder(['A3']);
     offset = 5_000;
     try {
-      expect(await changeSeats(store, { orderId: order.orderId, seatIds: ['A4', 'A5'] })).toMatchObject({ changed: true });
+      expect(await changeSeats(store, { orderId: order.orderId, seatIds: ['A4', 'A5'] })).toMatchObject({
+        changed: true,
+      });
       const changed = await getOrder(store, order.orderId);
       expect(changed).toMatchObject({ seatIds: ['A4', 'A5'], holdExpiresAt: order.holdExpiresAt, amountCents: 3000 });
       expect((await seat(order.eventId, 'A4')).holdExpiresAt).toBe(order.holdExpiresAt);
 
-      expect(await changeSeats(store, { orderId: order.orderId, seatIds: ['A5', 'A4'] })).toMatchObject({ changed: false });
+      expect(await changeSeats(store, { orderId: order.orderId, seatIds: ['A5', 'A4'] })).toMatchObject({
+        changed: false,
+      });
       expect((await getOrder(store, order.orderId)).version).toBe(changed.version);
       expect((await seat(order.eventId, 'A5')).holdExpiresAt).toBe(order.holdExpiresAt);
     } finally {
@@ -155,8 +196,18 @@ describe('pay and change requests', () => {
     const eventId = `pay-req-${seq}`;
     await createEvent(store, { eventId, name: 'Unstarted', rows: 1, seatsPerRow: 4, priceCents: 1000 });
     // The create died between the order write and StartExecution; the buyer's claim points at it.
-    const startFails: OrderWorkflow = { ...workflow(), start: async () => Promise.reject(new Error('StartExecution throttled')) };
-    await expect(createOrder(store, startFails, { eventId, buyerId, selection: { seatIds: ['A1'] }, orderId: `ord-unstarted-${seq}` })).rejects.toThrow('throttled');
+    const startFails: OrderWorkflow = {
+      ...workflow(),
+      start: async () => Promise.reject(new Error('StartExecution throttled')),
+    };
+    await expect(
+      createOrder(store, startFails, {
+        eventId,
+        buyerId,
+        selection: { seatIds: ['A1'] },
+        orderId: `ord-unstarted-${seq}`,
+      }),
+    ).rejects.toThrow('throttled');
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.buyers,
@@ -167,7 +218,10 @@ describe('pay and change requests', () => {
     );
 
     const again = await openOrder(store, workflow(), { eventId, buyerId, selection: { seatIds: ['A1'] } });
-    expect(again).toMatchObject({ created: false, order: { orderId: `ord-unstarted-${seq}`, executionArn: `arn:test:execution:ord-unstarted-${seq}` } });
+    expect(again).toMatchObject({
+      created: false,
+      order: { orderId: `ord-unstarted-${seq}`, executionArn: `arn:test:execution:ord-unstarted-${seq}` },
+    });
     expect(started.filter((s) => s.orderId === `ord-unstarted-${seq}`)).toHaveLength(1);
   });
 });

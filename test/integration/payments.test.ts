@@ -34,12 +34,20 @@ describe('payments', () => {
 
   /** An order whose buyer has just asked to pay: the flow waits, the buyer API takes its token. */
   async function payingOrder(seatId: string) {
-    const order = await createOrder(store, workflow, { eventId: 'pay-event', buyerId: 'buyer-1', selection: { seatIds: [seatId] } });
+    const order = await createOrder(store, workflow, {
+      eventId: 'pay-event',
+      buyerId: 'buyer-1',
+      selection: { seatIds: [seatId] },
+    });
     return payAgain(order.orderId);
   }
   async function payAgain(orderId: string) {
     await awaitBuyer(store, { orderId, taskToken: `token-${Math.random()}` });
-    return submitBuyerAction(store, workflow, { orderId, buyerId: 'buyer-1', action: { action: 'pay', code: '11111' } });
+    return submitBuyerAction(store, workflow, {
+      orderId,
+      buyerId: 'buyer-1',
+      action: { action: 'pay', code: '11111' },
+    });
   }
   const lossy = () => new SimulatedProcessor(store, { ...fast, lostAnswerRate: 1 });
 
@@ -49,16 +57,38 @@ describe('payments', () => {
   it('creates an order that holds its seats, prices them and starts its flow once', async () => {
     // Its own event: best available takes front seats at random, which the tests below name.
     await createEvent(store, { eventId: 'pay-event-any', name: 'Pay', rows: 5, seatsPerRow: 6, priceCents: 2500 });
-    const order = await createOrder(store, workflow, { eventId: 'pay-event-any', buyerId: 'b', selection: { quantity: 2 }, orderId: 'ord-fixed' });
-    const again = await createOrder(store, workflow, { eventId: 'pay-event-any', buyerId: 'b', selection: { quantity: 2 }, orderId: 'ord-fixed' });
+    const order = await createOrder(store, workflow, {
+      eventId: 'pay-event-any',
+      buyerId: 'b',
+      selection: { quantity: 2 },
+      orderId: 'ord-fixed',
+    });
+    const again = await createOrder(store, workflow, {
+      eventId: 'pay-event-any',
+      buyerId: 'b',
+      selection: { quantity: 2 },
+      orderId: 'ord-fixed',
+    });
     expect(again.seatIds).toEqual(order.seatIds);
-    expect(order).toMatchObject({ status: 'HOLDING', amountCents: 5000, currency: 'EUR', executionArn: 'arn:test:execution:ord-fixed' });
+    expect(order).toMatchObject({
+      status: 'HOLDING',
+      amountCents: 5000,
+      currency: 'EUR',
+      executionArn: 'arn:test:execution:ord-fixed',
+    });
     expect(started.filter((s) => s.orderId === 'ord-fixed')[0]!.hold.waitSeconds).toBeGreaterThan(890);
   });
 
   it('replays an idempotency key instead of charging again', async () => {
     const processor = new SimulatedProcessor(store, fast);
-    const request = { idempotencyKey: 'k-1', orderId: 'o-replay', amountCents: 100, currency: 'EUR', code: '11111', attempt: 1 };
+    const request = {
+      idempotencyKey: 'k-1',
+      orderId: 'o-replay',
+      amountCents: 100,
+      currency: 'EUR',
+      code: '11111',
+      attempt: 1,
+    };
     const first = await processor.charge(request);
     const second = await processor.charge(request);
     expect(second.chargeId).toBe(first.chargeId);
@@ -76,8 +106,14 @@ describe('payments', () => {
   it('records each attempt on the order, and a retried step after success charges nothing more', async () => {
     const processor = new SimulatedProcessor(store, fast);
     const order = await payingOrder('A1');
-    await expect(chargePayment(store, processor, { orderId: order.orderId, code: '22222' })).rejects.toThrow(PaymentDeclined);
-    expect((await getOrder(store, order.orderId)).payment).toMatchObject({ status: 'trying', attempt: 1, lastError: expect.stringContaining('declined') });
+    await expect(chargePayment(store, processor, { orderId: order.orderId, code: '22222' })).rejects.toThrow(
+      PaymentDeclined,
+    );
+    expect((await getOrder(store, order.orderId)).payment).toMatchObject({
+      status: 'trying',
+      attempt: 1,
+      lastError: expect.stringContaining('declined'),
+    });
 
     const { chargeId } = await chargePayment(store, processor, { orderId: order.orderId, code: '22222' });
     expect((await getOrder(store, order.orderId)).payment).toMatchObject({ status: 'succeeded', attempt: 2, chargeId });
@@ -92,9 +128,13 @@ describe('payments', () => {
     // Attempt 1 answers late (code 33333); the state machine has already moved on to attempt 2.
     const lateAttempt = chargePayment(store, processor, { orderId: order.orderId, code: '33333' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await expect(chargePayment(store, processor, { orderId: order.orderId, code: '33333' })).rejects.toThrow(PaymentProcessorUnavailable);
+    await expect(chargePayment(store, processor, { orderId: order.orderId, code: '33333' })).rejects.toThrow(
+      PaymentProcessorUnavailable,
+    );
     const late = await lateAttempt;
-    expect(await chargePayment(store, processor, { orderId: order.orderId, code: '33333' })).toEqual({ chargeId: late.chargeId });
+    expect(await chargePayment(store, processor, { orderId: order.orderId, code: '33333' })).toEqual({
+      chargeId: late.chargeId,
+    });
 
     expect((await processor.ledgerFor(order.orderId)).map((e) => e.outcome)).toEqual(['CHARGED']);
     expect((await getOrder(store, order.orderId)).payment.chargeId).toBe(late.chargeId);
@@ -112,14 +152,23 @@ describe('payments', () => {
 
   it('writes the pay request as an intent (key, amount, round) when it takes the token', async () => {
     const order = await payingOrder('B1');
-    expect(order.payment).toMatchObject({ round: 1, attempt: 0, intent: { key: paymentKey(order.orderId, 1), amountCents: 2500, round: 1 } });
+    expect(order.payment).toMatchObject({
+      round: 1,
+      attempt: 0,
+      intent: { key: paymentKey(order.orderId, 1), amountCents: 2500, round: 1 },
+    });
     expect(order.taskToken).toBeUndefined();
   });
 
   it('one key per pay request: a charge whose answer was lost is found again, never taken twice', async () => {
     const order = await payingOrder('B2');
-    await expect(chargePayment(store, lossy(), { orderId: order.orderId, code: '11111' })).rejects.toThrow(PaymentProcessorUnavailable);
-    const { chargeId } = await chargePayment(store, new SimulatedProcessor(store, fast), { orderId: order.orderId, code: '11111' });
+    await expect(chargePayment(store, lossy(), { orderId: order.orderId, code: '11111' })).rejects.toThrow(
+      PaymentProcessorUnavailable,
+    );
+    const { chargeId } = await chargePayment(store, new SimulatedProcessor(store, fast), {
+      orderId: order.orderId,
+      code: '11111',
+    });
     expect((await getOrder(store, order.orderId)).payment).toMatchObject({ status: 'succeeded', attempt: 2, chargeId });
     const ledger = await new SimulatedProcessor(store, fast).ledgerFor(order.orderId);
     expect(ledger.map((e) => [e.idempotencyKey, e.outcome])).toEqual([[paymentKey(order.orderId, 1), 'CHARGED']]);
@@ -129,19 +178,30 @@ describe('payments', () => {
     const order = await payingOrder('B3');
     await chargePayment(store, new SimulatedProcessor(store, fast), { orderId: order.orderId, code: '11111' });
     // ...but the step's answer was lost, the retries ran out and the Catch ran.
-    const outcome = await recordPaymentFailure(store, new SimulatedProcessor(store, fast), orderFlowConfig(), { orderId: order.orderId, error: 'States.Timeout' });
+    const outcome = await recordPaymentFailure(store, new SimulatedProcessor(store, fast), orderFlowConfig(), {
+      orderId: order.orderId,
+      error: 'States.Timeout',
+    });
     expect(outcome).toMatchObject({ next: 'confirm' });
     expect(await getOrder(store, order.orderId)).toMatchObject({ status: 'PAYING', payment: { status: 'succeeded' } });
   });
 
   it('a payment failure after a lost answer looks the charge up and goes on to confirm with it', async () => {
     const order = await payingOrder('B4');
-    await expect(chargePayment(store, lossy(), { orderId: order.orderId, code: '11111' })).rejects.toThrow(PaymentProcessorUnavailable);
+    await expect(chargePayment(store, lossy(), { orderId: order.orderId, code: '11111' })).rejects.toThrow(
+      PaymentProcessorUnavailable,
+    );
     // (Its retries ran out on other faults, e.g. the step timing out.)
-    const outcome = await recordPaymentFailure(store, lossy(), orderFlowConfig(), { orderId: order.orderId, error: 'PaymentProcessorUnavailable' });
+    const outcome = await recordPaymentFailure(store, lossy(), orderFlowConfig(), {
+      orderId: order.orderId,
+      error: 'PaymentProcessorUnavailable',
+    });
     expect(outcome).toMatchObject({ next: 'confirm' });
     const after = await getOrder(store, order.orderId);
-    expect(after).toMatchObject({ status: 'PAYING', payment: { status: 'succeeded', chargeId: expect.stringMatching(/^ch_/) } });
+    expect(after).toMatchObject({
+      status: 'PAYING',
+      payment: { status: 'succeeded', chargeId: expect.stringMatching(/^ch_/) },
+    });
     expect((await lossy().lookup(paymentKey(order.orderId, 1))).chargeId).toBe(after.payment.chargeId);
   });
 
@@ -151,7 +211,12 @@ describe('payments', () => {
     const lateAttempt = chargePayment(store, processor, { orderId: order.orderId, code: '33333' }); // answers after 400 ms
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The flow gave up on round 1 (task timeouts), the buyer changed seats (price) and paid again.
-    expect(await recordPaymentFailure(store, processor, orderFlowConfig(), { orderId: order.orderId, error: 'States.Timeout' })).toMatchObject({ next: 'wait' });
+    expect(
+      await recordPaymentFailure(store, processor, orderFlowConfig(), {
+        orderId: order.orderId,
+        error: 'States.Timeout',
+      }),
+    ).toMatchObject({ next: 'wait' });
     await updateOrder(store, order.orderId, { set: { amountCents: 5000 }, from: ['HOLDING'] });
     const round2 = await payAgain(order.orderId);
     expect(round2.payment.intent).toEqual({ key: paymentKey(order.orderId, 2), amountCents: 5000, round: 2 });
@@ -161,6 +226,10 @@ describe('payments', () => {
     expect((await getOrder(store, order.orderId)).payment.chargeId).toBeUndefined();
 
     const { chargeId } = await chargePayment(store, processor, { orderId: order.orderId, code: '11111' });
-    expect(await processor.lookup(paymentKey(order.orderId, 2))).toMatchObject({ status: 'CHARGED', chargeId, amountCents: 5000 });
+    expect(await processor.lookup(paymentKey(order.orderId, 2))).toMatchObject({
+      status: 'CHARGED',
+      chargeId,
+      amountCents: 5000,
+    });
   });
 });

@@ -8,12 +8,12 @@ import {
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { parseLiveMessage, type LiveMessage, type SeatsMessage } from '../../lambdas/core/live-messages';
+import { type LiveMessage, parseLiveMessage, type SeatsMessage } from '../../lambdas/core/live-messages';
 import { createOrder } from '../../lambdas/core/order-service';
 import { holdSeats } from '../../lambdas/core/seat-locks';
 import { readSeats } from '../../lambdas/core/seat-map';
 import { createSession } from '../../lambdas/core/sessions';
-import { DEMO_EVENT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 
 /**
@@ -91,15 +91,18 @@ class Refused extends Error {
 }
 
 const isSeats = (m: LiveMessage): m is SeatsMessage => m.type === 'seats';
-const seatsWith = (seatId: string, version: number) => (m: LiveMessage): m is SeatsMessage =>
-  isSeats(m) && m.seats.some((s) => s.seatId === seatId && s.version >= version);
-
+const seatsWith =
+  (seatId: string, version: number) =>
+  (m: LiveMessage): m is SeatsMessage =>
+    isSeats(m) && m.seats.some((s) => s.seatId === seatId && s.version >= version);
 
 describe('live updates over WebSocket on the local stack', () => {
   let stack: LocalStack;
   const clients: LiveClient[] = [];
   const connect = async (token?: string) => {
-    const client = await LiveClient.connect(token === undefined ? stack.webSocketUrl : `${stack.webSocketUrl}?token=${token}`);
+    const client = await LiveClient.connect(
+      token === undefined ? stack.webSocketUrl : `${stack.webSocketUrl}?token=${token}`,
+    );
     clients.push(client);
     return client;
   };
@@ -144,7 +147,9 @@ describe('live updates over WebSocket on the local stack', () => {
   });
 
   it('refuses upgrades on other paths', async () => {
-    await expect(LiveClient.connect(stack.webSocketUrl.replace('/ws', '/elsewhere'))).rejects.toMatchObject({ status: 404 });
+    await expect(LiveClient.connect(stack.webSocketUrl.replace('/ws', '/elsewhere'))).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('sends a hold to every viewer of the event as one seats message with the new versions', async () => {
@@ -157,7 +162,12 @@ describe('live updates over WebSocket on the local stack', () => {
 
     const before = { A1: await seatVersion('A1'), A2: await seatVersion('A2') };
     const started = performance.now();
-    await holdSeats(stack.store, { eventId: EVENT, orderId: 'ord-live-1', seatIds: ['A1', 'A2'], holdExpiresAt: Date.now() + 60_000 });
+    await holdSeats(stack.store, {
+      eventId: EVENT,
+      orderId: 'ord-live-1',
+      seatIds: ['A1', 'A2'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
     const written = performance.now();
     const received = await Promise.all(
       [first, second].map(async (client) => {
@@ -189,7 +199,12 @@ describe('live updates over WebSocket on the local stack', () => {
     for (const [i, seatId] of ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'C1', 'C2', 'C3', 'C4'].entries()) {
       const version = await seatVersion(seatId);
       const started = performance.now();
-      await holdSeats(stack.store, { eventId: EVENT, orderId: `ord-measure-${i}`, seatIds: [seatId], holdExpiresAt: Date.now() + 60_000 });
+      await holdSeats(stack.store, {
+        eventId: EVENT,
+        orderId: `ord-measure-${i}`,
+        seatIds: [seatId],
+        holdExpiresAt: Date.now() + 60_000,
+      });
       await viewer.next(seatsWith(seatId, version + 1), `seats message for ${seatId}`);
       samples.push(performance.now() - started);
     }
@@ -207,15 +222,26 @@ describe('live updates over WebSocket on the local stack', () => {
     const [aliceSocket, bobSocket, viewer] = [await connect(alice.token), await connect(bob.token), await connect()];
     await viewer.subscribe(EVENT);
 
-    const aliceOrder = await createOrder(stack.store, stack.workflow, { eventId: EVENT, buyerId: alice.buyerId, selection: { seatIds: ['D1'] } });
-    const bobOrder = await createOrder(stack.store, stack.workflow, { eventId: EVENT, buyerId: bob.buyerId, selection: { seatIds: ['D2'] } });
+    const aliceOrder = await createOrder(stack.store, stack.workflow, {
+      eventId: EVENT,
+      buyerId: alice.buyerId,
+      selection: { seatIds: ['D1'] },
+    });
+    const bobOrder = await createOrder(stack.store, stack.workflow, {
+      eventId: EVENT,
+      buyerId: bob.buyerId,
+      selection: { seatIds: ['D2'] },
+    });
     const ownOrder = (orderId: string) => (m: LiveMessage) => m.type === 'order' && m.order.orderId === orderId;
     const aliceSees = await aliceSocket.next(ownOrder(aliceOrder.orderId), 'Alice’s order');
     // Bob's order changed after Alice's on the same stream: once Bob has his, Alice's was handled too.
     await bobSocket.next(ownOrder(bobOrder.orderId), 'Bob’s order');
     await viewer.next(seatsWith('D2', 1), 'seats message for D2');
 
-    expect(aliceSees).toMatchObject({ type: 'order', order: { orderId: aliceOrder.orderId, eventId: EVENT, seatIds: ['D1'], status: 'HOLDING' } });
+    expect(aliceSees).toMatchObject({
+      type: 'order',
+      order: { orderId: aliceOrder.orderId, eventId: EVENT, seatIds: ['D1'], status: 'HOLDING' },
+    });
     expect(JSON.stringify(aliceSees)).not.toMatch(/taskToken|executionArn|buy_/);
     expect(bobSocket.messages.some(ownOrder(aliceOrder.orderId))).toBe(false);
     expect(aliceSocket.messages.some(ownOrder(bobOrder.orderId))).toBe(false);
@@ -227,13 +253,23 @@ describe('live updates over WebSocket on the local stack', () => {
     await stack.store.doc.send(
       new PutCommand({
         TableName: stack.tables.connections,
-        Item: { connectionId: goneId, eventId: EVENT, connectedAt: Date.now(), expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+        Item: {
+          connectionId: goneId,
+          eventId: EVENT,
+          connectedAt: Date.now(),
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        },
       }),
     );
     const viewer = await connect();
     await viewer.subscribe(EVENT);
     const version = await seatVersion('E1');
-    await holdSeats(stack.store, { eventId: EVENT, orderId: 'ord-gone', seatIds: ['E1'], holdExpiresAt: Date.now() + 60_000 });
+    await holdSeats(stack.store, {
+      eventId: EVENT,
+      orderId: 'ord-gone',
+      seatIds: ['E1'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
     await viewer.next(seatsWith('E1', version + 1), 'seats message for E1');
     await eventually(async () => expect(await connectionItem(goneId)).toBeUndefined(), { timeoutMs: DEADLINE_MS });
   });
@@ -244,7 +280,9 @@ describe('live updates over WebSocket on the local stack', () => {
     const [item] = await connectionsWatching('disconnect-check');
     expect(item).toMatchObject({ eventId: 'disconnect-check', expiresAt: expect.any(Number) });
     await client.close();
-    await eventually(async () => expect(await connectionItem(String(item!.connectionId))).toBeUndefined(), { timeoutMs: DEADLINE_MS });
+    await eventually(async () => expect(await connectionItem(String(item!.connectionId))).toBeUndefined(), {
+      timeoutMs: DEADLINE_MS,
+    });
   });
 
   it('serves the @connections management API as API Gateway does, to the SDK', async () => {
@@ -253,7 +291,12 @@ describe('live updates over WebSocket on the local stack', () => {
     const connectionId = String((await connectionsWatching('management-check'))[0]!.connectionId);
     const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WEBSOCKET_MANAGEMENT_ENDPOINT });
 
-    await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode('{"type":"error","code":"Test","message":"hi"}') }));
+    await api.send(
+      new PostToConnectionCommand({
+        ConnectionId: connectionId,
+        Data: new TextEncoder().encode('{"type":"error","code":"Test","message":"hi"}'),
+      }),
+    );
     await client.next((m) => m.type === 'error' && m.code === 'Test', 'posted message');
     const info = await api.send(new GetConnectionCommand({ ConnectionId: connectionId }));
     expect(info.ConnectedAt).toBeInstanceOf(Date);
@@ -262,8 +305,14 @@ describe('live updates over WebSocket on the local stack', () => {
     const closed = new Promise((resolve) => client.socket.once('close', resolve));
     await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     await closed;
-    await expect(api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new Uint8Array([123, 125]) }))).rejects.toBeInstanceOf(GoneException);
-    await expect(api.send(new GetConnectionCommand({ ConnectionId: 'never-was' }))).rejects.toBeInstanceOf(GoneException);
-    await eventually(async () => expect(await connectionItem(connectionId)).toBeUndefined(), { timeoutMs: DEADLINE_MS });
+    await expect(
+      api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new Uint8Array([123, 125]) })),
+    ).rejects.toBeInstanceOf(GoneException);
+    await expect(api.send(new GetConnectionCommand({ ConnectionId: 'never-was' }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
+    await eventually(async () => expect(await connectionItem(connectionId)).toBeUndefined(), {
+      timeoutMs: DEADLINE_MS,
+    });
   });
 });

@@ -1,11 +1,11 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
-import { stepFunctionsExecutions, type Executions } from '../../lambdas/core/ops/executions';
+import { type Executions, stepFunctionsExecutions } from '../../lambdas/core/ops/executions';
 import type { OrderRecord } from '../../lambdas/core/order';
 import { createOrder } from '../../lambdas/core/order-service';
 import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
@@ -13,11 +13,11 @@ import { getOrder, updateOrder } from '../../lambdas/core/orders';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
 import { planReconcile } from '../../lambdas/core/reconcile/plan';
-import { reconcile, type ReconcilerDeps } from '../../lambdas/core/reconcile/reconciler';
-import { readSeats } from '../../lambdas/core/seat-map';
+import { type ReconcilerDeps, reconcile } from '../../lambdas/core/reconcile/reconciler';
 import { confirmSeats } from '../../lambdas/core/seat-locks';
+import { readSeats } from '../../lambdas/core/seat-map';
 import { compensateOrder } from '../../lambdas/core/settlement';
-import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
 /**
  * The reconciler finishes what flows left unfinished, the same way after a local restart (its
@@ -47,7 +47,10 @@ describe('reconciler', () => {
     ticketSigningKey: async () => process.env.TICKET_SIGNING_KEY!,
   });
   const executionsOf = (s: LocalStack): Executions =>
-    stepFunctionsExecutions(new SFNClient({ endpoint: s.url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }), s.stateMachineArn);
+    stepFunctionsExecutions(
+      new SFNClient({ endpoint: s.url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }),
+      s.stateMachineArn,
+    );
   /** A flow that was never started: what a create-order Lambda dying before StartExecution leaves. */
   const noFlow: OrderWorkflow = { start: async () => '', resume: async () => undefined, isRunning: async () => false };
 
@@ -59,7 +62,14 @@ describe('reconciler', () => {
       increment: { 'payment.round': 1 },
       from: ['HOLDING'],
     });
-    await new SimulatedProcessor(s.store, fast).charge({ idempotencyKey: intent.key, orderId: order.orderId, amountCents: intent.amountCents, currency: 'EUR', code: '11111', attempt: 1 });
+    await new SimulatedProcessor(s.store, fast).charge({
+      idempotencyKey: intent.key,
+      orderId: order.orderId,
+      amountCents: intent.amountCents,
+      currency: 'EUR',
+      code: '11111',
+      attempt: 1,
+    });
   }
 
   it('restarts the flow of a live hold whose flow is gone, completes a paid order, ends an unpaid one', async () => {
@@ -73,7 +83,11 @@ describe('reconciler', () => {
     const paid = await createOrder(store, noFlow, { eventId: EVENT, buyerId: 'b2', selection: { seatIds: ['A2'] } });
     const unpaid = await createOrder(store, noFlow, { eventId: EVENT, buyerId: 'b3', selection: { seatIds: ['A3'] } });
     await paidButUnrecorded(stack, paid, Date.now() - 60_000);
-    await updateOrder(store, unpaid.orderId, { set: { status: 'PAYING', paymentDeadline: Date.now() - 60_000 }, increment: { 'payment.round': 1 }, from: ['HOLDING'] });
+    await updateOrder(store, unpaid.orderId, {
+      set: { status: 'PAYING', paymentDeadline: Date.now() - 60_000 },
+      increment: { 'payment.round': 1 },
+      from: ['HOLDING'],
+    });
 
     // Past the start grace: a create request that was still starting its flow would be done by now.
     const report = await reconcile(deps(stack), { now: Date.now() + 20_000 });
@@ -97,7 +111,9 @@ describe('reconciler', () => {
   it('starts a flow that was never started, and only once its create request had time to', async () => {
     const s = stack!;
     const order = await createOrder(s.store, noFlow, { eventId: EVENT, buyerId: 'b4', selection: { seatIds: ['B1'] } });
-    expect((await planReconcile(s.store, executionsOf(s))).actions.find((a) => a.orderId === order.orderId)).toBeUndefined();
+    expect(
+      (await planReconcile(s.store, executionsOf(s))).actions.find((a) => a.orderId === order.orderId),
+    ).toBeUndefined();
     const plan = await planReconcile(s.store, executionsOf(s), { now: Date.now() + 20_000 });
     expect(plan.actions.find((a) => a.orderId === order.orderId)).toMatchObject({ kind: 'startFlow' });
     await reconcile(deps(s), { now: Date.now() + 20_000 });
@@ -106,9 +122,16 @@ describe('reconciler', () => {
 
   it('stops a flow still running past its deadline and expires the order', async () => {
     const s = stack!;
-    const order = await createOrder(s.store, s.workflow, { eventId: EVENT, buyerId: 'b5', selection: { seatIds: ['B2'] } });
+    const order = await createOrder(s.store, s.workflow, {
+      eventId: EVENT,
+      buyerId: 'b5',
+      selection: { seatIds: ['B2'] },
+    });
     const report = await reconcile(deps(s), { now: order.holdExpiresAt + 60_000 });
-    expect(report.outcomes.find((o) => o.action.orderId === order.orderId)?.action).toMatchObject({ kind: 'finishOrder', stopFlow: true });
+    expect(report.outcomes.find((o) => o.action.orderId === order.orderId)?.action).toMatchObject({
+      kind: 'finishOrder',
+      stopFlow: true,
+    });
     expect(await getOrder(s.store, order.orderId)).toMatchObject({ status: 'EXPIRED' });
     expect((await executionsOf(s).describe(order.orderId))?.status).toBe('ABORTED');
   });
@@ -121,38 +144,75 @@ describe('reconciler', () => {
     // Ended by hand, as a half-finished compensation would leave it: status final, money and seat not.
     await updateOrder(s.store, order.orderId, { set: { status: 'FAILED' }, from: ['PAYING'] });
     const report = await reconcile(deps(s));
-    expect(report.outcomes.find((o) => o.action.orderId === order.orderId)).toMatchObject({ ok: true, action: { kind: 'settleOrder' } });
+    expect(report.outcomes.find((o) => o.action.orderId === order.orderId)).toMatchObject({
+      ok: true,
+      action: { kind: 'settleOrder' },
+    });
     expect((await new SimulatedProcessor(s.store).lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
-    expect((await readSeats(s.store, EVENT, { consistent: true })).find((x) => x.seatId === 'B3')!.status).toBe('AVAILABLE');
+    expect((await readSeats(s.store, EVENT, { consistent: true })).find((x) => x.seatId === 'B3')!.status).toBe(
+      'AVAILABLE',
+    );
     // Nothing left for the next run.
-    expect((await planReconcile(s.store, executionsOf(s))).actions.filter((a) => a.orderId === order.orderId)).toEqual([]);
+    expect((await planReconcile(s.store, executionsOf(s))).actions.filter((a) => a.orderId === order.orderId)).toEqual(
+      [],
+    );
   });
 
   it('stops a flow still running for an order that has ended', async () => {
     const s = stack!;
-    const order = await createOrder(s.store, s.workflow, { eventId: EVENT, buyerId: 'b7', selection: { seatIds: ['B4'] } });
-    await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), { orderId: order.orderId, status: 'CANCELLED', reason: 'test' });
+    const order = await createOrder(s.store, s.workflow, {
+      eventId: EVENT,
+      buyerId: 'b7',
+      selection: { seatIds: ['B4'] },
+    });
+    await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), {
+      orderId: order.orderId,
+      status: 'CANCELLED',
+      reason: 'test',
+    });
     const report = await reconcile(deps(s));
     expect(report.outcomes.find((o) => o.action.orderId === order.orderId)).toMatchObject({ result: 'flow stopped' });
   });
 
   it('frees the waiting-room slot of an ended order, never one whose order is still being created', async () => {
     const s = stack!;
-    await createEvent(s.store, { eventId: 'reconcile-room', name: 'Room', rows: 1, seatsPerRow: 4, priceCents: 1000, waitingRoom: { enabled: true, maxActivePurchasers: 2 } });
+    await createEvent(s.store, {
+      eventId: 'reconcile-room',
+      name: 'Room',
+      rows: 1,
+      seatsPerRow: 4,
+      priceCents: 1000,
+      waitingRoom: { enabled: true, maxActivePurchasers: 2 },
+    });
     // The order is of another event (no room), so the orders-stream consumer cannot free the slot
     // first: what is tested is the reconciler's own pass over the queues.
     const ended = await createOrder(s.store, noFlow, { eventId: EVENT, buyerId: 'b8', selection: { seatIds: ['B5'] } });
-    await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), { orderId: ended.orderId, status: 'CANCELLED', reason: 'test' });
+    await compensateOrder(s.store, new SimulatedProcessor(s.store, fast), {
+      orderId: ended.orderId,
+      status: 'CANCELLED',
+      reason: 'test',
+    });
     const now = Date.now();
     const slot = (orderId: string, position: number) => ({ position, admittedAt: now, until: now + 60_000, orderId });
-    await s.store.doc.send(new PutCommand({
-      TableName: s.tables.queues,
-      Item: { eventId: 'reconcile-room', servingPosition: 2, admittedCount: 2, version: 1, updatedAt: now, active: { b8: slot(ended.orderId, 1), b9: slot('ord_not-written-yet', 2) } },
-    }));
+    await s.store.doc.send(
+      new PutCommand({
+        TableName: s.tables.queues,
+        Item: {
+          eventId: 'reconcile-room',
+          servingPosition: 2,
+          admittedCount: 2,
+          version: 1,
+          updatedAt: now,
+          active: { b8: slot(ended.orderId, 1), b9: slot('ord_not-written-yet', 2) },
+        },
+      }),
+    );
     const actions = (await planReconcile(s.store, executionsOf(s))).actions.filter((a) => a.kind === 'freeSlot');
     expect(actions).toEqual([expect.objectContaining({ kind: 'freeSlot', orderId: ended.orderId, buyerId: 'b8' })]);
     // Past its safety deadline, a slot whose order never appeared is a leftover too.
-    const later = (await planReconcile(s.store, executionsOf(s), { now: now + 120_000 })).actions.filter((a) => a.kind === 'freeSlot');
+    const later = (await planReconcile(s.store, executionsOf(s), { now: now + 120_000 })).actions.filter(
+      (a) => a.kind === 'freeSlot',
+    );
     expect(later.map((a) => a.orderId).sort()).toEqual([ended.orderId, 'ord_not-written-yet'].sort());
   });
 });

@@ -1,7 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlreadyConfirmed, HoldExpired, InvalidSeat, NotYourOrder, SeatsTaken, SoldOut, ValidationFailed } from '../../lambdas/core/errors';
 import { createEvent } from '../../lambdas/core/create-event';
+import {
+  AlreadyConfirmed,
+  HoldExpired,
+  InvalidSeat,
+  NotYourOrder,
+  SeatsTaken,
+  SoldOut,
+  ValidationFailed,
+} from '../../lambdas/core/errors';
 import type { EventRecord } from '../../lambdas/core/events';
 import { changeOrderSeats, holdForOrder } from '../../lambdas/core/holds';
 import type { SeatItem } from '../../lambdas/core/seat';
@@ -22,11 +30,21 @@ describe('per-seat locks on DynamoDB Local', () => {
 
   async function newEvent(overrides: Record<string, unknown> = {}): Promise<EventRecord> {
     eventSeq += 1;
-    return createEvent(store, { eventId: `locks-${eventSeq}`, name: 'Locks', rows: 5, seatsPerRow: 6, priceCents: 1000, holdSeconds: 60, ...overrides });
+    return createEvent(store, {
+      eventId: `locks-${eventSeq}`,
+      name: 'Locks',
+      rows: 5,
+      seatsPerRow: 6,
+      priceCents: 1000,
+      holdSeconds: 60,
+      ...overrides,
+    });
   }
 
   async function seat(eventId: string, seatId: string): Promise<SeatItem> {
-    const result = await store.doc.send(new GetCommand({ TableName: store.tables.seats, Key: { eventId, seatId }, ConsistentRead: true }));
+    const result = await store.doc.send(
+      new GetCommand({ TableName: store.tables.seats, Key: { eventId, seatId }, ConsistentRead: true }),
+    );
     return result.Item as SeatItem;
   }
 
@@ -46,7 +64,12 @@ describe('per-seat locks on DynamoDB Local', () => {
     await expect(refusal).rejects.toMatchObject({ seatIds: ['A1'] });
     // The same order asking again (a retried request) succeeds and keeps the seat.
     await holdSeats(store, { eventId, orderId: 'o1', seatIds: ['A1'], holdExpiresAt: later(90) });
-    expect(await seat(eventId, 'A1')).toMatchObject({ status: 'HELD', orderId: 'o1', holdExpiresAt: later(90), version: 3 });
+    expect(await seat(eventId, 'A1')).toMatchObject({
+      status: 'HELD',
+      orderId: 'o1',
+      holdExpiresAt: later(90),
+      version: 3,
+    });
   });
 
   it('lets another order take a seat whose hold has expired, even if nothing released it', async () => {
@@ -76,7 +99,12 @@ describe('per-seat locks on DynamoDB Local', () => {
   it('holds several seats all or nothing and names the taken seat', async () => {
     const { eventId } = await newEvent();
     await holdSeats(store, { eventId, orderId: 'first', seatIds: ['A3'], holdExpiresAt: later(60) });
-    const attempt = holdSeats(store, { eventId, orderId: 'second', seatIds: ['A2', 'A3', 'A4'], holdExpiresAt: later(60) });
+    const attempt = holdSeats(store, {
+      eventId,
+      orderId: 'second',
+      seatIds: ['A2', 'A3', 'A4'],
+      holdExpiresAt: later(60),
+    });
     await expect(attempt).rejects.toThrow(SeatsTaken);
     await expect(attempt).rejects.toMatchObject({ seatIds: ['A3'] });
     for (const id of ['A2', 'A4']) expect(await seat(eventId, id)).toMatchObject({ status: 'AVAILABLE', version: 1 });
@@ -84,10 +112,17 @@ describe('per-seat locks on DynamoDB Local', () => {
 
   it('refuses seats that are not on the map', async () => {
     const event = await newEvent();
-    await expect(holdSeats(store, { eventId: event.eventId, orderId: 'o', seatIds: ['Z9'], holdExpiresAt: later(60) })).rejects.toThrow(InvalidSeat);
-    await expect(holdForOrder(store, event, 'o', { seatIds: ['A1', 'A9'] })).rejects.toMatchObject({ code: 'InvalidSeat', seatIds: ['A9'] });
+    await expect(
+      holdSeats(store, { eventId: event.eventId, orderId: 'o', seatIds: ['Z9'], holdExpiresAt: later(60) }),
+    ).rejects.toThrow(InvalidSeat);
+    await expect(holdForOrder(store, event, 'o', { seatIds: ['A1', 'A9'] })).rejects.toMatchObject({
+      code: 'InvalidSeat',
+      seatIds: ['A9'],
+    });
     await expect(holdForOrder(store, event, 'o', { seatIds: ['A1', 'A1'] })).rejects.toThrow(ValidationFailed);
-    await expect(holdForOrder(store, event, 'o', { seatIds: ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'B1'] })).rejects.toThrow(ValidationFailed);
+    await expect(
+      holdForOrder(store, event, 'o', { seatIds: ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'B1'] }),
+    ).rejects.toThrow(ValidationFailed);
     expect(await seat(event.eventId, 'A1')).toMatchObject({ status: 'AVAILABLE' });
   });
 
@@ -99,7 +134,9 @@ describe('per-seat locks on DynamoDB Local', () => {
     expect(await seat(eventId, 'D1')).toMatchObject({ status: 'SOLD', orderId: 'buyer', version: 3 });
     await expect(releaseSeats(store, { eventId, orderId: 'buyer', seatIds: ['D1'] })).rejects.toThrow(AlreadyConfirmed);
     clock.now += 3600_000; // sold seats never expire
-    await expect(holdSeats(store, { eventId, orderId: 'late', seatIds: ['D2'], holdExpiresAt: later(60) })).rejects.toThrow(SeatsTaken);
+    await expect(
+      holdSeats(store, { eventId, orderId: 'late', seatIds: ['D2'], holdExpiresAt: later(60) }),
+    ).rejects.toThrow(SeatsTaken);
   });
 
   it('confirms a lapsed hold nobody took, and reports a released one as expired', async () => {
@@ -119,7 +156,12 @@ describe('per-seat locks on DynamoDB Local', () => {
     const deadline = later(60);
     await holdSeats(store, { eventId, orderId: 'o', seatIds: ['B1', 'B2'], holdExpiresAt: deadline });
     clock.now += 30_000;
-    const changed = await changeOrderSeats(store, event, { orderId: 'o', heldSeatIds: ['B1', 'B2'], seatIds: ['B2', 'B3'], holdExpiresAt: deadline });
+    const changed = await changeOrderSeats(store, event, {
+      orderId: 'o',
+      heldSeatIds: ['B1', 'B2'],
+      seatIds: ['B2', 'B3'],
+      holdExpiresAt: deadline,
+    });
     expect(changed.change).toEqual({ added: ['B3'], kept: ['B2'], released: ['B1'] });
     expect(changed.holdExpiresAt).toBe(deadline);
     expect(await seat(eventId, 'B1')).toMatchObject({ status: 'AVAILABLE' });
@@ -129,7 +171,13 @@ describe('per-seat locks on DynamoDB Local', () => {
     // Adding a taken seat changes nothing at all.
     await holdSeats(store, { eventId, orderId: 'other', seatIds: ['B4'], holdExpiresAt: later(60) });
     await expect(
-      changeHeldSeats(store, { eventId, orderId: 'o', heldSeatIds: ['B2', 'B3'], seatIds: ['B3', 'B4'], holdExpiresAt: later(60) }),
+      changeHeldSeats(store, {
+        eventId,
+        orderId: 'o',
+        heldSeatIds: ['B2', 'B3'],
+        seatIds: ['B3', 'B4'],
+        holdExpiresAt: later(60),
+      }),
     ).rejects.toMatchObject({ code: 'SeatsTaken', seatIds: ['B4'] });
     expect(await seat(eventId, 'B2')).toMatchObject({ status: 'HELD', orderId: 'o' });
   });
@@ -139,7 +187,13 @@ describe('per-seat locks on DynamoDB Local', () => {
     await holdSeats(store, { eventId, orderId: 'o', seatIds: ['C1', 'C2'], holdExpiresAt: later(60) });
     clock.now += 61_000;
     await holdSeats(store, { eventId, orderId: 'rival', seatIds: ['C1'], holdExpiresAt: later(60) });
-    const change = await changeHeldSeats(store, { eventId, orderId: 'o', heldSeatIds: ['C1', 'C2'], seatIds: ['C2', 'C5'], holdExpiresAt: later(60) });
+    const change = await changeHeldSeats(store, {
+      eventId,
+      orderId: 'o',
+      heldSeatIds: ['C1', 'C2'],
+      seatIds: ['C2', 'C5'],
+      holdExpiresAt: later(60),
+    });
     expect(change).toEqual({ added: ['C5'], kept: ['C2'], released: [] });
     expect(await seat(eventId, 'C1')).toMatchObject({ orderId: 'rival' });
   });

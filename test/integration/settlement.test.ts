@@ -5,8 +5,8 @@ import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
 import { getOrder, updateOrder } from '../../lambdas/core/orders';
 import { PaymentDeclined, PaymentProcessorUnavailable, paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { readSeats } from '../../lambdas/core/seat-map';
 import { confirmSeats } from '../../lambdas/core/seat-locks';
+import { readSeats } from '../../lambdas/core/seat-map';
 import { compensateOrder } from '../../lambdas/core/settlement';
 import { settleEndedExecution } from '../../lambdas/core/steps/execution-ended';
 import { createStore, type Store } from '../../lambdas/core/store';
@@ -18,7 +18,11 @@ import { useTestTables } from '../support/local-dynamo';
  */
 describe('settlement', () => {
   let store: Store;
-  const workflow: OrderWorkflow = { start: async (i) => `arn:test:${i.orderId}`, resume: async () => undefined, isRunning: async () => true };
+  const workflow: OrderWorkflow = {
+    start: async (i) => `arn:test:${i.orderId}`,
+    resume: async () => undefined,
+    isRunning: async () => true,
+  };
   const fast = { declineRate: 0, latencyMs: 1, slowRate: 0, slowLatencyMs: 1, lostAnswerRate: 0 };
   const EVENT = 'settle-event';
 
@@ -32,21 +36,34 @@ describe('settlement', () => {
   async function payingOrder(seatIds: string[]) {
     const order = await createOrder(store, workflow, { eventId: EVENT, buyerId: 'b', selection: { seatIds } });
     return updateOrder(store, order.orderId, {
-      set: { status: 'PAYING', 'payment.intent': { key: paymentKey(order.orderId, 1), amountCents: order.amountCents, round: 1 } },
+      set: {
+        status: 'PAYING',
+        'payment.intent': { key: paymentKey(order.orderId, 1), amountCents: order.amountCents, round: 1 },
+      },
       increment: { 'payment.round': 1 },
       from: ['HOLDING'],
     });
   }
   const chargeRequest = (orderId: string, code = '11111', attempt = 1) => ({
-    idempotencyKey: paymentKey(orderId, 1), orderId, amountCents: 1000, currency: 'EUR', code, attempt,
+    idempotencyKey: paymentKey(orderId, 1),
+    orderId,
+    amountCents: 1000,
+    currency: 'EUR',
+    code,
+    attempt,
   });
-  const seatsOf = async (ids: string[]) => (await readSeats(store, EVENT, { consistent: true })).filter((s) => ids.includes(s.seatId));
+  const seatsOf = async (ids: string[]) =>
+    (await readSeats(store, EVENT, { consistent: true })).filter((s) => ids.includes(s.seatId));
 
   it('finds a charge whose answer was lost by its key, and never charges the key twice', async () => {
     const lossy = new SimulatedProcessor(store, { ...fast, lostAnswerRate: 1 });
     const order = await payingOrder(['A1']);
     await expect(lossy.charge(chargeRequest(order.orderId))).rejects.toThrow(PaymentProcessorUnavailable);
-    expect(await lossy.lookup(paymentKey(order.orderId, 1))).toMatchObject({ status: 'CHARGED', amountCents: 1000, orderId: order.orderId });
+    expect(await lossy.lookup(paymentKey(order.orderId, 1))).toMatchObject({
+      status: 'CHARGED',
+      amountCents: 1000,
+      orderId: order.orderId,
+    });
     const again = await new SimulatedProcessor(store, fast).charge(chargeRequest(order.orderId, '11111', 2));
     expect(again.chargeId).toBe((await lossy.lookup(paymentKey(order.orderId, 1))).chargeId);
     expect((await lossy.ledgerFor(order.orderId)).filter((e) => e.outcome === 'CHARGED')).toHaveLength(1);
@@ -67,9 +84,16 @@ describe('settlement', () => {
     const order = await payingOrder(['A3', 'A4']);
     await expect(processor.charge(chargeRequest(order.orderId))).rejects.toThrow(PaymentProcessorUnavailable);
     await confirmSeats(store, { eventId: EVENT, orderId: order.orderId, seatIds: ['A3', 'A4'] });
-    await updateOrder(store, order.orderId, { set: { tickets: [{ ticketId: 't1', seatId: 'A3', token: 'x', qrCode: 'y' }] }, from: ['PAYING'] });
+    await updateOrder(store, order.orderId, {
+      set: { tickets: [{ ticketId: 't1', seatId: 'A3', token: 'x', qrCode: 'y' }] },
+      from: ['PAYING'],
+    });
 
-    const result = await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'IssueTickets kept failing' });
+    const result = await compensateOrder(store, processor, {
+      orderId: order.orderId,
+      status: 'FAILED',
+      reason: 'IssueTickets kept failing',
+    });
     expect(result.status).toBe('FAILED');
     expect([...result.releasedSeatIds].sort()).toEqual(['A3', 'A4']);
     expect(result.refundedChargeIds).toHaveLength(1);
@@ -81,8 +105,12 @@ describe('settlement', () => {
     expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
 
     // Again (a retried step, the execution-ended rule, the reconciler): nothing more happens.
-    expect(await compensateOrder(store, processor, { orderId: order.orderId, status: 'EXPIRED', reason: 'again' })).toMatchObject({
-      status: 'FAILED', releasedSeatIds: [], refundedChargeIds: [],
+    expect(
+      await compensateOrder(store, processor, { orderId: order.orderId, status: 'EXPIRED', reason: 'again' }),
+    ).toMatchObject({
+      status: 'FAILED',
+      releasedSeatIds: [],
+      refundedChargeIds: [],
     });
   });
 
@@ -92,7 +120,11 @@ describe('settlement', () => {
     await compensateOrder(store, processor, { orderId: order.orderId, status: 'CANCELLED', reason: 'cancelled' });
     const other = await createOrder(store, workflow, { eventId: EVENT, buyerId: 'c', selection: { seatIds: ['B1'] } });
     await processor.charge(chargeRequest(order.orderId)); // the late charge
-    const result = await compensateOrder(store, processor, { orderId: order.orderId, status: 'CANCELLED', reason: 'again' });
+    const result = await compensateOrder(store, processor, {
+      orderId: order.orderId,
+      status: 'CANCELLED',
+      reason: 'again',
+    });
     expect(result).toMatchObject({ status: 'CANCELLED', releasedSeatIds: [] });
     expect(result.refundedChargeIds).toHaveLength(1);
     expect((await seatsOf(['B1']))[0]).toMatchObject({ status: 'HELD', orderId: other.orderId });
@@ -103,9 +135,15 @@ describe('settlement', () => {
     const order = await payingOrder(['B2']);
     const charge = await processor.charge(chargeRequest(order.orderId));
     await confirmSeats(store, { eventId: EVENT, orderId: order.orderId, seatIds: ['B2'] });
-    await updateOrder(store, order.orderId, { set: { status: 'CONFIRMED', 'payment.chargeId': charge.chargeId }, from: ['PAYING'] });
-    expect(await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'x' })).toMatchObject({
-      status: 'CONFIRMED', refundedChargeIds: [],
+    await updateOrder(store, order.orderId, {
+      set: { status: 'CONFIRMED', 'payment.chargeId': charge.chargeId },
+      from: ['PAYING'],
+    });
+    expect(
+      await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'x' }),
+    ).toMatchObject({
+      status: 'CONFIRMED',
+      refundedChargeIds: [],
     });
     expect((await seatsOf(['B2']))[0]!.status).toBe('SOLD');
     expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('CHARGED');
@@ -125,8 +163,15 @@ describe('settlement', () => {
       const order = await payingOrder(['C1']);
       await processor.charge(chargeRequest(order.orderId));
       const result = await settleEndedExecution(store, processor, detail(order.orderId, 'TIMED_OUT'));
-      expect(result).toMatchObject({ status: 'EXPIRED', releasedSeatIds: ['C1'], refundedChargeIds: [expect.any(String)] });
-      expect(await getOrder(store, order.orderId)).toMatchObject({ status: 'EXPIRED', failureReason: expect.stringContaining('timed out') });
+      expect(result).toMatchObject({
+        status: 'EXPIRED',
+        releasedSeatIds: ['C1'],
+        refundedChargeIds: [expect.any(String)],
+      });
+      expect(await getOrder(store, order.orderId)).toMatchObject({
+        status: 'EXPIRED',
+        failureReason: expect.stringContaining('timed out'),
+      });
       expect((await seatsOf(['C1']))[0]!.status).toBe('AVAILABLE');
       expect((await processor.lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
     });
@@ -134,7 +179,11 @@ describe('settlement', () => {
     it('for an order the flow already ended, keeps its status but still settles money', async () => {
       const processor = new SimulatedProcessor(store, fast);
       const order = await payingOrder(['C2']);
-      await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: 'Payment failed: declined' });
+      await compensateOrder(store, processor, {
+        orderId: order.orderId,
+        status: 'FAILED',
+        reason: 'Payment failed: declined',
+      });
       await processor.charge(chargeRequest(order.orderId)); // a charge that landed after the ending
       const result = await settleEndedExecution(store, processor, detail(order.orderId, 'FAILED', 'PaymentFailed'));
       expect(result).toMatchObject({ status: 'FAILED', refundedChargeIds: [expect.any(String)] });
@@ -143,9 +192,13 @@ describe('settlement', () => {
 
     it('ignores executions that succeeded and executions of orders that do not exist', async () => {
       const order = await payingOrder(['C3']);
-      expect(await settleEndedExecution(store, new SimulatedProcessor(store, fast), detail(order.orderId, 'SUCCEEDED'))).toBeUndefined();
+      expect(
+        await settleEndedExecution(store, new SimulatedProcessor(store, fast), detail(order.orderId, 'SUCCEEDED')),
+      ).toBeUndefined();
       expect((await getOrder(store, order.orderId)).status).toBe('PAYING');
-      expect(await settleEndedExecution(store, new SimulatedProcessor(store, fast), detail('ord_nobody', 'ABORTED'))).toBeUndefined();
+      expect(
+        await settleEndedExecution(store, new SimulatedProcessor(store, fast), detail('ord_nobody', 'ABORTED')),
+      ).toBeUndefined();
     });
   });
 });

@@ -15,7 +15,11 @@ describe('the drop simulator', () => {
   let target: Target;
 
   beforeAll(async () => {
-    stack = await startApiStack({ PAYMENT_LATENCY_MS: '20', NOTIFICATION_LATENCY_MS: '0', POWERTOOLS_LOG_LEVEL: 'WARN' });
+    stack = await startApiStack({
+      PAYMENT_LATENCY_MS: '20',
+      NOTIFICATION_LATENCY_MS: '0',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
     target = targetOf(stack);
   });
 
@@ -23,7 +27,8 @@ describe('the drop simulator', () => {
     await stack?.stop();
   });
 
-  const drop = (options: Partial<DropOptions>) => runDrop({ ...DEFAULTS, buyers: 100, seats: 20, timeoutSeconds: 150, ...options }, target);
+  const drop = (options: Partial<DropOptions>) =>
+    runDrop({ ...DEFAULTS, buyers: 100, seats: 20, timeoutSeconds: 150, ...options }, target);
 
   it('100 buyers vs 20 seats: exactly 20 tickets, nothing open, no oversell', async () => {
     const result = await drop({ viewers: 3 });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../lambdas/core/order-view';
 import type { BuyerQueueStatus, OperatorQueueStatus } from '../../lambdas/core/waiting-room/waiting-room';
 import type { LocalStack } from '../../local/local-stack';
+import { adminCreateEvent, type Buyer, call, newBuyer, pollOrder, startApiStack } from '../support/api-client';
 import { eventually } from '../support/eventually';
-import { adminCreateEvent, call, newBuyer, pollOrder, startApiStack, type Buyer } from '../support/api-client';
 
 /**
  * The waiting room end to end on the local stack: HTTP API, the order state machine, and the
@@ -38,12 +38,16 @@ describe('the waiting room through the API', () => {
   }
 
   const queue = (buyer: Buyer, eventId: string, method: 'POST' | 'GET' | 'DELETE' = 'GET') =>
-    call<{ queue: BuyerQueueStatus }>(stack, method, `/api/events/${eventId}/queue`, { token: buyer.token }).then((r) => {
-      if (r.status !== 200) throw new Error(`${method} queue answered ${r.status}: ${r.text}`);
-      return r.body.queue;
-    });
+    call<{ queue: BuyerQueueStatus }>(stack, method, `/api/events/${eventId}/queue`, { token: buyer.token }).then(
+      (r) => {
+        if (r.status !== 200) throw new Error(`${method} queue answered ${r.status}: ${r.text}`);
+        return r.body.queue;
+      },
+    );
   const operator = (eventId: string) =>
-    call<{ queue: OperatorQueueStatus }>(stack, 'GET', `/api/admin/events/${eventId}/queue`, { adminKey: stack.adminKey }).then((r) => r.body.queue);
+    call<{ queue: OperatorQueueStatus }>(stack, 'GET', `/api/admin/events/${eventId}/queue`, {
+      adminKey: stack.adminKey,
+    }).then((r) => r.body.queue);
   const orderWith = (buyer: Buyer, eventId: string, admissionToken: string | undefined) =>
     call<{ order: OrderView; error?: { code: string } }>(stack, 'POST', `/api/events/${eventId}/orders`, {
       token: buyer.token,
@@ -81,7 +85,10 @@ describe('the waiting room through the API', () => {
     const first = await orderWith(buyers[0]!, eventId, joined[0]!.admissionToken);
     expect(first.status).toBe(201);
     expect((await queue(buyers[0]!, eventId)).state).toBe('PURCHASING');
-    await call(stack, 'POST', `/api/orders/${first.body.order.orderId}/payment`, { token: buyers[0]!.token, body: { code: '11111' } });
+    await call(stack, 'POST', `/api/orders/${first.body.order.orderId}/payment`, {
+      token: buyers[0]!.token,
+      body: { code: '11111' },
+    });
     await pollOrder(stack, buyers[0]!, first.body.order.orderId, (o) => o.status === 'CONFIRMED');
     const second = await untilState(buyers[1]!, eventId, ['ADMITTED']);
     expect((await queue(buyers[0]!, eventId)).state).toBe('DONE');
@@ -93,7 +100,10 @@ describe('the waiting room through the API', () => {
 
     // 3rd: payment failed (declined, no pay request left) → 4th.
     const thirdOrder = await orderWith(buyers[2]!, eventId, third.admissionToken);
-    await call(stack, 'POST', `/api/orders/${thirdOrder.body.order.orderId}/payment`, { token: buyers[2]!.token, body: { code: '00000' } });
+    await call(stack, 'POST', `/api/orders/${thirdOrder.body.order.orderId}/payment`, {
+      token: buyers[2]!.token,
+      body: { code: '00000' },
+    });
     await pollOrder(stack, buyers[2]!, thirdOrder.body.order.orderId, (o) => o.status === 'FAILED');
     const fourth = await untilState(buyers[3]!, eventId, ['ADMITTED']);
 
@@ -137,7 +147,10 @@ describe('the waiting room through the API', () => {
             if (created.status === 409) return 'sold out';
             expect(created.status).toBe(201);
             const orderId = created.body.order.orderId;
-            await call(stack, 'POST', `/api/orders/${orderId}/payment`, { token: buyer.token, body: { code: '11111' } });
+            await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
+              token: buyer.token,
+              body: { code: '11111' },
+            });
             const done = await pollOrder(stack, buyer, orderId, (o) => o.status !== 'HOLDING' && o.status !== 'PAYING');
             expect(done.status).toBe('CONFIRMED');
             return 'ticket';
@@ -149,23 +162,37 @@ describe('the waiting room through the API', () => {
 
     expect(outcomes.filter((o) => o === 'ticket')).toHaveLength(20);
     expect(outcomes.filter((o) => o === 'sold out')).toHaveLength(80);
-    const tickets = await call<{ ticketCount: number; tickets: { seatId: string }[] }>(stack, 'GET', `/api/admin/events/${eventId}/tickets`, {
-      adminKey: stack.adminKey,
-    });
+    const tickets = await call<{ ticketCount: number; tickets: { seatId: string }[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/tickets`,
+      {
+        adminKey: stack.adminKey,
+      },
+    );
     expect(tickets.body.ticketCount).toBe(20);
     expect(new Set(tickets.body.tickets.map((t) => t.seatId)).size).toBe(20);
     // Admission followed the line: nobody was admitted before someone ahead of them (but for a
     // join still being written when the line passed it, admitted first thereafter, and marked).
     const { Items = [] } = await stack.store.doc.send(
-      new QueryCommand({ TableName: stack.tables.buyers, KeyConditionExpression: 'eventId = :e', ExpressionAttributeValues: { ':e': eventId } }),
+      new QueryCommand({
+        TableName: stack.tables.buyers,
+        KeyConditionExpression: 'eventId = :e',
+        ExpressionAttributeValues: { ':e': eventId },
+      }),
     );
-    const inTurn = Items.filter((i) => typeof i.admittedAt === 'number' && i.passedOver !== true).sort((a, b) => a.position - b.position);
+    const inTurn = Items.filter((i) => typeof i.admittedAt === 'number' && i.passedOver !== true).sort(
+      (a, b) => a.position - b.position,
+    );
     expect(inTurn.length).toBeGreaterThanOrEqual(20);
     const times = inTurn.map((i) => i.admittedAt as number);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const passedOver = Items.filter((i) => i.passedOver === true);
-    if (passedOver.length > 0) console.log(`[measure] ${passedOver.length} buyer(s) passed over while their join was being written`);
-    const open = await call<{ orders: unknown[] }>(stack, 'GET', `/api/admin/events/${eventId}/orders?status=open`, { adminKey: stack.adminKey });
+    if (passedOver.length > 0)
+      console.log(`[measure] ${passedOver.length} buyer(s) passed over while their join was being written`);
+    const open = await call<{ orders: unknown[] }>(stack, 'GET', `/api/admin/events/${eventId}/orders?status=open`, {
+      adminKey: stack.adminKey,
+    });
     expect(open.body.orders).toEqual([]);
   });
 });

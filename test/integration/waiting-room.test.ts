@@ -1,18 +1,18 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/create-event';
+import { AdmissionRequired } from '../../lambdas/core/errors';
 import type { EventRecord } from '../../lambdas/core/events';
 import { createStore, type Store } from '../../lambdas/core/store';
-import { AdmissionRequired } from '../../lambdas/core/errors';
 import { releaseSlot } from '../../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
 import { readQueueState } from '../../lambdas/core/waiting-room/queue-state';
 import {
   admitOrder,
+  type BuyerQueueStatus,
   buyerQueueStatus,
   joinWaitingRoom,
   operatorQueueStatus,
-  type BuyerQueueStatus,
 } from '../../lambdas/core/waiting-room/waiting-room';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -28,7 +28,9 @@ describe('the waiting room', () => {
     store = createStore(client, tables, { now: () => clock });
   });
 
-  async function newEvent(room: { maxActivePurchasers?: number; admissionSeconds?: number; positionShards?: number } = {}): Promise<EventRecord> {
+  async function newEvent(
+    room: { maxActivePurchasers?: number; admissionSeconds?: number; positionShards?: number } = {},
+  ): Promise<EventRecord> {
     seq += 1;
     return createEvent(store, {
       eventId: `queue-${seq}`,
@@ -41,7 +43,8 @@ describe('the waiting room', () => {
     });
   }
 
-  const buyers = (n: number, prefix = 'b') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+  const buyers = (n: number, prefix = 'b') =>
+    Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 
   it('500 concurrent joins get positions 1..500, each once; joining again keeps the first position', async () => {
     const event = await newEvent({ maxActivePurchasers: 10 });
@@ -51,7 +54,11 @@ describe('the waiting room', () => {
     expect(positions).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
 
     // Refresh, retry, second tab: sequentially and concurrently, always the same place.
-    const again = await Promise.all(ids.slice(0, 50).flatMap((id) => [joinWaitingRoom(store, event, id, KEY), buyerQueueStatus(store, event, id, KEY)]));
+    const again = await Promise.all(
+      ids
+        .slice(0, 50)
+        .flatMap((id) => [joinWaitingRoom(store, event, id, KEY), buyerQueueStatus(store, event, id, KEY)]),
+    );
     for (let i = 0; i < 50; i++) {
       expect(again[2 * i]!.position).toBe(joined[i]!.position);
       expect(again[2 * i + 1]!.position).toBe(joined[i]!.position);
@@ -61,9 +68,11 @@ describe('the waiting room', () => {
   it('a buyer joining twice at the same instant ends with one position', async () => {
     const event = await newEvent();
     const ids = buyers(40, 'twice');
-    const results = await Promise.all(ids.flatMap((id) => [joinWaitingRoom(store, event, id, KEY), joinWaitingRoom(store, event, id, KEY)]));
+    const results = await Promise.all(
+      ids.flatMap((id) => [joinWaitingRoom(store, event, id, KEY), joinWaitingRoom(store, event, id, KEY)]),
+    );
     for (let i = 0; i < ids.length; i++) expect(results[2 * i]!.position).toBe(results[2 * i + 1]!.position);
-    const distinct = new Set(ids.map((id, i) => results[2 * i]!.position));
+    const distinct = new Set(ids.map((_id, i) => results[2 * i]!.position));
     expect(distinct.size).toBe(ids.length);
   });
 
@@ -93,7 +102,12 @@ describe('the waiting room', () => {
     expect(statuses[9]!.estimatedWaitSeconds).toBeGreaterThan(0);
 
     // fifo0000 orders and the order ends (any ending: the orders stream calls releaseSlot).
-    await admitOrder(store, event, { buyerId: ids[0]!, orderId: 'ord-fifo-0', admissionToken: statuses[0]!.admissionToken }, KEY);
+    await admitOrder(
+      store,
+      event,
+      { buyerId: ids[0]!, orderId: 'ord-fifo-0', admissionToken: statuses[0]!.admissionToken },
+      KEY,
+    );
     expect((await buyerQueueStatus(store, event, ids[0]!, KEY)).state).toBe('PURCHASING');
     await releaseSlot(store, event.eventId, event.waitingRoom!, { buyerId: ids[0]!, orderId: 'ord-fifo-0' });
     statuses = await refresh();
@@ -108,7 +122,12 @@ describe('the waiting room', () => {
     statuses = await refresh();
     expect(statuses.filter((s) => s.state === 'ADMITTED').map((s) => s.position)).toEqual([8, 9, 10]);
     expect(admittedOrder).toEqual(ids); // admission order = join order
-    expect(await operatorQueueStatus(store, event)).toMatchObject({ activePurchasers: 3, waitingCount: 0, servingPosition: 10, admittedCount: 10 });
+    expect(await operatorQueueStatus(store, event)).toMatchObject({
+      activePurchasers: 3,
+      waitingCount: 0,
+      servingPosition: 10,
+      admittedCount: 10,
+    });
 
     clock += 61_000;
     statuses = await refresh();
@@ -121,16 +140,29 @@ describe('the waiting room', () => {
     const [first, second] = buyers(2, 'lost');
     const status = await joinWaitingRoom(store, event, first!, KEY);
     await joinWaitingRoom(store, event, second!, KEY);
-    await admitOrder(store, event, { buyerId: first!, orderId: 'ord-lost', admissionToken: status.admissionToken }, KEY);
-    await store.doc.send(new PutCommand({ TableName: store.tables.orders, Item: { orderId: 'ord-lost', status: 'EXPIRED' } }));
+    await admitOrder(
+      store,
+      event,
+      { buyerId: first!, orderId: 'ord-lost', admissionToken: status.admissionToken },
+      KEY,
+    );
+    await store.doc.send(
+      new PutCommand({ TableName: store.tables.orders, Item: { orderId: 'ord-lost', status: 'EXPIRED' } }),
+    );
     expect((await buyerQueueStatus(store, event, second!, KEY)).state).toBe('WAITING');
     clock += (event.holdSeconds + 61) * 1000;
     expect((await buyerQueueStatus(store, event, second!, KEY)).state).toBe('ADMITTED');
   });
 
-  it('refuses an order without, with a forged, another buyer\'s, another event\'s or a lapsed admission', async () => {
+  it("refuses an order without, with a forged, another buyer's, another event's or a lapsed admission", async () => {
     const event = await newEvent({ maxActivePurchasers: 1, admissionSeconds: 30 });
-    const other = await createEvent(store, { eventId: `no-room-${seq}`, name: 'No queue', rows: 1, seatsPerRow: 2, priceCents: 100 });
+    const other = await createEvent(store, {
+      eventId: `no-room-${seq}`,
+      name: 'No queue',
+      rows: 1,
+      seatsPerRow: 2,
+      priceCents: 100,
+    });
     const [admitted, waiting] = buyers(2, 'gate');
     const status = await joinWaitingRoom(store, event, admitted!, KEY);
     await joinWaitingRoom(store, event, waiting!, KEY);
@@ -140,9 +172,17 @@ describe('the waiting room', () => {
 
     await expect(attempt(waiting!, undefined)).rejects.toBeInstanceOf(AdmissionRequired);
     await expect(attempt(waiting!, token)).rejects.toBeInstanceOf(AdmissionRequired); // someone else's token
-    const forged = await signAdmission('another-key-that-is-long-enough-0123456789', { buyerId: waiting!, eventId: event.eventId, expiresAt: clock + 60_000 });
+    const forged = await signAdmission('another-key-that-is-long-enough-0123456789', {
+      buyerId: waiting!,
+      eventId: event.eventId,
+      expiresAt: clock + 60_000,
+    });
     await expect(attempt(waiting!, forged)).rejects.toBeInstanceOf(AdmissionRequired);
-    const selfSigned = await signAdmission(KEY, { buyerId: waiting!, eventId: event.eventId, expiresAt: clock + 60_000 });
+    const selfSigned = await signAdmission(KEY, {
+      buyerId: waiting!,
+      eventId: event.eventId,
+      expiresAt: clock + 60_000,
+    });
     await expect(attempt(waiting!, selfSigned)).rejects.toBeInstanceOf(AdmissionRequired); // signed, but no slot: no line-skipping
     await expect(attempt(admitted!, token, other)).resolves.toBeTypeOf('function'); // `other` has no room: not gated
     const otherRoom = await newEvent();

@@ -1,5 +1,5 @@
 import type { OrderView } from '../../lambdas/core/order-view';
-import { startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from './eventually';
 
 /** Talking HTTP to a local stack the way the frontend does: sessions, bearer tokens, JSON. */
@@ -38,7 +38,12 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
 }
 
-export async function call<T = Record<string, unknown>>(stack: LocalStack, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+export async function call<T = Record<string, unknown>>(
+  stack: LocalStack,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.adminKey !== undefined) headers['x-admin-key'] = options.adminKey;
@@ -49,7 +54,7 @@ export async function call<T = Record<string, unknown>>(stack: LocalStack, metho
   }
   const response = await fetch(`${stack.url}${path}`, { method, headers, body });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
@@ -71,14 +76,23 @@ export async function newBuyer(stack: LocalStack): Promise<Buyer> {
 
 export type OrderResponse = ApiResponse<{ order: OrderView; error?: { code: string; seatIds?: string[] } }>;
 
-export const createOrderFor = (stack: LocalStack, buyer: Buyer, eventId: string, body: unknown): Promise<OrderResponse> =>
-  call(stack, 'POST', `/api/events/${eventId}/orders`, { token: buyer.token, body });
+export const createOrderFor = (
+  stack: LocalStack,
+  buyer: Buyer,
+  eventId: string,
+  body: unknown,
+): Promise<OrderResponse> => call(stack, 'POST', `/api/events/${eventId}/orders`, { token: buyer.token, body });
 
 export const getOrderOf = (stack: LocalStack, buyer: Buyer, orderId: string): Promise<OrderResponse> =>
   call(stack, 'GET', `/api/orders/${orderId}`, { token: buyer.token });
 
 /** Polls the buyer's order until `done` holds (30 s at most). */
-export function pollOrder(stack: LocalStack, buyer: Buyer, orderId: string, done: (order: OrderView) => boolean): Promise<OrderView> {
+export function pollOrder(
+  stack: LocalStack,
+  buyer: Buyer,
+  orderId: string,
+  done: (order: OrderView) => boolean,
+): Promise<OrderView> {
   return eventually(async () => {
     const { status, body } = await getOrderOf(stack, buyer, orderId);
     if (status !== 200) throw new Error(`GET order answered ${status}`);
@@ -89,7 +103,10 @@ export function pollOrder(stack: LocalStack, buyer: Buyer, orderId: string, done
 
 /** An event of its own per test, created through the admin API. */
 export async function adminCreateEvent(stack: LocalStack, spec: Record<string, unknown>): Promise<string> {
-  const { status, body, text } = await call<{ event: { eventId: string } }>(stack, 'POST', '/api/events', { adminKey: stack.adminKey, body: spec });
+  const { status, body, text } = await call<{ event: { eventId: string } }>(stack, 'POST', '/api/events', {
+    adminKey: stack.adminKey,
+    body: spec,
+  });
   if (status !== 201) throw new Error(`POST /api/events answered ${status}: ${text}`);
   return body.event.eventId;
 }

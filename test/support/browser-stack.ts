@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../local/frontend-build';
-import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../../local/local-stack';
+import { type LocalStack, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
 import { FAST_SIMULATOR_ENV } from './api-client';
 
 /**
@@ -14,7 +14,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(PROJECT_ROOT, 'test-results');
 
 /** Headless and quiet: on this closed network Chromium's background connections only fail. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function startBrowserStack(tablePrefix: string): Promise<{ stack: LocalStack; browser: Browser }> {
   await Promise.all([ensureFrontendBuilt(), mkdir(ARTIFACTS, { recursive: true })]);
@@ -33,7 +41,11 @@ export async function startBrowserStack(tablePrefix: string): Promise<{ stack: L
 }
 
 /** Closes every buyer's window, the browser and the stack, whatever state a failed test left. */
-export async function stopBrowserStack(stack: LocalStack | undefined, browser: Browser | undefined, contexts: readonly BrowserContext[]): Promise<void> {
+export async function stopBrowserStack(
+  stack: LocalStack | undefined,
+  browser: Browser | undefined,
+  contexts: readonly BrowserContext[],
+): Promise<void> {
   for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
   await stack?.stop();

@@ -18,10 +18,21 @@ export function synthStage(stageName: string, context: Record<string, unknown> =
   const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
   const stage = stageFor(stageName);
   const stack = new TicketDropStack(app, stackNameFor(stage), { stage });
-  return { app, stack, template: Template.fromStack(stack), dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+  return {
+    app,
+    stack,
+    template: Template.fromStack(stack),
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
 
-export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, unknown> };
+export type Resource = {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Metadata?: Record<string, unknown>;
+};
 
 export function resourcesOf(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;
@@ -39,8 +50,8 @@ export type PolicyStatement = { Action: string | string[]; Resource: unknown; Ef
 /** Every IAM statement of the policies attached to a function's execution role. */
 export function roleStatementsOf(template: Template, fn: IConstruct): PolicyStatement[] {
   const functionResource = resourcesOf(template, 'AWS::Lambda::Function')[logicalIdOf(fn)];
-  const roleId = (functionResource?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const roleId = (functionResource!.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((policy) => (policy.Properties?.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+    .filter((policy) => (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
 }

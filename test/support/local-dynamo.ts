@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { prefixedTableNames, type TableNames } from '../../lib/data/table-specs';
 import { createTables, localDynamoClientConfig } from '../../local/tables';

@@ -1,17 +1,28 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { planBroadcast, type Delivery } from '../../lambdas/core/broadcast';
+import { type Delivery, planBroadcast } from '../../lambdas/core/broadcast';
 import { firstSequenceNumber } from '../../lambdas/core/live-delivery';
-import { applySeatDeltas, newerOrder, parseLiveMessage, parseSubscribeRequest, type SeatDelta } from '../../lambdas/core/live-messages';
+import {
+  applySeatDeltas,
+  newerOrder,
+  parseLiveMessage,
+  parseSubscribeRequest,
+  type SeatDelta,
+} from '../../lambdas/core/live-messages';
 import type { OrderRecord } from '../../lambdas/core/order';
 import type { SeatItem } from '../../lambdas/core/seat';
 
 const NOW = 1_800_000_000_000;
 let sequence = 100;
 
-function record(keys: Record<string, unknown>, image: object | undefined, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'MODIFY'): DynamoDBRecord {
-  const toLambda = (value: object) => marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
+function record(
+  keys: Record<string, unknown>,
+  image: object | undefined,
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'MODIFY',
+): DynamoDBRecord {
+  const toLambda = (value: object) =>
+    marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
   return {
     eventName,
     eventSource: 'aws:dynamodb',
@@ -25,7 +36,16 @@ function record(keys: Record<string, unknown>, image: object | undefined, eventN
 }
 
 function seat(eventId: string, seatId: string, version: number, change: Partial<SeatItem> = {}): DynamoDBRecord {
-  const item: SeatItem = { eventId, seatId, rowIndex: 0, number: 1, status: 'AVAILABLE', version, updatedAt: NOW, ...change };
+  const item: SeatItem = {
+    eventId,
+    seatId,
+    rowIndex: 0,
+    number: 1,
+    status: 'AVAILABLE',
+    version,
+    updatedAt: NOW,
+    ...change,
+  };
   return record({ eventId, seatId }, item);
 }
 
@@ -56,7 +76,10 @@ const orderMessages = (plan: Delivery[]) => plan.filter((d) => d.message.type ==
 describe('planBroadcast: coalescing a stream batch', () => {
   it('turns many changes of one seat into one entry with the newest version, whatever the order', () => {
     const held = { status: 'HELD' as const, orderId: 'ord-secret', holdExpiresAt: NOW + 60_000 };
-    const plan = planBroadcast([seat('ev', 'A1', 2, held), seat('ev', 'A1', 4, held), seat('ev', 'A1', 3), seat('ev', 'A2', 7)], NOW);
+    const plan = planBroadcast(
+      [seat('ev', 'A1', 2, held), seat('ev', 'A1', 4, held), seat('ev', 'A1', 3), seat('ev', 'A2', 7)],
+      NOW,
+    );
     expect(plan).toHaveLength(1);
     expect(plan[0]!.audience).toEqual({ eventId: 'ev' });
     expect(plan[0]!.message).toEqual({
@@ -86,7 +109,12 @@ describe('planBroadcast: coalescing a stream batch', () => {
 
   it('addresses order changes only to the order’s buyer, newest version, as the buyer’s view', () => {
     const plan = planBroadcast(
-      [order('o1', 'buy_a', 1), order('o1', 'buy_a', 3, { status: 'PAYING' }), order('o1', 'buy_a', 2), order('o2', 'buy_b', 1)],
+      [
+        order('o1', 'buy_a', 1),
+        order('o1', 'buy_a', 3, { status: 'PAYING' }),
+        order('o1', 'buy_a', 2),
+        order('o2', 'buy_b', 1),
+      ],
       NOW,
     );
     expect(seatMessages(plan)).toEqual([]);
@@ -109,7 +137,9 @@ describe('planBroadcast: coalescing a stream batch', () => {
 describe('firstSequenceNumber', () => {
   it('compares sequence numbers as integers, not strings', () => {
     expect(firstSequenceNumber(['900', '1000', '95'])).toBe('95');
-    expect(firstSequenceNumber(['100000000000000000000000001', '99999999999999999999999999'])).toBe('99999999999999999999999999');
+    expect(firstSequenceNumber(['100000000000000000000000001', '99999999999999999999999999'])).toBe(
+      '99999999999999999999999999',
+    );
     expect(firstSequenceNumber([])).toBeUndefined();
   });
 });
@@ -135,7 +165,9 @@ describe('live messages on the client', () => {
   it('drops a hold’s expiry when the seat is released, and ignores stale or repeated deltas', () => {
     const released = applySeatDeltas(snapshot, [{ seatId: 'A2', status: 'AVAILABLE', version: 6 }]);
     expect(released[1]).toEqual({ seatId: 'A2', rowIndex: 0, number: 2, status: 'AVAILABLE', version: 6 });
-    expect(applySeatDeltas(released, [{ seatId: 'A2', status: 'HELD', version: 5, holdExpiresAt: NOW }])).toBe(released);
+    expect(applySeatDeltas(released, [{ seatId: 'A2', status: 'HELD', version: 5, holdExpiresAt: NOW }])).toBe(
+      released,
+    );
     expect(applySeatDeltas(snapshot, [])).toBe(snapshot);
   });
 
@@ -156,10 +188,17 @@ describe('live messages on the client', () => {
   });
 
   it('parses server messages and subscribe requests defensively', () => {
-    expect(parseLiveMessage('{"type":"seats","eventId":"e","seats":[]}')).toEqual({ type: 'seats', eventId: 'e', seats: [] });
+    expect(parseLiveMessage('{"type":"seats","eventId":"e","seats":[]}')).toEqual({
+      type: 'seats',
+      eventId: 'e',
+      seats: [],
+    });
     expect(parseLiveMessage('not json')).toBeUndefined();
     expect(parseLiveMessage('{"type":"other"}')).toBeUndefined();
-    expect(parseSubscribeRequest('{"action":"subscribe","eventId":"ticketdrop-live"}')).toEqual({ action: 'subscribe', eventId: 'ticketdrop-live' });
+    expect(parseSubscribeRequest('{"action":"subscribe","eventId":"ticketdrop-live"}')).toEqual({
+      action: 'subscribe',
+      eventId: 'ticketdrop-live',
+    });
     expect(parseSubscribeRequest('{"action":"subscribe"}')).toBeUndefined();
     expect(parseSubscribeRequest('{"action":"subscribe","eventId":""}')).toBeUndefined();
     expect(parseSubscribeRequest(undefined)).toBeUndefined();
@@ -168,7 +207,10 @@ describe('live messages on the client', () => {
 
 describe('planBroadcast: waiting-room changes', () => {
   const queueItem = (version: number, servingPosition: number, active: Record<string, object> = {}) =>
-    record({ eventId: 'ev' }, { eventId: 'ev', servingPosition, active, admittedCount: servingPosition, version, updatedAt: NOW });
+    record(
+      { eventId: 'ev' },
+      { eventId: 'ev', servingPosition, active, admittedCount: servingPosition, version, updatedAt: NOW },
+    );
 
   it('sends every viewer of the event the newest state of its queue, without who is in it', () => {
     const slot = { position: 7, admittedAt: NOW, until: NOW + 60_000, orderId: 'ord-secret' };

@@ -1,4 +1,8 @@
-import { type ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  type ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
 import { managementApiPoster, managementApiPosterFromEnv } from '../../lambdas/core/connection-poster';
 
@@ -50,6 +54,8 @@ describe('the @connections poster', () => {
 
   it('needs the management endpoint from the environment', () => {
     expect(() => managementApiPosterFromEnv({})).toThrow('Missing environment variable WEBSOCKET_MANAGEMENT_ENDPOINT');
-    expect(managementApiPosterFromEnv({ WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:1/@connections' })).toHaveProperty('post');
+    expect(
+      managementApiPosterFromEnv({ WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:1/@connections' }),
+    ).toHaveProperty('post');
   });
 });

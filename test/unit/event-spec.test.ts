@@ -53,26 +53,39 @@ describe('event input at its edges', () => {
     ['UPPER', false],
   ])('event id %j accepted: %s', (eventId, accepted) => {
     if (accepted) expect(parseEventInput({ ...valid, eventId }).eventId).toBe(eventId);
-    else expect(() => parseEventInput({ ...valid, eventId })).toThrow('eventId: lowercase letters, digits and hyphens, 2-63 characters');
+    else
+      expect(() => parseEventInput({ ...valid, eventId })).toThrow(
+        'eventId: lowercase letters, digits and hyphens, 2-63 characters',
+      );
   });
 
   it('takes exactly 20,000 seats, not one more', () => {
     expect(parseEventInput({ ...valid, rows: 100, seatsPerRow: 200 })).toMatchObject({ rows: 100, seatsPerRow: 200 });
-    expect(() => parseEventInput({ ...valid, rows: 200, seatsPerRow: 101 })).toThrow('event: at most 20000 seats per event');
+    expect(() => parseEventInput({ ...valid, rows: 200, seatsPerRow: 101 })).toThrow(
+      'event: at most 20000 seats per event',
+    );
   });
 
   it('trims the name and the venue', () => {
-    expect(parseEventInput({ ...valid, name: '  Live  ', venue: ' Hall ' })).toMatchObject({ name: 'Live', venue: 'Hall' });
+    expect(parseEventInput({ ...valid, name: '  Live  ', venue: ' Hall ' })).toMatchObject({
+      name: 'Live',
+      venue: 'Hall',
+    });
   });
 
   it('wants a start time with its offset, so nobody has to guess the time zone', () => {
-    expect(parseEventInput({ ...valid, startsAt: '2027-05-01T20:00:00+02:00' }).startsAt).toBe('2027-05-01T20:00:00+02:00');
+    expect(parseEventInput({ ...valid, startsAt: '2027-05-01T20:00:00+02:00' }).startsAt).toBe(
+      '2027-05-01T20:00:00+02:00',
+    );
     expect(parseEventInput({ ...valid, startsAt: '2027-05-01T18:00:00Z' }).startsAt).toBe('2027-05-01T18:00:00Z');
     expect(() => parseEventInput({ ...valid, startsAt: '2027-05-01 20:00' })).toThrow('startsAt');
   });
 
   it('allows 1 to 50 seats per order and a free event', () => {
-    expect(parseEventInput({ ...valid, maxSeatsPerOrder: 50, priceCents: 0 })).toMatchObject({ maxSeatsPerOrder: 50, priceCents: 0 });
+    expect(parseEventInput({ ...valid, maxSeatsPerOrder: 50, priceCents: 0 })).toMatchObject({
+      maxSeatsPerOrder: 50,
+      priceCents: 0,
+    });
     expect(() => parseEventInput({ ...valid, maxSeatsPerOrder: 51 })).toThrow('maxSeatsPerOrder');
     expect(() => parseEventInput({ ...valid, maxSeatsPerOrder: 0 })).toThrow('maxSeatsPerOrder');
   });
@@ -82,7 +95,9 @@ describe('event input at its edges', () => {
       parseEventInput({ name: '', rows: 0 });
       expect.unreachable();
     } catch (error) {
-      expect((error as ValidationFailed).issues.map((issue) => issue.split(':')[0])).toEqual(expect.arrayContaining(['name', 'rows', 'seatsPerRow', 'priceCents']));
+      expect((error as ValidationFailed).issues.map((issue) => issue.split(':')[0])).toEqual(
+        expect.arrayContaining(['name', 'rows', 'seatsPerRow', 'priceCents']),
+      );
     }
   });
 

@@ -41,9 +41,9 @@ describe('eventually', () => {
   });
 
   it('keeps an assertion error as it is (its diff is the message)', async () => {
-    await expect(eventually(() => expect({ status: 'RUNNING' }).toEqual({ status: 'SUCCEEDED' }), { timeoutMs: 0 })).rejects.toThrow(
-      /expected \{ status: 'RUNNING' \} to deeply equal \{ status: 'SUCCEEDED' \}/,
-    );
+    await expect(
+      eventually(() => expect({ status: 'RUNNING' }).toEqual({ status: 'SUCCEEDED' }), { timeoutMs: 0 }),
+    ).rejects.toThrow(/expected \{ status: 'RUNNING' \} to deeply equal \{ status: 'SUCCEEDED' \}/);
   });
 
   it('tries once even with no time at all', async () => {

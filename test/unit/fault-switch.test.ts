@@ -22,7 +22,9 @@ describe('fault settings', () => {
 
   it('refuses typos instead of running without faults', () => {
     expect(() => resolveFaults(undefined, { TICKETDROP_FAULTS: 'choas' }, 1)).toThrow(/off" or "chaos/);
-    expect(() => resolveFaults(undefined, { TICKETDROP_FAULTS: 'chaos', TICKETDROP_FAULTS_SEED: 'x' }, 1)).toThrow(/integer/);
+    expect(() => resolveFaults(undefined, { TICKETDROP_FAULTS: 'chaos', TICKETDROP_FAULTS_SEED: 'x' }, 1)).toThrow(
+      /integer/,
+    );
     expect(() => resolveFaults({ rates: { 'dynamo.throttle': 0.1 } as never }, {}, 1)).toThrow(/Unknown fault kind/);
     expect(() => resolveFaults({ rates: { 'api.crash': 2 } }, {}, 1)).toThrow(/between 0 and 1/);
   });
@@ -40,16 +42,29 @@ describe('the fault switch', () => {
 
   it('draws reproducibly from its seed and counts what it injected, per kind', () => {
     const env = {};
-    const a = new FaultSwitch({ seed: 11, rates: { 'dynamodb.throttle': 0.3 } }, { environment: env, settingsEnvironment: {} });
-    const b = new FaultSwitch({ seed: 11, rates: { 'dynamodb.throttle': 0.3, 'api.crash': 0.5 } }, { environment: env, settingsEnvironment: {} });
+    const a = new FaultSwitch(
+      { seed: 11, rates: { 'dynamodb.throttle': 0.3 } },
+      { environment: env, settingsEnvironment: {} },
+    );
+    const b = new FaultSwitch(
+      { seed: 11, rates: { 'dynamodb.throttle': 0.3, 'api.crash': 0.5 } },
+      { environment: env, settingsEnvironment: {} },
+    );
     for (let i = 0; i < 50; i++) b.draw('api.crash'); // another kind's draws do not shift this one's
     const sequence = draws(a, 1000);
     expect(draws(b, 1000)).toEqual(sequence);
     const injected = sequence.filter(Boolean).length;
     expect(injected).toBeGreaterThan(200);
     expect(injected).toBeLessThan(400);
-    expect(a.snapshot()).toMatchObject({ profile: 'custom', seed: 11, counts: { 'dynamodb.throttle': injected, 'api.crash': 0 } });
-    const other = new FaultSwitch({ seed: 12, rates: { 'dynamodb.throttle': 0.3 } }, { environment: env, settingsEnvironment: {} });
+    expect(a.snapshot()).toMatchObject({
+      profile: 'custom',
+      seed: 11,
+      counts: { 'dynamodb.throttle': injected, 'api.crash': 0 },
+    });
+    const other = new FaultSwitch(
+      { seed: 12, rates: { 'dynamodb.throttle': 0.3 } },
+      { environment: env, settingsEnvironment: {} },
+    );
     expect(draws(other, 1000)).not.toEqual(sequence);
   });
 
@@ -64,7 +79,10 @@ describe('the fault switch', () => {
   });
 
   it('limits lambda.timeout to the named states', () => {
-    const faults = new FaultSwitch({ rates: { 'lambda.timeout': 1 }, lambdaStates: ['IssueTickets'] }, { environment: {}, settingsEnvironment: {} });
+    const faults = new FaultSwitch(
+      { rates: { 'lambda.timeout': 1 }, lambdaStates: ['IssueTickets'] },
+      { environment: {}, settingsEnvironment: {} },
+    );
     expect(faults.drawLambdaTimeout('ConfirmSeats')).toBe(false);
     expect(faults.drawLambdaTimeout('IssueTickets')).toBe(true);
     expect(faults.snapshot().counts['lambda.timeout']).toBe(1);
@@ -81,7 +99,11 @@ describe('the fault switch', () => {
   it('gives the handlers the lost-answer rate and reports the processor’s own count', () => {
     const env: Record<string, string | undefined> = {};
     let lost = 5; // what the process had lost before this stack started does not count
-    const faults = new FaultSwitch('chaos', { environment: env, settingsEnvironment: {}, counters: { paymentLostAnswers: () => lost } });
+    const faults = new FaultSwitch('chaos', {
+      environment: env,
+      settingsEnvironment: {},
+      counters: { paymentLostAnswers: () => lost },
+    });
     expect(env[PAYMENT_LOST_ANSWER_RATE_ENV]).toBe(String(CHAOS_RATES['payment.lostAnswer']));
     lost = 8;
     expect(faults.snapshot().counts['payment.lostAnswer']).toBe(3);

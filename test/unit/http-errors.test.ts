@@ -65,7 +65,10 @@ describe('domain errors as HTTP answers', () => {
 
   it('lists every validation issue, one line each', () => {
     const issues = ['body.seatIds: choose at least one seat', 'body.surprise: unrecognized key'];
-    expect(bodyOf(errorResponse(new ValidationFailed(issues))).error).toMatchObject({ code: 'ValidationFailed', issues });
+    expect(bodyOf(errorResponse(new ValidationFailed(issues))).error).toMatchObject({
+      code: 'ValidationFailed',
+      issues,
+    });
   });
 
   it('says how long was left when it was too late to pay (rounded up, never negative)', () => {
@@ -109,7 +112,10 @@ describe('respond', () => {
   const event = { requestContext: { requestId: 'req-1' }, routeKey: 'GET /api/x' } as unknown as APIGatewayProxyEventV2;
 
   it('returns what the route answers', async () => {
-    expect(await respond(event, async () => json(200, { fine: true }))).toMatchObject({ statusCode: 200, body: '{"fine":true}' });
+    expect(await respond(event, async () => json(200, { fine: true }))).toMatchObject({
+      statusCode: 200,
+      body: '{"fine":true}',
+    });
   });
 
   it('turns what the route throws into its answer', async () => {

@@ -6,7 +6,9 @@ import type { OrderView } from '../../lambdas/core/order-view';
 
 describe('subscribe requests', () => {
   it('take an event id of up to 128 characters, not more', () => {
-    expect(parseSubscribeRequest(JSON.stringify({ action: 'subscribe', eventId: 'e'.repeat(128) }))?.eventId).toHaveLength(128);
+    expect(
+      parseSubscribeRequest(JSON.stringify({ action: 'subscribe', eventId: 'e'.repeat(128) }))?.eventId,
+    ).toHaveLength(128);
     expect(parseSubscribeRequest(JSON.stringify({ action: 'subscribe', eventId: 'e'.repeat(129) }))).toBeUndefined();
   });
 
@@ -24,17 +26,22 @@ describe('subscribe requests', () => {
   });
 
   it('keep only the action and the event id of what was sent', () => {
-    expect(parseSubscribeRequest('{"action":"subscribe","eventId":"ev","admin":true}')).toEqual({ action: 'subscribe', eventId: 'ev' });
+    expect(parseSubscribeRequest('{"action":"subscribe","eventId":"ev","admin":true}')).toEqual({
+      action: 'subscribe',
+      eventId: 'ev',
+    });
   });
 });
 
 describe('server messages', () => {
   it('are recognised by each of the five types', () => {
-    for (const type of ['seats', 'order', 'queue', 'subscribed', 'error']) expect(parseLiveMessage(JSON.stringify({ type }))?.type).toBe(type);
+    for (const type of ['seats', 'order', 'queue', 'subscribed', 'error'])
+      expect(parseLiveMessage(JSON.stringify({ type }))?.type).toBe(type);
   });
 
   it('are ignored when they are not objects or have no known type', () => {
-    for (const data of ['null', '5', '"seats"', '[{"type":"seats"}]', '{}', '{"type":"SEATS"}']) expect(parseLiveMessage(data)).toBeUndefined();
+    for (const data of ['null', '5', '"seats"', '[{"type":"seats"}]', '{}', '{"type":"SEATS"}'])
+      expect(parseLiveMessage(data)).toBeUndefined();
   });
 });
 

@@ -23,7 +23,9 @@ describe('order flow settings', () => {
   });
 
   it.each(['0', '11', '2.5', 'three', ' '])('refuses PAYMENT_ROUNDS=%j, saying what it wants', (raw) => {
-    expect(() => orderFlowConfig({ PAYMENT_ROUNDS: raw })).toThrow(`Expected a whole number from 1 to 10, not "${raw}"`);
+    expect(() => orderFlowConfig({ PAYMENT_ROUNDS: raw })).toThrow(
+      `Expected a whole number from 1 to 10, not "${raw}"`,
+    );
   });
 
   it('a pay request holds its seats long enough for every attempt to time out, the backoff between them and a margin', () => {
@@ -37,7 +39,13 @@ describe('order flow settings', () => {
 describe('simulated payment processor settings', () => {
   it('without settings: 15 % declines, 2 s answers, 2 % slow answers that outlast the task timeout, no lost answers', () => {
     const config = paymentSimulatorConfig({});
-    expect(config).toEqual({ declineRate: 0.15, latencyMs: 2000, slowRate: 0.02, slowLatencyMs: 12_000, lostAnswerRate: 0 });
+    expect(config).toEqual({
+      declineRate: 0.15,
+      latencyMs: 2000,
+      slowRate: 0.02,
+      slowLatencyMs: 12_000,
+      lostAnswerRate: 0,
+    });
     expect(config.slowLatencyMs).toBeGreaterThan(PAYMENT_TASK_TIMEOUT_SECONDS * 1000);
   });
 
@@ -54,7 +62,9 @@ describe('simulated payment processor settings', () => {
   });
 
   it.each(['-0.1', '1.01', 'half', 'NaN', 'Infinity'])('refuses a decline rate of %j', (raw) => {
-    expect(() => paymentSimulatorConfig({ PAYMENT_DECLINE_RATE: raw })).toThrow(`A rate must be between 0 and 1, not "${raw}"`);
+    expect(() => paymentSimulatorConfig({ PAYMENT_DECLINE_RATE: raw })).toThrow(
+      `A rate must be between 0 and 1, not "${raw}"`,
+    );
   });
 
   it('refuses latencies beyond their bounds', () => {
@@ -69,7 +79,9 @@ describe('simulated notification settings', () => {
   });
 
   it('reads the channels separately', () => {
-    expect(notificationSimulatorConfig({ EMAIL_FAILURE_RATE: '1', SMS_FAILURE_RATE: '0', NOTIFICATION_LATENCY_MS: '5' })).toEqual({
+    expect(
+      notificationSimulatorConfig({ EMAIL_FAILURE_RATE: '1', SMS_FAILURE_RATE: '0', NOTIFICATION_LATENCY_MS: '5' }),
+    ).toEqual({
       emailFailureRate: 1,
       smsFailureRate: 0,
       latencyMs: 5,

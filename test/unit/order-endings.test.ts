@@ -65,7 +65,9 @@ describe('ended orders in an orders-stream batch', () => {
   });
 
   it('counts an order written final at once (no old image) as ended', () => {
-    expect(endedOrders([change(order('o-new', 'FAILED'))])).toEqual([{ orderId: 'o-new', eventId: 'ev', buyerId: 'buyer-of-o-new', seatsFreed: true }]);
+    expect(endedOrders([change(order('o-new', 'FAILED'))])).toEqual([
+      { orderId: 'o-new', eventId: 'ev', buyerId: 'buyer-of-o-new', seatsFreed: true },
+    ]);
   });
 
   it('skips removals, and reports an order once however many of its records the batch carries', () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationFailed } from '../../lambdas/core/errors';
 import { parseInput } from '../../lambdas/core/input';
-import { ChangeSeatsInput, CreateOrderInput, MAX_SEATS_PER_REQUEST, NoInput, OrderListQuery, PaymentInput } from '../../lambdas/core/order-input';
+import {
+  ChangeSeatsInput,
+  CreateOrderInput,
+  MAX_SEATS_PER_REQUEST,
+  NoInput,
+  OrderListQuery,
+  PaymentInput,
+} from '../../lambdas/core/order-input';
 
 /** What a buyer may send about orders, and how a refusal reads. */
 
@@ -22,15 +29,23 @@ describe('creating an order', () => {
   });
 
   it('wants exactly one of the two', () => {
-    expect(issuesOf(() => parseInput(CreateOrderInput, { seatIds: ['A1'], quantity: 1 }))).toEqual(['body: give either seatIds or quantity (best available), not both']);
-    expect(issuesOf(() => parseInput(CreateOrderInput, {}))).toEqual(['body: give either seatIds or quantity (best available), not both']);
+    expect(issuesOf(() => parseInput(CreateOrderInput, { seatIds: ['A1'], quantity: 1 }))).toEqual([
+      'body: give either seatIds or quantity (best available), not both',
+    ]);
+    expect(issuesOf(() => parseInput(CreateOrderInput, {}))).toEqual([
+      'body: give either seatIds or quantity (best available), not both',
+    ]);
   });
 
   it(`refuses no seat, more than ${MAX_SEATS_PER_REQUEST} seats, an empty seat id and a fractional quantity`, () => {
-    expect(issuesOf(() => parseInput(CreateOrderInput, { seatIds: [] }))).toEqual(['body.seatIds: choose at least one seat']);
+    expect(issuesOf(() => parseInput(CreateOrderInput, { seatIds: [] }))).toEqual([
+      'body.seatIds: choose at least one seat',
+    ]);
     const tooMany = Array.from({ length: MAX_SEATS_PER_REQUEST + 1 }, (_, i) => `A${i + 1}`);
     expect(issuesOf(() => parseInput(CreateOrderInput, { seatIds: tooMany }))[0]).toMatch(/^body\.seatIds: /);
-    expect(parseInput(CreateOrderInput, { seatIds: tooMany.slice(0, MAX_SEATS_PER_REQUEST) })).toMatchObject({ seatIds: expect.any(Array) });
+    expect(parseInput(CreateOrderInput, { seatIds: tooMany.slice(0, MAX_SEATS_PER_REQUEST) })).toMatchObject({
+      seatIds: expect.any(Array),
+    });
     expect(issuesOf(() => parseInput(CreateOrderInput, { seatIds: [''] }))[0]).toMatch(/^body\.seatIds\.0: /);
     expect(issuesOf(() => parseInput(CreateOrderInput, { quantity: 1.5 }))[0]).toMatch(/^body\.quantity: /);
     expect(issuesOf(() => parseInput(CreateOrderInput, { quantity: 0 }))[0]).toMatch(/^body\.quantity: /);
@@ -54,8 +69,11 @@ describe('other order requests', () => {
 
   it('a payment code has exactly 5 digits', () => {
     expect(parseInput(PaymentInput, { code: '01234' })).toEqual({ code: '01234' });
-    for (const code of ['1234', '123456', '1234a', 12345]) expect(issuesOf(() => parseInput(PaymentInput, { code }))[0]).toMatch(/^body\.code: /);
-    expect(issuesOf(() => parseInput(PaymentInput, { code: '1234' }))).toEqual(['body.code: the payment code has exactly 5 digits']);
+    for (const code of ['1234', '123456', '1234a', 12345])
+      expect(issuesOf(() => parseInput(PaymentInput, { code }))[0]).toMatch(/^body\.code: /);
+    expect(issuesOf(() => parseInput(PaymentInput, { code: '1234' }))).toEqual([
+      'body.code: the payment code has exactly 5 digits',
+    ]);
   });
 
   it('routes without a body take none or {}, nothing more', () => {

@@ -44,10 +44,17 @@ describe('the order view', () => {
       status: 'PAYING',
       taskToken: 'token-that-resumes-the-flow',
       executionArn: 'arn:aws:states:us-east-1:1:execution:Flow:ord_1',
-      payment: { status: 'trying', round: 1, attempt: 2, chargeId: 'ch_secret', intent: { key: 'ord_1#1', amountCents: 9000, round: 1 } },
+      payment: {
+        status: 'trying',
+        round: 1,
+        attempt: 2,
+        chargeId: 'ch_secret',
+        intent: { key: 'ord_1#1', amountCents: 9000, round: 1 },
+      },
     });
     const json = JSON.stringify(view);
-    for (const secret of ['token-that-resumes-the-flow', 'execution:Flow', 'ch_secret', 'ord_1#1', 'buyer-1']) expect(json).not.toContain(secret);
+    for (const secret of ['token-that-resumes-the-flow', 'execution:Flow', 'ch_secret', 'ord_1#1', 'buyer-1'])
+      expect(json).not.toContain(secret);
     expect(view).not.toHaveProperty('taskToken');
     expect(view).not.toHaveProperty('executionArn');
     expect(view).not.toHaveProperty('buyerId');
@@ -55,7 +62,12 @@ describe('the order view', () => {
   });
 
   it('never shows tickets taken back (voided)', () => {
-    const view = toOrderView({ ...held, status: 'CANCELLED', voidedTickets: [ticket], failureReason: 'Reset by the operator' });
+    const view = toOrderView({
+      ...held,
+      status: 'CANCELLED',
+      voidedTickets: [ticket],
+      failureReason: 'Reset by the operator',
+    });
     expect(view).not.toHaveProperty('voidedTickets');
     expect(view.failureReason).toBe('Reset by the operator');
   });
@@ -81,7 +93,8 @@ describe('the order view', () => {
 
   it('leaves absent fields out instead of sending them as undefined', () => {
     const view = toOrderView(held);
-    for (const key of ['paymentDeadline', 'tickets', 'notifications', 'lastChangeError', 'failureReason']) expect(Object.keys(view)).not.toContain(key);
+    for (const key of ['paymentDeadline', 'tickets', 'notifications', 'lastChangeError', 'failureReason'])
+      expect(Object.keys(view)).not.toContain(key);
     expect(Object.keys(view.payment)).toEqual(['status', 'round', 'attempt']);
   });
 });

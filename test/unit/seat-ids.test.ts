@@ -3,7 +3,17 @@ import { isSeatOf, parseSeatId, rowIndexOf, rowLabel, seatIdsOf } from '../../la
 
 describe('seat ids', () => {
   it('letters rows like a theatre, past Z as well', () => {
-    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(rowLabel)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(rowLabel)).toEqual([
+      'A',
+      'B',
+      'Z',
+      'AA',
+      'AB',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+    ]);
     for (let i = 0; i < 800; i++) expect(rowIndexOf(rowLabel(i))).toBe(i);
   });
 

@@ -7,7 +7,13 @@ describe('loadSecrets', () => {
   const fetcher = () => {
     const calls: string[] = [];
     let version = 0;
-    return { calls, fetch: async (arn: string) => (calls.push(arn), `value-of-${arn}-${++version}`) };
+    return {
+      calls,
+      fetch: async (arn: string) => {
+        calls.push(arn);
+        return `value-of-${arn}-${++version}`;
+      },
+    };
   };
 
   it('takes a plain value when the environment gives one, and never fetches it', async () => {
@@ -20,7 +26,11 @@ describe('loadSecrets', () => {
   });
 
   it('fetches a secret given by ARN into its variable, once, and again after the cache time', async () => {
-    const env: NodeJS.ProcessEnv = { ADMIN_API_KEY_SECRET_ARN: 'arn:admin', TICKET_SIGNING_KEY_SECRET_ARN: 'arn:ticket', OTHER: 'x' };
+    const env: NodeJS.ProcessEnv = {
+      ADMIN_API_KEY_SECRET_ARN: 'arn:admin',
+      TICKET_SIGNING_KEY_SECRET_ARN: 'arn:ticket',
+      OTHER: 'x',
+    };
     const { calls, fetch } = fetcher();
     await loadSecrets(env, { fetch, now: 1_000 });
     expect(env.ADMIN_API_KEY).toMatch(/^value-of-arn:admin/);

@@ -13,7 +13,8 @@ describe('the admin key check', () => {
   });
 
   it('refuses another key, a prefix, a longer key, and a different case', () => {
-    for (const guess of ['other', 's3cret', 's3cret-key!', 'S3CRET-KEY', '']) expect(isAdminKey(guess, 's3cret-key')).toBe(false);
+    for (const guess of ['other', 's3cret', 's3cret-key!', 'S3CRET-KEY', ''])
+      expect(isAdminKey(guess, 's3cret-key')).toBe(false);
   });
 
   it('refuses everything when no key is configured, even an empty guess', () => {
@@ -75,12 +76,17 @@ describe('simulated confirmations', () => {
   it('sends (logs) the message when the draw is at or above the channel’s failure rate', async () => {
     const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     await sendConfirmation('email', order, config, () => 0.3);
-    expect(info).toHaveBeenCalledWith('Confirmation sent', expect.objectContaining({ channel: 'email', orderId: 'ord_1', text: 'Your tickets for ev: seats A1, A2' }));
+    expect(info).toHaveBeenCalledWith(
+      'Confirmation sent',
+      expect.objectContaining({ channel: 'email', orderId: 'ord_1', text: 'Your tickets for ev: seats A1, A2' }),
+    );
   });
 
   it('fails with NotificationFailed naming the channel when the draw is below its own rate', async () => {
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    await expect(sendConfirmation('email', order, config, () => 0.29)).rejects.toThrow(new NotificationFailed('The email gateway did not accept the message'));
+    await expect(sendConfirmation('email', order, config, () => 0.29)).rejects.toThrow(
+      new NotificationFailed('The email gateway did not accept the message'),
+    );
     // 0.5 fails an SMS (rate 0.6) but not an e-mail (rate 0.3).
     await expect(sendConfirmation('sms', order, config, () => 0.5)).rejects.toBeInstanceOf(NotificationFailed);
     await expect(sendConfirmation('email', order, config, () => 0.5)).resolves.toBeUndefined();

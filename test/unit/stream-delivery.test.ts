@@ -1,10 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { StreamEventSourceSettings } from '../../lib/data/stream-event-source';
-import { BROADCASTER } from '../../lib/realtime/ws-routes';
 import { ORDER_ENDINGS } from '../../lib/queue/queue-consumers';
+import { BROADCASTER } from '../../lib/realtime/ws-routes';
 import type { DeadLetter } from '../../local/faults/fault-switch';
-import { deliverBatch, type BatchFault } from '../../local/stream-delivery';
+import { type BatchFault, deliverBatch } from '../../local/stream-delivery';
 
 /** Lambda's event source mapping semantics for one batch, with hand-made records and handlers. */
 
@@ -23,6 +23,7 @@ const idsOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => Number(r.
 function run(
   records: DynamoDBRecord[],
   settings: StreamEventSourceSettings,
+  // biome-ignore lint/suspicious/noConfusingVoidType: the Lambda stream-handler signature (@types/aws-lambda) returns void when there is no batch response.
   handle: (ids: number[], call: number) => DynamoDBBatchResponse | void,
   batchFault?: BatchFault,
 ) {
@@ -44,7 +45,12 @@ function run(
   return done.then(() => ({ calls, deadLetters }));
 }
 
-const BASE: StreamEventSourceSettings = { batchSize: 100, bisectBatchOnError: false, retryAttempts: 2, reportBatchItemFailures: false };
+const BASE: StreamEventSourceSettings = {
+  batchSize: 100,
+  bisectBatchOnError: false,
+  retryAttempts: 2,
+  reportBatchItemFailures: false,
+};
 
 describe('stream batch delivery (Lambda event source semantics)', () => {
   it('delivers a batch once when the handler succeeds', async () => {
@@ -73,7 +79,10 @@ describe('stream batch delivery (Lambda event source semantics)', () => {
     const { calls, deadLetters } = await run(batch(2), BASE, (_, call) => {
       if (call === 1) throw new Error('blip');
     });
-    expect(calls).toEqual([[0, 1], [0, 1]]);
+    expect(calls).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
     expect(deadLetters).toEqual([]);
   });
 
@@ -90,7 +99,7 @@ describe('stream batch delivery (Lambda event source semantics)', () => {
 
   it('with ReportBatchItemFailures, retries from the first failed record only', async () => {
     const settings = { ...BASE, reportBatchItemFailures: true };
-    const { calls } = await run(batch(6), settings, (ids, call) =>
+    const { calls } = await run(batch(6), settings, (_ids, call) =>
       call === 1 ? { batchItemFailures: [{ itemIdentifier: '1004' }, { itemIdentifier: '1003' }] } : undefined,
     );
     expect(calls).toEqual([
@@ -106,27 +115,47 @@ describe('stream batch delivery (Lambda event source semantics)', () => {
 
   it('treats an unknown item identifier as a failure of the whole batch', async () => {
     const settings = { ...BASE, reportBatchItemFailures: true };
-    const { calls } = await run(batch(2), settings, (_, call) => (call === 1 ? { batchItemFailures: [{ itemIdentifier: 'nope' }] } : undefined));
-    expect(calls).toEqual([[0, 1], [0, 1]]);
+    const { calls } = await run(batch(2), settings, (_, call) =>
+      call === 1 ? { batchItemFailures: [{ itemIdentifier: 'nope' }] } : undefined,
+    );
+    expect(calls).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
   });
 
   it('drops records past the maximum record age to the dead letters, delivers the rest', async () => {
     const records = [record(0, 120), record(1, 90), record(2, 1)];
     const { calls, deadLetters } = await run(records, { ...BASE, maxRecordAgeSeconds: 60 }, () => undefined);
     expect(calls).toEqual([[2]]);
-    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'RecordTooOld', keys: [{ orderId: { S: 'o-0' } }, { orderId: { S: 'o-1' } }] })]);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ reason: 'RecordTooOld', keys: [{ orderId: { S: 'o-0' } }, { orderId: { S: 'o-1' } }] }),
+    ]);
   });
 
   it('fails injected batches before or after the handler ran (the latter delivers twice)', async () => {
     const faults: ReturnType<BatchFault>[] = ['before', 'after', undefined];
-    const { calls, deadLetters } = await run(batch(2), BASE, () => undefined, () => faults.shift());
+    const { calls, deadLetters } = await run(
+      batch(2),
+      BASE,
+      () => undefined,
+      () => faults.shift(),
+    );
     // before: the handler never saw attempt 1; after: it ran (attempt 2), its answer lost; attempt 3 ok.
-    expect(calls).toEqual([[0, 1], [0, 1]]);
+    expect(calls).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
     expect(deadLetters).toEqual([]);
   });
 
   it('uses the consumers’ own settings, shared with the CDK stack', () => {
-    expect(BROADCASTER.eventSource).toMatchObject({ retryAttempts: 2, bisectBatchOnError: true, maxRecordAgeSeconds: 60, reportBatchItemFailures: true });
+    expect(BROADCASTER.eventSource).toMatchObject({
+      retryAttempts: 2,
+      bisectBatchOnError: true,
+      maxRecordAgeSeconds: 60,
+      reportBatchItemFailures: true,
+    });
     expect(ORDER_ENDINGS.eventSource).toMatchObject({ retryAttempts: 5, bisectBatchOnError: true });
   });
 });

@@ -13,7 +13,8 @@ import { cachedTemplate, templateCacheFile, templateCacheKey, templateInputs } f
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 const FILES: Record<string, string> = {
-  'lib/stack.ts': "import { PRICE } from '../lambdas/core/prices';\nimport { Table } from './data/table';\nexport const stack = [PRICE, Table];\n",
+  'lib/stack.ts':
+    "import { PRICE } from '../lambdas/core/prices';\nimport { Table } from './data/table';\nexport const stack = [PRICE, Table];\n",
   'lib/data/table.ts': "export type { Row } from '../../lambdas/core/rows';\nexport const Table = 'table';\n",
   'lib/notes.md': 'Constructs.\n',
   'lambdas/core/prices.ts': "import { CURRENCY } from './currency.js';\nexport const PRICE = `4500 ${CURRENCY}`;\n",
@@ -21,7 +22,8 @@ const FILES: Record<string, string> = {
   'lambdas/core/rows.ts': 'export interface Row { id: string }\n',
   'lambdas/core/unrelated.ts': 'export const unrelated = 1;\n',
   'lambdas/steps/charge.ts': 'export const handler = async () => ({});\n',
-  'local/synthesize-template.ts': "import { stack } from '../lib/stack';\nexport const synthesizeTemplate = () => stack;\n",
+  'local/synthesize-template.ts':
+    "import { stack } from '../lib/stack';\nexport const synthesizeTemplate = () => stack;\n",
   'package-lock.json': '{"lockfileVersion":3}\n',
   'cdk.json': '{"app":"npx tsx bin/app.ts"}\n',
   'tsconfig.json': '{}\n',
@@ -29,7 +31,11 @@ const FILES: Record<string, string> = {
 
 const TEMPLATE: CloudFormationTemplate = {
   Resources: {
-    ChargeFunction: { Type: 'AWS::Lambda::Function', Metadata: { 'ticketdrop:entry': 'lambdas/steps/charge.ts' }, Properties: {} },
+    ChargeFunction: {
+      Type: 'AWS::Lambda::Function',
+      Metadata: { 'ticketdrop:entry': 'lambdas/steps/charge.ts' },
+      Properties: {},
+    },
   },
 };
 
@@ -92,20 +98,21 @@ describe('the synthesized-template cache', () => {
   it('synthesizes again after any change to what the template is made of, and only then', async () => {
     await load();
     const changes: [string, string][] = [
-      ['lib/data/table.ts', FILES['lib/data/table.ts'] + '// a comment is a change too\n'],
+      ['lib/data/table.ts', `${FILES['lib/data/table.ts']}// a comment is a change too\n`],
       ['lib/orders/new-construct.ts', 'export const added = 1;\n'],
       ['lambdas/core/currency.ts', "export const CURRENCY = 'USD';\n"],
       ['package-lock.json', '{"lockfileVersion":3,"packages":{}}\n'],
       ['node_modules/aws-cdk-lib/package.json', '{"version":"2.999.0"}\n'],
       ['cdk.json', '{"app":"npx tsx bin/app.ts","context":{}}\n'],
-      ['local/synthesize-template.ts', FILES['local/synthesize-template.ts'] + '// changed\n'],
+      ['local/synthesize-template.ts', `${FILES['local/synthesize-template.ts']}// changed\n`],
     ];
     let expected = 1;
     for (const [path, text] of changes) {
       await write(path, text);
       expect(await load(), path).toMatchObject({ reused: false });
       expect(await load(), path).toMatchObject({ reused: true });
-      expect(syntheses, path).toBe((expected += 1));
+      expected += 1;
+      expect(syntheses, path).toBe(expected);
     }
   });
 

@@ -10,7 +10,7 @@ describe('tickets', () => {
     const token = ticketToken(payload, key);
     expect(verifyTicketToken(token, key)).toEqual(payload);
     expect(verifyTicketToken(token, 'another-key-0123456789')).toBeUndefined();
-    const forged = ticketToken({ ...payload, seatId: 'A2' }, key).split('.')[0] + '.' + token.split('.')[1];
+    const forged = `${ticketToken({ ...payload, seatId: 'A2' }, key).split('.')[0]}.${token.split('.')[1]}`;
     expect(verifyTicketToken(forged, key)).toBeUndefined();
     expect(verifyTicketToken('garbage', key)).toBeUndefined();
   });
@@ -26,11 +26,15 @@ describe('tickets', () => {
     expect(verifyTicketToken(`${token}.x`, key)).toBeUndefined();
     // A valid signature over data that is not JSON: refused, not thrown.
     const junk = Buffer.from('not json').toString('base64url');
-    expect(verifyTicketToken(`${junk}.${createHmac('sha256', key).update(junk).digest('base64url')}`, key)).toBeUndefined();
+    expect(
+      verifyTicketToken(`${junk}.${createHmac('sha256', key).update(junk).digest('base64url')}`, key),
+    ).toBeUndefined();
   });
 
   it('uses crypto.timingSafeEqual for the signature comparison', async () => {
-    const source = await import('node:fs/promises').then((fs) => fs.readFile(new URL('../../lambdas/core/tickets.ts', import.meta.url), 'utf8'));
+    const source = await import('node:fs/promises').then((fs) =>
+      fs.readFile(new URL('../../lambdas/core/tickets.ts', import.meta.url), 'utf8'),
+    );
     expect(source).toMatch(/timingSafeEqual/);
     expect(source).not.toMatch(/sign\(data, key\) !== signature/);
   });

@@ -8,7 +8,12 @@ const event = { name: 'Drop', rows: 2, seatsPerRow: 5, priceCents: 1000 };
 
 describe('waiting-room settings', () => {
   it('an empty room is switched on with 10 slots, 5-minute admissions and one position counter', () => {
-    expect(WaitingRoomSchema.parse({})).toEqual({ enabled: true, maxActivePurchasers: 10, admissionSeconds: 300, positionShards: 1 });
+    expect(WaitingRoomSchema.parse({})).toEqual({
+      enabled: true,
+      maxActivePurchasers: 10,
+      admissionSeconds: 300,
+      positionShards: 1,
+    });
     expect(parseEventInput({ ...event, waitingRoom: {} }).waitingRoom).toEqual({
       enabled: true,
       maxActivePurchasers: 10,
@@ -37,7 +42,10 @@ describe('waiting-room settings', () => {
   it('takes the limits themselves', () => {
     const limits = { maxActivePurchasers: 1000, admissionSeconds: 3600, positionShards: 64 };
     expect(WaitingRoomSchema.parse(limits)).toMatchObject(limits);
-    expect(WaitingRoomSchema.parse({ maxActivePurchasers: 1, admissionSeconds: 10 })).toMatchObject({ maxActivePurchasers: 1, admissionSeconds: 10 });
+    expect(WaitingRoomSchema.parse({ maxActivePurchasers: 1, admissionSeconds: 10 })).toMatchObject({
+      maxActivePurchasers: 1,
+      admissionSeconds: 10,
+    });
   });
 });
 

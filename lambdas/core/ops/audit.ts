@@ -1,9 +1,9 @@
 import { forEachLimited } from '../concurrency';
 import { ordersOfEvent } from '../event-report';
 import { isFinal, type OrderRecord } from '../order';
-import { ledgerOfOrder, type LedgerEntry } from '../payments/simulated-processor';
-import { readSeats } from '../seat-map';
+import { type LedgerEntry, ledgerOfOrder } from '../payments/simulated-processor';
 import type { SeatItem } from '../seat';
+import { readSeats } from '../seat-map';
 import type { Store } from '../store';
 
 /**
@@ -109,13 +109,19 @@ export async function auditEvent(store: Store, eventId: string, options: AuditOp
   });
   const seats = await readSeats(store, eventId, { consistent: true });
 
-  const inFlight = new Set(orders.filter((o) => !isFinal(o.status) && now <= deadlineOf(o) + graceMs).map((o) => o.orderId));
+  const inFlight = new Set(
+    orders.filter((o) => !isFinal(o.status) && now <= deadlineOf(o) + graceMs).map((o) => o.orderId),
+  );
   const problems: AuditProblem[] = [];
   const money = auditMoney(orders, ledgers, inFlight, now, graceMs, problems);
   const seating = auditSeats(orders, seats, inFlight, problems);
   for (const order of orders) {
     if (!isFinal(order.status) && !inFlight.has(order.orderId)) {
-      problems.push({ kind: 'orderOpenPastDeadline', orderId: order.orderId, detail: `${order.status} ${Math.round((now - deadlineOf(order)) / 1000)} s past its deadline` });
+      problems.push({
+        kind: 'orderOpenPastDeadline',
+        orderId: order.orderId,
+        detail: `${order.status} ${Math.round((now - deadlineOf(order)) / 1000)} s past its deadline`,
+      });
     }
   }
   return {
@@ -159,7 +165,11 @@ function auditMoney(
         if (flying || entry.updatedAt >= now - graceMs) pendingInFlight++;
         else {
           unaccounted++;
-          problems.push({ kind: 'pendingCharge', orderId: order.orderId, detail: `ledger key ${entry.idempotencyKey} PENDING since ${new Date(entry.updatedAt).toISOString()}` });
+          problems.push({
+            kind: 'pendingCharge',
+            orderId: order.orderId,
+            detail: `ledger key ${entry.idempotencyKey} PENDING since ${new Date(entry.updatedAt).toISOString()}`,
+          });
         }
         continue;
       }
@@ -170,22 +180,41 @@ function auditMoney(
       } else if (kept !== undefined && entry.chargeId === kept) {
         ticketed++;
         if (entry.amountCents !== order.amountCents) {
-          problems.push({ kind: 'wrongAmount', orderId: order.orderId, chargeId: entry.chargeId, detail: `keeps a charge of ${entry.amountCents} for an order of ${order.amountCents}` });
+          problems.push({
+            kind: 'wrongAmount',
+            orderId: order.orderId,
+            chargeId: entry.chargeId,
+            detail: `keeps a charge of ${entry.amountCents} for an order of ${order.amountCents}`,
+          });
         }
       } else if (flying) {
         pendingInFlight++;
       } else {
         unaccounted++;
-        problems.push({ kind: 'unaccountedCharge', orderId: order.orderId, chargeId: entry.chargeId, detail: `charged ${entry.amountCents}, order ${order.status}, neither ticketed nor refunded` });
+        problems.push({
+          kind: 'unaccountedCharge',
+          orderId: order.orderId,
+          chargeId: entry.chargeId,
+          detail: `charged ${entry.amountCents}, order ${order.status}, neither ticketed nor refunded`,
+        });
       }
     }
     if (stillCharged.length > 1 && !flying) {
       doubleCharged++;
-      problems.push({ kind: 'doubleCharged', orderId: order.orderId, detail: `${stillCharged.length} charges still CHARGED: ${stillCharged.map((e) => e.chargeId).join(', ')}` });
+      problems.push({
+        kind: 'doubleCharged',
+        orderId: order.orderId,
+        detail: `${stillCharged.length} charges still CHARGED: ${stillCharged.map((e) => e.chargeId).join(', ')}`,
+      });
     }
     if (kept !== undefined && !stillCharged.some((e) => e.chargeId === kept)) {
       const entry = entries.find((e) => e.chargeId === kept);
-      problems.push({ kind: 'ticketedWithoutCharge', orderId: order.orderId, chargeId: kept, detail: `CONFIRMED, its charge is ${entry ? entry.outcome : 'not in the ledger'}` });
+      problems.push({
+        kind: 'ticketedWithoutCharge',
+        orderId: order.orderId,
+        chargeId: kept,
+        detail: `CONFIRMED, its charge is ${entry ? entry.outcome : 'not in the ledger'}`,
+      });
     }
     if (order.status === 'CONFIRMED' && kept === undefined) {
       problems.push({ kind: 'ticketedWithoutCharge', orderId: order.orderId, detail: 'CONFIRMED without a charge id' });
@@ -207,12 +236,22 @@ function auditSeats(
   for (const order of orders) {
     if (order.status !== 'CONFIRMED') continue;
     const held = order.tickets ?? [];
-    if (held.length !== order.seatIds.length || order.seatIds.some((seatId) => !held.some((t) => t.seatId === seatId))) {
-      problems.push({ kind: 'confirmedWithoutTickets', orderId: order.orderId, detail: `${held.length} ticket(s) for ${order.seatIds.length} seat(s)` });
+    if (
+      held.length !== order.seatIds.length ||
+      order.seatIds.some((seatId) => !held.some((t) => t.seatId === seatId))
+    ) {
+      problems.push({
+        kind: 'confirmedWithoutTickets',
+        orderId: order.orderId,
+        detail: `${held.length} ticket(s) for ${order.seatIds.length} seat(s)`,
+      });
     }
     for (const ticket of held) {
       tickets++;
-      ticketsBySeat.set(ticket.seatId, [...(ticketsBySeat.get(ticket.seatId) ?? []), { orderId: order.orderId, ticketId: ticket.ticketId }]);
+      ticketsBySeat.set(ticket.seatId, [
+        ...(ticketsBySeat.get(ticket.seatId) ?? []),
+        { orderId: order.orderId, ticketId: ticket.ticketId },
+      ]);
       const seat = seatById.get(ticket.seatId);
       if (seat?.status !== 'SOLD' || seat.orderId !== order.orderId) {
         problems.push({
@@ -228,7 +267,11 @@ function auditSeats(
   for (const [seatId, list] of ticketsBySeat) {
     if (list.length < 2) continue;
     oversold++;
-    problems.push({ kind: 'seatTwiceTicketed', seatId, detail: `${list.length} valid tickets: ${list.map((t) => `${t.ticketId} (${t.orderId})`).join(', ')}` });
+    problems.push({
+      kind: 'seatTwiceTicketed',
+      seatId,
+      detail: `${list.length} valid tickets: ${list.map((t) => `${t.ticketId} (${t.orderId})`).join(', ')}`,
+    });
   }
   const sold = seats.filter((s) => s.status === 'SOLD');
   let soldSettled = 0;
@@ -236,11 +279,19 @@ function auditSeats(
     if (seat.orderId !== undefined && inFlight.has(seat.orderId)) continue;
     soldSettled++;
     if (!(ticketsBySeat.get(seat.seatId) ?? []).some((t) => t.orderId === seat.orderId)) {
-      problems.push({ kind: 'soldWithoutTicket', seatId: seat.seatId, ...(seat.orderId ? { orderId: seat.orderId } : {}), detail: 'SOLD, but no valid ticket of its order' });
+      problems.push({
+        kind: 'soldWithoutTicket',
+        seatId: seat.seatId,
+        ...(seat.orderId ? { orderId: seat.orderId } : {}),
+        detail: 'SOLD, but no valid ticket of its order',
+      });
     }
   }
   if (tickets !== soldSettled) {
-    problems.push({ kind: 'ticketCountMismatch', detail: `${tickets} valid ticket(s), ${soldSettled} SOLD seat(s) outside orders in flight` });
+    problems.push({
+      kind: 'ticketCountMismatch',
+      detail: `${tickets} valid ticket(s), ${soldSettled} SOLD seat(s) outside orders in flight`,
+    });
   }
   return { tickets, soldSeats: sold.length, oversold };
 }

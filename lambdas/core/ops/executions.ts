@@ -2,10 +2,10 @@ import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
-  ListExecutionsCommand,
-  StopExecutionCommand,
   type HistoryEvent,
+  ListExecutionsCommand,
   type SFNClient,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 
 /** What operators need of the order state machine's executions (AWS's or the local stack's API). */
@@ -34,7 +34,14 @@ export function stepFunctionsExecutions(client: SFNClient, stateMachineArn: stri
   const describe = async (orderId: string): Promise<ExecutionSummary | undefined> => {
     try {
       const e = await client.send(new DescribeExecutionCommand({ executionArn: arnOf(orderId) }));
-      return { executionArn: e.executionArn!, status: e.status!, startDate: e.startDate, stopDate: e.stopDate, error: e.error, cause: e.cause };
+      return {
+        executionArn: e.executionArn!,
+        status: e.status!,
+        startDate: e.startDate,
+        stopDate: e.stopDate,
+        error: e.error,
+        cause: e.cause,
+      };
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return undefined;
       throw error;
@@ -46,7 +53,14 @@ export function stepFunctionsExecutions(client: SFNClient, stateMachineArn: stri
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await client.send(new GetExecutionHistoryCommand({ executionArn: arnOf(orderId), nextToken, maxResults: 1000, includeExecutionData: false }));
+        const page = await client.send(
+          new GetExecutionHistoryCommand({
+            executionArn: arnOf(orderId),
+            nextToken,
+            maxResults: 1000,
+            includeExecutionData: false,
+          }),
+        );
         events.push(...(page.events ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
@@ -56,8 +70,16 @@ export function stepFunctionsExecutions(client: SFNClient, stateMachineArn: stri
       const found: ExecutionSummary[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken }));
-        found.push(...(page.executions ?? []).map((e) => ({ executionArn: e.executionArn!, status: e.status!, startDate: e.startDate })));
+        const page = await client.send(
+          new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken }),
+        );
+        found.push(
+          ...(page.executions ?? []).map((e) => ({
+            executionArn: e.executionArn!,
+            status: e.status!,
+            startDate: e.startDate,
+          })),
+        );
         nextToken = page.nextToken;
       } while (nextToken);
       return found;
@@ -65,7 +87,9 @@ export function stepFunctionsExecutions(client: SFNClient, stateMachineArn: stri
     async stop(orderId, cause) {
       const execution = await describe(orderId);
       if (execution?.status !== 'RUNNING') return false;
-      await client.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'OperatorStopped', cause }));
+      await client.send(
+        new StopExecutionCommand({ executionArn: execution.executionArn, error: 'OperatorStopped', cause }),
+      );
       return true;
     },
   };

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { getOrder } from '../orders';
 import type { OrderRecord } from '../order';
+import { getOrder } from '../orders';
 import type { Store } from '../store';
 import type { ExecutionSummary, Executions } from './executions';
 
@@ -17,7 +17,12 @@ export interface OrderReport {
   readonly explanation: readonly string[];
 }
 
-export async function orderReport(store: Store, executions: Executions, orderId: string, now = store.now()): Promise<OrderReport> {
+export async function orderReport(
+  store: Store,
+  executions: Executions,
+  orderId: string,
+  now = store.now(),
+): Promise<OrderReport> {
   const order = await getOrder(store, orderId, { consistent: true });
   const execution = await executions.describe(orderId);
   const history = execution ? await executions.history(orderId) : [];
@@ -31,22 +36,37 @@ export async function orderReport(store: Store, executions: Executions, orderId:
   };
 }
 
-function explain(order: OrderRecord, execution: ExecutionSummary | undefined, currentState: string | undefined, now: number): string[] {
+function explain(
+  order: OrderRecord,
+  execution: ExecutionSummary | undefined,
+  currentState: string | undefined,
+  now: number,
+): string[] {
   const lines: string[] = [];
-  const hold = order.holdExpiresAt > now ? `hold ends in ${seconds(order.holdExpiresAt - now)}` : `hold expired ${seconds(now - order.holdExpiresAt)} ago`;
+  const hold =
+    order.holdExpiresAt > now
+      ? `hold ends in ${seconds(order.holdExpiresAt - now)}`
+      : `hold expired ${seconds(now - order.holdExpiresAt)} ago`;
   switch (order.status) {
     case 'CONFIRMED':
       lines.push(`Confirmed: ${order.tickets?.length ?? 0} ticket(s) for ${order.seatIds.join(', ')}.`);
-      if (order.notifications) lines.push(`Confirmations: e-mail ${order.notifications.email ?? '?'}, SMS ${order.notifications.sms ?? '?'}.`);
+      if (order.notifications)
+        lines.push(`Confirmations: e-mail ${order.notifications.email ?? '?'}, SMS ${order.notifications.sms ?? '?'}.`);
       break;
     case 'HOLDING':
       lines.push(`Holding ${order.seatIds.join(', ')}; ${hold}.`);
-      if (currentState === 'WaitForBuyer') lines.push('The flow waits for the buyer to pay, change seats or cancel (WaitForBuyer).');
-      if (order.payment.status === 'failed') lines.push(`The last payment failed (${order.payment.lastError ?? 'no reason recorded'}); the buyer may pay again.`);
+      if (currentState === 'WaitForBuyer')
+        lines.push('The flow waits for the buyer to pay, change seats or cancel (WaitForBuyer).');
+      if (order.payment.status === 'failed')
+        lines.push(
+          `The last payment failed (${order.payment.lastError ?? 'no reason recorded'}); the buyer may pay again.`,
+        );
       if (order.lastChangeError) lines.push(`The last change of seats was refused: ${order.lastChangeError}`);
       break;
     case 'PAYING':
-      lines.push(`Paying: round ${order.payment.round}, attempt ${order.payment.attempt} (${order.payment.status}); ${hold}.`);
+      lines.push(
+        `Paying: round ${order.payment.round}, attempt ${order.payment.attempt} (${order.payment.status}); ${hold}.`,
+      );
       if (order.payment.lastError) lines.push(`Last processor answer: ${order.payment.lastError}`);
       break;
     default:
@@ -56,15 +76,22 @@ function explain(order: OrderRecord, execution: ExecutionSummary | undefined, cu
   if (!execution) {
     lines.push('No execution of the order state machine exists for this order.');
     if (order.status === 'HOLDING' || order.status === 'PAYING') {
-      lines.push('Stuck: the order is open but its flow never started (or was lost). The reconciler starts it, or ends the order, within a minute; `npm run reconcile` does it now.');
+      lines.push(
+        'Stuck: the order is open but its flow never started (or was lost). The reconciler starts it, or ends the order, within a minute; `npm run reconcile` does it now.',
+      );
     }
   } else if (execution.status === 'RUNNING') {
-    if (order.status !== 'HOLDING' && order.status !== 'PAYING') lines.push(`Inconsistent: the order ended (${order.status}) but its execution still runs (in ${currentState ?? '?'}).`);
+    if (order.status !== 'HOLDING' && order.status !== 'PAYING')
+      lines.push(
+        `Inconsistent: the order ended (${order.status}) but its execution still runs (in ${currentState ?? '?'}).`,
+      );
   } else {
     const why = execution.error ? ` with ${execution.error}${execution.cause ? `: ${execution.cause}` : ''}` : '';
     lines.push(`The execution ended ${execution.status}${why}.`);
     if (order.status === 'HOLDING' || order.status === 'PAYING') {
-      lines.push('Stuck: the order is open but its flow is gone. The reconciler finishes it within a minute (`npm run reconcile` does it now); seats free themselves when the hold lapses meanwhile.');
+      lines.push(
+        'Stuck: the order is open but its flow is gone. The reconciler finishes it within a minute (`npm run reconcile` does it now); seats free themselves when the hold lapses meanwhile.',
+      );
     }
   }
   return lines;

@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { forEachLimited } from '../concurrency';
 import { DomainError, OrderStateConflict } from '../errors';
-import { getEvent, type EventStatus } from '../events';
 import { ordersOfEvent } from '../event-report';
+import { type EventStatus, getEvent } from '../events';
 import { logger } from '../logger';
 import { isFinal, type OrderRecord } from '../order';
 import { submitBuyerAction } from '../order-service';
@@ -106,7 +106,13 @@ export async function resetEvent(deps: ResetDeps, eventId: string, options: Rese
   await setSaleStatus(store, eventId, 'PAUSED');
   logger.info('Reset: event paused', { eventId });
 
-  const tally = { cancelledThroughFlow: new Set<string>(), stoppedExecutions: 0, refundedOrders: new Set<string>(), voidedTickets: 0, releasedSeats: 0 };
+  const tally = {
+    cancelledThroughFlow: new Set<string>(),
+    stoppedExecutions: 0,
+    refundedOrders: new Set<string>(),
+    voidedTickets: 0,
+    releasedSeats: 0,
+  };
   let passes = 0;
   let extra = new Set<string>(); // orders seen on seats but not (yet) in the event's order index
   for (;;) {
@@ -124,17 +130,28 @@ export async function resetEvent(deps: ResetDeps, eventId: string, options: Rese
     tally.releasedSeats += sweep.released;
     extra = sweep.waitingFor;
     // The index may lag (eventually consistent on AWS): what it still shows open is read by key.
-    const maybeLeft = (await ordersOfEvent(store, eventId)).filter((o) => !isFinal(o.status) || o.status === 'CONFIRMED');
-    const left = (await Promise.all(maybeLeft.map((o) => findOrder(store, o.orderId)))).filter((o) => o && (!isFinal(o.status) || o.status === 'CONFIRMED'));
+    const maybeLeft = (await ordersOfEvent(store, eventId)).filter(
+      (o) => !isFinal(o.status) || o.status === 'CONFIRMED',
+    );
+    const left = (await Promise.all(maybeLeft.map((o) => findOrder(store, o.orderId)))).filter(
+      (o) => o && (!isFinal(o.status) || o.status === 'CONFIRMED'),
+    );
     if (sweep.waitingFor.size === 0 && left.length === 0) break;
     if (passes >= settings.maxPasses) {
-      throw new Error(`Reset of ${eventId}: orders or seats still open after ${passes} passes; the event stays PAUSED — run the reset again`);
+      throw new Error(
+        `Reset of ${eventId}: orders or seats still open after ${passes} passes; the event stays PAUSED — run the reset again`,
+      );
     }
     await sleep(settings.pollMs);
   }
 
   await setSaleStatus(store, eventId, 'ON_SALE');
-  logger.info('Reset: event back on sale', { eventId, passes, releasedSeats: tally.releasedSeats, refundedOrders: tally.refundedOrders.size });
+  logger.info('Reset: event back on sale', {
+    eventId,
+    passes,
+    releasedSeats: tally.releasedSeats,
+    refundedOrders: tally.refundedOrders.size,
+  });
   return {
     ...plan,
     cancelledThroughFlow: [...tally.cancelledThroughFlow],
@@ -159,7 +176,12 @@ type Tally = {
  * the flow (a payment runs to its end: confirmed or not). Bounded: a flow that does not end the
  * order in time is stopped and the order compensated, so nothing can confirm it afterwards.
  */
-async function endThroughFlow(deps: ResetDeps, order: OrderRecord, settings: Required<ResetOptions>, tally: Tally): Promise<OrderRecord> {
+async function endThroughFlow(
+  deps: ResetDeps,
+  order: OrderRecord,
+  settings: Required<ResetOptions>,
+  tally: Tally,
+): Promise<OrderRecord> {
   const { store } = deps;
   const deadline = Date.now() + settings.flowWaitMs;
   let current = order;
@@ -167,14 +189,19 @@ async function endThroughFlow(deps: ResetDeps, order: OrderRecord, settings: Req
   while (!isFinal(current.status) && Date.now() < deadline) {
     if (current.status === 'HOLDING' && current.taskToken && !asked) {
       try {
-        await submitBuyerAction(store, deps.workflow, { orderId: current.orderId, buyerId: current.buyerId, action: { action: 'cancel' } });
+        await submitBuyerAction(store, deps.workflow, {
+          orderId: current.orderId,
+          buyerId: current.buyerId,
+          action: { action: 'cancel' },
+        });
         asked = true;
         tally.cancelledThroughFlow.add(current.orderId);
       } catch (error) {
         // A domain refusal: the buyer paid or changed seats first, or the hold timed out — the
         // flow goes on; watch it. Anything else (the Step Functions API failed): ask again on the
         // next look, until the wait runs out and the order is compensated instead.
-        if (!(error instanceof DomainError)) logger.warn('Reset: cancel through the flow failed', { orderId: current.orderId, error: String(error) });
+        if (!(error instanceof DomainError))
+          logger.warn('Reset: cancel through the flow failed', { orderId: current.orderId, error: String(error) });
       }
     }
     await sleep(settings.pollMs);
@@ -183,12 +210,20 @@ async function endThroughFlow(deps: ResetDeps, order: OrderRecord, settings: Req
   }
   if (!isFinal(current.status)) {
     if (await deps.executions.stop(current.orderId, RESET_REASON)) tally.stoppedExecutions++;
-    const result = await compensateOrder(store, deps.processor, { orderId: current.orderId, status: 'CANCELLED', reason: RESET_REASON });
+    const result = await compensateOrder(store, deps.processor, {
+      orderId: current.orderId,
+      status: 'CANCELLED',
+      reason: RESET_REASON,
+    });
     tally.releasedSeats += result.releasedSeatIds.length;
     if (result.refundedChargeIds.length > 0) tally.refundedOrders.add(current.orderId);
     current = await getOrder(store, current.orderId);
   }
-  if (current.status === 'CANCELLED' && current.failureReason === BUYER_CANCEL_REASON && tally.cancelledThroughFlow.has(current.orderId)) {
+  if (
+    current.status === 'CANCELLED' &&
+    current.failureReason === BUYER_CANCEL_REASON &&
+    tally.cancelledThroughFlow.has(current.orderId)
+  ) {
     current = await updateOrder(store, current.orderId, {
       set: { failureReason: RESET_REASON },
       from: ['CANCELLED'],
@@ -221,7 +256,11 @@ async function settleEnded(deps: ResetDeps, order: OrderRecord, tally: Tally): P
       if (!(error instanceof OrderStateConflict)) throw error; // another reset pass did it
     }
   }
-  const result = await compensateOrder(store, deps.processor, { orderId: order.orderId, status: 'CANCELLED', reason: RESET_REASON });
+  const result = await compensateOrder(store, deps.processor, {
+    orderId: order.orderId,
+    status: 'CANCELLED',
+    reason: RESET_REASON,
+  });
   tally.releasedSeats += result.releasedSeatIds.length;
   const refunded = [...result.refundedChargeIds, ...(await refundLedger(deps, order.orderId))];
   if (refunded.length > 0) tally.refundedOrders.add(order.orderId);
@@ -261,7 +300,12 @@ async function sweepSeats(deps: ResetDeps, eventId: string): Promise<{ released:
     const order = await findOrder(store, seat.orderId);
     if (!order) {
       // Held by a create that never wrote its order: free once its hold lapsed (it frees itself).
-      if (seat.status === 'HELD' && (seat.holdExpiresAt ?? 0) < store.now() && (await freeSeat(store, seat, { lapsedOnly: true }))) released++;
+      if (
+        seat.status === 'HELD' &&
+        (seat.holdExpiresAt ?? 0) < store.now() &&
+        (await freeSeat(store, seat, { lapsedOnly: true }))
+      )
+        released++;
       return;
     }
     if (!isFinal(order.status) || order.status === 'CONFIRMED') {
@@ -285,7 +329,8 @@ async function freeSeat(store: Store, seat: SeatItem, options: { lapsedOnly?: bo
       new UpdateCommand({
         TableName: store.tables.seats,
         Key: { eventId: seat.eventId, seatId: seat.seatId },
-        UpdateExpression: 'SET #status = :available, updatedAt = :now REMOVE orderId, holdExpiresAt, soldAt ADD version :one',
+        UpdateExpression:
+          'SET #status = :available, updatedAt = :now REMOVE orderId, holdExpiresAt, soldAt ADD version :one',
         ConditionExpression: options.lapsedOnly
           ? '#status = :held AND orderId = :orderId AND holdExpiresAt < :now'
           : '#status IN (:held, :sold) AND orderId = :orderId',
@@ -324,10 +369,10 @@ async function setSaleStatus(store: Store, eventId: string, status: 'PAUSED' | '
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new Error(`Event ${eventId} is not on sale (still being set up?): nothing to reset`);
+    if (error instanceof ConditionalCheckFailedException)
+      throw new Error(`Event ${eventId} is not on sale (still being set up?): nothing to reset`);
     throw error;
   }
 }
-
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

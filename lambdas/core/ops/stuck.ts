@@ -1,10 +1,10 @@
-import { memo, scanAll } from '../pages';
 import { isFinal, type OrderRecord } from '../order';
 import { getOrder } from '../orders';
+import { memo, scanAll } from '../pages';
 import { findOpenOrders, planReconcile, type ReconcilePlan } from '../reconcile/plan';
 import type { SeatItem } from '../seat';
 import type { Store } from '../store';
-import { orderIdOfExecution, type Executions } from './executions';
+import { type Executions, orderIdOfExecution } from './executions';
 
 /**
  * `npm run stuck`: what should have ended and did not. A flow ends an expired hold within seconds
@@ -16,15 +16,31 @@ import { orderIdOfExecution, type Executions } from './executions';
 export const STUCK_GRACE_MS = 60_000;
 
 export interface StuckReport {
-  readonly orders: readonly { orderId: string; eventId: string; status: string; holdExpiresAt: number; execution: string }[];
-  readonly seats: readonly { eventId: string; seatId: string; orderId?: string; holdExpiresAt?: number; orderStatus: string }[];
+  readonly orders: readonly {
+    orderId: string;
+    eventId: string;
+    status: string;
+    holdExpiresAt: number;
+    execution: string;
+  }[];
+  readonly seats: readonly {
+    eventId: string;
+    seatId: string;
+    orderId?: string;
+    holdExpiresAt?: number;
+    orderStatus: string;
+  }[];
   /** Executions still running for orders that already ended. */
   readonly executions: readonly { executionArn: string; orderId: string; orderStatus: string }[];
   /** What the reconciler would do about it now (`npm run reconcile` does it). */
   readonly reconcile: ReconcilePlan;
 }
 
-export async function findStuck(store: Store, executions: Executions, options: { now?: number; graceMs?: number } = {}): Promise<StuckReport> {
+export async function findStuck(
+  store: Store,
+  executions: Executions,
+  options: { now?: number; graceMs?: number } = {},
+): Promise<StuckReport> {
   const cutoff = (options.now ?? store.now()) - (options.graceMs ?? STUCK_GRACE_MS);
   const openPastHold = (await findOpenOrders(store)).filter((o) => o.holdExpiresAt < cutoff);
   const orders = await Promise.all(
@@ -37,7 +53,12 @@ export async function findStuck(store: Store, executions: Executions, options: {
     })),
   );
 
-  const statusOf = memo((orderId: string) => getOrder(store, orderId).then((o: OrderRecord) => o.status, () => 'NOT_FOUND'));
+  const statusOf = memo((orderId: string) =>
+    getOrder(store, orderId).then(
+      (o: OrderRecord) => o.status,
+      () => 'NOT_FOUND',
+    ),
+  );
   const seats = await Promise.all(
     (await heldSeatsExpiredBefore(store, cutoff)).map(async (seat) => ({
       eventId: seat.eventId,
@@ -57,7 +78,12 @@ export async function findStuck(store: Store, executions: Executions, options: {
     }),
   );
   const plan = await planReconcile(store, executions, options.now === undefined ? {} : { now: options.now });
-  return { orders, seats, executions: ended.filter((e) => e.orderStatus === 'NOT_FOUND' || isFinal(e.orderStatus as OrderRecord['status'])), reconcile: plan };
+  return {
+    orders,
+    seats,
+    executions: ended.filter((e) => e.orderStatus === 'NOT_FOUND' || isFinal(e.orderStatus as OrderRecord['status'])),
+    reconcile: plan,
+  };
 }
 
 /** Seats still HELD whose hold ran out before `cutoff`: a scan (operators, not the buy path). */

@@ -1,5 +1,5 @@
-import { getEvent } from '../events';
 import { ordersOfEvent } from '../event-report';
+import { getEvent } from '../events';
 import type { Store } from '../store';
 
 /** `npm run winners -- <eventId>`: who got tickets, per buyer, and how much of the event sold. */
@@ -21,6 +21,8 @@ export async function winners(store: Store, eventId: string): Promise<WinnersRep
     entry.seatIds.push(...(order.tickets ?? []).map((t) => t.seatId));
     byBuyer.set(order.buyerId, entry);
   }
-  const buyers = [...byBuyer.values()].sort((a, b) => b.seatIds.length - a.seatIds.length || a.buyerId.localeCompare(b.buyerId));
+  const buyers = [...byBuyer.values()].sort(
+    (a, b) => b.seatIds.length - a.seatIds.length || a.buyerId.localeCompare(b.buyerId),
+  );
   return { eventId, seatCount: event.seatCount, soldSeats: buyers.reduce((n, b) => n + b.seatIds.length, 0), buyers };
 }

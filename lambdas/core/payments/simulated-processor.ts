@@ -1,15 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { paymentSimulatorConfig, type PaymentSimulatorConfig } from '../order-config';
+import { type PaymentSimulatorConfig, paymentSimulatorConfig } from '../order-config';
 import { queryAll } from '../pages';
 import type { Store } from '../store';
 import {
-  PaymentDeclined,
-  PaymentProcessorUnavailable,
   type Charge,
   type ChargeLookup,
   type ChargeRequest,
+  PaymentDeclined,
   type PaymentProcessor,
+  PaymentProcessorUnavailable,
 } from './processor';
 
 /**
@@ -40,7 +40,12 @@ export interface LedgerEntry {
 
 type Verdict = 'approve' | 'decline' | 'slow-approve';
 
-export function verdictFor(code: string, attempt: number, config: PaymentSimulatorConfig, random: () => number): Verdict {
+export function verdictFor(
+  code: string,
+  attempt: number,
+  config: PaymentSimulatorConfig,
+  random: () => number,
+): Verdict {
   switch (code) {
     case '00000':
       return 'decline';
@@ -101,7 +106,8 @@ export class SimulatedProcessor implements PaymentProcessor {
         new UpdateCommand({
           TableName: this.store.tables.payments,
           Key: { idempotencyKey: request.idempotencyKey },
-          UpdateExpression: 'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
+          UpdateExpression:
+            'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
           ConditionExpression: 'attribute_not_exists(idempotencyKey) OR outcome = :declined',
           ExpressionAttributeValues: {
             ':orderId': request.orderId,
@@ -157,7 +163,7 @@ export class SimulatedProcessor implements PaymentProcessor {
       case 'CHARGED':
       case 'REFUNDED':
         return { chargeId: found.chargeId!, amountCents: found.amountCents! };
-      case 'DECLINED': // declined again between our write and this read: the attempt may be retried
+      // DECLINED lands here too: declined again between our write and this read, the attempt may be retried.
       default:
         throw new PaymentProcessorUnavailable(`Charge ${request.idempotencyKey} is still being processed`);
     }
@@ -180,7 +186,6 @@ export class SimulatedProcessor implements PaymentProcessor {
     );
   }
 }
-
 
 /**
  * Every ledger entry of one order, through the payments table's `byOrder` index (eventually

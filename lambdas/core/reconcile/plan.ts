@@ -1,3 +1,4 @@
+import { type ExecutionSummary, type Executions, orderIdOfExecution } from '../ops/executions';
 import { isFinal, type OrderRecord, type OrderStatus } from '../order';
 import { findOrder } from '../orders';
 import { memo, scanAll } from '../pages';
@@ -5,7 +6,6 @@ import type { LedgerEntry } from '../payments/simulated-processor';
 import type { SeatItem } from '../seat';
 import type { Store } from '../store';
 import type { QueueState } from '../waiting-room/queue-state';
-import { orderIdOfExecution, type ExecutionSummary, type Executions } from '../ops/executions';
 
 /**
  * What the reconciler would do now: every order, seat, charge, execution and waiting-room slot
@@ -23,13 +23,27 @@ export type ReconcileAction =
   /** Open, within its hold, but no flow was ever started (StartExecution failed or was never called). */
   | { readonly kind: 'startFlow'; readonly orderId: string; readonly eventId: string; readonly why: string }
   /** Open and past its deadline, or its flow is gone: stop the flow if it runs, then confirm a charged payment or compensate. */
-  | { readonly kind: 'finishOrder'; readonly orderId: string; readonly eventId: string; readonly stopFlow: boolean; readonly status: EndStatus; readonly why: string }
+  | {
+      readonly kind: 'finishOrder';
+      readonly orderId: string;
+      readonly eventId: string;
+      readonly stopFlow: boolean;
+      readonly status: EndStatus;
+      readonly why: string;
+    }
   /** Ended without tickets (or keeps another charge) but still has money or seats: compensate again. */
   | { readonly kind: 'settleOrder'; readonly orderId: string; readonly eventId: string; readonly why: string }
   /** A flow still running for an order that has ended. */
   | { readonly kind: 'stopFlow'; readonly orderId: string; readonly why: string }
   /** A waiting-room slot still bound to an order that ended. */
-  | { readonly kind: 'freeSlot'; readonly orderId: string; readonly eventId: string; readonly buyerId: string; readonly seatsFreed: boolean; readonly why: string };
+  | {
+      readonly kind: 'freeSlot';
+      readonly orderId: string;
+      readonly eventId: string;
+      readonly buyerId: string;
+      readonly seatsFreed: boolean;
+      readonly why: string;
+    };
 
 export type EndStatus = Extract<OrderStatus, 'EXPIRED' | 'FAILED'>;
 
@@ -40,12 +54,25 @@ export interface ReconcilePlan {
   readonly notes: readonly string[];
 }
 
-export async function planReconcile(store: Store, executions: Executions, options: { now?: number } = {}): Promise<ReconcilePlan> {
+export async function planReconcile(
+  store: Store,
+  executions: Executions,
+  options: { now?: number } = {},
+): Promise<ReconcilePlan> {
   const now = options.now ?? store.now();
   const [orders, seats, charges, queues, running] = await Promise.all([
     findOpenOrders(store),
-    scanAll<SeatItem>(store, { TableName: store.tables.seats, FilterExpression: '#status IN (:held, :sold)', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':held': 'HELD', ':sold': 'SOLD' } }),
-    scanAll<LedgerEntry>(store, { TableName: store.tables.payments, FilterExpression: 'outcome = :charged', ExpressionAttributeValues: { ':charged': 'CHARGED' } }),
+    scanAll<SeatItem>(store, {
+      TableName: store.tables.seats,
+      FilterExpression: '#status IN (:held, :sold)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':held': 'HELD', ':sold': 'SOLD' },
+    }),
+    scanAll<LedgerEntry>(store, {
+      TableName: store.tables.payments,
+      FilterExpression: 'outcome = :charged',
+      ExpressionAttributeValues: { ':charged': 'CHARGED' },
+    }),
     scanAll<QueueState>(store, { TableName: store.tables.queues }),
     executions.running(),
   ]);
@@ -67,11 +94,17 @@ export async function planReconcile(store: Store, executions: Executions, option
     if (seat.status === 'HELD' && (seat.holdExpiresAt ?? 0) > now - OVERDUE_GRACE_MS) continue; // a live hold
     const order = await orderOf(seat.orderId);
     if (!order) {
-      if (seat.status === 'SOLD') notes.push(`Seat ${seat.eventId}/${seat.seatId} is sold to ${seat.orderId}, which does not exist`);
+      if (seat.status === 'SOLD')
+        notes.push(`Seat ${seat.eventId}/${seat.seatId} is sold to ${seat.orderId}, which does not exist`);
       continue; // a lapsed hold of no order is free for anyone already
     }
     if (isFinal(order.status) && order.status !== 'CONFIRMED') {
-      add(order.orderId, { kind: 'settleOrder', orderId: order.orderId, eventId: order.eventId, why: `seat ${seat.seatId} still ${seat.status} by an order that is ${order.status}` });
+      add(order.orderId, {
+        kind: 'settleOrder',
+        orderId: order.orderId,
+        eventId: order.eventId,
+        why: `seat ${seat.seatId} still ${seat.status} by an order that is ${order.status}`,
+      });
     }
   }
 
@@ -87,14 +120,21 @@ export async function planReconcile(store: Store, executions: Executions, option
       kind: 'settleOrder',
       orderId: order.orderId,
       eventId: order.eventId,
-      why: order.status === 'CONFIRMED' ? `a second charge ${charge.chargeId} next to the one kept` : `charge ${charge.chargeId} kept by an order that is ${order.status}`,
+      why:
+        order.status === 'CONFIRMED'
+          ? `a second charge ${charge.chargeId} next to the one kept`
+          : `charge ${charge.chargeId} kept by an order that is ${order.status}`,
     });
   }
 
   for (const [orderId, execution] of runningByOrder) {
     const order = await orderOf(orderId);
     if (order && !isFinal(order.status)) continue;
-    add(`${orderId}#flow`, { kind: 'stopFlow', orderId, why: `its order is ${order?.status ?? 'gone'} (flow started ${execution.startDate?.toISOString() ?? '?'})` });
+    add(`${orderId}#flow`, {
+      kind: 'stopFlow',
+      orderId,
+      why: `its order is ${order?.status ?? 'gone'} (flow started ${execution.startDate?.toISOString() ?? '?'})`,
+    });
   }
 
   for (const queue of queues) {
@@ -125,13 +165,20 @@ async function decideOpenOrder(
   executions: Executions,
   now: number,
 ): Promise<ReconcileAction | undefined> {
-  const deadline = order.status === 'PAYING' ? Math.max(order.paymentDeadline ?? 0, order.holdExpiresAt) : order.holdExpiresAt;
+  const deadline =
+    order.status === 'PAYING' ? Math.max(order.paymentDeadline ?? 0, order.holdExpiresAt) : order.holdExpiresAt;
   const overdue = now > deadline + OVERDUE_GRACE_MS;
   const base = { orderId: order.orderId, eventId: order.eventId };
   const status: EndStatus = order.status === 'PAYING' ? 'FAILED' : 'EXPIRED';
   if (running) {
     if (!overdue) return undefined; // its flow is on it
-    return { kind: 'finishOrder', ...base, stopFlow: true, status, why: `${order.status} ${Math.round((now - deadline) / 1000)} s past its deadline with its flow still running` };
+    return {
+      kind: 'finishOrder',
+      ...base,
+      stopFlow: true,
+      status,
+      why: `${order.status} ${Math.round((now - deadline) / 1000)} s past its deadline with its flow still running`,
+    };
   }
   const execution = await executions.describe(order.orderId);
   if (execution?.status === 'RUNNING') return undefined; // started after the list of running ones was read

@@ -1,12 +1,12 @@
-import { SeatsLost, completeOrder, confirmOrderSeats, issueTickets } from '../steps/fulfilment-steps';
 import { getEvent } from '../events';
 import { logger } from '../logger';
-import { isFinal, type OrderRecord } from '../order';
-import { waitSecondsUntil, type OrderWorkflow } from '../order-workflow';
-import { getOrder, updateOrder } from '../orders';
 import type { Executions } from '../ops/executions';
+import { isFinal, type OrderRecord } from '../order';
+import { type OrderWorkflow, waitSecondsUntil } from '../order-workflow';
+import { getOrder, updateOrder } from '../orders';
 import type { PaymentProcessor } from '../payments/processor';
 import { compensateOrder, refundCharges } from '../settlement';
+import { completeOrder, confirmOrderSeats, issueTickets, SeatsLost } from '../steps/fulfilment-steps';
 import type { Store } from '../store';
 import { releaseSlot } from '../waiting-room/admission';
 import { activeWaitingRoom } from '../waiting-room/settings';
@@ -50,12 +50,22 @@ export async function reconcile(deps: ReconcilerDeps, options: { now?: number } 
     try {
       const result = await carryOut(deps, action);
       outcomes.push({ action, result, ok: true });
-      logger.warn('Reconciler finished what was left open', { ...ids(action), kind: action.kind, why: action.why, result });
+      logger.warn('Reconciler finished what was left open', {
+        ...ids(action),
+        kind: action.kind,
+        why: action.why,
+        result,
+      });
     } catch (error) {
       // One order that cannot be finished now must not keep the others waiting; the next run retries it.
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       outcomes.push({ action, result: `failed: ${message}`, ok: false });
-      logger.error('Reconciler could not finish an action', { ...ids(action), kind: action.kind, why: action.why, error: message });
+      logger.error('Reconciler could not finish an action', {
+        ...ids(action),
+        kind: action.kind,
+        why: action.why,
+        error: message,
+      });
     }
   }
   for (const note of plan.notes) logger.error('Reconciler needs an operator', { note });
@@ -76,7 +86,9 @@ async function carryOut(deps: ReconcilerDeps, action: ReconcileAction): Promise<
     case 'settleOrder':
       return settleOrder(deps, action.orderId, action.why);
     case 'stopFlow':
-      return (await deps.executions.stop(action.orderId, 'Stopped by the reconciler: its order has ended')) ? 'flow stopped' : 'flow had ended';
+      return (await deps.executions.stop(action.orderId, 'Stopped by the reconciler: its order has ended'))
+        ? 'flow stopped'
+        : 'flow had ended';
     case 'freeSlot': {
       const settings = activeWaitingRoom(await getEvent(deps.store, action.eventId));
       if (!settings) return 'no waiting room';
@@ -103,7 +115,12 @@ async function startFlow(deps: ReconcilerDeps, orderId: string): Promise<string>
  * An order whose flow is gone (or was stopped for being overdue): a payment that went through is
  * completed — the buyer paid with time on the clock — anything else ends without tickets, refunded.
  */
-async function finishOrder(deps: ReconcilerDeps, orderId: string, status: 'EXPIRED' | 'FAILED', why: string): Promise<string> {
+async function finishOrder(
+  deps: ReconcilerDeps,
+  orderId: string,
+  status: 'EXPIRED' | 'FAILED',
+  why: string,
+): Promise<string> {
   const order = await getOrder(deps.store, orderId);
   if (!isFinal(order.status)) {
     const chargeId = order.status === 'PAYING' ? await keptCharge(deps, order) : undefined;
@@ -113,12 +130,19 @@ async function finishOrder(deps: ReconcilerDeps, orderId: string, status: 'EXPIR
         return 'paid: confirmed and ticketed';
       } catch (error) {
         if (!(error instanceof SeatsLost)) throw error;
-        const done = await compensateOrder(deps.store, deps.processor, { orderId, status: 'FAILED', reason: `Refunded: ${error.message}` });
+        const done = await compensateOrder(deps.store, deps.processor, {
+          orderId,
+          status: 'FAILED',
+          reason: `Refunded: ${error.message}`,
+        });
         return `paid but ${error.message}: refunded (${done.refundedChargeIds.length})`;
       }
     }
   }
-  const reason = status === 'EXPIRED' ? 'The hold expired before payment' : 'The payment could not be completed; any charge was refunded';
+  const reason =
+    status === 'EXPIRED'
+      ? 'The hold expired before payment'
+      : 'The payment could not be completed; any charge was refunded';
   const done = await compensateOrder(deps.store, deps.processor, { orderId, status, reason });
   return `${done.status.toLowerCase()} (${why}); ${done.releasedSeatIds.length} seat(s) freed, ${done.refundedChargeIds.length} charge(s) refunded`;
 }
@@ -133,7 +157,11 @@ async function keptCharge(deps: ReconcilerDeps, order: OrderRecord): Promise<str
   await updateOrder(deps.store, order.orderId, {
     set: { 'payment.chargeId': found.chargeId, 'payment.status': 'succeeded' },
     from: ['PAYING'],
-    condition: { expression: 'attribute_not_exists(#payment.#chargeId) AND #payment.#intent.#key = :key', values: { ':key': intent.key }, names: { '#intent': 'intent', '#key': 'key' } },
+    condition: {
+      expression: 'attribute_not_exists(#payment.#chargeId) AND #payment.#intent.#key = :key',
+      values: { ':key': intent.key },
+      names: { '#intent': 'intent', '#key': 'key' },
+    },
   });
   return found.chargeId;
 }
@@ -159,7 +187,12 @@ async function settleOrder(deps: ReconcilerDeps, orderId: string, why: string): 
 export interface ReconcileSummary {
   readonly actions: number;
   readonly failed: number;
-  readonly outcomes: readonly { readonly kind: string; readonly orderId: string; readonly result: string; readonly why: string }[];
+  readonly outcomes: readonly {
+    readonly kind: string;
+    readonly orderId: string;
+    readonly result: string;
+    readonly why: string;
+  }[];
   readonly notes: readonly string[];
 }
 
@@ -167,7 +200,12 @@ export function summarize(report: ReconcileReport): ReconcileSummary {
   return {
     actions: report.outcomes.length,
     failed: report.outcomes.filter((o) => !o.ok).length,
-    outcomes: report.outcomes.map((o) => ({ kind: o.action.kind, orderId: o.action.orderId, result: o.result, why: o.action.why })),
+    outcomes: report.outcomes.map((o) => ({
+      kind: o.action.kind,
+      orderId: o.action.orderId,
+      result: o.result,
+      why: o.action.why,
+    })),
     notes: report.plan.notes,
   };
 }

@@ -1,5 +1,5 @@
 import type { PaymentProcessor } from '../payments/processor';
-import { compensateOrder, type CompensationResult, type EndingStatus } from '../settlement';
+import { type CompensationResult, compensateOrder, type EndingStatus } from '../settlement';
 import type { Store } from '../store';
 
 /**
@@ -24,8 +24,16 @@ export interface CompensationInput {
   readonly buyer?: { readonly action?: string };
 }
 
-export async function compensate(store: Store, processor: PaymentProcessor, input: CompensationInput): Promise<CompensationResult> {
-  return compensateOrder(store, processor, { orderId: input.orderId, status: endingStatusOf(input), reason: reasonFor(input.error) });
+export async function compensate(
+  store: Store,
+  processor: PaymentProcessor,
+  input: CompensationInput,
+): Promise<CompensationResult> {
+  return compensateOrder(store, processor, {
+    orderId: input.orderId,
+    status: endingStatusOf(input),
+    reason: reasonFor(input.error),
+  });
 }
 
 /** The status the failed state was itself trying to set, else FAILED. */

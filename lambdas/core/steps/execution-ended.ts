@@ -1,8 +1,8 @@
 import { OrderNotFound } from '../errors';
-import { logger } from '../logger';
 import { ENDED_EXECUTION_STATUSES, type ExecutionStatusChangeDetail } from '../execution-status-change';
+import { logger } from '../logger';
 import type { PaymentProcessor } from '../payments/processor';
-import { compensateOrder, type CompensationResult } from '../settlement';
+import { type CompensationResult, compensateOrder } from '../settlement';
 import type { Store } from '../store';
 
 /**
@@ -26,17 +26,27 @@ export async function settleEndedExecution(
       status: detail.status === 'TIMED_OUT' ? 'EXPIRED' : 'FAILED',
       reason: reasonFor(detail),
     });
-    logger.info('Order execution ended', { orderId: detail.name, executionStatus: detail.status, error: detail.error ?? null, orderStatus: result.status });
+    logger.info('Order execution ended', {
+      orderId: detail.name,
+      executionStatus: detail.status,
+      error: detail.error ?? null,
+      orderStatus: result.status,
+    });
     return result;
   } catch (error) {
     if (!(error instanceof OrderNotFound)) throw error;
-    logger.warn('An order execution ended for an order that does not exist', { orderId: detail.name, executionStatus: detail.status });
+    logger.warn('An order execution ended for an order that does not exist', {
+      orderId: detail.name,
+      executionStatus: detail.status,
+    });
     return undefined;
   }
 }
 
 function reasonFor(detail: ExecutionStatusChangeDetail): string {
   const what = detail.status === 'TIMED_OUT' ? 'timed out' : detail.status === 'ABORTED' ? 'was stopped' : 'failed';
-  const error = [detail.error, detail.cause].filter((part): part is string => typeof part === 'string' && part.length > 0).join(': ');
+  const error = [detail.error, detail.cause]
+    .filter((part): part is string => typeof part === 'string' && part.length > 0)
+    .join(': ');
   return `The order flow ${what}${error ? ` (${error.length > 300 ? `${error.slice(0, 300)}…` : error})` : ''}; any payment is refunded`;
 }

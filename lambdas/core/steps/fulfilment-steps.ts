@@ -24,22 +24,34 @@ export async function confirmOrderSeats(store: Store, input: { orderId: string }
   const order = await getOrder(store, input.orderId);
   if (order.status === 'CONFIRMED') return; // a retry after the flow went on
   if (order.status !== 'PAYING' || !order.payment.chargeId) {
-    throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} has no recorded charge to confirm (${order.status})`);
+    throw new OrderStateConflict(
+      order.orderId,
+      ['PAYING'],
+      `Order ${order.orderId} has no recorded charge to confirm (${order.status})`,
+    );
   }
   if (order.payment.intent?.amountCents !== order.amountCents) {
-    throw new ChargeMismatch(`Charged ${order.payment.intent?.amountCents ?? 'nothing'} for seats costing ${order.amountCents}`);
+    throw new ChargeMismatch(
+      `Charged ${order.payment.intent?.amountCents ?? 'nothing'} for seats costing ${order.amountCents}`,
+    );
   }
   try {
     await confirmSeats(store, { eventId: order.eventId, orderId: order.orderId, seatIds: order.seatIds });
   } catch (error) {
     if (error instanceof NotYourOrder || error instanceof HoldExpired) {
-      throw new SeatsLost(`Seat${error.seatIds.length === 1 ? '' : 's'} ${error.seatIds.join(', ')} lost after the hold expired`);
+      throw new SeatsLost(
+        `Seat${error.seatIds.length === 1 ? '' : 's'} ${error.seatIds.join(', ')} lost after the hold expired`,
+      );
     }
     throw error;
   }
 }
 
-export async function issueTickets(store: Store, signingKey: string, input: { orderId: string }): Promise<{ ticketIds: string[] }> {
+export async function issueTickets(
+  store: Store,
+  signingKey: string,
+  input: { orderId: string },
+): Promise<{ ticketIds: string[] }> {
   const order = await getOrder(store, input.orderId);
   const tickets: readonly Ticket[] = order.tickets ?? (await makeTickets(order, signingKey));
   if (!order.tickets) await updateOrder(store, order.orderId, { set: { tickets }, from: ['PAYING'] });
@@ -67,5 +79,6 @@ export async function completeOrder(
     order = await updateOrder(store, order.orderId, { set: { status: 'CONFIRMED', notifications }, from: ['PAYING'] });
   }
   const refunded = await refundCharges(processor, order, order.payment.chargeId);
-  if (refunded.length > 0) logger.warn('Refunded stray charges of a confirmed order', { orderId: order.orderId, refunded });
+  if (refunded.length > 0)
+    logger.warn('Refunded stray charges of a confirmed order', { orderId: order.orderId, refunded });
 }

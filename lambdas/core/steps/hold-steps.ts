@@ -16,7 +16,8 @@ export async function awaitBuyer(store: Store, input: { orderId: string; taskTok
   await updateOrder(store, input.orderId, { set: { taskToken: input.taskToken }, from: ['HOLDING'] });
 }
 
-const sameSeats = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
+const sameSeats = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id) => b.includes(id));
 
 /**
  * Moves the hold to the seats the buyer chose, under the order's original deadline (a change never

@@ -29,7 +29,8 @@ export class ChargeMismatch extends Error {
 /** The step runs only for a PAYING order with an intent; anything else is a flow that moved on. */
 function currentIntent(order: OrderRecord): PaymentIntent {
   const intent = order.payment.intent;
-  if (order.status !== 'PAYING' || !intent) throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} has no payment running`);
+  if (order.status !== 'PAYING' || !intent)
+    throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} has no payment running`);
   return intent;
 }
 
@@ -102,7 +103,8 @@ async function recordCharge(
       remove: ['payment.lastError'],
       from: ['PAYING'],
       condition: {
-        expression: '#payment.#intent.#key = :key AND (attribute_not_exists(#payment.#chargeId) OR #payment.#chargeId = :chargeId)',
+        expression:
+          '#payment.#intent.#key = :key AND (attribute_not_exists(#payment.#chargeId) OR #payment.#chargeId = :chargeId)',
         values: { ':key': intent.key, ':chargeId': charge.chargeId },
         names: INTENT_NAMES,
       },
@@ -112,7 +114,8 @@ async function recordCharge(
     if (!(error instanceof OrderStateConflict)) throw error;
     const current = await getOrder(store, orderId);
     // Another attempt of the same pay request recorded this very charge (same key, same id).
-    if (current.status !== 'FAILED' && current.payment.chargeId === charge.chargeId) return { chargeId: charge.chargeId };
+    if (current.status !== 'FAILED' && current.payment.chargeId === charge.chargeId)
+      return { chargeId: charge.chargeId };
     await processor.refund(charge.chargeId); // never keep a charge for an old pay request or an ended order
     logger.warn('Refunded a charge the order could not keep', { orderId, key: intent.key, status: current.status });
     throw error;
@@ -143,17 +146,25 @@ export async function recordPaymentFailure(
     const order = await getOrder(store, input.orderId);
     if (order.status === 'CONFIRMED') return { next: 'confirm' }; // a retry of this step after it went on
     // A retry of this step after it already sent the order back to waiting: same answer.
-    if (order.status === 'HOLDING') return { next: 'wait', waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) };
+    if (order.status === 'HOLDING')
+      return { next: 'wait', waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) };
     if (order.status !== 'PAYING') {
       // Ended meanwhile: settle whatever it still holds (idempotent) and end the flow.
-      await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: `Payment failed: ${input.error ?? 'payment failed'}` });
+      await compensateOrder(store, processor, {
+        orderId: order.orderId,
+        status: 'FAILED',
+        reason: `Payment failed: ${input.error ?? 'payment failed'}`,
+      });
       return { next: 'fail' };
     }
     if (order.payment.chargeId) return { next: 'confirm' };
     const intent = currentIntent(order);
     const found = await processor.lookup(intent.key);
     if (found.status === 'CHARGED' && found.chargeId) {
-      await recordCharge(store, processor, order.orderId, intent, { chargeId: found.chargeId, amountCents: found.amountCents ?? intent.amountCents });
+      await recordCharge(store, processor, order.orderId, intent, {
+        chargeId: found.chargeId,
+        amountCents: found.amountCents ?? intent.amountCents,
+      });
       return { next: 'confirm' };
     }
 
@@ -179,8 +190,13 @@ export async function recordPaymentFailure(
       // Lands on `$.hold` in the flow: the next wait reads `$.hold.waitSeconds`.
       return { next: 'wait', waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) };
     }
-    const why = holdLeft < MIN_HOLD_FOR_RETRY_MS ? 'the hold ran out' : `no pay attempts left (${config.paymentRounds})`;
-    await compensateOrder(store, processor, { orderId: order.orderId, status: 'FAILED', reason: `Payment failed: ${reason}; ${why}` });
+    const why =
+      holdLeft < MIN_HOLD_FOR_RETRY_MS ? 'the hold ran out' : `no pay attempts left (${config.paymentRounds})`;
+    await compensateOrder(store, processor, {
+      orderId: order.orderId,
+      status: 'FAILED',
+      reason: `Payment failed: ${reason}; ${why}`,
+    });
     return { next: 'fail' };
   }
 }

@@ -10,7 +10,10 @@ import { AdmissionRequired } from '../errors';
 const ISSUER = 'ticketdrop';
 const AUDIENCE = 'ticketdrop:admission';
 
-export async function signAdmission(signingKey: string, claims: { buyerId: string; eventId: string; expiresAt: number }): Promise<string> {
+export async function signAdmission(
+  signingKey: string,
+  claims: { buyerId: string; eventId: string; expiresAt: number },
+): Promise<string> {
   return new SignJWT({ eventId: claims.eventId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.buyerId)
@@ -38,5 +41,6 @@ export async function verifyAdmission(
     (verified) => verified.payload,
     () => undefined,
   );
-  if (payload?.eventId !== expected.eventId) throw new AdmissionRequired('Your admission is not valid (expired, or for another buyer or event)');
+  if (payload?.eventId !== expected.eventId)
+    throw new AdmissionRequired('Your admission is not valid (expired, or for another buyer or event)');
 }

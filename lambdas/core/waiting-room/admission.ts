@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AdmissionRequired, SoldOut } from '../errors';
 import { isFinal, type OrderStatus } from '../order';
 import type { Store } from '../store';
-import { updateQueueState, type PurchaseSlot, type QueueState } from './queue-state';
+import { type PurchaseSlot, type QueueState, updateQueueState } from './queue-state';
 import type { WaitingRoomSettings } from './settings';
 
 /**
@@ -41,15 +41,25 @@ export async function advanceQueue(store: Store, eventId: string, settings: Wait
     const pruned = Object.keys(active).length !== Object.keys(current.active).length;
     // Sold out: nobody more is let in to an empty map until an order gives seats back.
     const free = current.soldOut ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
-    const next = free > 0 ? await nextInLine(store, eventId, current.servingPosition, free, now) : { admitted: [], servedUpTo: current.servingPosition };
+    const next =
+      free > 0
+        ? await nextInLine(store, eventId, current.servingPosition, free, now)
+        : { admitted: [], servedUpTo: current.servingPosition };
     admitted = next.admitted;
     if (!pruned && next.servedUpTo === current.servingPosition) return undefined;
     const until = now + settings.admissionSeconds * 1000;
     for (const entry of admitted) active[entry.buyerId] = { position: entry.position, admittedAt: now, until };
-    return { ...current, servingPosition: next.servedUpTo, active, admittedCount: current.admittedCount + admitted.length };
+    return {
+      ...current,
+      servingPosition: next.servedUpTo,
+      active,
+      admittedCount: current.admittedCount + admitted.length,
+    };
   });
   // Marks each admitted buyer, so a later status read tells "served" from "skipped".
-  await Promise.all(admitted.map((entry) => markAdmitted(store, eventId, entry.buyerId, state.active[entry.buyerId]!.admittedAt)));
+  await Promise.all(
+    admitted.map((entry) => markAdmitted(store, eventId, entry.buyerId, state.active[entry.buyerId]!.admittedAt)),
+  );
   return state;
 }
 
@@ -57,7 +67,13 @@ export async function advanceQueue(store: Store, eventId: string, settings: Wait
  * Admits a buyer whose position the queue passed without admitting them (their join was still
  * being written when the queue moved past it): they go first, as soon as a slot is free.
  */
-export async function admitPassedOver(store: Store, eventId: string, buyerId: string, position: number, settings: WaitingRoomSettings): Promise<QueueState> {
+export async function admitPassedOver(
+  store: Store,
+  eventId: string,
+  buyerId: string,
+  position: number,
+  settings: WaitingRoomSettings,
+): Promise<QueueState> {
   let admittedAt: number | undefined;
   const state = await updateQueueState(store, eventId, async (current) => {
     const now = store.now();
@@ -90,13 +106,18 @@ export async function claimSlotForOrder(
     if (!slot || (slot.orderId === undefined && slot.until < now)) throw new AdmissionRequired();
     previous = slot;
     if (slot.orderId === request.orderId) return undefined;
-    const claimed: PurchaseSlot = { ...slot, orderId: request.orderId, until: now + request.holdSeconds * 1000 + ORDER_SLOT_GRACE_MS };
+    const claimed: PurchaseSlot = {
+      ...slot,
+      orderId: request.orderId,
+      until: now + request.holdSeconds * 1000 + ORDER_SLOT_GRACE_MS,
+    };
     return { ...current, active: { ...current.active, [request.buyerId]: claimed } };
   });
   return async (reason) => {
     await updateQueueState(store, eventId, async (current) => {
       if (!previous || current.active[request.buyerId]?.orderId !== request.orderId) return undefined;
-      if (!(reason instanceof SoldOut)) return { ...current, active: { ...current.active, [request.buyerId]: previous } };
+      if (!(reason instanceof SoldOut))
+        return { ...current, active: { ...current.active, [request.buyerId]: previous } };
       const { [request.buyerId]: _done, ...active } = current.active;
       return { ...current, active, soldOut: true };
     });
@@ -127,19 +148,26 @@ export async function releaseSlot(
  * A buyer leaves the line: an unused admission is given back at once; a place not yet served is
  * marked, and the queue passes over it. An admission bound to an order stays with the order.
  */
-export async function leaveQueue(store: Store, eventId: string, settings: WaitingRoomSettings, buyerId: string): Promise<void> {
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tables.buyers,
-      Key: { eventId, buyerId },
-      UpdateExpression: 'SET leftAt = :now',
-      ConditionExpression: 'attribute_exists(#position)',
-      ExpressionAttributeNames: { '#position': 'position' },
-      ExpressionAttributeValues: { ':now': store.now() },
-    }),
-  ).catch((error: unknown) => {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error; // never joined: nothing to leave
-  });
+export async function leaveQueue(
+  store: Store,
+  eventId: string,
+  settings: WaitingRoomSettings,
+  buyerId: string,
+): Promise<void> {
+  await store.doc
+    .send(
+      new UpdateCommand({
+        TableName: store.tables.buyers,
+        Key: { eventId, buyerId },
+        UpdateExpression: 'SET leftAt = :now',
+        ConditionExpression: 'attribute_exists(#position)',
+        ExpressionAttributeNames: { '#position': 'position' },
+        ExpressionAttributeValues: { ':now': store.now() },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // never joined: nothing to leave
+    });
   await updateQueueState(store, eventId, async (current) => {
     const slot = current.active[buyerId];
     if (!slot || slot.orderId !== undefined) return undefined;
@@ -153,7 +181,11 @@ export async function leaveQueue(store: Store, eventId: string, settings: Waitin
  * The slots still in use: an admission within its window, or an order not yet ended. A slot's
  * order is looked up only once its safety deadline passed (normally the order's end frees it).
  */
-async function keepLiveSlots(store: Store, slots: Readonly<Record<string, PurchaseSlot>>, now: number): Promise<Record<string, PurchaseSlot>> {
+async function keepLiveSlots(
+  store: Store,
+  slots: Readonly<Record<string, PurchaseSlot>>,
+  now: number,
+): Promise<Record<string, PurchaseSlot>> {
   const live: Record<string, PurchaseSlot> = {};
   await Promise.all(
     Object.entries(slots).map(async ([buyerId, slot]) => {
@@ -168,7 +200,12 @@ async function keepLiveSlots(store: Store, slots: Readonly<Record<string, Purcha
 
 async function hasEnded(store: Store, orderId: string): Promise<boolean> {
   const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tables.orders, Key: { orderId }, ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }),
+    new GetCommand({
+      TableName: store.tables.orders,
+      Key: { orderId },
+      ProjectionExpression: '#status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
   );
   return Item === undefined || isFinal(Item.status as OrderStatus);
 }
@@ -201,18 +238,27 @@ async function nextInLine(
     if (admitted.length === count) break;
     if (item.position !== servedUpTo + 1 && now - item.joinedAt < GAP_GRACE_MS) break;
     servedUpTo = item.position;
-    if (item.leftAt === undefined) admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
+    if (item.leftAt === undefined)
+      admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
   }
   return { admitted, servedUpTo };
 }
 
 /** `passedOver`: admitted out of turn, after the line had passed their place (operators see it). */
-async function markAdmitted(store: Store, eventId: string, buyerId: string, admittedAt: number, options: { passedOver?: boolean } = {}): Promise<void> {
+async function markAdmitted(
+  store: Store,
+  eventId: string,
+  buyerId: string,
+  admittedAt: number,
+  options: { passedOver?: boolean } = {},
+): Promise<void> {
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tables.buyers,
       Key: { eventId, buyerId },
-      UpdateExpression: options.passedOver ? 'SET admittedAt = :admittedAt, passedOver = :true' : 'SET admittedAt = :admittedAt',
+      UpdateExpression: options.passedOver
+        ? 'SET admittedAt = :admittedAt, passedOver = :true'
+        : 'SET admittedAt = :admittedAt',
       ExpressionAttributeValues: { ':admittedAt': admittedAt, ...(options.passedOver ? { ':true': true } : {}) },
     }),
   );

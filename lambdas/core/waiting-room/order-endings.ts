@@ -30,7 +30,12 @@ export function endedOrders(records: readonly DynamoDBRecord[]): EndedOrder[] {
     const order = unmarshall(image as Record<string, AttributeValue>) as OrderRecord;
     const before = record.dynamodb?.OldImage?.status?.S;
     if (isFinal(order.status) && (before === undefined || !isFinal(before as OrderRecord['status']))) {
-      ended.set(order.orderId, { orderId: order.orderId, eventId: order.eventId, buyerId: order.buyerId, seatsFreed: order.status !== 'CONFIRMED' });
+      ended.set(order.orderId, {
+        orderId: order.orderId,
+        eventId: order.eventId,
+        buyerId: order.buyerId,
+        seatsFreed: order.status !== 'CONFIRMED',
+      });
     }
   }
   return [...ended.values()];

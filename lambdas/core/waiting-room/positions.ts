@@ -25,7 +25,12 @@ export interface QueuePlace {
 
 const COUNTER_PREFIX = '#position-counter#';
 
-export async function joinQueue(store: Store, eventId: string, buyerId: string, settings: WaitingRoomSettings): Promise<QueuePlace> {
+export async function joinQueue(
+  store: Store,
+  eventId: string,
+  buyerId: string,
+  settings: WaitingRoomSettings,
+): Promise<QueuePlace> {
   const existing = await readPlace(store, eventId, buyerId);
   if (existing) return existing;
   const position = await nextPosition(store, eventId, settings.positionShards);

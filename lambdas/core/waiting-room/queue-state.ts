@@ -38,12 +38,18 @@ export function emptyQueueState(eventId: string): QueueState {
 }
 
 export async function readQueueState(store: Store, eventId: string): Promise<QueueState> {
-  const { Item } = await store.doc.send(new GetCommand({ TableName: store.tables.queues, Key: { eventId }, ConsistentRead: true }));
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tables.queues, Key: { eventId }, ConsistentRead: true }),
+  );
   return (Item as QueueState | undefined) ?? emptyQueueState(eventId);
 }
 
 /** Writes `next` if nobody wrote since `read`; false when someone did (read again and redo). */
-export async function writeQueueState(store: Store, read: QueueState, next: Omit<QueueState, 'version' | 'updatedAt'>): Promise<boolean> {
+export async function writeQueueState(
+  store: Store,
+  read: QueueState,
+  next: Omit<QueueState, 'version' | 'updatedAt'>,
+): Promise<boolean> {
   try {
     await store.doc.send(
       new PutCommand({
@@ -73,7 +79,8 @@ export async function updateQueueState(
     const state = await readQueueState(store, eventId);
     const next = await change(state);
     if (next === undefined) return state;
-    if (await writeQueueState(store, state, next)) return { ...next, version: state.version + 1, updatedAt: store.now() };
+    if (await writeQueueState(store, state, next))
+      return { ...next, version: state.version + 1, updatedAt: store.now() };
     // Every writer of one event's queue meets here; under a burst, back off with full jitter.
     if (attempt >= 60) throw new Error(`The queue of ${eventId} stayed too busy to update`);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));

@@ -24,6 +24,8 @@ export const WaitingRoomSchema = z.strictObject({
 export type WaitingRoomSettings = z.output<typeof WaitingRoomSchema>;
 
 /** The settings of an event's room, or undefined when the event sells without a queue. */
-export function activeWaitingRoom(event: { readonly waitingRoom?: WaitingRoomSettings }): WaitingRoomSettings | undefined {
+export function activeWaitingRoom(event: {
+  readonly waitingRoom?: WaitingRoomSettings;
+}): WaitingRoomSettings | undefined {
   return event.waitingRoom?.enabled ? event.waitingRoom : undefined;
 }

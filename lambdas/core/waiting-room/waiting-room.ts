@@ -1,12 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventRecord } from '../events';
 import { ValidationFailed } from '../errors';
+import type { EventRecord } from '../events';
 import type { Store } from '../store';
 import { admitPassedOver, advanceQueue, claimSlotForOrder, leaveQueue } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
-import { issuedPositions, joinQueue, readPlace, type QueuePlace } from './positions';
-import { readQueueState, type QueueState } from './queue-state';
+import { issuedPositions, joinQueue, type QueuePlace, readPlace } from './positions';
+import { type QueueState, readQueueState } from './queue-state';
 import type { BuyerQueueStatus } from './queue-view';
 import { activeWaitingRoom, type WaitingRoomSettings } from './settings';
 
@@ -21,26 +21,37 @@ function roomOf(event: EventRecord): WaitingRoomSettings {
 }
 
 /** Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. */
-export async function joinWaitingRoom(store: Store, event: EventRecord, buyerId: string, signingKey: string): Promise<BuyerQueueStatus> {
+export async function joinWaitingRoom(
+  store: Store,
+  event: EventRecord,
+  buyerId: string,
+  signingKey: string,
+): Promise<BuyerQueueStatus> {
   const settings = roomOf(event);
   let place = await joinQueue(store, event.eventId, buyerId, settings);
   if (place.leftAt !== undefined || (await hasUsedAdmission(store, event.eventId, place))) {
     place = await requeue(store, event.eventId, buyerId, place, settings);
   }
   const state = await advanceQueue(store, event.eventId, settings);
-  return statusOf(store, event, settings, buyerId, place, state, signingKey);
+  return statusOf(event, settings, buyerId, place, state, signingKey);
 }
 
 /** Where the buyer stands now; moves the queue along on the way (cheap when nothing changed). */
-export async function buyerQueueStatus(store: Store, event: EventRecord, buyerId: string, signingKey: string): Promise<BuyerQueueStatus> {
+export async function buyerQueueStatus(
+  store: Store,
+  event: EventRecord,
+  buyerId: string,
+  signingKey: string,
+): Promise<BuyerQueueStatus> {
   const settings = roomOf(event);
   const place = await readPlace(store, event.eventId, buyerId);
   let state = await advanceQueue(store, event.eventId, settings);
-  const passedOver = place && place.position <= state.servingPosition && place.admittedAt === undefined && place.leftAt === undefined;
+  const passedOver =
+    place && place.position <= state.servingPosition && place.admittedAt === undefined && place.leftAt === undefined;
   if (passedOver && !state.active[buyerId]) {
     state = await admitPassedOver(store, event.eventId, buyerId, place.position, settings);
   }
-  return statusOf(store, event, settings, buyerId, place, state, signingKey);
+  return statusOf(event, settings, buyerId, place, state, signingKey);
 }
 
 /**
@@ -55,12 +66,25 @@ export async function admitOrder(
   signingKey: string,
 ): Promise<(reason: unknown) => Promise<void>> {
   if (!activeWaitingRoom(event)) return async () => undefined;
-  await verifyAdmission(signingKey, request.admissionToken, { buyerId: request.buyerId, eventId: event.eventId, now: store.now() });
-  return claimSlotForOrder(store, event.eventId, { buyerId: request.buyerId, orderId: request.orderId, holdSeconds: event.holdSeconds });
+  await verifyAdmission(signingKey, request.admissionToken, {
+    buyerId: request.buyerId,
+    eventId: event.eventId,
+    now: store.now(),
+  });
+  return claimSlotForOrder(store, event.eventId, {
+    buyerId: request.buyerId,
+    orderId: request.orderId,
+    holdSeconds: event.holdSeconds,
+  });
 }
 
 /** The buyer leaves the line (or gives an unused admission back). */
-export async function leaveWaitingRoom(store: Store, event: EventRecord, buyerId: string, signingKey: string): Promise<BuyerQueueStatus> {
+export async function leaveWaitingRoom(
+  store: Store,
+  event: EventRecord,
+  buyerId: string,
+  signingKey: string,
+): Promise<BuyerQueueStatus> {
   const settings = roomOf(event);
   await leaveQueue(store, event.eventId, settings, buyerId);
   return buyerQueueStatus(store, event, buyerId, signingKey);
@@ -97,11 +121,18 @@ export async function operatorQueueStatus(
       IndexName: 'byPosition',
       KeyConditionExpression: 'eventId = :eventId AND #position > :after',
       ExpressionAttributeNames: { '#position': 'position' },
-      ExpressionAttributeValues: { ':eventId': event.eventId, ':after': Math.max(page.after ?? 0, state.servingPosition) },
+      ExpressionAttributeValues: {
+        ':eventId': event.eventId,
+        ':after': Math.max(page.after ?? 0, state.servingPosition),
+      },
       Limit: limit,
     }),
   );
-  const waiting = Items.map((i) => ({ buyerId: i.buyerId as string, position: i.position as number, joinedAt: i.joinedAt as number }));
+  const waiting = Items.map((i) => ({
+    buyerId: i.buyerId as string,
+    position: i.position as number,
+    joinedAt: i.joinedAt as number,
+  }));
   return {
     eventId: event.eventId,
     settings,
@@ -112,7 +143,12 @@ export async function operatorQueueStatus(
     waitingCount: Math.max(0, issued - state.servingPosition),
     soldOut: state.soldOut === true,
     active: Object.entries(state.active)
-      .map(([buyerId, slot]) => ({ buyerId, position: slot.position, admittedAt: slot.admittedAt, ...(slot.orderId ? { orderId: slot.orderId } : {}) }))
+      .map(([buyerId, slot]) => ({
+        buyerId,
+        position: slot.position,
+        admittedAt: slot.admittedAt,
+        ...(slot.orderId ? { orderId: slot.orderId } : {}),
+      }))
       .sort((a, b) => a.position - b.position),
     waiting,
     ...(LastEvaluatedKey && waiting.length > 0 ? { nextAfter: waiting.at(-1)!.position } : {}),
@@ -120,7 +156,6 @@ export async function operatorQueueStatus(
 }
 
 async function statusOf(
-  store: Store,
   event: EventRecord,
   settings: WaitingRoomSettings,
   buyerId: string,
@@ -151,7 +186,13 @@ async function statusOf(
     };
   }
   if (place.leftAt !== undefined) return { ...common, state: 'LEFT', position: place.position, peopleAhead: 0 };
-  if (place.position <= state.servingPosition) return { ...common, state: place.admittedAt === undefined ? 'WAITING' : 'DONE', position: place.position, peopleAhead: 0 };
+  if (place.position <= state.servingPosition)
+    return {
+      ...common,
+      state: place.admittedAt === undefined ? 'WAITING' : 'DONE',
+      position: place.position,
+      peopleAhead: 0,
+    };
   const peopleAhead = place.position - state.servingPosition - 1;
   return {
     ...common,
@@ -179,7 +220,13 @@ async function hasUsedAdmission(store: Store, eventId: string, place: QueuePlace
 }
 
 /** A used place is given up for a new one at the back of the line (as in any real queue). */
-async function requeue(store: Store, eventId: string, buyerId: string, old: QueuePlace, settings: WaitingRoomSettings): Promise<QueuePlace> {
+async function requeue(
+  store: Store,
+  eventId: string,
+  buyerId: string,
+  old: QueuePlace,
+  settings: WaitingRoomSettings,
+): Promise<QueuePlace> {
   try {
     await store.doc.send(
       new UpdateCommand({
