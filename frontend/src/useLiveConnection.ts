@@ -9,7 +9,7 @@ export interface LiveHandlers {
   readonly onOrder: (order: OrderView) => void;
   /** The event's waiting room moved (only events with a waiting room send these). */
   readonly onQueue?: (message: QueueMessage) => void;
-  /** Called on every (re)connect after subscribing: refetch the snapshot, then apply deltas. */
+  /** Called on every (re)connect once the subscription is confirmed: refetch the snapshot, then apply deltas. */
   readonly onConnected: () => void;
 }
 
@@ -46,13 +46,16 @@ export function useLiveConnection(
         failures = 0;
         const subscribe: SubscribeRequest = { action: 'subscribe', eventId };
         ws.send(JSON.stringify(subscribe));
-        setStatus('live');
-        latest.current.onConnected();
       };
       ws.onmessage = (message) => {
         if (typeof message.data !== 'string') return;
         const parsed = parseLiveMessage(message.data);
-        if (parsed?.type === 'seats') latest.current.onSeats(parsed.eventId, parsed.seats);
+        // Live only once the server has the subscription: a snapshot fetched before that could
+        // miss a change broadcast between the fetch and the subscription.
+        if (parsed?.type === 'subscribed' && parsed.eventId === eventId) {
+          setStatus('live');
+          latest.current.onConnected();
+        } else if (parsed?.type === 'seats') latest.current.onSeats(parsed.eventId, parsed.seats);
         else if (parsed?.type === 'order') latest.current.onOrder(parsed.order);
         else if (parsed?.type === 'queue' && parsed.eventId === eventId) latest.current.onQueue?.(parsed);
       };

@@ -116,7 +116,9 @@ export function useOrders(api: Api, buyerId: string, eventId: string, gate?: Adm
 
   const current = currentId ? orders.get(currentId) : undefined;
 
-  const run = useCallback(async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+  // A function expression, not a generic arrow: in a .tsx file `async <T>(…) =>` is read differently
+  // by the bundler once a formatter drops the `<T,>` comma (the page then lost its order updates).
+  const run = useCallback(async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
     setBusy(true);
     setNotice(undefined);
     try {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../local/frontend-build';
 import { DEMO_EVENT, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-stack';
 
 const seat = (page: Page, id: string, state?: string) =>
   page.locator(state ? `button[data-seat="${id}"][data-state="${state}"]` : `button[data-seat="${id}"]`);
@@ -37,18 +38,7 @@ async function main(): Promise<void> {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     },
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const open = async () => {
       const page = await (
