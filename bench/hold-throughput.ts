@@ -7,14 +7,14 @@
  *   contended best-available buyers racing for fewer seats: read map + hold, retries on lost races
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEvent } from '../lambdas/core/create-event';
-import { holdForOrder } from '../lambdas/core/holds';
-import { seatIdsOf } from '../lambdas/core/seat-ids';
-import { holdSeats } from '../lambdas/core/seat-locks';
-import { createStore } from '../lambdas/core/store';
-import { prefixedTableNames } from '../lib/data/table-specs';
+import { prefixedTableNames } from '../contract/tables';
+import { createEvent } from '../lambdas/core/events/create-event';
+import { createStore } from '../lambdas/core/platform/store';
+import { holdForOrder } from '../lambdas/core/seats/order-holds';
+import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
+import { holdSeats } from '../lambdas/core/seats/seat-locks';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { createTables, localDynamoClientConfig } from '../local/tables';
+import { createTables, localDynamoClientConfig } from '../local/local-tables';
 import { machineDescription, percentile, printTable, runPool, type Timed } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -5,9 +5,9 @@
  * Step Functions service. Also counts state transitions per order from the execution history.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { createEvent } from '../lambdas/core/create-event';
-import { createOrder, submitBuyerAction } from '../lambdas/core/order-service';
-import { seatIdsOf } from '../lambdas/core/seat-ids';
+import { createEvent } from '../lambdas/core/events/create-event';
+import { createOrder, submitBuyerAction } from '../lambdas/core/orders/order-service';
+import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
 import { type LocalStack, startLocalStack } from '../local/local-stack';
 import { machineDescription, percentile, printTable, runPool } from './support';
 

@@ -7,9 +7,9 @@
  *   ratio = purchases/s ÷ (raw writes/s ÷ write requests per purchase)
  */
 import { parseArgs } from 'node:util';
-import { createEvent } from '../lambdas/core/create-event';
-import { seatIdsOf } from '../lambdas/core/seat-ids';
-import { holdSeats } from '../lambdas/core/seat-locks';
+import { createEvent } from '../lambdas/core/events/create-event';
+import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
+import { holdSeats } from '../lambdas/core/seats/seat-locks';
 import { runDrop } from './simulator/drop';
 import { startInProcessTarget } from './simulator/local-target';
 import { DEFAULTS } from './simulator/options';

@@ -7,22 +7,22 @@
  *               the queue item's optimistic writes allow
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEvent } from '../lambdas/core/create-event';
-import { createStore, type Store } from '../lambdas/core/store';
+import { prefixedTableNames } from '../contract/tables';
+import { createEvent } from '../lambdas/core/events/create-event';
+import { createStore, type Store } from '../lambdas/core/platform/store';
 import { releaseSlot } from '../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../lambdas/core/waiting-room/admission-token';
-import { readQueueState } from '../lambdas/core/waiting-room/queue-state';
-import { admitOrder, joinWaitingRoom } from '../lambdas/core/waiting-room/waiting-room';
-import { prefixedTableNames } from '../lib/data/table-specs';
+import { readWaitingRoomState } from '../lambdas/core/waiting-room/room-state';
+import { admitOrder, joinWaitingRoom } from '../lambdas/core/waiting-room/waiting-room-service';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { createTables, localDynamoClientConfig } from '../local/tables';
+import { createTables, localDynamoClientConfig } from '../local/local-tables';
 import { machineDescription, percentile, printTable, runPool } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const CONCURRENCY = 50;
 const KEY = 'bench-signing-key-0123456789abcdef0123456789';
 
-async function queueEvent(store: Store, eventId: string, room: Record<string, number>) {
+async function waitingRoomEvent(store: Store, eventId: string, room: Record<string, number>) {
   return createEvent(store, {
     eventId,
     name: eventId,
@@ -42,11 +42,14 @@ async function main() {
     const store = createStore(client, tables);
     const rows: Record<string, string | number>[] = [];
 
-    const warm = await queueEvent(store, 'warm', { maxActivePurchasers: 10 });
+    const warm = await waitingRoomEvent(store, 'warm', { maxActivePurchasers: 10 });
     await runPool(500, CONCURRENCY, (i) => joinWaitingRoom(store, warm, `w${i}`, KEY));
 
     for (const shards of [1, 4]) {
-      const event = await queueEvent(store, `joins-${shards}`, { maxActivePurchasers: 10, positionShards: shards });
+      const event = await waitingRoomEvent(store, `joins-${shards}`, {
+        maxActivePurchasers: 10,
+        positionShards: shards,
+      });
       const timed = await runPool(5000, CONCURRENCY, (i) => joinWaitingRoom(store, event, `j${i}`, KEY));
       const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
       rows.push({
@@ -62,7 +65,7 @@ async function main() {
 
     // Slot turnover: 1,000 queued buyers, 50 slots; 50 workers each take an admitted buyer, start
     // their order (token checked, slot bound) and end it at once (slot freed → next admitted).
-    const served = await queueEvent(store, 'admissions', { maxActivePurchasers: 50 });
+    const served = await waitingRoomEvent(store, 'admissions', { maxActivePurchasers: 50 });
     const buyers = Array.from({ length: 1000 }, (_, i) => `a${String(i).padStart(4, '0')}`);
     for (let i = 0; i < buyers.length; i += CONCURRENCY) {
       await Promise.all(buyers.slice(i, i + CONCURRENCY).map((id) => joinWaitingRoom(store, served, id, KEY)));
@@ -72,7 +75,7 @@ async function main() {
     const timed = await runPool(buyers.length, CONCURRENCY, async () => {
       for (;;) {
         if (Date.now() > deadline) throw new Error('the queue stopped turning over');
-        const state = await readQueueState(store, served.eventId);
+        const state = await readWaitingRoomState(store, served.eventId);
         const next = Object.entries(state.active).find(
           ([buyerId, slot]) => slot.orderId === undefined && !taken.has(buyerId),
         );

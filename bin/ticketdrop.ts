@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { InvalidStageName, type Stage, stackNameFor, stageFromContext } from '../lib/stage';
 import { TicketDropStack } from '../lib/ticketdrop-stack';
-import { ensureFrontendBuilt } from '../local/frontend-build';
+import { ensureFrontendBuilt } from '../lib/web/frontend-build';
 
 /** CDK app: one stack per stage, `cdk synth -c stage=<name>` (default `dev`). */
 const app = new App();

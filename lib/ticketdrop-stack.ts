@@ -1,16 +1,16 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { TABLE_SPECS } from '../contract/tables';
 import { TicketDropApi } from './api/http-api';
-import { constructIdFor, DataTables } from './data/data-tables';
-import { TABLE_SPECS } from './data/table-specs';
+import { constructIdFor, DataTables } from './constructs/data-tables';
 import { Observability } from './observability/observability';
 import { OrderFlow } from './orders/order-flow';
-import { Reconciler } from './orders/reconciler';
-import { OrderEndings } from './queue/order-endings';
-import { Broadcaster } from './realtime/broadcaster';
+import { Reconciler } from './orders/reconciler-schedule';
+import { Broadcaster } from './realtime/broadcaster-function';
 import { LiveWebSocket } from './realtime/websocket-api';
 import { applyNagSuppressions } from './security/nag-suppressions';
 import type { Stage } from './stage';
+import { OrderEndings } from './waiting-room/slot-release-consumer';
 import type { FrontendBuild } from './web/frontend-files';
 import { Site } from './web/site';
 

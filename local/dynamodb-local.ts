@@ -8,9 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { findFreePort } from './free-port';
+import { localDynamoClientConfig } from './local-tables';
 import { OutputTail } from './output-tail';
 import { ownsListeningPort } from './port-owner';
-import { localDynamoClientConfig } from './tables';
 import { spawnTiedToParent, type TiedProcess } from './tied-process';
 
 /**

@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TableNames } from '../lib/data/table-specs';
+import type { TableNames } from '../contract/tables';
 
 /**
  * `<data dir>/endpoints.json`: where the running `npm start` can be reached, for tools outside
- * its process (the operator commands, bin/ops.ts). Written once the stack is up, removed on stop;
+ * its process (the operator commands, ops/cli.ts). Written once the stack is up, removed on stop;
  * a file left by a killed process points at a dead port, which the reader reports.
  */
 export interface LocalEndpoints {

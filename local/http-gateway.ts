@@ -5,8 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { logger } from '../lambdas/core/logger';
-import { type DefaultRouteSpec, matchPath, type RouteSpec, routeKey } from '../lib/api/routes';
+import { type DefaultRouteSpec, matchPath, type RouteSpec, routeKey } from '../contract/http-routes';
+import { logger } from '../lambdas/core/platform/logger';
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0) and the static site: turns a

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { TableNames } from '../lib/data/table-specs';
+import type { TableNames } from '../contract/tables';
 import {
   BROADCAST_TABLES,
   BROADCASTER,
@@ -12,11 +12,11 @@ import {
   WS_HANDLERS,
   WS_ROUTES,
   type WsHandlerId,
-} from '../lib/realtime/ws-routes';
+} from '../contract/ws-routes';
 import { connectionsEndpoint } from './connections-api';
 import type { ServiceEndpoint } from './http-gateway';
+import { localDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
-import { localDynamoClientConfig } from './tables';
 import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
 
 /**

@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createEvent } from '../lambdas/core/create-event';
-import { EventExists } from '../lambdas/core/errors';
-import { logger } from '../lambdas/core/logger';
-import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/order-workflow';
+import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../contract/http-routes';
+import { prefixedTableNames, TABLE_ENV, type TableNames } from '../contract/tables';
+import { LOCAL_WS_PATH } from '../contract/ws-routes';
+import { createEvent } from '../lambdas/core/events/create-event';
+import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/orders/order-workflow';
 import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
+import { EventExists } from '../lambdas/core/platform/errors';
+import { logger } from '../lambdas/core/platform/logger';
+import { createStore, type Store } from '../lambdas/core/platform/store';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
-import { createStore, type Store } from '../lambdas/core/store';
-import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../lib/api/routes';
-import { prefixedTableNames, TABLE_ENV, type TableNames } from '../lib/data/table-specs';
-import { LOCAL_WS_PATH } from '../lib/realtime/ws-routes';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { startExecutionEndedRule } from './execution-ended-rule';
+import { startExecutionEndedRule } from './execution-ended-relay';
 import { startDynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
 import type { FaultOption } from './faults/fault-settings';
 import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } from './faults/fault-switch';
@@ -24,8 +24,8 @@ import { faultsEndpoint } from './faults/faults-endpoint';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
 import { createLocalLiveUpdates } from './live-updates';
 import { localSecret } from './local-secrets';
-import { createLocalOrderFlow } from './order-flow';
-import { startQueueFeed } from './queue-feed';
+import { createTables, localDynamoClientConfig } from './local-tables';
+import { createLocalOrderFlow } from './order-flow-functions';
 import { type ReconcilerTimer, startReconcilerTimer } from './reconciler-timer';
 import {
   createStepFunctionsListener,
@@ -33,8 +33,8 @@ import {
   type LocalStepFunctions,
   type TimingOverrides,
 } from './stepfunctions';
-import { createTables, localDynamoClientConfig } from './tables';
 import { cachedTemplate } from './template-cache';
+import { startWaitingRoomFeed } from './waiting-room-feed';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -223,11 +223,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchFault: () => faults.drawBatchFailure(),
     };
     stops.push(() => liveUpdates.stop());
-    const [, queueFeed] = await Promise.all([
+    const [, waitingRoomFeed] = await Promise.all([
       liveUpdates.start(dynamo.endpoint, tables, streamFaults),
-      startQueueFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults),
+      startWaitingRoomFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults),
     ]);
-    stops.push(() => queueFeed.stop());
+    stops.push(() => waitingRoomFeed.stop());
 
     const workflow = stepFunctionsWorkflow(
       new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),
@@ -268,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await reconciler.stop();
         stopExecutionEndedRule();
         await orderFlow.service.stop();
-        await Promise.all([liveUpdates.stop(), queueFeed.stop()]);
+        await Promise.all([liveUpdates.stop(), waitingRoomFeed.stop()]);
         await closeServer(server);
         await proxy.stop();
         await dynamo.stop();

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { logger } from '../lambdas/core/logger';
+import { RECONCILE_PERIOD_MINUTES, RECONCILER_ENTRY } from '../contract/handler-entries';
+import { logger } from '../lambdas/core/platform/logger';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
-import { RECONCILE_PERIOD_MINUTES, RECONCILER_ENTRY } from '../lib/handler-entries';
 
 /**
  * The local stand-in for the reconciler's EventBridge schedule: calls the same handler module

@@ -5,12 +5,12 @@
  *   TICKETDROP_DATA_DIR=/tmp/td npm start   keep data elsewhere (default .ticketdrop/)
  *   TICKETDROP_CACHE_DIR=/tmp/c npm start   keep the synthesized-template cache elsewhere (default .ticketdrop/cache/)
  *
- * It builds the page first when it is stale (local/frontend-build.ts), while the stack starts.
+ * It builds the page first when it is stale (lib/web/frontend-build.ts), while the stack starts.
  */
 import { join, relative } from 'node:path';
+import { ensureFrontendBuilt } from '../lib/web/frontend-build';
 import { removeEndpoints, writeEndpoints } from './endpoints-file';
 import { isPortFree } from './free-port';
-import { ensureFrontendBuilt } from './frontend-build';
 import { DEMO_EVENT, DEMO_QUEUE_EVENT, type LocalStack, PROJECT_ROOT, startLocalStack } from './local-stack';
 
 const DEFAULT_PORT = 3000;
@@ -84,7 +84,7 @@ function recoveryLines(stack: LocalStack): string[] {
   ];
 }
 
-/** The page, built when missing or older than its sources (as `tsx local/frontend-build.ts` does). */
+/** The page, built when missing or older than its sources (as `tsx lib/web/frontend-build.ts` does). */
 async function buildFrontendIfStale(): Promise<void> {
   const started = Date.now();
   try {

@@ -1,11 +1,11 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../lambdas/core/logger';
-import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
+import type { StreamEventSourceSettings } from '../contract/stream-settings';
+import { logger } from '../lambdas/core/platform/logger';
 import type { DeadLetter } from './faults/fault-switch';
 
 /**
  * What Lambda's DynamoDB event source mapping does with one batch of a shard, with a consumer's
- * own settings (lib/data/stream-event-source.ts):
+ * own settings (contract/stream-settings.ts):
  *  - a function error retries the batch; with bisect on, the batch is split in two first (the
  *    halves in order; splitting does not use up retries);
  *  - with ReportBatchItemFailures, `batchItemFailures` checkpoints the records before the first

@@ -11,8 +11,8 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
-import { logger } from '../lambdas/core/logger';
-import type { StreamEventSourceSettings } from '../lib/data/stream-event-source';
+import type { StreamEventSourceSettings } from '../contract/stream-settings';
+import { logger } from '../lambdas/core/platform/logger';
 import type { DeadLetter } from './faults/fault-switch';
 import { type BatchFault, deliverBatch, type StreamHandler } from './stream-delivery';
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { HANDLER_ENTRY_METADATA } from '../lib/handler-entries';
+import { HANDLER_ENTRY_METADATA } from '../contract/handler-entries';
 import type { CloudFormationTemplate } from './stepfunctions';
 
 /**

@@ -3,8 +3,8 @@ import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { logger } from '../lambdas/core/logger';
-import type { WsRouteSpec } from '../lib/realtime/ws-routes';
+import type { WsRouteSpec } from '../contract/ws-routes';
+import { logger } from '../lambdas/core/platform/logger';
 import type { LocalConnections } from './connections-api';
 
 /**

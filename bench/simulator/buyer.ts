@@ -1,4 +1,4 @@
-import type { OrderView } from '../../lambdas/core/order-view';
+import type { OrderView } from '../../contract/order-view';
 import { type ApiClient, sleep } from './http';
 import { LiveSocket, type SeatBoard, type SocketMeter } from './live';
 
@@ -53,7 +53,7 @@ export interface BuyerContext {
   readonly deadline: number;
 }
 
-interface QueueStatus {
+interface WaitingRoomStatus {
   state: 'NOT_JOINED' | 'WAITING' | 'ADMITTED' | 'PURCHASING' | 'DONE' | 'LEFT';
   position?: number;
   admissionToken?: string;
@@ -131,15 +131,15 @@ export async function runBuyer(ctx: BuyerContext, rec: BuyerRecord): Promise<voi
 
 async function waitForAdmission(ctx: BuyerContext, rec: BuyerRecord, token: string): Promise<string> {
   const path = `/api/events/${ctx.eventId}/queue`;
-  const queueCall = async (method: 'POST' | 'GET' | 'DELETE'): Promise<QueueStatus> => {
-    const answer = await ctx.api.call<{ queue: QueueStatus }>(method, path, { token });
+  const waitingRoomCall = async (method: 'POST' | 'GET' | 'DELETE'): Promise<WaitingRoomStatus> => {
+    const answer = await ctx.api.call<{ queue: WaitingRoomStatus }>(method, path, { token });
     if (answer.status !== 200)
       throw new Finished('failed', `${method} queue answered ${answer.status} ${answer.body.error?.code ?? ''}`);
     return answer.body.queue;
   };
   rec.phase = 'waiting';
   rec.joinedAt = performance.now();
-  let status = await queueCall('POST');
+  let status = await waitingRoomCall('POST');
   rec.position = status.position;
   let lastAsked = performance.now();
   for (;;) {
@@ -149,7 +149,7 @@ async function waitForAdmission(ctx: BuyerContext, rec: BuyerRecord, token: stri
     }
     if (status.state !== 'WAITING') throw new Finished('failed', `queue state ${status.state}`);
     if (ctx.board.soldOutFor(ctx.seatsPerBuyer)) {
-      await queueCall('DELETE');
+      await waitingRoomCall('DELETE');
       throw new Finished('soldOut', 'sold out while waiting');
     }
     if (performance.now() > ctx.deadline) throw new Finished('open', 'still waiting in the queue at the deadline');
@@ -157,7 +157,7 @@ async function waitForAdmission(ctx: BuyerContext, rec: BuyerRecord, token: stri
     await ctx.board.changed(1_000);
     const myTurn = rec.position !== undefined && ctx.board.servingPosition >= rec.position;
     if (myTurn || performance.now() - lastAsked > 5_000) {
-      status = await queueCall('GET');
+      status = await waitingRoomCall('GET');
       lastAsked = performance.now();
     }
   }

@@ -29,7 +29,7 @@ export const PRICES = {
 
 /**
  * Lambda duration is not observable from outside: this many ms per invocation at the stack's
- * 512 MB (lib/api/node-handler.ts) is assumed. Most handlers finish in tens of ms; waits for
+ * 512 MB (lib/constructs/node-handler.ts) is assumed. Most handlers finish in tens of ms; waits for
  * DynamoDB dominate.
  */
 export const ASSUMED_LAMBDA_MS = 100;

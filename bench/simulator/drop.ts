@@ -1,4 +1,4 @@
-import type { Store } from '../../lambdas/core/store';
+import type { Store } from '../../lambdas/core/platform/store';
 import { type ExecutionCost, executionCosts, type SdkMeter } from './aws-meter';
 import { type BuyerContext, type BuyerRecord, newBuyerRecord, type Outcome, type Phase, runBuyer } from './buyer';
 import { type CostReport, priceUsage, type Usage } from './cost';
@@ -32,7 +32,7 @@ export interface Target {
   readonly store?: Store;
 }
 
-/** The money audit's counts (lambdas/core/ops/audit.ts), as the report carries them. */
+/** The money audit's counts (ops/audit.ts), as the report carries them. */
 export interface MoneyCounts {
   readonly charged: number;
   readonly ticketed: number;

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { type LiveMessage, parseLiveMessage, type SeatDelta } from '../../lambdas/core/live-messages';
+import { type LiveMessage, parseLiveMessage, type SeatDelta } from '../../contract/live-messages';
 import type { ApiClient } from './http';
 
 /**
@@ -104,7 +104,7 @@ export class SeatBoard {
   private refresher: NodeJS.Timeout | undefined;
   servingPosition = 0;
   soldOut = false;
-  private queueVersion = -1;
+  private waitingRoomVersion = -1;
 
   constructor(
     private readonly api: ApiClient,
@@ -116,8 +116,8 @@ export class SeatBoard {
       eventId: this.eventId,
       onMessage: (message) => {
         if (message.type === 'seats' && message.eventId === this.eventId) this.apply(message.seats);
-        if (message.type === 'queue' && message.eventId === this.eventId && message.version > this.queueVersion) {
-          this.queueVersion = message.version;
+        if (message.type === 'queue' && message.eventId === this.eventId && message.version > this.waitingRoomVersion) {
+          this.waitingRoomVersion = message.version;
           this.servingPosition = message.servingPosition;
           this.soldOut = message.soldOut;
           this.wake();

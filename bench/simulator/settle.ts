@@ -1,6 +1,6 @@
-import { type AuditReport, auditEvent } from '../../lambdas/core/ops/audit';
-import type { Store } from '../../lambdas/core/store';
-import { RECONCILE_PERIOD } from '../../lib/orders/reconciler';
+import type { Store } from '../../lambdas/core/platform/store';
+import { RECONCILE_PERIOD } from '../../lib/orders/reconciler-schedule';
+import { type AuditReport, auditEvent } from '../../ops/audit';
 import { runningExecutionsOf } from './aws-meter';
 import { type ApiClient, sleep } from './http';
 
@@ -35,7 +35,7 @@ interface AdminOrder {
   readonly status: string;
   readonly holdExpiresAt: number;
 }
-interface AdminQueue {
+interface AdminWaitingRoom {
   readonly settings: { readonly admissionSeconds: number };
   readonly active: readonly { buyerId: string; admittedAt: number; orderId?: string }[];
 }
@@ -90,7 +90,7 @@ async function adminOrders(api: ApiClient, eventId: string): Promise<AdminOrder[
  * read does, so an admission that merely lapsed since is freed by it and not counted.
  */
 async function leakedSlotsOf(api: ApiClient, eventId: string, orders: readonly AdminOrder[]): Promise<number> {
-  const { status, body } = await api.call<{ queue: AdminQueue }>('GET', `/api/admin/events/${eventId}/queue`, {
+  const { status, body } = await api.call<{ queue: AdminWaitingRoom }>('GET', `/api/admin/events/${eventId}/queue`, {
     admin: true,
   });
   if (status !== 200) throw new Error(`GET queue answered ${status}`);

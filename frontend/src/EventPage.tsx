@@ -7,7 +7,7 @@ import { OrderPanel } from './OrderPanel';
 import { SeatMap } from './SeatMap';
 import { isPickable, type SeatState, STATE_TEXT, seatState } from './seat-state';
 import { TicketList } from './TicketView';
-import type { BuyerQueueStatus, OrderView } from './types';
+import type { BuyerWaitingRoomStatus, OrderView } from './types';
 import { useLiveConnection } from './useLiveConnection';
 import { useNow } from './useNow';
 import { isOpen, sameSeats, useOrders } from './useOrders';
@@ -34,7 +34,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
   const live = useLiveConnection(config.websocketUrl, session.token, eventId, {
     onSeats: seatMap.applyDeltas,
     onOrder: orders.applyOrder,
-    onQueue: room.applyQueueMessage,
+    onWaitingRoom: room.applyWaitingRoomMessage,
     onConnected,
   });
   const now = useNow(1000);
@@ -206,7 +206,10 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
  * What an event with a waiting room shows: the line until my turn, the seat map while my turn
  * (or an order of mine) lasts, and the outcome of that order once the turn is over.
  */
-function roomStage(status: BuyerQueueStatus | undefined, current: OrderView | undefined): 'loading' | 'line' | 'shop' {
+function roomStage(
+  status: BuyerWaitingRoomStatus | undefined,
+  current: OrderView | undefined,
+): 'loading' | 'line' | 'shop' {
   if (isOpen(current)) return 'shop';
   if (!status) return 'loading';
   switch (status.state) {

@@ -1,8 +1,8 @@
-import type { BuyerQueueStatus } from './types';
+import type { BuyerWaitingRoomStatus } from './types';
 import type { RoomNote } from './useWaitingRoom';
 
 export interface WaitingRoomProps {
-  readonly status: BuyerQueueStatus | undefined;
+  readonly status: BuyerWaitingRoomStatus | undefined;
   readonly note: RoomNote | undefined;
   readonly error: string | undefined;
   readonly busy: boolean;
@@ -49,7 +49,14 @@ export function WaitingRoom(props: WaitingRoomProps) {
   );
 }
 
-function Body({ status, busy, liveDown, onJoin, onLeave, onBack }: WaitingRoomProps & { status: BuyerQueueStatus }) {
+function Body({
+  status,
+  busy,
+  liveDown,
+  onJoin,
+  onLeave,
+  onBack,
+}: WaitingRoomProps & { status: BuyerWaitingRoomStatus }) {
   switch (status.state) {
     case 'WAITING':
       return <InLine status={status} busy={busy} liveDown={liveDown} onLeave={onLeave} />;
@@ -99,7 +106,7 @@ function InLine({
   liveDown,
   onLeave,
 }: {
-  status: BuyerQueueStatus;
+  status: BuyerWaitingRoomStatus;
   busy: boolean;
   liveDown: boolean;
   onLeave: () => void;

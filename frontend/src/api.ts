@@ -1,4 +1,4 @@
-import type { BuyerQueueStatus, EventInfo, EventSnapshot, OrderView, Session } from './types';
+import type { BuyerWaitingRoomStatus, EventInfo, EventSnapshot, OrderView, Session } from './types';
 
 /** An API error as docs/API.md defines it: `{ error: { code, message, seatIds?, issues? } }`. */
 export class ApiError extends Error {
@@ -61,18 +61,24 @@ export class Api {
   }
 
   /** Joins the event's waiting room; the same buyer always gets the same place back. */
-  joinQueue(eventId: string): Promise<BuyerQueueStatus> {
-    return this.buyer<{ queue: BuyerQueueStatus }>('POST', `${eventPath(eventId)}/queue`).then((r) => r.body.queue);
+  claimPosition(eventId: string): Promise<BuyerWaitingRoomStatus> {
+    return this.buyer<{ queue: BuyerWaitingRoomStatus }>('POST', `${eventPath(eventId)}/queue`).then(
+      (r) => r.body.queue,
+    );
   }
 
   /** My place in the waiting room; once admitted, the admission token. */
-  getQueue(eventId: string): Promise<BuyerQueueStatus> {
-    return this.buyer<{ queue: BuyerQueueStatus }>('GET', `${eventPath(eventId)}/queue`).then((r) => r.body.queue);
+  getWaitingRoom(eventId: string): Promise<BuyerWaitingRoomStatus> {
+    return this.buyer<{ queue: BuyerWaitingRoomStatus }>('GET', `${eventPath(eventId)}/queue`).then(
+      (r) => r.body.queue,
+    );
   }
 
   /** Leaves the waiting room (an unused admission goes back at once). */
-  leaveQueue(eventId: string): Promise<BuyerQueueStatus> {
-    return this.buyer<{ queue: BuyerQueueStatus }>('DELETE', `${eventPath(eventId)}/queue`).then((r) => r.body.queue);
+  giveUpPlace(eventId: string): Promise<BuyerWaitingRoomStatus> {
+    return this.buyer<{ queue: BuyerWaitingRoomStatus }>('DELETE', `${eventPath(eventId)}/queue`).then(
+      (r) => r.body.queue,
+    );
   }
 
   getOrder(orderId: string): Promise<OrderView> {

@@ -1,50 +1,8 @@
-/** The shapes of docs/API.md as the browser sees them. Order views and live messages come from the core. */
+/** The shapes of docs/API.md as the browser sees them: the shared ones come from contract/, the rest are the page's own. */
 
-export type { LiveMessage, QueueMessage, SeatDelta } from '../../lambdas/core/live-messages';
-export type { OrderStatus, PaymentStatus } from '../../lambdas/core/order';
-export type { OrderView } from '../../lambdas/core/order-view';
-
-export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD';
-
-/** `SeatView`: no order ids; whether a held or sold seat is mine comes from my orders' `seatIds`. */
-export interface SeatView {
-  readonly seatId: string;
-  readonly rowIndex: number;
-  readonly number: number;
-  readonly status: SeatStatus;
-  readonly version: number;
-  readonly holdExpiresAt?: number;
-}
-
-export interface EventInfo {
-  readonly eventId: string;
-  readonly name: string;
-  readonly venue?: string;
-  readonly startsAt?: string;
-  readonly rows: number;
-  readonly seatsPerRow: number;
-  readonly priceCents: number;
-  readonly currency: string;
-  readonly holdSeconds: number;
-  readonly maxSeatsPerOrder: number;
-  readonly status?: string;
-  readonly seatCount?: number;
-  /** A FIFO waiting room in front of the sale (docs/API.md, "Waiting room"); none when absent. */
-  readonly waitingRoom?: WaitingRoomInfo;
-}
-
-export interface WaitingRoomInfo {
-  readonly enabled: boolean;
-  readonly maxActivePurchasers: number;
-  readonly admissionSeconds: number;
-  readonly positionShards?: number;
-}
-
-export interface EventSnapshot {
-  readonly event: EventInfo;
-  readonly seats: readonly SeatView[];
-  readonly servedAt: number;
-}
+export type { EventInfo, EventSnapshot, SeatStatus, SeatView, WaitingRoomInfo } from '../../contract/event-views';
+export type { LiveMessage, SeatDelta, WaitingRoomMessage } from '../../contract/live-messages';
+export type { OrderStatus, OrderView, PaymentStatus } from '../../contract/order-view';
 
 export interface Session {
   readonly buyerId: string;
@@ -60,4 +18,4 @@ export interface AppConfig {
 }
 
 /** Where the buyer stands in an event's waiting room (docs/API.md, "Waiting room"). */
-export type { BuyerQueueState, BuyerQueueStatus } from '../../lambdas/core/waiting-room/queue-view';
+export type { BuyerWaitingRoomState, BuyerWaitingRoomStatus } from '../../contract/waiting-room-view';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { parseLiveMessage, type SubscribeRequest } from '../../lambdas/core/live-messages';
-import type { OrderView, QueueMessage, SeatDelta } from './types';
+import { parseLiveMessage, type SubscribeRequest } from '../../contract/live-messages';
+import type { OrderView, SeatDelta, WaitingRoomMessage } from './types';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
@@ -8,7 +8,7 @@ export interface LiveHandlers {
   readonly onSeats: (eventId: string, seats: readonly SeatDelta[]) => void;
   readonly onOrder: (order: OrderView) => void;
   /** The event's waiting room moved (only events with a waiting room send these). */
-  readonly onQueue?: (message: QueueMessage) => void;
+  readonly onWaitingRoom?: (message: WaitingRoomMessage) => void;
   /** Called on every (re)connect once the subscription is confirmed: refetch the snapshot, then apply deltas. */
   readonly onConnected: () => void;
 }
@@ -57,7 +57,7 @@ export function useLiveConnection(
           latest.current.onConnected();
         } else if (parsed?.type === 'seats') latest.current.onSeats(parsed.eventId, parsed.seats);
         else if (parsed?.type === 'order') latest.current.onOrder(parsed.order);
-        else if (parsed?.type === 'queue' && parsed.eventId === eventId) latest.current.onQueue?.(parsed);
+        else if (parsed?.type === 'queue' && parsed.eventId === eventId) latest.current.onWaitingRoom?.(parsed);
       };
       ws.onclose = () => {
         if (socket !== ws || stopped) return;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { newerOrder } from '../../lambdas/core/live-messages';
+import { newerOrder } from '../../contract/live-messages';
 import { type Api, ApiError } from './api';
 import { forgetOrder, rememberOrder, storedOrderIds } from './order-storage';
 import type { OrderView } from './types';

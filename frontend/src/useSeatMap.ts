@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { applySeatDeltas } from '../../lambdas/core/live-messages';
+import { applySeatDeltas } from '../../contract/live-messages';
 import type { Api } from './api';
 import type { EventInfo, SeatDelta, SeatView } from './types';
 

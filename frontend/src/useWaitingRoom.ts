@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type Api, ApiError } from './api';
-import type { BuyerQueueStatus, QueueMessage } from './types';
+import type { BuyerWaitingRoomStatus, WaitingRoomMessage } from './types';
 import type { AdmissionGate } from './useOrders';
 import { describeApiError } from './words';
 
@@ -9,7 +9,7 @@ export type RoomNote = 'admission-lapsed' | 'turn-ran-out';
 
 export interface WaitingRoomState {
   /** Undefined until the first answer (or when the event has no waiting room). */
-  readonly status: BuyerQueueStatus | undefined;
+  readonly status: BuyerWaitingRoomStatus | undefined;
   readonly note: RoomNote | undefined;
   readonly error: string | undefined;
   readonly busy: boolean;
@@ -17,7 +17,7 @@ export interface WaitingRoomState {
   readonly join: () => Promise<void>;
   readonly leave: () => Promise<void>;
   readonly refresh: () => Promise<void>;
-  readonly applyQueueMessage: (message: QueueMessage) => void;
+  readonly applyWaitingRoomMessage: (message: WaitingRoomMessage) => void;
   /** For useOrders: the admission token on order creation, and a refusal sends us back in line. */
   readonly gate: AdmissionGate;
 }
@@ -33,20 +33,20 @@ const SLOT_POLL_MS = 10_000;
  * `enabled` is undefined while the event is loading; false turns the whole hook off.
  */
 export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | undefined): WaitingRoomState {
-  const [status, setStatus] = useState<BuyerQueueStatus>();
+  const [status, setStatus] = useState<BuyerWaitingRoomStatus>();
   const [note, setNote] = useState<RoomNote>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const statusRef = useRef<BuyerQueueStatus>(undefined);
+  const statusRef = useRef<BuyerWaitingRoomStatus>(undefined);
   statusRef.current = status;
-  const lastMessage = useRef<QueueMessage>(undefined);
+  const lastMessage = useRef<WaitingRoomMessage>(undefined);
   const wasAdmitted = useRef(false);
 
   /** Takes a server answer; a newer queue message already seen still counts (serving only grows). */
-  const accept = useCallback((answer: BuyerQueueStatus) => {
+  const accept = useCallback((answer: BuyerWaitingRoomStatus) => {
     const message = lastMessage.current;
     const merged =
-      message && message.servingPosition > answer.servingPosition ? withQueueMessage(answer, message) : answer;
+      message && message.servingPosition > answer.servingPosition ? withWaitingRoomMessage(answer, message) : answer;
     // Admitted, then the slot is gone without an order: the turn ran out unused.
     if (merged.state === 'ADMITTED') wasAdmitted.current = true;
     else if (merged.state === 'PURCHASING' || merged.state === 'WAITING') wasAdmitted.current = false;
@@ -66,7 +66,7 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
   const epoch = useRef(0);
   const changing = useRef(0);
   const call = useCallback(
-    async (work: () => Promise<BuyerQueueStatus>, change: boolean) => {
+    async (work: () => Promise<BuyerWaitingRoomStatus>, change: boolean) => {
       if (!change && changing.current > 0) return;
       const mine = ++epoch.current;
       if (change) {
@@ -89,14 +89,14 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
     [accept],
   );
 
-  const refresh = useCallback(() => call(() => api.getQueue(eventId), false), [api, call, eventId]);
+  const refresh = useCallback(() => call(() => api.getWaitingRoom(eventId), false), [api, call, eventId]);
   const join = useCallback(async () => {
     setNote(undefined);
-    await call(() => api.joinQueue(eventId), true);
+    await call(() => api.claimPosition(eventId), true);
   }, [api, call, eventId]);
   const leave = useCallback(async () => {
     setNote(undefined);
-    await call(() => api.leaveQueue(eventId), true);
+    await call(() => api.giveUpPlace(eventId), true);
   }, [api, call, eventId]);
 
   // Arrival: where am I? Join only if not in line yet; a buyer who left or had their turn chooses.
@@ -104,22 +104,22 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
     if (!enabled) return;
     let cancelled = false;
     void call(async () => {
-      const place = await api.getQueue(eventId);
-      return place.state === 'NOT_JOINED' && !cancelled ? api.joinQueue(eventId) : place;
+      const place = await api.getWaitingRoom(eventId);
+      return place.state === 'NOT_JOINED' && !cancelled ? api.claimPosition(eventId) : place;
     }, true);
     return () => {
       cancelled = true;
     };
   }, [api, call, enabled, eventId]);
 
-  const applyQueueMessage = useCallback(
-    (message: QueueMessage) => {
+  const applyWaitingRoomMessage = useCallback(
+    (message: WaitingRoomMessage) => {
       if (!enabled || message.eventId !== eventId) return;
       if (lastMessage.current && lastMessage.current.version >= message.version) return;
       lastMessage.current = message;
       const current = statusRef.current;
       if (!current) return;
-      const next = withQueueMessage(current, message);
+      const next = withWaitingRoomMessage(current, message);
       statusRef.current = next;
       setStatus(next);
       // My turn (the GET admits me and returns the token), or my slot may have ended.
@@ -149,24 +149,24 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
         if (cause instanceof ApiError && cause.code === 'AdmissionRequired') {
           // The admission lapsed before the order started: back in line (at the back), and say why.
           wasAdmitted.current = false;
-          void call(() => api.joinQueue(eventId), true).then(() => setNote('admission-lapsed'));
+          void call(() => api.claimPosition(eventId), true).then(() => setNote('admission-lapsed'));
         } else void refresh(); // sold out ends the admission; seats taken keeps it: ask
       },
     }),
     [api, call, eventId, refresh],
   );
 
-  return { status, note, error, busy, join, leave, refresh, applyQueueMessage, gate };
+  return { status, note, error, busy, join, leave, refresh, applyWaitingRoomMessage, gate };
 }
 
 /** Admitted before, over now, and not because the seats ran out: the turn's time ran out unused. */
-function turnRanOut(before: BuyerQueueStatus | undefined, after: BuyerQueueStatus): boolean {
+function turnRanOut(before: BuyerWaitingRoomStatus | undefined, after: BuyerWaitingRoomStatus): boolean {
   const deadline = before?.state === 'ADMITTED' ? before.admissionExpiresAt : undefined;
   return deadline !== undefined && Date.now() >= deadline - 2_000 && !after.soldOut;
 }
 
 /** Waiting, and the line has reached my position. */
-function myTurn(status: BuyerQueueStatus): boolean {
+function myTurn(status: BuyerWaitingRoomStatus): boolean {
   return status.state === 'WAITING' && status.position !== undefined && status.servingPosition >= status.position;
 }
 
@@ -174,7 +174,10 @@ function myTurn(status: BuyerQueueStatus): boolean {
  * A queue message applied to my status: serving only grows; people ahead = position −
  * servingPosition − 1; the wait estimate scales with the people ahead (the server's is linear).
  */
-export function withQueueMessage(status: BuyerQueueStatus, message: QueueMessage): BuyerQueueStatus {
+export function withWaitingRoomMessage(
+  status: BuyerWaitingRoomStatus,
+  message: WaitingRoomMessage,
+): BuyerWaitingRoomStatus {
   const servingPosition = Math.max(status.servingPosition, message.servingPosition);
   const moved = { ...status, servingPosition, activePurchasers: message.activePurchasers, soldOut: message.soldOut };
   if (status.state !== 'WAITING' || status.position === undefined) return moved;

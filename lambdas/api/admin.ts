@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { createEvent } from '../core/create-event';
-import { orderSummaries, ticketHolders } from '../core/event-report';
-import { OrderListQuery } from '../core/order-input';
-import { storeFromEnv } from '../core/store';
+import { createEvent } from '../core/events/create-event';
+import { orderSummaries, ticketHolders } from '../core/events/event-report';
+import { OrderListQuery } from '../core/orders/order-input';
+import { storeFromEnv } from '../core/platform/store';
 import { json } from './http';
 import { eventIdParameter, jsonBody, query, requireAdmin } from './request';
 import { routeHandler } from './routing';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { getEvent, listEvents } from '../core/events';
-import { readSeats, seatView } from '../core/seat-map';
-import { storeFromEnv } from '../core/store';
+import { getEvent, listEvents } from '../core/events/event-records';
+import { storeFromEnv } from '../core/platform/store';
+import { readSeats, seatView } from '../core/seats/seat-map';
 import { type ApiResult, json, respond } from './http';
 
 /**

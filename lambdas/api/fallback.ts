@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { methodsFor, ROUTES } from '../../lib/api/routes';
-import { MethodNotAllowed, RouteNotFound } from '../core/errors';
+import { methodsFor, ROUTES } from '../../contract/http-routes';
+import { MethodNotAllowed, RouteNotFound } from '../core/platform/errors';
 import { type ApiResult, respond } from './http';
 import { requireBodyWithinLimit } from './request';
 
 /**
- * The `$default` route (lib/api/routes.ts DEFAULT_ROUTE): whatever no route of the table takes is
+ * The `$default` route (contract/http-routes.ts DEFAULT_ROUTE): whatever no route of the table takes is
  * answered here in the documented `{ error: { code, message } }` shape, on AWS and locally alike.
  *   a body over 16 KiB            → 413 PayloadTooLarge (no route accepts one, so this comes first)
  *   a path of the table, other method → 405 MethodNotAllowed, `Allow: <the methods it has>`

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, type DomainErrorCode, MethodNotAllowed, ValidationFailed } from '../core/errors';
-import { logger } from '../core/logger';
+import { DomainError, type DomainErrorCode, MethodNotAllowed, ValidationFailed } from '../core/platform/errors';
+import { logger } from '../core/platform/logger';
 
 /** HTTP plumbing shared by the API handlers: JSON responses and domain errors as statuses. */
 

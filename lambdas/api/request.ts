@@ -1,10 +1,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { isAdminKey } from '../core/admin-key';
-import { EventNotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed } from '../core/errors';
-import { EVENT_ID_PATTERN } from '../core/event-spec';
-import { parseInput } from '../core/input';
-import { verifySession } from '../core/sessions';
+import { isAdminKey } from '../core/access/admin-key';
+import { verifySession } from '../core/access/buyer-sessions';
+import { EVENT_ID_PATTERN } from '../core/events/event-spec';
+import {
+  EventNotFound,
+  PayloadTooLarge,
+  Unauthorized,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from '../core/platform/errors';
+import { parseInput } from '../core/platform/input';
 
 /** Reading what a request carries: credentials, a JSON body, path and query parameters. */
 

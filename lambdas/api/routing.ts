@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { loadSecrets } from '../core/secrets';
+import { loadSecrets } from '../core/platform/secrets';
 import { type ApiResult, respond } from './http';
 
 /** A handler for several routes: one function per API Gateway route key (`POST /api/sessions`). */

@@ -1,5 +1,5 @@
-import { NoInput } from '../core/order-input';
-import { createSession } from '../core/sessions';
+import { createSession } from '../core/access/buyer-sessions';
+import { NoInput } from '../core/orders/order-input';
 import { json } from './http';
 import { jsonBody, requiredEnv } from './request';
 import { routeHandler } from './routing';

@@ -1,9 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { planBroadcast } from '../core/broadcast';
-import { managementApiPosterFromEnv } from '../core/connection-poster';
-import { deliver, firstSequenceNumber } from '../core/live-delivery';
-import { logger } from '../core/logger';
-import { storeFromEnv } from '../core/store';
+import { planBroadcast } from '../core/live/broadcast';
+import { managementApiPosterFromEnv } from '../core/live/connection-poster';
+import { deliver, firstSequenceNumber } from '../core/live/live-delivery';
+import { logger } from '../core/platform/logger';
+import { storeFromEnv } from '../core/platform/store';
 
 /**
  * Stream consumer of the seats and orders tables: one batch in, one coalesced message per

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { putConnection } from '../core/connections';
-import { Unauthorized } from '../core/errors';
-import { loadSecrets } from '../core/secrets';
-import { verifySession } from '../core/sessions';
-import { storeFromEnv } from '../core/store';
+import { verifySession } from '../core/access/buyer-sessions';
+import { putConnection } from '../core/live/connections';
+import { Unauthorized } from '../core/platform/errors';
+import { loadSecrets } from '../core/platform/secrets';
+import { storeFromEnv } from '../core/platform/store';
 import { wsResult } from './ws-result';
 
 /**

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { deleteConnection } from '../core/connections';
-import { storeFromEnv } from '../core/store';
+import { deleteConnection } from '../core/live/connections';
+import { storeFromEnv } from '../core/platform/store';
 import { wsResult } from './ws-result';
 
 /** $disconnect: forgets the connection. Best effort on AWS; the TTL catches any that never come. */

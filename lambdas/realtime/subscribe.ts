@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { subscribeConnection } from '../core/connections';
-import { parseSubscribeRequest } from '../core/live-messages';
-import { storeFromEnv } from '../core/store';
+import { parseSubscribeRequest } from '../../contract/live-messages';
+import { subscribeConnection } from '../core/live/connections';
+import { storeFromEnv } from '../core/platform/store';
 import { wsResult } from './ws-result';
 
 /**

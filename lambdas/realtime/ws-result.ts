@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { LiveMessage } from '../core/live-messages';
+import type { LiveMessage } from '../../contract/live-messages';
 
 /**
  * What a WebSocket route handler returns. The status decides $connect (non-2xx refuses the

@@ -1,12 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { logger } from '../core/logger';
-import { stepFunctionsExecutions } from '../core/ops/executions';
-import { workflowFromEnv } from '../core/order-workflow';
+import { stepFunctionsExecutions } from '../core/orders/executions';
+import { workflowFromEnv } from '../core/orders/order-workflow';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
+import { logger } from '../core/platform/logger';
+import { loadSecrets } from '../core/platform/secrets';
+import { storeFromEnv } from '../core/platform/store';
 import { type ReconcileSummary, reconcile, summarize } from '../core/reconcile/reconciler';
-import { loadSecrets } from '../core/secrets';
-import { storeFromEnv } from '../core/store';
-import { ticketSigningKeyFromEnv } from '../core/tickets';
+import { ticketSigningKeyFromEnv } from '../core/tickets/ticket-tokens';
 
 /**
  * The scheduled reconciler (every minute on AWS; the local stack's timer calls this same handler).

@@ -1,5 +1,5 @@
-import { awaitBuyer } from '../core/steps/hold-steps';
-import { storeFromEnv } from '../core/store';
+import { awaitBuyer } from '../core/orders/steps/hold-steps';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

@@ -1,6 +1,6 @@
+import { chargePayment } from '../core/orders/steps/payment-steps';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { chargePayment } from '../core/steps/payment-steps';
-import { storeFromEnv } from '../core/store';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

@@ -1,6 +1,6 @@
+import { type CompensationInput, compensate } from '../core/orders/steps/compensation-steps';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { type CompensationInput, compensate } from '../core/steps/compensation-steps';
-import { storeFromEnv } from '../core/store';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

@@ -1,6 +1,6 @@
+import { completeOrder, type NotificationOutcome } from '../core/orders/steps/fulfilment-steps';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { completeOrder, type NotificationOutcome } from '../core/steps/fulfilment-steps';
-import { storeFromEnv } from '../core/store';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

@@ -1,5 +1,5 @@
-import { confirmOrderSeats } from '../core/steps/fulfilment-steps';
-import { storeFromEnv } from '../core/store';
+import { confirmOrderSeats } from '../core/orders/steps/fulfilment-steps';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

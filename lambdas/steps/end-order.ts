@@ -1,6 +1,6 @@
+import { compensateOrder, type EndingStatus } from '../core/orders/settlement';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { compensateOrder, type EndingStatus } from '../core/settlement';
-import { storeFromEnv } from '../core/store';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 /** ExpireOrder, CancelOrder, RejectUnknownAction: end the order without tickets, refunding anything charged. */

@@ -1,7 +1,7 @@
-import { loadSecrets } from '../core/secrets';
-import { issueTickets } from '../core/steps/fulfilment-steps';
-import { storeFromEnv } from '../core/store';
-import { ticketSigningKeyFromEnv } from '../core/tickets';
+import { issueTickets } from '../core/orders/steps/fulfilment-steps';
+import { loadSecrets } from '../core/platform/secrets';
+import { storeFromEnv } from '../core/platform/store';
+import { ticketSigningKeyFromEnv } from '../core/tickets/ticket-tokens';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

@@ -1,7 +1,7 @@
-import { orderFlowConfig } from '../core/order-config';
+import { orderFlowConfig } from '../../contract/order-flow-settings';
+import { recordPaymentFailure } from '../core/orders/steps/payment-steps';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { recordPaymentFailure } from '../core/steps/payment-steps';
-import { storeFromEnv } from '../core/store';
+import { storeFromEnv } from '../core/platform/store';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

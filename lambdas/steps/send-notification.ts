@@ -1,6 +1,6 @@
-import { type Channel, sendConfirmation } from '../core/notifications';
-import { getOrder } from '../core/orders';
-import { storeFromEnv } from '../core/store';
+import { getOrder } from '../core/orders/order-store';
+import { storeFromEnv } from '../core/platform/store';
+import { type Channel, sendConfirmation } from '../core/tickets/confirmation';
 import { stepHandler } from './step-handler';
 
 const store = storeFromEnv();

@@ -1,4 +1,4 @@
-import { logger } from '../core/logger';
+import { logger } from '../core/platform/logger';
 
 /**
  * Wraps an order-flow step as a Lambda handler: every log line carries the order id, and a

@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { DataTables } from '../data/data-tables';
+import { ApiSecrets } from '../constructs/api-secrets';
+import type { DataTables } from '../constructs/data-tables';
 import type { Stage } from '../stage';
-import { ApiSecrets } from './api-secrets';
 import { RouteGroup } from './route-group';
 
 export interface TicketDropApiProps {
@@ -25,7 +25,7 @@ export const API_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
 /**
  * The public HTTP API. All routes live under `/api/` so that CloudFront can later send `/api/*`
  * here and everything else to the static frontend, on one origin. One Lambda per handler group
- * of `lib/api/routes.ts`, each granted only the tables (and access) its routes need.
+ * of `contract/http-routes.ts`, each granted only the tables (and access) its routes need.
  */
 export class TicketDropApi extends Construct {
   readonly httpApi: HttpApi;
@@ -70,8 +70,8 @@ export class TicketDropApi extends Construct {
     this.orders = new RouteGroup(this, 'Orders', {
       ...common,
       handler: 'orders',
-      // queues: the waiting room's slot is bound to the order it admits.
-      tableAccess: { events: 'read', seats: 'write', orders: 'write', buyers: 'write', queues: 'write' },
+      // waitingRooms: the waiting room's slot is bound to the order it admits.
+      tableAccess: { events: 'read', seats: 'write', orders: 'write', buyers: 'write', waitingRooms: 'write' },
       environment: { ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
       // A create may wait (≤ 8 s) for the same buyer's concurrent create, then hold seats itself.
       timeout: Duration.seconds(20),
@@ -96,7 +96,7 @@ export class TicketDropApi extends Construct {
     this.queue = new RouteGroup(this, 'Queue', {
       ...common,
       handler: 'queue',
-      tableAccess: { events: 'read', buyers: 'write', queues: 'write', orders: 'read' },
+      tableAccess: { events: 'read', buyers: 'write', waitingRooms: 'write', orders: 'read' },
     });
 
     // The `$default` route: unknown paths, wrong methods, oversized bodies in the documented

@@ -2,11 +2,11 @@ import type { Duration } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
-import type { DataTables } from '../data/data-tables';
-import type { TableId } from '../data/table-specs';
+import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../../contract/http-routes';
+import type { TableId } from '../../contract/tables';
+import type { DataTables } from '../constructs/data-tables';
+import { NodeHandler } from '../constructs/node-handler';
 import type { Stage } from '../stage';
-import { NodeHandler } from './node-handler';
-import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from './routes';
 
 /** How a handler group may touch a table: read only, or read and write. */
 export type TableAccess = 'read' | 'write';

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { NodeHandler } from '../api/node-handler';
+import { NodeHandler } from '../constructs/node-handler';
 
 /**
  * What to watch, found in the stack itself rather than listed by hand: a function, stream consumer

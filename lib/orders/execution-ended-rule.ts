@@ -4,11 +4,11 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ENDED_EXECUTION_STATUSES, EXECUTION_STATUS_CHANGE } from '../../lambdas/core/execution-status-change';
-import { NodeHandler } from '../api/node-handler';
-import type { DataTables } from '../data/data-tables';
-import { streamDeadLetterQueue } from '../data/dead-letter-queue';
-import { EXECUTION_ENDED_ENTRY } from '../handler-entries';
+import { ENDED_EXECUTION_STATUSES, EXECUTION_STATUS_CHANGE } from '../../contract/execution-status';
+import { EXECUTION_ENDED_ENTRY } from '../../contract/handler-entries';
+import type { DataTables } from '../constructs/data-tables';
+import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
+import { NodeHandler } from '../constructs/node-handler';
 import type { Stage } from '../stage';
 
 export interface ExecutionEndedRuleProps {

@@ -7,14 +7,14 @@ import { Construct } from 'constructs';
 import {
   PAYMENT_ATTEMPTS,
   PAYMENT_RETRY_BACKOFF_RATE,
+  PAYMENT_RETRY_ERRORS,
   PAYMENT_RETRY_INTERVAL_SECONDS,
   PAYMENT_TASK_TIMEOUT_SECONDS,
-} from '../../lambdas/core/order-config';
-import { PAYMENT_RETRY_ERRORS } from '../../lambdas/core/payments/processor';
-import { ApiSecrets } from '../api/api-secrets';
-import { NodeHandler } from '../api/node-handler';
-import type { DataTables } from '../data/data-tables';
-import type { TableId } from '../data/table-specs';
+} from '../../contract/order-flow-settings';
+import type { TableId } from '../../contract/tables';
+import { ApiSecrets } from '../constructs/api-secrets';
+import type { DataTables } from '../constructs/data-tables';
+import { NodeHandler } from '../constructs/node-handler';
 import type { Stage } from '../stage';
 import { ExecutionEndedRule } from './execution-ended-rule';
 

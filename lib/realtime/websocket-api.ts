@@ -2,11 +2,11 @@ import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ApiSecrets } from '../api/api-secrets';
-import { NodeHandler } from '../api/node-handler';
-import type { DataTables } from '../data/data-tables';
+import { ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from '../../contract/ws-routes';
+import { ApiSecrets } from '../constructs/api-secrets';
+import type { DataTables } from '../constructs/data-tables';
+import { NodeHandler } from '../constructs/node-handler';
 import type { Stage } from '../stage';
-import { ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES, type WsHandlerId } from './ws-routes';
 
 export interface LiveWebSocketProps {
   readonly stage: Stage;

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
-import { NodeHandler } from '../api/node-handler';
+import { NodeHandler } from '../constructs/node-handler';
 import { deadLetterQueuesIn } from '../observability/discovery';
 
 /**

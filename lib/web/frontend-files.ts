@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../api/node-handler';
+import { PROJECT_ROOT } from '../constructs/node-handler';
 
 /** The built frontend the site serves (`npm run build:web`, or `cdk synth` builds it: bin/ticketdrop.ts). */
 export const FRONTEND_DIST = join(PROJECT_ROOT, 'frontend', 'dist');

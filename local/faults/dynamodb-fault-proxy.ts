@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { logger } from '../../lambdas/core/logger';
+import { logger } from '../../lambdas/core/platform/logger';
 import type { FaultSwitch } from './fault-switch';
 
 /**

@@ -15,7 +15,7 @@ export {
   type ExecutionEndedListener,
   type ExecutionStatusChangeDetail,
   type ExecutionStatusChangeEvent,
-} from './execution-status-change';
+} from './execution-ended-events';
 export { createStepFunctionsListener, isStepFunctionsRequest } from './json-protocol';
 export { type FunctionResolver, LAMBDA_TIMEOUT_ERROR, type LambdaHandler } from './lambda-boundary';
 export type { TimingOverrides } from './local-execution';

@@ -19,7 +19,7 @@ import type {
 } from '@aws-sdk/client-sfn';
 import type { JsonValue } from './asl';
 import { executionArn, isStateMachineArn, isValidResourceName, parseExecutionArn } from './aws-identifiers';
-import { type ExecutionEndedListener, executionStatusChangeEvent } from './execution-status-change';
+import { type ExecutionEndedListener, executionStatusChangeEvent } from './execution-ended-events';
 import type { FunctionResolver } from './lambda-boundary';
 import { LocalExecution, type TimingOverrides } from './local-execution';
 import { decodePageToken, encodePageToken, pageSize } from './paging';

@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES, routeKey } from '../../contract/http-routes';
+import type { TableId } from '../../contract/tables';
 import type { RouteGroup } from '../../lib/api/route-group';
-import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES, routeKey } from '../../lib/api/routes';
-import type { TableId } from '../../lib/data/table-specs';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
 import { logicalIdOf, type PolicyStatement, roleStatementsOf, synthStage } from '../support/cdk-synth';
 
@@ -150,7 +150,8 @@ describe('least privilege per handler group', () => {
 
   it('queue: writes buyers and queues, reads events and orders; nothing on seats or payments', () => {
     const queue = stack.api.queue;
-    for (const id of ['buyers', 'queues'] as const) expect(tableActions(queue, id)).toContain('dynamodb:UpdateItem');
+    for (const id of ['buyers', 'waitingRooms'] as const)
+      expect(tableActions(queue, id)).toContain('dynamodb:UpdateItem');
     for (const id of ['events', 'orders'] as const)
       expect(tableActions(queue, id).filter((a) => WRITES.test(a))).toEqual([]);
     expect(tableActions(queue, 'seats')).toEqual([]);

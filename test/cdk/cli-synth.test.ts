@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_ENTRY_METADATA, PROJECT_ROOT } from '../../lib/api/node-handler';
+import { HANDLER_ENTRY_METADATA, PROJECT_ROOT } from '../../lib/constructs/node-handler';
 
 const run = promisify(execFile);
 

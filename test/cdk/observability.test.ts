@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeHandler } from '../../lib/api/node-handler';
+import { NodeHandler } from '../../lib/constructs/node-handler';
 import { ALARM_THRESHOLDS } from '../../lib/observability/alarms';
 import { deadLetterQueuesIn, streamConsumersIn } from '../../lib/observability/discovery';
 import { logicalIdOf, type Resource, resourcesOf, synthStage } from '../support/cdk-synth';

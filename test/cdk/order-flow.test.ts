@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDED_EXECUTION_STATUSES } from '../../lambdas/core/execution-status-change';
-import { PAYMENT_RETRY_ERRORS } from '../../lambdas/core/payments/processor';
+import { ENDED_EXECUTION_STATUSES } from '../../contract/execution-status';
+import { PAYMENT_RETRY_ERRORS } from '../../contract/order-flow-settings';
 import { EXECUTION_ENDED_ENTRY } from '../../lib/orders/execution-ended-rule';
-import { orderStateMachineOf } from '../../local/order-flow';
+import { orderStateMachineOf } from '../../local/order-flow-functions';
 import type { ExtractedStateMachine } from '../../local/stepfunctions/state-machine-extraction';
 import { synthesizeTemplate } from '../../local/synthesize-template';
 import { logicalIdOf, resourcesOf, roleStatementsOf, synthStage } from '../support/cdk-synth';

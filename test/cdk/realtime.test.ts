@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROADCASTER, ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES } from '../../lib/realtime/ws-routes';
+import { BROADCASTER, ROUTE_SELECTION_EXPRESSION, WS_HANDLERS, WS_ROUTES } from '../../contract/ws-routes';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
 import { logicalIdOf, type PolicyStatement, roleStatementsOf, synthStage } from '../support/cdk-synth';
 
@@ -29,7 +29,7 @@ const statementsOf = (fn: IConstruct): Statement[] => roleStatementsOf(template,
 
 const actionsOf = (statements: Statement[]) =>
   statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-const tableId = (id: 'seats' | 'orders' | 'queues' | 'connections') => logicalIdOf(stack.data.table(id));
+const tableId = (id: 'seats' | 'orders' | 'waitingRooms' | 'connections') => logicalIdOf(stack.data.table(id));
 
 describe('WebSocket API', () => {
   it('is one WebSocket API routed by the message’s action, with exactly the routes of ws-routes.ts', () => {
@@ -100,7 +100,7 @@ describe('least privilege', () => {
     for (const [id, handler] of Object.entries(stack.live.handlers)) {
       const fn = resources('AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      // Only the secret's ARN: the key itself is read at run time (lambdas/core/secrets.ts).
+      // Only the secret's ARN: the key itself is read at run time (lambdas/core/platform/secrets.ts).
       expect('SESSION_SIGNING_KEY' in variables, id).toBe(false);
       expect('SESSION_SIGNING_KEY_SECRET_ARN' in variables, id).toBe(id === 'connect');
       const reads = statementsOf(handler.function).filter((s) =>
@@ -147,7 +147,7 @@ describe('broadcaster', () => {
     expect(sources.sort()).toEqual(
       [
         [tableId('orders'), 'StreamArn'],
-        [tableId('queues'), 'StreamArn'],
+        [tableId('waitingRooms'), 'StreamArn'],
         [tableId('seats'), 'StreamArn'],
       ].sort(),
     );

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RECONCILER_ENTRY } from '../../lib/orders/reconciler';
+import { RECONCILER_ENTRY } from '../../lib/orders/reconciler-schedule';
 import { logicalIdOf, resourcesOf, roleStatementsOf, synthStage } from '../support/cdk-synth';
 
 /** The reconciler on AWS: the same handler the local stack's timer runs, every minute, with just the rights a run needs. */

@@ -5,10 +5,10 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeHandler, PROJECT_ROOT } from '../../lib/api/node-handler';
-import { ROUTES, routeKey } from '../../lib/api/routes';
-import { constructIdFor } from '../../lib/data/data-tables';
-import { type KeyAttribute, TABLE_ENV, TABLE_SPECS, type TableId } from '../../lib/data/table-specs';
+import { ROUTES, routeKey } from '../../contract/http-routes';
+import { type KeyAttribute, TABLE_ENV, TABLE_SPECS, type TableId } from '../../contract/tables';
+import { constructIdFor } from '../../lib/constructs/data-tables';
+import { NodeHandler, PROJECT_ROOT } from '../../lib/constructs/node-handler';
 import { stackNameFor, stageFor } from '../../lib/stage';
 import { TicketDropStack } from '../../lib/ticketdrop-stack';
 
@@ -77,8 +77,8 @@ describe('tables match TABLE_SPECS (the drift check between local and AWS)', () 
       'events',
       'orders',
       'payments',
-      'queues',
       'seats',
+      'waitingRooms',
     ]);
   });
 
@@ -115,7 +115,7 @@ describe('tables match TABLE_SPECS (the drift check between local and AWS)', () 
       resourcesOf(dev.template, 'AWS::DynamoDB::Table')[tableLogicalId(dev.stack, id)]?.Properties?.StreamSpecification;
     expect(streamOf('seats')).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(streamOf('orders')).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
-    expect(streamOf('queues')).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(streamOf('waitingRooms')).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
     for (const id of ['events', 'payments', 'buyers', 'connections'] as const) expect(streamOf(id)).toBeUndefined();
   });
 

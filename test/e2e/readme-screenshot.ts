@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../local/frontend-build';
+import { ensureFrontendBuilt } from '../../lib/web/frontend-build';
 import { DEMO_EVENT, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-stack';
 

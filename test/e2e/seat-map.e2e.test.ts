@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
+import { createEvent } from '../../lambdas/core/events/create-event';
 import type { LocalStack } from '../../local/local-stack';
 import { ARTIFACTS, startBrowserStack, stopBrowserStack } from '../support/browser-stack';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
+import { createEvent } from '../../lambdas/core/events/create-event';
 import type { LocalStack } from '../../local/local-stack';
 import { ARTIFACTS, startBrowserStack, stopBrowserStack } from '../support/browser-stack';
 
@@ -42,7 +42,7 @@ describe('the waiting room in three browser windows', () => {
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   /** Per buyer: the `{type:"queue"}` messages its socket received. */
-  const queueMessages = new Map<string, unknown[]>();
+  const waitingRoomMessages = new Map<string, unknown[]>();
 
   beforeAll(async () => {
     ({ stack, browser } = await startBrowserStack('e2eq'));
@@ -74,12 +74,12 @@ describe('the waiting room in three browser windows', () => {
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
     openPages.set(name, page);
-    queueMessages.set(name, []);
+    waitingRoomMessages.set(name, []);
     if (options.withoutSocket) await page.routeWebSocket(/\/ws/, (ws) => ws.close());
     page.on('websocket', (socket) =>
       socket.on('framereceived', ({ payload }) => {
         const message: unknown = typeof payload === 'string' ? JSON.parse(payload) : undefined;
-        if ((message as { type?: unknown } | undefined)?.type === 'queue') queueMessages.get(name)?.push(message);
+        if ((message as { type?: unknown } | undefined)?.type === 'queue') waitingRoomMessages.get(name)?.push(message);
       }),
     );
     await page.goto(`${stack.url}/events/${eventId}`);
@@ -156,7 +156,7 @@ describe('the waiting room in three browser windows', () => {
     await admitted(b, TURN_TIMEOUT);
     await waitForSeats(b, ['B2'], 'sold');
     // The line moved over the socket (the GET every 5 s is only the safety net).
-    expect(queueMessages.get('C')?.length).toBeGreaterThan(0);
+    expect(waitingRoomMessages.get('C')?.length).toBeGreaterThan(0);
     // C moved up live: nobody ahead any more.
     await expect.poll(() => place(c), { timeout: TURN_TIMEOUT }).toEqual({ position: '3', ahead: '0' });
     await Promise.all([shot(a, 'A-confirmed'), shot(b, 'B-admitted'), shot(c, 'C-next')]);

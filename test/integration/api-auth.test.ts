@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOrder } from '../../lambdas/core/orders';
-import { createSession } from '../../lambdas/core/sessions';
+import { createSession } from '../../lambdas/core/access/buyer-sessions';
+import { getOrder } from '../../lambdas/core/orders/order-store';
 import type { LocalStack } from '../../local/local-stack';
 import {
   adminCreateEvent,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView } from '../../lambdas/core/order-view';
-import { readSeats } from '../../lambdas/core/seat-map';
+import type { OrderView } from '../../contract/order-view';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
 import type { LocalStack } from '../../local/local-stack';
 import {
   adminCreateEvent,

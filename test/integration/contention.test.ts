@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { DomainError } from '../../lambdas/core/errors';
-import { holdForOrder } from '../../lambdas/core/holds';
-import { seatIdsOf } from '../../lambdas/core/seat-ids';
-import { confirmSeats } from '../../lambdas/core/seat-locks';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { createStore, type Store } from '../../lambdas/core/store';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { DomainError } from '../../lambdas/core/platform/errors';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { holdForOrder } from '../../lambdas/core/seats/order-holds';
+import { seatIdsOf } from '../../lambdas/core/seats/seat-ids';
+import { confirmSeats } from '../../lambdas/core/seats/seat-locks';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { useTestTables } from '../support/local-dynamo';
 
 /**

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../local/faults/dynamodb-fault-proxy';
 import { FaultSwitch } from '../../local/faults/fault-switch';
-import { localDynamoClientConfig } from '../../local/tables';
+import { localDynamoClientConfig } from '../../local/local-tables';
 import { type TestTables, testDynamoEndpoint, useTestTables } from '../support/local-dynamo';
 
 /**

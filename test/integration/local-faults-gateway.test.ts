@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteSpec } from '../../lib/api/routes';
+import type { RouteSpec } from '../../contract/http-routes';
 import { type ApiHandler, createHttpGateway } from '../../local/http-gateway';
 
 /**

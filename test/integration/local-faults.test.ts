@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { holdSeats } from '../../lambdas/core/seat-locks';
+import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import type { FaultSnapshot } from '../../local/faults/fault-switch';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, call, createOrderFor, newBuyer, startApiStack } from '../support/api-client';

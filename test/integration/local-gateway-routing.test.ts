@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DefaultRouteSpec, RouteSpec } from '../../lib/api/routes';
+import type { DefaultRouteSpec, RouteSpec } from '../../contract/http-routes';
 import { type ApiHandler, createHttpGateway } from '../../local/http-gateway';
 
 /**

@@ -13,10 +13,10 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { prefixedTableNames, TABLE_SPECS, type TableSpec } from '../../lib/data/table-specs';
+import { prefixedTableNames, TABLE_SPECS, type TableSpec } from '../../contract/tables';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { isPortFree } from '../../local/free-port';
-import { createTables, localDynamoClientConfig } from '../../local/tables';
+import { createTables, localDynamoClientConfig } from '../../local/local-tables';
 import { eventually } from '../support/eventually';
 import { isProcessGone, runTypeScriptChild } from '../support/processes';
 

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdSeats } from '../../lambdas/core/seat-locks';
-import type { SeatView } from '../../lambdas/core/seat-map';
-import { createStore } from '../../lambdas/core/store';
-import { ensureFrontendBuilt } from '../../local/frontend-build';
+import { createStore } from '../../lambdas/core/platform/store';
+import { holdSeats } from '../../lambdas/core/seats/seat-locks';
+import type { SeatView } from '../../lambdas/core/seats/seat-map';
+import { ensureFrontendBuilt } from '../../lib/web/frontend-build';
 import { DEMO_EVENT, DEMO_QUEUE_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
-import { localDynamoClientConfig } from '../../local/tables';
+import { localDynamoClientConfig } from '../../local/local-tables';
 import { isProcessGone } from '../support/processes';
 
 /** The embedded stack end to end: HTTP → API Gateway v2 event → the real handler → DynamoDB Local. */

@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { auditEvent } from '../../lambdas/core/ops/audit';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { createOrder } from '../../lambdas/core/order-service';
-import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { prefixedTableNames, TABLE_SPECS, tableSpec } from '../../contract/tables';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { createOrder } from '../../lambdas/core/orders/order-service';
+import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
+import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
+import { compensateOrder } from '../../lambdas/core/orders/settlement';
+import { completeOrder, confirmOrderSeats, issueTickets } from '../../lambdas/core/orders/steps/fulfilment-steps';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { compensateOrder } from '../../lambdas/core/settlement';
-import { completeOrder, confirmOrderSeats, issueTickets } from '../../lambdas/core/steps/fulfilment-steps';
-import { createStore, type Store } from '../../lambdas/core/store';
-import { verifyTicket } from '../../lambdas/core/ticket-check';
-import { prefixedTableNames, TABLE_SPECS, tableSpec } from '../../lib/data/table-specs';
-import { createTables } from '../../local/tables';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { verifyTicket } from '../../lambdas/core/tickets/ticket-check';
+import { createTables } from '../../local/local-tables';
+import { auditEvent } from '../../ops/audit';
 import { useTestTables } from '../support/local-dynamo';
 
 /**
@@ -257,7 +257,7 @@ describe('money audit and ticket check', () => {
       reason: 'voided',
     });
 
-    const { ticketToken } = await import('../../lambdas/core/tickets');
+    const { ticketToken } = await import('../../lambdas/core/tickets/ticket-tokens');
     const ghost = ticketToken({ ticketId: 'tkt_x', orderId: 'ord_nobody', eventId, seatId: 'B2' }, KEY);
     expect(await verifyTicket(store, KEY, ghost)).toMatchObject({ valid: false, reason: 'orderNotFound' });
   });

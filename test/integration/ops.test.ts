@@ -6,30 +6,30 @@ import { promisify } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { ordersOfEvent } from '../../lambdas/core/event-report';
-import { getEvent } from '../../lambdas/core/events';
-import { auditEvent } from '../../lambdas/core/ops/audit';
-import { type Executions, stepFunctionsExecutions } from '../../lambdas/core/ops/executions';
-import { orderReport } from '../../lambdas/core/ops/order-report';
-import { planReset, RESET_REASON, resetEvent } from '../../lambdas/core/ops/reset-event';
-import { findStuck, STUCK_GRACE_MS } from '../../lambdas/core/ops/stuck';
-import { winners } from '../../lambdas/core/ops/winners';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { isFinal } from '../../lambdas/core/order';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { getEvent } from '../../lambdas/core/events/event-records';
+import { ordersOfEvent } from '../../lambdas/core/events/event-report';
+import { type Executions, stepFunctionsExecutions } from '../../lambdas/core/orders/executions';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { isFinal } from '../../lambdas/core/orders/order-record';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
+import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
+import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { verifyTicket } from '../../lambdas/core/ticket-check';
-import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
+import { verifyTicket } from '../../lambdas/core/tickets/ticket-check';
+import { PROJECT_ROOT } from '../../lib/constructs/node-handler';
 import { writeEndpoints } from '../../local/endpoints-file';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { auditEvent } from '../../ops/audit';
+import { orderReport } from '../../ops/order-report';
+import { planReset, RESET_REASON, resetEvent } from '../../ops/reset-event';
+import { findStuck, STUCK_GRACE_MS } from '../../ops/stuck';
+import { winners } from '../../ops/winners';
 import { eventually } from '../support/eventually';
 
-/** The operator commands against the local stack: the same domain code the CLI (bin/ops.ts) runs. */
+/** The operator commands against the local stack: the same domain code the CLI (ops/cli.ts) runs. */
 describe('operator commands', () => {
   let stack: LocalStack;
   let sfn: SFNClient;
@@ -378,7 +378,7 @@ describe('operator commands', () => {
         pid: process.pid,
       });
       const cli = (...args: string[]) =>
-        promisify(execFile)('npx', ['tsx', 'bin/ops.ts', ...args], {
+        promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], {
           cwd: PROJECT_ROOT,
           env: { ...process.env, TICKETDROP_DATA_DIR: dataDir },
         }).then(

@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import { type OrderWorkflow, stepFunctionsWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder } from '../../lambdas/core/orders';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
+import { getOrder } from '../../lambdas/core/orders/order-store';
+import { type OrderWorkflow, stepFunctionsWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { createStore, type Store } from '../../lambdas/core/store';
-import { HANDLER_ENTRY_METADATA } from '../../lib/api/node-handler';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
+import { HANDLER_ENTRY_METADATA } from '../../lib/constructs/node-handler';
 import { handlerEnvironment, PROJECT_ROOT } from '../../local/local-stack';
-import { orderStateMachineOf } from '../../local/order-flow';
+import { orderStateMachineOf } from '../../local/order-flow-functions';
 import {
   type LambdaHandler,
   LocalStepFunctions,

@@ -1,16 +1,16 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import type { BuyerAction } from '../../lambdas/core/order-workflow';
-import { getOrder } from '../../lambdas/core/orders';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
+import { getOrder } from '../../lambdas/core/orders/order-store';
+import type { BuyerAction } from '../../lambdas/core/orders/order-workflow';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { holdSeats } from '../../lambdas/core/seat-locks';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { verifyTicketToken } from '../../lambdas/core/tickets';
+import { holdSeats } from '../../lambdas/core/seats/seat-locks';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
+import { verifyTicketToken } from '../../lambdas/core/tickets/ticket-tokens';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 

@@ -1,17 +1,17 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { HoldExpired, TooLateToPay } from '../../lambdas/core/errors';
-import { openOrder } from '../../lambdas/core/open-orders';
-import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from '../../lambdas/core/order-config';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import { toOrderView } from '../../lambdas/core/order-view';
-import type { BuyerAction, OrderFlowInput, OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
-import type { SeatItem } from '../../lambdas/core/seat';
-import { holdSeats } from '../../lambdas/core/seat-locks';
-import { awaitBuyer, changeSeats } from '../../lambdas/core/steps/hold-steps';
-import { createStore, type Store } from '../../lambdas/core/store';
+import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from '../../contract/order-flow-settings';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { openOrder } from '../../lambdas/core/orders/open-order';
+import { toOrderView } from '../../lambdas/core/orders/order-record';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
+import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
+import type { BuyerAction, OrderFlowInput, OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
+import { awaitBuyer, changeSeats } from '../../lambdas/core/orders/steps/hold-steps';
+import { HoldExpired, TooLateToPay } from '../../lambdas/core/platform/errors';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import type { SeatItem } from '../../lambdas/core/seats/seat-item';
+import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import { useTestTables } from '../support/local-dynamo';
 
 /**

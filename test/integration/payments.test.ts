@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { orderFlowConfig } from '../../lambdas/core/order-config';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/order-service';
-import type { OrderFlowInput, OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { orderFlowConfig } from '../../contract/order-flow-settings';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
+import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
+import type { OrderFlowInput, OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
+import { awaitBuyer } from '../../lambdas/core/orders/steps/hold-steps';
+import { chargePayment, recordPaymentFailure } from '../../lambdas/core/orders/steps/payment-steps';
 import { PaymentDeclined, PaymentProcessorUnavailable, paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { awaitBuyer } from '../../lambdas/core/steps/hold-steps';
-import { chargePayment, recordPaymentFailure } from '../../lambdas/core/steps/payment-steps';
-import { createStore, type Store } from '../../lambdas/core/store';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { useTestTables } from '../support/local-dynamo';
 
 /** The payment step and the simulated processor on DynamoDB Local: money is taken at most once. */

@@ -8,11 +8,11 @@ import {
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type LiveMessage, parseLiveMessage, type SeatsMessage } from '../../lambdas/core/live-messages';
-import { createOrder } from '../../lambdas/core/order-service';
-import { holdSeats } from '../../lambdas/core/seat-locks';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { createSession } from '../../lambdas/core/sessions';
+import { type LiveMessage, parseLiveMessage, type SeatsMessage } from '../../contract/live-messages';
+import { createSession } from '../../lambdas/core/access/buyer-sessions';
+import { createOrder } from '../../lambdas/core/orders/order-service';
+import { holdSeats } from '../../lambdas/core/seats/seat-locks';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 

@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { type Executions, stepFunctionsExecutions } from '../../lambdas/core/ops/executions';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { createOrder } from '../../lambdas/core/order-service';
-import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { type Executions, stepFunctionsExecutions } from '../../lambdas/core/orders/executions';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { createOrder } from '../../lambdas/core/orders/order-service';
+import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
+import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
+import { compensateOrder } from '../../lambdas/core/orders/settlement';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
 import { planReconcile } from '../../lambdas/core/reconcile/plan';
 import { type ReconcilerDeps, reconcile } from '../../lambdas/core/reconcile/reconciler';
-import { confirmSeats } from '../../lambdas/core/seat-locks';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { compensateOrder } from '../../lambdas/core/settlement';
+import { confirmSeats } from '../../lambdas/core/seats/seat-locks';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
 /**
@@ -196,7 +196,7 @@ describe('reconciler', () => {
     const slot = (orderId: string, position: number) => ({ position, admittedAt: now, until: now + 60_000, orderId });
     await s.store.doc.send(
       new PutCommand({
-        TableName: s.tables.queues,
+        TableName: s.tables.waitingRooms,
         Item: {
           eventId: 'reconcile-room',
           servingPosition: 2,

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import type { EventRecord } from '../../lambdas/core/events/event-records';
 import {
   AlreadyConfirmed,
   HoldExpired,
@@ -9,12 +10,11 @@ import {
   SeatsTaken,
   SoldOut,
   ValidationFailed,
-} from '../../lambdas/core/errors';
-import type { EventRecord } from '../../lambdas/core/events';
-import { changeOrderSeats, holdForOrder } from '../../lambdas/core/holds';
-import type { SeatItem } from '../../lambdas/core/seat';
-import { changeHeldSeats, confirmSeats, holdSeats, releaseSeats } from '../../lambdas/core/seat-locks';
-import { createStore, type Store } from '../../lambdas/core/store';
+} from '../../lambdas/core/platform/errors';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { changeOrderSeats, holdForOrder } from '../../lambdas/core/seats/order-holds';
+import type { SeatItem } from '../../lambdas/core/seats/seat-item';
+import { changeHeldSeats, confirmSeats, holdSeats, releaseSeats } from '../../lambdas/core/seats/seat-locks';
 import { useTestTables } from '../support/local-dynamo';
 
 /** Real DynamoDB Local, real SDK; a hand-moved clock ages holds without sleeping. */

@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { createOrder } from '../../lambdas/core/order-service';
-import type { OrderWorkflow } from '../../lambdas/core/order-workflow';
-import { getOrder, updateOrder } from '../../lambdas/core/orders';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { createOrder } from '../../lambdas/core/orders/order-service';
+import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
+import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
+import { compensateOrder } from '../../lambdas/core/orders/settlement';
+import { settleEndedExecution } from '../../lambdas/core/orders/steps/execution-ended';
 import { PaymentDeclined, PaymentProcessorUnavailable, paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
-import { confirmSeats } from '../../lambdas/core/seat-locks';
-import { readSeats } from '../../lambdas/core/seat-map';
-import { compensateOrder } from '../../lambdas/core/settlement';
-import { settleEndedExecution } from '../../lambdas/core/steps/execution-ended';
-import { createStore, type Store } from '../../lambdas/core/store';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { confirmSeats } from '../../lambdas/core/seats/seat-locks';
+import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { useTestTables } from '../support/local-dynamo';
 
 /**

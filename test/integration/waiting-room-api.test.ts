@@ -1,7 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView } from '../../lambdas/core/order-view';
-import type { BuyerQueueStatus, OperatorQueueStatus } from '../../lambdas/core/waiting-room/waiting-room';
+import type { OrderView } from '../../contract/order-view';
+import type {
+  BuyerWaitingRoomStatus,
+  OperatorWaitingRoomStatus,
+} from '../../lambdas/core/waiting-room/waiting-room-service';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, type Buyer, call, newBuyer, pollOrder, startApiStack } from '../support/api-client';
 import { eventually } from '../support/eventually';
@@ -38,14 +41,14 @@ describe('the waiting room through the API', () => {
   }
 
   const queue = (buyer: Buyer, eventId: string, method: 'POST' | 'GET' | 'DELETE' = 'GET') =>
-    call<{ queue: BuyerQueueStatus }>(stack, method, `/api/events/${eventId}/queue`, { token: buyer.token }).then(
+    call<{ queue: BuyerWaitingRoomStatus }>(stack, method, `/api/events/${eventId}/queue`, { token: buyer.token }).then(
       (r) => {
         if (r.status !== 200) throw new Error(`${method} queue answered ${r.status}: ${r.text}`);
         return r.body.queue;
       },
     );
   const operator = (eventId: string) =>
-    call<{ queue: OperatorQueueStatus }>(stack, 'GET', `/api/admin/events/${eventId}/queue`, {
+    call<{ queue: OperatorWaitingRoomStatus }>(stack, 'GET', `/api/admin/events/${eventId}/queue`, {
       adminKey: stack.adminKey,
     }).then((r) => r.body.queue);
   const orderWith = (buyer: Buyer, eventId: string, admissionToken: string | undefined) =>
@@ -55,7 +58,11 @@ describe('the waiting room through the API', () => {
       headers: admissionToken ? { 'x-admission-token': admissionToken } : {},
     });
 
-  function untilState(buyer: Buyer, eventId: string, states: BuyerQueueStatus['state'][]): Promise<BuyerQueueStatus> {
+  function untilState(
+    buyer: Buyer,
+    eventId: string,
+    states: BuyerWaitingRoomStatus['state'][],
+  ): Promise<BuyerWaitingRoomStatus> {
     return eventually(
       async () => {
         const status = await queue(buyer, eventId);
@@ -69,7 +76,7 @@ describe('the waiting room through the API', () => {
   it('refuses an order without an admission, keeps positions across refreshes, and hands the slot on at every ending', async () => {
     const eventId = await roomEvent(6, { maxActivePurchasers: 1 }, 10);
     const buyers = await Promise.all(Array.from({ length: 5 }, () => newBuyer(stack)));
-    const joined: BuyerQueueStatus[] = [];
+    const joined: BuyerWaitingRoomStatus[] = [];
     for (const buyer of buyers) joined.push(await queue(buyer, eventId, 'POST'));
     expect(joined.map((s) => s.position)).toEqual([1, 2, 3, 4, 5]);
     expect(joined.map((s) => s.state)).toEqual(['ADMITTED', 'WAITING', 'WAITING', 'WAITING', 'WAITING']);

@@ -1,19 +1,19 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '../../lambdas/core/create-event';
-import { AdmissionRequired } from '../../lambdas/core/errors';
-import type { EventRecord } from '../../lambdas/core/events';
-import { createStore, type Store } from '../../lambdas/core/store';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import type { EventRecord } from '../../lambdas/core/events/event-records';
+import { AdmissionRequired } from '../../lambdas/core/platform/errors';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { releaseSlot } from '../../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
-import { readQueueState } from '../../lambdas/core/waiting-room/queue-state';
+import { readWaitingRoomState } from '../../lambdas/core/waiting-room/room-state';
 import {
   admitOrder,
-  type BuyerQueueStatus,
-  buyerQueueStatus,
+  type BuyerWaitingRoomStatus,
+  buyerWaitingRoomStatus,
   joinWaitingRoom,
-  operatorQueueStatus,
-} from '../../lambdas/core/waiting-room/waiting-room';
+  operatorWaitingRoomStatus,
+} from '../../lambdas/core/waiting-room/waiting-room-service';
 import { useTestTables } from '../support/local-dynamo';
 
 /** The waiting room on DynamoDB Local with the real SDK; time moves by hand. */
@@ -57,7 +57,7 @@ describe('the waiting room', () => {
     const again = await Promise.all(
       ids
         .slice(0, 50)
-        .flatMap((id) => [joinWaitingRoom(store, event, id, KEY), buyerQueueStatus(store, event, id, KEY)]),
+        .flatMap((id) => [joinWaitingRoom(store, event, id, KEY), buyerWaitingRoomStatus(store, event, id, KEY)]),
     );
     for (let i = 0; i < 50; i++) {
       expect(again[2 * i]!.position).toBe(joined[i]!.position);
@@ -87,9 +87,9 @@ describe('the waiting room', () => {
     const ids = buyers(10, 'fifo');
     for (const id of ids) await joinWaitingRoom(store, event, id, KEY); // join order = ids order
     const admittedOrder: string[] = [];
-    const refresh = async (): Promise<BuyerQueueStatus[]> => {
-      const statuses = await Promise.all(ids.map((id) => buyerQueueStatus(store, event, id, KEY)));
-      const state = await readQueueState(store, event.eventId);
+    const refresh = async (): Promise<BuyerWaitingRoomStatus[]> => {
+      const statuses = await Promise.all(ids.map((id) => buyerWaitingRoomStatus(store, event, id, KEY)));
+      const state = await readWaitingRoomState(store, event.eventId);
       expect(Object.keys(state.active).length).toBeLessThanOrEqual(3);
       for (const id of Object.keys(state.active).sort()) if (!admittedOrder.includes(id)) admittedOrder.push(id);
       return statuses;
@@ -108,7 +108,7 @@ describe('the waiting room', () => {
       { buyerId: ids[0]!, orderId: 'ord-fifo-0', admissionToken: statuses[0]!.admissionToken },
       KEY,
     );
-    expect((await buyerQueueStatus(store, event, ids[0]!, KEY)).state).toBe('PURCHASING');
+    expect((await buyerWaitingRoomStatus(store, event, ids[0]!, KEY)).state).toBe('PURCHASING');
     await releaseSlot(store, event.eventId, event.waitingRoom!, { buyerId: ids[0]!, orderId: 'ord-fifo-0' });
     statuses = await refresh();
     expect(statuses[0]!.state).toBe('DONE');
@@ -122,7 +122,7 @@ describe('the waiting room', () => {
     statuses = await refresh();
     expect(statuses.filter((s) => s.state === 'ADMITTED').map((s) => s.position)).toEqual([8, 9, 10]);
     expect(admittedOrder).toEqual(ids); // admission order = join order
-    expect(await operatorQueueStatus(store, event)).toMatchObject({
+    expect(await operatorWaitingRoomStatus(store, event)).toMatchObject({
       activePurchasers: 3,
       waitingCount: 0,
       servingPosition: 10,
@@ -132,7 +132,7 @@ describe('the waiting room', () => {
     clock += 61_000;
     statuses = await refresh();
     expect(statuses.every((s) => s.state === 'DONE')).toBe(true);
-    expect(await operatorQueueStatus(store, event)).toMatchObject({ activePurchasers: 0, waitingCount: 0 });
+    expect(await operatorWaitingRoomStatus(store, event)).toMatchObject({ activePurchasers: 0, waitingCount: 0 });
   });
 
   it('an order slot whose order ended without a release is reclaimed once its deadline passes', async () => {
@@ -149,9 +149,9 @@ describe('the waiting room', () => {
     await store.doc.send(
       new PutCommand({ TableName: store.tables.orders, Item: { orderId: 'ord-lost', status: 'EXPIRED' } }),
     );
-    expect((await buyerQueueStatus(store, event, second!, KEY)).state).toBe('WAITING');
+    expect((await buyerWaitingRoomStatus(store, event, second!, KEY)).state).toBe('WAITING');
     clock += (event.holdSeconds + 61) * 1000;
-    expect((await buyerQueueStatus(store, event, second!, KEY)).state).toBe('ADMITTED');
+    expect((await buyerWaitingRoomStatus(store, event, second!, KEY)).state).toBe('ADMITTED');
   });
 
   it("refuses an order without, with a forged, another buyer's, another event's or a lapsed admission", async () => {
@@ -198,8 +198,8 @@ describe('the waiting room', () => {
     expect((await joinWaitingRoom(store, event, early!, KEY)).position).toBe(1);
     expect((await joinWaitingRoom(store, event, late!, KEY)).position).toBe(2);
     clock += 21_000; // early let the admission lapse; late is admitted
-    expect((await buyerQueueStatus(store, event, late!, KEY)).state).toBe('ADMITTED');
-    expect((await buyerQueueStatus(store, event, early!, KEY)).state).toBe('DONE');
+    expect((await buyerWaitingRoomStatus(store, event, late!, KEY)).state).toBe('ADMITTED');
+    expect((await buyerWaitingRoomStatus(store, event, early!, KEY)).state).toBe('DONE');
     const rejoined = await joinWaitingRoom(store, event, early!, KEY);
     expect(rejoined).toMatchObject({ state: 'WAITING', position: 3 });
   });

@@ -1,4 +1,4 @@
-import type { OrderView } from '../../lambdas/core/order-view';
+import type { OrderView } from '../../contract/order-view';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from './eventually';
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../local/frontend-build';
+import { ensureFrontendBuilt } from '../../lib/web/frontend-build';
 import { type LocalStack, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
 import { FAST_SIMULATOR_ENV } from './api-client';
 

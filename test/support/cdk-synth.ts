@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { PROJECT_ROOT } from '../../lib/api/node-handler';
+import { PROJECT_ROOT } from '../../lib/constructs/node-handler';
 import { stackNameFor, stageFor } from '../../lib/stage';
 import { TicketDropStack } from '../../lib/ticketdrop-stack';
 

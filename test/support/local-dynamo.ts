@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { prefixedTableNames, type TableNames } from '../../lib/data/table-specs';
-import { createTables, localDynamoClientConfig } from '../../local/tables';
+import { prefixedTableNames, type TableNames } from '../../contract/tables';
+import { createTables, localDynamoClientConfig } from '../../local/local-tables';
 
 export interface TestTables {
   readonly client: DynamoDBClient;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adjacentBlocks, pickBestAvailable, type SeatCandidate } from '../../lambdas/core/best-available';
-import { parseSeatId, seatIdsOf } from '../../lambdas/core/seat-ids';
+import { adjacentBlocks, pickBestAvailable, type SeatCandidate } from '../../lambdas/core/seats/best-available';
+import { parseSeatId, seatIdsOf } from '../../lambdas/core/seats/seat-ids';
 
 const seats = (ids: string[]): SeatCandidate[] => ids.map((seatId) => ({ seatId, ...parseSeatId(seatId)! }));
 

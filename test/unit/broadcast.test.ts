@@ -1,17 +1,17 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type Delivery, planBroadcast } from '../../lambdas/core/broadcast';
-import { firstSequenceNumber } from '../../lambdas/core/live-delivery';
 import {
   applySeatDeltas,
   newerOrder,
   parseLiveMessage,
   parseSubscribeRequest,
   type SeatDelta,
-} from '../../lambdas/core/live-messages';
-import type { OrderRecord } from '../../lambdas/core/order';
-import type { SeatItem } from '../../lambdas/core/seat';
+} from '../../contract/live-messages';
+import { type Delivery, planBroadcast } from '../../lambdas/core/live/broadcast';
+import { firstSequenceNumber } from '../../lambdas/core/live/live-delivery';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import type { SeatItem } from '../../lambdas/core/seats/seat-item';
 
 const NOW = 1_800_000_000_000;
 let sequence = 100;
@@ -206,7 +206,7 @@ describe('live messages on the client', () => {
 });
 
 describe('planBroadcast: waiting-room changes', () => {
-  const queueItem = (version: number, servingPosition: number, active: Record<string, object> = {}) =>
+  const waitingRoomItem = (version: number, servingPosition: number, active: Record<string, object> = {}) =>
     record(
       { eventId: 'ev' },
       { eventId: 'ev', servingPosition, active, admittedCount: servingPosition, version, updatedAt: NOW },
@@ -214,7 +214,10 @@ describe('planBroadcast: waiting-room changes', () => {
 
   it('sends every viewer of the event the newest state of its queue, without who is in it', () => {
     const slot = { position: 7, admittedAt: NOW, until: NOW + 60_000, orderId: 'ord-secret' };
-    const plan = planBroadcast([queueItem(3, 5), queueItem(5, 7, { buy_secret: slot }), queueItem(4, 6)], NOW);
+    const plan = planBroadcast(
+      [waitingRoomItem(3, 5), waitingRoomItem(5, 7, { buy_secret: slot }), waitingRoomItem(4, 6)],
+      NOW,
+    );
     expect(plan).toEqual([
       {
         audience: { eventId: 'ev' },

@@ -4,7 +4,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
-import { managementApiPoster, managementApiPosterFromEnv } from '../../lambdas/core/connection-poster';
+import { managementApiPoster, managementApiPosterFromEnv } from '../../lambdas/core/live/connection-poster';
 
 /** Posting to one WebSocket connection through the @connections API: a vanished socket is "gone", not an error. */
 

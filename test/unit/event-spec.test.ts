@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '../../lambdas/core/errors';
-import { eventIdFor, parseEventInput } from '../../lambdas/core/event-spec';
-import { effectiveStatus } from '../../lambdas/core/seat';
+import { eventIdFor, parseEventInput } from '../../lambdas/core/events/event-spec';
+import { ValidationFailed } from '../../lambdas/core/platform/errors';
+import { effectiveStatus } from '../../lambdas/core/seats/seat-item';
 
 const valid = { name: 'TicketDrop Live', rows: 5, seatsPerRow: 6, priceCents: 4500 };
 

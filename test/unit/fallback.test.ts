@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ROUTE, matchPath, methodsFor, ROUTES, routeKey } from '../../contract/http-routes';
 import { handler } from '../../lambdas/api/fallback';
-import { DEFAULT_ROUTE, matchPath, methodsFor, ROUTES, routeKey } from '../../lib/api/routes';
 
 /**
  * The `$default` handler on its own, as API Gateway calls it on AWS: it needs nothing but the

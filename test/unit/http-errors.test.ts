@@ -20,8 +20,8 @@ import {
   Unauthorized,
   UnsupportedMediaType,
   ValidationFailed,
-} from '../../lambdas/core/errors';
-import { logger } from '../../lambdas/core/logger';
+} from '../../lambdas/core/platform/errors';
+import { logger } from '../../lambdas/core/platform/logger';
 
 /** How the API answers refusals: one status per domain error code, and `{ error: { code, message } }`. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newerOrder, parseLiveMessage, parseSubscribeRequest } from '../../lambdas/core/live-messages';
-import type { OrderView } from '../../lambdas/core/order-view';
+import { newerOrder, parseLiveMessage, parseSubscribeRequest } from '../../contract/live-messages';
+import type { OrderView } from '../../contract/order-view';
 
 /** The live-update protocol at its edges (the common cases are in broadcast.test.ts). */
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROUTES, routeKey } from '../../contract/http-routes';
 import { STATUS_BY_CODE } from '../../lambdas/api/http';
-import { PROJECT_ROOT } from '../../lib/api/node-handler';
-import { ROUTES, routeKey } from '../../lib/api/routes';
+import { PROJECT_ROOT } from '../../lib/constructs/node-handler';
 
 /**
  * docs/openapi.yaml documents exactly the routes of the route table (a drift check). Read line

@@ -7,7 +7,7 @@ import {
   PAYMENT_TASK_TIMEOUT_SECONDS,
   PAYMENT_WINDOW_MS,
   paymentSimulatorConfig,
-} from '../../lambdas/core/order-config';
+} from '../../contract/order-flow-settings';
 
 /** The order flow's tunables, read from the environment a deployment (or a test) gives. */
 

@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { OrderRecord, OrderStatus } from '../../lambdas/core/order';
-import { endedOrders } from '../../lambdas/core/waiting-room/order-endings';
+import type { OrderRecord, OrderStatus } from '../../lambdas/core/orders/order-record';
+import { endedOrders } from '../../lambdas/core/waiting-room/slot-release';
 
 /** Which orders of an orders-stream batch just ended (their waiting-room slot is then freed). */
 

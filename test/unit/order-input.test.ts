@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '../../lambdas/core/errors';
-import { parseInput } from '../../lambdas/core/input';
 import {
   ChangeSeatsInput,
   CreateOrderInput,
@@ -8,7 +6,9 @@ import {
   NoInput,
   OrderListQuery,
   PaymentInput,
-} from '../../lambdas/core/order-input';
+} from '../../lambdas/core/orders/order-input';
+import { ValidationFailed } from '../../lambdas/core/platform/errors';
+import { parseInput } from '../../lambdas/core/platform/input';
 
 /** What a buyer may send about orders, and how a refusal reads. */
 

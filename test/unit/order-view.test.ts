@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderRecord } from '../../lambdas/core/order';
-import { toOrderView } from '../../lambdas/core/order-view';
+import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { toOrderView } from '../../lambdas/core/orders/order-record';
 
 /** What a buyer is shown of an order (HTTP and WebSocket): the order, never the means to act around the API. */
 

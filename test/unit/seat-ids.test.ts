@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSeatOf, parseSeatId, rowIndexOf, rowLabel, seatIdsOf } from '../../lambdas/core/seat-ids';
+import { isSeatOf, parseSeatId, rowIndexOf, rowLabel, seatIdsOf } from '../../lambdas/core/seats/seat-ids';
 
 describe('seat ids', () => {
   it('letters rows like a theatre, past Z as well', () => {

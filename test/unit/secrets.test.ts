@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { forgetFetchedSecrets, loadSecrets, SECRET_CACHE_MS } from '../../lambdas/core/secrets';
+import { forgetFetchedSecrets, loadSecrets, SECRET_CACHE_MS } from '../../lambdas/core/platform/secrets';
 
 describe('loadSecrets', () => {
   beforeEach(() => forgetFetchedSecrets());

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isAdminKey } from '../../lambdas/core/admin-key';
-import { forEachLimited } from '../../lambdas/core/concurrency';
-import { logger } from '../../lambdas/core/logger';
-import { NotificationFailed, sendConfirmation } from '../../lambdas/core/notifications';
-import { memo } from '../../lambdas/core/pages';
+import { isAdminKey } from '../../lambdas/core/access/admin-key';
+import { forEachLimited } from '../../lambdas/core/platform/concurrency';
+import { logger } from '../../lambdas/core/platform/logger';
+import { memo } from '../../lambdas/core/platform/pages';
+import { NotificationFailed, sendConfirmation } from '../../lambdas/core/tickets/confirmation';
 
 /** Small core helpers with rules of their own: the admin key check, bounded concurrency, lookups memoized, simulated notifications. */
 

@@ -1,8 +1,8 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { StreamEventSourceSettings } from '../../lib/data/stream-event-source';
-import { ORDER_ENDINGS } from '../../lib/queue/queue-consumers';
-import { BROADCASTER } from '../../lib/realtime/ws-routes';
+import type { StreamEventSourceSettings } from '../../contract/stream-settings';
+import { ORDER_ENDINGS } from '../../contract/waiting-room-consumers';
+import { BROADCASTER } from '../../contract/ws-routes';
 import type { DeadLetter } from '../../local/faults/fault-switch';
 import { type BatchFault, deliverBatch } from '../../local/stream-delivery';
 

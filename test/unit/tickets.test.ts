@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeTickets, ticketToken, verifyTicketToken } from '../../lambdas/core/tickets';
+import { makeTickets, ticketToken, verifyTicketToken } from '../../lambdas/core/tickets/ticket-tokens';
 
 const key = 'test-signing-key-0123456789';
 
@@ -33,7 +33,7 @@ describe('tickets', () => {
 
   it('uses crypto.timingSafeEqual for the signature comparison', async () => {
     const source = await import('node:fs/promises').then((fs) =>
-      fs.readFile(new URL('../../lambdas/core/tickets.ts', import.meta.url), 'utf8'),
+      fs.readFile(new URL('../../lambdas/core/tickets/ticket-tokens.ts', import.meta.url), 'utf8'),
     );
     expect(source).toMatch(/timingSafeEqual/);
     expect(source).not.toMatch(/sign\(data, key\) !== signature/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventInput } from '../../lambdas/core/event-spec';
+import { parseEventInput } from '../../lambdas/core/events/event-spec';
 import { activeWaitingRoom, WaitingRoomSchema } from '../../lambdas/core/waiting-room/settings';
 
 /** An event's waiting-room settings, as an organiser sends them with the event. */

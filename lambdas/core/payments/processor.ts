@@ -1,3 +1,4 @@
+import type { PaymentRetryError } from '../../../contract/order-flow-settings';
 /**
  * The card processor as the order flow sees it. Every charge carries an idempotency key: asking
  * again with the same key returns the first answer and never charges twice.
@@ -53,12 +54,10 @@ export function paymentKey(orderId: string, round: number): string {
 
 /** The card was declined. Retried by the state machine, since declines are often transient. */
 export class PaymentDeclined extends Error {
-  override readonly name = 'PaymentDeclined';
+  override readonly name = 'PaymentDeclined' satisfies PaymentRetryError;
 }
 
 /** The processor could not answer, answered too late, or is still working on this key. Retried. */
 export class PaymentProcessorUnavailable extends Error {
-  override readonly name = 'PaymentProcessorUnavailable';
+  override readonly name = 'PaymentProcessorUnavailable' satisfies PaymentRetryError;
 }
-
-export const PAYMENT_RETRY_ERRORS = ['PaymentDeclined', 'PaymentProcessorUnavailable'] as const;

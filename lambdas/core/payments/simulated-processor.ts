@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type PaymentSimulatorConfig, paymentSimulatorConfig } from '../order-config';
-import { queryAll } from '../pages';
-import type { Store } from '../store';
+import { type PaymentSimulatorConfig, paymentSimulatorConfig } from '../../../contract/order-flow-settings';
+import { queryAll } from '../platform/pages';
+import type { Store } from '../platform/store';
 import {
   type Charge,
   type ChargeLookup,

@@ -1,11 +1,11 @@
-import { type ExecutionSummary, type Executions, orderIdOfExecution } from '../ops/executions';
-import { isFinal, type OrderRecord, type OrderStatus } from '../order';
-import { findOrder } from '../orders';
-import { memo, scanAll } from '../pages';
+import { type ExecutionSummary, type Executions, orderIdOfExecution } from '../orders/executions';
+import { isFinal, type OrderRecord, type OrderStatus } from '../orders/order-record';
+import { findOrder } from '../orders/order-store';
 import type { LedgerEntry } from '../payments/simulated-processor';
-import type { SeatItem } from '../seat';
-import type { Store } from '../store';
-import type { QueueState } from '../waiting-room/queue-state';
+import { memo, scanAll } from '../platform/pages';
+import type { Store } from '../platform/store';
+import type { SeatItem } from '../seats/seat-item';
+import type { WaitingRoomState } from '../waiting-room/room-state';
 
 /**
  * What the reconciler would do now: every order, seat, charge, execution and waiting-room slot
@@ -60,7 +60,7 @@ export async function planReconcile(
   options: { now?: number } = {},
 ): Promise<ReconcilePlan> {
   const now = options.now ?? store.now();
-  const [orders, seats, charges, queues, running] = await Promise.all([
+  const [orders, seats, charges, rooms, running] = await Promise.all([
     findOpenOrders(store),
     scanAll<SeatItem>(store, {
       TableName: store.tables.seats,
@@ -73,7 +73,7 @@ export async function planReconcile(
       FilterExpression: 'outcome = :charged',
       ExpressionAttributeValues: { ':charged': 'CHARGED' },
     }),
-    scanAll<QueueState>(store, { TableName: store.tables.queues }),
+    scanAll<WaitingRoomState>(store, { TableName: store.tables.waitingRooms }),
     executions.running(),
   ]);
   const actions = new Map<string, ReconcileAction>(); // one action per order (the first reason wins)
@@ -137,8 +137,8 @@ export async function planReconcile(
     });
   }
 
-  for (const queue of queues) {
-    for (const [buyerId, slot] of Object.entries(queue.active ?? {})) {
+  for (const room of rooms) {
+    for (const [buyerId, slot] of Object.entries(room.active ?? {})) {
       if (!slot.orderId) continue; // an admission not used yet lapses by itself
       const order = await orderOf(slot.orderId);
       if (order && !isFinal(order.status)) continue;
@@ -148,7 +148,7 @@ export async function planReconcile(
       add(`${slot.orderId}#slot`, {
         kind: 'freeSlot',
         orderId: slot.orderId,
-        eventId: queue.eventId,
+        eventId: room.eventId,
         buyerId,
         seatsFreed: order?.status !== 'CONFIRMED',
         why: `its order is ${order?.status ?? 'gone'}`,

@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose';
-import { AdmissionRequired } from '../errors';
+import { AdmissionRequired } from '../platform/errors';
 
 /**
  * The admission token: proof that the waiting room admitted this buyer to this event, until the

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AdmissionRequired, SoldOut } from '../errors';
-import { isFinal, type OrderStatus } from '../order';
-import type { Store } from '../store';
-import { type PurchaseSlot, type QueueState, updateQueueState } from './queue-state';
+import { isFinal, type OrderStatus } from '../orders/order-record';
+import { AdmissionRequired, SoldOut } from '../platform/errors';
+import type { Store } from '../platform/store';
+import { type PurchaseSlot, updateWaitingRoomState, type WaitingRoomState } from './room-state';
 import type { WaitingRoomSettings } from './settings';
 
 /**
@@ -33,9 +33,13 @@ interface WaitingEntry {
  * to call from anywhere at any time (joins, status reads, order endings): concurrent calls
  * serialise on the queue item's version. Returns the state after the advance.
  */
-export async function advanceQueue(store: Store, eventId: string, settings: WaitingRoomSettings): Promise<QueueState> {
+export async function advanceWaitingRoom(
+  store: Store,
+  eventId: string,
+  settings: WaitingRoomSettings,
+): Promise<WaitingRoomState> {
   let admitted: WaitingEntry[] = [];
-  const state = await updateQueueState(store, eventId, async (current) => {
+  const state = await updateWaitingRoomState(store, eventId, async (current) => {
     const now = store.now();
     const active = await keepLiveSlots(store, current.active, now);
     const pruned = Object.keys(active).length !== Object.keys(current.active).length;
@@ -73,9 +77,9 @@ export async function admitPassedOver(
   buyerId: string,
   position: number,
   settings: WaitingRoomSettings,
-): Promise<QueueState> {
+): Promise<WaitingRoomState> {
   let admittedAt: number | undefined;
-  const state = await updateQueueState(store, eventId, async (current) => {
+  const state = await updateWaitingRoomState(store, eventId, async (current) => {
     const now = store.now();
     if (current.active[buyerId] || position > current.servingPosition) return undefined;
     const active = await keepLiveSlots(store, current.active, now);
@@ -100,7 +104,7 @@ export async function claimSlotForOrder(
   request: { buyerId: string; orderId: string; holdSeconds: number },
 ): Promise<(reason: unknown) => Promise<void>> {
   let previous: PurchaseSlot | undefined;
-  await updateQueueState(store, eventId, async (current) => {
+  await updateWaitingRoomState(store, eventId, async (current) => {
     const slot = current.active[request.buyerId];
     const now = store.now();
     if (!slot || (slot.orderId === undefined && slot.until < now)) throw new AdmissionRequired();
@@ -114,7 +118,7 @@ export async function claimSlotForOrder(
     return { ...current, active: { ...current.active, [request.buyerId]: claimed } };
   });
   return async (reason) => {
-    await updateQueueState(store, eventId, async (current) => {
+    await updateWaitingRoomState(store, eventId, async (current) => {
       if (!previous || current.active[request.buyerId]?.orderId !== request.orderId) return undefined;
       if (!(reason instanceof SoldOut))
         return { ...current, active: { ...current.active, [request.buyerId]: previous } };
@@ -134,21 +138,21 @@ export async function releaseSlot(
   settings: WaitingRoomSettings,
   order: { buyerId: string; orderId: string; seatsFreed?: boolean },
 ): Promise<void> {
-  await updateQueueState(store, eventId, async (current) => {
+  await updateWaitingRoomState(store, eventId, async (current) => {
     const mine = current.active[order.buyerId]?.orderId === order.orderId;
     const unsold = order.seatsFreed === true && current.soldOut === true;
     if (!mine && !unsold) return undefined;
     const { [order.buyerId]: _released, ...rest } = current.active;
     return { ...current, active: mine ? rest : current.active, soldOut: unsold ? false : current.soldOut };
   });
-  await advanceQueue(store, eventId, settings);
+  await advanceWaitingRoom(store, eventId, settings);
 }
 
 /**
  * A buyer leaves the line: an unused admission is given back at once; a place not yet served is
  * marked, and the queue passes over it. An admission bound to an order stays with the order.
  */
-export async function leaveQueue(
+export async function giveUpPlace(
   store: Store,
   eventId: string,
   settings: WaitingRoomSettings,
@@ -168,13 +172,13 @@ export async function leaveQueue(
     .catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error; // never joined: nothing to leave
     });
-  await updateQueueState(store, eventId, async (current) => {
+  await updateWaitingRoomState(store, eventId, async (current) => {
     const slot = current.active[buyerId];
     if (!slot || slot.orderId !== undefined) return undefined;
     const { [buyerId]: _left, ...active } = current.active;
     return { ...current, active };
   });
-  await advanceQueue(store, eventId, settings);
+  await advanceWaitingRoom(store, eventId, settings);
 }
 
 /**

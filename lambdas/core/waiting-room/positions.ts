@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '../store';
+import type { Store } from '../platform/store';
 import type { WaitingRoomSettings } from './settings';
 
 /**
@@ -12,7 +12,7 @@ import type { WaitingRoomSettings } from './settings';
  * several they interleave (each shard takes its own share of the partition write limit).
  */
 
-export interface QueuePlace {
+export interface WaitingRoomPlace {
   readonly buyerId: string;
   readonly position: number;
   /** Epoch ms of the first join. */
@@ -25,12 +25,12 @@ export interface QueuePlace {
 
 const COUNTER_PREFIX = '#position-counter#';
 
-export async function joinQueue(
+export async function claimPosition(
   store: Store,
   eventId: string,
   buyerId: string,
   settings: WaitingRoomSettings,
-): Promise<QueuePlace> {
+): Promise<WaitingRoomPlace> {
   const existing = await readPlace(store, eventId, buyerId);
   if (existing) return existing;
   const position = await nextPosition(store, eventId, settings.positionShards);
@@ -56,7 +56,7 @@ export async function joinQueue(
   }
 }
 
-export async function readPlace(store: Store, eventId: string, buyerId: string): Promise<QueuePlace | undefined> {
+export async function readPlace(store: Store, eventId: string, buyerId: string): Promise<WaitingRoomPlace | undefined> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tables.buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
   );

@@ -1,0 +1,43 @@
+/** Events and seats as anyone may see them (docs/API.md, "Events"): shared by the API and the browser. Types only. */
+
+export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD';
+
+/** `SeatView`: no order ids; whether a held or sold seat is mine comes from my orders' `seatIds`. */
+export interface SeatView {
+  readonly seatId: string;
+  readonly rowIndex: number;
+  readonly number: number;
+  readonly status: SeatStatus;
+  readonly version: number;
+  readonly holdExpiresAt?: number;
+}
+
+export interface EventInfo {
+  readonly eventId: string;
+  readonly name: string;
+  readonly venue?: string;
+  readonly startsAt?: string;
+  readonly rows: number;
+  readonly seatsPerRow: number;
+  readonly priceCents: number;
+  readonly currency: string;
+  readonly holdSeconds: number;
+  readonly maxSeatsPerOrder: number;
+  readonly status?: string;
+  readonly seatCount?: number;
+  /** A FIFO waiting room in front of the sale (docs/API.md, "Waiting room"); none when absent. */
+  readonly waitingRoom?: WaitingRoomInfo;
+}
+
+export interface WaitingRoomInfo {
+  readonly enabled: boolean;
+  readonly maxActivePurchasers: number;
+  readonly admissionSeconds: number;
+  readonly positionShards?: number;
+}
+
+export interface EventSnapshot {
+  readonly event: EventInfo;
+  readonly seats: readonly SeatView[];
+  readonly servedAt: number;
+}

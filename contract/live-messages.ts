@@ -1,0 +1,138 @@
+import type { SeatStatus } from './event-views';
+import type { OrderView } from './order-view';
+
+/**
+ * The live-update protocol shared by the broadcaster and the browser (which imports this file by
+ * relative path). No runtime imports on purpose: it must bundle into the frontend as it is.
+ */
+
+/** A seat's state as the live updates carry it (the same three as the snapshot's). */
+export type LiveSeatStatus = SeatStatus;
+
+/** One changed seat: its newest state in a stream batch. */
+export interface SeatDelta {
+  readonly seatId: string;
+  readonly status: LiveSeatStatus;
+  readonly version: number;
+  /** Epoch ms; present only while HELD. */
+  readonly holdExpiresAt?: number;
+}
+
+/** Server → client: the seats of one event that changed in one stream batch. */
+export interface SeatsMessage {
+  readonly type: 'seats';
+  readonly eventId: string;
+  readonly seats: readonly SeatDelta[];
+}
+
+/** Server → client, only to the order's buyer: the order as it is now. */
+export interface OrderMessage {
+  readonly type: 'order';
+  readonly order: OrderView;
+}
+
+/** Server → client, to every viewer of the event: its waiting room moved. */
+export interface WaitingRoomMessage {
+  readonly type: 'queue';
+  readonly eventId: string;
+  /** Every place up to here has been served: people ahead of place p ≈ p − servingPosition − 1. */
+  readonly servingPosition: number;
+  readonly activePurchasers: number;
+  readonly soldOut: boolean;
+  /** Keep the message with the highest version. */
+  readonly version: number;
+}
+
+/** Server → client, the answer to a subscribe: deltas for `eventId` flow from now on. */
+export interface SubscribedMessage {
+  readonly type: 'subscribed';
+  readonly eventId: string;
+}
+
+/** Server → client, the answer to a malformed subscribe. */
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly code: string;
+  readonly message: string;
+}
+
+export type LiveMessage = SeatsMessage | OrderMessage | WaitingRoomMessage | SubscribedMessage | ErrorMessage;
+
+/** Client → server: watch one event (replaces the previous subscription). */
+export interface SubscribeRequest {
+  readonly action: 'subscribe';
+  readonly eventId: string;
+}
+
+/** The subscribe a client sent, or `undefined` when the body is not one. */
+export function parseSubscribeRequest(body: string | undefined): SubscribeRequest | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body ?? '');
+  } catch {
+    return undefined;
+  }
+  const { action, eventId } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const valid =
+    action === 'subscribe' &&
+    typeof eventId === 'string' &&
+    eventId.length > 0 &&
+    eventId.length <= MAX_EVENT_ID_LENGTH;
+  return valid ? { action, eventId } : undefined;
+}
+
+const MAX_EVENT_ID_LENGTH = 128;
+
+/** Parses a server message; anything that is not one of ours is `undefined` (ignore it). */
+export function parseLiveMessage(data: string): LiveMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type } = value as { type?: unknown };
+  return type === 'seats' || type === 'order' || type === 'queue' || type === 'subscribed' || type === 'error'
+    ? (value as LiveMessage)
+    : undefined;
+}
+
+/** What a client keeps per seat; at least the fields a delta carries (extra fields are kept). */
+export interface VersionedSeat {
+  readonly seatId: string;
+  readonly status: LiveSeatStatus;
+  readonly version: number;
+  readonly holdExpiresAt?: number;
+}
+
+/**
+ * Applies a delta to a snapshot only where the delta's version is newer, so late, repeated or
+ * out-of-order messages never undo a newer state. Seats the snapshot does not know are ignored
+ * (the snapshot decides which seats exist). Returns the same array when nothing changed.
+ */
+export function applySeatDeltas<T extends VersionedSeat>(
+  snapshot: readonly T[],
+  deltas: readonly SeatDelta[],
+): readonly T[] {
+  const newest = new Map<string, SeatDelta>();
+  for (const delta of deltas) {
+    const known = newest.get(delta.seatId);
+    if (!known || delta.version > known.version) newest.set(delta.seatId, delta);
+  }
+  let changed = false;
+  const next = snapshot.map((seat) => {
+    const delta = newest.get(seat.seatId);
+    if (!delta || delta.version <= seat.version) return seat;
+    changed = true;
+    const { holdExpiresAt: _dropped, ...rest } = seat;
+    const updated = { ...rest, status: delta.status, version: delta.version };
+    return (delta.holdExpiresAt === undefined ? updated : { ...updated, holdExpiresAt: delta.holdExpiresAt }) as T;
+  });
+  return changed ? next : snapshot;
+}
+
+/** Keeps the newer of two views of an order (by `version`). */
+export function newerOrder(current: OrderView | undefined, incoming: OrderView): OrderView {
+  return current && current.version >= incoming.version ? current : incoming;
+}

@@ -1,0 +1,58 @@
+/**
+ * The order as its buyer sees it (docs/API.md, "Orders"): shared by the API, the live updates and
+ * the browser. Types only.
+ */
+
+export type OrderStatus =
+  /** Seats held; waiting for the buyer to pay, change seats or cancel. */
+  | 'HOLDING'
+  /** The buyer asked to pay; the payment task is running. */
+  | 'PAYING'
+  | 'CONFIRMED'
+  | 'EXPIRED'
+  | 'CANCELLED'
+  | 'FAILED';
+
+/** What the buyer sees of the payment, written as it happens. */
+export type PaymentStatus = 'idle' | 'trying' | 'retrying' | 'failed' | 'succeeded';
+
+export type NotificationResult = 'sent' | 'failed';
+
+/**
+ * What the order's own buyer sees of an order, over HTTP and over WebSocket alike: no task
+ * token, no execution ARN, no charge id — nothing that lets anyone act around the API.
+ */
+export interface OrderView {
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly status: OrderStatus;
+  readonly seatIds: readonly string[];
+  /** Epoch ms; the countdown runs to this while the order waits for the buyer. */
+  readonly holdExpiresAt: number;
+  /**
+   * Epoch ms, set by a pay request: the payment runs at most until then (the seats are held that
+   * long); the countdown shows it while PAYING.
+   */
+  readonly paymentDeadline?: number;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly payment: {
+    readonly status: PaymentStatus;
+    readonly round: number;
+    readonly attempt: number;
+    readonly lastError?: string;
+  };
+  readonly tickets?: readonly {
+    readonly ticketId: string;
+    readonly seatId: string;
+    readonly token: string;
+    readonly qrCode: string;
+  }[];
+  readonly notifications?: { readonly email?: NotificationResult; readonly sms?: NotificationResult };
+  readonly lastChangeError?: string;
+  readonly failureReason?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Grows with every write: a client keeps the view with the highest version. */
+  readonly version: number;
+}

@@ -1,0 +1,138 @@
+/**
+ * The one definition of TicketDrop's DynamoDB tables.
+ *
+ * Plain data on purpose: the CDK stack (lib/constructs/data-tables.ts) and the embedded local stack
+ * (local/local-tables.ts) both build their tables from these specs, so the local and AWS schemas
+ * cannot drift apart. A CDK test checks the synthesized template against them.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexSpec {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableSpec {
+  /** Logical id: construct id on AWS, name suffix locally, key in `TableNames`. */
+  readonly id: TableId;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Tables whose changes are broadcast to browsers carry a stream. */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly IndexSpec[];
+}
+
+export type TableId = 'events' | 'seats' | 'orders' | 'payments' | 'buyers' | 'waitingRooms' | 'connections';
+
+/** Physical table names, keyed by logical id; handlers get them from the environment. */
+export type TableNames = Record<TableId, string>;
+
+/** Environment variable that carries each table's physical name to the handlers. */
+export const TABLE_ENV: Record<TableId, string> = {
+  events: 'EVENTS_TABLE',
+  seats: 'SEATS_TABLE',
+  orders: 'ORDERS_TABLE',
+  payments: 'PAYMENTS_TABLE',
+  buyers: 'BUYERS_TABLE',
+  waitingRooms: 'WAITING_ROOMS_TABLE',
+  connections: 'CONNECTIONS_TABLE',
+};
+
+export const TABLE_SPECS: readonly TableSpec[] = [
+  {
+    // One item per event: name, seat-map shape, price, hold and order limits.
+    id: 'events',
+    partitionKey: { name: 'eventId', type: 'S' },
+  },
+  {
+    // One item per seat: the seat's conditional writes are the per-seat lock.
+    id: 'seats',
+    partitionKey: { name: 'eventId', type: 'S' },
+    sortKey: { name: 'seatId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  {
+    // One item per order; `byEvent` answers "orders of this event" for operators.
+    id: 'orders',
+    partitionKey: { name: 'orderId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
+    globalSecondaryIndexes: [
+      {
+        indexName: 'byEvent',
+        partitionKey: { name: 'eventId', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'N' },
+      },
+    ],
+  },
+  {
+    // The simulated card processor's ledger, one item per idempotency key: replaying a key
+    // returns the recorded outcome instead of charging again (as real processors do).
+    // `byOrder` answers "every charge this order ever took" for the money audit (a Query, not
+    // a Scan of the whole ledger).
+    id: 'payments',
+    partitionKey: { name: 'idempotencyKey', type: 'S' },
+    globalSecondaryIndexes: [{ indexName: 'byOrder', partitionKey: { name: 'orderId', type: 'S' } }],
+  },
+  {
+    // One item per buyer per event: the buyer's open order (one at a time, so a retried create
+    // returns the same order) and, with the waiting room, the buyer's place in the queue
+    // (`byPosition`, sparse: only buyers who joined). The waiting room's position counters live
+    // here too, under reserved ids (`#position-counter#<shard>`), off the streamed tables.
+    id: 'buyers',
+    partitionKey: { name: 'eventId', type: 'S' },
+    sortKey: { name: 'buyerId', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        indexName: 'byPosition',
+        partitionKey: { name: 'eventId', type: 'S' },
+        sortKey: { name: 'position', type: 'N' },
+      },
+    ],
+  },
+  {
+    // One item per event with a waiting room: how far the queue is served and who holds a
+    // purchase slot now. Streamed, so every advance reaches the waiting browsers.
+    id: 'waitingRooms',
+    partitionKey: { name: 'eventId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  {
+    // One item per open WebSocket connection: which event it watches and whose it is, so the
+    // broadcaster finds an event's viewers (`byEvent`) and an order's buyer (`byBuyer`).
+    // `expiresAt` (epoch seconds) lets DynamoDB drop connections whose $disconnect never came.
+    id: 'connections',
+    partitionKey: { name: 'connectionId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [
+      { indexName: 'byEvent', partitionKey: { name: 'eventId', type: 'S' } },
+      { indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' } },
+    ],
+  },
+];
+
+export function tableSpec(id: TableId): TableSpec {
+  const spec = TABLE_SPECS.find((s) => s.id === id);
+  if (!spec) throw new Error(`No table spec for ${id}`);
+  return spec;
+}
+
+/** Local/physical names built from a prefix, e.g. `ticketdrop-seats`. */
+export function prefixedTableNames(prefix: string): TableNames {
+  return {
+    events: `${prefix}-events`,
+    seats: `${prefix}-seats`,
+    orders: `${prefix}-orders`,
+    payments: `${prefix}-payments`,
+    buyers: `${prefix}-buyers`,
+    waitingRooms: `${prefix}-waiting-rooms`,
+    connections: `${prefix}-connections`,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * What a buyer sees of the waiting room, over HTTP. Types only, no runtime imports: the frontend
+ * imports this file by relative path, as it does contract/live-messages.ts.
+ */
+
+export type BuyerWaitingRoomState =
+  /** Not in the queue (never joined, or joined again after an admission lapsed). */
+  | 'NOT_JOINED'
+  | 'WAITING'
+  /** A purchase slot is theirs: the admission token lets them order. */
+  | 'ADMITTED'
+  /** Their order holds the slot. */
+  | 'PURCHASING'
+  /** They were admitted and the slot is gone (order ended or admission lapsed): join again to buy more. */
+  | 'DONE'
+  /** They left the line (join again to come back, at the back). */
+  | 'LEFT';
+
+export interface BuyerWaitingRoomStatus {
+  readonly eventId: string;
+  readonly state: BuyerWaitingRoomState;
+  readonly position?: number;
+  readonly servingPosition: number;
+  /** Buyers before this one still waiting (estimated from positions; gaps make it an upper bound). */
+  readonly peopleAhead: number;
+  readonly estimatedWaitSeconds?: number;
+  readonly admissionToken?: string;
+  /** Epoch ms by which the admitted buyer must have started an order. */
+  readonly admissionExpiresAt?: number;
+  readonly activePurchasers: number;
+  readonly maxActivePurchasers: number;
+  /** No seat is free right now (provisional: lapsed holds and failed orders give seats back). */
+  readonly soldOut: boolean;
+}

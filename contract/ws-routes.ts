@@ -1,0 +1,62 @@
+import type { StreamEventSourceSettings } from './stream-settings';
+
+/**
+ * Every WebSocket route and the handler module behind it, plus the broadcaster. Plain data, read
+ * by the CDK stack (lib/realtime/) and by the local gateway (local/websocket-gateway.ts), so both
+ * serve the same WebSocket API.
+ */
+
+export const WS_HANDLERS = {
+  connect: {
+    entry: 'lambdas/realtime/connect.ts',
+    description: 'WebSocket $connect: record the connection (buyer or viewer)',
+  },
+  disconnect: { entry: 'lambdas/realtime/disconnect.ts', description: 'WebSocket $disconnect: forget the connection' },
+  subscribe: { entry: 'lambdas/realtime/subscribe.ts', description: 'WebSocket subscribe: watch one event' },
+  default: { entry: 'lambdas/realtime/default.ts', description: 'WebSocket $default: ignore unknown messages' },
+} as const;
+
+export type WsHandlerId = keyof typeof WS_HANDLERS;
+
+export interface WsRouteSpec {
+  /** `$connect`, `$disconnect`, `$default`, or the value of the message's `action`. */
+  readonly routeKey: string;
+  readonly handler: WsHandlerId;
+  /** The handler's body is sent back to the client (an API Gateway route response). */
+  readonly returnResponse?: boolean;
+}
+
+export const WS_ROUTES: readonly WsRouteSpec[] = [
+  { routeKey: '$connect', handler: 'connect' },
+  { routeKey: '$disconnect', handler: 'disconnect' },
+  { routeKey: 'subscribe', handler: 'subscribe', returnResponse: true },
+  { routeKey: '$default', handler: 'default' },
+];
+
+/** Messages are routed by their JSON `action` field. */
+export const ROUTE_SELECTION_FIELD = 'action';
+export const ROUTE_SELECTION_EXPRESSION = `$request.body.${ROUTE_SELECTION_FIELD}`;
+
+/** The stream consumer that turns seat and order changes into WebSocket messages. */
+export const BROADCASTER = {
+  entry: 'lambdas/realtime/broadcaster.ts',
+  description: 'Seats, orders and waiting-rooms streams → coalesced live updates over WebSocket',
+  /**
+   * Latency over coalescing (no batching window); a bounded backlog: a live update older than a
+   * minute is worth less than the snapshot a client refetches; failed records reported by the handler.
+   */
+  eventSource: {
+    batchSize: 100,
+    maxBatchingWindowSeconds: 0,
+    bisectBatchOnError: true,
+    retryAttempts: 2,
+    maxRecordAgeSeconds: 60,
+    reportBatchItemFailures: true,
+  } satisfies StreamEventSourceSettings,
+} as const;
+
+/** Tables whose changes browsers see live (the broadcaster's stream sources, on AWS and locally). */
+export const BROADCAST_TABLES = ['seats', 'orders', 'waitingRooms'] as const;
+
+/** Path of the WebSocket endpoint on the local stack's port (on AWS: the stage URL). */
+export const LOCAL_WS_PATH = '/ws';

@@ -1,0 +1,75 @@
+import { isFinal, type OrderRecord, type OrderStatus, type PaymentStatus } from '../orders/order-record';
+import { queryAll } from '../platform/pages';
+import type { Store } from '../platform/store';
+import { getEvent } from './event-records';
+
+/** What operators see of an event's sales: every order, and who got which ticket. */
+
+export interface TicketHolder {
+  readonly buyerId: string;
+  readonly orderId: string;
+  readonly seatId: string;
+  readonly ticketId: string;
+}
+
+/** An order as an operator lists it: no task token, execution, charge or ticket tokens. */
+export interface OrderSummary {
+  readonly orderId: string;
+  readonly buyerId: string;
+  readonly status: OrderStatus;
+  readonly seatIds: readonly string[];
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly holdExpiresAt: number;
+  readonly paymentStatus: PaymentStatus;
+  readonly ticketCount: number;
+  readonly failureReason?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** The event's orders, oldest first, from the orders table's `byEvent` index (eventually consistent). */
+export async function ordersOfEvent(store: Store, eventId: string): Promise<OrderRecord[]> {
+  await getEvent(store, eventId); // EventNotFound rather than an empty list for a mistyped id
+  return queryAll<OrderRecord>(store, {
+    TableName: store.tables.orders,
+    IndexName: 'byEvent',
+    KeyConditionExpression: 'eventId = :eventId',
+    ExpressionAttributeValues: { ':eventId': eventId },
+  });
+}
+
+export async function ticketHolders(store: Store, eventId: string): Promise<TicketHolder[]> {
+  const orders = await ordersOfEvent(store, eventId);
+  return orders.flatMap((order) =>
+    (order.tickets ?? []).map((ticket) => ({
+      buyerId: order.buyerId,
+      orderId: order.orderId,
+      seatId: ticket.seatId,
+      ticketId: ticket.ticketId,
+    })),
+  );
+}
+
+/** `open`: HOLDING or PAYING by status, including lapsed holds whose flow has not ended them yet. */
+export async function orderSummaries(store: Store, eventId: string, which: 'open' | 'all'): Promise<OrderSummary[]> {
+  const orders = await ordersOfEvent(store, eventId);
+  return orders.filter((order) => which === 'all' || !isFinal(order.status)).map(toOrderSummary);
+}
+
+export function toOrderSummary(order: OrderRecord): OrderSummary {
+  return {
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    status: order.status,
+    seatIds: order.seatIds,
+    amountCents: order.amountCents,
+    currency: order.currency,
+    holdExpiresAt: order.holdExpiresAt,
+    paymentStatus: order.payment.status,
+    ticketCount: order.tickets?.length ?? 0,
+    ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
+}

@@ -1,0 +1,129 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { OrderMessage, SeatDelta, SeatsMessage, WaitingRoomMessage } from '../../../contract/live-messages';
+import type { OrderRecord } from '../orders/order-record';
+import { toOrderView } from '../orders/order-record';
+import type { SeatItem } from '../seats/seat-item';
+import { seatView } from '../seats/seat-map';
+import type { WaitingRoomState } from '../waiting-room/room-state';
+
+/**
+ * Turns one batch of stream records (seats and orders tables) into the messages to send, pure:
+ * every seat changed in the batch once, with its newest version, grouped per event; every order
+ * once, newest version, addressed to its buyer. A batch of 100 holds on one event becomes one
+ * message per viewer instead of 100 (API Gateway bills and rate-limits per message).
+ */
+
+/** Who receives a message: every connection watching an event, or every socket of one buyer. */
+export type Audience = { readonly eventId: string } | { readonly buyerId: string };
+
+export interface Delivery {
+  readonly audience: Audience;
+  readonly message: SeatsMessage | OrderMessage | WaitingRoomMessage;
+  /** Sequence numbers of the stream records folded into this message, to report a failed one. */
+  readonly sequenceNumbers: readonly string[];
+}
+
+/**
+ * What a stream record is about, told apart by its keys (seats: eventId+seatId, orders: orderId,
+ * waiting rooms: eventId alone).
+ */
+export type StreamChange =
+  | { readonly kind: 'seat'; readonly item: SeatItem; readonly sequenceNumber: string }
+  | { readonly kind: 'order'; readonly item: OrderRecord; readonly sequenceNumber: string }
+  | { readonly kind: 'waitingRoom'; readonly item: WaitingRoomState; readonly sequenceNumber: string };
+
+export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined {
+  const keys = record.dynamodb?.Keys;
+  const image = record.dynamodb?.NewImage;
+  // A REMOVE has no new image. Seats and orders are never deleted; nothing to show for one.
+  if (!keys || !image) return undefined;
+  const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+  // aws-lambda's AttributeValue is the SDK's union with every member optional: same wire shape.
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (keys.eventId && keys.seatId) return { kind: 'seat', item: item as SeatItem, sequenceNumber };
+  if (keys.orderId) return { kind: 'order', item: item as OrderRecord, sequenceNumber };
+  if (keys.eventId && typeof item.servingPosition === 'number')
+    return { kind: 'waitingRoom', item: item as WaitingRoomState, sequenceNumber };
+  return undefined;
+}
+
+export function planBroadcast(records: readonly DynamoDBRecord[], now: number): Delivery[] {
+  const seats = new Coalescer<SeatItem>();
+  const orders = new Coalescer<OrderRecord>();
+  const rooms = new Coalescer<WaitingRoomState>();
+  for (const record of records) {
+    const change = toStreamChange(record);
+    if (change?.kind === 'waitingRoom') rooms.add(change.item.eventId, change.item, change.sequenceNumber);
+    if (change?.kind === 'seat')
+      seats.add(`${change.item.eventId}/${change.item.seatId}`, change.item, change.sequenceNumber);
+    if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
+  }
+
+  const events = new Map<string, { seats: SeatDelta[]; sequenceNumbers: string[] }>();
+  for (const { item, sequenceNumbers } of seats.entries()) {
+    const group = events.get(item.eventId) ?? { seats: [], sequenceNumbers: [] };
+    group.seats.push(seatDelta(item, now));
+    group.sequenceNumbers.push(...sequenceNumbers);
+    events.set(item.eventId, group);
+  }
+  const seatDeliveries = [...events].map(
+    ([eventId, group]): Delivery => ({
+      audience: { eventId },
+      message: { type: 'seats', eventId, seats: group.seats },
+      sequenceNumbers: group.sequenceNumbers,
+    }),
+  );
+  const orderDeliveries = orders.entries().map(
+    ({ item, sequenceNumbers }): Delivery => ({
+      audience: { buyerId: item.buyerId },
+      message: { type: 'order', order: toOrderView(item) },
+      sequenceNumbers,
+    }),
+  );
+  const waitingRoomDeliveries = rooms.entries().map(
+    ({ item, sequenceNumbers }): Delivery => ({
+      audience: { eventId: item.eventId },
+      message: waitingRoomMessage(item),
+      sequenceNumbers,
+    }),
+  );
+  return [...seatDeliveries, ...orderDeliveries, ...waitingRoomDeliveries];
+}
+
+/** What every viewer may know of a waiting room: how far it is served, not who is in it. */
+export function waitingRoomMessage(state: WaitingRoomState): WaitingRoomMessage {
+  return {
+    type: 'queue',
+    eventId: state.eventId,
+    servingPosition: state.servingPosition,
+    activePurchasers: Object.keys(state.active).length,
+    soldOut: state.soldOut === true,
+    version: state.version,
+  };
+}
+
+/** A seat as the public snapshot shows it (lapsed holds available, no order id), delta-sized. */
+export function seatDelta(seat: SeatItem, now: number): SeatDelta {
+  const { seatId, status, version, holdExpiresAt } = seatView(seat, now);
+  return { seatId, status, version, ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }) };
+}
+
+/** Keeps, per key, the item with the highest version, and every record folded into it. */
+class Coalescer<T extends { readonly version: number }> {
+  private readonly newest = new Map<string, { item: T; sequenceNumbers: string[] }>();
+
+  add(key: string, item: T, sequenceNumber: string): void {
+    const known = this.newest.get(key);
+    if (!known) this.newest.set(key, { item, sequenceNumbers: [sequenceNumber] });
+    else {
+      known.sequenceNumbers.push(sequenceNumber);
+      if (item.version > known.item.version) known.item = item;
+    }
+  }
+
+  entries(): { item: T; sequenceNumbers: string[] }[] {
+    return [...this.newest.values()];
+  }
+}

@@ -1,0 +1,88 @@
+import { forEachLimited } from '../platform/concurrency';
+import { logger } from '../platform/logger';
+import type { Store } from '../platform/store';
+import type { Audience, Delivery } from './broadcast';
+import type { ConnectionPoster } from './connection-poster';
+import { connectionsOfBuyer, connectionsWatching, deleteConnection } from './connections';
+
+/**
+ * Sends planned messages to their audiences. Only a failed audience lookup (DynamoDB) fails its
+ * stream records, so they are retried; a failed post is logged and dropped, because retrying the
+ * whole batch for one flaky socket would delay everyone, and a client that missed a delta
+ * refetches the snapshot on reconnect. A socket that is gone (410) is deleted.
+ */
+
+export interface DeliveryReport {
+  readonly sent: number;
+  readonly gone: number;
+  readonly failedPosts: number;
+  /** Stream records whose messages could not be addressed: retry from the first of them. */
+  readonly failedSequenceNumbers: readonly string[];
+}
+
+export interface DeliveryOptions {
+  /** Posts in flight at once. */
+  readonly concurrency?: number;
+}
+
+export const DEFAULT_POST_CONCURRENCY = 32;
+
+export async function deliver(
+  store: Store,
+  poster: ConnectionPoster,
+  deliveries: readonly Delivery[],
+  options: DeliveryOptions = {},
+): Promise<DeliveryReport> {
+  const concurrency = options.concurrency ?? DEFAULT_POST_CONCURRENCY;
+  const posts: { connectionId: string; data: string }[] = [];
+  const failedSequenceNumbers: string[] = [];
+  await forEachLimited(deliveries, concurrency, async (delivery) => {
+    try {
+      const data = JSON.stringify(delivery.message);
+      for (const connectionId of await audienceOf(store, delivery.audience)) posts.push({ connectionId, data });
+    } catch (error) {
+      logger.error('Could not look up the connections of a broadcast', {
+        audience: delivery.audience,
+        error: error as Error,
+      });
+      failedSequenceNumbers.push(...delivery.sequenceNumbers);
+    }
+  });
+
+  const gone = new Set<string>();
+  let sent = 0;
+  let failedPosts = 0;
+  await forEachLimited(posts, concurrency, async ({ connectionId, data }) => {
+    if (gone.has(connectionId)) return;
+    try {
+      if ((await poster.post(connectionId, data)) === 'sent') {
+        sent++;
+        return;
+      }
+      gone.add(connectionId);
+      await deleteConnection(store, connectionId);
+    } catch (error) {
+      failedPosts++;
+      logger.warn('Could not post to a connection', { connectionId, error: error as Error });
+    }
+  });
+  return { sent, gone: gone.size, failedPosts, failedSequenceNumbers };
+}
+
+function audienceOf(store: Store, audience: Audience): Promise<string[]> {
+  return 'eventId' in audience
+    ? connectionsWatching(store, audience.eventId)
+    : connectionsOfBuyer(store, audience.buyerId);
+}
+
+/**
+ * Lambda's partial batch response for a stream: the first failed record. Lambda retries from it,
+ * so later records are sent again — harmless, as versions make every message idempotent.
+ */
+export function firstSequenceNumber(sequenceNumbers: readonly string[]): string | undefined {
+  // Sequence numbers are decimal strings of up to 40 digits: compare as big integers.
+  return sequenceNumbers.reduce<string | undefined>(
+    (first, candidate) => (first === undefined || BigInt(candidate) < BigInt(first) ? candidate : first),
+    undefined,
+  );
+}

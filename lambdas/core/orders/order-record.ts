@@ -1,0 +1,98 @@
+/** The order record: one buyer's attempt to buy seats of one event, from hold to ticket. */
+
+import type { NotificationResult, OrderStatus, OrderView, PaymentStatus } from '../../../contract/order-view';
+
+export type { NotificationResult, OrderStatus, PaymentStatus };
+
+export const FINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED'];
+
+/**
+ * A pay request as accepted, written (with the move to PAYING) before the processor is called:
+ * a charge whose answer is lost can be looked up by its key, and a charge for another round or
+ * another amount is recognised as not this order's to keep.
+ */
+export interface PaymentIntent {
+  /** `paymentKey(orderId, round)`: one key per pay request. */
+  readonly key: string;
+  readonly amountCents: number;
+  readonly round: number;
+}
+
+export interface PaymentState {
+  readonly status: PaymentStatus;
+  readonly intent?: PaymentIntent;
+  /** Pay requests so far (each one is up to MAX_PAYMENT_ATTEMPTS processor attempts). */
+  readonly round: number;
+  /** Processor attempts within the current round. */
+  readonly attempt: number;
+  readonly chargeId?: string;
+  readonly lastError?: string;
+}
+
+export interface Ticket {
+  readonly ticketId: string;
+  readonly seatId: string;
+  /** Signed token the QR code encodes; the door scanner verifies it. */
+  readonly token: string;
+  /** The QR code as a PNG data URL. */
+  readonly qrCode: string;
+}
+
+export interface OrderRecord {
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly buyerId: string;
+  readonly status: OrderStatus;
+  readonly seatIds: readonly string[];
+  /** Epoch ms. */
+  readonly holdExpiresAt: number;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly payment: PaymentState;
+  /** Token of the waiting state-machine task; present only while the order waits for the buyer. */
+  readonly taskToken?: string;
+  readonly executionArn?: string;
+  readonly tickets?: readonly Ticket[];
+  /** Tickets taken back (order compensated or reset); they no longer verify. */
+  readonly voidedTickets?: readonly Ticket[];
+  /**
+   * Epoch ms; set when a pay request is accepted: its seats are held at least this long, and a
+   * payment still running after it is finished by the reconciler.
+   */
+  readonly paymentDeadline?: number;
+  readonly notifications?: { readonly email?: NotificationResult; readonly sms?: NotificationResult };
+  /** Why a change of seats was refused, for the buyer's screen. */
+  readonly lastChangeError?: string;
+  /** Why the order ended without tickets, in plain words. */
+  readonly failureReason?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Incremented by every write, so a live view can drop stale updates. */
+  readonly version: number;
+}
+
+export function isFinal(status: OrderStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+export function toOrderView(order: OrderRecord): OrderView {
+  const { status, round, attempt, lastError } = order.payment;
+  return {
+    orderId: order.orderId,
+    eventId: order.eventId,
+    status: order.status,
+    seatIds: order.seatIds,
+    holdExpiresAt: order.holdExpiresAt,
+    ...(order.paymentDeadline === undefined ? {} : { paymentDeadline: order.paymentDeadline }),
+    amountCents: order.amountCents,
+    currency: order.currency,
+    payment: { status, round, attempt, ...(lastError === undefined ? {} : { lastError }) },
+    ...(order.tickets ? { tickets: order.tickets } : {}),
+    ...(order.notifications ? { notifications: order.notifications } : {}),
+    ...(order.lastChangeError === undefined ? {} : { lastChangeError: order.lastChangeError }),
+    ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    version: order.version,
+  };
+}

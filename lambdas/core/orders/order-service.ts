@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from '../../../contract/order-flow-settings';
+import { getEvent } from '../events/event-records';
+import { paymentKey } from '../payments/processor';
+import { Forbidden, HoldExpired, OrderStateConflict, TooLateToPay, ValidationFailed } from '../platform/errors';
+import type { Store } from '../platform/store';
+import { holdForOrder, type SeatSelection } from '../seats/order-holds';
+import { extendHolds } from '../seats/seat-locks';
+import type { OrderRecord } from './order-record';
+import { getOrder, type OrderChange, putNewOrder, updateOrder } from './order-store';
+import { type BuyerAction, type OrderWorkflow, waitSecondsUntil } from './order-workflow';
+
+/** What a buyer does with orders: create one by holding seats, then pay, change or cancel. */
+
+export interface CreateOrderRequest {
+  readonly eventId: string;
+  readonly buyerId: string;
+  readonly selection: SeatSelection;
+  /** Lets a client retry a create safely: the same id gives the same order. */
+  readonly orderId?: string;
+}
+
+/**
+ * Holds the seats, writes the order and starts its flow. Each step is idempotent for the same
+ * order id, so a retried request finishes what a failed one began; if it is never retried, the
+ * hold simply lapses and the seats are free again.
+ */
+export async function createOrder(
+  store: Store,
+  workflow: OrderWorkflow,
+  request: CreateOrderRequest,
+): Promise<OrderRecord> {
+  const event = await getEvent(store, request.eventId);
+  const orderId = request.orderId ?? `ord_${randomUUID()}`;
+  const hold = await holdForOrder(store, event, orderId, request.selection);
+  const now = store.now();
+  const order = await putNewOrder(store, {
+    orderId,
+    eventId: event.eventId,
+    buyerId: request.buyerId,
+    status: 'HOLDING',
+    seatIds: hold.seatIds,
+    holdExpiresAt: hold.holdExpiresAt,
+    amountCents: event.priceCents * hold.seatIds.length,
+    currency: event.currency,
+    payment: { status: 'idle', round: 0, attempt: 0 },
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+  if (order.buyerId !== request.buyerId) throw new Forbidden('That order id belongs to someone else');
+  const executionArn = await workflow.start({
+    orderId,
+    eventId: event.eventId,
+    hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
+  });
+  return order.executionArn
+    ? order
+    : updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+}
+
+const PAYMENT_CODE = /^\d{5}$/;
+
+/**
+ * Passes the buyer's action to the flow waiting on this order. Only the order's buyer may act,
+ * and only while the flow waits: the token is taken off the order in the same conditional write
+ * that checks it, so two clicks can never resume the flow twice.
+ *
+ * A pay request becomes the order's payment intent in that same write (one idempotency key per
+ * pay request, the amount, the round) and first extends the seat holds over the payment window,
+ * so a payment accepted with time on the clock cannot lose its seats to the next buyer.
+ */
+export async function submitBuyerAction(
+  store: Store,
+  workflow: OrderWorkflow,
+  request: { orderId: string; buyerId: string; action: BuyerAction },
+): Promise<OrderRecord> {
+  checkAction(request.action);
+  const order = await waitForTaskToken(store, request.orderId);
+  if (order.buyerId !== request.buyerId) throw new Forbidden('This is not your order');
+  if (order.status !== 'HOLDING' || !order.taskToken) {
+    if (order.status === 'EXPIRED') throw new HoldExpired([...order.seatIds]);
+    const why = order.status === 'PAYING' ? 'a payment is in progress' : `the order is ${order.status.toLowerCase()}`;
+    throw new OrderStateConflict(order.orderId, ['HOLDING'], `${why}; nothing to do now`);
+  }
+  const taken = await updateOrder(store, order.orderId, {
+    ...(request.action.action === 'pay' ? await acceptPayRequest(store, order) : {}),
+    remove: ['taskToken'],
+    from: ['HOLDING'],
+    condition: { expression: 'taskToken = :token', values: { ':token': order.taskToken } },
+  });
+  try {
+    await workflow.resume(order.taskToken, request.action);
+    return taken;
+  } catch (error) {
+    // Provably not delivered (nothing wrote the order since our write): undone, the buyer may retry.
+    if (!(error instanceof HoldExpired) && (await restoreToken(store, order, taken))) throw error;
+    // The token is gone — timed out, or consumed by an earlier delivery of this very request
+    // whose answer was lost (the SDK retried): the order says which.
+    const moved = await movedOn(store, taken);
+    if (moved) return moved;
+    throw error instanceof HoldExpired ? new HoldExpired([...order.seatIds]) : error;
+  }
+}
+
+/**
+ * Checks there is time to pay, holds the seats over the payment window and returns the order
+ * change that records the pay request (applied with the token write).
+ */
+async function acceptPayRequest(store: Store, order: OrderRecord): Promise<Omit<OrderChange, 'from'>> {
+  const now = store.now();
+  const left = order.holdExpiresAt - now;
+  if (left < MIN_HOLD_TO_PAY_MS) throw new TooLateToPay(left);
+  const paymentDeadline = now + PAYMENT_WINDOW_MS;
+  // Never shortens a hold: a pay request early in a long hold keeps the hold's own deadline.
+  await extendHolds(store, {
+    eventId: order.eventId,
+    orderId: order.orderId,
+    seatIds: order.seatIds,
+    holdExpiresAt: Math.max(order.holdExpiresAt, paymentDeadline),
+  });
+  const round = order.payment.round + 1;
+  return {
+    set: {
+      status: 'PAYING',
+      paymentDeadline,
+      'payment.status': 'trying',
+      'payment.attempt': 0,
+      'payment.round': round,
+      'payment.intent': { key: paymentKey(order.orderId, round), amountCents: order.amountCents, round },
+    },
+  };
+}
+
+/** Between two steps the flow has not put its next token on the order yet: allow it a moment. */
+const TOKEN_WAIT_MS = 3000;
+
+async function waitForTaskToken(store: Store, orderId: string): Promise<OrderRecord> {
+  const deadline = store.now() + TOKEN_WAIT_MS;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    const order = await getOrder(store, orderId);
+    if (order.taskToken || order.status !== 'HOLDING' || store.now() >= deadline) return order;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/**
+ * Puts the order back as it was before the buyer's write — only if nothing has written it since
+ * (same version): then the flow has provably not moved on (no payment attempt, no seat change).
+ * True when restored.
+ */
+async function restoreToken(store: Store, before: OrderRecord, taken: OrderRecord): Promise<boolean> {
+  try {
+    await updateOrder(store, before.orderId, {
+      set: {
+        status: before.status,
+        taskToken: before.taskToken,
+        payment: before.payment,
+        ...(before.paymentDeadline === undefined ? {} : { paymentDeadline: before.paymentDeadline }),
+      },
+      remove: before.paymentDeadline === undefined && taken.paymentDeadline !== undefined ? ['paymentDeadline'] : [],
+      from: [taken.status],
+      condition: {
+        expression: 'version = :taken AND attribute_not_exists(taskToken)',
+        values: { ':taken': taken.version },
+      },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof OrderStateConflict) return false; // the flow moved on meanwhile: its own state wins
+    throw error;
+  }
+}
+
+/**
+ * After a resume whose answer says the token is gone: the order as the flow left it if the flow
+ * went on with this request, undefined if the hold ran out. Something writes the order soon after
+ * a resume (a payment attempt, the seat change, the new wait, the ending); while nothing has, a
+ * hold that has not lapsed cannot have timed out, so the request was delivered.
+ */
+async function movedOn(store: Store, taken: OrderRecord): Promise<OrderRecord | undefined> {
+  const deadline = store.now() + TOKEN_WAIT_MS;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    const order = await getOrder(store, taken.orderId);
+    if (order.status === 'EXPIRED') return undefined;
+    if (order.version > taken.version) return order;
+    if (store.now() >= deadline) return order.holdExpiresAt > store.now() ? order : undefined;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function checkAction(action: BuyerAction): void {
+  if (action.action === 'pay' && !PAYMENT_CODE.test(action.code)) {
+    throw new ValidationFailed(['the payment code has exactly 5 digits']);
+  }
+  if (action.action === 'change' && action.seatIds.length === 0) {
+    throw new ValidationFailed(['choose at least one seat, or cancel the order']);
+  }
+}

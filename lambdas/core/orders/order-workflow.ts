@@ -1,0 +1,86 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { HoldExpired } from '../platform/errors';
+
+/** What the buyer asks the waiting order flow to do. */
+export type BuyerAction =
+  | { readonly action: 'pay'; readonly code: string }
+  | { readonly action: 'change'; readonly seatIds: readonly string[] }
+  | { readonly action: 'cancel' };
+
+/** The order state machine's input; every step reads the rest from the order record. */
+export interface OrderFlowInput {
+  readonly orderId: string;
+  readonly eventId: string;
+  /** Seconds the flow waits for the buyer: the time left on the hold. */
+  readonly hold: { readonly waitSeconds: number };
+}
+
+/** The order flow as the domain needs it, so the domain does not depend on Step Functions. */
+export interface OrderWorkflow {
+  /** Starts the flow for an order; starting it again is harmless. Returns the execution ARN. */
+  start(input: OrderFlowInput): Promise<string>;
+  /** Resumes the flow waiting on `taskToken`; HoldExpired if it no longer waits (timed out). */
+  resume(taskToken: string, action: BuyerAction): Promise<void>;
+  /** Whether the order's flow is still running (false when it ended or never existed). */
+  isRunning(orderId: string): Promise<boolean>;
+}
+
+/** Whole seconds until the hold lapses, at least 1 (a Task timeout must be positive). */
+export function waitSecondsUntil(holdExpiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil((holdExpiresAt - now) / 1000));
+}
+
+/**
+ * The order flow on AWS Step Functions (or any endpoint that speaks its API, e.g. the local one).
+ * The execution is named after the order, so two starts can never make two executions.
+ */
+export function stepFunctionsWorkflow(client: SFNClient, stateMachineArn: string): OrderWorkflow {
+  const executionArnOf = (orderId: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
+  return {
+    async start(input) {
+      const executionArn = executionArnOf(input.orderId);
+      try {
+        const started = await client.send(
+          new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }),
+        );
+        return started.executionArn ?? executionArn;
+      } catch (error) {
+        // Started before (with other timing in its input): the order already has its one flow.
+        if (error instanceof ExecutionAlreadyExists) return executionArn;
+        throw error;
+      }
+    },
+    async resume(taskToken, action) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(action) }));
+      } catch (error) {
+        if (error instanceof TaskTimedOut || error instanceof InvalidToken) throw new HoldExpired([]);
+        throw error;
+      }
+    },
+    async isRunning(orderId) {
+      try {
+        const execution = await client.send(new DescribeExecutionCommand({ executionArn: executionArnOf(orderId) }));
+        return execution.status === 'RUNNING';
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export function workflowFromEnv(env: NodeJS.ProcessEnv = process.env): OrderWorkflow {
+  const arn = env.ORDER_STATE_MACHINE_ARN;
+  if (!arn) throw new Error('Missing environment variable ORDER_STATE_MACHINE_ARN');
+  return stepFunctionsWorkflow(new SFNClient({}), arn);
+}

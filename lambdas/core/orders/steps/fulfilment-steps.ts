@@ -1,0 +1,84 @@
+import type { PaymentProcessor } from '../../payments/processor';
+import { HoldExpired, NotYourOrder, OrderStateConflict } from '../../platform/errors';
+import { logger } from '../../platform/logger';
+import type { Store } from '../../platform/store';
+import { confirmSeats } from '../../seats/seat-locks';
+import { makeTickets } from '../../tickets/ticket-tokens';
+import type { NotificationResult, Ticket } from '../order-record';
+import { getOrder, updateOrder } from '../order-store';
+import { refundCharges } from '../settlement';
+import { ChargeMismatch } from './payment-steps';
+
+/** Order-flow steps after a successful charge: confirm the seats, issue tickets, complete. */
+
+/** A paid order lost a seat (its hold lapsed and another order took it): refund, no tickets. */
+export class SeatsLost extends Error {
+  override readonly name = 'SeatsLost';
+}
+
+/**
+ * Sells the order's seats to it — only for a PAYING order whose charge is recorded and covers the
+ * seats (the intent's amount is the order's price), so a seat is never sold without the money.
+ */
+export async function confirmOrderSeats(store: Store, input: { orderId: string }): Promise<void> {
+  const order = await getOrder(store, input.orderId);
+  if (order.status === 'CONFIRMED') return; // a retry after the flow went on
+  if (order.status !== 'PAYING' || !order.payment.chargeId) {
+    throw new OrderStateConflict(
+      order.orderId,
+      ['PAYING'],
+      `Order ${order.orderId} has no recorded charge to confirm (${order.status})`,
+    );
+  }
+  if (order.payment.intent?.amountCents !== order.amountCents) {
+    throw new ChargeMismatch(
+      `Charged ${order.payment.intent?.amountCents ?? 'nothing'} for seats costing ${order.amountCents}`,
+    );
+  }
+  try {
+    await confirmSeats(store, { eventId: order.eventId, orderId: order.orderId, seatIds: order.seatIds });
+  } catch (error) {
+    if (error instanceof NotYourOrder || error instanceof HoldExpired) {
+      throw new SeatsLost(
+        `Seat${error.seatIds.length === 1 ? '' : 's'} ${error.seatIds.join(', ')} lost after the hold expired`,
+      );
+    }
+    throw error;
+  }
+}
+
+export async function issueTickets(
+  store: Store,
+  signingKey: string,
+  input: { orderId: string },
+): Promise<{ ticketIds: string[] }> {
+  const order = await getOrder(store, input.orderId);
+  const tickets: readonly Ticket[] = order.tickets ?? (await makeTickets(order, signingKey));
+  if (!order.tickets) await updateOrder(store, order.orderId, { set: { tickets }, from: ['PAYING'] });
+  return { ticketIds: tickets.map((t) => t.ticketId) };
+}
+
+export interface NotificationOutcome {
+  readonly channel: 'email' | 'sms';
+  readonly result: NotificationResult;
+}
+
+/**
+ * The purchase is done; how the confirmations went is recorded, never a reason to fail. Any other
+ * charge of the order (a late answer of an earlier pay request that nothing refunded yet) is
+ * refunded: a confirmed order keeps exactly one charge.
+ */
+export async function completeOrder(
+  store: Store,
+  processor: PaymentProcessor,
+  input: { orderId: string; notifications: readonly NotificationOutcome[] },
+): Promise<void> {
+  const notifications = Object.fromEntries(input.notifications.map((n) => [n.channel, n.result]));
+  let order = await getOrder(store, input.orderId);
+  if (order.status !== 'CONFIRMED') {
+    order = await updateOrder(store, order.orderId, { set: { status: 'CONFIRMED', notifications }, from: ['PAYING'] });
+  }
+  const refunded = await refundCharges(processor, order, order.payment.chargeId);
+  if (refunded.length > 0)
+    logger.warn('Refunded stray charges of a confirmed order', { orderId: order.orderId, refunded });
+}

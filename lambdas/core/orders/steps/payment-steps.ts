@@ -1,0 +1,202 @@
+import type { OrderFlowConfig } from '../../../../contract/order-flow-settings';
+import type { Charge, PaymentProcessor } from '../../payments/processor';
+import { OrderStateConflict } from '../../platform/errors';
+import { logger } from '../../platform/logger';
+import type { Store } from '../../platform/store';
+import type { OrderRecord, PaymentIntent } from '../order-record';
+import { getOrder, updateOrder } from '../order-store';
+import { waitSecondsUntil } from '../order-workflow';
+import { compensateOrder } from '../settlement';
+import type { HoldState } from './hold-steps';
+
+/**
+ * Order-flow steps of paying: one processor attempt, and what follows when the attempts ran out.
+ *
+ * Money rules: a pay request is one idempotency key (`payment.intent.key`, written with the move
+ * to PAYING), reused by every attempt and every retry of the step, so a lost answer is found again
+ * instead of charged twice. The order keeps a charge only if it is the current intent's, for the
+ * intent's amount, while the order is PAYING; any other charge is refunded on the spot.
+ */
+
+/** Another pay request is offered only while at least this much of the hold is left. */
+const MIN_HOLD_FOR_RETRY_MS = 5_000;
+
+/** A charge the order cannot keep (another amount than its intent): refunded, never confirmed. */
+export class ChargeMismatch extends Error {
+  override readonly name = 'ChargeMismatch';
+}
+
+/** The step runs only for a PAYING order with an intent; anything else is a flow that moved on. */
+function currentIntent(order: OrderRecord): PaymentIntent {
+  const intent = order.payment.intent;
+  if (order.status !== 'PAYING' || !intent)
+    throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} has no payment running`);
+  return intent;
+}
+
+const INTENT_NAMES = { '#payment': 'payment', '#intent': 'intent', '#key': 'key', '#chargeId': 'chargeId' };
+
+/**
+ * One processor attempt for the current pay request. The state machine retries it (declines,
+ * timeouts, transient faults) with backoff; the attempt is numbered on the order (the simulator's
+ * test codes depend on it) and charged under the intent's key for the intent's amount.
+ */
+export async function chargePayment(
+  store: Store,
+  processor: PaymentProcessor,
+  input: { orderId: string; code: string },
+): Promise<{ chargeId: string }> {
+  const order = await getOrder(store, input.orderId);
+  if (order.status === 'PAYING' && order.payment.chargeId) return { chargeId: order.payment.chargeId }; // an earlier attempt was charged
+  const intent = currentIntent(order);
+  const attempt = order.payment.attempt + 1;
+  await updateOrder(store, order.orderId, {
+    set: { 'payment.attempt': attempt, 'payment.status': attempt === 1 ? 'trying' : 'retrying' },
+    from: ['PAYING'],
+    condition: {
+      expression: '#payment.#attempt = :previous AND #payment.#intent.#key = :key',
+      values: { ':previous': order.payment.attempt, ':key': intent.key },
+      names: INTENT_NAMES,
+    },
+  });
+
+  let charge: Charge;
+  try {
+    charge = await processor.charge({
+      idempotencyKey: intent.key,
+      orderId: order.orderId,
+      amountCents: intent.amountCents,
+      currency: order.currency,
+      code: input.code,
+      attempt,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await updateOrder(store, order.orderId, {
+      set: { 'payment.lastError': reason },
+      from: ['PAYING'],
+      condition: { expression: '#payment.#intent.#key = :key', values: { ':key': intent.key }, names: INTENT_NAMES },
+    }).catch(() => undefined); // only a note for the buyer's screen
+    throw error;
+  }
+  return recordCharge(store, processor, order.orderId, intent, charge);
+}
+
+/**
+ * Keeps the charge on the order if it is the current intent's, for its amount, while PAYING;
+ * refunds it otherwise (a late answer for an earlier pay request, or for an order that ended).
+ */
+async function recordCharge(
+  store: Store,
+  processor: PaymentProcessor,
+  orderId: string,
+  intent: PaymentIntent,
+  charge: Charge,
+): Promise<{ chargeId: string }> {
+  if (charge.amountCents !== intent.amountCents) {
+    await processor.refund(charge.chargeId);
+    throw new ChargeMismatch(`Charged ${charge.amountCents} instead of ${intent.amountCents}; refunded`);
+  }
+  try {
+    await updateOrder(store, orderId, {
+      set: { 'payment.chargeId': charge.chargeId, 'payment.status': 'succeeded' },
+      remove: ['payment.lastError'],
+      from: ['PAYING'],
+      condition: {
+        expression:
+          '#payment.#intent.#key = :key AND (attribute_not_exists(#payment.#chargeId) OR #payment.#chargeId = :chargeId)',
+        values: { ':key': intent.key, ':chargeId': charge.chargeId },
+        names: INTENT_NAMES,
+      },
+    });
+    return { chargeId: charge.chargeId };
+  } catch (error) {
+    if (!(error instanceof OrderStateConflict)) throw error;
+    const current = await getOrder(store, orderId);
+    // Another attempt of the same pay request recorded this very charge (same key, same id).
+    if (current.status !== 'FAILED' && current.payment.chargeId === charge.chargeId)
+      return { chargeId: charge.chargeId };
+    await processor.refund(charge.chargeId); // never keep a charge for an old pay request or an ended order
+    logger.warn('Refunded a charge the order could not keep', { orderId, key: intent.key, status: current.status });
+    throw error;
+  }
+}
+
+export type PaymentFailureOutcome =
+  /** The charge went through after all (a late or lost answer): confirm the seats. */
+  | { readonly next: 'confirm' }
+  /** Hold and pay requests left: the flow waits for the buyer again, seats still held. */
+  | ({ readonly next: 'wait' } & HoldState)
+  /** The order ended (FAILED, everything refunded and released). */
+  | { readonly next: 'fail' };
+
+/**
+ * All attempts of a pay request failed — as far as the flow knows. A charge may still have gone
+ * through (an answer lost or too late): one recorded on the order, or found by the intent's key,
+ * is confirmed rather than left behind. Otherwise, while the hold lasts and the buyer has pay
+ * requests left, the flow waits for the buyer again; else the order ends FAILED, refunded.
+ */
+export async function recordPaymentFailure(
+  store: Store,
+  processor: PaymentProcessor,
+  config: OrderFlowConfig,
+  input: { orderId: string; error?: string },
+): Promise<PaymentFailureOutcome> {
+  for (let round = 0; ; round++) {
+    const order = await getOrder(store, input.orderId);
+    if (order.status === 'CONFIRMED') return { next: 'confirm' }; // a retry of this step after it went on
+    // A retry of this step after it already sent the order back to waiting: same answer.
+    if (order.status === 'HOLDING')
+      return { next: 'wait', waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) };
+    if (order.status !== 'PAYING') {
+      // Ended meanwhile: settle whatever it still holds (idempotent) and end the flow.
+      await compensateOrder(store, processor, {
+        orderId: order.orderId,
+        status: 'FAILED',
+        reason: `Payment failed: ${input.error ?? 'payment failed'}`,
+      });
+      return { next: 'fail' };
+    }
+    if (order.payment.chargeId) return { next: 'confirm' };
+    const intent = currentIntent(order);
+    const found = await processor.lookup(intent.key);
+    if (found.status === 'CHARGED' && found.chargeId) {
+      await recordCharge(store, processor, order.orderId, intent, {
+        chargeId: found.chargeId,
+        amountCents: found.amountCents ?? intent.amountCents,
+      });
+      return { next: 'confirm' };
+    }
+
+    const reason = order.payment.lastError ?? input.error ?? 'payment failed';
+    const holdLeft = order.holdExpiresAt - store.now();
+    if (holdLeft >= MIN_HOLD_FOR_RETRY_MS && order.payment.round < config.paymentRounds) {
+      try {
+        // Only while no charge was recorded meanwhile (a late answer just landed: look again).
+        await updateOrder(store, order.orderId, {
+          set: { status: 'HOLDING', 'payment.status': 'failed', 'payment.lastError': reason },
+          remove: ['paymentDeadline'],
+          from: ['PAYING'],
+          condition: {
+            expression: '#payment.#intent.#key = :key AND attribute_not_exists(#payment.#chargeId)',
+            values: { ':key': intent.key },
+            names: INTENT_NAMES,
+          },
+        });
+      } catch (error) {
+        if (error instanceof OrderStateConflict && round < 3) continue;
+        throw error;
+      }
+      // Lands on `$.hold` in the flow: the next wait reads `$.hold.waitSeconds`.
+      return { next: 'wait', waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) };
+    }
+    const why =
+      holdLeft < MIN_HOLD_FOR_RETRY_MS ? 'the hold ran out' : `no pay attempts left (${config.paymentRounds})`;
+    await compensateOrder(store, processor, {
+      orderId: order.orderId,
+      status: 'FAILED',
+      reason: `Payment failed: ${reason}; ${why}`,
+    });
+    return { next: 'fail' };
+  }
+}

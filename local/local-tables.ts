@@ -1,0 +1,126 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  type DynamoDBClientConfig,
+  type KeySchemaElement,
+  ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { type KeyAttribute, TABLE_SPECS, type TableNames, type TableSpec } from '../contract/tables';
+
+/**
+ * Client configuration for a local DynamoDB endpoint: fixed region and dummy static credentials,
+ * so local code never looks for (or needs) real AWS credentials.
+ */
+export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+}
+
+/**
+ * Creates every table of `specs` under the given physical names and waits until each is ACTIVE.
+ * Idempotent: an existing table is left as it is (a persisted local stack restarts with its data);
+ * only a missing TTL setting or a missing index (one added to the specs since) is added.
+ */
+export async function createTables(
+  client: DynamoDBClient,
+  names: TableNames,
+  specs: readonly TableSpec[] = TABLE_SPECS,
+): Promise<void> {
+  await Promise.all(specs.map((spec) => createTable(client, spec, names[spec.id])));
+}
+
+/** The CreateTable request for a spec: on-demand billing, indexes project all attributes. */
+export function createTableInput(spec: TableSpec, tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeDefinitions(spec),
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    ...(spec.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
+    ...(spec.globalSecondaryIndexes?.length && {
+      GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  };
+}
+
+async function createTable(client: DynamoDBClient, spec: TableSpec, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(createTableInput(spec, tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+    await addMissingIndexes(client, spec, tableName);
+  }
+  await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+  if (spec.timeToLiveAttribute) await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
+}
+
+/** A persisted table from before an index was added to its spec gets the index (one at a time, as DynamoDB requires). */
+async function addMissingIndexes(client: DynamoDBClient, spec: TableSpec, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const wanted = createTableInput(spec, tableName);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
+      }),
+    );
+    await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+  }
+}
+
+async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {
+  const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = current.TimeToLiveDescription?.TimeToLiveStatus;
+  // Enabling it twice is an error on DynamoDB, so only a table without TTL gets it.
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: attributeName },
+    }),
+  );
+}
+
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] {
+  return [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
+}
+
+/** Every key attribute of the table and its indexes, once each (DynamoDB rejects duplicates). */
+function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
+  const indexKeys = (spec.globalSecondaryIndexes ?? []).flatMap((index) => [index.partitionKey, index.sortKey]);
+  const keys = [spec.partitionKey, spec.sortKey, ...indexKeys];
+  const types = new Map<string, KeyAttribute['type']>();
+  for (const key of keys) {
+    if (!key) continue;
+    const known = types.get(key.name);
+    if (known && known !== key.type) {
+      throw new Error(`Table ${spec.id}: key attribute ${key.name} is both ${known} and ${key.type}`);
+    }
+    types.set(key.name, key.type);
+  }
+  return [...types].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HANDLER_ENTRY_METADATA } from '../contract/handler-entries';
+import {
+  type CloudFormationTemplate,
+  type ExtractedStateMachine,
+  extractStateMachines,
+  type LambdaHandler,
+  LocalStepFunctions,
+  type StepFunctionsFaults,
+  type TimingOverrides,
+} from './stepfunctions';
+
+/**
+ * The order state machine, locally: the very definition the CDK app synthesizes for AWS, run by
+ * the local Step Functions service, with each Lambda task calling the same handler module that
+ * the function bundles on AWS (named in the template by the function's `ticketdrop:entry`).
+ * The template comes from local/template-cache.ts (synthesized by local/synthesize-template.ts).
+ */
+
+export const ORDER_FLOW_LOGICAL_ID_PREFIX = 'OrderFlowStateMachine';
+
+export function orderStateMachineOf(template: CloudFormationTemplate): ExtractedStateMachine {
+  const machine = extractStateMachines(template).find((m) => m.logicalId.startsWith(ORDER_FLOW_LOGICAL_ID_PREFIX));
+  if (!machine) throw new Error('The synthesized template has no order state machine');
+  return machine;
+}
+
+export interface LocalOrderFlow {
+  readonly service: LocalStepFunctions;
+  readonly stateMachineArn: string;
+}
+
+/** Lambda's default when a function sets no Timeout. */
+const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+
+export function createLocalOrderFlow(
+  projectRoot: string,
+  template: CloudFormationTemplate,
+  timingOverrides?: TimingOverrides,
+  faults?: StepFunctionsFaults,
+): LocalOrderFlow {
+  const machine = orderStateMachineOf(template);
+  // Each step runs with its function's own Timeout, as Lambda enforces it.
+  const timeouts = new Map(
+    machine.lambdaFunctions.map((fn) => [
+      fn.arn,
+      typeof fn.properties.Timeout === 'number' ? fn.properties.Timeout : LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+    ]),
+  );
+  const entries = new Map(machine.lambdaFunctions.map((fn) => [fn.arn, fn.metadata[HANDLER_ENTRY_METADATA]]));
+  const loaded = new Map<string, Promise<LambdaHandler>>();
+  const resolveFunction = (arn: string): Promise<LambdaHandler> => {
+    const entry = entries.get(arn);
+    if (typeof entry !== 'string') throw new Error(`No handler module for ${arn}`);
+    if (!loaded.has(entry)) {
+      // Loaded on first use, after the local stack has set the environment handlers read.
+      loaded.set(
+        entry,
+        import(pathToFileURL(join(projectRoot, entry)).href).then((m: { handler: LambdaHandler }) => m.handler),
+      );
+    }
+    return loaded.get(entry)!;
+  };
+  const service = new LocalStepFunctions({
+    stateMachines: [{ name: machine.name, definition: machine.definition }],
+    resolveFunction,
+    functionTimeoutSeconds: (arn) => timeouts.get(arn),
+    ...(timingOverrides ? { timingOverrides } : {}),
+    ...(faults ? { faults } : {}),
+  });
+  return { service, stateMachineArn: service.stateMachineArns[0]! };
+}

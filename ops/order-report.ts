@@ -1,0 +1,132 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { ExecutionSummary, Executions } from '../lambdas/core/orders/executions';
+import type { OrderRecord } from '../lambdas/core/orders/order-record';
+import { getOrder } from '../lambdas/core/orders/order-store';
+import type { Store } from '../lambdas/core/platform/store';
+
+/** `npm run order -- <orderId>`: the order, its execution, and in plain words why it ended or where it waits. */
+
+export interface OrderReport {
+  readonly order: OrderRecord;
+  readonly execution?: ExecutionSummary;
+  /** The state the execution is in now (entered, not yet exited), if it runs. */
+  readonly currentState?: string;
+  /** One line per state entered, task failure, and the end. */
+  readonly timeline: readonly string[];
+  /** What an operator wants to know first. */
+  readonly explanation: readonly string[];
+}
+
+export async function orderReport(
+  store: Store,
+  executions: Executions,
+  orderId: string,
+  now = store.now(),
+): Promise<OrderReport> {
+  const order = await getOrder(store, orderId, { consistent: true });
+  const execution = await executions.describe(orderId);
+  const history = execution ? await executions.history(orderId) : [];
+  const currentState = execution?.status === 'RUNNING' ? openState(history) : undefined;
+  return {
+    order,
+    ...(execution ? { execution } : {}),
+    ...(currentState ? { currentState } : {}),
+    timeline: timeline(history),
+    explanation: explain(order, execution, currentState, now),
+  };
+}
+
+function explain(
+  order: OrderRecord,
+  execution: ExecutionSummary | undefined,
+  currentState: string | undefined,
+  now: number,
+): string[] {
+  const lines: string[] = [];
+  const hold =
+    order.holdExpiresAt > now
+      ? `hold ends in ${seconds(order.holdExpiresAt - now)}`
+      : `hold expired ${seconds(now - order.holdExpiresAt)} ago`;
+  switch (order.status) {
+    case 'CONFIRMED':
+      lines.push(`Confirmed: ${order.tickets?.length ?? 0} ticket(s) for ${order.seatIds.join(', ')}.`);
+      if (order.notifications)
+        lines.push(`Confirmations: e-mail ${order.notifications.email ?? '?'}, SMS ${order.notifications.sms ?? '?'}.`);
+      break;
+    case 'HOLDING':
+      lines.push(`Holding ${order.seatIds.join(', ')}; ${hold}.`);
+      if (currentState === 'WaitForBuyer')
+        lines.push('The flow waits for the buyer to pay, change seats or cancel (WaitForBuyer).');
+      if (order.payment.status === 'failed')
+        lines.push(
+          `The last payment failed (${order.payment.lastError ?? 'no reason recorded'}); the buyer may pay again.`,
+        );
+      if (order.lastChangeError) lines.push(`The last change of seats was refused: ${order.lastChangeError}`);
+      break;
+    case 'PAYING':
+      lines.push(
+        `Paying: round ${order.payment.round}, attempt ${order.payment.attempt} (${order.payment.status}); ${hold}.`,
+      );
+      if (order.payment.lastError) lines.push(`Last processor answer: ${order.payment.lastError}`);
+      break;
+    default:
+      lines.push(`${order.status}: ${order.failureReason ?? 'no reason recorded'}`);
+      if (order.payment.lastError) lines.push(`Last payment error: ${order.payment.lastError}`);
+  }
+  if (!execution) {
+    lines.push('No execution of the order state machine exists for this order.');
+    if (order.status === 'HOLDING' || order.status === 'PAYING') {
+      lines.push(
+        'Stuck: the order is open but its flow never started (or was lost). The reconciler starts it, or ends the order, within a minute; `npm run reconcile` does it now.',
+      );
+    }
+  } else if (execution.status === 'RUNNING') {
+    if (order.status !== 'HOLDING' && order.status !== 'PAYING')
+      lines.push(
+        `Inconsistent: the order ended (${order.status}) but its execution still runs (in ${currentState ?? '?'}).`,
+      );
+  } else {
+    const why = execution.error ? ` with ${execution.error}${execution.cause ? `: ${execution.cause}` : ''}` : '';
+    lines.push(`The execution ended ${execution.status}${why}.`);
+    if (order.status === 'HOLDING' || order.status === 'PAYING') {
+      lines.push(
+        'Stuck: the order is open but its flow is gone. The reconciler finishes it within a minute (`npm run reconcile` does it now); seats free themselves when the hold lapses meanwhile.',
+      );
+    }
+  }
+  return lines;
+}
+
+/** The last state entered and not exited. */
+function openState(history: readonly HistoryEvent[]): string | undefined {
+  const open: string[] = [];
+  for (const event of history) {
+    const entered = event.stateEnteredEventDetails?.name;
+    const exited = event.stateExitedEventDetails?.name;
+    if (entered) open.push(entered);
+    if (exited) open.splice(open.lastIndexOf(exited), 1);
+  }
+  return open.at(-1);
+}
+
+function timeline(history: readonly HistoryEvent[]): string[] {
+  const start = history[0]?.timestamp?.getTime() ?? 0;
+  return history.flatMap((event) => {
+    const at = `+${((event.timestamp?.getTime() ?? start) - start) / 1000}s`.padEnd(9);
+    const failure =
+      event.taskFailedEventDetails ??
+      event.taskTimedOutEventDetails ??
+      event.lambdaFunctionFailedEventDetails ??
+      event.executionFailedEventDetails ??
+      event.executionAbortedEventDetails ??
+      event.executionTimedOutEventDetails;
+    if (event.stateEnteredEventDetails) return [`${at} ${event.stateEnteredEventDetails.name}`];
+    if (failure) return [`${at} ${event.type}: ${failure.error ?? ''}${failure.cause ? ` — ${failure.cause}` : ''}`];
+    if (event.type === 'ExecutionSucceeded') return [`${at} ExecutionSucceeded`];
+    return [];
+  });
+}
+
+function seconds(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
