@@ -6,7 +6,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorResponse } from '../../lambdas/api/http';
 import { DomainError, HoldExpired, InvalidSeat, SeatsTaken } from '../../lambdas/core/platform/errors';
+import { logger } from '../../lambdas/core/platform/logger';
 import { confirmSeats, holdSeats, releaseSeats, releaseStillHeld } from '../../lambdas/core/seats/seat-locks';
 import { awsFault, mockedStore, NOW, rawItem } from '../support/sdk-mock';
 
@@ -255,5 +257,28 @@ describe('reading seats back (BatchGetItem) under throttling', () => {
     }
     expect(doc.commandCalls(BatchGetCommand)).toHaveLength(9);
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('what a buyer sees', () => {
+  it('a throttled seat transaction answers 500 InternalError (try again), never 409 SeatsTaken', async () => {
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    try {
+      doc.on(TransactWriteCommand).rejects(canceled('ThrottlingError', 'None'));
+      const response = errorResponse(await rejection(hold(['A-1', 'A-2'])));
+      expect(response.statusCode).toBe(500);
+      expect(JSON.parse(response.body).error.code).toBe('InternalError');
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a seat whose condition failed answers 409 SeatsTaken naming it', async () => {
+    doc
+      .on(TransactWriteCommand)
+      .rejects(canceled('None', { Code: 'ConditionalCheckFailed', Item: seat('A-2', 'HELD', 'other') }));
+    const response = errorResponse(await rejection(hold(['A-1', 'A-2'])));
+    expect(response.statusCode).toBe(409);
+    expect(JSON.parse(response.body).error).toMatchObject({ code: 'SeatsTaken', seatIds: ['A-2'] });
   });
 });
