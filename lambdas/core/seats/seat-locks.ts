@@ -229,16 +229,26 @@ export async function releaseStillHeld(
   }
 }
 
+const UNPROCESSED_READ_RETRIES = 8;
+
+/**
+ * The seats, strongly consistent. Under throttling BatchGetItem answers with part of the keys in
+ * `UnprocessedKeys` instead of failing: those are read again (with backoff), never taken as absent,
+ * or a compensation would keep a seat it did not see and a lost confirm answer would look refused.
+ */
 async function readSeatsById(store: Store, request: SeatLockRequest): Promise<SeatItem[]> {
-  const result = await store.doc.send(
-    new BatchGetCommand({
-      RequestItems: {
-        [store.tables.seats]: {
-          Keys: request.seatIds.map((seatId) => ({ eventId: request.eventId, seatId })),
-          ConsistentRead: true,
-        },
-      },
-    }),
-  );
-  return (result.Responses?.[store.tables.seats] ?? []) as SeatItem[];
+  const seats: SeatItem[] = [];
+  let keys: Record<string, unknown>[] = request.seatIds.map((seatId) => ({ eventId: request.eventId, seatId }));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt > UNPROCESSED_READ_RETRIES) throw new Error('DynamoDB kept leaving seat reads unprocessed');
+    if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + store.random() / 2));
+    const result = await store.doc.send(
+      new BatchGetCommand({ RequestItems: { [store.tables.seats]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    seats.push(...((result.Responses?.[store.tables.seats] ?? []) as SeatItem[]));
+    keys = result.UnprocessedKeys?.[store.tables.seats]?.Keys ?? [];
+  }
+  return seats;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
