@@ -227,7 +227,7 @@ async function endThroughFlow(
     current = await updateOrder(store, current.orderId, {
       set: { failureReason: RESET_REASON },
       from: ['CANCELLED'],
-      condition: { expression: 'failureReason = :buyer', values: { ':buyer': BUYER_CANCEL_REASON } },
+      expect: { failureReason: BUYER_CANCEL_REASON },
     }).catch(() => current);
   }
   return current;

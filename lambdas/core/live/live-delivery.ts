@@ -3,7 +3,8 @@ import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import type { Audience, Delivery } from './broadcast';
 import type { ConnectionPoster } from './connection-poster';
-import { connectionsOfBuyer, connectionsWatching, deleteConnection } from './connections';
+import type { ConnectionRepository } from './connection-repository';
+import { connectionRepository } from './connections';
 
 /**
  * Sends planned messages to their audiences. Only a failed audience lookup (DynamoDB) fails its
@@ -27,19 +28,23 @@ export interface DeliveryOptions {
 
 export const DEFAULT_POST_CONCURRENCY = 32;
 
+/** The connections to address, or a Store the DynamoDB adapter is built from (the broadcaster holds one). */
+export type ConnectionSource = { readonly connections: ConnectionRepository } | Store;
+
 export async function deliver(
-  store: Store,
+  source: ConnectionSource,
   poster: ConnectionPoster,
   deliveries: readonly Delivery[],
   options: DeliveryOptions = {},
 ): Promise<DeliveryReport> {
+  const connections = 'connections' in source ? source.connections : connectionRepository(source);
   const concurrency = options.concurrency ?? DEFAULT_POST_CONCURRENCY;
   const posts: { connectionId: string; data: string }[] = [];
   const failedSequenceNumbers: string[] = [];
   await forEachLimited(deliveries, concurrency, async (delivery) => {
     try {
       const data = JSON.stringify(delivery.message);
-      for (const connectionId of await audienceOf(store, delivery.audience)) posts.push({ connectionId, data });
+      for (const connectionId of await audienceOf(connections, delivery.audience)) posts.push({ connectionId, data });
     } catch (error) {
       logger.error('Could not look up the connections of a broadcast', {
         audience: delivery.audience,
@@ -60,7 +65,7 @@ export async function deliver(
         return;
       }
       gone.add(connectionId);
-      await deleteConnection(store, connectionId);
+      await connections.delete(connectionId);
     } catch (error) {
       failedPosts++;
       logger.warn('Could not post to a connection', { connectionId, error: error as Error });
@@ -69,10 +74,8 @@ export async function deliver(
   return { sent, gone: gone.size, failedPosts, failedSequenceNumbers };
 }
 
-function audienceOf(store: Store, audience: Audience): Promise<string[]> {
-  return 'eventId' in audience
-    ? connectionsWatching(store, audience.eventId)
-    : connectionsOfBuyer(store, audience.buyerId);
+function audienceOf(connections: ConnectionRepository, audience: Audience): Promise<string[]> {
+  return 'eventId' in audience ? connections.watching(audience.eventId) : connections.ofBuyer(audience.buyerId);
 }
 
 /**

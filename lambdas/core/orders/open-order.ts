@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type EventRecord, getEvent } from '../events/event-records';
 import { OrderStateConflict } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import { checkSelection, type SeatSelection } from '../seats/order-holds';
+import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
+import { openOrderRepository } from './open-order-store';
 import type { OrderRecord } from './order-record';
-import { createOrder } from './order-service';
-import { findOrder, updateOrder } from './order-store';
+import type { OrderRepository } from './order-repository';
+import { type CreateOrderRequest, createOrder } from './order-service';
+import { orderRepository } from './order-store';
 import { type OrderWorkflow, waitSecondsUntil } from './order-workflow';
 
 /**
@@ -40,33 +41,63 @@ const CLAIM_WAIT_MS = 8000;
 /** Each round ends with a result or with a claim lost to a newer one; a few suffice. */
 const MAX_ROUNDS = 5;
 
-export async function openOrder(
-  store: Store,
-  workflow: OrderWorkflow,
-  request: OpenOrderRequest,
-): Promise<OpenOrderResult> {
+/**
+ * What the open-order rules need: the orders, the buyers' pointers, the flow, the event and how
+ * a new order is created (seats held, record written, flow started). `openOrderDeps(store, workflow)`
+ * builds them on DynamoDB; unit tests pass in-memory fakes.
+ */
+export interface OpenOrderDeps {
+  readonly orders: Pick<OrderRepository, 'find' | 'update'>;
+  readonly openOrders: OpenOrderRepository;
+  readonly workflow: OrderWorkflow;
+  readonly getEvent: (eventId: string) => Promise<EventRecord>;
+  readonly createOrder: (request: Required<CreateOrderRequest>) => Promise<OrderRecord>;
+  readonly now: () => number;
+  /** Waits between looks at a claimed order that has not appeared yet. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly newOrderId?: () => string;
+}
+
+export function openOrderDeps(store: Store, workflow: OrderWorkflow): OpenOrderDeps {
+  return {
+    orders: orderRepository(store),
+    openOrders: openOrderRepository(store),
+    workflow,
+    getEvent: (eventId) => getEvent(store, eventId),
+    createOrder: (request) => createOrder(store, workflow, request),
+    now: store.now,
+  };
+}
+
+/** The buyer's open order for the event: the one they have, or a new one. */
+export function openOrder(store: Store, workflow: OrderWorkflow, request: OpenOrderRequest): Promise<OpenOrderResult> {
+  return openOrderWith(openOrderDeps(store, workflow), request);
+}
+
+export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderRequest): Promise<OpenOrderResult> {
   // Bad input is refused even when the buyer already has an open order, and before any write.
-  const event = await getEvent(store, request.eventId);
+  const event = await deps.getEvent(request.eventId);
   checkSelection(event, request.selection);
+  const buyer = keyOf(request);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const seen = await readOpenOrderId(store, request);
+    const seen = await deps.openOrders.pointer(buyer);
     if (seen !== undefined) {
-      const claimed = await awaitClaimedOrder(store, request, seen);
+      const claimed = await awaitClaimedOrder(deps, buyer, seen);
       if (claimed === 'moved') continue;
-      if (claimed && isOpen(claimed, store.now()))
-        return { order: await withRunningFlow(store, workflow, claimed), created: false };
+      if (claimed && isOpen(claimed, deps.now()))
+        return { order: await withRunningFlow(deps, claimed), created: false };
       // The order ended (or its create never happened): its claim may be taken over.
     }
-    const orderId = `ord_${randomUUID()}`;
-    if (!(await claim(store, request, orderId, seen))) continue; // another request claimed first
+    const orderId = deps.newOrderId?.() ?? `ord_${randomUUID()}`;
+    if (!(await deps.openOrders.claim(buyer, orderId, seen, deps.now()))) continue; // another request claimed first
     let undoAdmission: ((reason: unknown) => Promise<void>) | undefined;
     try {
       undoAdmission = await request.admit?.(event, orderId);
       const { eventId, buyerId, selection } = request;
-      return { order: await createOrder(store, workflow, { eventId, buyerId, selection, orderId }), created: true };
+      return { order: await deps.createOrder({ eventId, buyerId, selection, orderId }), created: true };
     } catch (error) {
       // Seats taken, sold out, no admission...: no open order after all.
-      await Promise.all([releaseClaim(store, request, orderId), undoAdmission?.(error)]);
+      await Promise.all([deps.openOrders.release(buyer, orderId), undoAdmission?.(error)]);
       throw error;
     }
   }
@@ -83,17 +114,17 @@ export async function openOrder(
  * so it is one execution whichever request starts it. A flow that already ran keeps its name
  * (the start is refused as a duplicate) and the execution-ended compensation ends the order.
  */
-async function withRunningFlow(store: Store, workflow: OrderWorkflow, order: OrderRecord): Promise<OrderRecord> {
+async function withRunningFlow(deps: OpenOrderDeps, order: OrderRecord): Promise<OrderRecord> {
   try {
-    if (order.executionArn && (await workflow.isRunning(order.orderId))) return order;
-    const executionArn = await workflow.start({
+    if (order.executionArn && (await deps.workflow.isRunning(order.orderId))) return order;
+    const executionArn = await deps.workflow.start({
       orderId: order.orderId,
       eventId: order.eventId,
-      hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
+      hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, deps.now()) },
     });
     if (order.executionArn === executionArn) return order;
     logger.warn('Started the flow of an open order that had none', { orderId: order.orderId, eventId: order.eventId });
-    return await updateOrder(store, order.orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+    return await deps.orders.update(order.orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
   } catch (error) {
     // The buyer still gets their order; the next request (or the reconciler) tries again.
     logger.warn('Could not check or start the flow of an open order', {
@@ -109,19 +140,7 @@ export function isOpen(order: OrderRecord, now: number): boolean {
   return order.status === 'PAYING' || (order.status === 'HOLDING' && order.holdExpiresAt > now);
 }
 
-const keyOf = (request: OpenOrderRequest) => ({ eventId: request.eventId, buyerId: request.buyerId });
-
-async function readOpenOrderId(store: Store, request: OpenOrderRequest): Promise<string | undefined> {
-  const result = await store.doc.send(
-    new GetCommand({
-      TableName: store.tables.buyers,
-      Key: keyOf(request),
-      ConsistentRead: true,
-      ProjectionExpression: 'openOrderId',
-    }),
-  );
-  return (result.Item?.openOrderId as string | undefined) ?? undefined;
-}
+const keyOf = (request: OpenOrderRequest): BuyerKey => ({ eventId: request.eventId, buyerId: request.buyerId });
 
 /**
  * The order a claim points at. A claim is written before its order, so the order may not exist
@@ -129,60 +148,17 @@ async function readOpenOrderId(store: Store, request: OpenOrderRequest): Promise
  * released it). Undefined when it never appeared: its request died, the claim is stale.
  */
 async function awaitClaimedOrder(
-  store: Store,
-  request: OpenOrderRequest,
+  deps: OpenOrderDeps,
+  buyer: BuyerKey,
   orderId: string,
 ): Promise<OrderRecord | 'moved' | undefined> {
-  const deadline = store.now() + CLAIM_WAIT_MS;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const deadline = deps.now() + CLAIM_WAIT_MS;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-    const order = await findOrder(store, orderId);
+    const order = await deps.orders.find(orderId);
     if (order) return order;
-    if ((await readOpenOrderId(store, request)) !== orderId) return 'moved';
-    if (store.now() >= deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    if ((await deps.openOrders.pointer(buyer)) !== orderId) return 'moved';
+    if (deps.now() >= deadline) return undefined;
+    await sleep(delay);
   }
-}
-
-/** Points the buyer at `orderId` if the pointer is still what this request saw. */
-async function claim(
-  store: Store,
-  request: OpenOrderRequest,
-  orderId: string,
-  seen: string | undefined,
-): Promise<boolean> {
-  try {
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tables.buyers,
-        Key: keyOf(request),
-        UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
-        ConditionExpression: seen === undefined ? 'attribute_not_exists(openOrderId)' : 'openOrderId = :seen',
-        ExpressionAttributeValues: {
-          ':orderId': orderId,
-          ':now': store.now(),
-          ...(seen === undefined ? {} : { ':seen': seen }),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
-async function releaseClaim(store: Store, request: OpenOrderRequest, orderId: string): Promise<void> {
-  await store.doc
-    .send(
-      new UpdateCommand({
-        TableName: store.tables.buyers,
-        Key: keyOf(request),
-        UpdateExpression: 'REMOVE openOrderId',
-        ConditionExpression: 'openOrderId = :orderId',
-        ExpressionAttributeValues: { ':orderId': orderId },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error; // already taken over
-    });
 }

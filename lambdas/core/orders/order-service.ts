@@ -87,7 +87,7 @@ export async function submitBuyerAction(
     ...(request.action.action === 'pay' ? await acceptPayRequest(store, order) : {}),
     remove: ['taskToken'],
     from: ['HOLDING'],
-    condition: { expression: 'taskToken = :token', values: { ':token': order.taskToken } },
+    expect: { taskToken: order.taskToken },
   });
   try {
     await workflow.resume(order.taskToken, request.action);
@@ -160,10 +160,7 @@ async function restoreToken(store: Store, before: OrderRecord, taken: OrderRecor
       },
       remove: before.paymentDeadline === undefined && taken.paymentDeadline !== undefined ? ['paymentDeadline'] : [],
       from: [taken.status],
-      condition: {
-        expression: 'version = :taken AND attribute_not_exists(taskToken)',
-        values: { ':taken': taken.version },
-      },
+      expect: { version: taken.version, withoutTaskToken: true },
     });
     return true;
   } catch (error) {

@@ -157,11 +157,7 @@ async function keptCharge(deps: ReconcilerDeps, order: OrderRecord): Promise<str
   await updateOrder(deps.store, order.orderId, {
     set: { 'payment.chargeId': found.chargeId, 'payment.status': 'succeeded' },
     from: ['PAYING'],
-    condition: {
-      expression: 'attribute_not_exists(#payment.#chargeId) AND #payment.#intent.#key = :key',
-      values: { ':key': intent.key },
-      names: { '#intent': 'intent', '#key': 'key' },
-    },
+    expect: { uncharged: true, intentKey: intent.key },
   });
   return found.chargeId;
 }

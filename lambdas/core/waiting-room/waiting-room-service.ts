@@ -1,14 +1,13 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BuyerWaitingRoomStatus } from '../../../contract/waiting-room-view';
 import type { EventRecord } from '../events/event-records';
 import { ValidationFailed } from '../platform/errors';
-import type { Store } from '../platform/store';
 import { admitPassedOver, advanceWaitingRoom, claimSlotForOrder, giveUpPlace } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
-import { claimPosition, issuedPositions, readPlace, type WaitingRoomPlace } from './positions';
-import { readWaitingRoomState, type WaitingRoomState } from './room-state';
+import { claimPosition, issuedPositions, type WaitingRoomPlace } from './positions';
+import type { WaitingRoomState } from './room-state';
 import { activeWaitingRoom, type WaitingRoomSettings } from './settings';
+import type { WaitingRoomDeps, WaitingRoomSource } from './waiting-room-repository';
+import { waitingRoomDeps } from './waiting-room-store';
 
 export type { BuyerWaitingRoomState, BuyerWaitingRoomStatus } from '../../../contract/waiting-room-view';
 
@@ -22,34 +21,36 @@ function roomOf(event: EventRecord): WaitingRoomSettings {
 
 /** Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. */
 export async function joinWaitingRoom(
-  store: Store,
+  source: WaitingRoomSource,
   event: EventRecord,
   buyerId: string,
   signingKey: string,
 ): Promise<BuyerWaitingRoomStatus> {
+  const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
-  let place = await claimPosition(store, event.eventId, buyerId, settings);
-  if (place.leftAt !== undefined || (await hasUsedAdmission(store, event.eventId, place))) {
-    place = await requeue(store, event.eventId, buyerId, place, settings);
+  let place = await claimPosition(deps, event.eventId, buyerId, settings);
+  if (place.leftAt !== undefined || (await hasUsedAdmission(deps, event.eventId, place))) {
+    place = await requeue(deps, event.eventId, buyerId, place, settings);
   }
-  const state = await advanceWaitingRoom(store, event.eventId, settings);
+  const state = await advanceWaitingRoom(deps, event.eventId, settings);
   return statusOf(event, settings, buyerId, place, state, signingKey);
 }
 
 /** Where the buyer stands now; moves the queue along on the way (cheap when nothing changed). */
 export async function buyerWaitingRoomStatus(
-  store: Store,
+  source: WaitingRoomSource,
   event: EventRecord,
   buyerId: string,
   signingKey: string,
 ): Promise<BuyerWaitingRoomStatus> {
+  const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
-  const place = await readPlace(store, event.eventId, buyerId);
-  let state = await advanceWaitingRoom(store, event.eventId, settings);
+  const place = await deps.room.readPlace(event.eventId, buyerId);
+  let state = await advanceWaitingRoom(deps, event.eventId, settings);
   const passedOver =
     place && place.position <= state.servingPosition && place.admittedAt === undefined && place.leftAt === undefined;
   if (passedOver && !state.active[buyerId]) {
-    state = await admitPassedOver(store, event.eventId, buyerId, place.position, settings);
+    state = await admitPassedOver(deps, event.eventId, buyerId, place.position, settings);
   }
   return statusOf(event, settings, buyerId, place, state, signingKey);
 }
@@ -60,18 +61,19 @@ export async function buyerWaitingRoomStatus(
  * undo for an order that could not be created after all.
  */
 export async function admitOrder(
-  store: Store,
+  source: WaitingRoomSource,
   event: EventRecord,
   request: { buyerId: string; orderId: string; admissionToken: string | undefined },
   signingKey: string,
 ): Promise<(reason: unknown) => Promise<void>> {
+  const deps = waitingRoomDeps(source);
   if (!activeWaitingRoom(event)) return async () => undefined;
   await verifyAdmission(signingKey, request.admissionToken, {
     buyerId: request.buyerId,
     eventId: event.eventId,
-    now: store.now(),
+    now: deps.now(),
   });
-  return claimSlotForOrder(store, event.eventId, {
+  return claimSlotForOrder(deps, event.eventId, {
     buyerId: request.buyerId,
     orderId: request.orderId,
     holdSeconds: event.holdSeconds,
@@ -80,14 +82,15 @@ export async function admitOrder(
 
 /** The buyer leaves the line (or gives an unused admission back). */
 export async function leaveWaitingRoom(
-  store: Store,
+  source: WaitingRoomSource,
   event: EventRecord,
   buyerId: string,
   signingKey: string,
 ): Promise<BuyerWaitingRoomStatus> {
+  const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
-  await giveUpPlace(store, event.eventId, settings, buyerId);
-  return buyerWaitingRoomStatus(store, event, buyerId, signingKey);
+  await giveUpPlace(deps, event.eventId, settings, buyerId);
+  return buyerWaitingRoomStatus(deps, event, buyerId, signingKey);
 }
 
 export interface OperatorWaitingRoomStatus {
@@ -107,32 +110,21 @@ export interface OperatorWaitingRoomStatus {
 
 /** The operator's view: slots in use, how many wait, and the waiting list in position order (paged). */
 export async function operatorWaitingRoomStatus(
-  store: Store,
+  source: WaitingRoomSource,
   event: EventRecord,
   page: { after?: number; limit?: number } = {},
 ): Promise<OperatorWaitingRoomStatus> {
+  const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
-  const state = await advanceWaitingRoom(store, event.eventId, settings);
-  const issued = await issuedPositions(store, event.eventId, settings.positionShards);
+  const state = await advanceWaitingRoom(deps, event.eventId, settings);
+  const issued = await issuedPositions(deps, event.eventId, settings.positionShards);
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
-  const { Items = [], LastEvaluatedKey } = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tables.buyers,
-      IndexName: 'byPosition',
-      KeyConditionExpression: 'eventId = :eventId AND #position > :after',
-      ExpressionAttributeNames: { '#position': 'position' },
-      ExpressionAttributeValues: {
-        ':eventId': event.eventId,
-        ':after': Math.max(page.after ?? 0, state.servingPosition),
-      },
-      Limit: limit,
-    }),
+  const { places, more } = await deps.room.placesAfter(
+    event.eventId,
+    Math.max(page.after ?? 0, state.servingPosition),
+    limit,
   );
-  const waiting = Items.map((i) => ({
-    buyerId: i.buyerId as string,
-    position: i.position as number,
-    joinedAt: i.joinedAt as number,
-  }));
+  const waiting = places.map(({ buyerId, position, joinedAt }) => ({ buyerId, position, joinedAt }));
   return {
     eventId: event.eventId,
     settings,
@@ -151,7 +143,7 @@ export async function operatorWaitingRoomStatus(
       }))
       .sort((a, b) => a.position - b.position),
     waiting,
-    ...(LastEvaluatedKey && waiting.length > 0 ? { nextAfter: waiting.at(-1)!.position } : {}),
+    ...(more && waiting.length > 0 ? { nextAfter: waiting.at(-1)!.position } : {}),
   };
 }
 
@@ -213,33 +205,20 @@ function estimateWait(peopleAhead: number, settings: WaitingRoomSettings, event:
 }
 
 /** True when this place was already served and its slot is gone (bought, or let it lapse). */
-async function hasUsedAdmission(store: Store, eventId: string, place: WaitingRoomPlace): Promise<boolean> {
+async function hasUsedAdmission(deps: WaitingRoomDeps, eventId: string, place: WaitingRoomPlace): Promise<boolean> {
   if (place.admittedAt === undefined) return false;
-  const state = await readWaitingRoomState(store, eventId);
+  const state = await deps.room.readState(eventId);
   return !state.active[place.buyerId];
 }
 
 /** A used place is given up for a new one at the back of the line (as in any real queue). */
 async function requeue(
-  store: Store,
+  deps: WaitingRoomDeps,
   eventId: string,
   buyerId: string,
   old: WaitingRoomPlace,
   settings: WaitingRoomSettings,
 ): Promise<WaitingRoomPlace> {
-  try {
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tables.buyers,
-        Key: { eventId, buyerId },
-        UpdateExpression: 'REMOVE #position, admittedAt, leftAt',
-        ConditionExpression: '#position = :old',
-        ExpressionAttributeNames: { '#position': 'position' },
-        ExpressionAttributeValues: { ':old': old.position },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error; // a concurrent rejoin did it
-  }
-  return claimPosition(store, eventId, buyerId, settings);
+  await deps.room.clearPlace(eventId, buyerId, old.position); // quiet when a concurrent rejoin did it
+  return claimPosition(deps, eventId, buyerId, settings);
 }

@@ -34,8 +34,6 @@ function currentIntent(order: OrderRecord): PaymentIntent {
   return intent;
 }
 
-const INTENT_NAMES = { '#payment': 'payment', '#intent': 'intent', '#key': 'key', '#chargeId': 'chargeId' };
-
 /**
  * One processor attempt for the current pay request. The state machine retries it (declines,
  * timeouts, transient faults) with backoff; the attempt is numbered on the order (the simulator's
@@ -53,11 +51,7 @@ export async function chargePayment(
   await updateOrder(store, order.orderId, {
     set: { 'payment.attempt': attempt, 'payment.status': attempt === 1 ? 'trying' : 'retrying' },
     from: ['PAYING'],
-    condition: {
-      expression: '#payment.#attempt = :previous AND #payment.#intent.#key = :key',
-      values: { ':previous': order.payment.attempt, ':key': intent.key },
-      names: INTENT_NAMES,
-    },
+    expect: { paymentAttempt: order.payment.attempt, intentKey: intent.key },
   });
 
   let charge: Charge;
@@ -75,7 +69,7 @@ export async function chargePayment(
     await updateOrder(store, order.orderId, {
       set: { 'payment.lastError': reason },
       from: ['PAYING'],
-      condition: { expression: '#payment.#intent.#key = :key', values: { ':key': intent.key }, names: INTENT_NAMES },
+      expect: { intentKey: intent.key },
     }).catch(() => undefined); // only a note for the buyer's screen
     throw error;
   }
@@ -102,12 +96,7 @@ async function recordCharge(
       set: { 'payment.chargeId': charge.chargeId, 'payment.status': 'succeeded' },
       remove: ['payment.lastError'],
       from: ['PAYING'],
-      condition: {
-        expression:
-          '#payment.#intent.#key = :key AND (attribute_not_exists(#payment.#chargeId) OR #payment.#chargeId = :chargeId)',
-        values: { ':key': intent.key, ':chargeId': charge.chargeId },
-        names: INTENT_NAMES,
-      },
+      expect: { intentKey: intent.key, unchargedOr: charge.chargeId },
     });
     return { chargeId: charge.chargeId };
   } catch (error) {
@@ -177,11 +166,7 @@ export async function recordPaymentFailure(
           set: { status: 'HOLDING', 'payment.status': 'failed', 'payment.lastError': reason },
           remove: ['paymentDeadline'],
           from: ['PAYING'],
-          condition: {
-            expression: '#payment.#intent.#key = :key AND attribute_not_exists(#payment.#chargeId)',
-            values: { ':key': intent.key },
-            names: INTENT_NAMES,
-          },
+          expect: { intentKey: intent.key, uncharged: true },
         });
       } catch (error) {
         if (error instanceof OrderStateConflict && round < 3) continue;

@@ -1,0 +1,68 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Store } from '../platform/store';
+import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
+
+/** The buyers table behind the `OpenOrderRepository` port (DynamoDB adapter). */
+
+/** A first claim: the buyer has no pointer yet. */
+const NO_POINTER = 'attribute_not_exists(openOrderId)';
+/** A take-over: the pointer still names the order the caller saw. */
+const POINTER_STILL_SEEN = 'openOrderId = :seen';
+/** A release: the pointer still names the caller's own order. */
+const POINTER_IS_MINE = 'openOrderId = :orderId';
+
+export function openOrderRepository(store: Store): OpenOrderRepository {
+  const key = (buyer: BuyerKey) => ({ eventId: buyer.eventId, buyerId: buyer.buyerId });
+  return {
+    async pointer(buyer) {
+      const result = await store.doc.send(
+        new GetCommand({
+          TableName: store.tables.buyers,
+          Key: key(buyer),
+          ConsistentRead: true,
+          ProjectionExpression: 'openOrderId',
+        }),
+      );
+      return (result.Item?.openOrderId as string | undefined) ?? undefined;
+    },
+
+    async claim(buyer, orderId, seen, claimedAt) {
+      try {
+        await store.doc.send(
+          new UpdateCommand({
+            TableName: store.tables.buyers,
+            Key: key(buyer),
+            UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
+            ConditionExpression: seen === undefined ? NO_POINTER : POINTER_STILL_SEEN,
+            ExpressionAttributeValues: {
+              ':orderId': orderId,
+              ':now': claimedAt,
+              ...(seen === undefined ? {} : { ':seen': seen }),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async release(buyer, orderId) {
+      await store.doc
+        .send(
+          new UpdateCommand({
+            TableName: store.tables.buyers,
+            Key: key(buyer),
+            UpdateExpression: 'REMOVE openOrderId',
+            ConditionExpression: POINTER_IS_MINE,
+            ExpressionAttributeValues: { ':orderId': orderId },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error; // already taken over
+        });
+    },
+  };
+}

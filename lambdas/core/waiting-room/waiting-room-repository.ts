@@ -1,0 +1,108 @@
+import type { OrderRepository } from '../orders/order-repository';
+import type { Store } from '../platform/store';
+
+/**
+ * The port in front of the waiting room's data: the room item (queues table, one per event,
+ * written optimistically by version) and the buyers' places and position counters (buyers table).
+ * The DynamoDB adapter is `waitingRoomRepository(store)` (waiting-room-store.ts), the in-memory
+ * fake `test/support/fakes/`. The rules (positions, admission, slots) live in the policy modules.
+ */
+export interface WaitingRoomRepository {
+  /** The room as last written (a consistent read); the empty room (version 0) when never written. */
+  readState(eventId: string): Promise<WaitingRoomState>;
+  /**
+   * Writes `next` (as version `read.version + 1`, stamped `updatedAt`) if nobody wrote since `read`;
+   * false when someone did.
+   */
+  writeState(read: WaitingRoomState, next: WaitingRoomStateChange, updatedAt: number): Promise<boolean>;
+
+  /** The buyer's place (a consistent read), undefined when they hold none. */
+  readPlace(eventId: string, buyerId: string): Promise<WaitingRoomPlace | undefined>;
+  /** Gives the buyer `position` unless they already hold one (false then: theirs stands). */
+  placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean>;
+  /** Takes the buyer's place away (to rejoin at the back) if it is still `position`; quiet otherwise. */
+  clearPlace(eventId: string, buyerId: string, position: number): Promise<void>;
+  /** Notes the admission on the buyer's place; `passedOver`: admitted out of turn. */
+  markAdmitted(eventId: string, buyerId: string, admittedAt: number, options?: { passedOver?: boolean }): Promise<void>;
+  /** Notes that the buyer left the line; false when they never joined. */
+  markLeft(eventId: string, buyerId: string, leftAt: number): Promise<boolean>;
+  /**
+   * Places after `position`, in position order, at most `limit` (an index read: eventually
+   * consistent on DynamoDB); `more` when the index holds further ones.
+   */
+  placesAfter(eventId: string, position: number, limit: number): Promise<{ places: WaitingPlace[]; more: boolean }>;
+
+  /** Adds one to position counter `shard` and returns its new count (atomic). */
+  countJoin(eventId: string, shard: number): Promise<number>;
+  /** How many joins position counter `shard` has counted (0 when none). */
+  joinsCounted(eventId: string, shard: number): Promise<number>;
+}
+
+/** A place as the waiting list holds it. */
+export interface WaitingPlace {
+  readonly buyerId: string;
+  readonly position: number;
+  readonly joinedAt: number;
+  /** Set when the buyer left the line before their turn: passed over, no slot taken. */
+  readonly leftAt?: number;
+}
+
+export type WaitingRoomStateChange = Omit<WaitingRoomState, 'version' | 'updatedAt'>;
+
+/**
+ * What the waiting room's rules need. `waitingRoomDeps(store)` (waiting-room-store.ts) builds it
+ * on DynamoDB; unit tests pass fakes, a clock and a sleep that advances it.
+ */
+export interface WaitingRoomDeps {
+  readonly room: WaitingRoomRepository;
+  readonly orders: Pick<OrderRepository, 'statusOf'>;
+  readonly now: () => number;
+  /** Uniform [0, 1): picks a position shard. */
+  readonly random: () => number;
+  /** Backs off between optimistic retries. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Entry points take the deps, or a Store the DynamoDB deps are built from (handlers hold a Store). */
+export type WaitingRoomSource = WaitingRoomDeps | Store;
+
+/** A buyer's place in the line: written once, on the buyer's item in the buyers table. */
+export interface WaitingRoomPlace {
+  readonly buyerId: string;
+  readonly position: number;
+  /** Epoch ms of the first join. */
+  readonly joinedAt: number;
+  /** Epoch ms of the admission, once the queue served this place. */
+  readonly admittedAt?: number;
+  /** Epoch ms the buyer left the line, if they did. */
+  readonly leftAt?: number;
+}
+
+export interface PurchaseSlot {
+  readonly position: number;
+  readonly admittedAt: number;
+  /** Epoch ms: admission deadline until an order starts; then a safety deadline re-checked against the order. */
+  readonly until: number;
+  readonly orderId?: string;
+}
+
+/** The one item per event that says how far the line is served and who holds a purchase slot. */
+export interface WaitingRoomState {
+  readonly eventId: string;
+  /** Every position up to here has been admitted (or skipped as a gap). */
+  readonly servingPosition: number;
+  readonly active: Readonly<Record<string, PurchaseSlot>>;
+  /** Buyers admitted so far, ever. */
+  readonly admittedCount: number;
+  /**
+   * An admitted buyer found no seat left. Provisional: seats come back when holds lapse or orders
+   * fail, and an order ending without a sale clears it.
+   */
+  readonly soldOut?: boolean;
+  readonly version: number;
+  readonly updatedAt: number;
+}
+
+export function emptyWaitingRoomState(eventId: string): WaitingRoomState {
+  return { eventId, servingPosition: 0, active: {}, admittedCount: 0, version: 0, updatedAt: 0 };
+}

@@ -1,0 +1,197 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { orderRepository } from '../orders/order-store';
+import type { Store } from '../platform/store';
+import {
+  emptyWaitingRoomState,
+  type WaitingPlace,
+  type WaitingRoomDeps,
+  type WaitingRoomRepository,
+  type WaitingRoomSource,
+  type WaitingRoomState,
+} from './waiting-room-repository';
+
+/**
+ * The queues table (the room item) and the buyers table (places, position counters) behind the
+ * `WaitingRoomRepository` port: the DynamoDB adapter, and every waiting-room expression string.
+ */
+
+/** The first write of a room. */
+const NEW_ROOM = 'attribute_not_exists(eventId)';
+/** Any later write: nobody wrote since the version read. */
+const ROOM_UNCHANGED = 'version = :version';
+/** A join: the buyer holds no place yet (a concurrent join of theirs may have won). */
+const NO_PLACE = 'attribute_not_exists(#position)';
+/** Leaving: only a buyer who joined. */
+const HAS_PLACE = 'attribute_exists(#position)';
+/** A rejoin: the place is still the one the caller saw. */
+const PLACE_STILL = '#position = :old';
+const POSITION_NAMES = { '#position': 'position' };
+
+const COUNTER_PREFIX = '#position-counter#';
+
+export function waitingRoomRepository(store: Store): WaitingRoomRepository {
+  const buyers = store.tables.buyers;
+  const quietlyIfConditionFails = (error: unknown) => {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  };
+  return {
+    async readState(eventId) {
+      const { Item } = await store.doc.send(
+        new GetCommand({ TableName: store.tables.waitingRooms, Key: { eventId }, ConsistentRead: true }),
+      );
+      return (Item as WaitingRoomState | undefined) ?? emptyWaitingRoomState(eventId);
+    },
+
+    async writeState(read, next, updatedAt) {
+      try {
+        await store.doc.send(
+          new PutCommand({
+            TableName: store.tables.waitingRooms,
+            Item: { ...next, version: read.version + 1, updatedAt },
+            ConditionExpression: read.version === 0 ? NEW_ROOM : ROOM_UNCHANGED,
+            ...(read.version === 0 ? {} : { ExpressionAttributeValues: { ':version': read.version } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async readPlace(eventId, buyerId) {
+      const { Item } = await store.doc.send(
+        new GetCommand({ TableName: buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
+      );
+      if (typeof Item?.position !== 'number') return undefined;
+      const { admittedAt, leftAt } = Item as { admittedAt?: number; leftAt?: number };
+      return {
+        buyerId,
+        position: Item.position,
+        joinedAt: Item.joinedAt as number,
+        ...(admittedAt === undefined ? {} : { admittedAt }),
+        ...(leftAt === undefined ? {} : { leftAt }),
+      };
+    },
+
+    async placeBuyer(eventId, buyerId, position, joinedAt) {
+      try {
+        await store.doc.send(
+          new UpdateCommand({
+            TableName: buyers,
+            Key: { eventId, buyerId },
+            UpdateExpression: 'SET #position = :position, joinedAt = :joinedAt',
+            ConditionExpression: NO_PLACE,
+            ExpressionAttributeNames: POSITION_NAMES,
+            ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async clearPlace(eventId, buyerId, position) {
+      await store.doc
+        .send(
+          new UpdateCommand({
+            TableName: buyers,
+            Key: { eventId, buyerId },
+            UpdateExpression: 'REMOVE #position, admittedAt, leftAt',
+            ConditionExpression: PLACE_STILL,
+            ExpressionAttributeNames: POSITION_NAMES,
+            ExpressionAttributeValues: { ':old': position },
+          }),
+        )
+        .catch(quietlyIfConditionFails); // a concurrent rejoin did it
+    },
+
+    async markAdmitted(eventId, buyerId, admittedAt, options = {}) {
+      await store.doc.send(
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: options.passedOver
+            ? 'SET admittedAt = :admittedAt, passedOver = :true'
+            : 'SET admittedAt = :admittedAt',
+          ExpressionAttributeValues: { ':admittedAt': admittedAt, ...(options.passedOver ? { ':true': true } : {}) },
+        }),
+      );
+    },
+
+    async markLeft(eventId, buyerId, leftAt) {
+      try {
+        await store.doc.send(
+          new UpdateCommand({
+            TableName: buyers,
+            Key: { eventId, buyerId },
+            UpdateExpression: 'SET leftAt = :now',
+            ConditionExpression: HAS_PLACE,
+            ExpressionAttributeNames: POSITION_NAMES,
+            ExpressionAttributeValues: { ':now': leftAt },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false; // never joined: nothing to leave
+        throw error;
+      }
+    },
+
+    async placesAfter(eventId, position, limit) {
+      const { Items = [], LastEvaluatedKey } = await store.doc.send(
+        new QueryCommand({
+          TableName: buyers,
+          IndexName: 'byPosition',
+          KeyConditionExpression: 'eventId = :eventId AND #position > :after',
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':eventId': eventId, ':after': position },
+          Limit: limit,
+        }),
+      );
+      const places = Items.map(
+        (item): WaitingPlace => ({
+          buyerId: item.buyerId as string,
+          position: item.position as number,
+          joinedAt: item.joinedAt as number,
+          ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt as number }),
+        }),
+      );
+      return { places, more: LastEvaluatedKey !== undefined };
+    },
+
+    async countJoin(eventId, shard) {
+      const result = await store.doc.send(
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId: `${COUNTER_PREFIX}${shard}` },
+          UpdateExpression: 'ADD issued :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return result.Attributes?.issued as number;
+    },
+
+    async joinsCounted(eventId, shard) {
+      const { Item } = await store.doc.send(
+        new GetCommand({ TableName: buyers, Key: { eventId, buyerId: `${COUNTER_PREFIX}${shard}` } }),
+      );
+      return (Item?.issued as number | undefined) ?? 0;
+    },
+  };
+}
+
+/** The waiting room's deps on DynamoDB (deps given are returned as they are). */
+export function waitingRoomDeps(source: WaitingRoomSource): WaitingRoomDeps {
+  if ('room' in source) return source;
+  return {
+    room: waitingRoomRepository(source),
+    orders: orderRepository(source),
+    now: source.now,
+    random: source.random,
+  };
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectionRepository, newConnection } from '../../../lambdas/core/live/connection-repository';
+
+/** What every `ConnectionRepository` does: on DynamoDB Local (integration) and in memory (unit). */
+export function connectionRepositoryContract(name: string, setUp: () => Promise<ConnectionRepository>): void {
+  describe(`ConnectionRepository contract: ${name}`, () => {
+    let connections: ConnectionRepository;
+    beforeAll(async () => {
+      connections = await setUp();
+    });
+    const id = () => `conn-${randomUUID()}`;
+    const sorted = (ids: string[]) => [...ids].sort();
+
+    it('finds an event’s viewers once they subscribed, and a buyer’s sockets whatever they watch', async () => {
+      const [eventId, buyerId] = [`ev-${randomUUID()}`, `buyer-${randomUUID()}`];
+      const [mine, anonymous, otherEvent] = [id(), id(), id()];
+      await connections.put(newConnection({ connectionId: mine, buyerId }, 1_000));
+      await connections.put(newConnection({ connectionId: anonymous }, 1_000));
+      await connections.put(newConnection({ connectionId: otherEvent, buyerId }, 1_000));
+      expect(await connections.watching(eventId)).toEqual([]);
+      expect(await connections.subscribe(mine, eventId)).toBe(true);
+      expect(await connections.subscribe(anonymous, eventId)).toBe(true);
+      expect(await connections.subscribe(otherEvent, `${eventId}-2`)).toBe(true);
+      expect(sorted(await connections.watching(eventId))).toEqual(sorted([mine, anonymous]));
+      expect(sorted(await connections.ofBuyer(buyerId))).toEqual(sorted([mine, otherEvent]));
+    });
+
+    it('a subscribe replaces the watched event', async () => {
+      const [first, second, c] = [`ev-${randomUUID()}`, `ev-${randomUUID()}`, id()];
+      await connections.put(newConnection({ connectionId: c }, 1_000));
+      await connections.subscribe(c, first);
+      await connections.subscribe(c, second);
+      expect(await connections.watching(first)).toEqual([]);
+      expect(await connections.watching(second)).toEqual([c]);
+    });
+
+    it('a deleted connection is found no more, and a late subscribe does not bring it back', async () => {
+      const [eventId, c] = [`ev-${randomUUID()}`, id()];
+      await connections.put(newConnection({ connectionId: c, buyerId: 'b-del' }, 1_000));
+      await connections.subscribe(c, eventId);
+      await connections.delete(c);
+      await connections.delete(c); // again: nothing
+      expect(await connections.subscribe(c, eventId)).toBe(false);
+      expect(await connections.watching(eventId)).toEqual([]);
+      expect(await connections.ofBuyer('b-del')).not.toContain(c);
+    });
+
+    it('an event with many viewers is read whole (every page)', async () => {
+      const eventId = `ev-${randomUUID()}`;
+      const ids = Array.from({ length: 30 }, id);
+      for (const c of ids) {
+        await connections.put(newConnection({ connectionId: c }, 1_000));
+        await connections.subscribe(c, eventId);
+      }
+      expect(sorted(await connections.watching(eventId))).toEqual(sorted(ids));
+    });
+  });
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type {
+  WaitingRoomRepository,
+  WaitingRoomStateChange,
+} from '../../../lambdas/core/waiting-room/waiting-room-repository';
+
+/** What every `WaitingRoomRepository` does: on DynamoDB Local (integration) and in memory (unit). */
+export function waitingRoomRepositoryContract(name: string, setUp: () => Promise<WaitingRoomRepository>): void {
+  describe(`WaitingRoomRepository contract: ${name}`, () => {
+    let room: WaitingRoomRepository;
+    beforeAll(async () => {
+      room = await setUp();
+    });
+    const newEventId = () => `ev-${randomUUID().slice(0, 8)}`;
+    const change = (eventId: string, servingPosition: number): WaitingRoomStateChange => ({
+      eventId,
+      servingPosition,
+      active: { b1: { position: 1, admittedAt: 10, until: 20 } },
+      admittedCount: servingPosition,
+    });
+
+    it('a room never written reads as the empty room, version 0', async () => {
+      const eventId = newEventId();
+      expect(await room.readState(eventId)).toEqual({
+        eventId,
+        servingPosition: 0,
+        active: {},
+        admittedCount: 0,
+        version: 0,
+        updatedAt: 0,
+      });
+    });
+
+    it('writes only over the version read: each write bumps it, a stale write is refused and changes nothing', async () => {
+      const eventId = newEventId();
+      const empty = await room.readState(eventId);
+      expect(await room.writeState(empty, change(eventId, 1), 100)).toBe(true);
+      const first = await room.readState(eventId);
+      expect(first).toEqual({ ...change(eventId, 1), version: 1, updatedAt: 100 });
+      expect(await room.writeState(empty, change(eventId, 9), 101)).toBe(false);
+      expect(await room.writeState(first, { ...change(eventId, 2), soldOut: true }, 102)).toBe(true);
+      expect(await room.writeState(first, change(eventId, 9), 103)).toBe(false);
+      expect(await room.readState(eventId)).toMatchObject({ servingPosition: 2, soldOut: true, version: 2 });
+    });
+
+    it('of concurrent writes over the same read exactly one lands', async () => {
+      const eventId = newEventId();
+      const read = await room.readState(eventId);
+      const landed = await Promise.all([1, 2, 3, 4].map((n) => room.writeState(read, change(eventId, n), n)));
+      expect(landed.filter(Boolean)).toHaveLength(1);
+      expect((await room.readState(eventId)).version).toBe(1);
+    });
+
+    it('a buyer is placed once: a second placing is refused and the first stands', async () => {
+      const eventId = newEventId();
+      expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
+      expect(await room.placeBuyer(eventId, 'b1', 3, 1000)).toBe(true);
+      expect(await room.placeBuyer(eventId, 'b1', 4, 2000)).toBe(false);
+      expect(await room.readPlace(eventId, 'b1')).toEqual({ buyerId: 'b1', position: 3, joinedAt: 1000 });
+    });
+
+    it('admission and leaving are noted on the place; leaving without a place is refused', async () => {
+      const eventId = newEventId();
+      expect(await room.markLeft(eventId, 'nobody', 5)).toBe(false);
+      expect(await room.readPlace(eventId, 'nobody')).toBeUndefined();
+      await room.placeBuyer(eventId, 'b1', 1, 1000);
+      await room.markAdmitted(eventId, 'b1', 1500, { passedOver: true });
+      expect(await room.markLeft(eventId, 'b1', 1800)).toBe(true);
+      expect(await room.readPlace(eventId, 'b1')).toEqual({
+        buyerId: 'b1',
+        position: 1,
+        joinedAt: 1000,
+        admittedAt: 1500,
+        leftAt: 1800,
+      });
+    });
+
+    it('a place is cleared only while it is the one seen; then the buyer can be placed again', async () => {
+      const eventId = newEventId();
+      await room.clearPlace(eventId, 'b1', 1); // never placed: quiet
+      await room.placeBuyer(eventId, 'b1', 1, 1000);
+      await room.markAdmitted(eventId, 'b1', 1500);
+      await room.clearPlace(eventId, 'b1', 2);
+      expect((await room.readPlace(eventId, 'b1'))?.position).toBe(1);
+      await room.clearPlace(eventId, 'b1', 1);
+      expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
+      expect(await room.placeBuyer(eventId, 'b1', 7, 3000)).toBe(true);
+      expect(await room.readPlace(eventId, 'b1')).toEqual({ buyerId: 'b1', position: 7, joinedAt: 3000 });
+    });
+
+    it('places after a position come in position order, a page at a time, with who left', async () => {
+      const eventId = newEventId();
+      for (const [buyerId, position] of [
+        ['b3', 3],
+        ['b1', 1],
+        ['b5', 5],
+        ['b2', 2],
+      ] as const)
+        await room.placeBuyer(eventId, buyerId, position, position * 10);
+      await room.markLeft(eventId, 'b3', 99);
+      await room.countJoin(eventId, 0); // counters are no places
+      expect(await room.placesAfter(eventId, 1, 10)).toEqual({
+        places: [
+          { buyerId: 'b2', position: 2, joinedAt: 20 },
+          { buyerId: 'b3', position: 3, joinedAt: 30, leftAt: 99 },
+          { buyerId: 'b5', position: 5, joinedAt: 50 },
+        ],
+        more: false,
+      });
+      const page = await room.placesAfter(eventId, 0, 2);
+      expect(page.places.map((p) => p.position)).toEqual([1, 2]);
+      expect(page.more).toBe(true);
+      expect((await room.placesAfter(eventId, 5, 10)).places).toEqual([]);
+    });
+
+    it('position counters count joins per shard, atomically', async () => {
+      const eventId = newEventId();
+      expect(await room.joinsCounted(eventId, 0)).toBe(0);
+      const counts = await Promise.all(Array.from({ length: 20 }, () => room.countJoin(eventId, 0)));
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await room.countJoin(eventId, 1)).toBe(1);
+      expect(await room.joinsCounted(eventId, 0)).toBe(20);
+      expect(await room.joinsCounted(eventId, 1)).toBe(1);
+    });
+  });
+}

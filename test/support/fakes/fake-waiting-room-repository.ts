@@ -1,0 +1,135 @@
+import {
+  emptyWaitingRoomState,
+  type WaitingPlace,
+  type WaitingRoomPlace,
+  type WaitingRoomRepository,
+  type WaitingRoomState,
+  type WaitingRoomStateChange,
+} from '../../../lambdas/core/waiting-room/waiting-room-repository';
+
+interface BuyerItem {
+  position?: number;
+  joinedAt?: number;
+  admittedAt?: number;
+  passedOver?: boolean;
+  leftAt?: number;
+}
+
+/**
+ * The waiting room's data in memory, with the DynamoDB adapter's semantics: the room item is
+ * written only over the version read (false otherwise), a buyer is placed once, a place is
+ * cleared only while it is still the one seen. Unlike the `byPosition` index, `placesAfter` is
+ * always up to date (the ideal store the policy must also be right on).
+ */
+export class FakeWaitingRoomRepository implements WaitingRoomRepository {
+  readonly rooms = new Map<string, WaitingRoomState>();
+  readonly buyers = new Map<string, BuyerItem>();
+  readonly counters = new Map<string, number>();
+  /** Room writes refused for a stale version, for tests of the optimistic retry. */
+  conflicts = 0;
+  /** Called before each room write is decided: a test can let a rival write first. */
+  beforeWrite?: (eventId: string) => void;
+
+  async readState(eventId: string): Promise<WaitingRoomState> {
+    return structuredClone(this.rooms.get(eventId) ?? emptyWaitingRoomState(eventId));
+  }
+
+  async writeState(read: WaitingRoomState, next: WaitingRoomStateChange, updatedAt: number): Promise<boolean> {
+    this.beforeWrite?.(read.eventId);
+    const current = this.rooms.get(read.eventId);
+    if ((current?.version ?? 0) !== read.version) {
+      this.conflicts++;
+      return false;
+    }
+    this.rooms.set(read.eventId, structuredClone({ ...next, version: read.version + 1, updatedAt }));
+    return true;
+  }
+
+  async readPlace(eventId: string, buyerId: string): Promise<WaitingRoomPlace | undefined> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position === undefined) return undefined;
+    return {
+      buyerId,
+      position: item.position,
+      joinedAt: item.joinedAt as number,
+      ...(item.admittedAt === undefined ? {} : { admittedAt: item.admittedAt }),
+      ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt }),
+    };
+  }
+
+  async placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean> {
+    const item = this.item(eventId, buyerId);
+    if (item.position !== undefined) return false;
+    Object.assign(item, { position, joinedAt });
+    return true;
+  }
+
+  async clearPlace(eventId: string, buyerId: string, position: number): Promise<void> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position !== position) return;
+    delete item.position;
+    delete item.admittedAt;
+    delete item.leftAt;
+  }
+
+  async markAdmitted(
+    eventId: string,
+    buyerId: string,
+    admittedAt: number,
+    options: { passedOver?: boolean } = {},
+  ): Promise<void> {
+    Object.assign(this.item(eventId, buyerId), { admittedAt, ...(options.passedOver ? { passedOver: true } : {}) });
+  }
+
+  async markLeft(eventId: string, buyerId: string, leftAt: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position === undefined) return false;
+    item.leftAt = leftAt;
+    return true;
+  }
+
+  async placesAfter(
+    eventId: string,
+    position: number,
+    limit: number,
+  ): Promise<{ places: WaitingPlace[]; more: boolean }> {
+    const after = [...this.buyers.entries()]
+      .filter(
+        ([k, item]) => k.startsWith(`${eventId}\u0000`) && item.position !== undefined && item.position > position,
+      )
+      .map(
+        ([k, item]): WaitingPlace => ({
+          buyerId: k.slice(eventId.length + 1),
+          position: item.position as number,
+          joinedAt: item.joinedAt as number,
+          ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt }),
+        }),
+      )
+      .sort((a, b) => a.position - b.position);
+    // Like a Query's page: `more` when the page is full (the index may hold more).
+    return { places: after.slice(0, limit), more: after.length >= limit };
+  }
+
+  async countJoin(eventId: string, shard: number): Promise<number> {
+    const count = (this.counters.get(key(eventId, String(shard))) ?? 0) + 1;
+    this.counters.set(key(eventId, String(shard)), count);
+    return count;
+  }
+
+  async joinsCounted(eventId: string, shard: number): Promise<number> {
+    return this.counters.get(key(eventId, String(shard))) ?? 0;
+  }
+
+  /** A buyer item as the table holds it (tests look at `passedOver`). */
+  buyer(eventId: string, buyerId: string): BuyerItem | undefined {
+    return this.buyers.get(key(eventId, buyerId));
+  }
+
+  private item(eventId: string, buyerId: string): BuyerItem {
+    const item = this.buyers.get(key(eventId, buyerId)) ?? {};
+    this.buyers.set(key(eventId, buyerId), item);
+    return item;
+  }
+}
+
+const key = (eventId: string, id: string) => `${eventId}\u0000${id}`;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Delivery } from '../../lambdas/core/live/broadcast';
+import type { ConnectionPoster } from '../../lambdas/core/live/connection-poster';
+import { newConnection } from '../../lambdas/core/live/connection-repository';
+import { deliver } from '../../lambdas/core/live/live-delivery';
+import { FakeConnectionRepository } from '../support/fakes/fake-connection-repository';
+
+/** Sending planned messages to their audiences, on a fake connections table and a fake poster. */
+
+const message = { type: 'seats', eventId: 'ev', seats: [] } as unknown as Delivery['message'];
+
+async function setUp() {
+  const connections = new FakeConnectionRepository();
+  for (const [connectionId, buyerId, eventId] of [
+    ['c1', 'b1', 'ev'],
+    ['c2', undefined, 'ev'],
+    ['c3', 'b1', 'other'],
+    ['gone', undefined, 'ev'],
+  ] as const) {
+    await connections.put(newConnection({ connectionId, ...(buyerId ? { buyerId } : {}) }, 0));
+    await connections.subscribe(connectionId, eventId);
+  }
+  const posted: string[] = [];
+  const poster: ConnectionPoster = {
+    async post(connectionId) {
+      if (connectionId === 'gone') return 'gone';
+      if (connectionId === 'flaky') throw new Error('timeout');
+      posted.push(connectionId);
+      return 'sent';
+    },
+  };
+  return { connections, poster, posted };
+}
+
+describe('deliver', () => {
+  it('sends to every viewer of an event and every socket of a buyer; a gone socket is forgotten', async () => {
+    const { connections, poster, posted } = await setUp();
+    const report = await deliver({ connections }, poster, [
+      { audience: { eventId: 'ev' }, message, sequenceNumbers: ['1'] },
+      { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['2'] },
+    ]);
+    expect(report).toEqual({ sent: 4, gone: 1, failedPosts: 0, failedSequenceNumbers: [] });
+    expect([...posted].sort()).toEqual(['c1', 'c1', 'c2', 'c3']);
+    expect(connections.items.has('gone')).toBe(false);
+  });
+
+  it('a failed post is counted and dropped; a failed lookup fails its stream records (to be retried)', async () => {
+    const { connections, poster } = await setUp();
+    await connections.put(newConnection({ connectionId: 'flaky' }, 0));
+    await connections.subscribe('flaky', 'ev');
+    expect(
+      await deliver({ connections }, poster, [{ audience: { eventId: 'ev' }, message, sequenceNumbers: ['7'] }]),
+    ).toMatchObject({ sent: 2, failedPosts: 1, failedSequenceNumbers: [] });
+    connections.failLookups = true;
+    expect(
+      await deliver({ connections }, poster, [{ audience: { buyerId: 'b1' }, message, sequenceNumbers: ['8', '9'] }]),
+    ).toEqual({ sent: 0, gone: 0, failedPosts: 0, failedSequenceNumbers: ['8', '9'] });
+  });
+});

@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../lambdas/core/events/event-records';
+import { AdmissionRequired, SeatsTaken, SoldOut } from '../../lambdas/core/platform/errors';
+import { advanceWaitingRoom, releaseSlot } from '../../lambdas/core/waiting-room/admission';
+import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
+import { claimPosition } from '../../lambdas/core/waiting-room/positions';
+import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
+import type { WaitingRoomDeps } from '../../lambdas/core/waiting-room/waiting-room-repository';
+import {
+  admitOrder,
+  buyerWaitingRoomStatus,
+  joinWaitingRoom,
+  leaveWaitingRoom,
+  operatorWaitingRoomStatus,
+} from '../../lambdas/core/waiting-room/waiting-room-service';
+import { newOrder } from '../support/contracts/order-repository-contract';
+import { FakeOrderRepository } from '../support/fakes/fake-order-repository';
+import { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
+
+/** The waiting room's rules (positions, admission in order, slots, optimistic retries) on fakes. */
+
+const KEY = 'unit-waiting-room-signing-key-0123456789abcdef';
+
+function setUp(room: Partial<WaitingRoomSettings> = {}) {
+  const clock = { now: Date.parse('2026-11-23T12:00:00Z') };
+  const repo = new FakeWaitingRoomRepository();
+  const orders = new FakeOrderRepository(() => clock.now);
+  let draws = 0;
+  const deps: WaitingRoomDeps = {
+    room: repo,
+    orders,
+    now: () => clock.now,
+    random: () => (draws++ % 4) / 4,
+    sleep: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+  const waitingRoom: WaitingRoomSettings = {
+    enabled: true,
+    maxActivePurchasers: 2,
+    admissionSeconds: 60,
+    positionShards: 1,
+    ...room,
+  };
+  const event = {
+    eventId: 'ev',
+    name: 'Drop',
+    rows: 2,
+    seatsPerRow: 5,
+    priceCents: 1000,
+    currency: 'EUR',
+    holdSeconds: 60,
+    maxSeatsPerOrder: 4,
+    status: 'ON_SALE',
+    seatCount: 10,
+    createdAt: 0,
+    waitingRoom,
+  } as EventRecord;
+  return { clock, repo, orders, deps, event, settings: waitingRoom };
+}
+
+const join = (t: ReturnType<typeof setUp>, buyerId: string) => joinWaitingRoom(t.deps, t.event, buyerId, KEY);
+const status = (t: ReturnType<typeof setUp>, buyerId: string) => buyerWaitingRoomStatus(t.deps, t.event, buyerId, KEY);
+
+async function startOrder(t: ReturnType<typeof setUp>, buyerId: string, orderId = `ord-${buyerId}`) {
+  const { admissionToken } = await status(t, buyerId);
+  return admitOrder(t.deps, t.event, { buyerId, orderId, admissionToken }, KEY);
+}
+
+describe('waiting room: places', () => {
+  it('joins get positions 1, 2, 3… in order; joining again keeps the first position', async () => {
+    const t = setUp();
+    const positions = [];
+    for (const id of ['a', 'b', 'c', 'd']) positions.push((await join(t, id)).position);
+    expect(positions).toEqual([1, 2, 3, 4]);
+    expect((await join(t, 'c')).position).toBe(3);
+  });
+
+  it('concurrent joins of one buyer give one place (the loser’s position is a gap)', async () => {
+    const t = setUp();
+    const places = await Promise.all([1, 2, 3].map(() => claimPosition(t.deps, 'ev', 'a', t.settings)));
+    expect(new Set(places.map((p) => p.position)).size).toBe(1);
+  });
+
+  it('with several counters, positions interleave: shard k’s n-th join is (n - 1) × shards + k + 1', async () => {
+    const t = setUp({ positionShards: 4 }); // random: shards 0, 1, 2, 3, 0, …
+    const positions = [];
+    for (const id of ['a', 'b', 'c', 'd', 'e'])
+      positions.push((await claimPosition(t.deps, 'ev', id, t.settings)).position);
+    expect(positions).toEqual([1, 2, 3, 4, 5]);
+    expect(await t.repo.joinsCounted('ev', 0)).toBe(2);
+  });
+});
+
+describe('waiting room: admission', () => {
+  it('admits in position order up to the slot limit; the others wait with who is ahead', async () => {
+    const t = setUp({ maxActivePurchasers: 2 });
+    for (const id of ['a', 'b', 'c', 'd']) await join(t, id);
+    expect((await status(t, 'a')).state).toBe('ADMITTED');
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
+    expect(await status(t, 'c')).toMatchObject({ state: 'WAITING', peopleAhead: 0, position: 3 });
+    expect(await status(t, 'd')).toMatchObject({ state: 'WAITING', peopleAhead: 1 });
+    expect(t.repo.buyer('ev', 'a')?.admittedAt).toBe(t.clock.now);
+  });
+
+  it('many concurrent joins never admit past the slot limit (optimistic retries on the room item)', async () => {
+    const t = setUp({ maxActivePurchasers: 3 });
+    const ids = Array.from({ length: 40 }, (_, i) => `b${i}`);
+    await Promise.all(ids.map((id) => join(t, id)));
+    const room = await t.repo.readState('ev');
+    expect(Object.keys(room.active)).toHaveLength(3);
+    expect(room.servingPosition).toBe(3);
+    expect(room.admittedCount).toBe(3);
+    expect(t.repo.conflicts).toBeGreaterThan(0);
+  });
+
+  it('a lost write is redone on a fresh read', async () => {
+    const t = setUp();
+    await claimPosition(t.deps, 'ev', 'a', t.settings);
+    let rival = true;
+    t.repo.beforeWrite = (eventId) => {
+      if (!rival) return;
+      rival = false;
+      const room = t.repo.rooms.get(eventId);
+      t.repo.rooms.set(eventId, {
+        ...(room ?? { eventId, servingPosition: 0, active: {}, admittedCount: 0, updatedAt: 0 }),
+        version: (room?.version ?? 0) + 1,
+      });
+    };
+    const state = await advanceWaitingRoom(t.deps, 'ev', t.settings);
+    expect(t.repo.conflicts).toBe(1);
+    expect(state).toMatchObject({ servingPosition: 1, version: 2 });
+    expect(Object.keys(state.active)).toEqual(['a']);
+  });
+
+  it('a missing position holds the line for 5 s, then is skipped', async () => {
+    const t = setUp({ maxActivePurchasers: 5 });
+    await t.repo.countJoin('ev', 0); // position 1 issued, its join never written
+    await join(t, 'late');
+    expect(await status(t, 'late')).toMatchObject({ state: 'WAITING', position: 2, peopleAhead: 1 });
+    t.clock.now += 5_000;
+    expect((await status(t, 'late')).state).toBe('ADMITTED');
+  });
+
+  it('a buyer who left before their turn is passed over without taking a slot', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    for (const id of ['a', 'b', 'c']) await join(t, id);
+    expect((await leaveWaitingRoom(t.deps, t.event, 'b', KEY)).state).toBe('LEFT');
+    await leaveWaitingRoom(t.deps, t.event, 'a', KEY); // an unused admission is given back at once
+    expect((await status(t, 'c')).state).toBe('ADMITTED');
+    expect((await status(t, 'b')).state).toBe('LEFT');
+    expect((await t.repo.readState('ev')).admittedCount).toBe(2);
+  });
+
+  it('an admission not used within its window lapses and the next buyer is admitted', async () => {
+    const t = setUp({ maxActivePurchasers: 1, admissionSeconds: 60 });
+    await join(t, 'a');
+    await join(t, 'b');
+    t.clock.now += 61_000;
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
+    expect((await status(t, 'a')).state).toBe('DONE');
+    const again = await join(t, 'a'); // a used place: back of the line
+    expect(again).toMatchObject({ state: 'WAITING', position: 3 });
+  });
+
+  it('a buyer the line passed while their join was being written goes first, marked passed over', async () => {
+    const t = setUp({ maxActivePurchasers: 3 });
+    await t.repo.countJoin('ev', 0); // position 1: a slow join
+    await join(t, 'fast'); // position 2
+    t.clock.now += 5_000;
+    await advanceWaitingRoom(t.deps, 'ev', t.settings); // 1 skipped as a gap, 2 admitted
+    await t.repo.placeBuyer('ev', 'slow', 1, t.clock.now - 5_000);
+    expect((await status(t, 'slow')).state).toBe('ADMITTED');
+    expect(t.repo.buyer('ev', 'slow')).toMatchObject({ passedOver: true });
+  });
+});
+
+describe('waiting room: slots and orders', () => {
+  it('only a buyer with a live slot (and a valid token) may start an order', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    await join(t, 'a');
+    await join(t, 'b');
+    const token = await signAdmission(KEY, { buyerId: 'b', eventId: 'ev', expiresAt: t.clock.now + 60_000 });
+    await expect(
+      admitOrder(t.deps, t.event, { buyerId: 'b', orderId: 'ord-b', admissionToken: token }, KEY),
+    ).rejects.toBeInstanceOf(AdmissionRequired);
+    await startOrder(t, 'a');
+    expect(await status(t, 'a')).toMatchObject({ state: 'PURCHASING' });
+    expect((await t.repo.readState('ev')).active.a?.orderId).toBe('ord-a');
+  });
+
+  it('an order that could not be created gives the admission back (seats taken) or ends it (sold out)', async () => {
+    const t = setUp({ maxActivePurchasers: 2 });
+    for (const id of ['a', 'b', 'c']) await join(t, id);
+    const undoA = await startOrder(t, 'a');
+    await undoA(new SeatsTaken(['A1']));
+    expect((await status(t, 'a')).state).toBe('ADMITTED');
+    const undoB = await startOrder(t, 'b');
+    await undoB(new SoldOut(2, 0));
+    const room = await t.repo.readState('ev');
+    expect(room.soldOut).toBe(true);
+    expect(room.active.b).toBeUndefined();
+    expect((await status(t, 'c')).state).toBe('WAITING'); // sold out: nobody more is let in
+    // An order ending without a sale gives seats back: the line moves again.
+    await releaseSlot(t.deps, 'ev', t.settings, { buyerId: 'x', orderId: 'ord-x', seatsFreed: true });
+    expect((await status(t, 'c')).state).toBe('ADMITTED');
+  });
+
+  it('an ended order frees its slot and admits the next buyer; another order’s ending frees nothing', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    await join(t, 'a');
+    await join(t, 'b');
+    await startOrder(t, 'a');
+    await releaseSlot(t.deps, 'ev', t.settings, { buyerId: 'a', orderId: 'ord-other' });
+    expect((await status(t, 'b')).state).toBe('WAITING');
+    await releaseSlot(t.deps, 'ev', t.settings, { buyerId: 'a', orderId: 'ord-a' });
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
+  });
+
+  it('past its safety deadline a slot is kept while its order runs and freed once it ended', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    await join(t, 'a');
+    await join(t, 'b');
+    await startOrder(t, 'a');
+    await t.orders.putNew(newOrder({ orderId: 'ord-a', status: 'PAYING' }));
+    t.clock.now += 60_000 + 60_000 + 1; // hold + grace
+    expect((await status(t, 'b')).state).toBe('WAITING');
+    expect((await t.repo.readState('ev')).active.a).toBeDefined();
+    await t.orders.update('ord-a', { set: { status: 'CONFIRMED' }, from: ['PAYING'] });
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
+  });
+
+  it('the operator sees slots in use and the waiting list in position order, paged', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    for (const id of ['a', 'b', 'c', 'd']) await join(t, id);
+    const first = await operatorWaitingRoomStatus(t.deps, t.event, { limit: 2 });
+    expect(first).toMatchObject({
+      servingPosition: 1,
+      issuedPositions: 4,
+      activePurchasers: 1,
+      waitingCount: 3,
+      active: [{ buyerId: 'a', position: 1 }],
+      waiting: [
+        { buyerId: 'b', position: 2 },
+        { buyerId: 'c', position: 3 },
+      ],
+      nextAfter: 3,
+    });
+    const next = await operatorWaitingRoomStatus(t.deps, t.event, { after: first.nextAfter, limit: 2 });
+    expect(next.waiting).toEqual([{ buyerId: 'd', position: 4, joinedAt: t.clock.now }]);
+    expect(next.nextAfter).toBeUndefined();
+  });
+});
