@@ -1,6 +1,6 @@
 /**
- * Tunables of the order flow and its simulators, read from the environment at call time so a
- * deployment (or a test) can change them without code. Defaults follow the prototypes.
+ * Tunables of the order flow and its simulators. A deployment (or a test) sets them through the
+ * environment, parsed with their defaults and ranges by lambdas/core/platform/config.ts.
  */
 
 export interface OrderFlowConfig {
@@ -64,45 +64,3 @@ export const PAYMENT_RETRY_ERRORS = ['PaymentDeclined', 'PaymentProcessorUnavail
 export type PaymentRetryError = (typeof PAYMENT_RETRY_ERRORS)[number];
 
 export const MIN_HOLD_TO_PAY_MS = 3_000;
-
-export function orderFlowConfig(env: NodeJS.ProcessEnv = process.env): OrderFlowConfig {
-  return {
-    paymentAttempts: PAYMENT_ATTEMPTS,
-    paymentRounds: integer(env.PAYMENT_ROUNDS, 3, 1, 10),
-  };
-}
-
-export function paymentSimulatorConfig(env: NodeJS.ProcessEnv = process.env): PaymentSimulatorConfig {
-  return {
-    declineRate: rate(env.PAYMENT_DECLINE_RATE, 0.15),
-    latencyMs: integer(env.PAYMENT_LATENCY_MS, 2000, 0, 60_000),
-    slowRate: rate(env.PAYMENT_SLOW_RATE, 0.02),
-    slowLatencyMs: integer(env.PAYMENT_SLOW_LATENCY_MS, (PAYMENT_TASK_TIMEOUT_SECONDS + 2) * 1000, 0, 120_000),
-    lostAnswerRate: rate(env.PAYMENT_LOST_ANSWER_RATE, 0),
-  };
-}
-
-export function notificationSimulatorConfig(env: NodeJS.ProcessEnv = process.env): NotificationSimulatorConfig {
-  return {
-    emailFailureRate: rate(env.EMAIL_FAILURE_RATE, 0.05),
-    smsFailureRate: rate(env.SMS_FAILURE_RATE, 0.05),
-    latencyMs: integer(env.NOTIFICATION_LATENCY_MS, 200, 0, 30_000),
-  };
-}
-
-function rate(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1)
-    throw new Error(`A rate must be between 0 and 1, not "${raw}"`);
-  return value;
-}
-
-function integer(raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`Expected a whole number from ${min} to ${max}, not "${raw}"`);
-  }
-  return value;
-}

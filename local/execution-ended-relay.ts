@@ -1,8 +1,8 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ENDED_EXECUTION_STATUSES, type ExecutionStatusChangeEvent } from '../contract/execution-status';
 import { EXECUTION_ENDED_ENTRY } from '../contract/handler-entries';
 import { logger } from '../lambdas/core/platform/logger';
+import type { Platform } from '../lambdas/wiring/platform';
+import { loadHandler } from './handler-loader';
 import type { LocalStepFunctions } from './stepfunctions';
 
 /**
@@ -16,12 +16,15 @@ const RETRY_DELAYS_MS = [200, 1_000, 5_000];
 
 export async function startExecutionEndedRule(
   projectRoot: string,
+  platform: Platform,
   stepFunctions: LocalStepFunctions,
   stateMachineArn: string,
 ): Promise<() => void> {
-  const { handler } = (await import(pathToFileURL(join(projectRoot, EXECUTION_ENDED_ENTRY)).href)) as {
-    handler: (event: ExecutionStatusChangeEvent) => Promise<unknown>;
-  };
+  const handler = await loadHandler<(event: ExecutionStatusChangeEvent) => Promise<unknown>>(
+    projectRoot,
+    EXECUTION_ENDED_ENTRY,
+    platform,
+  );
   const forwarded = new Set<string>(ENDED_EXECUTION_STATUSES);
   return stepFunctions.onExecutionEnded(async (event) => {
     // The rule's pattern: this state machine, the statuses it forwards.

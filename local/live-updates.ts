@@ -1,6 +1,4 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../contract/tables';
@@ -13,7 +11,9 @@ import {
   WS_ROUTES,
   type WsHandlerId,
 } from '../contract/ws-routes';
+import type { Platform } from '../lambdas/wiring/platform';
 import { connectionsEndpoint } from './connections-api';
+import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
 import { localDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
@@ -28,8 +28,8 @@ export interface LocalLiveUpdates {
   readonly managementApi: ServiceEndpoint;
   /** Accepts WebSocket upgrades on the stack's HTTP server. */
   attach(server: Server): void;
-  /** Loads the handlers (call once their environment is set) and starts reading the streams. */
-  start(dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
+  /** Makes the handlers with the stack's platform and starts reading the streams. */
+  start(platform: Platform, dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,22 +42,20 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
     routeSelectionField: ROUTE_SELECTION_FIELD,
   });
   let feed: StreamFeed | undefined;
-  const load = async <T>(entry: string) =>
-    ((await import(pathToFileURL(join(projectRoot, entry)).href)) as { handler: T }).handler;
 
   return {
     managementApi: connectionsEndpoint(gateway),
     attach: (server) => gateway.attach(server),
-    async start(dynamoEndpoint, tables, faults = {}) {
+    async start(platform, dynamoEndpoint, tables, faults = {}) {
       for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
-        handlers.set(id, await load<WsHandler>(entry));
+        handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
       }
       const config = localDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
         dynamo: new DynamoDBClient(config),
         streams: new DynamoDBStreamsClient(config),
         tableNames: BROADCAST_TABLES.map((id) => tables[id]),
-        handler: await load<StreamHandler>(BROADCASTER.entry),
+        handler: await loadHandler<StreamHandler>(projectRoot, BROADCASTER.entry, platform),
         region: String(config.region),
         consumer: 'broadcaster',
         settings: BROADCASTER.eventSource,

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../contract/http-routes';
-import { prefixedTableNames, TABLE_ENV, type TableNames } from '../contract/tables';
+import { prefixedTableNames, type TableNames } from '../contract/tables';
 import { LOCAL_WS_PATH } from '../contract/ws-routes';
 import { createEvent } from '../lambdas/core/events/create-event';
 import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/orders/order-workflow';
@@ -14,6 +14,7 @@ import { EventExists } from '../lambdas/core/platform/errors';
 import { logger } from '../lambdas/core/platform/logger';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
+import type { Platform } from '../lambdas/wiring/platform';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startExecutionEndedRule } from './execution-ended-relay';
@@ -21,8 +22,16 @@ import { startDynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
 import type { FaultOption } from './faults/fault-settings';
 import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } from './faults/fault-switch';
 import { faultsEndpoint } from './faults/faults-endpoint';
+import { loadHandler } from './handler-loader';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
 import { createLocalLiveUpdates } from './live-updates';
+import {
+  createLocalPlatform,
+  HandlerSettings,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  tableEnvironment,
+} from './local-platform';
 import { localSecret } from './local-secrets';
 import { createTables, localDynamoClientConfig } from './local-tables';
 import { createLocalOrderFlow } from './order-flow-functions';
@@ -39,8 +48,10 @@ import { startWaitingRoomFeed } from './waiting-room-feed';
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
  * 127.0.0.1 that serves the frontend and the API through the same handlers that run on AWS.
- * Handlers read their configuration from the environment, exactly as on Lambda, so this module
- * sets that environment before it loads them (once per process: ES modules are cached).
+ * Each handler is made by its module's `createHandler(platform)` with this stack's own platform
+ * (local/local-platform.ts): the configuration a Lambda's environment would carry, parsed by the
+ * same schema, and clients pointed at the local services. `process.env` is left alone, so several
+ * stacks can run in one process.
  */
 
 export interface LocalStackOptions {
@@ -49,7 +60,7 @@ export interface LocalStackOptions {
   /** Port of the HTTP server; 0 picks a free one. */
   readonly port?: number;
   readonly tablePrefix?: string;
-  /** Extra environment for the handlers (e.g. simulator rates in tests). */
+  /** Extra configuration for the handlers, as their environment would carry it (e.g. simulator rates in tests). */
   readonly environment?: Record<string, string>;
   /** Shorter retry waits (and execution timeout), for tests. */
   readonly timingOverrides?: TimingOverrides;
@@ -95,6 +106,16 @@ export interface LocalStack {
   readonly reconciler: ReconcilerTimer;
   /** The operator credential (`x-admin-key` header) for admin API calls. */
   readonly adminKey: string;
+  /** The keys that sign tickets and buyer sessions (as the handlers have them). */
+  readonly ticketSigningKey: string;
+  readonly sessionSigningKey: string;
+  /** What the handlers run with: configuration, store (through the fault proxy), workflow, processor, ... */
+  readonly platform: Platform;
+  /**
+   * Changes handler settings from now on, as a new environment would (`{ PAYMENT_ROUNDS: '1' }`);
+   * `undefined` takes a change back. A wrong value is refused here.
+   */
+  configure(changes: Record<string, string | undefined>): void;
   /** The WebSocket API of live updates (`ws://127.0.0.1:<port>/ws`). */
   readonly webSocketUrl: string;
   /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
@@ -122,7 +143,17 @@ export const DEMO_EVENT = {
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // First: a mistyped TICKETDROP_FAULTS stops the start before anything runs.
-  const faults = new FaultSwitch(options.faults, { counters: options.faultCounters ?? FAULT_COUNTERS });
+  // And a wrong handler setting in `environment`.
+  const settings = new HandlerSettings(options.environment);
+  const faults = new FaultSwitch(options.faults, {
+    counters: options.faultCounters ?? FAULT_COUNTERS,
+    environment: settings.switches,
+  });
+  let platform: Platform | undefined;
+  const platformNow = () => {
+    if (!platform) throw new Error('A handler was called before the local stack built its platform');
+    return platform;
+  };
   options.readyAfter?.catch(() => undefined); // awaited (and its failure reported) at the end
   // Until the very end the port answers 503 Starting (the handlers are not loaded yet).
   let ready = false;
@@ -148,7 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           return (await import('./synthesize-template')).synthesizeTemplate(LOCAL_STAGE);
         },
       });
-      const orderFlow = createLocalOrderFlow(PROJECT_ROOT, template, options.timingOverrides, {
+      const orderFlow = createLocalOrderFlow(PROJECT_ROOT, platformNow, template, options.timingOverrides, {
         lambdaTimesOutAfterRun: ({ stateName }) => faults.drawLambdaTimeout(stateName),
         refuseStart: ({ name }) => faults.drawStartFailure(name),
       });
@@ -197,25 +228,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
     const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
     const store = createStore(client, tables);
-    Object.assign(process.env, {
-      ...handlerEnvironment(proxy.endpoint, tables),
-      AWS_ENDPOINT_URL_SFN: url,
+    // What the CDK stack puts in a function's environment, pointed at this stack.
+    settings.setStackEnvironment({
+      ...tableEnvironment(tables),
       ORDER_STATE_MACHINE_ARN: orderFlow.stateMachineArn,
       TICKET_SIGNING_KEY: ticketSigningKey,
       SESSION_SIGNING_KEY: sessionSigningKey,
       ADMIN_API_KEY: adminKey,
       // The broadcaster's PostToConnection lands on this port's `@connections` API.
       WEBSOCKET_MANAGEMENT_ENDPOINT: url,
-      ...options.environment,
     });
-    // The shared logger was created on import, before this environment existed: give it the level
-    // a Lambda would have read at cold start.
-    const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+    platform = createLocalPlatform(() => settings.config(), { dynamo: proxy.endpoint, stepFunctions: url });
+    const handlerPlatform = platform;
+    // The level a Lambda's POWERTOOLS_LOG_LEVEL would set (Powertools read the process's own on import).
+    const logLevel = handlerPlatform.config.logLevel;
     if (logLevel) logger.setLogLevel(logLevel as Parameters<typeof logger.setLogLevel>[0]);
-    // The handlers only read their environment when loaded: they load while the tables are made.
     const [, apiHandlers] = await Promise.all([
       createTables(client, tables).then(() => seedDemoEvent(store)),
-      loadHandlers(),
+      loadHandlers(handlerPlatform),
     ]);
     for (const [id, handler] of apiHandlers) handlers.set(id, handler);
     const streamFaults = {
@@ -224,18 +254,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     stops.push(() => liveUpdates.stop());
     const [, waitingRoomFeed] = await Promise.all([
-      liveUpdates.start(dynamo.endpoint, tables, streamFaults),
-      startWaitingRoomFeed(PROJECT_ROOT, dynamo.endpoint, tables, streamFaults),
+      liveUpdates.start(handlerPlatform, dynamo.endpoint, tables, streamFaults),
+      startWaitingRoomFeed(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
     ]);
     stops.push(() => waitingRoomFeed.stop());
 
     const workflow = stepFunctionsWorkflow(
-      new SFNClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),
+      new SFNClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
       orderFlow.stateMachineArn,
     );
     const [stopExecutionEndedRule, reconciler] = await Promise.all([
-      startExecutionEndedRule(PROJECT_ROOT, orderFlow.service, orderFlow.stateMachineArn),
-      startReconcilerTimer(PROJECT_ROOT, options.reconcileIntervalMs ?? reconcileIntervalFromEnv()),
+      startExecutionEndedRule(PROJECT_ROOT, handlerPlatform, orderFlow.service, orderFlow.stateMachineArn),
+      startReconcilerTimer(PROJECT_ROOT, handlerPlatform, options.reconcileIntervalMs ?? reconcileIntervalFromEnv()),
     ]);
     stops.push(
       async () => stopExecutionEndedRule(),
@@ -261,6 +291,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startupReconcile,
       reconciler,
       adminKey,
+      ticketSigningKey: handlerPlatform.config.secrets.TICKET_SIGNING_KEY.value ?? ticketSigningKey,
+      sessionSigningKey: handlerPlatform.config.secrets.SESSION_SIGNING_KEY.value ?? sessionSigningKey,
+      platform: handlerPlatform,
+      configure: (changes) => settings.configure(changes),
       webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
       faults,
       templateReused: reused,
@@ -293,8 +327,6 @@ function closeServer(server: Server): Promise<void> {
 /** The stage the local stack synthesizes (and caches) the CDK app for. */
 const LOCAL_STAGE = 'local';
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
 function reconcileIntervalFromEnv(): number | undefined {
   const raw = process.env.TICKETDROP_RECONCILE_SECONDS;
   if (raw === undefined || raw === '') return undefined;
@@ -302,22 +334,6 @@ function reconcileIntervalFromEnv(): number | undefined {
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
     throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
   return seconds * 1000;
-}
-
-/** What Lambda's configuration gives a handler on AWS, pointed at the local services. */
-export function handlerEnvironment(dynamoEndpoint: string, tables: TableNames): Record<string, string> {
-  const tableVariables = Object.fromEntries(
-    Object.entries(TABLE_ENV).map(([id, variable]) => [variable, tables[id as keyof TableNames]]),
-  );
-  return {
-    ...tableVariables,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-    AWS_REGION: 'us-east-1',
-    // Local services ignore credentials; fixed dummies keep the SDK away from real profiles.
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
 }
 
 /** A second demo: the general-admission drop with a waiting room (2 buyers at a time). */
@@ -348,13 +364,10 @@ export async function seedDemoEvent(store: ReturnType<typeof createStore>): Prom
   }
 }
 
-async function loadHandlers(): Promise<Map<ApiHandlerId, ApiHandler>> {
+async function loadHandlers(platform: Platform): Promise<Map<ApiHandlerId, ApiHandler>> {
   const entries = Object.entries(API_HANDLERS) as [ApiHandlerId, { entry: string }][];
   const loaded = await Promise.all(
-    entries.map(async ([id, { entry }]) => {
-      const module = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as { handler: ApiHandler };
-      return [id, module.handler] as const;
-    }),
+    entries.map(async ([id, { entry }]) => [id, await loadHandler<ApiHandler>(PROJECT_ROOT, entry, platform)] as const),
   );
   return new Map(loaded);
 }

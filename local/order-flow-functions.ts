@@ -1,6 +1,6 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { HANDLER_ENTRY_METADATA } from '../contract/handler-entries';
+import type { Platform } from '../lambdas/wiring/platform';
+import { loadHandler } from './handler-loader';
 import {
   type CloudFormationTemplate,
   type ExtractedStateMachine,
@@ -34,8 +34,13 @@ export interface LocalOrderFlow {
 /** Lambda's default when a function sets no Timeout. */
 const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 
+/**
+ * `platform` is asked for on a step's first call (the stack builds it once it knows the state
+ * machine's ARN, which this creates).
+ */
 export function createLocalOrderFlow(
   projectRoot: string,
+  platform: () => Platform,
   template: CloudFormationTemplate,
   timingOverrides?: TimingOverrides,
   faults?: StepFunctionsFaults,
@@ -54,11 +59,8 @@ export function createLocalOrderFlow(
     const entry = entries.get(arn);
     if (typeof entry !== 'string') throw new Error(`No handler module for ${arn}`);
     if (!loaded.has(entry)) {
-      // Loaded on first use, after the local stack has set the environment handlers read.
-      loaded.set(
-        entry,
-        import(pathToFileURL(join(projectRoot, entry)).href).then((m: { handler: LambdaHandler }) => m.handler),
-      );
+      // Made on first use, with the platform the stack has built by then.
+      loaded.set(entry, loadHandler<LambdaHandler>(projectRoot, entry, platform()));
     }
     return loaded.get(entry)!;
   };

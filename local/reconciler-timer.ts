@@ -1,8 +1,8 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { RECONCILE_PERIOD_MINUTES, RECONCILER_ENTRY } from '../contract/handler-entries';
 import { logger } from '../lambdas/core/platform/logger';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
+import type { Platform } from '../lambdas/wiring/platform';
+import { loadHandler } from './handler-loader';
 
 /**
  * The local stand-in for the reconciler's EventBridge schedule: calls the same handler module
@@ -18,15 +18,14 @@ export interface ReconcilerTimer {
 
 export async function startReconcilerTimer(
   projectRoot: string,
+  platform: Platform,
   periodMs: number = RECONCILE_PERIOD_MINUTES * 60_000,
 ): Promise<ReconcilerTimer> {
-  const module = (await import(pathToFileURL(join(projectRoot, RECONCILER_ENTRY)).href)) as {
-    handler: () => Promise<ReconcileSummary>;
-  };
+  const handler = await loadHandler<() => Promise<ReconcileSummary>>(projectRoot, RECONCILER_ENTRY, platform);
   let current: Promise<ReconcileSummary> = Promise.resolve({ actions: 0, failed: 0, outcomes: [], notes: [] });
   let stopped = false;
   const runNow = () => {
-    current = current.catch(() => undefined).then(() => module.handler());
+    current = current.catch(() => undefined).then(() => handler());
     return current;
   };
   const timer = setInterval(() => {

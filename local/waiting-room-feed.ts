@@ -1,9 +1,9 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../contract/tables';
 import { ORDER_ENDINGS } from '../contract/waiting-room-consumers';
+import type { Platform } from '../lambdas/wiring/platform';
+import { loadHandler } from './handler-loader';
 import { localDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 
@@ -14,19 +14,18 @@ import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed
  */
 export async function startWaitingRoomFeed(
   projectRoot: string,
+  platform: Platform,
   dynamoEndpoint: string,
   tables: TableNames,
   faults: StreamFaults = {},
 ): Promise<StreamFeed> {
   const config = localDynamoClientConfig(dynamoEndpoint);
-  const module = (await import(pathToFileURL(join(projectRoot, ORDER_ENDINGS.entry)).href)) as {
-    handler: StreamHandler;
-  };
+  const handler = await loadHandler<StreamHandler>(projectRoot, ORDER_ENDINGS.entry, platform);
   return startStreamFeed({
     dynamo: new DynamoDBClient(config),
     streams: new DynamoDBStreamsClient(config),
     tableNames: [tables[ORDER_ENDINGS.table]],
-    handler: module.handler,
+    handler,
     region: String(config.region),
     consumer: 'order-endings',
     settings: ORDER_ENDINGS.eventSource,

@@ -9,6 +9,7 @@ import { TABLE_SPECS, type TableNames } from '../contract/tables';
 import { type Executions, stepFunctionsExecutions } from '../lambdas/core/orders/executions';
 import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/orders/order-workflow';
 import { SimulatedProcessor } from '../lambdas/core/payments/simulated-processor';
+import { configFromProcessEnvironment } from '../lambdas/core/platform/config';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import { type ReconcileSummary, reconcile, summarize } from '../lambdas/core/reconcile/reconciler';
 import { constructIdFor } from '../lib/constructs/data-tables';
@@ -102,7 +103,8 @@ function target(
     store,
     executions: stepFunctionsExecutions(sfn, stateMachineArn),
     workflow: stepFunctionsWorkflow(sfn, stateMachineArn),
-    processor: new SimulatedProcessor(store),
+    // Refunds and ledger reads only: the simulator's settings are the operator's environment's (or the defaults).
+    processor: new SimulatedProcessor(store, configFromProcessEnvironment().paymentSimulator),
   };
 }
 

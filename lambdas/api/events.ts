@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getEvent, listEvents } from '../core/events/event-records';
-import { storeFromEnv } from '../core/platform/store';
 import { readSeats, seatView } from '../core/seats/seat-map';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { type ApiResult, json, respond } from './http';
 
 /**
@@ -9,14 +9,16 @@ import { type ApiResult, json, respond } from './http';
  *   GET /api/events            → the events on sale
  *   GET /api/events/{eventId}  → one event with its seat-map snapshot (per-seat versions)
  */
-const store = storeFromEnv();
-
-export async function handler(event: APIGatewayProxyEventV2): Promise<ApiResult> {
-  return respond(event, async () => {
-    const eventId = event.pathParameters?.eventId;
-    if (eventId === undefined) return json(200, { events: await listEvents(store) });
-    const [record, seats] = await Promise.all([getEvent(store, eventId), readSeats(store, eventId)]);
-    const now = store.now();
-    return json(200, { event: record, seats: seats.map((s) => seatView(s, now)), servedAt: now });
-  });
+export function createHandler(platform: Pick<Platform, 'store'>) {
+  return async (event: APIGatewayProxyEventV2): Promise<ApiResult> =>
+    respond(event, async () => {
+      const { store } = platform;
+      const eventId = event.pathParameters?.eventId;
+      if (eventId === undefined) return json(200, { events: await listEvents(store) });
+      const [record, seats] = await Promise.all([getEvent(store, eventId), readSeats(store, eventId)]);
+      const now = store.now();
+      return json(200, { event: record, seats: seats.map((s) => seatView(s, now)), servedAt: now });
+    });
 }
+
+export const handler = fromEnvironment(createHandler);

@@ -10,19 +10,22 @@ import { requireBodyWithinLimit } from './request';
  *   a body over 16 KiB            → 413 PayloadTooLarge (no route accepts one, so this comes first)
  *   a path of the table, other method → 405 MethodNotAllowed, `Allow: <the methods it has>`
  *   any other path                → 404 NotFound
- * It reads no table and no secret: the route table is all it needs.
+ * It reads no table and no secret: the route table is all it needs (its factory takes nothing).
  */
-export async function handler(event: APIGatewayProxyEventV2): Promise<ApiResult> {
-  return respond(event, async () => {
-    requireBodyWithinLimit(event);
-    const method = event.requestContext.http.method;
-    const path = event.rawPath;
-    const allowed = methodsFor(ROUTES, path);
-    if (allowed.length === 0) throw new RouteNotFound(method, path);
-    // API Gateway picks a route of the table before `$default`; reaching here with one of its
-    // methods means the deployed routes and the table disagree (a deployment bug: 500).
-    if ((allowed as string[]).includes(method))
-      throw new Error(`${method} ${path} is a route of the table, yet reached $default`);
-    throw new MethodNotAllowed(method, allowed);
-  });
+export function createHandler() {
+  return async (event: APIGatewayProxyEventV2): Promise<ApiResult> =>
+    respond(event, async () => {
+      requireBodyWithinLimit(event);
+      const method = event.requestContext.http.method;
+      const path = event.rawPath;
+      const allowed = methodsFor(ROUTES, path);
+      if (allowed.length === 0) throw new RouteNotFound(method, path);
+      // API Gateway picks a route of the table before `$default`; reaching here with one of its
+      // methods means the deployed routes and the table disagree (a deployment bug: 500).
+      if ((allowed as string[]).includes(method))
+        throw new Error(`${method} ${path} is a route of the table, yet reached $default`);
+      throw new MethodNotAllowed(method, allowed);
+    });
 }
+
+export const handler = createHandler();

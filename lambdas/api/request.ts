@@ -11,6 +11,7 @@ import {
   ValidationFailed,
 } from '../core/platform/errors';
 import { parseInput } from '../core/platform/input';
+import type { Secrets } from '../core/platform/secrets';
 
 /** Reading what a request carries: credentials, a JSON body, path and query parameters. */
 
@@ -23,22 +24,22 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return entry?.[1];
 }
 
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Missing environment variable ${name}`);
-  return value;
-}
-
 /** The buyer of the `Authorization: Bearer <session token>` header; Unauthorized otherwise. */
-export async function buyerOf(event: APIGatewayProxyEventV2): Promise<string> {
+export async function buyerOf(
+  event: APIGatewayProxyEventV2,
+  secrets: Pick<Secrets, 'sessionSigningKey'>,
+): Promise<string> {
   const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header(event, 'authorization') ?? '');
   if (!match) throw new Unauthorized();
-  return verifySession(requiredEnv('SESSION_SIGNING_KEY'), match[1]!);
+  return verifySession(await secrets.sessionSigningKey(), match[1]!);
 }
 
 /** Admin calls carry `x-admin-key`; compared in constant time with ADMIN_API_KEY. */
-export function requireAdmin(event: APIGatewayProxyEventV2): void {
-  if (!isAdminKey(header(event, 'x-admin-key'), process.env.ADMIN_API_KEY))
+export async function requireAdmin(
+  event: APIGatewayProxyEventV2,
+  secrets: Pick<Secrets, 'adminApiKey'>,
+): Promise<void> {
+  if (!isAdminKey(header(event, 'x-admin-key'), await secrets.adminApiKey()))
     throw new Unauthorized('A valid admin key is required');
 }
 

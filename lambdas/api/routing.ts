@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { loadSecrets } from '../core/platform/secrets';
 import { type ApiResult, respond } from './http';
 
 /** A handler for several routes: one function per API Gateway route key (`POST /api/sessions`). */
@@ -8,8 +7,6 @@ export type RouteBodies = Record<string, (event: APIGatewayProxyEventV2) => Prom
 export function routeHandler(routes: RouteBodies) {
   return (event: APIGatewayProxyEventV2): Promise<ApiResult> =>
     respond(event, async () => {
-      // Keys (session signing, admin) come from Secrets Manager on AWS: fetched, cached, refreshed.
-      await loadSecrets();
       const route = routes[event.routeKey];
       // Only reachable when the route table and this handler disagree: a deployment bug.
       if (!route) throw new Error(`No route body for ${event.routeKey}`);

@@ -1,51 +1,58 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { getEvent } from '../core/events/event-records';
-import { storeFromEnv } from '../core/platform/store';
 import {
   buyerWaitingRoomStatus,
   joinWaitingRoom,
   leaveWaitingRoom,
   operatorWaitingRoomStatus,
 } from '../core/waiting-room/waiting-room-service';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
-import { buyerOf, eventIdParameter, jsonBody, query, requireAdmin, requiredEnv } from './request';
+import { buyerOf, eventIdParameter, jsonBody, query, requireAdmin } from './request';
 import { routeHandler } from './routing';
-
-/**
- * The waiting room: join (idempotent: the same buyer always gets the same place back), my place
- * and admission token, and the operator's view of the queue.
- */
-const store = storeFromEnv();
-const signingKey = () => requiredEnv('SESSION_SIGNING_KEY');
 
 const WaitingListQuery = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
-export const handler = routeHandler({
-  'POST /api/events/{eventId}/queue': async (event) => {
-    const buyerId = await buyerOf(event);
-    jsonBody(event, z.strictObject({}));
-    const record = await getEvent(store, eventIdParameter(event));
-    return json(200, { queue: await joinWaitingRoom(store, record, buyerId, signingKey()) });
-  },
+/**
+ * The waiting room: join (idempotent: the same buyer always gets the same place back), my place
+ * and admission token, and the operator's view of the queue.
+ */
+export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
+  const { secrets } = platform;
+  const signingKey = () => secrets.sessionSigningKey();
+  const eventOf = (event: APIGatewayProxyEventV2) => getEvent(platform.store, eventIdParameter(event));
 
-  'GET /api/events/{eventId}/queue': async (event) => {
-    const buyerId = await buyerOf(event);
-    const record = await getEvent(store, eventIdParameter(event));
-    return json(200, { queue: await buyerWaitingRoomStatus(store, record, buyerId, signingKey()) });
-  },
+  return routeHandler({
+    'POST /api/events/{eventId}/queue': async (event) => {
+      const buyerId = await buyerOf(event, secrets);
+      jsonBody(event, z.strictObject({}));
+      const record = await eventOf(event);
+      return json(200, { queue: await joinWaitingRoom(platform.store, record, buyerId, await signingKey()) });
+    },
 
-  'DELETE /api/events/{eventId}/queue': async (event) => {
-    const buyerId = await buyerOf(event);
-    const record = await getEvent(store, eventIdParameter(event));
-    return json(200, { queue: await leaveWaitingRoom(store, record, buyerId, signingKey()) });
-  },
+    'GET /api/events/{eventId}/queue': async (event) => {
+      const buyerId = await buyerOf(event, secrets);
+      const record = await eventOf(event);
+      return json(200, { queue: await buyerWaitingRoomStatus(platform.store, record, buyerId, await signingKey()) });
+    },
 
-  'GET /api/admin/events/{eventId}/queue': async (event) => {
-    requireAdmin(event);
-    const record = await getEvent(store, eventIdParameter(event));
-    return json(200, { queue: await operatorWaitingRoomStatus(store, record, query(event, WaitingListQuery)) });
-  },
-});
+    'DELETE /api/events/{eventId}/queue': async (event) => {
+      const buyerId = await buyerOf(event, secrets);
+      const record = await eventOf(event);
+      return json(200, { queue: await leaveWaitingRoom(platform.store, record, buyerId, await signingKey()) });
+    },
+
+    'GET /api/admin/events/{eventId}/queue': async (event) => {
+      await requireAdmin(event, secrets);
+      const record = await eventOf(event);
+      const listing = query(event, WaitingListQuery);
+      return json(200, { queue: await operatorWaitingRoomStatus(platform.store, record, listing) });
+    },
+  });
+}
+
+export const handler = fromEnvironment(createHandler);

@@ -1,8 +1,11 @@
 import { awaitBuyer } from '../core/orders/steps/hold-steps';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('AwaitBuyer', (input: { orderId: string; taskToken: string }) =>
-  awaitBuyer(store, input),
-);
+export function createHandler(platform: Pick<Platform, 'store'>) {
+  return stepHandler('AwaitBuyer', (input: { orderId: string; taskToken: string }) =>
+    awaitBuyer(platform.store, input),
+  );
+}
+
+export const handler = fromEnvironment(createHandler);

@@ -1,8 +1,11 @@
 import { changeSeats } from '../core/orders/steps/hold-steps';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('ChangeSeats', (input: { orderId: string; seatIds: string[] }) =>
-  changeSeats(store, input),
-);
+export function createHandler(platform: Pick<Platform, 'store'>) {
+  return stepHandler('ChangeSeats', (input: { orderId: string; seatIds: string[] }) =>
+    changeSeats(platform.store, input),
+  );
+}
+
+export const handler = fromEnvironment(createHandler);

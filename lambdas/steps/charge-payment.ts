@@ -1,9 +1,11 @@
 import { chargePayment } from '../core/orders/steps/payment-steps';
-import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('ChargePayment', (input: { orderId: string; code: string }) =>
-  chargePayment(store, new SimulatedProcessor(store), input),
-);
+export function createHandler(platform: Pick<Platform, 'store' | 'processor'>) {
+  return stepHandler('ChargePayment', (input: { orderId: string; code: string }) =>
+    chargePayment(platform.store, platform.processor, input),
+  );
+}
+
+export const handler = fromEnvironment(createHandler);

@@ -1,9 +1,9 @@
 import { type CompensationInput, compensate } from '../core/orders/steps/compensation-steps';
-import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('Compensate', (input: CompensationInput) =>
-  compensate(store, new SimulatedProcessor(store), input),
-);
+export function createHandler(platform: Pick<Platform, 'store' | 'processor'>) {
+  return stepHandler('Compensate', (input: CompensationInput) => compensate(platform.store, platform.processor, input));
+}
+
+export const handler = fromEnvironment(createHandler);

@@ -1,11 +1,11 @@
 import { completeOrder, type NotificationOutcome } from '../core/orders/steps/fulfilment-steps';
-import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler(
-  'CompleteOrder',
-  (input: { orderId: string; notifications: NotificationOutcome[] }) =>
-    completeOrder(store, new SimulatedProcessor(store), input),
-);
+export function createHandler(platform: Pick<Platform, 'store' | 'processor'>) {
+  return stepHandler('CompleteOrder', (input: { orderId: string; notifications: NotificationOutcome[] }) =>
+    completeOrder(platform.store, platform.processor, input),
+  );
+}
+
+export const handler = fromEnvironment(createHandler);

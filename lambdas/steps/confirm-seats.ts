@@ -1,6 +1,9 @@
 import { confirmOrderSeats } from '../core/orders/steps/fulfilment-steps';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('ConfirmSeats', (input: { orderId: string }) => confirmOrderSeats(store, input));
+export function createHandler(platform: Pick<Platform, 'store'>) {
+  return stepHandler('ConfirmSeats', (input: { orderId: string }) => confirmOrderSeats(platform.store, input));
+}
+
+export const handler = fromEnvironment(createHandler);

@@ -1,11 +1,12 @@
 import { issueTickets } from '../core/orders/steps/fulfilment-steps';
-import { loadSecrets } from '../core/platform/secrets';
-import { storeFromEnv } from '../core/platform/store';
-import { ticketSigningKeyFromEnv } from '../core/tickets/ticket-tokens';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('IssueTickets', async (input: { orderId: string }) => {
-  await loadSecrets(); // the ticket signing key: from Secrets Manager on AWS
-  return issueTickets(store, ticketSigningKeyFromEnv(), input);
-});
+export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
+  return stepHandler('IssueTickets', async (input: { orderId: string }) =>
+    // The ticket signing key: from Secrets Manager on AWS.
+    issueTickets(platform.store, await platform.secrets.ticketSigningKey(), input),
+  );
+}
+
+export const handler = fromEnvironment(createHandler);

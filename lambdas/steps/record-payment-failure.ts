@@ -1,10 +1,11 @@
-import { orderFlowConfig } from '../../contract/order-flow-settings';
 import { recordPaymentFailure } from '../core/orders/steps/payment-steps';
-import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { storeFromEnv } from '../core/platform/store';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('RecordPaymentFailure', (input: { orderId: string; error?: string }) =>
-  recordPaymentFailure(store, new SimulatedProcessor(store), orderFlowConfig(), input),
-);
+export function createHandler(platform: Pick<Platform, 'store' | 'processor' | 'config'>) {
+  return stepHandler('RecordPaymentFailure', (input: { orderId: string; error?: string }) =>
+    recordPaymentFailure(platform.store, platform.processor, platform.config.orderFlow, input),
+  );
+}
+
+export const handler = fromEnvironment(createHandler);

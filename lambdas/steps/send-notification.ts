@@ -1,10 +1,14 @@
 import { getOrder } from '../core/orders/order-store';
-import { storeFromEnv } from '../core/platform/store';
 import { type Channel, sendConfirmation } from '../core/tickets/confirmation';
+import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-const store = storeFromEnv();
-export const handler = stepHandler('SendNotification', async (input: { orderId: string; channel: Channel }) => {
-  await sendConfirmation(input.channel, await getOrder(store, input.orderId));
-  return { channel: input.channel, result: 'sent' as const };
-});
+export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
+  return stepHandler('SendNotification', async (input: { orderId: string; channel: Channel }) => {
+    const order = await getOrder(platform.store, input.orderId);
+    await sendConfirmation(input.channel, order, platform.config.notificationSimulator);
+    return { channel: input.channel, result: 'sent' as const };
+  });
+}
+
+export const handler = fromEnvironment(createHandler);

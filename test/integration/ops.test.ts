@@ -183,14 +183,14 @@ describe('operator commands', () => {
     );
   });
 
-  const processor = () => new SimulatedProcessor(stack.store);
+  const processor = () => new SimulatedProcessor(stack.store, stack.platform.config.paymentSimulator);
   const deps = () => ({ store: stack.store, executions, workflow: stack.workflow, processor: processor() });
   /** Every valid ticket per seat of the event, over every order's current and voided tickets. */
   async function validTicketsBySeat(eventId: string): Promise<Map<string, string[]>> {
     const bySeat = new Map<string, string[]>();
     for (const o of await ordersOfEvent(stack.store, eventId)) {
       for (const t of [...(o.tickets ?? []), ...(o.voidedTickets ?? [])]) {
-        if ((await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).valid)
+        if ((await verifyTicket(stack.store, stack.ticketSigningKey, t.token)).valid)
           bySeat.set(t.seatId, [...(bySeat.get(t.seatId) ?? []), o.orderId]);
       }
     }
@@ -245,7 +245,7 @@ describe('operator commands', () => {
     expect(refunded.voidedTickets).toHaveLength(2);
     expect((await processor().ledgerFor(sold.orderId)).map((e) => e.outcome)).toEqual(['REFUNDED']);
     for (const t of refunded.voidedTickets!)
-      expect(await verifyTicket(stack.store, process.env.TICKET_SIGNING_KEY!, t.token)).toMatchObject({
+      expect(await verifyTicket(stack.store, stack.ticketSigningKey, t.token)).toMatchObject({
         valid: false,
         reason: 'voided',
       });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/events/create-event';
@@ -8,10 +7,14 @@ import { getOrder } from '../../lambdas/core/orders/order-store';
 import { type OrderWorkflow, stepFunctionsWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
+import { parseConfig } from '../../lambdas/core/platform/config';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
+import type { Platform } from '../../lambdas/wiring/platform';
 import { HANDLER_ENTRY_METADATA } from '../../lib/constructs/node-handler';
-import { handlerEnvironment, PROJECT_ROOT } from '../../local/local-stack';
+import { loadHandler } from '../../local/handler-loader';
+import { createLocalPlatform, tableEnvironment } from '../../local/local-platform';
+import { PROJECT_ROOT } from '../../local/local-stack';
 import { orderStateMachineOf } from '../../local/order-flow-functions';
 import {
   type LambdaHandler,
@@ -38,13 +41,14 @@ describe('the order state machine under step faults', () => {
   let stateMachineArn: string;
   let seq = 0;
   const faults = new Map<string, (real: LambdaHandler) => LambdaHandler>();
-  const savedEnv = { ...process.env };
+  let platform: Platform;
 
   beforeAll(async () => {
     const { client, tables } = await useTestTables();
     store = createStore(client, tables);
-    Object.assign(process.env, {
-      ...handlerEnvironment(testDynamoEndpoint(), tables),
+    // The step handlers' own platform: what their environment would carry, on the test tables.
+    const config = parseConfig({
+      ...tableEnvironment(tables),
       TICKET_SIGNING_KEY: 'faults-test-signing-key-0123456789abcdef',
       PAYMENT_LATENCY_MS: '20',
       PAYMENT_DECLINE_RATE: '0',
@@ -53,6 +57,7 @@ describe('the order state machine under step faults', () => {
       EMAIL_FAILURE_RATE: '0',
       SMS_FAILURE_RATE: '0',
     });
+    platform = createLocalPlatform(config, { dynamo: testDynamoEndpoint() });
     const machine = orderStateMachineOf(synthesizeTemplate());
     const entries = new Map(machine.lambdaFunctions.map((fn) => [fn.arn, String(fn.metadata[HANDLER_ENTRY_METADATA])]));
     const retryStates = Object.keys(machine.definition.States);
@@ -60,7 +65,7 @@ describe('the order state machine under step faults', () => {
       stateMachines: [{ name: machine.name, definition: machine.definition }],
       resolveFunction: async (arn) => {
         const entry = entries.get(arn)!;
-        const real = ((await import(join(PROJECT_ROOT, entry))) as { handler: LambdaHandler }).handler;
+        const real = await loadHandler<LambdaHandler>(PROJECT_ROOT, entry, platform);
         // Looked up per call, so each test can swap a step for a faulty one.
         return (event, context) => (faults.get(entry)?.(real) ?? real)(event, context);
       },
@@ -81,7 +86,6 @@ describe('the order state machine under step faults', () => {
     await service?.stop();
     await server?.stop();
     sfn?.destroy();
-    process.env = savedEnv;
   });
 
   async function newOrder(seatIds: string[]) {
@@ -111,7 +115,8 @@ describe('the order state machine under step faults', () => {
 
   const seatStatus = async (eventId: string, seatId: string) =>
     (await readSeats(store, eventId, { consistent: true })).find((s) => s.seatId === seatId)?.status;
-  const ledger = (orderId: string) => new SimulatedProcessor(store).ledgerFor(orderId);
+  const ledger = (orderId: string) =>
+    new SimulatedProcessor(store, platform.config.paymentSimulator).ledgerFor(orderId);
 
   /** A step whose function always throws (a DynamoDB throttle that outlasted the SDK's retries...). */
   const alwaysFails = (name: string, message: string) => () => async () => {

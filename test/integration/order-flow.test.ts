@@ -95,7 +95,8 @@ describe('the order state machine', () => {
   const seatStatuses = async (eventId: string) =>
     Object.fromEntries((await readSeats(stack.store, eventId, { consistent: true })).map((s) => [s.seatId, s.status]));
 
-  const ledger = (orderId: string) => new SimulatedProcessor(stack.store).ledgerFor(orderId);
+  const ledger = (orderId: string) =>
+    new SimulatedProcessor(stack.store, stack.platform.config.paymentSimulator).ledgerFor(orderId);
 
   it('happy path: pay → seats sold, tickets with QR codes, confirmations sent', async () => {
     const eventId = await newEvent();
@@ -111,7 +112,7 @@ describe('the order state machine', () => {
     expect(done.tickets!.map((t) => t.seatId)).toEqual(['A1', 'A2']);
     for (const ticket of done.tickets!) {
       expect(ticket.qrCode).toMatch(/^data:image\/png;base64,/);
-      expect(verifyTicketToken(ticket.token, process.env.TICKET_SIGNING_KEY!)).toMatchObject({
+      expect(verifyTicketToken(ticket.token, stack.ticketSigningKey)).toMatchObject({
         orderId,
         seatId: ticket.seatId,
       });
@@ -151,7 +152,7 @@ describe('the order state machine', () => {
   });
 
   it('pay requests exhausted: seats released, order FAILED, and the history says why', async () => {
-    process.env.PAYMENT_ROUNDS = '1';
+    stack.configure({ PAYMENT_ROUNDS: '1' });
     try {
       const eventId = await newEvent();
       const { orderId } = await order(eventId, ['B2']);
@@ -172,7 +173,7 @@ describe('the order state machine', () => {
       expect(text).toContain('PaymentDeclined');
       expect(events.at(-1)?.type).toBe('ExecutionFailed');
     } finally {
-      delete process.env.PAYMENT_ROUNDS;
+      stack.configure({ PAYMENT_ROUNDS: undefined });
     }
   });
 
@@ -288,7 +289,7 @@ describe('the order state machine', () => {
   });
 
   it('e-mail sender down: still CONFIRMED, with the e-mail recorded as failed', async () => {
-    process.env.EMAIL_FAILURE_RATE = '1';
+    stack.configure({ EMAIL_FAILURE_RATE: '1' });
     try {
       const eventId = await newEvent();
       const { orderId } = await order(eventId, ['B1']);
@@ -299,7 +300,7 @@ describe('the order state machine', () => {
       });
       await eventuallyEnded(orderId, 'SUCCEEDED');
     } finally {
-      process.env.EMAIL_FAILURE_RATE = '0';
+      stack.configure({ EMAIL_FAILURE_RATE: undefined });
     }
   });
 

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { orderFlowConfig } from '../../contract/order-flow-settings';
 import { createEvent } from '../../lambdas/core/events/create-event';
 import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
 import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
@@ -8,6 +7,7 @@ import { awaitBuyer } from '../../lambdas/core/orders/steps/hold-steps';
 import { chargePayment, recordPaymentFailure } from '../../lambdas/core/orders/steps/payment-steps';
 import { PaymentDeclined, PaymentProcessorUnavailable, paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
+import { parseConfig } from '../../lambdas/core/platform/config';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -178,7 +178,7 @@ describe('payments', () => {
     const order = await payingOrder('B3');
     await chargePayment(store, new SimulatedProcessor(store, fast), { orderId: order.orderId, code: '11111' });
     // ...but the step's answer was lost, the retries ran out and the Catch ran.
-    const outcome = await recordPaymentFailure(store, new SimulatedProcessor(store, fast), orderFlowConfig(), {
+    const outcome = await recordPaymentFailure(store, new SimulatedProcessor(store, fast), parseConfig({}).orderFlow, {
       orderId: order.orderId,
       error: 'States.Timeout',
     });
@@ -192,7 +192,7 @@ describe('payments', () => {
       PaymentProcessorUnavailable,
     );
     // (Its retries ran out on other faults, e.g. the step timing out.)
-    const outcome = await recordPaymentFailure(store, lossy(), orderFlowConfig(), {
+    const outcome = await recordPaymentFailure(store, lossy(), parseConfig({}).orderFlow, {
       orderId: order.orderId,
       error: 'PaymentProcessorUnavailable',
     });
@@ -212,7 +212,7 @@ describe('payments', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The flow gave up on round 1 (task timeouts), the buyer changed seats (price) and paid again.
     expect(
-      await recordPaymentFailure(store, processor, orderFlowConfig(), {
+      await recordPaymentFailure(store, processor, parseConfig({}).orderFlow, {
         orderId: order.orderId,
         error: 'States.Timeout',
       }),

@@ -106,7 +106,7 @@ describe('live updates over WebSocket on the local stack', () => {
     clients.push(client);
     return client;
   };
-  const signingKey = () => process.env.SESSION_SIGNING_KEY!;
+  const signingKey = () => stack.sessionSigningKey;
   const connectionItem = async (connectionId: string) =>
     (await stack.store.doc.send(new GetCommand({ TableName: stack.tables.connections, Key: { connectionId } }))).Item;
   const connectionsWatching = async (eventId: string) =>
@@ -289,7 +289,11 @@ describe('live updates over WebSocket on the local stack', () => {
     const client = await connect();
     await client.subscribe('management-check');
     const connectionId = String((await connectionsWatching('management-check'))[0]!.connectionId);
-    const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WEBSOCKET_MANAGEMENT_ENDPOINT });
+    const api = new ApiGatewayManagementApiClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
 
     await api.send(
       new PostToConnectionCommand({

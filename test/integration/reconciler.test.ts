@@ -44,7 +44,7 @@ describe('reconciler', () => {
     executions: executionsOf(s),
     workflow: s.workflow,
     processor: new SimulatedProcessor(s.store, fast),
-    ticketSigningKey: async () => process.env.TICKET_SIGNING_KEY!,
+    ticketSigningKey: async () => s.ticketSigningKey,
   });
   const executionsOf = (s: LocalStack): Executions =>
     stepFunctionsExecutions(
@@ -148,7 +148,7 @@ describe('reconciler', () => {
       ok: true,
       action: { kind: 'settleOrder' },
     });
-    expect((await new SimulatedProcessor(s.store).lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
+    expect((await new SimulatedProcessor(s.store, fast).lookup(paymentKey(order.orderId, 1))).status).toBe('REFUNDED');
     expect((await readSeats(s.store, EVENT, { consistent: true })).find((x) => x.seatId === 'B3')!.status).toBe(
       'AVAILABLE',
     );

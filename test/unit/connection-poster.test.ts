@@ -4,7 +4,9 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
-import { managementApiPoster, managementApiPosterFromEnv } from '../../lambdas/core/live/connection-poster';
+import { managementApiPoster } from '../../lambdas/core/live/connection-poster';
+import { parseConfig } from '../../lambdas/core/platform/config';
+import { createPlatform } from '../../lambdas/wiring/platform';
 
 /** Posting to one WebSocket connection through the @connections API: a vanished socket is "gone", not an error. */
 
@@ -52,10 +54,13 @@ describe('the @connections poster', () => {
     await expect(managementApiPoster(client).post('conn-1', 'x')).rejects.toBe(throttled);
   });
 
-  it('needs the management endpoint from the environment', () => {
-    expect(() => managementApiPosterFromEnv({})).toThrow('Missing environment variable WEBSOCKET_MANAGEMENT_ENDPOINT');
-    expect(
-      managementApiPosterFromEnv({ WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:1/@connections' }),
-    ).toHaveProperty('post');
+  it('needs the management endpoint from the configuration, at first use', () => {
+    const without = createPlatform({ config: parseConfig({}) });
+    expect(() => without.poster).toThrow('Missing environment variable WEBSOCKET_MANAGEMENT_ENDPOINT');
+    const platform = createPlatform({
+      config: parseConfig({ WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:1/@connections' }),
+    });
+    expect(platform.poster).toHaveProperty('post');
+    expect(platform.poster).toBe(platform.poster); // made once
   });
 });

@@ -34,7 +34,9 @@ const edges = sources.flatMap((file) => {
   }));
 });
 
-const HANDLER_FOLDERS = ['api', 'realtime', 'steps', 'reconciler', 'waiting-room'].map((f) => `lambdas/${f}/`);
+const HANDLER_FOLDERS = ['api', 'realtime', 'steps', 'reconciler', 'waiting-room', 'wiring'].map(
+  (f) => `lambdas/${f}/`,
+);
 
 function offenders(from: (file: string) => boolean, allowed: (target: string) => boolean): string[] {
   return edges.filter((e) => from(e.from) && !allowed(e.to)).map((e) => `${e.from} → ${e.to}`);
@@ -62,7 +64,7 @@ describe('every import points down', () => {
     expect(offenders(under('lambdas/'), under('lambdas/', 'contract/'))).toEqual([]);
   });
 
-  it('the core never imports a handler', () => {
+  it('the core never imports a handler or the wiring', () => {
     expect(offenders(under('lambdas/core/'), (to) => !under(...HANDLER_FOLDERS)(to))).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import {
-  ApiGatewayManagementApiClient,
+  type ApiGatewayManagementApiClient,
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -23,13 +23,6 @@ export function managementApiPoster(client: ApiGatewayManagementApiClient): Conn
       }
     },
   };
-}
-
-/** The management endpoint is per API and stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
-export function managementApiPosterFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionPoster {
-  const endpoint = env.WEBSOCKET_MANAGEMENT_ENDPOINT;
-  if (!endpoint) throw new Error('Missing environment variable WEBSOCKET_MANAGEMENT_ENDPOINT');
-  return managementApiPoster(new ApiGatewayManagementApiClient({ endpoint }));
 }
 
 function httpStatusOf(error: unknown): number | undefined {

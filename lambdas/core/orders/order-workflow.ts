@@ -4,7 +4,7 @@ import {
   ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
@@ -77,10 +77,4 @@ export function stepFunctionsWorkflow(client: SFNClient, stateMachineArn: string
       }
     },
   };
-}
-
-export function workflowFromEnv(env: NodeJS.ProcessEnv = process.env): OrderWorkflow {
-  const arn = env.ORDER_STATE_MACHINE_ARN;
-  if (!arn) throw new Error('Missing environment variable ORDER_STATE_MACHINE_ARN');
-  return stepFunctionsWorkflow(new SFNClient({}), arn);
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type PaymentSimulatorConfig, paymentSimulatorConfig } from '../../../contract/order-flow-settings';
+import type { PaymentSimulatorConfig } from '../../../contract/order-flow-settings';
 import { queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
@@ -74,7 +74,7 @@ export const simulatedLostAnswers = (): number => lostAnswers;
 export class SimulatedProcessor implements PaymentProcessor {
   constructor(
     private readonly store: Store,
-    private readonly config: PaymentSimulatorConfig = paymentSimulatorConfig(),
+    private readonly config: PaymentSimulatorConfig,
   ) {}
 
   async charge(request: ChargeRequest): Promise<Charge> {

@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_ENV, type TableId, type TableNames } from '../../../contract/tables';
+import type { TableNames } from '../../../contract/tables';
 
 /**
  * What domain functions need from the outside world: a DynamoDB document client, the physical
@@ -25,20 +25,4 @@ export function createStore(
     now: overrides.now ?? Date.now,
     random: overrides.random ?? Math.random,
   };
-}
-
-/**
- * The store a Lambda handler uses: table names from the environment set by the CDK stack (or by
- * the local stack), endpoint and credentials from the SDK's standard configuration chain
- * (e.g. AWS_ENDPOINT_URL_DYNAMODB locally). Handlers never know where they run.
- */
-export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): Store {
-  const tables = Object.fromEntries(
-    Object.entries(TABLE_ENV).map(([id, variable]) => {
-      const name = env[variable];
-      if (!name) throw new Error(`Missing environment variable ${variable}`);
-      return [id, name];
-    }),
-  ) as Record<TableId, string>;
-  return createStore(new DynamoDBClient({}), tables);
 }

@@ -1,4 +1,4 @@
-import { type NotificationSimulatorConfig, notificationSimulatorConfig } from '../../../contract/order-flow-settings';
+import type { NotificationSimulatorConfig } from '../../../contract/order-flow-settings';
 import type { OrderRecord } from '../orders/order-record';
 import { logger } from '../platform/logger';
 
@@ -17,7 +17,7 @@ export class NotificationFailed extends Error {
 export async function sendConfirmation(
   channel: Channel,
   order: Pick<OrderRecord, 'orderId' | 'eventId' | 'buyerId' | 'seatIds'>,
-  config: NotificationSimulatorConfig = notificationSimulatorConfig(),
+  config: NotificationSimulatorConfig,
   random: () => number = Math.random,
 ): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, config.latencyMs));

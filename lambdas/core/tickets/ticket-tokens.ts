@@ -63,9 +63,3 @@ export async function makeTickets(
     }),
   );
 }
-
-export function ticketSigningKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const key = env.TICKET_SIGNING_KEY;
-  if (!key || key.length < 16) throw new Error('TICKET_SIGNING_KEY must be set (16 characters or more)');
-  return key;
-}

@@ -1,0 +1,97 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { TABLE_ENV, type TableId, type TableNames } from '../contract/tables';
+import { type Config, type Environment, parseConfig } from '../lambdas/core/platform/config';
+import { createPlatform, type Platform } from '../lambdas/wiring/platform';
+
+/**
+ * The handlers' platform on the local stack: the configuration a Lambda's environment would carry
+ * (tables, state machine, keys, the stack's own `@connections`), with clients pointed at the local
+ * services. Nothing goes through `process.env`: two stacks in one process each have their own.
+ */
+
+/** Local services ignore credentials; fixed dummies keep the SDK away from real profiles. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+/**
+ * The configuration's sources, later ones winning: what the stack itself sets, the caller's
+ * `environment`, and the switches changed while it runs (the fault switch's, `stack.configure`).
+ * Parsed once per change.
+ */
+export class HandlerSettings {
+  private stackEnvironment: Environment = {};
+  private parsed: Config | undefined;
+  private readonly values: Record<string, string | undefined> = {};
+  /** Written by the fault switch (and `configure`); every write takes effect from the next use. */
+  readonly switches: Record<string, string | undefined>;
+
+  constructor(private readonly environment: Environment = {}) {
+    // A wrong value stops the start before anything runs.
+    parseConfig(environment);
+    this.switches = new Proxy(this.values, {
+      set: (target, key, value) => {
+        target[key as string] = value as string | undefined;
+        this.parsed = undefined;
+        return true;
+      },
+      deleteProperty: (target, key) => {
+        delete target[key as string];
+        this.parsed = undefined;
+        return true;
+      },
+    });
+  }
+
+  /** What the stack sets (tables, state machine, keys, endpoints), once it knows them. */
+  setStackEnvironment(environment: Environment): void {
+    this.stackEnvironment = environment;
+    this.parsed = undefined;
+  }
+
+  /** Changes settings from now on; `undefined` takes a change back (to the stack's or the caller's value). */
+  configure(changes: Environment): void {
+    const next = { ...this.values };
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === undefined) delete next[name];
+      else next[name] = value;
+    }
+    parseConfig({ ...this.stackEnvironment, ...this.environment, ...next }); // a wrong value is refused now
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === undefined) delete this.switches[name];
+      else this.switches[name] = value;
+    }
+  }
+
+  config(): Config {
+    this.parsed ??= parseConfig({ ...this.stackEnvironment, ...this.environment, ...this.values });
+    return this.parsed;
+  }
+}
+
+/** Table variables as the CDK stack sets them on a function. */
+export function tableEnvironment(tables: TableNames): Record<string, string> {
+  return Object.fromEntries((Object.entries(TABLE_ENV) as [TableId, string][]).map(([id, name]) => [name, tables[id]]));
+}
+
+export interface LocalPlatformEndpoints {
+  /** DynamoDB as the handlers reach it (the local stack: through its fault proxy). */
+  readonly dynamo: string;
+  /** The Step Functions API (the stack's port). */
+  readonly stepFunctions?: string;
+}
+
+export function createLocalPlatform(config: Config | (() => Config), endpoints: LocalPlatformEndpoints): Platform {
+  const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  return createPlatform({
+    config,
+    dynamoClient: () => new DynamoDBClient({ endpoint: endpoints.dynamo, ...local }),
+    sfnClient: () =>
+      new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),
+    managementApiClient: (endpoint) => new ApiGatewayManagementApiClient({ endpoint, ...local }),
+    fetchSecret: async (arn) => {
+      throw new Error(`The local stack has no Secrets Manager (asked for ${arn}): give the key's value instead`);
+    },
+  });
+}
