@@ -6,7 +6,8 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { createEvent } from '../lambdas/core/events/create-event';
-import { createOrder, submitBuyerAction } from '../lambdas/core/orders/order-service';
+import { submitBuyerAction } from '../lambdas/core/orders/buyer-action';
+import { createOrder } from '../lambdas/core/orders/create-order';
 import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
 import { type LocalStack, startLocalStack } from '../local/local-stack';
 import { machineDescription, percentile, printTable, runPool } from './support';

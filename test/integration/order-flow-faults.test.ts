@@ -1,8 +1,9 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/events/create-event';
+import { submitBuyerAction } from '../../lambdas/core/orders/buyer-action';
+import { createOrder } from '../../lambdas/core/orders/create-order';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
 import { getOrder } from '../../lambdas/core/orders/order-store';
 import { type OrderWorkflow, stepFunctionsWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { paymentKey } from '../../lambdas/core/payments/processor';

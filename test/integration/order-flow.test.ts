@@ -2,8 +2,9 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@a
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/events/create-event';
+import { submitBuyerAction } from '../../lambdas/core/orders/buyer-action';
+import { createOrder } from '../../lambdas/core/orders/create-order';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
 import { getOrder } from '../../lambdas/core/orders/order-store';
 import type { BuyerAction } from '../../lambdas/core/orders/order-workflow';
 import { paymentKey } from '../../lambdas/core/payments/processor';

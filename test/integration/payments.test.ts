@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/events/create-event';
-import { createOrder, submitBuyerAction } from '../../lambdas/core/orders/order-service';
+import { submitBuyerAction } from '../../lambdas/core/orders/buyer-action';
+import { createOrder } from '../../lambdas/core/orders/create-order';
 import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
 import type { OrderFlowInput, OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { awaitBuyer } from '../../lambdas/core/orders/steps/hold-steps';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type LiveMessage, parseLiveMessage, type SeatsMessage } from '../../contract/live-messages';
 import { createSession } from '../../lambdas/core/access/buyer-sessions';
-import { createOrder } from '../../lambdas/core/orders/order-service';
+import { createOrder } from '../../lambdas/core/orders/create-order';
 import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/events/create-event';
-import { createOrder } from '../../lambdas/core/orders/order-service';
+import { createOrder } from '../../lambdas/core/orders/create-order';
 import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
 import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { compensateOrder } from '../../lambdas/core/orders/settlement';

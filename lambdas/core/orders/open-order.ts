@@ -4,11 +4,11 @@ import { OrderStateConflict } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import { checkSelection, type SeatSelection } from '../seats/order-holds';
+import { type CreateOrderRequest, createOrder } from './create-order';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
 import { openOrderRepository } from './open-order-store';
 import type { OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';
-import { type CreateOrderRequest, createOrder } from './order-service';
 import { orderRepository } from './order-store';
 import { type OrderWorkflow, waitSecondsUntil } from './order-workflow';
 

@@ -2,8 +2,8 @@ import { getEvent } from '../events/event-records';
 import { OrderNotFound } from '../platform/errors';
 import type { Store } from '../platform/store';
 import { checkSeatIds } from '../seats/order-holds';
+import { submitBuyerAction } from './buyer-action';
 import type { OrderRecord } from './order-record';
-import { submitBuyerAction } from './order-service';
 import { getOrder } from './order-store';
 import type { BuyerAction, OrderWorkflow } from './order-workflow';
 

@@ -1,63 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { MIN_HOLD_TO_PAY_MS, PAYMENT_WINDOW_MS } from '../../../contract/order-flow-settings';
-import { getEvent } from '../events/event-records';
 import { paymentKey } from '../payments/processor';
 import { Forbidden, HoldExpired, OrderStateConflict, TooLateToPay, ValidationFailed } from '../platform/errors';
 import type { Store } from '../platform/store';
-import { holdForOrder, type SeatSelection } from '../seats/order-holds';
 import { extendHolds } from '../seats/seat-locks';
 import type { OrderRecord } from './order-record';
-import { getOrder, type OrderChange, putNewOrder, updateOrder } from './order-store';
-import { type BuyerAction, type OrderWorkflow, waitSecondsUntil } from './order-workflow';
+import { getOrder, type OrderChange, updateOrder } from './order-store';
+import type { BuyerAction, OrderWorkflow } from './order-workflow';
 
-/** What a buyer does with orders: create one by holding seats, then pay, change or cancel. */
-
-export interface CreateOrderRequest {
-  readonly eventId: string;
-  readonly buyerId: string;
-  readonly selection: SeatSelection;
-  /** Lets a client retry a create safely: the same id gives the same order. */
-  readonly orderId?: string;
-}
-
-/**
- * Holds the seats, writes the order and starts its flow. Each step is idempotent for the same
- * order id, so a retried request finishes what a failed one began; if it is never retried, the
- * hold simply lapses and the seats are free again.
- */
-export async function createOrder(
-  store: Store,
-  workflow: OrderWorkflow,
-  request: CreateOrderRequest,
-): Promise<OrderRecord> {
-  const event = await getEvent(store, request.eventId);
-  const orderId = request.orderId ?? `ord_${randomUUID()}`;
-  const hold = await holdForOrder(store, event, orderId, request.selection);
-  const now = store.now();
-  const order = await putNewOrder(store, {
-    orderId,
-    eventId: event.eventId,
-    buyerId: request.buyerId,
-    status: 'HOLDING',
-    seatIds: hold.seatIds,
-    holdExpiresAt: hold.holdExpiresAt,
-    amountCents: event.priceCents * hold.seatIds.length,
-    currency: event.currency,
-    payment: { status: 'idle', round: 0, attempt: 0 },
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  });
-  if (order.buyerId !== request.buyerId) throw new Forbidden('That order id belongs to someone else');
-  const executionArn = await workflow.start({
-    orderId,
-    eventId: event.eventId,
-    hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
-  });
-  return order.executionArn
-    ? order
-    : updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
-}
+/** A buyer acts on an order the flow waits on: pay, change seats or cancel. */
 
 const PAYMENT_CODE = /^\d{5}$/;
 

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { getEvent } from '../events/event-records';
+import { Forbidden } from '../platform/errors';
+import type { Store } from '../platform/store';
+import { holdForOrder, type SeatSelection } from '../seats/order-holds';
+import type { OrderRecord } from './order-record';
+import { putNewOrder, updateOrder } from './order-store';
+import { type OrderWorkflow, waitSecondsUntil } from './order-workflow';
+
+/** A buyer creates an order by holding seats: the hold, the order record and its flow. */
+
+export interface CreateOrderRequest {
+  readonly eventId: string;
+  readonly buyerId: string;
+  readonly selection: SeatSelection;
+  /** Lets a client retry a create safely: the same id gives the same order. */
+  readonly orderId?: string;
+}
+
+/**
+ * Holds the seats, writes the order and starts its flow. Each step is idempotent for the same
+ * order id, so a retried request finishes what a failed one began; if it is never retried, the
+ * hold simply lapses and the seats are free again.
+ */
+export async function createOrder(
+  store: Store,
+  workflow: OrderWorkflow,
+  request: CreateOrderRequest,
+): Promise<OrderRecord> {
+  const event = await getEvent(store, request.eventId);
+  const orderId = request.orderId ?? `ord_${randomUUID()}`;
+  const hold = await holdForOrder(store, event, orderId, request.selection);
+  const now = store.now();
+  const order = await putNewOrder(store, {
+    orderId,
+    eventId: event.eventId,
+    buyerId: request.buyerId,
+    status: 'HOLDING',
+    seatIds: hold.seatIds,
+    holdExpiresAt: hold.holdExpiresAt,
+    amountCents: event.priceCents * hold.seatIds.length,
+    currency: event.currency,
+    payment: { status: 'idle', round: 0, attempt: 0 },
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+  if (order.buyerId !== request.buyerId) throw new Forbidden('That order id belongs to someone else');
+  const executionArn = await workflow.start({
+    orderId,
+    eventId: event.eventId,
+    hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
+  });
+  return order.executionArn
+    ? order
+    : updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+}
