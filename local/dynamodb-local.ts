@@ -46,7 +46,12 @@ export interface DynamoDbLocalOptions {
 }
 
 const LOG_FILE = 'dynamodb-local.log';
-const READY_TIMEOUT_MS = 30_000;
+/**
+ * How long the JVM may take to answer. It answers in 2–5 s on a quiet machine, but a 2-core machine
+ * running several suites took over 30 s; the wait ends at the first answer (and at once if java
+ * exits), so a generous limit costs nothing when all is well and keeps a busy machine from failing.
+ */
+const READY_TIMEOUT_MS = 120_000;
 const READY_POLL_INTERVAL_MS = 100;
 const MAX_START_ATTEMPTS = 4;
 const MIN_JAVA_VERSION = 17;
