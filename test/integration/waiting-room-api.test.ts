@@ -125,6 +125,31 @@ describe('the waiting room through the API', () => {
     expect(await operator(eventId)).toMatchObject({ activePurchasers: 0, waitingCount: 0, admittedCount: 5 });
   });
 
+  it('one admission buys once: create → cancel → create again with the same token is refused, the next buyer is served (#12)', async () => {
+    const eventId = await roomEvent(4, { maxActivePurchasers: 1 });
+    const [buyer, next] = await Promise.all([newBuyer(stack), newBuyer(stack)]);
+    const admitted = await queue(buyer!, eventId, 'POST');
+    expect(admitted.state).toBe('ADMITTED');
+    expect((await queue(next!, eventId, 'POST')).state).toBe('WAITING');
+
+    const first = await orderWith(buyer!, eventId, admitted.admissionToken);
+    expect(first.status).toBe(201);
+    await call(stack, 'POST', `/api/orders/${first.body.order.orderId}/cancel`, { token: buyer!.token });
+    // Ask again at once and again: the open order comes back (200) until it has ended; the first
+    // answer after that comes straight after the ending, before the orders stream frees the slot.
+    let again = await orderWith(buyer!, eventId, admitted.admissionToken);
+    for (let tries = 0; again.status === 200 && tries < 500; tries++)
+      again = await orderWith(buyer!, eventId, admitted.admissionToken);
+    expect(again.status).toBe(403);
+    expect(again.body.error?.code).toBe('AdmissionRequired');
+
+    // The slot goes on to the next buyer; this buyer needs a new turn, at the back of the line.
+    await untilState(next!, eventId, ['ADMITTED']);
+    expect((await queue(buyer!, eventId)).state).toBe('DONE');
+    expect(await queue(buyer!, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: 3, peopleAhead: 0 });
+    expect((await orderWith(buyer!, eventId, admitted.admissionToken)).status).toBe(403);
+  });
+
   it('an admission nobody uses lapses and the next buyer is admitted', async () => {
     const eventId = await roomEvent(4, { maxActivePurchasers: 1, admissionSeconds: 10 });
     const [idle, next] = await Promise.all([newBuyer(stack), newBuyer(stack)]);

@@ -180,7 +180,12 @@ describe('waiting room: slots and orders', () => {
     const t = setUp({ maxActivePurchasers: 1 });
     await join(t, 'a');
     await join(t, 'b');
-    const token = await signAdmission(KEY, { buyerId: 'b', eventId: 'ev', expiresAt: t.clock.now + 60_000 });
+    const token = await signAdmission(KEY, {
+      buyerId: 'b',
+      eventId: 'ev',
+      position: 2,
+      expiresAt: t.clock.now + 60_000,
+    });
     await expect(
       admitOrder(t.deps, t.event, { buyerId: 'b', orderId: 'ord-b', admissionToken: token }, KEY),
     ).rejects.toBeInstanceOf(AdmissionRequired);
