@@ -150,6 +150,18 @@ describe('the waiting room through the API', () => {
     expect((await orderWith(buyer!, eventId, admitted.admissionToken)).status).toBe(403);
   });
 
+  it('five simultaneous joins of one buyer use one position number; the next buyer and the operator count exactly (#12)', async () => {
+    const eventId = await roomEvent(4, { maxActivePurchasers: 1 });
+    const [eager, next, last] = await Promise.all([newBuyer(stack), newBuyer(stack), newBuyer(stack)]);
+    const joins = await Promise.all([1, 2, 3, 4, 5].map(() => queue(eager!, eventId, 'POST')));
+    expect(joins.map((j) => j.position)).toEqual([1, 1, 1, 1, 1]);
+    expect(await queue(next!, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: 2, peopleAhead: 0 });
+    expect(await queue(last!, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: 3, peopleAhead: 1 });
+    const view = await operator(eventId);
+    expect(view).toMatchObject({ issuedPositions: 3, waitingCount: 2 });
+    expect(view.waiting.map((w) => w.position)).toEqual([2, 3]);
+  });
+
   it('an admission nobody uses lapses and the next buyer is admitted', async () => {
     const eventId = await roomEvent(4, { maxActivePurchasers: 1, admissionSeconds: 10 });
     const [idle, next] = await Promise.all([newBuyer(stack), newBuyer(stack)]);
