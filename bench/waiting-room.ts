@@ -86,7 +86,12 @@ async function main() {
         const [buyerId, slot] = next;
         taken.add(buyerId);
         const orderId = `ord-${buyerId}`;
-        const admissionToken = await signAdmission(KEY, { buyerId, eventId: served.eventId, expiresAt: slot.until });
+        const admissionToken = await signAdmission(KEY, {
+          buyerId,
+          eventId: served.eventId,
+          position: slot.position,
+          expiresAt: slot.until,
+        });
         await admitOrder(store, served, { buyerId, orderId, admissionToken }, KEY);
         await releaseSlot(store, served.eventId, served.waitingRoom!, { buyerId, orderId });
         return;

@@ -15,18 +15,25 @@ export function App() {
 
   useEffect(() => {
     let cancelled = false;
+    let unsubscribe: (() => void) | undefined;
     (async () => {
       const config = await loadConfig();
       let api: Api | undefined;
-      const keeper = new SessionKeeper(() => api!.createSession());
+      const keeper = new SessionKeeper((token) => api!.createSession(token));
       api = new Api(config.apiBaseUrl, keeper);
       const session = await keeper.current();
-      if (!cancelled) setServices({ config, api, session });
+      if (cancelled) return;
+      setServices({ config, api, session });
+      // A renewed session (same buyer, new token) reaches the page: the socket reconnects with it.
+      unsubscribe = keeper.onRenewed((renewed) => {
+        if (!cancelled) setServices((current) => (current ? { ...current, session: renewed } : current));
+      });
     })().catch((error: unknown) => {
       if (!cancelled) setFailure(error instanceof Error ? error.message : String(error));
     });
     return () => {
       cancelled = true;
+      unsubscribe?.();
     };
   }, []);
 

@@ -32,8 +32,9 @@ export class Api {
     private readonly session: { current(): Promise<Session>; renew(): Promise<Session> },
   ) {}
 
-  createSession(): Promise<Session> {
-    return this.request<Session>('POST', '/api/sessions').then((r) => r.body);
+  /** A new session; with `token` (the current or just-expired one), the same buyer renewed. */
+  createSession(token?: string): Promise<Session> {
+    return this.request<Session>('POST', '/api/sessions', undefined, token).then((r) => r.body);
   }
 
   listEvents(): Promise<EventInfo[]> {
@@ -112,7 +113,7 @@ export class Api {
       return await this.request<T>(method, path, body, session.token, extraHeaders);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      const renewed = await this.session.renew(); // expired or from another key: a new buyer
+      const renewed = await this.session.renew(); // expired: the same buyer renewed; from another key: a new one
       return this.request<T>(method, path, body, renewed.token, extraHeaders);
     }
   }

@@ -2,15 +2,26 @@ import type { Session } from './types';
 
 /**
  * The anonymous buyer session: created once with POST /api/sessions and kept in localStorage, so
- * a refresh (or a second tab) is the same buyer. A session about to expire is replaced.
+ * a refresh (or a second tab) is the same buyer. A session about to expire (or refused) is renewed
+ * by sending its token along: the server answers the same buyer id with a fresh token (their place
+ * in line and open order stay theirs; docs/API.md, Sessions). Listeners hear of every new session,
+ * so the page reconnects its socket with the new token.
  */
 const SESSION_KEY = 'ticketdrop:session';
 const RENEW_BEFORE_MS = 5 * 60_000;
 
 export class SessionKeeper {
   private pending: Promise<Session> | undefined;
+  private readonly listeners = new Set<(session: Session) => void>();
 
-  constructor(private readonly create: () => Promise<Session>) {}
+  /** `create(token)`: POST /api/sessions, with the current token when there is one (renewal). */
+  constructor(private readonly create: (token?: string) => Promise<Session>) {}
+
+  /** Calls `listener` with each renewed session; returns the unsubscribe. */
+  onRenewed(listener: (session: Session) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** The stored session if still valid, else a new one (one request even if asked concurrently). */
   current(): Promise<Session> {
@@ -20,9 +31,10 @@ export class SessionKeeper {
   }
 
   renew(): Promise<Session> {
-    this.pending ??= this.create()
+    this.pending ??= this.create(readSession()?.token)
       .then((session) => {
         writeSession(session);
+        for (const listener of this.listeners) listener(session);
         return session;
       })
       .finally(() => {

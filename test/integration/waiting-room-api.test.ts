@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { OrderView } from '../../contract/order-view';
 import type {
   BuyerWaitingRoomStatus,
@@ -123,6 +124,88 @@ describe('the waiting room through the API', () => {
     // 5th leaves without ordering: the slot is free, nobody is waiting.
     expect((await queue(buyers[4]!, eventId, 'DELETE')).state).toBe('LEFT');
     expect(await operator(eventId)).toMatchObject({ activePurchasers: 0, waitingCount: 0, admittedCount: 5 });
+  });
+
+  it('one admission buys once: create → cancel → create again with the same token is refused, the next buyer is served (#12)', async () => {
+    const eventId = await roomEvent(4, { maxActivePurchasers: 1 });
+    const [buyer, next] = await Promise.all([newBuyer(stack), newBuyer(stack)]);
+    const admitted = await queue(buyer!, eventId, 'POST');
+    expect(admitted.state).toBe('ADMITTED');
+    expect((await queue(next!, eventId, 'POST')).state).toBe('WAITING');
+
+    const first = await orderWith(buyer!, eventId, admitted.admissionToken);
+    expect(first.status).toBe(201);
+    await call(stack, 'POST', `/api/orders/${first.body.order.orderId}/cancel`, { token: buyer!.token });
+    // Ask again at once and again: the open order comes back (200) until it has ended; the first
+    // answer after that comes straight after the ending, before the orders stream frees the slot.
+    let again = await orderWith(buyer!, eventId, admitted.admissionToken);
+    for (let tries = 0; again.status === 200 && tries < 500; tries++)
+      again = await orderWith(buyer!, eventId, admitted.admissionToken);
+    expect(again.status).toBe(403);
+    expect(again.body.error?.code).toBe('AdmissionRequired');
+
+    // The slot goes on to the next buyer; this buyer needs a new turn, at the back of the line.
+    await untilState(next!, eventId, ['ADMITTED']);
+    expect((await queue(buyer!, eventId)).state).toBe('DONE');
+    expect(await queue(buyer!, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: 3, peopleAhead: 0 });
+    expect((await orderWith(buyer!, eventId, admitted.admissionToken)).status).toBe(403);
+  });
+
+  it('five simultaneous joins of one buyer use one position number; the next buyer and the operator count exactly (#12)', async () => {
+    const eventId = await roomEvent(4, { maxActivePurchasers: 1 });
+    const [eager, next, last] = await Promise.all([newBuyer(stack), newBuyer(stack), newBuyer(stack)]);
+    const joins = await Promise.all([1, 2, 3, 4, 5].map(() => queue(eager!, eventId, 'POST')));
+    expect(joins.map((j) => j.position)).toEqual([1, 1, 1, 1, 1]);
+    expect(await queue(next!, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: 2, peopleAhead: 0 });
+    expect(await queue(last!, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: 3, peopleAhead: 1 });
+    const view = await operator(eventId);
+    expect(view).toMatchObject({ issuedPositions: 3, waitingCount: 2 });
+    expect(view.waiting.map((w) => w.position)).toEqual([2, 3]);
+  });
+
+  it('a renewed session keeps the buyer’s place and open order, and the socket accepts the new token (#12)', async () => {
+    const eventId = await roomEvent(4, { maxActivePurchasers: 1 });
+    const [buyer, waiting] = await Promise.all([newBuyer(stack), newBuyer(stack)]);
+    const admitted = await queue(buyer!, eventId, 'POST');
+    const place = await queue(waiting!, eventId, 'POST');
+    const order = await orderWith(buyer!, eventId, admitted.admissionToken);
+    expect(order.status).toBe(201);
+
+    const renew = (who: Buyer) =>
+      call<{ buyerId: string; token: string; expiresAt: number }>(stack, 'POST', '/api/sessions', {
+        token: who.token,
+      });
+    const renewed = await renew(buyer!);
+    expect(renewed.status).toBe(201);
+    expect(renewed.body.buyerId).toBe(buyer!.buyerId);
+    const buyerAgain: Buyer = { buyerId: renewed.body.buyerId, token: renewed.body.token };
+    // The open order is still theirs (a create answers it), and so is the slot.
+    const same = await orderWith(buyerAgain, eventId, admitted.admissionToken);
+    expect(same.status).toBe(200);
+    expect(same.body.order.orderId).toBe(order.body.order.orderId);
+    expect((await queue(buyerAgain, eventId)).state).toBe('PURCHASING');
+
+    const waitingRenewed = await renew(waiting!);
+    expect(waitingRenewed.body.buyerId).toBe(waiting!.buyerId);
+    const waitingAgain: Buyer = { buyerId: waiting!.buyerId, token: waitingRenewed.body.token };
+    expect(await queue(waitingAgain, eventId, 'POST')).toMatchObject({ state: 'WAITING', position: place.position });
+
+    // The socket is re-authenticated with the new token.
+    const status = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(`${stack.webSocketUrl}?token=${encodeURIComponent(buyerAgain.token)}`);
+      socket.once('open', () => {
+        socket.close();
+        resolve(101);
+      });
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.once('error', reject);
+    });
+    expect(status).toBe(101);
+
+    // A token not ours gets a new buyer, as no token does.
+    const stranger = await call<{ buyerId: string }>(stack, 'POST', '/api/sessions', { token: 'not-a-session' });
+    expect(stranger.status).toBe(201);
+    expect(stranger.body.buyerId).not.toBe(buyer!.buyerId);
   });
 
   it('an admission nobody uses lapses and the next buyer is admitted', async () => {

@@ -175,12 +175,14 @@ describe('the waiting room', () => {
     const forged = await signAdmission('another-key-that-is-long-enough-0123456789', {
       buyerId: waiting!,
       eventId: event.eventId,
+      position: 2,
       expiresAt: clock + 60_000,
     });
     await expect(attempt(waiting!, forged)).rejects.toBeInstanceOf(AdmissionRequired);
     const selfSigned = await signAdmission(KEY, {
       buyerId: waiting!,
       eventId: event.eventId,
+      position: 2,
       expiresAt: clock + 60_000,
     });
     await expect(attempt(waiting!, selfSigned)).rejects.toBeInstanceOf(AdmissionRequired); // signed, but no slot: no line-skipping

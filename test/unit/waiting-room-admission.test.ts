@@ -76,10 +76,38 @@ describe('waiting room: places', () => {
     expect((await join(t, 'c')).position).toBe(3);
   });
 
-  it('concurrent joins of one buyer give one place (the loser’s position is a gap)', async () => {
+  it('concurrent joins of one buyer give one place and take one number', async () => {
     const t = setUp();
     const places = await Promise.all([1, 2, 3].map(() => claimPosition(t.deps, 'ev', 'a', t.settings)));
     expect(new Set(places.map((p) => p.position)).size).toBe(1);
+  });
+
+  it('five simultaneous joins of one buyer use one position number: the next buyer is told exactly who is ahead (#12)', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    const joins = await Promise.all([1, 2, 3, 4, 5].map(() => join(t, 'a')));
+    expect(joins.map((j) => j.position)).toEqual([1, 1, 1, 1, 1]);
+    expect(await t.repo.joinsCounted('ev', 0)).toBe(1);
+    await join(t, 'b');
+    await join(t, 'c');
+    expect(await status(t, 'c')).toMatchObject({ state: 'WAITING', position: 3, peopleAhead: 1 });
+    const operator = await operatorWaitingRoomStatus(t.deps, t.event);
+    expect(operator).toMatchObject({ issuedPositions: 3, waitingCount: 2 });
+    expect(operator.waiting).toHaveLength(operator.waitingCount);
+  });
+
+  it('a join that died after claiming its number holds the buyer’s later joins only briefly', async () => {
+    const t = setUp();
+    expect(await t.repo.startJoin('ev', 'a', t.clock.now, t.clock.now - 3_000)).toBe(true); // then it died
+    const sleep = t.deps.sleep!;
+    const deps = {
+      ...t.deps,
+      sleep: async (ms: number) => {
+        t.clock.now += ms;
+        await sleep(ms);
+      },
+    };
+    expect((await claimPosition(deps, 'ev', 'a', t.settings)).position).toBe(1);
+    expect(await t.repo.joinsCounted('ev', 0)).toBe(1);
   });
 
   it('with several counters, positions interleave: shard k’s n-th join is (n - 1) × shards + k + 1', async () => {
@@ -180,7 +208,12 @@ describe('waiting room: slots and orders', () => {
     const t = setUp({ maxActivePurchasers: 1 });
     await join(t, 'a');
     await join(t, 'b');
-    const token = await signAdmission(KEY, { buyerId: 'b', eventId: 'ev', expiresAt: t.clock.now + 60_000 });
+    const token = await signAdmission(KEY, {
+      buyerId: 'b',
+      eventId: 'ev',
+      position: 2,
+      expiresAt: t.clock.now + 60_000,
+    });
     await expect(
       admitOrder(t.deps, t.event, { buyerId: 'b', orderId: 'ord-b', admissionToken: token }, KEY),
     ).rejects.toBeInstanceOf(AdmissionRequired);

@@ -93,23 +93,43 @@ export async function admitPassedOver(
 
 /**
  * Binds the buyer's slot to the order they start, so the slot lasts as long as the order does.
- * Refuses a buyer without a live slot: this is what keeps anyone from skipping the line.
+ * Refuses a buyer without a live slot of the admission their token stands for (`position`): this
+ * is what keeps anyone from skipping the line.
+ *
+ * One admission, one order: a slot already bound to another order is never rebound, whatever the
+ * orders stream's lag (the stream frees the slot some time after the order ended). If that order
+ * ended, the slot is freed here at once (the buyer needs a new turn, at the back of the line); if
+ * it still runs, it keeps its slot. Only an order that was never written (its create died after
+ * the claim, and its undo was lost) consumed nothing: the slot is bound to the new order.
+ *
  * Returns the undo for an order that then could not be created: seats taken gives the buyer
  * their admission back as it was (to choose others); sold out ends it and tells the line.
  */
 export async function claimSlotForOrder(
   source: WaitingRoomSource,
   eventId: string,
-  request: { buyerId: string; orderId: string; holdSeconds: number },
+  request: { buyerId: string; position: number; orderId: string; holdSeconds: number },
 ): Promise<(reason: unknown) => Promise<void>> {
   const deps = waitingRoomDeps(source);
   let previous: PurchaseSlot | undefined;
+  let usedBy: string | undefined;
   await updateWaitingRoomState(deps, eventId, async (current) => {
     const slot = current.active[request.buyerId];
     const now = deps.now();
-    if (!slot || (slot.orderId === undefined && slot.until < now)) throw new AdmissionRequired();
+    usedBy = undefined;
+    if (!slot || slot.position !== request.position || (slot.orderId === undefined && slot.until < now))
+      throw new AdmissionRequired();
     previous = slot;
     if (slot.orderId === request.orderId) return undefined;
+    if (slot.orderId !== undefined) {
+      const status = await deps.orders.statusOf(slot.orderId);
+      if (status !== undefined) {
+        usedBy = slot.orderId;
+        if (!isFinal(status)) return undefined; // its order runs: the slot stays with it
+        const { [request.buyerId]: _used, ...active } = current.active;
+        return { ...current, active }; // its order ended: the slot is free for the next buyer
+      }
+    }
     const claimed: PurchaseSlot = {
       ...slot,
       orderId: request.orderId,
@@ -117,6 +137,10 @@ export async function claimSlotForOrder(
     };
     return { ...current, active: { ...current.active, [request.buyerId]: claimed } };
   });
+  if (usedBy !== undefined)
+    throw new AdmissionRequired(
+      `Your admission was used by order ${usedBy}: one admission buys once. Join the waiting room again for a new turn`,
+    );
   return async (reason) => {
     await updateWaitingRoomState(deps, eventId, async (current) => {
       if (!previous || current.active[request.buyerId]?.orderId !== request.orderId) return undefined;

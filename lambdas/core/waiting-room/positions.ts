@@ -6,11 +6,23 @@ export type { WaitingRoomPlace };
 /**
  * Places in the queue. A buyer's place is written once, on the buyer's item in the buyers table,
  * and never changes: joining again (refresh, retry, a second tab) returns the same position.
+ * Concurrent joins of one buyer take one number between them: a join first claims the buyer's
+ * item (`joiningAt`, conditional), and only the claimant counts; the others wait for its place.
+ * So positions have no gaps from duplicates, and people ahead and the waiting count are exact.
  *
  * Positions come from counter items (`#position-counter#<shard>`): shard k's n-th join gets
  * position (n - 1) × shards + k + 1, so with one shard positions are exactly 1, 2, 3, … and with
  * several they interleave (each shard takes its own share of the partition write limit).
  */
+
+/**
+ * A join claims the buyer's number before taking it; a claim older than this is taken over (the
+ * join that made it died between its claim and its place), so a lost join holds the buyer only
+ * briefly.
+ */
+const JOIN_CLAIM_MS = 3000;
+/** Waits for a concurrent join of the same buyer (≈ 10 s with the backoff, beyond JOIN_CLAIM_MS). */
+const MAX_JOIN_WAITS = 60;
 
 export async function claimPosition(
   deps: WaitingRoomDeps,
@@ -18,15 +30,25 @@ export async function claimPosition(
   buyerId: string,
   settings: WaitingRoomSettings,
 ): Promise<WaitingRoomPlace> {
-  const existing = await deps.room.readPlace(eventId, buyerId);
-  if (existing) return existing;
-  const position = await nextPosition(deps, eventId, settings.positionShards);
-  const joinedAt = deps.now();
-  if (await deps.room.placeBuyer(eventId, buyerId, position, joinedAt)) return { buyerId, position, joinedAt };
-  // A concurrent join by the same buyer won: its position stands (ours is a gap).
-  const winner = await deps.room.readPlace(eventId, buyerId);
-  if (!winner) throw new Error(`The place of ${buyerId} in the queue of ${eventId} vanished while joining`);
-  return winner;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; attempt < MAX_JOIN_WAITS; attempt++) {
+    const existing = await deps.room.readPlace(eventId, buyerId);
+    if (existing) return existing;
+    const now = deps.now();
+    // Duplicate joins (double click, retries, tabs) use no number: one of them takes it.
+    if (await deps.room.startJoin(eventId, buyerId, now, now - JOIN_CLAIM_MS)) {
+      const position = await nextPosition(deps, eventId, settings.positionShards);
+      const joinedAt = deps.now();
+      if (await deps.room.placeBuyer(eventId, buyerId, position, joinedAt)) return { buyerId, position, joinedAt };
+      // A join that took over from ours as stale placed the buyer first: its position stands (ours is a gap).
+      const winner = await deps.room.readPlace(eventId, buyerId);
+      if (!winner) throw new Error(`The place of ${buyerId} in the queue of ${eventId} vanished while joining`);
+      return winner;
+    }
+    // Another join of this buyer is taking the number: its place is ours.
+    await sleep(Math.min(10 * 2 ** attempt, 200));
+  }
+  throw new Error(`The join of ${buyerId} to the queue of ${eventId} stayed in progress too long`);
 }
 
 /** Positions handed out so far (the highest position any counter has issued). */

@@ -18,7 +18,13 @@ export interface WaitingRoomRepository {
 
   /** The buyer's place (a consistent read), undefined when they hold none. */
   readPlace(eventId: string, buyerId: string): Promise<WaitingRoomPlace | undefined>;
-  /** Gives the buyer `position` unless they already hold one (false then: theirs stands). */
+  /**
+   * Claims the right to take a position number for the buyer: true unless they hold a place, or
+   * another join of theirs claimed it at or after `staleBefore` (epoch ms; an older claim is
+   * taken over: its join died). Keeps duplicate joins from using up numbers.
+   */
+  startJoin(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean>;
+  /** Gives the buyer `position` unless they already hold one (false then: theirs stands); ends the join's claim. */
   placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean>;
   /** Takes the buyer's place away (to rejoin at the back) if it is still `position`; quiet otherwise. */
   clearPlace(eventId: string, buyerId: string, position: number): Promise<void>;

@@ -57,8 +57,9 @@ export async function buyerWaitingRoomStatus(
 
 /**
  * The order API's gate: with the room on, only a buyer with a valid admission token and a live
- * slot may start an order, and the slot is then bound to that order until it ends. Returns the
- * undo for an order that could not be created after all.
+ * slot of that admission may start an order, and the slot is then bound to that order until it
+ * ends: one admission, one order (see claimSlotForOrder). Returns the undo for an order that
+ * could not be created after all.
  */
 export async function admitOrder(
   source: WaitingRoomSource,
@@ -68,13 +69,14 @@ export async function admitOrder(
 ): Promise<(reason: unknown) => Promise<void>> {
   const deps = waitingRoomDeps(source);
   if (!activeWaitingRoom(event)) return async () => undefined;
-  await verifyAdmission(signingKey, request.admissionToken, {
+  const position = await verifyAdmission(signingKey, request.admissionToken, {
     buyerId: request.buyerId,
     eventId: event.eventId,
     now: deps.now(),
   });
   return claimSlotForOrder(deps, event.eventId, {
     buyerId: request.buyerId,
+    position,
     orderId: request.orderId,
     holdSeconds: event.holdSeconds,
   });
@@ -167,7 +169,12 @@ async function statusOf(
   const slot = state.active[buyerId];
   if (slot) {
     const expiresAt = slot.until;
-    const admissionToken = await signAdmission(signingKey, { buyerId, eventId: event.eventId, expiresAt });
+    const admissionToken = await signAdmission(signingKey, {
+      buyerId,
+      eventId: event.eventId,
+      position: slot.position,
+      expiresAt,
+    });
     return {
       ...common,
       state: slot.orderId ? 'PURCHASING' : 'ADMITTED',

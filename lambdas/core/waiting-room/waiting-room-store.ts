@@ -22,6 +22,8 @@ const NEW_ROOM = 'attribute_not_exists(eventId)';
 const ROOM_UNCHANGED = 'version = :version';
 /** A join: the buyer holds no place yet (a concurrent join of theirs may have won). */
 const NO_PLACE = 'attribute_not_exists(#position)';
+/** Taking a number: no place yet, and no other join of the buyer's taking one (or it went stale). */
+const MAY_TAKE_NUMBER = 'attribute_not_exists(#position) AND (attribute_not_exists(joiningAt) OR joiningAt < :stale)';
 /** Leaving: only a buyer who joined. */
 const HAS_PLACE = 'attribute_exists(#position)';
 /** A rejoin: the place is still the one the caller saw. */
@@ -75,13 +77,32 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
       };
     },
 
+    async startJoin(eventId, buyerId, now, staleBefore) {
+      try {
+        await store.doc.send(
+          new UpdateCommand({
+            TableName: buyers,
+            Key: { eventId, buyerId },
+            UpdateExpression: 'SET joiningAt = :now',
+            ConditionExpression: MAY_TAKE_NUMBER,
+            ExpressionAttributeNames: POSITION_NAMES,
+            ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
     async placeBuyer(eventId, buyerId, position, joinedAt) {
       try {
         await store.doc.send(
           new UpdateCommand({
             TableName: buyers,
             Key: { eventId, buyerId },
-            UpdateExpression: 'SET #position = :position, joinedAt = :joinedAt',
+            UpdateExpression: 'SET #position = :position, joinedAt = :joinedAt REMOVE joiningAt',
             ConditionExpression: NO_PLACE,
             ExpressionAttributeNames: POSITION_NAMES,
             ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },

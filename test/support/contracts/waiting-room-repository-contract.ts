@@ -60,6 +60,17 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(await room.readPlace(eventId, 'b1')).toEqual({ buyerId: 'b1', position: 3, joinedAt: 1000 });
     });
 
+    it('one join at a time takes a number for a buyer: a second start is refused until the first is stale or placed', async () => {
+      const eventId = newEventId();
+      expect(await room.startJoin(eventId, 'b1', 1000, 0)).toBe(true);
+      expect(await room.startJoin(eventId, 'b1', 1500, 500)).toBe(false); // the first is still taking its number
+      expect(await room.startJoin(eventId, 'b1', 5000, 2000)).toBe(true); // the first went stale: taken over
+      expect(await room.placeBuyer(eventId, 'b1', 1, 5000)).toBe(true);
+      expect(await room.startJoin(eventId, 'b1', 9000, 8000)).toBe(false); // placed: nothing to take
+      const results = await Promise.all([1, 2, 3, 4].map(() => room.startJoin(eventId, 'b2', 1000, 0)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
     it('admission and leaving are noted on the place; leaving without a place is refused', async () => {
       const eventId = newEventId();
       expect(await room.markLeft(eventId, 'nobody', 5)).toBe(false);

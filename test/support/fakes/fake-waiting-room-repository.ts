@@ -10,6 +10,7 @@ import {
 interface BuyerItem {
   position?: number;
   joinedAt?: number;
+  joiningAt?: number;
   admittedAt?: number;
   passedOver?: boolean;
   leftAt?: number;
@@ -57,10 +58,18 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     };
   }
 
+  async startJoin(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean> {
+    const item = this.item(eventId, buyerId);
+    if (item.position !== undefined || (item.joiningAt !== undefined && item.joiningAt >= staleBefore)) return false;
+    item.joiningAt = now;
+    return true;
+  }
+
   async placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean> {
     const item = this.item(eventId, buyerId);
     if (item.position !== undefined) return false;
     Object.assign(item, { position, joinedAt });
+    delete item.joiningAt;
     return true;
   }
 
