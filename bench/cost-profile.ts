@@ -7,6 +7,8 @@
  *   one decline       first pay request declined (card 00000: three attempts), paid again (11111)
  *   declined attempt  card 22222: the first attempt declined, the retry inside the state approves
  *   expiry            hold, never pay: the hold (10 s) runs out
+ * With `--json`, a last line `{"wcuPerOrder", "transitions", "writeRequestsPerOrder", …}` for the
+ * happy path (issue #13: ≤ 10 WCU with ≤ 10 transitions).
  */
 
 import { PRICES } from './simulator/cost';
@@ -39,6 +41,7 @@ async function main() {
       ['expiry (never paid)', { abandonRate: 1, holdSeconds: 10 }],
     ];
     const rows: Record<string, string | number>[] = [];
+    let happy: Record<string, number> | undefined;
     for (const [path, extra] of paths) {
       const drop: DropResult = await runDrop({ ...base, ...extra }, target);
       const orders = drop.executions.count;
@@ -48,6 +51,15 @@ async function main() {
         .reduce((n, [, op]) => n + op.calls, 0);
       const per = (v: number) => v / Math.max(1, orders);
       const u = drop.usage;
+      if (path === 'happy') {
+        happy = {
+          orders,
+          wcuPerOrder: round(per(u.dynamoWriteUnits.value)),
+          writeRequestsPerOrder: round(per(writeRequests)),
+          rcuPerOrder: round(per(u.dynamoReadUnits.value)),
+          transitions: round(per(u.stateTransitions.value)),
+        };
+      }
       rows.push({
         path,
         orders,
@@ -69,10 +81,13 @@ async function main() {
     );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()} · prices: ${PRICES.asOf}\n`);
     printTable(rows);
+    if (process.argv.includes('--json')) console.log(JSON.stringify({ path: 'happy', ...happy }));
   } finally {
     await stop();
   }
 }
+
+const round = (v: number) => Math.round(v * 10) / 10;
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -38,6 +38,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/events', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/orders', handler: 'orders' },
   { method: 'GET', path: '/api/orders/{orderId}', handler: 'orders' },
+  { method: 'GET', path: '/api/orders/{orderId}/tickets/{ticketId}/qr', handler: 'orders' },
   { method: 'PUT', path: '/api/orders/{orderId}/seats', handler: 'orders' },
   { method: 'POST', path: '/api/orders/{orderId}/payment', handler: 'orders' },
   { method: 'POST', path: '/api/orders/{orderId}/cancel', handler: 'orders' },

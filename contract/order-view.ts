@@ -18,6 +18,20 @@ export type PaymentStatus = 'idle' | 'trying' | 'retrying' | 'failed' | 'succeed
 
 export type NotificationResult = 'sent' | 'failed';
 
+/** VALID until its order is refunded, compensated or reset; a VOIDED ticket never verifies again. */
+export type TicketState = 'VALID' | 'VOIDED';
+
+/**
+ * A ticket as its buyer sees it: the signed token is what the QR code shows (rendered where it is
+ * shown, from the token; `GET /api/orders/{orderId}/tickets/{ticketId}/qr` returns it as a PNG).
+ */
+export interface TicketView {
+  readonly ticketId: string;
+  readonly seatId: string;
+  readonly token: string;
+  readonly state: TicketState;
+}
+
 /**
  * What the order's own buyer sees of an order, over HTTP and over WebSocket alike: no task
  * token, no execution ARN, no charge id — nothing that lets anyone act around the API.
@@ -42,12 +56,8 @@ export interface OrderView {
     readonly attempt: number;
     readonly lastError?: string;
   };
-  readonly tickets?: readonly {
-    readonly ticketId: string;
-    readonly seatId: string;
-    readonly token: string;
-    readonly qrCode: string;
-  }[];
+  /** Read from the tickets' own items: present once the order has tickets (VALID or VOIDED). */
+  readonly tickets?: readonly TicketView[];
   readonly notifications?: { readonly email?: NotificationResult; readonly sms?: NotificationResult };
   readonly lastChangeError?: string;
   readonly failureReason?: string;

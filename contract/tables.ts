@@ -30,7 +30,15 @@ export interface TableSpec {
   readonly globalSecondaryIndexes?: readonly IndexSpec[];
 }
 
-export type TableId = 'events' | 'seats' | 'orders' | 'payments' | 'buyers' | 'waitingRooms' | 'connections';
+export type TableId =
+  | 'events'
+  | 'seats'
+  | 'orders'
+  | 'tickets'
+  | 'payments'
+  | 'buyers'
+  | 'waitingRooms'
+  | 'connections';
 
 /** Physical table names, keyed by logical id; handlers get them from the environment. */
 export type TableNames = Record<TableId, string>;
@@ -40,6 +48,7 @@ export const TABLE_ENV: Record<TableId, string> = {
   events: 'EVENTS_TABLE',
   seats: 'SEATS_TABLE',
   orders: 'ORDERS_TABLE',
+  tickets: 'TICKETS_TABLE',
   payments: 'PAYMENTS_TABLE',
   buyers: 'BUYERS_TABLE',
   waitingRooms: 'WAITING_ROOMS_TABLE',
@@ -69,6 +78,23 @@ export const TABLE_SPECS: readonly TableSpec[] = [
         indexName: 'byEvent',
         partitionKey: { name: 'eventId', type: 'S' },
         sortKey: { name: 'createdAt', type: 'N' },
+      },
+    ],
+  },
+  {
+    // One item per ticket (one per seat of a paid order), apart from the order so that order
+    // writes stay small: its signed token and its state (VALID | VOIDED). Ticket ids derive from
+    // order and seat (tickets/ticket-store.ts), so the order's tickets are read by key, strongly
+    // consistent; the door check reads one by the id in the token. `byOrder` lists an order's
+    // tickets for operators, `byEvent` (sorted by seat) answers winners, audits and resets.
+    id: 'tickets',
+    partitionKey: { name: 'ticketId', type: 'S' },
+    globalSecondaryIndexes: [
+      { indexName: 'byOrder', partitionKey: { name: 'orderId', type: 'S' } },
+      {
+        indexName: 'byEvent',
+        partitionKey: { name: 'eventId', type: 'S' },
+        sortKey: { name: 'seatId', type: 'S' },
       },
     ],
   },
@@ -130,6 +156,7 @@ export function prefixedTableNames(prefix: string): TableNames {
     events: `${prefix}-events`,
     seats: `${prefix}-seats`,
     orders: `${prefix}-orders`,
+    tickets: `${prefix}-tickets`,
     payments: `${prefix}-payments`,
     buyers: `${prefix}-buyers`,
     waitingRooms: `${prefix}-waiting-rooms`,

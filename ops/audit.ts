@@ -1,17 +1,19 @@
-import { ordersOfEvent } from '../lambdas/core/events/event-report';
+import { ordersOfEvent, validTicketsByOrder } from '../lambdas/core/events/event-report';
 import { isFinal, type OrderRecord } from '../lambdas/core/orders/order-record';
 import { type LedgerEntry, ledgerOfOrder } from '../lambdas/core/payments/simulated-processor';
 import { forEachLimited } from '../lambdas/core/platform/concurrency';
 import type { Store } from '../lambdas/core/platform/store';
 import type { SeatItem } from '../lambdas/core/seats/seat-item';
 import { readSeats } from '../lambdas/core/seats/seat-map';
+import type { TicketItem } from '../lambdas/core/tickets/ticket-item';
 
 /**
  * `npm run audit -- <eventId>`: does the money add up, and does every seat have at most one
  * owner? From three sources that are written by different steps, so a lost write shows up as a
  * disagreement between them:
  *   - the processor's ledger (payments table, `byOrder` index): what was charged and refunded;
- *   - the orders (`byEvent` index): which charge a CONFIRMED order keeps, which tickets it holds;
+ *   - the orders (`byEvent` index): which charge a CONFIRMED order keeps;
+ *   - the tickets (`byEvent` index): which VALID tickets each order holds;
  *   - the seats (strongly consistent): which order each SOLD seat belongs to.
  *
  * Invariants (each violation is a problem; `clean` when there is none):
@@ -19,13 +21,13 @@ import { readSeats } from '../lambdas/core/seats/seat-map';
  *      its order is CONFIRMED and keeps it as `payment.chargeId`) or refunded;
  *   2. no order keeps two charges (two entries still CHARGED);
  *   3. no PENDING ledger entry older than the grace (a charge nobody finished);
- *   4. every valid ticket (one of a CONFIRMED order's `tickets`) is on a seat SOLD to its order;
+ *   4. every valid ticket (a VALID ticket item of a CONFIRMED order) is on a seat SOLD to its order;
  *   5. no seat has two valid tickets; every SOLD seat has one; ticket count = sold seats.
  * Orders still open within their deadline (hold or payment window) plus the grace are "in
  * flight": their charges and sold seats are counted as such, not as problems, so an audit during
  * a live sale does not cry wolf. Past that, anything open is a problem too.
  *
- * The two indexes are eventually consistent on AWS: run the audit after the sale settles (the
+ * The indexes are eventually consistent on AWS: run the audit after the sale settles (the
  * simulator does, after waiting for every order to end).
  */
 
@@ -108,13 +110,14 @@ export async function auditEvent(store: Store, eventId: string, options: AuditOp
     ledgers.set(order.orderId, await ledgerOfOrder(store, order.orderId));
   });
   const seats = await readSeats(store, eventId, { consistent: true });
+  const tickets = await validTicketsByOrder(store, eventId);
 
   const inFlight = new Set(
     orders.filter((o) => !isFinal(o.status) && now <= deadlineOf(o) + graceMs).map((o) => o.orderId),
   );
   const problems: AuditProblem[] = [];
   const money = auditMoney(orders, ledgers, inFlight, now, graceMs, problems);
-  const seating = auditSeats(orders, seats, inFlight, problems);
+  const seating = auditSeats(orders, tickets, seats, inFlight, problems);
   for (const order of orders) {
     if (!isFinal(order.status) && !inFlight.has(order.orderId)) {
       problems.push({
@@ -226,6 +229,7 @@ function auditMoney(
 
 function auditSeats(
   orders: readonly OrderRecord[],
+  ticketsOfOrder: ReadonlyMap<string, readonly TicketItem[]>,
   seats: readonly SeatItem[],
   inFlight: ReadonlySet<string>,
   problems: AuditProblem[],
@@ -235,7 +239,7 @@ function auditSeats(
   let tickets = 0;
   for (const order of orders) {
     if (order.status !== 'CONFIRMED') continue;
-    const held = order.tickets ?? [];
+    const held = ticketsOfOrder.get(order.orderId) ?? [];
     if (
       held.length !== order.seatIds.length ||
       order.seatIds.some((seatId) => !held.some((t) => t.seatId === seatId))

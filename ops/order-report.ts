@@ -3,11 +3,15 @@ import type { ExecutionSummary, Executions } from '../lambdas/core/orders/execut
 import type { OrderRecord } from '../lambdas/core/orders/order-record';
 import { getOrder } from '../lambdas/core/orders/order-store';
 import type { Store } from '../lambdas/core/platform/store';
+import type { TicketItem } from '../lambdas/core/tickets/ticket-item';
+import { mayHaveTickets, ticketsOfOrder } from '../lambdas/core/tickets/ticket-store';
 
 /** `npm run order -- <orderId>`: the order, its execution, and in plain words why it ended or where it waits. */
 
 export interface OrderReport {
   readonly order: OrderRecord;
+  /** Its ticket items, VALID and VOIDED. */
+  readonly tickets: readonly TicketItem[];
   readonly execution?: ExecutionSummary;
   /** The state the execution is in now (entered, not yet exited), if it runs. */
   readonly currentState?: string;
@@ -24,20 +28,23 @@ export async function orderReport(
   now = store.now(),
 ): Promise<OrderReport> {
   const order = await getOrder(store, orderId, { consistent: true });
+  const tickets = mayHaveTickets(order) ? await ticketsOfOrder(store, order) : [];
   const execution = await executions.describe(orderId);
   const history = execution ? await executions.history(orderId) : [];
   const currentState = execution?.status === 'RUNNING' ? openState(history) : undefined;
   return {
     order,
+    tickets,
     ...(execution ? { execution } : {}),
     ...(currentState ? { currentState } : {}),
     timeline: timeline(history),
-    explanation: explain(order, execution, currentState, now),
+    explanation: explain(order, tickets, execution, currentState, now),
   };
 }
 
 function explain(
   order: OrderRecord,
+  tickets: readonly TicketItem[],
   execution: ExecutionSummary | undefined,
   currentState: string | undefined,
   now: number,
@@ -49,7 +56,9 @@ function explain(
       : `hold expired ${seconds(now - order.holdExpiresAt)} ago`;
   switch (order.status) {
     case 'CONFIRMED':
-      lines.push(`Confirmed: ${order.tickets?.length ?? 0} ticket(s) for ${order.seatIds.join(', ')}.`);
+      lines.push(
+        `Confirmed: ${tickets.filter((t) => t.state === 'VALID').length} valid ticket(s) for ${order.seatIds.join(', ')}.`,
+      );
       if (order.notifications)
         lines.push(`Confirmations: e-mail ${order.notifications.email ?? '?'}, SMS ${order.notifications.sms ?? '?'}.`);
       break;

@@ -27,9 +27,9 @@ import { readSeats } from '../lambdas/core/seats/seat-map';
  *      a PAYING order is left to finish, bounded, and then treated as what it became. An order
  *      whose flow does not end it in time (dead, stuck) has its execution stopped and is
  *      compensated (settlement.ts: status first, then seats, then money);
- *   3. confirmed orders (those that were, and those that just became so) go CANCELLED with their
- *      tickets moved to `voidedTickets` (a voided ticket no longer verifies, ticket-check.ts), then
- *      are compensated: every charge refunded, seats sold to them put back conditionally;
+ *   3. confirmed orders (those that were, and those that just became so) go CANCELLED (from then
+ *      on none of their tickets verifies, ticket-check.ts), then are compensated: their ticket
+ *      items VOIDED, every charge refunded, seats sold to them put back conditionally;
  *   4. a seat still taken is made AVAILABLE only if it is HELD or SOLD by an order that has ended
  *      without tickets and holds no charge any more (`orderId = :o` in the condition) — never
  *      unconditionally; a seat of an order still open or confirmed waits for the next pass;
@@ -216,6 +216,7 @@ async function endThroughFlow(
       reason: RESET_REASON,
     });
     tally.releasedSeats += result.releasedSeatIds.length;
+    tally.voidedTickets += result.voidedTicketIds.length;
     if (result.refundedChargeIds.length > 0) tally.refundedOrders.add(current.orderId);
     current = await getOrder(store, current.orderId);
   }
@@ -235,8 +236,8 @@ async function endThroughFlow(
 
 /**
  * An ended order after the reset: without tickets, without money, without seats. A CONFIRMED
- * order is first ended (tickets voided, in the same write as the status, so no moment exists in
- * which the order is cancelled but its tickets still verify), then compensated like any other.
+ * order is first ended (from that write on its tickets no longer verify: the check wants the
+ * order CONFIRMED), then compensated like any other, which voids its ticket items.
  */
 async function settleEnded(deps: ResetDeps, order: OrderRecord, tally: Tally): Promise<void> {
   const { store } = deps;
@@ -246,12 +247,9 @@ async function settleEnded(deps: ResetDeps, order: OrderRecord, tally: Tally): P
         set: {
           status: 'CANCELLED',
           failureReason: `${RESET_REASON}; payment refunded, tickets void`,
-          voidedTickets: [...(order.voidedTickets ?? []), ...(order.tickets ?? [])],
         },
-        remove: ['tickets'],
         from: ['CONFIRMED'],
       });
-      tally.voidedTickets += order.tickets?.length ?? 0;
     } catch (error) {
       if (!(error instanceof OrderStateConflict)) throw error; // another reset pass did it
     }
@@ -262,6 +260,7 @@ async function settleEnded(deps: ResetDeps, order: OrderRecord, tally: Tally): P
     reason: RESET_REASON,
   });
   tally.releasedSeats += result.releasedSeatIds.length;
+  tally.voidedTickets += result.voidedTicketIds.length;
   const refunded = [...result.refundedChargeIds, ...(await refundLedger(deps, order.orderId))];
   if (refunded.length > 0) tally.refundedOrders.add(order.orderId);
 }

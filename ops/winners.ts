@@ -1,5 +1,5 @@
 import { getEvent } from '../lambdas/core/events/event-records';
-import { ordersOfEvent } from '../lambdas/core/events/event-report';
+import { ordersOfEvent, validTicketsByOrder } from '../lambdas/core/events/event-report';
 import type { Store } from '../lambdas/core/platform/store';
 
 /** `npm run winners -- <eventId>`: who got tickets, per buyer, and how much of the event sold. */
@@ -14,11 +14,12 @@ export interface WinnersReport {
 export async function winners(store: Store, eventId: string): Promise<WinnersReport> {
   const event = await getEvent(store, eventId);
   const confirmed = (await ordersOfEvent(store, eventId)).filter((o) => o.status === 'CONFIRMED');
+  const tickets = await validTicketsByOrder(store, eventId);
   const byBuyer = new Map<string, { buyerId: string; orderIds: string[]; seatIds: string[] }>();
   for (const order of confirmed) {
     const entry = byBuyer.get(order.buyerId) ?? { buyerId: order.buyerId, orderIds: [], seatIds: [] };
     entry.orderIds.push(order.orderId);
-    entry.seatIds.push(...(order.tickets ?? []).map((t) => t.seatId));
+    entry.seatIds.push(...(tickets.get(order.orderId) ?? []).map((t) => t.seatId));
     byBuyer.set(order.buyerId, entry);
   }
   const buyers = [...byBuyer.values()].sort(

@@ -36,6 +36,16 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** An image (a ticket's QR code): base64 in the body, as API Gateway wants binary responses. */
+export function png(image: Buffer): ApiResult {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'image/png', 'cache-control': 'private, no-store' },
+    body: image.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /** `{ error: { code, message, ... } }`: a stable code for machines, a sentence for people. */
 export function errorResponse(error: unknown): ApiResult {
   if (error instanceof DomainError) {

@@ -2,17 +2,19 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EventRecord } from '../core/events/event-records';
 import { openOrder } from '../core/orders/open-order';
 import { ChangeSeatsInput, CreateOrderInput, NoInput, PaymentInput } from '../core/orders/order-input';
-import { toOrderView } from '../core/orders/order-record';
 import type { BuyerAction } from '../core/orders/order-workflow';
-import { actOnOwnOrder, getOwnOrder } from '../core/orders/own-order';
+import { actOnOwnOrder, getOwnOrder, getOwnTicket } from '../core/orders/own-order';
+import { viewOrder } from '../core/tickets/order-view';
+import { ticketQrPng } from '../core/tickets/ticket-qr';
 import { admitOrder } from '../core/waiting-room/waiting-room-service';
 import { fromEnvironment, type Platform } from '../wiring/platform';
-import { type ApiResult, json } from './http';
+import { type ApiResult, json, png } from './http';
 import { buyerOf, eventIdParameter, header, jsonBody, pathParameter } from './request';
 import { routeHandler } from './routing';
 
 /**
- * The buyer's orders: create (one open order per buyer and event), read, and pay / change seats /
+ * The buyer's orders: create (one open order per buyer and event), read (and a ticket's QR code as
+ * a PNG), and pay / change seats /
  * cancel, which go to the order's flow (202: the flow acts, the order shows the outcome).
  */
 export function createHandler(platform: Pick<Platform, 'store' | 'workflow' | 'secrets'>) {
@@ -25,7 +27,7 @@ export function createHandler(platform: Pick<Platform, 'store' | 'workflow' | 's
       buyerId,
       action,
     });
-    return json(202, { order: toOrderView(order) });
+    return json(202, { order: await viewOrder(platform.store, order) });
   }
 
   return routeHandler({
@@ -38,12 +40,21 @@ export function createHandler(platform: Pick<Platform, 'store' | 'workflow' | 's
       const admit = async (record: EventRecord, orderId: string) =>
         admitOrder(store, record, { buyerId, orderId, admissionToken }, await secrets.sessionSigningKey());
       const { order, created } = await openOrder(store, workflow, { eventId, buyerId, selection, admit });
-      return json(created ? 201 : 200, { order: toOrderView(order) });
+      return json(created ? 201 : 200, { order: await viewOrder(store, order) });
     },
 
     'GET /api/orders/{orderId}': async (event) => {
       const order = await getOwnOrder(platform.store, pathParameter(event, 'orderId'), await buyerOf(event, secrets));
-      return json(200, { order: toOrderView(order) });
+      return json(200, { order: await viewOrder(platform.store, order) });
+    },
+
+    'GET /api/orders/{orderId}/tickets/{ticketId}/qr': async (event) => {
+      const ticket = await getOwnTicket(platform.store, {
+        orderId: pathParameter(event, 'orderId'),
+        ticketId: pathParameter(event, 'ticketId'),
+        buyerId: await buyerOf(event, secrets),
+      });
+      return png(await ticketQrPng(ticket.token));
     },
 
     'PUT /api/orders/{orderId}/seats': async (event) => {

@@ -1,22 +1,25 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { planBroadcast } from '../core/live/broadcast';
+import { ordersIn, planBroadcast, recordsOfOrders } from '../core/live/broadcast';
 import { deliver, firstSequenceNumber } from '../core/live/live-delivery';
 import { logger } from '../core/platform/logger';
+import { ticketsForPushes } from '../core/tickets/order-view';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 
 /**
  * Stream consumer of the seats and orders tables: one batch in, one coalesced message per
- * watching connection (seats) and per changed order to its buyer out. Reports the first record it
+ * watching connection (seats) and per changed order to its buyer out (with its tickets). Reports the first record it
  * could not address as a batch item failure, so Lambda retries from there.
  */
 export function createHandler(platform: Pick<Platform, 'store' | 'poster'>) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const { store, poster } = platform;
-    const deliveries = planBroadcast(event.Records, store.now());
+    // Confirmed (and refunded) orders are pushed with their tickets, read from their own items.
+    const { tickets, failed } = await ticketsForPushes(store, ordersIn(event.Records));
+    const deliveries = planBroadcast(event.Records, store.now(), { byOrder: tickets, heldBack: failed });
     const report = await deliver(store, poster, deliveries);
     logger.debug('Broadcast a stream batch', { records: event.Records.length, messages: deliveries.length, ...report });
-    const failed = firstSequenceNumber(report.failedSequenceNumbers);
-    return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
+    const first = firstSequenceNumber([...report.failedSequenceNumbers, ...recordsOfOrders(event.Records, failed)]);
+    return { batchItemFailures: first === undefined ? [] : [{ itemIdentifier: first }] };
   };
 }
 

@@ -71,7 +71,15 @@ export class TicketDropApi extends Construct {
       ...common,
       handler: 'orders',
       // waitingRooms: the waiting room's slot is bound to the order it admits.
-      tableAccess: { events: 'read', seats: 'write', orders: 'write', buyers: 'write', waitingRooms: 'write' },
+      // tickets: read, for the order view and a ticket's QR code.
+      tableAccess: {
+        events: 'read',
+        seats: 'write',
+        orders: 'write',
+        tickets: 'read',
+        buyers: 'write',
+        waitingRooms: 'write',
+      },
       environment: { ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
       // A create may wait (≤ 8 s) for the same buyer's concurrent create, then hold seats itself.
       timeout: Duration.seconds(20),
@@ -88,7 +96,7 @@ export class TicketDropApi extends Construct {
     this.admin = new RouteGroup(this, 'Admin', {
       ...common,
       handler: 'admin',
-      tableAccess: { events: 'write', seats: 'write', orders: 'read' },
+      tableAccess: { events: 'write', seats: 'write', orders: 'read', tickets: 'read' },
       timeout: Duration.seconds(30), // creating a large event writes one item per seat
     });
 

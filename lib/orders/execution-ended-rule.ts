@@ -40,8 +40,8 @@ export class ExecutionEndedRule extends Construct {
       timeout: Duration.seconds(30),
       environment: { ...props.tables.tableEnvironment(), POWERTOOLS_SERVICE_NAME: 'ticketdrop-orders' },
     });
-    // Least privilege, as the flow's Compensate step: the order, its seats, the payment ledger.
-    for (const tableId of ['orders', 'seats', 'payments'] as const)
+    // Least privilege, as the flow's Compensate step: the order, its seats and tickets, the payment ledger.
+    for (const tableId of ['orders', 'seats', 'tickets', 'payments'] as const)
       props.tables.table(tableId).grantReadWriteData(this.handler.function);
 
     this.deadLetterQueue = streamDeadLetterQueue(this);

@@ -38,29 +38,37 @@ type Access = 'read' | 'write';
 const STEPS = {
   awaitBuyer: { entry: 'lambdas/steps/await-buyer.ts', tables: { orders: 'write' } },
   changeSeats: { entry: 'lambdas/steps/change-seats.ts', tables: { events: 'read', seats: 'write', orders: 'write' } },
-  endOrder: { entry: 'lambdas/steps/end-order.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
+  // Steps that may compensate an order void its tickets too (tickets: 'write').
+  endOrder: {
+    entry: 'lambdas/steps/end-order.ts',
+    tables: { seats: 'write', orders: 'write', tickets: 'write', payments: 'write' },
+  },
   chargePayment: {
     entry: 'lambdas/steps/charge-payment.ts',
-    tables: { orders: 'write', payments: 'write' },
+    tables: { orders: 'write', tickets: 'write', payments: 'write' },
     errorsAreOutcomes: true,
   },
   recordPaymentFailure: {
     entry: 'lambdas/steps/record-payment-failure.ts',
-    tables: { seats: 'write', orders: 'write', payments: 'write' },
+    tables: { seats: 'write', orders: 'write', tickets: 'write', payments: 'write' },
   },
   confirmSeats: {
     entry: 'lambdas/steps/confirm-seats.ts',
     tables: { seats: 'write', orders: 'read' },
     errorsAreOutcomes: true,
   },
-  issueTickets: { entry: 'lambdas/steps/issue-tickets.ts', tables: { orders: 'write' } },
+  // Writes the tickets' own items; the order is only read.
+  issueTickets: { entry: 'lambdas/steps/issue-tickets.ts', tables: { orders: 'read', tickets: 'write' } },
   sendNotification: {
     entry: 'lambdas/steps/send-notification.ts',
     tables: { orders: 'read' },
     errorsAreOutcomes: true,
   },
   completeOrder: { entry: 'lambdas/steps/complete-order.ts', tables: { orders: 'write', payments: 'write' } },
-  compensate: { entry: 'lambdas/steps/compensate.ts', tables: { seats: 'write', orders: 'write', payments: 'write' } },
+  compensate: {
+    entry: 'lambdas/steps/compensate.ts',
+    tables: { seats: 'write', orders: 'write', tickets: 'write', payments: 'write' },
+  },
 } satisfies Record<string, { entry: string; tables: Partial<Record<TableId, Access>>; errorsAreOutcomes?: boolean }>;
 
 export type StepId = keyof typeof STEPS;

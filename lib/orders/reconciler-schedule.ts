@@ -44,7 +44,7 @@ export class Reconciler extends Construct {
       },
     });
     const fn = this.handler.function;
-    for (const id of ['orders', 'seats', 'payments', 'waitingRooms', 'buyers'] as const)
+    for (const id of ['orders', 'seats', 'tickets', 'payments', 'waitingRooms', 'buyers'] as const)
       props.tables.table(id).grantReadWriteData(fn);
     props.tables.table('events').grantReadData(fn);
     const machine = props.orderStateMachine;

@@ -42,6 +42,8 @@ export class Broadcaster extends Construct {
     const fn = this.handler.function;
     // Finds audiences and deletes gone sockets; never writes a connection otherwise.
     props.tables.table('connections').grant(fn, 'dynamodb:Query', 'dynamodb:DeleteItem');
+    // Reads a confirmed order's tickets (by key) to push them with the order.
+    props.tables.table('tickets').grant(fn, 'dynamodb:BatchGetItem');
     props.webSocketStage.grantManagementApiAccess(fn);
 
     this.deadLetterQueue = streamDeadLetterQueue(this);

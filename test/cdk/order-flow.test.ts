@@ -332,9 +332,9 @@ describe('the execution-ended rule', () => {
     expect(fn.Metadata?.['ticketdrop:entry']).toBe(EXECUTION_ENDED_ENTRY);
   });
 
-  it('may touch only the order, its seats and the payment ledger', () => {
+  it('may touch only the order, its seats and tickets and the payment ledger', () => {
     const tables = dev.stack.data.byId;
-    const allowed = ['orders', 'seats', 'payments'].map((id) =>
+    const allowed = ['orders', 'seats', 'tickets', 'payments'].map((id) =>
       JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(tables[id as keyof typeof tables]), 'Arn'] }),
     );
     const dynamo = roleStatementsOf(dev.template, rule.handler.function).filter((s) =>

@@ -64,6 +64,11 @@ beforeAll(() => {
   prod = synth('prod', join(outdir, 'prod'));
 });
 
+function logicalIdOfResource(construct: IConstruct): string {
+  const resource = construct.node.defaultChild as CfnElement;
+  return Stack.of(resource).getLogicalId(resource);
+}
+
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
@@ -78,8 +83,45 @@ describe('tables match TABLE_SPECS (the drift check between local and AWS)', () 
       'orders',
       'payments',
       'seats',
+      'tickets',
       'waitingRooms',
     ]);
+  });
+
+  it('grants the tickets table to exactly the functions that issue, void, show or push tickets', () => {
+    const ticketsTable = logicalIdOfResource(dev.stack.data.table('tickets'));
+    const functions = dev.template.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Role?: { 'Fn::GetAtt': [string, string] } }; Metadata?: Record<string, string> }
+    >;
+    const policies = Object.values(dev.template.findResources('AWS::IAM::Policy')) as {
+      Properties: { Roles: { Ref: string }[]; PolicyDocument: unknown };
+    }[];
+    const granted = Object.values(functions)
+      .filter((fn) => {
+        const role = fn.Properties.Role?.['Fn::GetAtt'][0];
+        return policies.some(
+          (p) =>
+            p.Properties.Roles.some((r) => r.Ref === role) &&
+            JSON.stringify(p.Properties.PolicyDocument).includes(ticketsTable),
+        );
+      })
+      .map((fn) => fn.Metadata?.['ticketdrop:entry'])
+      .sort();
+    expect(granted).toEqual(
+      [
+        'lambdas/api/admin.ts', // the admin ticket list, ticket counts
+        'lambdas/api/orders.ts', // the order view, the QR route
+        'lambdas/realtime/broadcaster.ts', // live order pushes with their tickets
+        'lambdas/reconciler/reconcile.ts', // issues (a paid order it finishes) and voids
+        'lambdas/steps/charge-payment.ts', // the steps that may compensate void
+        'lambdas/steps/compensate.ts',
+        'lambdas/steps/end-order.ts',
+        'lambdas/steps/execution-ended-handler.ts',
+        'lambdas/steps/issue-tickets.ts',
+        'lambdas/steps/record-payment-failure.ts',
+      ].sort(),
+    );
   });
 
   it.each(TABLE_SPECS.map((spec) => [spec.id, spec] as const))('%s: keys, indexes, stream, TTL', (id, spec) => {

@@ -149,7 +149,7 @@ describe('orders over HTTP', () => {
     expect(open.body.orders.map((o) => o.orderId)).toEqual([next.body.order.orderId]);
   });
 
-  it('full purchase: pay with 11111 → CONFIRMED with QR tickets; the admin list shows who got them', async () => {
+  it('full purchase: pay with 11111 → CONFIRMED with tickets (token and state; QR as a PNG by its route); the admin list shows who got them', async () => {
     const eventId = await newEvent();
     const buyer = await newBuyer(stack);
     const { body } = await createOrderFor(stack, buyer, eventId, { seatIds: ['A5', 'A6'] });
@@ -172,7 +172,32 @@ describe('orders over HTTP', () => {
     const done = await pollOrder(stack, buyer, orderId, final);
     expect(done).toMatchObject({ status: 'CONFIRMED', payment: { status: 'succeeded' } });
     expect(done.tickets?.map((t) => t.seatId)).toEqual(['A5', 'A6']);
-    for (const ticket of done.tickets ?? []) expect(ticket.qrCode).toMatch(/^data:image\/png;base64,/);
+    for (const ticket of done.tickets ?? []) {
+      expect(ticket).toEqual({
+        ticketId: ticket.ticketId,
+        seatId: ticket.seatId,
+        token: expect.any(String),
+        state: 'VALID',
+      });
+    }
+
+    // The QR code as an image, for its buyer only; anyone else's order (or ticket) is a 404.
+    const ticket = done.tickets![0]!;
+    const qrPath = `/api/orders/${orderId}/tickets/${ticket.ticketId}/qr`;
+    const qr = await fetch(`${stack.url}${qrPath}`, { headers: { authorization: `Bearer ${buyer.token}` } });
+    expect(qr.status).toBe(200);
+    expect(qr.headers.get('content-type')).toBe('image/png');
+    const png = Buffer.from(await qr.arrayBuffer());
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const stranger = await newBuyer(stack);
+    const refused = await call(stack, 'GET', qrPath, { token: stranger.token });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ error: { code: 'OrderNotFound' } });
+    const otherTicket = await call(stack, 'GET', `/api/orders/${orderId}/tickets/tkt_AAAAAAAAAAAAAAAAAAAA/qr`, {
+      token: buyer.token,
+    });
+    expect(otherTicket.status).toBe(404);
+    expect((await call(stack, 'GET', qrPath)).status).toBe(401);
 
     const tickets = await call<{ eventId: string; ticketCount: number; tickets: unknown[] }>(
       stack,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prefixedTableNames, TABLE_SPECS, tableSpec } from '../../contract/tables';
 import { createEvent } from '../../lambdas/core/events/create-event';
@@ -12,10 +12,14 @@ import { compensateOrder } from '../../lambdas/core/orders/settlement';
 import { completeOrder, confirmOrderSeats, issueTickets } from '../../lambdas/core/orders/steps/fulfilment-steps';
 import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
+import { OrderStateConflict } from '../../lambdas/core/platform/errors';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { verifyTicket } from '../../lambdas/core/tickets/ticket-check';
+import { putTickets, ticketsOfOrder, voidTickets } from '../../lambdas/core/tickets/ticket-store';
+import { makeTickets } from '../../lambdas/core/tickets/ticket-tokens';
 import { createTables } from '../../local/local-tables';
 import { auditEvent } from '../../ops/audit';
+import { dynamoItemBytes } from '../support/item-size';
 import { useTestTables } from '../support/local-dynamo';
 
 /**
@@ -181,8 +185,10 @@ describe('money audit and ticket check', () => {
       ]),
     );
     // Both tickets carry a right signature; the check cannot tell them apart without the seat.
-    expect((await verifyTicket(store, KEY, first.tickets![0]!.token)).valid).toBe(true);
-    expect((await verifyTicket(store, KEY, second.tickets![0]!.token)).valid).toBe(true);
+    const [firstTicket] = await ticketsOfOrder(store, first);
+    const [secondTicket] = await ticketsOfOrder(store, second);
+    expect((await verifyTicket(store, KEY, firstTicket!.token)).valid).toBe(true);
+    expect((await verifyTicket(store, KEY, secondTicket!.token)).valid).toBe(true);
   });
 
   it('a PENDING charge past the grace and an order open past its deadline are reported', async () => {
@@ -222,7 +228,7 @@ describe('money audit and ticket check', () => {
   it('verifyTicket: a current ticket verifies; voided, forged, foreign-key and unknown-order tickets do not', async () => {
     const eventId = await newEvent();
     const order = await buy(eventId, ['A1', 'A2']);
-    const [a1, a2] = order.tickets!;
+    const [a1, a2] = await ticketsOfOrder(store, order);
     expect(await verifyTicket(store, KEY, a1!.token)).toEqual({
       valid: true,
       ticket: expect.objectContaining({ orderId: order.orderId, seatId: 'A1', eventId }),
@@ -236,30 +242,62 @@ describe('money audit and ticket check', () => {
       reason: 'badSignature',
     });
 
-    // Voided as the reset does it: tickets moved to voidedTickets, the order no longer CONFIRMED.
-    await updateOrder(store, order.orderId, {
-      set: { status: 'CANCELLED', voidedTickets: order.tickets },
-      remove: ['tickets'],
-      from: ['CONFIRMED'],
-    });
+    // The order no longer CONFIRMED (the reset's first write): no ticket of it verifies, even before its items are voided.
+    await updateOrder(store, order.orderId, { set: { status: 'CANCELLED' }, from: ['CONFIRMED'] });
+    expect(await verifyTicket(store, KEY, a2!.token)).toMatchObject({ valid: false, reason: 'orderNotConfirmed' });
+    await voidTickets(store, order);
     expect(await verifyTicket(store, KEY, a1!.token)).toMatchObject({ valid: false, reason: 'voided' });
 
+    // A VOIDED item under a CONFIRMED order: refused by the item alone.
     const stranger = await buy(eventId, ['B1']);
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tables.orders,
-        Key: { orderId: stranger.orderId },
-        UpdateExpression: 'REMOVE tickets',
-      }),
-    );
-    expect(await verifyTicket(store, KEY, stranger.tickets![0]!.token)).toMatchObject({
+    const [b1] = await ticketsOfOrder(store, stranger);
+    expect(await verifyTicket(store, KEY, b1!.token)).toEqual({ valid: true, ticket: expect.anything() });
+    await voidTickets(store, stranger);
+    expect(await verifyTicket(store, KEY, b1!.token)).toMatchObject({
       valid: false,
       reason: 'voided',
     });
+    // No item at all (deleted): voided too.
+    const third = await buy(eventId, ['B3']);
+    const [b3] = await ticketsOfOrder(store, third);
+    await store.doc.send(new DeleteCommand({ TableName: store.tables.tickets, Key: { ticketId: b3!.ticketId } }));
+    expect(await verifyTicket(store, KEY, b3!.token)).toMatchObject({ valid: false, reason: 'voided' });
 
     const { ticketToken } = await import('../../lambdas/core/tickets/ticket-tokens');
     const ghost = ticketToken({ ticketId: 'tkt_x', orderId: 'ord_nobody', eventId, seatId: 'B2' }, KEY);
     expect(await verifyTicket(store, KEY, ghost)).toMatchObject({ valid: false, reason: 'orderNotFound' });
+  });
+
+  it('tickets live in their own items: issued twice → the same tickets, and a confirmed 4-seat order item stays within 1 KB', async () => {
+    const eventId = await newEvent();
+    const order = await buy(eventId, ['A1', 'A2', 'A3', 'A4']);
+    const tickets = await ticketsOfOrder(store, order);
+    expect(tickets.map((t) => [t.seatId, t.state, t.orderId, t.eventId])).toEqual(
+      ['A1', 'A2', 'A3', 'A4'].map((seatId) => [seatId, 'VALID', order.orderId, eventId]),
+    );
+    // A retried IssueTickets step: the same ids, the same items (issuedAt of the first issue).
+    expect(await issueTickets(store, KEY, { orderId: order.orderId })).toEqual({
+      ticketIds: tickets.map((t) => t.ticketId),
+    });
+    expect(await ticketsOfOrder(store, order)).toEqual(tickets);
+    // Every order write is billed by the item's size: it carries no ticket, no image.
+    const item = (
+      await store.doc.send(new GetCommand({ TableName: store.tables.orders, Key: { orderId: order.orderId } }))
+    ).Item!;
+    expect(item).not.toHaveProperty('tickets');
+    expect(dynamoItemBytes(item)).toBeLessThanOrEqual(1024);
+    expect(JSON.stringify(item)).not.toContain('data:image');
+  });
+
+  it('a ticket voided by a compensation is never issued VALID again by a late IssueTickets retry', async () => {
+    const eventId = await newEvent();
+    const order = await buy(eventId, ['A1']);
+    await updateOrder(store, order.orderId, { set: { status: 'CANCELLED' }, from: ['CONFIRMED'] });
+    await compensateOrder(store, processor, { orderId: order.orderId, status: 'CANCELLED', reason: 'test' });
+    expect((await ticketsOfOrder(store, order)).map((t) => t.state)).toEqual(['VOIDED']);
+    await expect(issueTickets(store, KEY, { orderId: order.orderId })).rejects.toThrow(OrderStateConflict);
+    await putTickets(store, makeTickets(order, KEY, store.now())); // a put that raced the void
+    expect((await ticketsOfOrder(store, order)).map((t) => t.state)).toEqual(['VOIDED']);
   });
 
   it('the ledger is read by order through the byOrder index; a persisted table from before it gets the index', async () => {

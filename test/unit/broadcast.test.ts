@@ -8,7 +8,7 @@ import {
   parseSubscribeRequest,
   type SeatDelta,
 } from '../../contract/live-messages';
-import { type Delivery, planBroadcast } from '../../lambdas/core/live/broadcast';
+import { type Delivery, ordersIn, planBroadcast, recordsOfOrders } from '../../lambdas/core/live/broadcast';
 import { firstSequenceNumber } from '../../lambdas/core/live/live-delivery';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
 import type { SeatItem } from '../../lambdas/core/seats/seat-item';
@@ -227,5 +227,55 @@ describe('planBroadcast: waiting-room changes', () => {
     ]);
     expect(JSON.stringify(plan)).not.toMatch(/buy_secret|ord-secret/);
     expect(parseLiveMessage(JSON.stringify(plan[0]!.message))).toEqual(plan[0]!.message);
+  });
+});
+
+describe('live order pushes with tickets (read from their own items by the broadcaster)', () => {
+  const paid = { status: 'succeeded' as const, round: 1, attempt: 1, chargeId: 'ch_1' };
+  const ticket = {
+    ticketId: 'tkt_a',
+    eventId: 'ev',
+    orderId: 'ord-t',
+    seatId: 'A1',
+    token: 'signed',
+    state: 'VALID' as const,
+    issuedAt: NOW,
+  };
+
+  it('lists the newest image of each order of the batch and the records of held-back orders', () => {
+    const records = [
+      order('ord-t', 'buyer-t', 1, { status: 'PAYING' }),
+      seat('ev', 'A1', 3),
+      order('ord-t', 'buyer-t', 2, { status: 'CONFIRMED', payment: paid }),
+      order('ord-u', 'buyer-u', 1),
+    ];
+    expect(ordersIn(records).map((o) => [o.orderId, o.version])).toEqual([
+      ['ord-t', 2],
+      ['ord-u', 1],
+    ]);
+    expect(recordsOfOrders(records, new Set(['ord-t']))).toEqual([
+      records[0]!.dynamodb!.SequenceNumber,
+      records[2]!.dynamodb!.SequenceNumber,
+    ]);
+  });
+
+  it('pushes a confirmed order with its tickets (id, seat, token, state) and holds back one whose tickets could not be read', () => {
+    const records = [
+      order('ord-t', 'buyer-t', 2, { status: 'CONFIRMED', payment: paid }),
+      order('ord-u', 'buyer-u', 5, { status: 'CONFIRMED', payment: paid }),
+    ];
+    const plan = planBroadcast(records, NOW, {
+      byOrder: new Map([['ord-t', [ticket]]]),
+      heldBack: new Set(['ord-u']),
+    });
+    expect(orderMessages(plan).map((d) => d.message)).toEqual([
+      {
+        type: 'order',
+        order: expect.objectContaining({
+          orderId: 'ord-t',
+          tickets: [{ ticketId: 'tkt_a', seatId: 'A1', token: 'signed', state: 'VALID' }],
+        }),
+      },
+    ]);
   });
 });

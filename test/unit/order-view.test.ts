@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
 import { toOrderView } from '../../lambdas/core/orders/order-record';
+import type { TicketItem } from '../../lambdas/core/tickets/ticket-item';
+import { mayHaveTickets } from '../../lambdas/core/tickets/ticket-store';
 
 /** What a buyer is shown of an order (HTTP and WebSocket): the order, never the means to act around the API. */
 
-const ticket = { ticketId: 't-1', seatId: 'A1', token: 'signed', qrCode: 'data:image/png;base64,AAAA' };
+const ticket: TicketItem = {
+  ticketId: 't-1',
+  eventId: 'ev',
+  orderId: 'ord_1',
+  seatId: 'A1',
+  token: 'signed',
+  state: 'VALID',
+  issuedAt: 5,
+};
 
 const held: OrderRecord = {
   orderId: 'ord_1',
@@ -61,31 +71,39 @@ describe('the order view', () => {
     expect(view.payment).toEqual({ status: 'trying', round: 1, attempt: 2 });
   });
 
-  it('never shows tickets taken back (voided)', () => {
-    const view = toOrderView({
-      ...held,
-      status: 'CANCELLED',
-      voidedTickets: [ticket],
-      failureReason: 'Reset by the operator',
-    });
-    expect(view).not.toHaveProperty('voidedTickets');
+  it('shows tickets from their own items as id, seat, token and state only (no order id, no QR image)', () => {
+    const voided = { ...ticket, state: 'VOIDED' as const, voidedAt: 9 };
+    const view = toOrderView({ ...held, status: 'CANCELLED', failureReason: 'Reset by the operator' }, [voided]);
+    expect(view.tickets).toEqual([{ ticketId: 't-1', seatId: 'A1', token: 'signed', state: 'VOIDED' }]);
     expect(view.failureReason).toBe('Reset by the operator');
   });
 
+  it('reads tickets only for orders that can have them: CONFIRMED, or ended after a pay request', () => {
+    const paid = { status: 'succeeded' as const, round: 1, attempt: 1, chargeId: 'ch_1' };
+    expect(mayHaveTickets({ status: 'CONFIRMED', payment: paid })).toBe(true);
+    expect(mayHaveTickets({ status: 'CANCELLED', payment: paid })).toBe(true);
+    expect(mayHaveTickets({ status: 'PAYING', payment: paid })).toBe(false);
+    expect(mayHaveTickets({ status: 'FAILED', payment: { status: 'failed', round: 1, attempt: 3 } })).toBe(true);
+    expect(mayHaveTickets({ status: 'EXPIRED', payment: held.payment })).toBe(false);
+    expect(mayHaveTickets(held)).toBe(false);
+  });
+
   it('adds what the buyer needs once it exists: payment deadline, last error, tickets, notifications, reasons', () => {
-    const view = toOrderView({
-      ...held,
-      status: 'CONFIRMED',
-      paymentDeadline: 1_050_000,
-      payment: { status: 'succeeded', round: 2, attempt: 1, lastError: 'Card declined', chargeId: 'ch_1' },
-      tickets: [ticket],
-      notifications: { email: 'failed', sms: 'sent' },
-      lastChangeError: 'Seats already taken: B1',
-    });
+    const view = toOrderView(
+      {
+        ...held,
+        status: 'CONFIRMED',
+        paymentDeadline: 1_050_000,
+        payment: { status: 'succeeded', round: 2, attempt: 1, lastError: 'Card declined', chargeId: 'ch_1' },
+        notifications: { email: 'failed', sms: 'sent' },
+        lastChangeError: 'Seats already taken: B1',
+      },
+      [ticket],
+    );
     expect(view).toMatchObject({
       paymentDeadline: 1_050_000,
       payment: { status: 'succeeded', round: 2, attempt: 1, lastError: 'Card declined' },
-      tickets: [ticket],
+      tickets: [{ ticketId: 't-1', seatId: 'A1', token: 'signed', state: 'VALID' }],
       notifications: { email: 'failed', sms: 'sent' },
       lastChangeError: 'Seats already taken: B1',
     });

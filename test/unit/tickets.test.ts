@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeTickets, ticketToken, verifyTicketToken } from '../../lambdas/core/tickets/ticket-tokens';
+import { ticketQrPng } from '../../lambdas/core/tickets/ticket-qr';
+import { makeTickets, ticketIdOf, ticketToken, verifyTicketToken } from '../../lambdas/core/tickets/ticket-tokens';
 
 const key = 'test-signing-key-0123456789';
 
@@ -39,15 +40,26 @@ describe('tickets', () => {
     expect(source).not.toMatch(/sign\(data, key\) !== signature/);
   });
 
-  it('issues one ticket per seat with a PNG QR code, the same ones when issued again', async () => {
+  it('issues one VALID ticket per seat, no image, ids from order and seat: the same ones when issued again', () => {
     const order = { orderId: 'ord_9', eventId: 'ev', seatIds: ['B1', 'B2'] };
-    const tickets = await makeTickets(order, key);
+    const tickets = makeTickets(order, key, 1000);
     expect(tickets.map((t) => t.seatId)).toEqual(['B1', 'B2']);
     for (const ticket of tickets) {
-      expect(ticket.qrCode).toMatch(/^data:image\/png;base64,/);
-      expect(Buffer.from(ticket.qrCode.split(',')[1]!, 'base64').subarray(1, 4).toString()).toBe('PNG');
+      expect(ticket).toMatchObject({ orderId: 'ord_9', eventId: 'ev', state: 'VALID', issuedAt: 1000 });
+      expect(ticket).not.toHaveProperty('qrCode');
+      expect(ticket.ticketId).toBe(ticketIdOf('ord_9', ticket.seatId));
+      expect(ticket.ticketId).toMatch(/^tkt_[A-Za-z0-9_-]{20}$/);
       expect(verifyTicketToken(ticket.token, key)).toMatchObject({ ticketId: ticket.ticketId, seatId: ticket.seatId });
     }
-    expect((await makeTickets(order, key)).map((t) => t.ticketId)).toEqual(tickets.map((t) => t.ticketId));
+    expect(makeTickets(order, key, 2000).map((t) => t.ticketId)).toEqual(tickets.map((t) => t.ticketId));
+    expect(new Set(tickets.map((t) => t.ticketId)).size).toBe(2);
+    expect(ticketIdOf('ord_10', 'B1')).not.toBe(ticketIdOf('ord_9', 'B1'));
+  });
+
+  it('renders the QR code of a token as a PNG on request', async () => {
+    const png = await ticketQrPng(
+      ticketToken({ ticketId: 'tkt_1', orderId: 'ord_1', eventId: 'ev', seatId: 'A1' }, key),
+    );
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 });

@@ -1,6 +1,8 @@
 import { isFinal, type OrderRecord, type OrderStatus, type PaymentStatus } from '../orders/order-record';
 import { queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
+import type { TicketItem } from '../tickets/ticket-item';
+import { ticketsOfEvent } from '../tickets/ticket-store';
 import { getEvent } from './event-records';
 
 /** What operators see of an event's sales: every order, and who got which ticket. */
@@ -39,25 +41,41 @@ export async function ordersOfEvent(store: Store, eventId: string): Promise<Orde
   });
 }
 
+/**
+ * The event's VALID tickets by order id (the tickets table's `byEvent` index, eventually
+ * consistent): what every report of who holds which seat reads.
+ */
+export async function validTicketsByOrder(store: Store, eventId: string): Promise<Map<string, TicketItem[]>> {
+  const byOrder = new Map<string, TicketItem[]>();
+  for (const ticket of await ticketsOfEvent(store, eventId)) {
+    if (ticket.state !== 'VALID') continue;
+    byOrder.set(ticket.orderId, [...(byOrder.get(ticket.orderId) ?? []), ticket]);
+  }
+  return byOrder;
+}
+
+/** Who holds which VALID ticket, in the order the orders were made (seat order within an order). */
 export async function ticketHolders(store: Store, eventId: string): Promise<TicketHolder[]> {
   const orders = await ordersOfEvent(store, eventId);
+  const tickets = await validTicketsByOrder(store, eventId);
   return orders.flatMap((order) =>
-    (order.tickets ?? []).map((ticket) => ({
-      buyerId: order.buyerId,
-      orderId: order.orderId,
-      seatId: ticket.seatId,
-      ticketId: ticket.ticketId,
-    })),
+    order.seatIds.flatMap((seatId) =>
+      (tickets.get(order.orderId) ?? [])
+        .filter((ticket) => ticket.seatId === seatId)
+        .map((ticket) => ({ buyerId: order.buyerId, orderId: order.orderId, seatId, ticketId: ticket.ticketId })),
+    ),
   );
 }
 
 /** `open`: HOLDING or PAYING by status, including lapsed holds whose flow has not ended them yet. */
 export async function orderSummaries(store: Store, eventId: string, which: 'open' | 'all'): Promise<OrderSummary[]> {
-  const orders = await ordersOfEvent(store, eventId);
-  return orders.filter((order) => which === 'all' || !isFinal(order.status)).map(toOrderSummary);
+  const [orders, tickets] = await Promise.all([ordersOfEvent(store, eventId), validTicketsByOrder(store, eventId)]);
+  return orders
+    .filter((order) => which === 'all' || !isFinal(order.status))
+    .map((order) => toOrderSummary(order, tickets.get(order.orderId)?.length ?? 0));
 }
 
-export function toOrderSummary(order: OrderRecord): OrderSummary {
+export function toOrderSummary(order: OrderRecord, ticketCount = 0): OrderSummary {
   return {
     orderId: order.orderId,
     buyerId: order.buyerId,
@@ -67,7 +85,7 @@ export function toOrderSummary(order: OrderRecord): OrderSummary {
     currency: order.currency,
     holdExpiresAt: order.holdExpiresAt,
     paymentStatus: order.payment.status,
-    ticketCount: order.tickets?.length ?? 0,
+    ticketCount,
     ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

@@ -6,6 +6,7 @@ import type { OrderRecord } from '../orders/order-record';
 import { toOrderView } from '../orders/order-record';
 import type { SeatItem } from '../seats/seat-item';
 import { seatView } from '../seats/seat-map';
+import type { TicketItem } from '../tickets/ticket-item';
 import type { WaitingRoomState } from '../waiting-room/room-state';
 
 /**
@@ -34,6 +35,24 @@ export type StreamChange =
   | { readonly kind: 'order'; readonly item: OrderRecord; readonly sequenceNumber: string }
   | { readonly kind: 'waitingRoom'; readonly item: WaitingRoomState; readonly sequenceNumber: string };
 
+/** The newest image of every order in the batch (to read their tickets before planning). */
+export function ordersIn(records: readonly DynamoDBRecord[]): OrderRecord[] {
+  const orders = new Coalescer<OrderRecord>();
+  for (const record of records) {
+    const change = toStreamChange(record);
+    if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
+  }
+  return orders.entries().map(({ item }) => item);
+}
+
+/** Sequence numbers of the batch's records about these orders. */
+export function recordsOfOrders(records: readonly DynamoDBRecord[], orderIds: ReadonlySet<string>): string[] {
+  return records.flatMap((record) => {
+    const change = toStreamChange(record);
+    return change?.kind === 'order' && orderIds.has(change.item.orderId) ? [change.sequenceNumber] : [];
+  });
+}
+
 export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined {
   const keys = record.dynamodb?.Keys;
   const image = record.dynamodb?.NewImage;
@@ -49,7 +68,18 @@ export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined
   return undefined;
 }
 
-export function planBroadcast(records: readonly DynamoDBRecord[], now: number): Delivery[] {
+/**
+ * `tickets`: the ticket items of the batch's orders that have some (read by the caller, see
+ * tickets/order-view.ts); an order listed in `heldBack` is not pushed (its records are retried).
+ */
+export function planBroadcast(
+  records: readonly DynamoDBRecord[],
+  now: number,
+  tickets: {
+    readonly byOrder?: ReadonlyMap<string, readonly TicketItem[]>;
+    readonly heldBack?: ReadonlySet<string>;
+  } = {},
+): Delivery[] {
   const seats = new Coalescer<SeatItem>();
   const orders = new Coalescer<OrderRecord>();
   const rooms = new Coalescer<WaitingRoomState>();
@@ -75,13 +105,16 @@ export function planBroadcast(records: readonly DynamoDBRecord[], now: number): 
       sequenceNumbers: group.sequenceNumbers,
     }),
   );
-  const orderDeliveries = orders.entries().map(
-    ({ item, sequenceNumbers }): Delivery => ({
-      audience: { buyerId: item.buyerId },
-      message: { type: 'order', order: toOrderView(item) },
-      sequenceNumbers,
-    }),
-  );
+  const orderDeliveries = orders
+    .entries()
+    .filter(({ item }) => !tickets.heldBack?.has(item.orderId))
+    .map(
+      ({ item, sequenceNumbers }): Delivery => ({
+        audience: { buyerId: item.buyerId },
+        message: { type: 'order', order: toOrderView(item, tickets.byOrder?.get(item.orderId)) },
+        sequenceNumbers,
+      }),
+    );
   const waitingRoomDeliveries = rooms.entries().map(
     ({ item, sequenceNumbers }): Delivery => ({
       audience: { eventId: item.eventId },

@@ -1,6 +1,7 @@
 /** The order record: one buyer's attempt to buy seats of one event, from hold to ticket. */
 
 import type { NotificationResult, OrderStatus, OrderView, PaymentStatus } from '../../../contract/order-view';
+import type { TicketItem } from '../tickets/ticket-item';
 
 export type { NotificationResult, OrderStatus, PaymentStatus };
 
@@ -29,15 +30,6 @@ export interface PaymentState {
   readonly lastError?: string;
 }
 
-export interface Ticket {
-  readonly ticketId: string;
-  readonly seatId: string;
-  /** Signed token the QR code encodes; the door scanner verifies it. */
-  readonly token: string;
-  /** The QR code as a PNG data URL. */
-  readonly qrCode: string;
-}
-
 export interface OrderRecord {
   readonly orderId: string;
   readonly eventId: string;
@@ -52,9 +44,8 @@ export interface OrderRecord {
   /** Token of the waiting state-machine task; present only while the order waits for the buyer. */
   readonly taskToken?: string;
   readonly executionArn?: string;
-  readonly tickets?: readonly Ticket[];
-  /** Tickets taken back (order compensated or reset); they no longer verify. */
-  readonly voidedTickets?: readonly Ticket[];
+  // No tickets here: they live in their own items (tickets/ticket-store.ts), so every write of
+  // the order stays within one write unit.
   /**
    * Epoch ms; set when a pay request is accepted: its seats are held at least this long, and a
    * payment still running after it is finished by the reconciler.
@@ -75,7 +66,8 @@ export function isFinal(status: OrderStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
 
-export function toOrderView(order: OrderRecord): OrderView {
+/** The buyer's view; `tickets` are the order's ticket items, read apart (ticket-store.ts). */
+export function toOrderView(order: OrderRecord, tickets: readonly TicketItem[] = []): OrderView {
   const { status, round, attempt, lastError } = order.payment;
   return {
     orderId: order.orderId,
@@ -87,7 +79,9 @@ export function toOrderView(order: OrderRecord): OrderView {
     amountCents: order.amountCents,
     currency: order.currency,
     payment: { status, round, attempt, ...(lastError === undefined ? {} : { lastError }) },
-    ...(order.tickets ? { tickets: order.tickets } : {}),
+    ...(tickets.length > 0
+      ? { tickets: tickets.map(({ ticketId, seatId, token, state }) => ({ ticketId, seatId, token, state })) }
+      : {}),
     ...(order.notifications ? { notifications: order.notifications } : {}),
     ...(order.lastChangeError === undefined ? {} : { lastChangeError: order.lastChangeError }),
     ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),

@@ -1,7 +1,9 @@
 import { getEvent } from '../events/event-records';
-import { OrderNotFound } from '../platform/errors';
+import { OrderNotFound, TicketNotFound } from '../platform/errors';
 import type { Store } from '../platform/store';
 import { checkSeatIds } from '../seats/order-holds';
+import type { TicketItem } from '../tickets/ticket-item';
+import { getTicket } from '../tickets/ticket-store';
 import { submitBuyerAction } from './buyer-action';
 import type { OrderRecord } from './order-record';
 import { getOrder } from './order-store';
@@ -12,6 +14,7 @@ import type { BuyerAction, OrderWorkflow } from './order-workflow';
  * an order that does not exist, so order ids cannot be probed.
  */
 
+const TICKET_ID = /^tkt_[A-Za-z0-9_-]{20}$/;
 const ORDER_ID = /^ord_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function getOwnOrder(store: Store, orderId: string, buyerId: string): Promise<OrderRecord> {
@@ -19,6 +22,18 @@ export async function getOwnOrder(store: Store, orderId: string, buyerId: string
   const order = await getOrder(store, orderId);
   if (order.buyerId !== buyerId) throw new OrderNotFound(orderId);
   return order;
+}
+
+/** A ticket of the buyer's own order; anyone else's (or none) answers 404 like an unknown one. */
+export async function getOwnTicket(
+  store: Store,
+  request: { orderId: string; ticketId: string; buyerId: string },
+): Promise<TicketItem> {
+  await getOwnOrder(store, request.orderId, request.buyerId);
+  if (!TICKET_ID.test(request.ticketId)) throw new TicketNotFound(request.ticketId); // not worth a read
+  const ticket = await getTicket(store, request.ticketId);
+  if (ticket?.orderId !== request.orderId) throw new TicketNotFound(request.ticketId);
+  return ticket;
 }
 
 /**

@@ -3,6 +3,7 @@ import { OrderStateConflict } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import { releaseStillHeld } from '../seats/seat-locks';
+import { mayHaveTickets, voidTickets } from '../tickets/ticket-store';
 import { isFinal, type OrderRecord, type OrderStatus } from './order-record';
 import { getOrder, updateOrder } from './order-store';
 
@@ -21,6 +22,8 @@ export interface CompensationResult {
   readonly status: OrderStatus;
   readonly releasedSeatIds: readonly string[];
   readonly refundedChargeIds: readonly string[];
+  /** Tickets voided now (an order paid, then ended: failed at the end, or reset). */
+  readonly voidedTicketIds: readonly string[];
 }
 
 /** What the processor knows of every pay request the order ever made (keys of rounds 1..round). */
@@ -49,7 +52,7 @@ export async function refundCharges(
 
 /**
  * Ends the order without tickets (status and reason as given), frees every seat it holds or was
- * sold, voids its tickets and refunds every charge. Idempotent: an order that already ended
+ * sold, voids its tickets (their own items) and refunds every charge. Idempotent: an order that already ended
  * without tickets keeps its status and only has its seats and money settled again. A CONFIRMED
  * order is never touched.
  */
@@ -60,27 +63,42 @@ export async function compensateOrder(
 ): Promise<CompensationResult> {
   let order = await getOrder(store, input.orderId);
   if (order.status === 'CONFIRMED')
-    return { orderId: order.orderId, status: order.status, releasedSeatIds: [], refundedChargeIds: [] };
+    return {
+      orderId: order.orderId,
+      status: order.status,
+      releasedSeatIds: [],
+      refundedChargeIds: [],
+      voidedTicketIds: [],
+    };
   if (!isFinal(order.status)) order = await endWithoutTickets(store, order, input);
   if (order.status === 'CONFIRMED')
-    return { orderId: order.orderId, status: order.status, releasedSeatIds: [], refundedChargeIds: [] };
+    return {
+      orderId: order.orderId,
+      status: order.status,
+      releasedSeatIds: [],
+      refundedChargeIds: [],
+      voidedTicketIds: [],
+    };
 
+  // Tickets first: the order is no longer CONFIRMED, so none verifies any more; now none shows VALID.
+  const voidedTicketIds = mayHaveTickets(order) ? await voidTickets(store, order) : [];
   const releasedSeatIds = await releaseStillHeld(
     store,
     { eventId: order.eventId, orderId: order.orderId, seatIds: order.seatIds },
     { sold: true },
   );
   const refundedChargeIds = await refundCharges(processor, order);
-  if (releasedSeatIds.length > 0 || refundedChargeIds.length > 0) {
+  if (releasedSeatIds.length > 0 || refundedChargeIds.length > 0 || voidedTicketIds.length > 0) {
     logger.info('Order compensated', {
       orderId: order.orderId,
       eventId: order.eventId,
       status: order.status,
       releasedSeatIds,
       refundedChargeIds,
+      voidedTicketIds,
     });
   }
-  return { orderId: order.orderId, status: order.status, releasedSeatIds, refundedChargeIds };
+  return { orderId: order.orderId, status: order.status, releasedSeatIds, refundedChargeIds, voidedTicketIds };
 }
 
 /** The final status first: from then on no step can record a charge or confirm the order. */
@@ -95,9 +113,8 @@ async function endWithoutTickets(
         status: input.status,
         failureReason: input.reason,
         ...(input.status === 'FAILED' ? { 'payment.status': 'failed' } : {}),
-        ...(order.tickets ? { voidedTickets: [...(order.voidedTickets ?? []), ...order.tickets] } : {}),
       },
-      remove: ['taskToken', ...(order.tickets ? ['tickets'] : [])],
+      remove: ['taskToken'],
       from: ['HOLDING', 'PAYING'],
     });
   } catch (error) {

@@ -163,6 +163,13 @@ export class AdmissionRequired extends DomainError {
 }
 
 /** No route of the API has this path (the `$default` catch-all answers it). */
+/** No such ticket of this order (or not the caller's order): 404, as for an unknown order. */
+export class TicketNotFound extends DomainError {
+  constructor(ticketId: string) {
+    super('NotFound', `No ticket ${ticketId}`);
+  }
+}
+
 export class RouteNotFound extends DomainError {
   constructor(method: string, path: string) {
     // The path is the caller's own input: echoed for them, but never at any length.

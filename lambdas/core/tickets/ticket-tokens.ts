@@ -1,11 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import QRCode from 'qrcode';
-import type { Ticket } from '../orders/order-record';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { TicketItem } from './ticket-item';
 
 /**
- * Tickets: a signed token per seat (what the door scanner checks) rendered as a QR code. The
- * token is `base64url(payload).base64url(HMAC-SHA256)`, so a forged or altered ticket fails to
- * verify without any database lookup.
+ * Tickets: a signed token per seat (what the door scanner checks; the QR code shows it, rendered
+ * where it is shown, never stored). The token is `base64url(payload).base64url(HMAC-SHA256)`, so
+ * a forged or altered ticket fails to verify without any database lookup.
  */
 
 export interface TicketPayload {
@@ -47,19 +46,24 @@ function sameSignature(expected: string, given: string): boolean {
 }
 
 /**
- * One ticket per seat. Ticket ids derive from order and seat (keyed), so issuing again after a
- * retried step yields the very same tickets.
+ * The ticket id of an order's seat: derived from order and seat alone (no key), so issuing again
+ * after a retried step yields the very same ids, and anyone holding the order (the API, the
+ * compensation, the broadcaster) reads its tickets by key, strongly consistent, without an index.
+ * The id grants nothing: only the signed token gets a buyer in.
  */
-export async function makeTickets(
+export function ticketIdOf(orderId: string, seatId: string): string {
+  return `tkt_${createHash('sha256').update(`${orderId}/${seatId}`).digest('base64url').slice(0, 20)}`;
+}
+
+/** One VALID ticket per seat of the order, with its signed token; the same ones when made again. */
+export function makeTickets(
   order: { orderId: string; eventId: string; seatIds: readonly string[] },
   key: string,
-): Promise<Ticket[]> {
-  return Promise.all(
-    order.seatIds.map(async (seatId) => {
-      const ticketId = `tkt_${sign(`${order.orderId}/${seatId}`, key).slice(0, 20)}`;
-      const token = ticketToken({ ticketId, orderId: order.orderId, eventId: order.eventId, seatId }, key);
-      const qrCode = await QRCode.toDataURL(token, { errorCorrectionLevel: 'M', margin: 1, width: 240 });
-      return { ticketId, seatId, token, qrCode };
-    }),
-  );
+  issuedAt: number,
+): TicketItem[] {
+  return order.seatIds.map((seatId) => {
+    const ticketId = ticketIdOf(order.orderId, seatId);
+    const token = ticketToken({ ticketId, orderId: order.orderId, eventId: order.eventId, seatId }, key);
+    return { ticketId, eventId: order.eventId, orderId: order.orderId, seatId, token, state: 'VALID', issuedAt };
+  });
 }

@@ -3,8 +3,9 @@ import { HoldExpired, NotYourOrder, OrderStateConflict } from '../../platform/er
 import { logger } from '../../platform/logger';
 import type { Store } from '../../platform/store';
 import { confirmSeats } from '../../seats/seat-locks';
+import { putTickets, voidTickets } from '../../tickets/ticket-store';
 import { makeTickets } from '../../tickets/ticket-tokens';
-import type { NotificationResult, Ticket } from '../order-record';
+import { isFinal, type NotificationResult } from '../order-record';
 import { getOrder, updateOrder } from '../order-store';
 import { refundCharges } from '../settlement';
 import { ChargeMismatch } from './payment-steps';
@@ -47,14 +48,35 @@ export async function confirmOrderSeats(store: Store, input: { orderId: string }
   }
 }
 
+/**
+ * One ticket item per seat (tickets/ticket-store.ts), nothing on the order. Idempotent: the ids
+ * derive from order and seat and each put is conditional, so a retried step writes nothing new.
+ * An order compensated while this ran has its tickets voided here: either the compensation
+ * saw them, or the read after the puts sees the order ended — a ticket of an ended order never
+ * stays VALID.
+ */
 export async function issueTickets(
   store: Store,
   signingKey: string,
   input: { orderId: string },
 ): Promise<{ ticketIds: string[] }> {
   const order = await getOrder(store, input.orderId);
-  const tickets: readonly Ticket[] = order.tickets ?? (await makeTickets(order, signingKey));
-  if (!order.tickets) await updateOrder(store, order.orderId, { set: { tickets }, from: ['PAYING'] });
+  if (order.status !== 'PAYING' && order.status !== 'CONFIRMED') {
+    throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} is ${order.status}: no tickets`);
+  }
+  const tickets = makeTickets(order, signingKey, store.now());
+  if (order.status === 'PAYING') {
+    await putTickets(store, tickets);
+    const now = await getOrder(store, order.orderId, { consistent: true });
+    if (isFinal(now.status) && now.status !== 'CONFIRMED') {
+      await voidTickets(store, now);
+      throw new OrderStateConflict(
+        order.orderId,
+        ['PAYING'],
+        `Order ${order.orderId} ended (${now.status}): no tickets`,
+      );
+    }
+  }
   return { ticketIds: tickets.map((t) => t.ticketId) };
 }
 

@@ -1,0 +1,22 @@
+import type { TicketState } from '../../../contract/order-view';
+
+export type { TicketState };
+
+/**
+ * A ticket, in its own item of the tickets table (never on the order: an order's writes stay
+ * small). VOIDED once its order is refunded, compensated or reset: it never verifies again.
+ */
+export interface TicketItem {
+  /** `ticketIdOf(orderId, seatId)`. */
+  readonly ticketId: string;
+  readonly eventId: string;
+  readonly orderId: string;
+  readonly seatId: string;
+  /** Signed token (ticket-tokens.ts); the QR code shows it, the door scanner verifies it. */
+  readonly token: string;
+  readonly state: TicketState;
+  /** Epoch ms. */
+  readonly issuedAt: number;
+  /** Epoch ms, when VOIDED. */
+  readonly voidedAt?: number;
+}
