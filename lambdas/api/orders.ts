@@ -4,7 +4,7 @@ import { openOrder } from '../core/orders/open-order';
 import { ChangeSeatsInput, CreateOrderInput, NoInput, PaymentInput } from '../core/orders/order-input';
 import type { BuyerAction } from '../core/orders/order-workflow';
 import { actOnOwnOrder, getOwnOrder, getOwnTicket } from '../core/orders/own-order';
-import { viewOrder } from '../core/tickets/order-view';
+import { viewOrder } from '../core/tickets/order-tickets-view';
 import { ticketQrPng } from '../core/tickets/ticket-qr';
 import { admitOrder } from '../core/waiting-room/waiting-room-service';
 import { fromEnvironment, type Platform } from '../wiring/platform';

@@ -2,7 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { ordersIn, planBroadcast, recordsOfOrders } from '../core/live/broadcast';
 import { deliver, firstSequenceNumber } from '../core/live/live-delivery';
 import { logger } from '../core/platform/logger';
-import { ticketsForPushes } from '../core/tickets/order-view';
+import { ticketsForPushes } from '../core/tickets/order-tickets-view';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 
 /**
