@@ -20,3 +20,10 @@ export const SEAT_AVAILABILITY = {
     reportBatchItemFailures: false,
   } satisfies StreamEventSourceSettings,
 } as const;
+
+/**
+ * Only records where the seat was or becomes AVAILABLE can change a free set (a hold, a release,
+ * a sale back on sale); hold refreshes and HELD → SOLD are filtered out on AWS. The handler needs
+ * no filter (it derives membership from each record anyway).
+ */
+export const FREE_STATUS = 'AVAILABLE';

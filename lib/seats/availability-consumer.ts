@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SEAT_AVAILABILITY } from '../../contract/availability-consumers';
+import { FREE_STATUS, SEAT_AVAILABILITY } from '../../contract/availability-consumers';
 import type { DataTables } from '../constructs/data-tables';
 import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
 import { NodeHandler } from '../constructs/node-handler';
@@ -17,8 +17,8 @@ export interface SeatAvailabilityProps {
 
 /**
  * Keeps the availability summary (free seat ids per event row, in the buyers table) in step with
- * the seats stream. Every seat write changes availability, so no filter beyond the table's stream;
- * one invocation handles up to 100 seat changes with ≤ 2 small writes per touched row.
+ * the seats stream, filtered to records whose old or new image is AVAILABLE (the only ones that
+ * change a free set); one invocation handles up to 100 seat changes with ≤ 2 writes per touched row.
  */
 export class SeatAvailability extends Construct {
   readonly handler: NodeHandler;
@@ -42,6 +42,10 @@ export class SeatAvailability extends Construct {
         startingPosition: StartingPosition.LATEST,
         ...eventSourceProps(SEAT_AVAILABILITY.eventSource),
         onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: [
+          FilterCriteria.filter({ dynamodb: { NewImage: { status: { S: FilterRule.isEqual(FREE_STATUS) } } } }),
+          FilterCriteria.filter({ dynamodb: { OldImage: { status: { S: FilterRule.isEqual(FREE_STATUS) } } } }),
+        ],
       }),
     );
   }
