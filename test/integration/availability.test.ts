@@ -80,7 +80,7 @@ describe('the availability summary on DynamoDB Local, fed by the seats stream', 
     // 120 buyers (one or two seats each) race, and half the winners give their seats back meanwhile.
     const outcomes = await Promise.allSettled(
       Array.from({ length: 120 }, async (_, i) => {
-        const hold = await holdForOrder(store, event, `ord-${i}`, { quantity: 1 + (i % 2) });
+        const hold = await holdForOrder(store, event, `ord-${i}`, { quantity: 1 + (i % 2) }, { newOrder: true });
         if (i % 2 === 0)
           await releaseSeats(store, { eventId: event.eventId, orderId: hold.orderId, seatIds: hold.seatIds });
         return hold;
@@ -103,15 +103,15 @@ describe('the availability summary on DynamoDB Local, fed by the seats stream', 
       priceCents: 100,
       maxSeatsPerOrder: 4,
     });
-    await holdForOrder(store, event, 'ord-a', { quantity: 3 });
+    await holdForOrder(store, event, 'ord-a', { quantity: 3 }, { newOrder: true });
     await eventually(async () => expect((await readAvailability(store, event.eventId))?.freeCount).toBe(2), {
       intervalMs: 50,
     });
-    await expect(holdForOrder(store, event, 'ord-b', { quantity: 3 })).rejects.toMatchObject({
+    await expect(holdForOrder(store, event, 'ord-b', { quantity: 3 }, { newOrder: true })).rejects.toMatchObject({
       code: 'SoldOut',
       available: 2,
     });
-    const two = await holdForOrder(store, event, 'ord-c', { quantity: 2 });
+    const two = await holdForOrder(store, event, 'ord-c', { quantity: 2 }, { newOrder: true });
     expect(two.seatIds).toHaveLength(2);
     await eventually(() => summaryMatchesSeats(store, event.eventId), { intervalMs: 50 });
   });

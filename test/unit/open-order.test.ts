@@ -86,7 +86,7 @@ describe('openOrder: one open order per buyer and event', () => {
     expect(t.createOrder).toHaveBeenCalledOnce();
     expect(t.createOrder).toHaveBeenCalledWith(
       { ...BUYER, selection: { quantity: 2 }, orderId: 'ord_1' },
-      { event: EVENT, availability: undefined },
+      { event: EVENT, availability: undefined, newOrder: true },
     );
   });
 
@@ -103,7 +103,11 @@ describe('openOrder: one open order per buyer and event', () => {
     // Enough left: the summary read once is handed to the create (no second read).
     const fits = await openOrderWith(deps, { ...request, selection: { quantity: 1 } });
     expect(fits.created).toBe(true);
-    expect(t.createOrder).toHaveBeenCalledWith(expect.anything(), { event: EVENT, availability: summary });
+    expect(t.createOrder).toHaveBeenCalledWith(expect.anything(), {
+      event: EVENT,
+      availability: summary,
+      newOrder: true,
+    });
     expect(deps.availability).toHaveBeenCalledTimes(2);
   });
 

@@ -22,6 +22,8 @@ export interface CreateOrderRequest {
 export interface CreateOrderPriorReads {
   readonly event?: EventRecord;
   readonly availability?: Availability;
+  /** The order id was just claimed and can hold nothing yet (see HoldOptions.newOrder). */
+  readonly newOrder?: boolean;
 }
 
 /**
@@ -37,7 +39,10 @@ export async function createOrder(
 ): Promise<OrderRecord> {
   const event = prior.event?.eventId === request.eventId ? prior.event : await getEvent(store, request.eventId);
   const orderId = request.orderId ?? `ord_${randomUUID()}`;
-  const hold = await holdForOrder(store, event, orderId, request.selection, { availability: prior.availability });
+  const hold = await holdForOrder(store, event, orderId, request.selection, {
+    availability: prior.availability,
+    newOrder: prior.newOrder,
+  });
   const now = store.now();
   const order = await putNewOrder(store, {
     orderId,

@@ -113,7 +113,10 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
       undoAdmission = await request.admit?.(event, orderId);
       const { eventId, buyerId, selection } = request;
       return {
-        order: await deps.createOrder({ eventId, buyerId, selection, orderId }, { event, availability }),
+        order: await deps.createOrder(
+          { eventId, buyerId, selection, orderId },
+          { event, availability, newOrder: true },
+        ),
         created: true,
       };
     } catch (error) {

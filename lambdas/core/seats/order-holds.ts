@@ -27,6 +27,12 @@ export interface OrderHold {
 const MAX_PICKS = 8;
 
 export interface HoldOptions {
+  /**
+   * The order id is brand new (open-order.ts claims a fresh one per create), so it can hold no
+   * seat yet: best available may pick from the availability summary. Otherwise the call may be a
+   * retry of one that already held seats, which only the seat map shows (kept on retry).
+   */
+  readonly newOrder?: boolean;
   /** The availability summary the caller already read (so the create path reads it once). */
   readonly availability?: Availability;
 }
@@ -42,7 +48,9 @@ export async function holdForOrder(
   const holdExpiresAt = store.now() + event.holdSeconds * 1000;
   if ('quantity' in selection) {
     checkQuantity(event, selection.quantity);
-    const availability = options.availability ?? (await readAvailability(store, event.eventId));
+    const availability = options.newOrder
+      ? (options.availability ?? (await readAvailability(store, event.eventId)))
+      : undefined;
     const seatIds = availability
       ? await holdFromSummary(store, event, orderId, selection.quantity, holdExpiresAt, availability)
       : await holdBestAvailable(store, event, orderId, selection.quantity, holdExpiresAt);
@@ -142,7 +150,8 @@ async function holdFromSummary(
 }
 
 /**
- * The fallback for an event without a summary (created before it existed): reads the seat map (eventually consistent: the conditional write is the arbiter, not the read),
+ * For an order id that may already hold seats (a retried call), and for an event without a
+ * summary (created before it existed): reads the seat map (eventually consistent: the conditional write is the arbiter, not the read),
  * picks from the free seats and holds them. A pick that loses a race re-reads the map, so losers
  * learn quickly that the event sold out instead of retrying against a stale picture; seats lost in
  * this request stay excluded in case the read lags behind the write that took them.
