@@ -20,7 +20,11 @@ const WRITES = /^(PutItem|UpdateItem|DeleteItem|Put|Update|Delete|TransactWriteI
 
 async function main() {
   const { values } = parseArgs({
-    options: { buyers: { type: 'string', default: '5000' }, seats: { type: 'string', default: '500' } },
+    options: {
+      buyers: { type: 'string', default: '5000' },
+      seats: { type: 'string', default: '500' },
+      json: { type: 'boolean', default: false },
+    },
   });
   const buyers = Number(values.buyers);
   const seats = Number(values.seats);
@@ -64,6 +68,37 @@ async function main() {
     );
     const rawWritesPerSecond = timed.results.filter((r) => r.status === 'fulfilled').length / timed.seconds;
     const purchasesPerSecond = drop.throughput.ticketsPerSecond;
+    const requests = Object.values(ops).reduce((n, op) => n + op.calls, 0);
+    const ratio = purchasesPerSecond / (rawWritesPerSecond / writesPerPurchase);
+    if (values.json) {
+      console.log(
+        JSON.stringify({
+          date: new Date().toISOString(),
+          machine: machineDescription(),
+          buyers,
+          seats,
+          ticketsSold: drop.ticketsSold,
+          oversold: drop.oversell.ok ? 0 : Math.max(1, drop.oversell.problems.length),
+          oversellProblems: drop.oversell.problems,
+          open: drop.outcomes.open + drop.openOrders,
+          sellOutSeconds: drop.sellOutSeconds ?? null,
+          ticketsPerSecond: purchasesPerSecond,
+          rawWritesPerSecond,
+          writesPerPurchase,
+          ratio,
+          requestsPerTicket: requests / Math.max(1, drop.ticketsSold),
+          holdP50Ms: drop.latencyMs.hold.p50,
+          holdP99Ms: drop.latencyMs.hold.p99,
+          payToConfirmedP50Ms: drop.latencyMs.payToConfirmed.p50,
+          verdict: drop.verdict.ok ? 'OK' : drop.verdict.problems,
+          requestsPerTicketByOperation: Object.fromEntries(
+            Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)]),
+          ),
+        }),
+      );
+      process.exitCode = drop.verdict.ok ? 0 : 1;
+      return;
+    }
 
     console.log(
       `\nSell-out: ${buyers} buyers vs ${seats} seats, best available, zero payment delay, local stack in one process`,
@@ -90,7 +125,8 @@ async function main() {
         'write requests per purchase': writesPerPurchase,
         'purchases/s the writes allow': rawWritesPerSecond / writesPerPurchase,
         'purchases/s measured': purchasesPerSecond,
-        ratio: purchasesPerSecond / (rawWritesPerSecond / writesPerPurchase),
+        ratio,
+        'requests per ticket': requests / Math.max(1, drop.ticketsSold),
       },
     ]);
     console.log(

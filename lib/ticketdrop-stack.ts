@@ -8,6 +8,7 @@ import { OrderFlow } from './orders/order-flow';
 import { Reconciler } from './orders/reconciler-schedule';
 import { Broadcaster } from './realtime/broadcaster-function';
 import { LiveWebSocket } from './realtime/websocket-api';
+import { SeatAvailability } from './seats/availability-consumer';
 import { applyNagSuppressions } from './security/nag-suppressions';
 import type { Stage } from './stage';
 import { OrderEndings } from './waiting-room/slot-release-consumer';
@@ -29,6 +30,7 @@ export class TicketDropStack extends Stack {
   readonly live: LiveWebSocket;
   readonly broadcaster: Broadcaster;
   readonly orderEndings: OrderEndings;
+  readonly seatAvailability: SeatAvailability;
   readonly site: Site;
   readonly observability: Observability;
 
@@ -67,6 +69,8 @@ export class TicketDropStack extends Stack {
     });
     // The waiting room: an order that ends frees its buyer's purchase slot.
     this.orderEndings = new OrderEndings(this, 'OrderEndings', { stage, tables: this.data });
+    // The availability summary: free seats per row, derived from the seats stream.
+    this.seatAvailability = new SeatAvailability(this, 'SeatAvailability', { stage, tables: this.data });
 
     // Buyers' one URL: the page, /config.json and /api/* on one CloudFront origin.
     this.site = new Site(this, 'Web', {

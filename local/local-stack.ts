@@ -15,6 +15,7 @@ import { logger } from '../lambdas/core/platform/logger';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import type { Platform } from '../lambdas/wiring/platform';
+import { startAvailabilityFeed } from './availability-feed';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startExecutionEndedRule } from './execution-ended-relay';
@@ -253,11 +254,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchFault: () => faults.drawBatchFailure(),
     };
     stops.push(() => liveUpdates.stop());
-    const [, waitingRoomFeed] = await Promise.all([
+    const [, waitingRoomFeed, availabilityFeed] = await Promise.all([
       liveUpdates.start(handlerPlatform, dynamo.endpoint, tables, streamFaults),
       startWaitingRoomFeed(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
+      startAvailabilityFeed(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
     ]);
-    stops.push(() => waitingRoomFeed.stop());
+    stops.push(
+      () => waitingRoomFeed.stop(),
+      () => availabilityFeed.stop(),
+    );
 
     const workflow = stepFunctionsWorkflow(
       new SFNClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
@@ -302,7 +307,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await reconciler.stop();
         stopExecutionEndedRule();
         await orderFlow.service.stop();
-        await Promise.all([liveUpdates.stop(), waitingRoomFeed.stop()]);
+        await Promise.all([liveUpdates.stop(), waitingRoomFeed.stop(), availabilityFeed.stop()]);
         await closeServer(server);
         await proxy.stop();
         await dynamo.stop();

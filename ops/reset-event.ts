@@ -16,6 +16,8 @@ import { logger } from '../lambdas/core/platform/logger';
 import type { Store } from '../lambdas/core/platform/store';
 import type { SeatItem } from '../lambdas/core/seats/seat-item';
 import { readSeats } from '../lambdas/core/seats/seat-map';
+import { recheckSoldOut } from '../lambdas/core/waiting-room/admission';
+import { activeWaitingRoom } from '../lambdas/core/waiting-room/settings';
 
 /**
  * `npm run reset-event -- <eventId> --yes`: every seat of the event back on sale after a botched
@@ -146,6 +148,12 @@ export async function resetEvent(deps: ResetDeps, eventId: string, options: Rese
   }
 
   await setSaleStatus(store, eventId, 'ON_SALE');
+  // Every seat is back on sale: the waiting room's sold-out state follows the count (issue #12).
+  const room = activeWaitingRoom(await getEvent(store, eventId));
+  if (room) {
+    const free = (await readSeats(store, eventId, { consistent: true })).filter((s) => s.status === 'AVAILABLE');
+    await recheckSoldOut(store, eventId, room, free.length);
+  }
   logger.info('Reset: event back on sale', {
     eventId,
     passes,

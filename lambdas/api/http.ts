@@ -1,5 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, type DomainErrorCode, MethodNotAllowed, ValidationFailed } from '../core/platform/errors';
+import {
+  DomainError,
+  type DomainErrorCode,
+  MethodNotAllowed,
+  SoldOut,
+  ValidationFailed,
+} from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
 
 /** HTTP plumbing shared by the API handlers: JSON responses and domain errors as statuses. */
@@ -59,6 +65,7 @@ export function errorResponse(error: unknown): ApiResult {
           message: error.message,
           ...(error.seatIds.length > 0 ? { seatIds: error.seatIds } : {}),
           ...(error instanceof ValidationFailed ? { issues: error.issues } : {}),
+          ...(error instanceof SoldOut ? { seatsLeft: error.available } : {}),
         },
       },
       headers,

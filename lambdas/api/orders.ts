@@ -6,6 +6,8 @@ import type { BuyerAction } from '../core/orders/order-workflow';
 import { actOnOwnOrder, getOwnOrder, getOwnTicket } from '../core/orders/own-order';
 import { viewOrder } from '../core/tickets/order-tickets-view';
 import { ticketQrPng } from '../core/tickets/ticket-qr';
+import { endAdmissionSoldOut } from '../core/waiting-room/admission';
+import { activeWaitingRoom } from '../core/waiting-room/settings';
 import { admitOrder } from '../core/waiting-room/waiting-room-service';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { type ApiResult, json, png } from './http';
@@ -39,7 +41,12 @@ export function createHandler(platform: Pick<Platform, 'store' | 'workflow' | 's
       const { store, workflow } = platform;
       const admit = async (record: EventRecord, orderId: string) =>
         admitOrder(store, record, { buyerId, orderId, admissionToken }, await secrets.sessionSigningKey());
-      const { order, created } = await openOrder(store, workflow, { eventId, buyerId, selection, admit });
+      // Told SoldOut with nothing left before any order: the buyer's admission (if any) ends.
+      const soldOut = async (record: EventRecord, refusal: { available: number }) => {
+        const room = activeWaitingRoom(record);
+        if (room && refusal.available === 0) await endAdmissionSoldOut(store, record.eventId, room, buyerId);
+      };
+      const { order, created } = await openOrder(store, workflow, { eventId, buyerId, selection, admit, soldOut });
       return json(created ? 201 : 200, { order: await viewOrder(store, order) });
     },
 

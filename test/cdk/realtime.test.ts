@@ -190,3 +190,30 @@ describe('waiting-room order endings', () => {
     });
   });
 });
+
+describe('availability summary consumer', () => {
+  it('consumes the seats stream, filtered to records that were or become AVAILABLE, with a dead-letter queue', () => {
+    const functionId = logicalIdOf(stack.seatAvailability.handler.function);
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => (m.Properties.FunctionName as { Ref: string }).Ref === functionId,
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [tableId('seats'), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.seatAvailability.deadLetterQueue), 'Arn'] } },
+      },
+    });
+    const patterns = (mappings[0]!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toEqual([
+      { dynamodb: { NewImage: { status: { S: ['AVAILABLE'] } } } },
+      { dynamodb: { OldImage: { status: { S: ['AVAILABLE'] } } } },
+    ]);
+  });
+});

@@ -3,7 +3,7 @@ import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { type OpenOrderDeps, openOrderWith } from '../../lambdas/core/orders/open-order';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
 import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
-import { AdmissionRequired, SeatsTaken, ValidationFailed } from '../../lambdas/core/platform/errors';
+import { AdmissionRequired, SeatsTaken, SoldOut, ValidationFailed } from '../../lambdas/core/platform/errors';
 import { newOrder } from '../support/contracts/order-repository-contract';
 import { FakeOpenOrderRepository } from '../support/fakes/fake-open-order-repository';
 import { FakeOrderRepository } from '../support/fakes/fake-order-repository';
@@ -84,7 +84,31 @@ describe('openOrder: one open order per buyer and event', () => {
     expect(result.created).toBe(true);
     expect(await t.openOrders.pointer(BUYER)).toBe(result.order.orderId);
     expect(t.createOrder).toHaveBeenCalledOnce();
-    expect(t.createOrder).toHaveBeenCalledWith({ ...BUYER, selection: { quantity: 2 }, orderId: 'ord_1' });
+    expect(t.createOrder).toHaveBeenCalledWith(
+      { ...BUYER, selection: { quantity: 2 }, orderId: 'ord_1' },
+      { event: EVENT, availability: undefined, newOrder: true },
+    );
+  });
+
+  it('a best-available request the summary cannot fill is SoldOut with seatsLeft, before any claim', async () => {
+    const summary = { rows: [{ rowIndex: 0, free: ['A1'] }], freeCount: 1 };
+    const soldOut = vi.fn(async () => undefined);
+    const deps = { ...t.deps, availability: vi.fn(async () => summary) };
+    const refusal = await openOrderWith(deps, { ...request, soldOut }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SoldOut);
+    expect(refusal).toMatchObject({ requested: 2, available: 1 });
+    expect(soldOut).toHaveBeenCalledWith(EVENT, refusal);
+    expect(await t.openOrders.pointer(BUYER)).toBeUndefined();
+    expect(t.createOrder).not.toHaveBeenCalled();
+    // Enough left: the summary read once is handed to the create (no second read).
+    const fits = await openOrderWith(deps, { ...request, selection: { quantity: 1 } });
+    expect(fits.created).toBe(true);
+    expect(t.createOrder).toHaveBeenCalledWith(expect.anything(), {
+      event: EVENT,
+      availability: summary,
+      newOrder: true,
+    });
+    expect(deps.availability).toHaveBeenCalledTimes(2);
   });
 
   it('while the order is open (held, unexpired, or paying), a repeat answers with it and creates nothing', async () => {

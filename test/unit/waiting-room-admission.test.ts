@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { AdmissionRequired, SeatsTaken, SoldOut } from '../../lambdas/core/platform/errors';
-import { advanceWaitingRoom, releaseSlot } from '../../lambdas/core/waiting-room/admission';
+import {
+  advanceWaitingRoom,
+  endAdmissionSoldOut,
+  giveUpPlace,
+  recheckSoldOut,
+  releaseSlot,
+} from '../../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
 import { claimPosition } from '../../lambdas/core/waiting-room/positions';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
@@ -222,21 +228,53 @@ describe('waiting room: slots and orders', () => {
     expect((await t.repo.readState('ev')).active.a?.orderId).toBe('ord-a');
   });
 
-  it('an order that could not be created gives the admission back (seats taken) or ends it (sold out)', async () => {
+  it('an order that could not be created gives the admission back (seats taken, fewer left) or ends it (none left)', async () => {
     const t = setUp({ maxActivePurchasers: 2 });
-    for (const id of ['a', 'b', 'c']) await join(t, id);
+    for (const id of ['a', 'b', 'c', 'd']) await join(t, id);
     const undoA = await startOrder(t, 'a');
     await undoA(new SeatsTaken(['A1']));
     expect((await status(t, 'a')).state).toBe('ADMITTED');
     const undoB = await startOrder(t, 'b');
-    await undoB(new SoldOut(2, 0));
+    await undoB(new SoldOut(3, 2)); // asked for more than are left: may ask again for fewer
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
+    const again = await startOrder(t, 'b');
+    await again(new SoldOut(2, 0));
     const room = await t.repo.readState('ev');
-    expect(room.soldOut).toBe(true);
+    // One refusal never marks the line sold out (issue #12): the next buyer gets the slot.
+    expect(room.soldOut ?? false).toBe(false);
     expect(room.active.b).toBeUndefined();
-    expect((await status(t, 'c')).state).toBe('WAITING'); // sold out: nobody more is let in
+    expect((await status(t, 'c')).state).toBe('ADMITTED');
+    // An order ending while the summary counts no seat left: sold out, nobody more is let in.
+    await releaseSlot(t.deps, 'ev', t.settings, { buyerId: 'c', orderId: 'ord-none', seatsLeft: 0 });
+    expect((await t.repo.readState('ev')).soldOut).toBe(true);
+    await giveUpPlace(t.deps, 'ev', t.settings, 'c');
+    expect((await status(t, 'd')).state).toBe('WAITING');
     // An order ending without a sale gives seats back: the line moves again.
     await releaseSlot(t.deps, 'ev', t.settings, { buyerId: 'x', orderId: 'ord-x', seatsFreed: true });
-    expect((await status(t, 'c')).state).toBe('ADMITTED');
+    expect((await status(t, 'd')).state).toBe('ADMITTED');
+  });
+
+  it('sold out follows the count as orders end, confirmed or not, and on reset', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    for (const id of ['a', 'b']) await join(t, id);
+    await startOrder(t, 'a');
+    // a confirms with seats still left (issue #12: B was told 2 left earlier): b is admitted.
+    await releaseSlot(t.deps, 'ev', t.settings, { buyerId: 'a', orderId: 'ord-a', seatsLeft: 2 });
+    expect((await t.repo.readState('ev')).soldOut ?? false).toBe(false);
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
+    await recheckSoldOut(t.deps, 'ev', t.settings, 0);
+    expect((await t.repo.readState('ev')).soldOut).toBe(true);
+    await recheckSoldOut(t.deps, 'ev', t.settings, 5);
+    expect((await t.repo.readState('ev')).soldOut).toBe(false);
+  });
+
+  it('a buyer told SoldOut with nothing left before any order gives their admission back', async () => {
+    const t = setUp({ maxActivePurchasers: 1 });
+    for (const id of ['a', 'b']) await join(t, id);
+    expect((await status(t, 'a')).state).toBe('ADMITTED');
+    await endAdmissionSoldOut(t.deps, 'ev', t.settings, 'a');
+    expect((await t.repo.readState('ev')).active.a).toBeUndefined();
+    expect((await status(t, 'b')).state).toBe('ADMITTED');
   });
 
   it('an ended order frees its slot and admits the next buyer; another order’s ending frees nothing', async () => {

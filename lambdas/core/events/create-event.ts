@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventExists } from '../platform/errors';
 import type { Store } from '../platform/store';
+import { seedAvailability } from '../seats/availability';
 import { parseSeatId, seatIdsOf } from '../seats/seat-ids';
 import type { SeatItem } from '../seats/seat-item';
 import type { EventRecord } from './event-records';
@@ -11,7 +12,7 @@ const BATCH_SIZE = 25; // DynamoDB's BatchWriteItem limit
 const PARALLEL_BATCHES = 8;
 
 /**
- * Creates an event and one AVAILABLE seat item per seat. The event item is written first and
+ * Creates an event, one AVAILABLE seat item per seat and the availability summary (every seat free). The event item is written first and
  * conditionally, so two organisers can never create the same event id; it goes ON_SALE only after
  * every seat exists.
  */
@@ -37,7 +38,10 @@ export async function createEvent(store: Store, input: unknown): Promise<EventRe
     if (error instanceof ConditionalCheckFailedException) throw new EventExists(event.eventId);
     throw error;
   }
-  await writeSeats(store, event.eventId, seatIdsOf(spec.rows, spec.seatsPerRow), now);
+  const seatIds = seatIdsOf(spec.rows, spec.seatsPerRow);
+  await writeSeats(store, event.eventId, seatIds, now);
+  // The availability summary starts with every seat free; the seats stream keeps it in step.
+  await seedAvailability(store, event.eventId, seatIds);
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tables.events,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { getEvent } from '../events/event-records';
+import { type EventRecord, getEvent } from '../events/event-records';
 import { Forbidden } from '../platform/errors';
 import type { Store } from '../platform/store';
+import type { Availability } from '../seats/availability';
 import { holdForOrder, type SeatSelection } from '../seats/order-holds';
 import type { OrderRecord } from './order-record';
 import { putNewOrder, updateOrder } from './order-store';
@@ -17,6 +18,14 @@ export interface CreateOrderRequest {
   readonly orderId?: string;
 }
 
+/** What the caller already read, so the create path reads the event and the summary once. */
+export interface CreateOrderPriorReads {
+  readonly event?: EventRecord;
+  readonly availability?: Availability;
+  /** The order id was just claimed and can hold nothing yet (see HoldOptions.newOrder). */
+  readonly newOrder?: boolean;
+}
+
 /**
  * Holds the seats, writes the order and starts its flow. Each step is idempotent for the same
  * order id, so a retried request finishes what a failed one began; if it is never retried, the
@@ -26,10 +35,14 @@ export async function createOrder(
   store: Store,
   workflow: OrderWorkflow,
   request: CreateOrderRequest,
+  prior: CreateOrderPriorReads = {},
 ): Promise<OrderRecord> {
-  const event = await getEvent(store, request.eventId);
+  const event = prior.event?.eventId === request.eventId ? prior.event : await getEvent(store, request.eventId);
   const orderId = request.orderId ?? `ord_${randomUUID()}`;
-  const hold = await holdForOrder(store, event, orderId, request.selection);
+  const hold = await holdForOrder(store, event, orderId, request.selection, {
+    availability: prior.availability,
+    newOrder: prior.newOrder,
+  });
   const now = store.now();
   const order = await putNewOrder(store, {
     orderId,

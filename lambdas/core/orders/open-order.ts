@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EventRecord, getEvent } from '../events/event-records';
-import { OrderStateConflict } from '../platform/errors';
+import { OrderStateConflict, SoldOut } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
+import { type Availability, readAvailability } from '../seats/availability';
 import { checkSelection, type SeatSelection } from '../seats/order-holds';
-import { type CreateOrderRequest, createOrder } from './create-order';
+import { type CreateOrderPriorReads, type CreateOrderRequest, createOrder } from './create-order';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
 import { openOrderRepository } from './open-order-store';
 import type { OrderRecord } from './order-record';
@@ -28,6 +29,11 @@ export interface OpenOrderRequest {
    * an order that could not be created after all.
    */
   readonly admit?: (event: EventRecord, orderId: string) => Promise<(reason: unknown) => Promise<void>>;
+  /**
+   * Told of a `SoldOut` answered from the availability summary before any claim (the waiting
+   * room ends the buyer's admission when nothing is left).
+   */
+  readonly soldOut?: (event: EventRecord, refusal: SoldOut) => Promise<void>;
 }
 
 export interface OpenOrderResult {
@@ -51,7 +57,9 @@ export interface OpenOrderDeps {
   readonly openOrders: OpenOrderRepository;
   readonly workflow: OrderWorkflow;
   readonly getEvent: (eventId: string) => Promise<EventRecord>;
-  readonly createOrder: (request: Required<CreateOrderRequest>) => Promise<OrderRecord>;
+  readonly createOrder: (request: Required<CreateOrderRequest>, prior?: CreateOrderPriorReads) => Promise<OrderRecord>;
+  /** The event's availability summary (undefined: the event has none; the seat map decides). */
+  readonly availability?: (eventId: string) => Promise<Availability | undefined>;
   readonly now: () => number;
   /** Waits between looks at a claimed order that has not appeared yet. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -64,7 +72,8 @@ export function openOrderDeps(store: Store, workflow: OrderWorkflow): OpenOrderD
     openOrders: openOrderRepository(store),
     workflow,
     getEvent: (eventId) => getEvent(store, eventId),
-    createOrder: (request) => createOrder(store, workflow, request),
+    createOrder: (request, prior) => createOrder(store, workflow, request, prior),
+    availability: (eventId) => readAvailability(store, eventId),
     now: store.now,
   };
 }
@@ -78,6 +87,15 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
   // Bad input is refused even when the buyer already has an open order, and before any write.
   const event = await deps.getEvent(request.eventId);
   checkSelection(event, request.selection);
+  // Losers are cheap: a best-available request the summary cannot fill is answered from these two
+  // reads (event, summary), before any claim and without the seat map. The summary may lag (see
+  // availability.ts); the conditional hold, not this, is what keeps a seat from selling twice.
+  const availability = 'quantity' in request.selection ? await deps.availability?.(event.eventId) : undefined;
+  if (availability && 'quantity' in request.selection && availability.freeCount < request.selection.quantity) {
+    const refusal = new SoldOut(request.selection.quantity, availability.freeCount);
+    await request.soldOut?.(event, refusal);
+    throw refusal;
+  }
   const buyer = keyOf(request);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const seen = await deps.openOrders.pointer(buyer);
@@ -94,7 +112,13 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
     try {
       undoAdmission = await request.admit?.(event, orderId);
       const { eventId, buyerId, selection } = request;
-      return { order: await deps.createOrder({ eventId, buyerId, selection, orderId }), created: true };
+      return {
+        order: await deps.createOrder(
+          { eventId, buyerId, selection, orderId },
+          { event, availability, newOrder: true },
+        ),
+        created: true,
+      };
     } catch (error) {
       // Seats taken, sold out, no admission...: no open order after all.
       await Promise.all([deps.openOrders.release(buyer, orderId), undoAdmission?.(error)]);

@@ -66,13 +66,18 @@ export class SeatsTaken extends DomainError {
   }
 }
 
-/** Fewer free seats remain than were asked for. */
+/** Fewer free seats remain than were asked for; `available` is how many are (the API's `seatsLeft`). */
 export class SoldOut extends DomainError {
   constructor(
     readonly requested: number,
     readonly available: number,
   ) {
-    super('SoldOut', `Sold out: ${requested} seat(s) requested, ${available} available`);
+    super(
+      'SoldOut',
+      available > 0
+        ? `Not enough seats: ${requested} requested, ${available} left`
+        : `Sold out: ${requested} seat(s) requested, none left`,
+    );
   }
 }
 

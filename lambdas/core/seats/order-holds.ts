@@ -1,8 +1,9 @@
 import type { EventRecord } from '../events/event-records';
 import { InvalidSeat, SeatsTaken, SoldOut, ValidationFailed } from '../platform/errors';
 import type { Store } from '../platform/store';
-import { pickBestAvailable } from './best-available';
-import { isSeatOf } from './seat-ids';
+import { type Availability, readAvailability } from './availability';
+import { pickBestAvailable, type SeatCandidate } from './best-available';
+import { isSeatOf, parseSeatId } from './seat-ids';
 import { effectiveStatus, isHeldBy } from './seat-item';
 import { changeHeldSeats, type HoldChange, holdSeats } from './seat-locks';
 import { readHoldableSeats } from './seat-map';
@@ -22,20 +23,37 @@ export interface OrderHold {
   readonly holdExpiresAt: number;
 }
 
-/** How many picks best-available makes before it gives up (each lost pick re-reads the map). */
+/** How many picks best-available makes before it gives up. */
 const MAX_PICKS = 8;
+
+export interface HoldOptions {
+  /**
+   * The order id is brand new (open-order.ts claims a fresh one per create), so it can hold no
+   * seat yet: best available may pick from the availability summary. Otherwise the call may be a
+   * retry of one that already held seats, which only the seat map shows (kept on retry).
+   */
+  readonly newOrder?: boolean;
+  /** The availability summary the caller already read (so the create path reads it once). */
+  readonly availability?: Availability;
+}
 
 export async function holdForOrder(
   store: Store,
   event: EventRecord,
   orderId: string,
   selection: SeatSelection,
+  options: HoldOptions = {},
 ): Promise<OrderHold> {
   checkOnSale(event);
   const holdExpiresAt = store.now() + event.holdSeconds * 1000;
   if ('quantity' in selection) {
     checkQuantity(event, selection.quantity);
-    const seatIds = await holdBestAvailable(store, event, orderId, selection.quantity, holdExpiresAt);
+    const availability = options.newOrder
+      ? (options.availability ?? (await readAvailability(store, event.eventId)))
+      : undefined;
+    const seatIds = availability
+      ? await holdFromSummary(store, event, orderId, selection.quantity, holdExpiresAt, availability)
+      : await holdBestAvailable(store, event, orderId, selection.quantity, holdExpiresAt);
     return { eventId: event.eventId, orderId, seatIds, holdExpiresAt };
   }
   const seatIds = checkSeatIds(event, selection.seatIds);
@@ -92,7 +110,48 @@ export function checkSeatIds(event: EventRecord, seatIds: readonly string[]): st
 }
 
 /**
- * Reads the seat map (eventually consistent: the conditional write is the arbiter, not the read),
+ * Best available from the availability summary (no seat-map read): picks a random band of the
+ * best free blocks the summary lists and holds them conditionally (the seat lock decides). A pick
+ * that loses a race re-picks from a fresh random band without the seats it lost (the summary may
+ * lag behind the writes that took them), at most MAX_PICKS times. Fewer candidates than asked
+ * for is `SoldOut` with how many are left. Order ids are fresh per create (open-order.ts), so no
+ * earlier hold of the same order has to be recognised here.
+ */
+async function holdFromSummary(
+  store: Store,
+  event: EventRecord,
+  orderId: string,
+  quantity: number,
+  holdExpiresAt: number,
+  availability: Availability,
+): Promise<string[]> {
+  const rowWidths = new Map(Array.from({ length: event.rows }, (_, row) => [row, event.seatsPerRow]));
+  const candidates: SeatCandidate[] = availability.rows.flatMap((row) =>
+    row.free.flatMap((seatId) => {
+      const position = parseSeatId(seatId);
+      return position ? [{ seatId, ...position }] : [];
+    }),
+  );
+  const lost = new Set<string>();
+  for (let pick = 0; pick < MAX_PICKS; pick++) {
+    const free = candidates.filter((s) => !lost.has(s.seatId));
+    const chosen = pickBestAvailable(free, quantity, store.random, rowWidths);
+    if (!chosen) throw new SoldOut(quantity, free.length);
+    try {
+      await holdSeats(store, { eventId: event.eventId, orderId, seatIds: chosen, holdExpiresAt });
+      return chosen;
+    } catch (error) {
+      if (!(error instanceof SeatsTaken)) throw error;
+      // A transaction names no culprit when it is refused as a whole: all its seats count as lost.
+      for (const seatId of error.seatIds.length > 0 ? error.seatIds : chosen) lost.add(seatId);
+    }
+  }
+  throw new SeatsTaken([...lost]);
+}
+
+/**
+ * For an order id that may already hold seats (a retried call), and for an event without a
+ * summary (created before it existed): reads the seat map (eventually consistent: the conditional write is the arbiter, not the read),
  * picks from the free seats and holds them. A pick that loses a race re-reads the map, so losers
  * learn quickly that the event sold out instead of retrying against a stale picture; seats lost in
  * this request stay excluded in case the read lags behind the write that took them.

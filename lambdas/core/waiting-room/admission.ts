@@ -102,8 +102,8 @@ export async function admitPassedOver(
  * it still runs, it keeps its slot. Only an order that was never written (its create died after
  * the claim, and its undo was lost) consumed nothing: the slot is bound to the new order.
  *
- * Returns the undo for an order that then could not be created: seats taken gives the buyer
- * their admission back as it was (to choose others); sold out ends it and tells the line.
+ * Returns the undo for an order that then could not be created: seats taken (or fewer seats left
+ * than asked for) gives the buyer their admission back as it was; nothing left ends it.
  */
 export async function claimSlotForOrder(
   source: WaitingRoomSource,
@@ -144,33 +144,82 @@ export async function claimSlotForOrder(
   return async (reason) => {
     await updateWaitingRoomState(deps, eventId, async (current) => {
       if (!previous || current.active[request.buyerId]?.orderId !== request.orderId) return undefined;
-      if (!(reason instanceof SoldOut))
+      // Seats taken, or fewer left than asked for: the admission as it was, to choose again.
+      if (!(reason instanceof SoldOut) || reason.available > 0)
         return { ...current, active: { ...current.active, [request.buyerId]: previous } };
+      // Nothing left: the admission ends. The line's sold-out state is not set from one refusal
+      // (issue #12): it follows the availability summary as orders end (releaseSlot).
       const { [request.buyerId]: _done, ...active } = current.active;
-      return { ...current, active, soldOut: true };
+      return { ...current, active };
     });
   };
 }
 
 /**
- * Frees the slot an ended order held, then admits whoever is next. An order that ended without
- * a sale gave its seats back: the line is no longer sold out.
+ * Frees the slot an ended order held, then admits whoever is next. The line's sold-out state is
+ * re-decided here from the actual count (issue #12): an order that ended without a sale gave its
+ * seats back (not sold out); otherwise `seatsLeft`, the availability summary's free count read as
+ * the order ended, decides (0: sold out). Without a count the state stays as it was.
  */
 export async function releaseSlot(
   source: WaitingRoomSource,
   eventId: string,
   settings: WaitingRoomSettings,
-  order: { buyerId: string; orderId: string; seatsFreed?: boolean },
+  order: { buyerId: string; orderId: string; seatsFreed?: boolean; seatsLeft?: number },
 ): Promise<void> {
   const deps = waitingRoomDeps(source);
   await updateWaitingRoomState(deps, eventId, async (current) => {
     const mine = current.active[order.buyerId]?.orderId === order.orderId;
-    const unsold = order.seatsFreed === true && current.soldOut === true;
-    if (!mine && !unsold) return undefined;
+    const soldOut =
+      order.seatsFreed === true
+        ? false
+        : order.seatsLeft !== undefined
+          ? order.seatsLeft === 0
+          : current.soldOut === true;
+    if (!mine && soldOut === (current.soldOut === true)) return undefined;
     const { [order.buyerId]: _released, ...rest } = current.active;
-    return { ...current, active: mine ? rest : current.active, soldOut: unsold ? false : current.soldOut };
+    return { ...current, active: mine ? rest : current.active, soldOut };
   });
   await advanceWaitingRoom(deps, eventId, settings);
+}
+
+/**
+ * The line's sold-out state set from an actual count (an operator's reset puts every seat back:
+ * `seatsLeft` > 0), then the line moves on.
+ */
+export async function recheckSoldOut(
+  source: WaitingRoomSource,
+  eventId: string,
+  settings: WaitingRoomSettings,
+  seatsLeft: number,
+): Promise<void> {
+  const deps = waitingRoomDeps(source);
+  await updateWaitingRoomState(deps, eventId, async (current) =>
+    (current.soldOut === true) === (seatsLeft === 0) ? undefined : { ...current, soldOut: seatsLeft === 0 },
+  );
+  await advanceWaitingRoom(deps, eventId, settings);
+}
+
+/**
+ * A buyer told `SoldOut` with nothing left, before any order (the summary's answer): their unused
+ * admission ends, so the slot goes to the next in line (who will hear the same unless seats return).
+ */
+export async function endAdmissionSoldOut(
+  source: WaitingRoomSource,
+  eventId: string,
+  settings: WaitingRoomSettings,
+  buyerId: string,
+): Promise<void> {
+  const deps = waitingRoomDeps(source);
+  let ended = false;
+  await updateWaitingRoomState(deps, eventId, async (current) => {
+    const slot = current.active[buyerId];
+    if (!slot || slot.orderId !== undefined) return undefined;
+    ended = true;
+    const { [buyerId]: _done, ...active } = current.active;
+    return { ...current, active };
+  });
+  if (ended) await advanceWaitingRoom(deps, eventId, settings);
 }
 
 /**

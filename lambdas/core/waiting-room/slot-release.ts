@@ -4,6 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { getEvent } from '../events/event-records';
 import { isFinal, type OrderRecord } from '../orders/order-record';
 import type { Store } from '../platform/store';
+import { readAvailability } from '../seats/availability';
 import { releaseSlot } from './admission';
 import { activeWaitingRoom } from './settings';
 
@@ -48,7 +49,9 @@ export async function freeSlotsOf(store: Store, ended: readonly EndedOrder[]): P
     [...byEvent].map(async ([eventId, orders]) => {
       const settings = activeWaitingRoom(await getEvent(store, eventId));
       if (!settings) return;
-      for (const order of orders) await releaseSlot(store, eventId, settings, order);
+      // Sold out is re-decided from the actual count as orders end, confirmed or not (issue #12).
+      const seatsLeft = (await readAvailability(store, eventId))?.freeCount;
+      for (const order of orders) await releaseSlot(store, eventId, settings, { ...order, seatsLeft });
     }),
   );
 }

@@ -1,0 +1,135 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { errorResponse } from '../../lambdas/api/http';
+import type { EventRecord } from '../../lambdas/core/events/event-records';
+import { openOrder } from '../../lambdas/core/orders/open-order';
+import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
+import { SoldOut } from '../../lambdas/core/platform/errors';
+import { AVAILABILITY_PREFIX, availabilityChanges } from '../../lambdas/core/seats/availability';
+import { mockedStore } from '../support/sdk-mock';
+
+const EVENT: EventRecord = {
+  eventId: 'ev',
+  name: 'Drop',
+  rows: 2,
+  seatsPerRow: 5,
+  priceCents: 1000,
+  currency: 'EUR',
+  holdSeconds: 60,
+  maxSeatsPerOrder: 4,
+  status: 'ON_SALE',
+  seatCount: 10,
+  createdAt: 0,
+};
+
+const workflow: OrderWorkflow = {
+  start: async () => {
+    throw new Error('no flow may start for a loser');
+  },
+  resume: async () => undefined,
+  isRunning: async () => false,
+};
+
+/** The summary as DynamoDB returns it: one item per row, `free` a string set (absent when empty). */
+function summaryItems(free: readonly (readonly string[])[]) {
+  return free.map((ids, rowIndex) => ({
+    eventId: 'ev',
+    buyerId: `${AVAILABILITY_PREFIX}${rowIndex}`,
+    rowIndex,
+    ...(ids.length > 0 ? { free: new Set(ids) } : {}),
+  }));
+}
+
+describe('losers are cheap: SoldOut from the event and the availability summary', () => {
+  it('sold out: two reads (event, summary), no pointer claim, no seat-map query, no write', async () => {
+    const { doc, store } = mockedStore();
+    doc.on(GetCommand).resolves({ Item: EVENT });
+    doc.on(QueryCommand).resolves({ Items: summaryItems([[], []]) });
+    const refusal = await openOrder(store, workflow, {
+      eventId: 'ev',
+      buyerId: 'buyer-1',
+      selection: { quantity: 1 },
+    }).catch((e: unknown) => e);
+
+    expect(refusal).toBeInstanceOf(SoldOut);
+    expect(refusal).toMatchObject({ requested: 1, available: 0 });
+    const calls = doc.calls().map((c) => c.args[0]);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toBeInstanceOf(GetCommand);
+    expect(calls[0]!.input).toMatchObject({ TableName: store.tables.events });
+    expect(calls[1]).toBeInstanceOf(QueryCommand);
+    expect(calls[1]!.input).toMatchObject({ TableName: store.tables.buyers });
+    expect(doc.commandCalls(QueryCommand, { TableName: store.tables.seats })).toHaveLength(0);
+    expect(doc.commandCalls(UpdateCommand)).toHaveLength(0); // the open-order claim is an UpdateItem
+    expect(doc.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('asking for more than are left answers how many are (seatsLeft), still from two reads', async () => {
+    const { doc, store } = mockedStore();
+    doc.on(GetCommand).resolves({ Item: EVENT });
+    doc.on(QueryCommand).resolves({ Items: summaryItems([['A2'], ['B4']]) });
+    const refusal = await openOrder(store, workflow, {
+      eventId: 'ev',
+      buyerId: 'buyer-1',
+      selection: { quantity: 3 },
+    }).catch((e: unknown) => e);
+
+    expect(refusal).toMatchObject({ code: 'SoldOut', requested: 3, available: 2 });
+    expect(doc.calls()).toHaveLength(2);
+    const response = errorResponse(refusal);
+    expect(response.statusCode).toBe(409);
+    expect(JSON.parse(String(response.body))).toMatchObject({ error: { code: 'SoldOut', seatsLeft: 2 } });
+  });
+});
+
+/** A seats-stream record as Lambda delivers it. */
+function seatRecord(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  seat: { seatId: string; status: string; version: number; eventId?: string },
+): DynamoDBRecord {
+  const [, row = 'A', number = '1'] = /^([A-Z]+)(\d+)$/.exec(seat.seatId) ?? [];
+  const image = marshall({
+    eventId: seat.eventId ?? 'ev',
+    seatId: seat.seatId,
+    rowIndex: row.charCodeAt(0) - 65,
+    number: Number(number),
+    status: seat.status,
+    version: seat.version,
+  }) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+  return {
+    eventName,
+    dynamodb: eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image },
+  };
+}
+
+describe('the availability summary, derived from the seats stream', () => {
+  it('per seat its newest image decides (highest version), grouped by event and row', () => {
+    const changes = availabilityChanges([
+      seatRecord('MODIFY', { seatId: 'A1', status: 'HELD', version: 2 }),
+      seatRecord('MODIFY', { seatId: 'A1', status: 'AVAILABLE', version: 3 }),
+      seatRecord('MODIFY', { seatId: 'A2', status: 'HELD', version: 5 }),
+      seatRecord('MODIFY', { seatId: 'A2', status: 'AVAILABLE', version: 4 }), // older, listed later
+      seatRecord('MODIFY', { seatId: 'B1', status: 'SOLD', version: 3 }),
+      seatRecord('REMOVE', { seatId: 'B2', status: 'AVAILABLE', version: 1 }),
+      seatRecord('INSERT', { seatId: 'A1', status: 'AVAILABLE', version: 1, eventId: 'other' }),
+    ]);
+    const sorted = changes
+      .map((c) => ({ ...c, free: [...c.free].sort(), taken: [...c.taken].sort() }))
+      .sort((a, b) => a.eventId.localeCompare(b.eventId) || a.rowIndex - b.rowIndex);
+    expect(sorted).toEqual([
+      { eventId: 'ev', rowIndex: 0, free: ['A1'], taken: ['A2'] },
+      { eventId: 'ev', rowIndex: 1, free: [], taken: ['B1', 'B2'] },
+      { eventId: 'other', rowIndex: 0, free: ['A1'], taken: [] },
+    ]);
+  });
+
+  it('a replayed batch gives the same changes (set ADD/DELETE are idempotent)', () => {
+    const batch = [
+      seatRecord('MODIFY', { seatId: 'C3', status: 'HELD', version: 2 }),
+      seatRecord('MODIFY', { seatId: 'C4', status: 'AVAILABLE', version: 7 }),
+    ];
+    expect(availabilityChanges([...batch, ...batch])).toEqual(availabilityChanges(batch));
+  });
+});
