@@ -213,20 +213,19 @@ describe('the waiting room in three browser windows', () => {
     await shot(e, 'E-turn-ran-out');
   });
 
-  it('an admitted buyer who finds no seat left sees "Sold out for now"', async () => {
+  it('when the last seats sell, the buyer waiting in line sees "Sold out for now" and gets no turn', async () => {
     const f = await buyer('F', TINY_EVENT.eventId);
     await admitted(f);
     const g = await buyer('G', TINY_EVENT.eventId);
     await room(g, 'WAITING').waitFor({ timeout: STATE_TIMEOUT });
 
+    // Sold out follows the free-seat count (not one refused request): once F's order takes the
+    // last seats, the line stops admitting and every waiting window says so.
     await holdAndPay(f, ['A1', 'A2']);
-    await admitted(g, TURN_TIMEOUT);
-    await waitForSeats(g, ['A1', 'A2'], 'sold');
-    await g.getByRole('button', { name: /^Best available/ }).click();
-    await room(g, 'DONE').waitFor({ timeout: STATE_TIMEOUT });
-    await g.getByRole('heading', { name: 'Sold out for now' }).waitFor({ timeout: STATE_TIMEOUT });
-    await g.getByRole('button', { name: 'Join the line again' }).waitFor();
-    expect(await g.getByTestId('room-note').count()).toBe(0); // not "your turn ran out": the seats did
+    await g.getByTestId('sold-out').waitFor({ timeout: TURN_TIMEOUT });
+    await room(g, 'WAITING').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await g.getByTestId('admission-banner').count()).toBe(0);
+    await g.getByTestId('sold-out').getByRole('button', { name: 'Leave the line' }).waitFor();
     await shot(g, 'G-sold-out');
   });
 });
