@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type EventRecord, getEvent } from '../events/event-records';
 import { Forbidden } from '../platform/errors';
+import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
+import { isThrottle, retryThrottled } from '../platform/throttling';
 import type { Availability } from '../seats/availability';
 import { holdForOrder, type SeatSelection } from '../seats/order-holds';
 import type { OrderRecord } from './order-record';
 import { putNewOrder, updateOrder } from './order-store';
-import { type OrderWorkflow, waitSecondsUntil } from './order-workflow';
+import { type OrderFlowInput, type OrderWorkflow, waitSecondsUntil } from './order-workflow';
 
 /** A buyer creates an order by holding seats: the hold, the order record and its flow. */
 
@@ -59,12 +61,35 @@ export async function createOrder(
     version: 1,
   });
   if (order.buyerId !== request.buyerId) throw new Forbidden('That order id belongs to someone else');
-  const executionArn = await workflow.start({
+  const executionArn = await startFlow(store, workflow, {
     orderId,
     eventId: event.eventId,
     hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, store.now()) },
   });
-  return order.executionArn
-    ? order
-    : updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+  if (!executionArn || order.executionArn) return order;
+  return updateOrder(store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+}
+
+/**
+ * StartExecution past the SDK's own retries: a drop admits thousands of buyers at once, and the
+ * account's StartExecution bucket (1,300, then 300/s in the largest regions) throttles the rest.
+ * Throttles are retried with full jitter for a few seconds; if the bucket is still empty the order
+ * stands without its flow (seats held, status HOLDING) and the buyer gets it: the reconciler starts
+ * a never-started flow within a minute (`startFlow` in reconcile/plan.ts), and a retried create
+ * starts it at once (open-order.ts). Undefined when deferred. Any other error fails the create.
+ */
+export const FLOW_START_RETRY = { attempts: 5, baseMs: 200, capMs: 2_000 } as const;
+
+async function startFlow(store: Store, workflow: OrderWorkflow, input: OrderFlowInput): Promise<string | undefined> {
+  try {
+    return await retryThrottled(() => workflow.start(input), { ...FLOW_START_RETRY, random: store.random });
+  } catch (error) {
+    if (!isThrottle(error)) throw error;
+    logger.warn('Flow start deferred: StartExecution throttled; the reconciler starts it', {
+      orderId: input.orderId,
+      eventId: input.eventId,
+      error: error as Error,
+    });
+    return undefined;
+  }
 }
