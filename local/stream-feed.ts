@@ -174,8 +174,9 @@ class TablePoller {
 
   private async deliver(records: readonly _Record[]): Promise<void> {
     const { handler, consumer, settings, batchFault, retryDelayMillis } = this.options;
+    const readAt = Date.now();
     await deliverBatch(
-      records.map((r) => toLambdaRecord(r, this.streamArn, this.options.region)),
+      records.map((r) => toLambdaRecord(r, this.streamArn, this.options.region, readAt)),
       {
         consumer,
         streamArn: this.streamArn,
@@ -230,9 +231,24 @@ class TablePoller {
   }
 }
 
+/**
+ * DynamoDB Local rounds a record's ApproximateCreationDateTime down to the minute (AWS: to the
+ * second), so a record written at 12:00:59.5 looked 60 s old at 12:01:00 and fell past the
+ * broadcaster's one-minute maximum record age at once. The record was created no later than that
+ * minute's end and no later than the feed read it: the earlier of the two is its creation time as
+ * closely as it can be known (a truly old record still ages out, at most a minute late).
+ */
+const LOCAL_TIMESTAMP_GRANULARITY_MS = 60_000;
+
 /** A stream record exactly as Lambda hands it over (epoch-second timestamps, base64 binaries). */
-export function toLambdaRecord(record: _Record, streamArn: string, region: string): DynamoDBRecord {
+export function toLambdaRecord(
+  record: _Record,
+  streamArn: string,
+  region: string,
+  readAt: number = Date.now(),
+): DynamoDBRecord {
   const data = record.dynamodb ?? {};
+  const created = data.ApproximateCreationDateTime?.getTime();
   return {
     eventID: record.eventID,
     eventName: record.eventName,
@@ -241,8 +257,10 @@ export function toLambdaRecord(record: _Record, streamArn: string, region: strin
     awsRegion: region,
     eventSourceARN: streamArn,
     dynamodb: {
-      ...(data.ApproximateCreationDateTime && {
-        ApproximateCreationDateTime: Math.floor(data.ApproximateCreationDateTime.getTime() / 1000),
+      ...(created !== undefined && {
+        ApproximateCreationDateTime: Math.floor(
+          Math.min(created + LOCAL_TIMESTAMP_GRANULARITY_MS - 1, Math.max(created, readAt)) / 1000,
+        ),
       }),
       ...(data.Keys && { Keys: toLambdaItem(data.Keys) }),
       ...(data.NewImage && { NewImage: toLambdaItem(data.NewImage) }),
