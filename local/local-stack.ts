@@ -15,7 +15,7 @@ import { logger } from '../lambdas/core/platform/logger';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import type { Platform } from '../lambdas/wiring/platform';
-import { startAvailabilityFeed } from './availability-feed';
+import { startConsumerFeeds } from './consumer-feeds';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startExecutionEndedRule } from './execution-ended-relay';
@@ -44,7 +44,6 @@ import {
   type TimingOverrides,
 } from './stepfunctions';
 import { cachedTemplate } from './template-cache';
-import { startWaitingRoomFeed } from './waiting-room-feed';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -254,15 +253,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchFault: () => faults.drawBatchFailure(),
     };
     stops.push(() => liveUpdates.stop());
-    const [, waitingRoomFeed, availabilityFeed] = await Promise.all([
+    const [, consumerFeeds] = await Promise.all([
       liveUpdates.start(handlerPlatform, dynamo.endpoint, tables, streamFaults),
-      startWaitingRoomFeed(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
-      startAvailabilityFeed(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
+      startConsumerFeeds(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
     ]);
-    stops.push(
-      () => waitingRoomFeed.stop(),
-      () => availabilityFeed.stop(),
-    );
+    stops.push(...consumerFeeds.map((feed) => () => feed.stop()));
 
     const workflow = stepFunctionsWorkflow(
       new SFNClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
@@ -307,7 +302,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await reconciler.stop();
         stopExecutionEndedRule();
         await orderFlow.service.stop();
-        await Promise.all([liveUpdates.stop(), waitingRoomFeed.stop(), availabilityFeed.stop()]);
+        await Promise.all([liveUpdates.stop(), ...consumerFeeds.map((feed) => feed.stop())]);
         await closeServer(server);
         await proxy.stop();
         await dynamo.stop();

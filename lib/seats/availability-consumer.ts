@@ -3,7 +3,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FREE_STATUS, SEAT_AVAILABILITY } from '../../contract/availability-consumers';
+import { FREE_STATUS, SEAT_AVAILABILITY } from '../../contract/stream-consumers';
 import type { DataTables } from '../constructs/data-tables';
 import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
 import { NodeHandler } from '../constructs/node-handler';

@@ -1,8 +1,8 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEAT_AVAILABILITY } from '../../contract/availability-consumers';
 import type { OrderView } from '../../contract/order-view';
+import { SEAT_AVAILABILITY } from '../../contract/stream-consumers';
 import { createEvent } from '../../lambdas/core/events/create-event';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { readAvailability } from '../../lambdas/core/seats/availability';

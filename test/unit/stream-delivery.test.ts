@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { ORDER_ENDINGS } from '../../contract/stream-consumers';
 import type { StreamEventSourceSettings } from '../../contract/stream-settings';
-import { ORDER_ENDINGS } from '../../contract/waiting-room-consumers';
 import { BROADCASTER } from '../../contract/ws-routes';
 import type { DeadLetter } from '../../local/faults/fault-switch';
 import { type BatchFault, deliverBatch } from '../../local/stream-delivery';
