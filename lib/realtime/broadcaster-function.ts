@@ -1,14 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BROADCAST_TABLES, BROADCASTER } from '../../contract/ws-routes';
 import type { DataTables } from '../constructs/data-tables';
-import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
-import { NodeHandler } from '../constructs/node-handler';
-import { eventSourceProps } from '../constructs/stream-event-source-props';
+import type { NodeHandler } from '../constructs/node-handler';
+import { addStreamConsumer } from '../constructs/stream-consumer';
 import type { Stage } from '../stage';
 
 export interface BroadcasterProps {
@@ -29,32 +25,21 @@ export class Broadcaster extends Construct {
 
   constructor(scope: Construct, id: string, props: BroadcasterProps) {
     super(scope, id);
-    this.handler = new NodeHandler(this, 'Handler', {
-      stage: props.stage,
+    const parts = addStreamConsumer(this, {
+      ...props,
       entry: BROADCASTER.entry,
       description: BROADCASTER.description,
-      timeout: Duration.seconds(30),
-      environment: {
-        ...props.tables.tableEnvironment(),
-        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
-      },
+      sources: BROADCAST_TABLES,
+      eventSource: BROADCASTER.eventSource,
+      environment: { WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl },
     });
+    this.handler = parts.handler;
+    this.deadLetterQueue = parts.deadLetterQueue;
     const fn = this.handler.function;
     // Finds audiences and deletes gone sockets; never writes a connection otherwise.
     props.tables.table('connections').grant(fn, 'dynamodb:Query', 'dynamodb:DeleteItem');
     // Reads a confirmed order's tickets (by key) to push them with the order.
     props.tables.table('tickets').grant(fn, 'dynamodb:BatchGetItem');
     props.webSocketStage.grantManagementApiAccess(fn);
-
-    this.deadLetterQueue = streamDeadLetterQueue(this);
-    for (const tableId of BROADCAST_TABLES) {
-      fn.addEventSource(
-        new DynamoEventSource(props.tables.table(tableId), {
-          startingPosition: StartingPosition.LATEST,
-          ...eventSourceProps(BROADCASTER.eventSource),
-          onFailure: new SqsDlq(this.deadLetterQueue),
-        }),
-      );
-    }
   }
 }

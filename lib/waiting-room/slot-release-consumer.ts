@@ -1,13 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FINAL_ORDER_STATUSES, ORDER_ENDINGS } from '../../contract/stream-consumers';
 import type { DataTables } from '../constructs/data-tables';
-import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
-import { NodeHandler } from '../constructs/node-handler';
-import { eventSourceProps } from '../constructs/stream-event-source-props';
+import type { NodeHandler } from '../constructs/node-handler';
+import { addStreamConsumer } from '../constructs/stream-consumer';
 import type { Stage } from '../stage';
 
 export interface OrderEndingsProps {
@@ -25,30 +22,23 @@ export class OrderEndings extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderEndingsProps) {
     super(scope, id);
-    this.handler = new NodeHandler(this, 'Handler', {
-      stage: props.stage,
+    const parts = addStreamConsumer(this, {
+      ...props,
       entry: ORDER_ENDINGS.entry,
       description: ORDER_ENDINGS.description,
-      timeout: Duration.seconds(30),
-      environment: props.tables.tableEnvironment(),
+      sources: [ORDER_ENDINGS.table],
+      eventSource: ORDER_ENDINGS.eventSource,
+      filters: [
+        FilterCriteria.filter({ dynamodb: { NewImage: { status: { S: FilterRule.or(...FINAL_ORDER_STATUSES) } } } }),
+      ],
     });
+    this.handler = parts.handler;
+    this.deadLetterQueue = parts.deadLetterQueue;
     const fn = this.handler.function;
-    // Reads the event's room settings and the orders of lapsed slots; moves the queue.
+    // Reads the event's room settings and the orders of lapsed slots; moves the line.
     props.tables.table('events').grantReadData(fn);
     props.tables.table('orders').grantReadData(fn);
     props.tables.table('buyers').grantReadWriteData(fn);
     props.tables.table('waitingRooms').grantReadWriteData(fn);
-
-    this.deadLetterQueue = streamDeadLetterQueue(this);
-    fn.addEventSource(
-      new DynamoEventSource(props.tables.table(ORDER_ENDINGS.table), {
-        startingPosition: StartingPosition.LATEST,
-        ...eventSourceProps(ORDER_ENDINGS.eventSource),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          FilterCriteria.filter({ dynamodb: { NewImage: { status: { S: FilterRule.or(...FINAL_ORDER_STATUSES) } } } }),
-        ],
-      }),
-    );
   }
 }
