@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { writeIf } from '../platform/conditional-write';
 import { queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import { type ConnectionItem, type ConnectionRepository, newConnection } from './connection-repository';
@@ -31,21 +31,16 @@ export function connectionRepository(store: Store): ConnectionRepository {
     },
 
     async subscribe(connectionId, eventId) {
-      try {
-        await store.doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { connectionId },
-            UpdateExpression: 'SET eventId = :eventId',
-            ConditionExpression: CONNECTION_EXISTS,
-            ExpressionAttributeValues: { ':eventId': eventId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: table,
+          Key: { connectionId },
+          UpdateExpression: 'SET eventId = :eventId',
+          ConditionExpression: CONNECTION_EXISTS,
+          ExpressionAttributeValues: { ':eventId': eventId },
+        }),
+      );
     },
 
     async delete(connectionId) {

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { writeIf } from '../platform/conditional-write';
 import type { Store } from '../platform/store';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
 
@@ -28,25 +29,20 @@ export function openOrderRepository(store: Store): OpenOrderRepository {
     },
 
     async claim(buyer, orderId, seen, claimedAt) {
-      try {
-        await store.doc.send(
-          new UpdateCommand({
-            TableName: store.tables.buyers,
-            Key: key(buyer),
-            UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
-            ConditionExpression: seen === undefined ? NO_POINTER : POINTER_STILL_SEEN,
-            ExpressionAttributeValues: {
-              ':orderId': orderId,
-              ':now': claimedAt,
-              ...(seen === undefined ? {} : { ':seen': seen }),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: store.tables.buyers,
+          Key: key(buyer),
+          UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
+          ConditionExpression: seen === undefined ? NO_POINTER : POINTER_STILL_SEEN,
+          ExpressionAttributeValues: {
+            ':orderId': orderId,
+            ':now': claimedAt,
+            ...(seen === undefined ? {} : { ':seen': seen }),
+          },
+        }),
+      );
     },
 
     async release(buyer, orderId) {

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentSimulatorConfig } from '../../../contract/order-flow-settings';
+import { writeIf } from '../platform/conditional-write';
 import { queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
@@ -101,28 +101,23 @@ export class SimulatedProcessor implements PaymentProcessor {
    */
   private async begin(request: ChargeRequest): Promise<boolean> {
     const now = this.store.now();
-    try {
-      await this.store.doc.send(
-        new UpdateCommand({
-          TableName: this.store.tables.payments,
-          Key: { idempotencyKey: request.idempotencyKey },
-          UpdateExpression:
-            'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
-          ConditionExpression: 'attribute_not_exists(idempotencyKey) OR outcome = :declined',
-          ExpressionAttributeValues: {
-            ':orderId': request.orderId,
-            ':pending': 'PENDING',
-            ':declined': 'DECLINED',
-            ':amount': request.amountCents,
-            ':now': now,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(
+      this.store,
+      new UpdateCommand({
+        TableName: this.store.tables.payments,
+        Key: { idempotencyKey: request.idempotencyKey },
+        UpdateExpression:
+          'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
+        ConditionExpression: 'attribute_not_exists(idempotencyKey) OR outcome = :declined',
+        ExpressionAttributeValues: {
+          ':orderId': request.orderId,
+          ':pending': 'PENDING',
+          ':declined': 'DECLINED',
+          ':amount': request.amountCents,
+          ':now': now,
+        },
+      }),
+    );
   }
 
   async lookup(idempotencyKey: string): Promise<ChargeLookup> {

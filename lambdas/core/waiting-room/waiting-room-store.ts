@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { orderRepository } from '../orders/order-store';
+import { writeIf } from '../platform/conditional-write';
 import type { Store } from '../platform/store';
 import {
   emptyWaitingRoomState,
@@ -46,20 +47,15 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async writeState(read, next, updatedAt) {
-      try {
-        await store.doc.send(
-          new PutCommand({
-            TableName: store.tables.waitingRooms,
-            Item: { ...next, version: read.version + 1, updatedAt },
-            ConditionExpression: read.version === 0 ? NEW_ROOM : ROOM_UNCHANGED,
-            ...(read.version === 0 ? {} : { ExpressionAttributeValues: { ':version': read.version } }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(
+        store,
+        new PutCommand({
+          TableName: store.tables.waitingRooms,
+          Item: { ...next, version: read.version + 1, updatedAt },
+          ConditionExpression: read.version === 0 ? NEW_ROOM : ROOM_UNCHANGED,
+          ...(read.version === 0 ? {} : { ExpressionAttributeValues: { ':version': read.version } }),
+        }),
+      );
     },
 
     async readPlace(eventId, buyerId) {
@@ -78,41 +74,31 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async startJoin(eventId, buyerId, now, staleBefore) {
-      try {
-        await store.doc.send(
-          new UpdateCommand({
-            TableName: buyers,
-            Key: { eventId, buyerId },
-            UpdateExpression: 'SET joiningAt = :now',
-            ConditionExpression: MAY_TAKE_NUMBER,
-            ExpressionAttributeNames: POSITION_NAMES,
-            ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET joiningAt = :now',
+          ConditionExpression: MAY_TAKE_NUMBER,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+        }),
+      );
     },
 
     async placeBuyer(eventId, buyerId, position, joinedAt) {
-      try {
-        await store.doc.send(
-          new UpdateCommand({
-            TableName: buyers,
-            Key: { eventId, buyerId },
-            UpdateExpression: 'SET #position = :position, joinedAt = :joinedAt REMOVE joiningAt',
-            ConditionExpression: NO_PLACE,
-            ExpressionAttributeNames: POSITION_NAMES,
-            ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET #position = :position, joinedAt = :joinedAt REMOVE joiningAt',
+          ConditionExpression: NO_PLACE,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
+        }),
+      );
     },
 
     async clearPlace(eventId, buyerId, position) {
@@ -144,22 +130,18 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async markLeft(eventId, buyerId, leftAt) {
-      try {
-        await store.doc.send(
-          new UpdateCommand({
-            TableName: buyers,
-            Key: { eventId, buyerId },
-            UpdateExpression: 'SET leftAt = :now',
-            ConditionExpression: HAS_PLACE,
-            ExpressionAttributeNames: POSITION_NAMES,
-            ExpressionAttributeValues: { ':now': leftAt },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false; // never joined: nothing to leave
-        throw error;
-      }
+      // False when the buyer never joined: nothing to leave.
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET leftAt = :now',
+          ConditionExpression: HAS_PLACE,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':now': leftAt },
+        }),
+      );
     },
 
     async placesAfter(eventId, position, limit) {

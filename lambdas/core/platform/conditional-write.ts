@@ -1,0 +1,19 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Store } from './store';
+
+/**
+ * Sends one conditional write: true when it was written, false when its condition failed (the item
+ * was not as expected, which the caller's rule decides about). Any other error — a throttle, a
+ * timeout — propagates: it says nothing about the item and must never read as "condition failed".
+ */
+export async function writeIf(store: Store, command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {
+  try {
+    // The document client's send is overloaded per command class; the union needs one signature.
+    await store.doc.send(command as UpdateCommand);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
