@@ -14,6 +14,7 @@
 import { PRICES } from './simulator/cost';
 import { type DropResult, runDrop } from './simulator/drop';
 import { DEFAULTS, type DropOptions } from './simulator/options';
+import { type CallerRow, callerTable, requestsByCallerKey } from './simulator/requests-by-caller';
 import { startStackFor } from './simulator/stack-process';
 import { machineDescription, printTable } from './support';
 
@@ -42,6 +43,7 @@ async function main() {
     ];
     const rows: Record<string, string | number>[] = [];
     let happy: Record<string, number> | undefined;
+    let happyCallers: CallerRow[] = [];
     for (const [path, extra] of paths) {
       const drop: DropResult = await runDrop({ ...base, ...extra }, target);
       const orders = drop.executions.count;
@@ -52,6 +54,7 @@ async function main() {
       const per = (v: number) => v / Math.max(1, orders);
       const u = drop.usage;
       if (path === 'happy') {
+        happyCallers = requestsByCallerKey(drop.dynamoByCaller ?? {}, orders);
         happy = {
           orders,
           wcuPerOrder: round(per(u.dynamoWriteUnits.value)),
@@ -81,7 +84,10 @@ async function main() {
     );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()} · prices: ${PRICES.asOf}\n`);
     printTable(rows);
-    if (process.argv.includes('--json')) console.log(JSON.stringify({ path: 'happy', ...happy }));
+    console.log('\nHappy path: DynamoDB requests per order by handler › domain module · operation table\n');
+    printTable(callerTable(happyCallers, 'order'));
+    if (process.argv.includes('--json'))
+      console.log(JSON.stringify({ path: 'happy', ...happy, perOrderByCaller: happyCallers }));
   } finally {
     await stop();
   }

@@ -12,6 +12,7 @@ import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
 import { holdSeats } from '../lambdas/core/seats/seat-locks';
 import { runDrop } from './simulator/drop';
 import { DEFAULTS } from './simulator/options';
+import { callerTable, requestsByCallerKey, requestsByHandler } from './simulator/requests-by-caller';
 import { startStackFor } from './simulator/stack-process';
 import { machineDescription, printTable, runPool } from './support';
 
@@ -71,6 +72,8 @@ async function main() {
     const purchasesPerSecond = drop.throughput.ticketsPerSecond;
     const requests = Object.values(ops).reduce((n, op) => n + op.calls, 0);
     const ratio = purchasesPerSecond / (rawWritesPerSecond / writesPerPurchase);
+    const byHandler = requestsByHandler(drop.dynamoByCaller ?? {}, drop.ticketsSold);
+    const byCaller = requestsByCallerKey(drop.dynamoByCaller ?? {}, drop.ticketsSold);
     if (values.json) {
       console.log(
         JSON.stringify({
@@ -95,6 +98,8 @@ async function main() {
           requestsPerTicketByOperation: Object.fromEntries(
             Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)]),
           ),
+          requestsPerTicketByHandler: Object.fromEntries(byHandler.map((r) => [r.caller, r.requests])),
+          perTicketByCaller: byCaller,
         }),
       );
       process.exitCode = drop.verdict.ok ? 0 : 1;
@@ -136,6 +141,10 @@ async function main() {
     console.log(
       `DynamoDB requests per ticket: ${JSON.stringify(Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)])))}`,
     );
+    console.log('\nDynamoDB requests per ticket by handler (the stack process’s SDK, every caller):\n');
+    printTable(callerTable(byHandler, 'ticket'));
+    console.log('\nby handler › domain module · operation table (first 25):\n');
+    printTable(callerTable(byCaller.slice(0, 25), 'ticket'));
     process.exitCode = drop.verdict.ok ? 0 : 1;
   } finally {
     await stop();

@@ -1,6 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Platform } from '../lambdas/wiring/platform';
+
+/**
+ * Which handler the current call runs in (its entry, e.g. `lambdas/steps/charge-payment.ts`), as a
+ * Lambda's own metrics would tell them apart: the benchmarks' SDK meter counts requests by it.
+ */
+const invocations = new AsyncLocalStorage<string>();
+
+/** The entry of the handler this code runs in, or undefined outside one (the stack's own work). */
+export function currentHandlerEntry(): string | undefined {
+  return invocations.getStore();
+}
 
 /**
  * The one way the local stack (and tests) load a handler: import its module (the entry the CDK
@@ -12,5 +24,8 @@ export async function loadHandler<H>(projectRoot: string, entry: string, platfor
     createHandler?: (platform: Platform) => H;
   };
   if (typeof module.createHandler !== 'function') throw new Error(`${entry} exports no createHandler(platform)`);
-  return module.createHandler(platform);
+  const handler = module.createHandler(platform);
+  if (typeof handler !== 'function') return handler;
+  const run = handler as (...args: unknown[]) => unknown;
+  return ((...args: unknown[]) => invocations.run(entry, () => run(...args))) as H;
 }

@@ -9,6 +9,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { currentHandlerEntry } from '../../local/handler-loader';
 
 /**
  * The only module of the simulator that touches the AWS SDK.
@@ -36,6 +37,11 @@ export interface DynamoOperation {
 /** What the meter counted since its last reset: JSON, so a stack in another process can send it. */
 export interface MeterSnapshot {
   readonly dynamo: Record<string, DynamoOperation>;
+  /**
+   * The same requests by who made them and where they went:
+   * `<handler> › <domain module> · <operation> <table>[.index]` (see `callerOf`).
+   */
+  readonly byCaller: Record<string, DynamoOperation>;
   readonly webSocketPosts: number;
   readonly webSocketPostsGone: number;
   readonly streamBatches: number;
@@ -80,6 +86,7 @@ export function localMeter(meter: SdkMeter): StackMeter {
 
 export class SdkMeter {
   readonly dynamo = new Map<string, DynamoOperation>();
+  readonly byCaller = new Map<string, DynamoOperation>();
   webSocketPosts = 0;
   webSocketPostsGone = 0;
   streamBatches = 0;
@@ -87,6 +94,7 @@ export class SdkMeter {
 
   reset(): void {
     this.dynamo.clear();
+    this.byCaller.clear();
     this.webSocketPosts = 0;
     this.webSocketPostsGone = 0;
     this.streamBatches = 0;
@@ -95,6 +103,7 @@ export class SdkMeter {
   snapshot(): MeterSnapshot {
     return {
       dynamo: Object.fromEntries([...this.dynamo].map(([name, op]) => [name, { ...op }])),
+      byCaller: Object.fromEntries([...this.byCaller].map(([name, op]) => [name, { ...op }])),
       webSocketPosts: this.webSocketPosts,
       webSocketPostsGone: this.webSocketPostsGone,
       streamBatches: this.streamBatches,
@@ -121,22 +130,33 @@ export class SdkMeter {
       const meter = this;
       return async function (command, ...rest) {
         const name = command.constructor.name.replace(/Command$/, '');
-        const op = meter.operation(name);
+        const ops = [
+          meter.operation(meter.dynamo, name),
+          meter.operation(meter.byCaller, `${callerOf(deepError())} · ${name} ${targetOf(command.input)}`),
+        ];
         command.input.ReturnConsumedCapacity ??= 'TOTAL';
-        op.calls += 1;
+        for (const op of ops) op.calls += 1;
         try {
           const output = await original.call(this, command, ...rest);
-          meter.account(name, command.input, output, op);
+          const units = unitsOf(name, command.input, output);
+          for (const op of ops) {
+            op.readUnits += units.read;
+            op.writeUnits += units.write;
+          }
           return output;
         } catch (error) {
           const errorName = (error as { name?: string }).name;
-          if (errorName === 'ConditionalCheckFailedException') {
-            op.refused += 1;
-            op.estimatedWriteUnits += 1;
-          } else if (errorName === 'TransactionCanceledException') {
-            op.refused += 1;
-            op.estimatedWriteUnits += 2 * ((command.input.TransactItems as unknown[] | undefined)?.length ?? 1);
-          }
+          const refusedUnits =
+            errorName === 'ConditionalCheckFailedException'
+              ? 1
+              : errorName === 'TransactionCanceledException'
+                ? 2 * ((command.input.TransactItems as unknown[] | undefined)?.length ?? 1)
+                : 0;
+          if (refusedUnits > 0)
+            for (const op of ops) {
+              op.refused += 1;
+              op.estimatedWriteUnits += refusedUnits;
+            }
           throw error;
         }
       };
@@ -170,32 +190,77 @@ export class SdkMeter {
     return this;
   }
 
-  private operation(name: string): DynamoOperation {
-    let op = this.dynamo.get(name);
+  private operation(map: Map<string, DynamoOperation>, key: string): DynamoOperation {
+    let op = map.get(key);
     if (!op) {
       op = { calls: 0, refused: 0, readUnits: 0, writeUnits: 0, estimatedWriteUnits: 0 };
-      this.dynamo.set(name, op);
+      map.set(key, op);
     }
     return op;
   }
+}
 
-  private account(
-    name: string,
-    input: Record<string, unknown>,
-    output: Record<string, unknown>,
-    op: DynamoOperation,
-  ): void {
-    const consumed = output.ConsumedCapacity as { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
-    const reported = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
-      (sum, c) => sum + (c.CapacityUnits ?? 0),
-      0,
-    );
-    const items = (input.TransactItems as unknown[] | undefined)?.length ?? 0;
-    if (name === 'TransactWriteItems') op.writeUnits += 2 * items;
-    else if (name === 'TransactGetItems') op.readUnits += 2 * items;
-    else if (/^(Put|Update|Delete|BatchWrite)(Item)?$/.test(name)) op.writeUnits += reported;
-    else op.readUnits += reported;
+function unitsOf(
+  name: string,
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+): { read: number; write: number } {
+  const consumed = output.ConsumedCapacity as { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+  const reported = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+    (sum, c) => sum + (c.CapacityUnits ?? 0),
+    0,
+  );
+  const items = (input.TransactItems as unknown[] | undefined)?.length ?? 0;
+  if (name === 'TransactWriteItems') return { read: 0, write: 2 * items };
+  if (name === 'TransactGetItems') return { read: 2 * items, write: 0 };
+  if (/^(Put|Update|Delete|BatchWrite)(Item)?$/.test(name)) return { read: 0, write: reported };
+  return { read: reported, write: 0 };
+}
+
+/** The table(s) a request goes to, without the stack's prefix, with the index it reads. */
+function targetOf(input: Record<string, unknown>): string {
+  const short = (table: unknown) => String(table).replace(/^[^-]+-/, '');
+  if (typeof input.TableName === 'string')
+    return `${short(input.TableName)}${typeof input.IndexName === 'string' ? `.${input.IndexName}` : ''}`;
+  const transact = input.TransactItems as Record<string, { TableName?: string }>[] | undefined;
+  const tables = transact
+    ? transact.flatMap((item) => Object.values(item).map((part) => part.TableName))
+    : Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {});
+  return [...new Set(tables.map(short))].sort().join('+');
+}
+
+/** An error with enough of the (async) stack to reach the handler that made the request. */
+function deepError(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  try {
+    return new Error();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
+}
+
+/**
+ * Who made a request: the handler it ran in (`steps/charge-payment`, `api/orders`; the local
+ * handler loader tells), else the outermost local-stack module on the stack (`local/local-stack`),
+ * and the innermost domain module under lambdas/core/ other than the platform's plumbing
+ * (`orders/order-store`), from the (async) stack at the call.
+ */
+export function callerOf(error: Error): string {
+  const files = [...(error.stack ?? '').matchAll(/\/(lambdas|local|ops)\/([\w/.-]+?)\.[cm]?[jt]s:\d+/g)].map(
+    (m) => [m[1]!, m[2]!] as const,
+  );
+  const domain = files.find(
+    ([root, path]) => root === 'lambdas' && path.startsWith('core/') && !path.startsWith('core/platform/'),
+  );
+  const entry = currentHandlerEntry();
+  const outer = [...files].reverse().find(([root, path]) => root !== 'lambdas' || !path.startsWith('core/'));
+  const handler = entry
+    ? entry.replace(/^lambdas\//, '').replace(/\.ts$/, '')
+    : outer
+      ? `${outer[0]}/${outer[1]}`
+      : '?';
+  return `${handler} › ${domain ? domain[1].replace(/^core\//, '') : '-'}`;
 }
 
 export interface ExecutionCost {

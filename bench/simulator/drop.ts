@@ -1,5 +1,5 @@
 import type { Store } from '../../lambdas/core/platform/store';
-import { type ExecutionCost, executionCosts, meterTotals, type StackMeter } from './aws-meter';
+import { type DynamoOperation, type ExecutionCost, executionCosts, meterTotals, type StackMeter } from './aws-meter';
 import { type BuyerContext, type BuyerRecord, newBuyerRecord, type Outcome, type Phase, runBuyer } from './buyer';
 import { type CostReport, priceUsage, type Usage } from './cost';
 import { type Fairness, fairnessOf } from './fairness';
@@ -98,7 +98,9 @@ export interface DropResult {
   readonly usage: Usage;
   readonly cost: CostReport;
   readonly executions: { readonly count: number; readonly byStatus: Record<string, number> };
-  readonly dynamoOperations?: Record<string, { calls: number; refused: number; readUnits: number; writeUnits: number }>;
+  readonly dynamoOperations?: Record<string, DynamoOperation>;
+  /** The same requests by caller and table (aws-meter.ts `callerOf`), when the stack's SDK is metered. */
+  readonly dynamoByCaller?: Record<string, DynamoOperation>;
   readonly failureReasons: Record<string, number>;
   readonly winners: Winner[];
   readonly verdict: { readonly ok: boolean; readonly problems: string[] };
@@ -175,7 +177,12 @@ export async function runDrop(
   await sleep(1_000); // $disconnects and the last stream batches land
   const counted = await target.meter?.snapshot();
   const sdk = counted
-    ? { totals: meterTotals(counted), streamBatches: counted.streamBatches, operations: counted.dynamo }
+    ? {
+        totals: meterTotals(counted),
+        streamBatches: counted.streamBatches,
+        operations: counted.dynamo,
+        byCaller: counted.byCaller,
+      }
     : undefined;
 
   // Everything must end, whatever failed: wait (bounded) for open orders, running executions and
@@ -325,7 +332,7 @@ export async function runDrop(
     usage,
     cost: priceUsage(usage, ticketsSold),
     executions: { count: costs.length, byStatus },
-    ...(sdk ? { dynamoOperations: sdk.operations } : {}),
+    ...(sdk ? { dynamoOperations: sdk.operations, dynamoByCaller: sdk.byCaller } : {}),
     failureReasons,
     winners: winners.map((r) => ({
       buyerId: r.buyerId!,
