@@ -39,7 +39,7 @@ export async function createTables(
   await Promise.all(specs.map((spec) => createTable(client, spec, names[spec.id])));
 }
 
-/** The CreateTable request for a spec: on-demand billing, indexes project all attributes. */
+/** The CreateTable request for a spec: on-demand billing, indexes project what the spec says (default all). */
 export function createTableInput(spec: TableSpec, tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -51,7 +51,7 @@ export function createTableInput(spec: TableSpec, tableName: string): CreateTabl
       GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: keySchema(index.partitionKey, index.sortKey),
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection ?? 'ALL' },
       })),
     }),
   };

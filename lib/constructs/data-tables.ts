@@ -47,6 +47,7 @@ export class DataTables extends Construct {
         indexName: index.indexName,
         partitionKey: toAttribute(index.partitionKey),
         sortKey: index.sortKey && toAttribute(index.sortKey),
+        projectionType: dynamodb.ProjectionType[index.projection ?? 'ALL'],
       });
     }
     return table;

@@ -60,7 +60,7 @@ describe('an in-memory DynamoDB Local with the tables', () => {
       expect(Table?.StreamSpecification?.StreamEnabled ?? false).toBe(spec.stream !== undefined);
       for (const index of spec.globalSecondaryIndexes ?? []) {
         const described = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === index.indexName);
-        expect(described?.Projection?.ProjectionType).toBe('ALL');
+        expect(described?.Projection?.ProjectionType).toBe(index.projection ?? 'ALL');
       }
     }
     // Said plainly, because the live seat map depends on it:

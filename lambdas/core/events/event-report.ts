@@ -1,5 +1,5 @@
 import { isFinal, type OrderRecord, type OrderStatus, type PaymentStatus } from '../orders/order-record';
-import { queryAll } from '../platform/pages';
+import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { TicketItem } from '../tickets/ticket-item';
 import { ticketsOfEvent } from '../tickets/ticket-store';
@@ -30,15 +30,25 @@ export interface OrderSummary {
   readonly updatedAt: number;
 }
 
-/** The event's orders, oldest first, from the orders table's `byEvent` index (eventually consistent). */
+/**
+ * The event's orders, oldest first: their ids from the orders table's `byEvent` index (keys only,
+ * eventually consistent: an order created a moment ago may be missing), then the orders by key.
+ */
 export async function ordersOfEvent(store: Store, eventId: string): Promise<OrderRecord[]> {
   await getEvent(store, eventId); // EventNotFound rather than an empty list for a mistyped id
-  return queryAll<OrderRecord>(store, {
+  const keys = await queryAll<Pick<OrderRecord, 'orderId'>>(store, {
     TableName: store.tables.orders,
     IndexName: 'byEvent',
     KeyConditionExpression: 'eventId = :eventId',
     ExpressionAttributeValues: { ':eventId': eventId },
   });
+  return batchGetAll<OrderRecord>(
+    store,
+    store.tables.orders,
+    keys.map(({ orderId }) => ({ orderId })),
+    (order) => order.orderId,
+    (key) => String(key.orderId),
+  );
 }
 
 /**

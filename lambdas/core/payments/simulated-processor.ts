@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentSimulatorConfig } from '../../../contract/order-flow-settings';
 import { writeIf } from '../platform/conditional-write';
-import { queryAll } from '../platform/pages';
+import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
   type Charge,
@@ -183,14 +183,22 @@ export class SimulatedProcessor implements PaymentProcessor {
 }
 
 /**
- * Every ledger entry of one order, through the payments table's `byOrder` index (eventually
- * consistent on AWS: an entry written a moment ago may be missing; the audit runs after the fact).
+ * Every ledger entry of one order: the keys from the payments table's `byOrder` index (keys only;
+ * eventually consistent on AWS: an entry written a moment ago may be missing; the audit runs after
+ * the fact), then the entries by key.
  */
-export function ledgerOfOrder(store: Store, orderId: string): Promise<LedgerEntry[]> {
-  return queryAll<LedgerEntry>(store, {
+export async function ledgerOfOrder(store: Store, orderId: string): Promise<LedgerEntry[]> {
+  const keys = await queryAll<Pick<LedgerEntry, 'idempotencyKey'>>(store, {
     TableName: store.tables.payments,
     IndexName: 'byOrder',
     KeyConditionExpression: 'orderId = :orderId',
     ExpressionAttributeValues: { ':orderId': orderId },
   });
+  return batchGetAll<LedgerEntry>(
+    store,
+    store.tables.payments,
+    keys.map(({ idempotencyKey }) => ({ idempotencyKey })),
+    (entry) => entry.idempotencyKey,
+    (key) => String(key.idempotencyKey),
+  );
 }

@@ -1,4 +1,10 @@
-import { QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Store } from './store';
 
 /**
@@ -36,3 +42,41 @@ export function memo<T>(fn: (key: string) => Promise<T>): (key: string) => Promi
     return cache.get(key)!;
   };
 }
+
+/** BatchGetItem takes at most this many keys per request. */
+const BATCH_GET_KEYS = 100;
+const UNPROCESSED_READ_RETRIES = 8;
+
+/**
+ * The items of these keys that exist, strongly consistent, in the keys' order (one BatchGetItem
+ * per 100 keys): what a keys-only index query is followed by. Keys DynamoDB leaves unprocessed
+ * (throttling) are read again with backoff, never taken as absent.
+ */
+export async function batchGetAll<T>(
+  store: Store,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  keyOf: (item: T) => string,
+  keyString: (key: Record<string, unknown>) => string,
+): Promise<T[]> {
+  const found = new Map<string, T>();
+  for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+    let batch: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_KEYS);
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      if (attempt > UNPROCESSED_READ_RETRIES)
+        throw new Error(`DynamoDB kept leaving reads of ${tableName} unprocessed`);
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + store.random() / 2));
+      const result = await store.doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }),
+      );
+      for (const item of (result.Responses?.[tableName] ?? []) as T[]) found.set(keyOf(item), item);
+      batch = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return keys.flatMap((key) => {
+    const item = found.get(keyString(key));
+    return item === undefined ? [] : [item];
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isFinal, type OrderRecord } from '../orders/order-record';
-import { queryAll } from '../platform/pages';
+import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { TicketItem } from './ticket-item';
 import { ticketIdOf } from './ticket-tokens';
@@ -44,29 +44,18 @@ export async function getTicket(store: Store, ticketId: string): Promise<TicketI
   return Item as TicketItem | undefined;
 }
 
-const UNPROCESSED_READ_RETRIES = 8;
-
 /**
  * The order's tickets that exist, in seat order, strongly consistent. Keys DynamoDB leaves
  * unprocessed (throttling) are read again, never taken as absent.
  */
-export async function ticketsOfOrder(store: Store, order: TicketOwner): Promise<TicketItem[]> {
-  const found = new Map<string, TicketItem>();
-  const ids = order.seatIds.map((seatId) => ticketIdOf(order.orderId, seatId));
-  for (let start = 0; start < ids.length; start += 100) {
-    let keys: Record<string, unknown>[] = ids.slice(start, start + 100).map((ticketId) => ({ ticketId }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > UNPROCESSED_READ_RETRIES) throw new Error('DynamoDB kept leaving ticket reads unprocessed');
-      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + store.random() / 2));
-      const result = await store.doc.send(
-        new BatchGetCommand({ RequestItems: { [store.tables.tickets]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of (result.Responses?.[store.tables.tickets] ?? []) as TicketItem[])
-        found.set(item.ticketId, item);
-      keys = result.UnprocessedKeys?.[store.tables.tickets]?.Keys ?? [];
-    }
-  }
-  return ids.flatMap((id) => found.get(id) ?? []);
+export function ticketsOfOrder(store: Store, order: TicketOwner): Promise<TicketItem[]> {
+  return batchGetAll<TicketItem>(
+    store,
+    store.tables.tickets,
+    order.seatIds.map((seatId) => ({ ticketId: ticketIdOf(order.orderId, seatId) })),
+    (ticket) => ticket.ticketId,
+    (key) => String(key.ticketId),
+  );
 }
 
 /**
@@ -116,5 +105,3 @@ export function ticketsOfEvent(store: Store, eventId: string): Promise<TicketIte
 export function mayHaveTickets(order: Pick<OrderRecord, 'status' | 'payment'>): boolean {
   return order.status === 'CONFIRMED' || (isFinal(order.status) && order.payment.round > 0);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
