@@ -8,6 +8,7 @@ import { openOrder } from '../../lambdas/core/orders/open-order';
 import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { SoldOut } from '../../lambdas/core/platform/errors';
 import { AVAILABILITY_PREFIX, availabilityChanges } from '../../lambdas/core/seats/availability';
+import { SOLD_OUT_MEMO_MS } from '../../lambdas/core/seats/sold-out-memo';
 import { mockedStore } from '../support/sdk-mock';
 
 const EVENT: EventRecord = {
@@ -131,5 +132,51 @@ describe('the availability summary, derived from the seats stream', () => {
       seatRecord('MODIFY', { seatId: 'C4', status: 'AVAILABLE', version: 7 }),
     ];
     expect(availabilityChanges([...batch, ...batch])).toEqual(availabilityChanges(batch));
+  });
+});
+
+describe('losers are cheapest of all: a refusal this container answered a moment ago costs no read', () => {
+  const loser = (store: ReturnType<typeof mockedStore>['store'], buyerId: string, quantity = 1) =>
+    openOrder(store, workflow, { eventId: 'ev', buyerId, selection: { quantity } }).catch((e: unknown) => e);
+
+  it('the next loser within the memo time: SoldOut with the seats left, zero requests', async () => {
+    let now = 1_000_000;
+    const { doc, store } = mockedStore({ now: () => now });
+    doc.on(GetCommand).resolves({ Item: EVENT });
+    doc.on(QueryCommand).resolves({ Items: summaryItems([['A2'], []]) });
+    expect(await loser(store, 'buyer-1', 2)).toMatchObject({ code: 'SoldOut', requested: 2, available: 1 });
+    expect(doc.calls()).toHaveLength(2);
+
+    now += SOLD_OUT_MEMO_MS - 1;
+    expect(await loser(store, 'buyer-2', 3)).toMatchObject({ code: 'SoldOut', requested: 3, available: 1 });
+    expect(doc.calls()).toHaveLength(2); // nothing read for buyer-2
+  });
+
+  it('bad input is still refused as bad input, not as sold out', async () => {
+    const { doc, store } = mockedStore();
+    doc.on(GetCommand).resolves({ Item: EVENT });
+    doc.on(QueryCommand).resolves({ Items: summaryItems([[], []]) });
+    await loser(store, 'buyer-1');
+    expect(await loser(store, 'buyer-2', 99)).toMatchObject({ code: 'ValidationFailed' });
+    expect(doc.calls()).toHaveLength(2);
+  });
+
+  it('after the memo time, or for a request the seats left could fill, both are read afresh', async () => {
+    let now = 1_000_000;
+    const { doc, store } = mockedStore({ now: () => now });
+    doc.on(GetCommand).resolves({ Item: EVENT });
+    doc.on(QueryCommand).resolves({ Items: summaryItems([['A2'], []]) });
+    await loser(store, 'buyer-1', 2);
+    expect(doc.calls()).toHaveLength(2);
+
+    // One seat left is enough for one: not refused from memory (it goes on to claim and hold).
+    doc.on(UpdateCommand).rejects(new Error('stop after the reads'));
+    await loser(store, 'buyer-2', 1);
+    expect(doc.commandCalls(GetCommand, { TableName: store.tables.events })).toHaveLength(2);
+
+    now += SOLD_OUT_MEMO_MS;
+    await loser(store, 'buyer-3', 2);
+    expect(doc.commandCalls(GetCommand, { TableName: store.tables.events })).toHaveLength(3);
+    expect(doc.commandCalls(QueryCommand, { TableName: store.tables.buyers })).toHaveLength(3);
   });
 });
