@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { adjacentBlocks, pickBestAvailable, type SeatCandidate } from '../../lambdas/core/seats/best-available';
+import {
+  adjacentBlocks,
+  bandSize,
+  pickBestAvailable,
+  type SeatCandidate,
+} from '../../lambdas/core/seats/best-available';
 import { parseSeatId, seatIdsOf } from '../../lambdas/core/seats/seat-ids';
 
 const seats = (ids: string[]): SeatCandidate[] => ids.map((seatId) => ({ seatId, ...parseSeatId(seatId)! }));
@@ -55,5 +60,16 @@ describe('best available', () => {
       const [pick] = pickBestAvailable(free, 1, random)!;
       expect(parseSeatId(pick!)!.rowIndex).toBeLessThan(10); // within the best quarter of 40 rows
     }
+  });
+
+  it('a request that lost a race picks from a wider band (twice as wide per lost race, at most all seats)', () => {
+    expect(bandSize(500, 1)).toBe(125);
+    expect(bandSize(500, 1, 2)).toBe(250);
+    expect(bandSize(500, 1, 8)).toBe(500);
+    const free = seats(seatIdsOf(40, 10));
+    const random = seeded(6);
+    const rows = Array.from({ length: 400 }, () => parseSeatId(pickBestAvailable(free, 1, random, undefined, 2)![0]!)!);
+    expect(Math.max(...rows.map((r) => r.rowIndex))).toBeGreaterThanOrEqual(10); // past the first quarter
+    expect(Math.max(...rows.map((r) => r.rowIndex))).toBeLessThan(20); // within the best half
   });
 });

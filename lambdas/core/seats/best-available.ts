@@ -5,7 +5,8 @@
  * all but one would fail its conditional write and retry, over and over. So the choice is random
  * within a band of the best candidates: front rows and row centres first, but spread across at
  * least BAND_MIN candidates (or the best quarter, when larger), which keeps collisions rare while
- * still giving good seats.
+ * still giving good seats. A request that lost a race widens its band (`spread`): the best seats
+ * are the contested ones, and a re-pick among them mostly loses again.
  */
 
 export interface SeatCandidate {
@@ -19,22 +20,24 @@ const BAND_MIN = 16;
 /**
  * Picks `quantity` free seats: adjacent seats in one row when such a block exists, otherwise the
  * best individual seats. `free` are the seats free now; `rowWidths` gives the number of seats in
- * each row (for centring). Returns undefined when fewer than `quantity` seats are free.
+ * each row (for centring); `spread` multiplies the band (1 first, 2, 4, … after lost races).
+ * Returns undefined when fewer than `quantity` seats are free.
  */
 export function pickBestAvailable(
   free: readonly SeatCandidate[],
   quantity: number,
   random: () => number,
   rowWidths: ReadonlyMap<number, number> = widthsOf(free),
+  spread = 1,
 ): string[] | undefined {
   if (quantity < 1 || free.length < quantity) return undefined;
   const blocks = adjacentBlocks(free, quantity);
-  if (blocks.length > 0) return pickFromBand(rankBlocks(blocks, rowWidths), 1, random)[0]!.map((s) => s.seatId);
+  if (blocks.length > 0) return pickFromBand(rankBlocks(blocks, rowWidths), 1, random, spread)[0]!.map((s) => s.seatId);
   const singles = rankBlocks(
     free.map((s) => [s]),
     rowWidths,
   );
-  return pickFromBand(singles, quantity, random).map((block) => block[0]!.seatId);
+  return pickFromBand(singles, quantity, random, spread).map((block) => block[0]!.seatId);
 }
 
 /** Every run of `size` consecutive seat numbers within one row. */
@@ -67,9 +70,13 @@ function rankBlocks(blocks: SeatCandidate[][], rowWidths: ReadonlyMap<number, nu
 }
 
 /** `count` distinct picks, uniformly at random, from the best band of the ranked list. */
-function pickFromBand<T>(ranked: readonly T[], count: number, random: () => number): T[] {
-  const bandSize = Math.min(ranked.length, Math.max(BAND_MIN, Math.ceil(ranked.length / 4), count));
-  const band = ranked.slice(0, bandSize);
+export function bandSize(candidates: number, count: number, spread = 1): number {
+  return Math.min(candidates, Math.max(BAND_MIN, Math.ceil(candidates / 4), count) * Math.max(1, spread));
+}
+
+function pickFromBand<T>(ranked: readonly T[], count: number, random: () => number, spread: number): T[] {
+  const size = bandSize(ranked.length, count, spread);
+  const band = ranked.slice(0, size);
   // Partial Fisher–Yates shuffle: the first `count` entries become a uniform sample.
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random() * (band.length - i));

@@ -112,8 +112,8 @@ export function checkSeatIds(event: EventRecord, seatIds: readonly string[]): st
 /**
  * Best available from the availability summary (no seat-map read): picks a random band of the
  * best free blocks the summary lists and holds them conditionally (the seat lock decides). A pick
- * that loses a race re-picks from a fresh random band without the seats it lost (the summary may
- * lag behind the writes that took them), at most MAX_PICKS times. Fewer candidates than asked
+ * that loses a race re-picks from a fresh random band twice as wide, without the seats it lost (the
+ * summary may lag behind the writes that took them), at most MAX_PICKS times. Fewer candidates than asked
  * for is `SoldOut` with how many are left. Order ids are fresh per create (open-order.ts), so no
  * earlier hold of the same order has to be recognised here.
  */
@@ -135,7 +135,7 @@ async function holdFromSummary(
   const lost = new Set<string>();
   for (let pick = 0; pick < MAX_PICKS; pick++) {
     const free = candidates.filter((s) => !lost.has(s.seatId));
-    const chosen = pickBestAvailable(free, quantity, store.random, rowWidths);
+    const chosen = pickBestAvailable(free, quantity, store.random, rowWidths, 2 ** pick);
     if (!chosen) throw new SoldOut(quantity, free.length);
     try {
       await holdSeats(store, { eventId: event.eventId, orderId, seatIds: chosen, holdExpiresAt });
