@@ -29,13 +29,17 @@ describe('the stack process', () => {
     expect(config.status).toBe(200);
   });
 
-  it('counts the stack’s DynamoDB requests in the child, from reset to snapshot', async () => {
+  it('counts the stack’s DynamoDB requests in the child, from reset to snapshot, by caller', async () => {
     await stack.resetStats();
     expect((await stack.stats()).dynamo).toEqual({});
     await fetch(`${stack.endpoints.url}/api/events/ticketdrop-live`);
     const counted = await stack.stats();
     const calls = Object.values(counted.dynamo).reduce((n, op) => n + op.calls, 0);
     expect(calls).toBeGreaterThan(0);
+    // By caller: the handler the request ran in › the domain module that made it · operation table.
+    expect(Object.keys(counted.byCaller)).toContain('api/events › events/event-records · Get events');
+    const byCaller = Object.values(counted.byCaller).reduce((n, op) => n + op.calls, 0);
+    expect(byCaller).toBe(calls);
   });
 
   it('a drop against it gets the child’s counts and the money audit', async () => {
