@@ -5,12 +5,15 @@ import type { TableNames } from '../contract/tables';
 import {
   BROADCAST_TABLES,
   BROADCASTER,
+  LIVE_MAP_SHARD,
   LOCAL_WS_PATH,
   ROUTE_SELECTION_FIELD,
   WS_HANDLERS,
   WS_ROUTES,
   type WsHandlerId,
 } from '../contract/ws-routes';
+import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
+import { logger } from '../lambdas/core/platform/logger';
 import type { Platform } from '../lambdas/wiring/platform';
 import { connectionsEndpoint } from './connections-api';
 import { loadHandler } from './handler-loader';
@@ -26,6 +29,11 @@ import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
 export interface LocalLiveUpdates {
   /** The `@connections` API, to serve among the stack's AWS service endpoints. */
   readonly managementApi: ServiceEndpoint;
+  /**
+   * Starts the live map's shard worker (the same handler module) as Lambda's asynchronous invoke
+   * does: the caller does not wait; a failed run is tried twice more, then logged as dead-lettered.
+   */
+  readonly shardInvoker: ShardInvoker;
   /** Accepts WebSocket upgrades on the stack's HTTP server. */
   attach(server: Server): void;
   /** Makes the handlers with the stack's platform and starts reading the streams. */
@@ -42,14 +50,35 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
     routeSelectionField: ROUTE_SELECTION_FIELD,
   });
   let feed: StreamFeed | undefined;
+  let shardWorker: ((job: ShardJob) => Promise<void>) | undefined;
+  const runShardJob = async (job: ShardJob) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!shardWorker) throw new Error('The shard worker is not loaded yet');
+        await shardWorker(job);
+        return;
+      } catch (error) {
+        if (attempt >= LIVE_MAP_SHARD.retryAttempts) {
+          logger.error('Shard job dead-lettered', { eventId: job.eventId, shard: job.shard, error: error as Error });
+          return;
+        }
+      }
+    }
+  };
 
   return {
     managementApi: connectionsEndpoint(gateway),
+    shardInvoker: {
+      async invoke(job) {
+        void runShardJob(job);
+      },
+    },
     attach: (server) => gateway.attach(server),
     async start(platform, dynamoEndpoint, tables, faults = {}) {
       for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
       }
+      shardWorker = await loadHandler(projectRoot, LIVE_MAP_SHARD.entry, platform);
       const config = localDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
         dynamo: new DynamoDBClient(config),
