@@ -1,6 +1,6 @@
 /**
  * Per-order cost profile (npm run bench:cost): what one order costs in AWS operations on each
- * path, measured on the local stack in this process — state transitions and step Lambdas from the
+ * path, measured on the local stack (in its own process; its SDK calls counted there) — state transitions and step Lambdas from the
  * execution histories, DynamoDB requests and units at the SDK, HTTP requests and WebSocket calls at
  * the clients. Each path is its own small drop (as many buyers as seats, one seat each, no contention):
  *   happy             pay once, approved
@@ -13,8 +13,8 @@
 
 import { PRICES } from './simulator/cost';
 import { type DropResult, runDrop } from './simulator/drop';
-import { startInProcessTarget } from './simulator/local-target';
 import { DEFAULTS, type DropOptions } from './simulator/options';
+import { startStackFor } from './simulator/stack-process';
 import { machineDescription, printTable } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -31,7 +31,7 @@ async function main() {
     holdSeconds: 60,
     timeoutSeconds: 300,
   };
-  const { target, stop } = await startInProcessTarget(base);
+  const { target, stop } = await startStackFor(base);
   try {
     await runDrop({ ...base, payCodes: ['11111'] }, target); // warm-up
     const paths: [string, Partial<DropOptions>][] = [
@@ -77,7 +77,7 @@ async function main() {
       });
     }
     console.log(
-      `\nCost per order by path (one seat each, ${ORDERS} orders per path, no contention), local stack in one process`,
+      `\nCost per order by path (one seat each, ${ORDERS} orders per path, no contention), local stack in its own process`,
     );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()} · prices: ${PRICES.asOf}\n`);
     printTable(rows);

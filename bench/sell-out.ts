@@ -1,7 +1,7 @@
 /**
  * Sell-out through the public API (npm run bench:sellout [-- --buyers 5000 --seats 500]):
  * N buyers vs M seats, best available, one seat each, zero payment delay, all at once, on the
- * local stack in this process. Then, in the same run and on the same DynamoDB Local, the raw
+ * local stack in its own process (the simulator's load generation does not take its event loop). Then, in the same run and on the same DynamoDB Local, the raw
  * conditional-write rate (one-seat holds = one conditional UpdateItem each, concurrency 50), so
  * purchases/s can be set against what the database alone allows:
  *   ratio = purchases/s ÷ (raw writes/s ÷ write requests per purchase)
@@ -11,8 +11,8 @@ import { createEvent } from '../lambdas/core/events/create-event';
 import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
 import { holdSeats } from '../lambdas/core/seats/seat-locks';
 import { runDrop } from './simulator/drop';
-import { startInProcessTarget } from './simulator/local-target';
 import { DEFAULTS } from './simulator/options';
+import { startStackFor } from './simulator/stack-process';
 import { machineDescription, printTable, runPool } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -38,7 +38,8 @@ async function main() {
     httpConcurrency: 64,
     timeoutSeconds: 1200,
   };
-  const { target, stack, stop } = await startInProcessTarget(options);
+  const stack = await startStackFor(options);
+  const { target, stop } = stack;
   try {
     // Warm-up: JIT, handler modules, the state machine.
     await runDrop({ ...options, buyers: 40, seats: 20 }, target);
@@ -101,7 +102,7 @@ async function main() {
     }
 
     console.log(
-      `\nSell-out: ${buyers} buyers vs ${seats} seats, best available, zero payment delay, local stack in one process`,
+      `\nSell-out: ${buyers} buyers vs ${seats} seats, best available, zero payment delay, local stack in its own process`,
     );
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
     printTable([

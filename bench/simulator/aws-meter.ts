@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /**
  * The only module of the simulator that touches the AWS SDK.
  *
- * 1. `installSdkMeter`: when the local stack runs in this process, its handlers' SDK calls are
+ * 1. `SdkMeter`: in the process the local stack runs in (stack-child.ts), its handlers' SDK calls are
  *    counted at the client — DynamoDB operations with the capacity DynamoDB Local reports
  *    (`ReturnConsumedCapacity: TOTAL` is added to each call), PostToConnection (WebSocket
  *    messages), and non-empty stream GetRecords (one Lambda invocation each on AWS).
@@ -33,6 +33,51 @@ export interface DynamoOperation {
   estimatedWriteUnits: number;
 }
 
+/** What the meter counted since its last reset: JSON, so a stack in another process can send it. */
+export interface MeterSnapshot {
+  readonly dynamo: Record<string, DynamoOperation>;
+  readonly webSocketPosts: number;
+  readonly webSocketPostsGone: number;
+  readonly streamBatches: number;
+}
+
+/**
+ * The SDK counts of the stack a drop runs against, wherever it runs: an SdkMeter in this process
+ * (`localMeter`), or the one in a stack's own process (bench/simulator/stack-process.ts).
+ */
+export interface StackMeter {
+  reset(): Promise<void>;
+  snapshot(): Promise<MeterSnapshot>;
+}
+
+/** Sums of a snapshot's DynamoDB operations. */
+export function meterTotals(snapshot: MeterSnapshot): {
+  readUnits: number;
+  writeUnits: number;
+  estimatedWriteUnits: number;
+  calls: number;
+} {
+  let readUnits = 0;
+  let writeUnits = 0;
+  let estimatedWriteUnits = 0;
+  let calls = 0;
+  for (const op of Object.values(snapshot.dynamo)) {
+    readUnits += op.readUnits;
+    writeUnits += op.writeUnits;
+    estimatedWriteUnits += op.estimatedWriteUnits;
+    calls += op.calls;
+  }
+  return { readUnits, writeUnits, estimatedWriteUnits, calls };
+}
+
+/** An SdkMeter of this process, as a StackMeter. */
+export function localMeter(meter: SdkMeter): StackMeter {
+  return {
+    reset: async () => meter.reset(),
+    snapshot: async () => meter.snapshot(),
+  };
+}
+
 export class SdkMeter {
   readonly dynamo = new Map<string, DynamoOperation>();
   webSocketPosts = 0;
@@ -47,18 +92,13 @@ export class SdkMeter {
     this.streamBatches = 0;
   }
 
-  totals(): { readUnits: number; writeUnits: number; estimatedWriteUnits: number; calls: number } {
-    let readUnits = 0;
-    let writeUnits = 0;
-    let estimatedWriteUnits = 0;
-    let calls = 0;
-    for (const op of this.dynamo.values()) {
-      readUnits += op.readUnits;
-      writeUnits += op.writeUnits;
-      estimatedWriteUnits += op.estimatedWriteUnits;
-      calls += op.calls;
-    }
-    return { readUnits, writeUnits, estimatedWriteUnits, calls };
+  snapshot(): MeterSnapshot {
+    return {
+      dynamo: Object.fromEntries([...this.dynamo].map(([name, op]) => [name, { ...op }])),
+      webSocketPosts: this.webSocketPosts,
+      webSocketPostsGone: this.webSocketPostsGone,
+      streamBatches: this.streamBatches,
+    };
   }
 
   uninstall(): void {

@@ -1,14 +1,14 @@
 /**
  * `npm run simulate -- --buyers 1000 --seats 100 …`: a ticket drop against the local stack
- * (started in this process) or any running stack (`--url`), through the public API only.
+ * (started in its own process) or any running stack (`--url`), through the public API only.
  * Exit code 0 = verdict OK; 1 = oversell or something left open; 2 = usage error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDrop, type Target } from './drop';
-import { startInProcessTarget } from './local-target';
 import { type CliOptions, parseOptions, USAGE, UsageError } from './options';
 import { formatReport, progressLine, toJson } from './report';
+import { startStackFor } from './stack-process';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -47,11 +47,11 @@ async function main(): Promise<number> {
     if (local)
       log(`Note: the processor of a running stack keeps its own settings; declines use test cards 00000/11111.`);
   } else {
-    log('Starting the local stack in this process (DynamoDB Local, API, WebSocket, state machine)…');
-    const local = await startInProcessTarget(options);
+    log('Starting the local stack in its own process (DynamoDB Local, API, WebSocket, state machine)…');
+    const local = await startStackFor(options);
     stop = local.stop;
     target = local.target;
-    log(`Local stack on ${local.stack.url}`);
+    log(`Local stack on ${local.endpoints.url} (pid ${local.pid})`);
   }
   const tty = process.stderr.isTTY === true;
   let lastPlain = 0;

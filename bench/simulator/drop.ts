@@ -1,5 +1,5 @@
 import type { Store } from '../../lambdas/core/platform/store';
-import { type ExecutionCost, executionCosts, type SdkMeter } from './aws-meter';
+import { type ExecutionCost, executionCosts, meterTotals, type StackMeter } from './aws-meter';
 import { type BuyerContext, type BuyerRecord, newBuyerRecord, type Outcome, type Phase, runBuyer } from './buyer';
 import { type CostReport, priceUsage, type Usage } from './cost';
 import { type Fairness, fairnessOf } from './fairness';
@@ -24,11 +24,11 @@ export interface Target {
   readonly stateMachineArn?: string;
   /** Step Functions endpoint (the local stack's own URL); the SDK's default (AWS) when absent. */
   readonly stepFunctionsEndpoint?: string;
-  /** Present when the stack runs in this process: its SDK calls are counted. */
-  readonly sdkMeter?: SdkMeter;
+  /** Present when the simulator started the stack (in this process or its own): its SDK calls are counted. */
+  readonly meter?: StackMeter;
   /** The stack's processor is configured by the simulator (else test cards stand for declines). */
   readonly processorConfigured: boolean;
-  /** The stack's tables, when it runs in this process: the money audit reads them. */
+  /** The stack's tables, when the simulator can reach its DynamoDB: the money audit reads them. */
   readonly store?: Store;
 }
 
@@ -70,7 +70,7 @@ export interface DropResult {
   readonly runningExecutions: number;
   /** Seats with two or more valid tickets (the money audit's count; from the admin ticket list without it). */
   readonly oversold: number;
-  /** The money audit; null when the stack does not run in this process (--url). */
+  /** The money audit; null for a stack the simulator did not start (--url). */
   readonly money: MoneyCounts | null;
   readonly waitingRoom: { readonly leakedSlots: number };
   /** Faults the local stack injected, by kind (GET /_local/faults); {} when none or no switch. */
@@ -117,7 +117,7 @@ export async function runDrop(
   const startedAt = new Date().toISOString();
   const { eventId, seatCount, holdSeconds, waitingRoom } = await prepareEvent(api, options);
 
-  target.sdkMeter?.reset();
+  await target.meter?.reset();
   const meter = new SocketMeter();
   const board = new SeatBoard(api, eventId);
   await board.start(target.webSocketUrl, meter);
@@ -173,12 +173,9 @@ export async function runDrop(
   viewers.stop();
   board.stop();
   await sleep(1_000); // $disconnects and the last stream batches land
-  const sdk = target.sdkMeter
-    ? {
-        totals: target.sdkMeter.totals(),
-        streamBatches: target.sdkMeter.streamBatches,
-        operations: Object.fromEntries([...target.sdkMeter.dynamo].map(([name, op]) => [name, { ...op }])),
-      }
+  const counted = await target.meter?.snapshot();
+  const sdk = counted
+    ? { totals: meterTotals(counted), streamBatches: counted.streamBatches, operations: counted.dynamo }
     : undefined;
 
   // Everything must end, whatever failed: wait (bounded) for open orders, running executions and
@@ -375,7 +372,7 @@ async function prepareEvent(api: ApiClient, options: DropOptions) {
   return { eventId, seatCount: options.seats, holdSeconds: options.holdSeconds, waitingRoom: options.waitingRoom };
 }
 
-/** Seats that appear in two or more tickets of the admin list (without the in-process audit). */
+/** Seats that appear in two or more tickets of the admin list (without the money audit). */
 function seatsInTwoTickets(tickets: readonly AdminTicket[]): number {
   const perSeat = new Map<string, number>();
   for (const t of tickets) perSeat.set(t.seatId, (perSeat.get(t.seatId) ?? 0) + 1);

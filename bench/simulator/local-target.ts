@@ -1,14 +1,16 @@
 import type { LocalStack } from '../../local/local-stack';
-import { SdkMeter } from './aws-meter';
+import { localMeter, SdkMeter } from './aws-meter';
 import type { Target } from './drop';
 import { type DropOptions, processorEnvironment } from './options';
 
 /** The local reconciler's period in a chaos drop (its default is AWS's one minute). */
-const CHAOS_RECONCILE_MS = 5_000;
+export const CHAOS_RECONCILE_MS = 5_000;
 
 /**
- * The local stack started in this process, its SDK calls metered: the default target of
- * `npm run simulate` and of the benchmarks. The stack's processor gets the drop's settings.
+ * The local stack started in this process, its SDK calls metered. The simulator and the
+ * benchmarks start the stack in its own process instead (stack-process.ts), so that the load
+ * generator does not take the stack's CPU; this one stays for runs that want one process.
+ * The stack's processor gets the drop's settings.
  */
 export async function startInProcessTarget(
   options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
@@ -31,7 +33,7 @@ export async function startInProcessTarget(
   });
   return {
     stack,
-    target: { ...targetOf(stack), sdkMeter },
+    target: { ...targetOf(stack), meter: localMeter(sdkMeter) },
     stop: async () => {
       await stack.stop();
       sdkMeter.uninstall();

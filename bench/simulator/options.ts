@@ -26,7 +26,7 @@ export interface DropOptions {
   readonly timeoutSeconds: number;
   readonly seed: number;
   /**
-   * A chaos drop: the in-process stack starts with its fault switch on (TICKETDROP_FAULTS=chaos,
+   * A chaos drop: the stack the simulator starts with its fault switch on (TICKETDROP_FAULTS=chaos,
    * seeded with `seed`), and buyers retry 5xx answers as a browser would.
    */
   readonly chaos: boolean;
@@ -73,8 +73,8 @@ export const USAGE = `npm run simulate -- [options]
   --seats-per-buyer N    seats each buyer wants (${DEFAULTS.seatsPerBuyer})
   --ramp SECONDS         arrivals spread over this long (default: all at once)
   --decline-rate R       share of payment attempts declined (${DEFAULTS.declineRate})
-  --payment-latency MS   processor latency (${DEFAULTS.paymentLatencyMs}; in-process stack only)
-  --slow-rate R          share of payment attempts too slow for the 10 s task timeout (${DEFAULTS.slowRate}; in-process only)
+  --payment-latency MS   processor latency (${DEFAULTS.paymentLatencyMs}; started stack only)
+  --slow-rate R          share of payment attempts too slow for the 10 s task timeout (${DEFAULTS.slowRate}; started stack only)
   --abandon R            share of buyers who hold and walk away (${DEFAULTS.abandonRate})
   --hold-seconds N       the new event's hold time, ≥ 10 (${DEFAULTS.holdSeconds})
   --waiting-room         put a waiting room in front of the sale
@@ -83,8 +83,8 @@ export const USAGE = `npm run simulate -- [options]
   --http-concurrency N   requests in flight from the simulator at most (${DEFAULTS.httpConcurrency})
   --timeout SECONDS      give up on what is still running after this (${DEFAULTS.timeoutSeconds})
   --seed N               random seed (${DEFAULTS.seed}); also seeds the fault switch with --chaos
-  --chaos                inject faults (in-process stack: TICKETDROP_FAULTS=chaos); buyers retry 5xx answers
-  --url URL              a running stack (npm start, or a deployed one); default: start one in-process
+  --chaos                inject faults (started stack: TICKETDROP_FAULTS=chaos); buyers retry 5xx answers
+  --url URL              a running stack (npm start, or a deployed one); default: start one in its own process
   --admin-key KEY        its admin key (default: .ticketdrop/admin-key for a local URL)
   --state-machine-arn A  count state transitions from execution histories of a --url stack
   --winners              print every buyer who got tickets
@@ -174,7 +174,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 
 export class UsageError extends Error {}
 
-/** The simulated processor's settings, for a stack started in this process. */
+/** The simulated processor's settings, for a stack the simulator starts. */
 export function processorEnvironment(options: DropOptions): Record<string, string> {
   return {
     PAYMENT_DECLINE_RATE: String(options.declineRate),

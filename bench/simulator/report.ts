@@ -38,7 +38,7 @@ export function formatReport(r: DropResult, options: { winners: boolean }): stri
   out.push(
     r.money
       ? `  money audit         ${r.money.unaccounted === 0 && r.money.doubleCharged === 0 && r.auditProblems.length === 0 ? 'CLEAN' : 'NOT CLEAN'} — ${r.money.charged} charges: ${r.money.ticketed} ticketed, ${r.money.refunded} refunded, ${r.money.unaccounted} unaccounted · ${r.money.doubleCharged} orders charged twice`
-      : '  money audit         – (needs the stack in this process; npm run audit -- <eventId> for a running one)',
+      : '  money audit         – (needs a stack the simulator started; npm run audit -- <eventId> for a running one)',
   );
   out.push(`  oversold            ${r.oversold} seats with two or more valid tickets`);
   if (o.waitingRoom) out.push(`  waiting room        ${r.waitingRoom.leakedSlots} slots leaked`);
