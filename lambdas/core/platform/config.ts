@@ -117,7 +117,7 @@ export const ENVIRONMENT_SCHEMA = z.object({
   NOTIFICATION_LATENCY_MS: wholeNumber(200, 0, 30_000),
   LIVE_MAP_TICK_MS: wholeNumber(250, 0, 5_000),
   LIVE_MAP_SHARDS: wholeNumber(16, 1, 256),
-  LIVE_MAP_SOCKET_VIEWERS: wholeNumber(4_000, 1, 1_000_000),
+  LIVE_MAP_SOCKET_VIEWERS: wholeNumber(1_500, 1, 1_000_000),
   LIVE_MAP_POLL_MS: wholeNumber(1_000, 250, 60_000),
   LIVE_MAP_SHARD_FUNCTION: optionalText,
   POWERTOOLS_LOG_LEVEL: optionalText,
