@@ -12,6 +12,7 @@ import {
   WS_ROUTES,
   type WsHandlerId,
 } from '../contract/ws-routes';
+import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
 import { logger } from '../lambdas/core/platform/logger';
 import type { Platform } from '../lambdas/wiring/platform';
@@ -34,12 +35,22 @@ export interface LocalLiveUpdates {
    * does: the caller does not wait; a failed run is tried twice more, then logged as dead-lettered.
    */
   readonly shardInvoker: ShardInvoker;
+  /**
+   * The handlers' `@connections` poster: the message handed to the gateway in this process, as the
+   * `@connections` API on the port would (410 when gone, refused over 128 KiB). On AWS each of the
+   * N shard workers posts from its own Lambda; here they share one process, and an SDK round trip
+   * over HTTP per post would measure that sharing, not the design. The HTTP API stays for the SDK.
+   */
+  readonly poster: ConnectionPoster;
   /** Accepts WebSocket upgrades on the stack's HTTP server. */
   attach(server: Server): void;
   /** Makes the handlers with the stack's platform and starts reading the streams. */
   start(platform: Platform, dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** API Gateway's limit on one `@connections` post (as local/connections-api.ts enforces it). */
+const MAX_POST_BYTES = 128 * 1024;
 
 export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   const handlers = new Map<WsHandlerId, WsHandler>();
@@ -68,6 +79,12 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
 
   return {
     managementApi: connectionsEndpoint(gateway),
+    poster: {
+      async post(connectionId, data) {
+        if (Buffer.byteLength(data) > MAX_POST_BYTES) throw new Error('PayloadTooLargeException: Message too long');
+        return gateway.send(connectionId, data) ? 'sent' : 'gone';
+      },
+    },
     shardInvoker: {
       async invoke(job) {
         void runShardJob(job);

@@ -2,6 +2,7 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { TABLE_ENV, type TableId, type TableNames } from '../contract/tables';
+import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker } from '../lambdas/core/live/shard-delivery';
 import { type Config, type Environment, parseConfig } from '../lambdas/core/platform/config';
 import { createPlatform, type Platform } from '../lambdas/wiring/platform';
@@ -86,7 +87,7 @@ export interface LocalPlatformEndpoints {
 export function createLocalPlatform(
   config: Config | (() => Config),
   endpoints: LocalPlatformEndpoints,
-  shardInvoker?: () => ShardInvoker,
+  live: { shardInvoker?: () => ShardInvoker; poster?: () => ConnectionPoster } = {},
 ): Platform {
   const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   return createPlatform({
@@ -95,7 +96,7 @@ export function createLocalPlatform(
     sfnClient: () =>
       new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),
     managementApiClient: (endpoint) => new ApiGatewayManagementApiClient({ endpoint, ...local }),
-    ...(shardInvoker ? { shardInvoker } : {}),
+    ...live,
     fetchSecret: async (arn) => {
       throw new Error(`The local stack has no Secrets Manager (asked for ${arn}): give the key's value instead`);
     },

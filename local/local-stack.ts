@@ -241,7 +241,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     platform = createLocalPlatform(
       () => settings.config(),
       { dynamo: proxy.endpoint, stepFunctions: url },
-      () => liveUpdates.shardInvoker,
+      { shardInvoker: () => liveUpdates.shardInvoker, poster: () => liveUpdates.poster },
     );
     const handlerPlatform = platform;
     // The level a Lambda's POWERTOOLS_LOG_LEVEL would set (Powertools read the process's own on import).

@@ -40,9 +40,13 @@ export function useLiveConnection(
   const latest = useRef(handlers);
   latest.current = handlers;
   // Start buying while polling: a new connection (the server lets a buyer in beyond the budget).
+  const [attempt, setAttempt] = useState(0);
   const crowdedWhileBuying = status === 'polling' && buying;
+  useEffect(() => {
+    if (crowdedWhileBuying) setAttempt((n) => n + 1);
+  }, [crowdedWhileBuying]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: crowdedWhileBuying is the trigger for a fresh connection.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt is the trigger for a fresh connection.
   useEffect(() => {
     let socket: WebSocket | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,7 +112,7 @@ export function useLiveConnection(
       window.removeEventListener('online', reconnectNow);
       socket?.close();
     };
-  }, [url, token, eventId, crowdedWhileBuying]);
+  }, [url, token, eventId, attempt]);
 
   return status;
 }

@@ -57,6 +57,8 @@ export interface PlatformParts {
   readonly sfnClient?: () => SFNClient;
   readonly managementApiClient?: (endpoint: string) => ApiGatewayManagementApiClient;
   readonly fetchSecret?: SecretFetcher;
+  /** The `@connections` poster; by default the management API client on `WEBSOCKET_MANAGEMENT_ENDPOINT`. */
+  readonly poster?: () => ConnectionPoster;
   /** The shard workers' starter; by default asynchronous invokes of `LIVE_MAP_SHARD_FUNCTION`. */
   readonly shardInvoker?: () => ShardInvoker;
 }
@@ -97,6 +99,7 @@ export function createPlatform(parts: PlatformParts): Platform {
       return processor.processor;
     },
     get poster() {
+      poster ??= parts.poster?.();
       if (!poster) {
         const endpoint = requireSetting(configOf(), 'webSocketManagementEndpoint');
         // The endpoint is per API and stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`).
