@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { priceLiveMap } from '../../bench/simulator/live-map-cost';
 import { expandSnapshot, nextMapStep, type SeatsMessage } from '../../contract/live-messages';
 import type { LiveShards } from '../../lambdas/core/live/live-shards';
 import { shardCap, shardOf } from '../../lambdas/core/live/live-shards';
@@ -237,5 +238,37 @@ describe('shards', () => {
     expect(forgotten).toEqual(['gone']);
     expect((await shards.members('ev', 2)).sort()).toEqual(['a', 'b', 'flaky']);
     expect(await shards.members('ev', 3)).toEqual(['other-shard']);
+  });
+});
+
+describe('the live map cost meter', () => {
+  it('prices 100,000 viewers: the socket budget on sockets, the rest polling through CloudFront', () => {
+    const cost = priceLiveMap({
+      viewers: 100_000,
+      socketBudget: 1_500,
+      tickMs: 250,
+      shards: 16,
+      saleMinutes: 10,
+      watchMinutes: 30,
+      pollSeconds: 1,
+      edgeLocations: 50,
+      snapshotBytes: 8_000,
+      pingMinutes: 5,
+    });
+    expect(cost).toMatchObject({
+      socketViewers: 1_500,
+      pollers: 98_500,
+      postsPerSecond: 6_000,
+      shareOfAccountRequestBudget: 0.6,
+      viewerRequestsPerSecond: 98_500,
+      originRequestsPerSecond: 50,
+    });
+    const line = (item: string) => cost.lines.find((l) => l.item.startsWith(item))!;
+    // 1,500 × 4 ticks/s × 600 s, + a ping per 5 min and subscribe + its answer per socket.
+    expect(line('WebSocket messages').quantity).toBe(1_500 * 4 * 600 + 1_500 * 6 + 3_000);
+    expect(line('WebSocket connection-minutes').quantity).toBe(45_000);
+    expect(line('CloudFront requests').quantity).toBe(98_500 * 1_800);
+    expect(line('HTTP API requests').quantity).toBe(50 * 1_800);
+    expect(cost.totalDollars).toBeGreaterThan(0);
   });
 });
