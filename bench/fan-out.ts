@@ -179,8 +179,9 @@ async function main() {
 }
 
 /**
- * Runs `sellOut` and, once its event exists, polls that event's compact seat map until the sale's
- * drop returns: `pollers` clients, each with its own ETag, every `pollSeconds`, evenly paced.
+ * Runs `sellOut` and, once its event exists, polls that event's compact seat map until every seat
+ * is sold (or the drop returns): `pollers` clients, each with its own ETag, every `pollSeconds`,
+ * evenly paced. Polls after the sell-out would all be 304s and say nothing about the sale.
  */
 async function pollDuringSellOut(
   baseUrl: string,
@@ -193,6 +194,11 @@ async function pollDuringSellOut(
   const sale = sellOut().finally(() => {
     done = true;
   });
+  const soldOut = async (id: string) => {
+    const response = await fetch(new URL(`/api/events/${encodeURIComponent(id)}/seat-map`, baseUrl));
+    const { seatMap } = (await response.json()) as { seatMap: { states: string } };
+    return seatMap.states.length > 0 && !/[AH]/.test(seatMap.states);
+  };
   let eventId: string | undefined;
   while (!eventId && !done) {
     eventId = (await eventIds(baseUrl)).find((id) => !known.has(id));
@@ -240,6 +246,13 @@ async function pollDuringSellOut(
   // Evenly paced: every 10 ms the requests due by now, pollers in turn (each every pollSeconds).
   const perSecond = pollers / pollSeconds;
   const started = performance.now();
+  const watcher = setInterval(() => {
+    void soldOut(eventId)
+      .then((over) => {
+        if (over) done = true;
+      })
+      .catch(() => undefined);
+  }, 500);
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   while (!done) {
@@ -251,6 +264,7 @@ async function pollDuringSellOut(
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  clearInterval(watcher);
   const elapsedSeconds = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
   await sale;
