@@ -74,6 +74,28 @@ async function main() {
     const { target } = stack;
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
     const drop = await runDrop(options, target);
+    // Printed at once: the pollers' sell-out that follows can take a while on a busy machine.
+    const load = `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} after the viewers' drop`;
+    console.log(
+      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in its own process`,
+    );
+    console.log(`${new Date().toISOString().slice(0, 16)}Z · ${machineDescription()} · ${load}\n`);
+    printTable([
+      {
+        viewers,
+        seats,
+        sold: drop.ticketsSold,
+        'sell-out s': drop.sellOutSeconds ?? NaN,
+        'holds timed': drop.latencyMs.changeToViewer.count,
+        'change→viewer p50 ms': drop.latencyMs.changeToViewer.p50,
+        'p90 ms': drop.latencyMs.changeToViewer.p90,
+        'p99 ms': drop.latencyMs.changeToViewer.p99,
+        'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
+        'WebSocket msgs total': drop.usage.webSocketMessages.value,
+      },
+    ]);
     const polls =
       pollers > 0
         ? await pollDuringSellOut(target.url, pollers, pollSeconds, () => runDrop({ ...options, viewers: 0 }, target))
@@ -94,25 +116,6 @@ async function main() {
       pingMinutes: 5,
     });
 
-    const load = `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at end`;
-    console.log(
-      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in its own process`,
-    );
-    console.log(`${new Date().toISOString().slice(0, 16)}Z · ${machineDescription()} · ${load}\n`);
-    printTable([
-      {
-        viewers,
-        seats,
-        sold: drop.ticketsSold,
-        'sell-out s': drop.sellOutSeconds ?? NaN,
-        'holds timed': drop.latencyMs.changeToViewer.count,
-        'change→viewer p50 ms': drop.latencyMs.changeToViewer.p50,
-        'p90 ms': drop.latencyMs.changeToViewer.p90,
-        'p99 ms': drop.latencyMs.changeToViewer.p99,
-        'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
-        'WebSocket msgs total': drop.usage.webSocketMessages.value,
-      },
-    ]);
     if (polls) {
       console.log(`\nSnapshot pollers during a second ${seats}-seat sell-out`);
       printTable([
