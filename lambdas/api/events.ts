@@ -21,6 +21,7 @@ import { routeHandler } from './routing';
  *                                          (CloudFront answers repeated polls), `If-None-Match` → 304
  */
 export function createHandler(platform: Pick<Platform, 'store'>) {
+  const recent = recentMaps(platform.store);
   return routeHandler({
     'GET /api/events': async () => json(200, { events: await listEvents(platform.store) }),
     'GET /api/events/{eventId}': async (event) => {
@@ -32,7 +33,7 @@ export function createHandler(platform: Pick<Platform, 'store'>) {
       return json(200, { event: record, seats: seatViewsOf(map, now), mapVersion: map.version, servedAt: now });
     },
     'GET /api/events/{eventId}/seat-map': async (event) => {
-      const map = await pollableMap(platform.store, event.pathParameters?.eventId ?? '');
+      const map = await recent(event.pathParameters?.eventId ?? '');
       const tag = entityTag(map);
       const headers = { etag: tag, 'cache-control': SEAT_MAP_CACHE_CONTROL };
       if (matches(event.headers?.['if-none-match'], tag))
@@ -51,6 +52,29 @@ async function pollableMap(store: Store, eventId: string): Promise<StoredSeatMap
   if (stored) return stored;
   await getEvent(store, eventId);
   return seatMapOf(store, eventId);
+}
+
+/**
+ * The maps this function instance read in the last tick: pollers of one event arrive together (up
+ * to thousands a second where no CloudFront is in front, as on the local stack), and one read per
+ * tick serves them all. At most one tick (250 ms) staler than the item, well within max-age=1.
+ */
+export const RECENT_MAP_MS = 250;
+
+function recentMaps(store: Store): (eventId: string) => Promise<StoredSeatMap> {
+  const recent = new Map<string, { readAt: number; map: Promise<StoredSeatMap> }>();
+  return (eventId) => {
+    const now = store.now();
+    const known = recent.get(eventId);
+    if (known && now - known.readAt < RECENT_MAP_MS) return known.map;
+    const map = pollableMap(store, eventId);
+    recent.set(eventId, { readAt: now, map });
+    // A failed read (an unknown event, a throttle) is not kept.
+    map.catch(() => recent.delete(eventId));
+    // Bounded: events come and go; a few entries per instance at most.
+    if (recent.size > 100) recent.delete(recent.keys().next().value as string);
+    return map;
+  };
 }
 
 function matches(ifNoneMatch: string | undefined, tag: string): boolean {
