@@ -21,6 +21,8 @@ const MAX_RETRY_MS = 10_000;
 export const KEEP_ALIVE_MS = 5 * 60_000;
 /** A crowded-out viewer tries the socket again after about this long (the audience may have thinned). */
 const CROWDED_RETRY_MS = 2 * 60_000;
+/** A buyer told `crowded` asks again this soon: their open order lets them in. */
+const BUYER_RETRY_MS = 2_000;
 
 /**
  * One WebSocket per page: connects with the buyer's token, subscribes to the event, pings to stay
@@ -39,6 +41,8 @@ export function useLiveConnection(
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const latest = useRef(handlers);
   latest.current = handlers;
+  const buyingNow = useRef(buying);
+  buyingNow.current = buying;
   // Start buying while polling: a new connection (the server lets a buyer in beyond the budget).
   const [attempt, setAttempt] = useState(0);
   const crowdedWhileBuying = status === 'polling' && buying;
@@ -83,7 +87,9 @@ export function useLiveConnection(
           clearInterval(pingTimer);
           ws.close();
           setStatus('polling');
-          retryTimer = setTimeout(connect, CROWDED_RETRY_MS * (0.75 + Math.random() / 2));
+          // A buyer whose order the server did not see yet (the subscribe raced the order's claim): soon.
+          const wait = buyingNow.current ? BUYER_RETRY_MS : CROWDED_RETRY_MS;
+          retryTimer = setTimeout(connect, wait * (0.75 + Math.random() / 2));
         } else if (parsed?.type === 'seats') latest.current.onSeats(parsed);
         else if (parsed?.type === 'order') latest.current.onOrder(parsed.order);
         else if (parsed?.type === 'queue' && parsed.eventId === eventId) latest.current.onWaitingRoom?.(parsed);
