@@ -62,13 +62,16 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   });
   let feed: StreamFeed | undefined;
   let shardWorker: ((job: ShardJob) => Promise<void>) | undefined;
+  let stopped = false;
   const runShardJob = async (job: ShardJob) => {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; !stopped; attempt++) {
       try {
         if (!shardWorker) throw new Error('The shard worker is not loaded yet');
         await shardWorker(job);
         return;
       } catch (error) {
+        // A job still running when the stack stops fails on its closed DynamoDB: nothing to report.
+        if (stopped) return;
         if (attempt >= LIVE_MAP_SHARD.retryAttempts) {
           logger.error('Shard job dead-lettered', { eventId: job.eventId, shard: job.shard, error: error as Error });
           return;
@@ -109,6 +112,7 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
       });
     },
     async stop() {
+      stopped = true;
       await feed?.stop();
       await gateway.close();
     },
