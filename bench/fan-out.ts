@@ -1,23 +1,63 @@
 /**
- * Fan-out (npm run bench:fanout [-- --viewers 1000 --seats 500]): WebSocket viewers that only
- * watch while the seats sell out (best available, zero payment delay, 20 % more buyers than
- * seats), on the local stack in this process. Change → viewer latency is timed from each hold's
- * own timestamp (holdExpiresAt − holdSeconds) to its arrival at the viewer.
+ * Fan-out (npm run bench:fanout [-- --viewers 1000 --seats 500 --pollers 10000 --poll-seconds 5 --json]):
+ * the live seat map during sell-outs, the stack in its own process (bench/simulator/stack-process.ts),
+ * the viewers and pollers in this one.
+ *  1. WebSocket viewers that only watch while the seats sell out (best available, zero payment
+ *     delay, 20 % more buyers than seats). Change → viewer latency is timed from each hold's own
+ *     timestamp (holdExpiresAt − holdSeconds) to its arrival at the viewer.
+ *  2. Snapshot pollers during a second sell-out: each polls GET /api/events/{id}/seat-map every
+ *     `poll-seconds` with If-None-Match, all of them evenly paced (pollers ÷ poll-seconds requests/s).
+ * Then the live map's cost and quota use for 100,000 viewers on AWS (bench/simulator/live-map-cost.ts).
  */
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runDrop } from './simulator/drop';
-import { startInProcessTarget } from './simulator/local-target';
+import { parseConfig } from '../lambdas/core/platform/config';
+import { type DropResult, runDrop } from './simulator/drop';
+import { priceLiveMap } from './simulator/live-map-cost';
 import { DEFAULTS } from './simulator/options';
+import { startStackFor } from './simulator/stack-process';
+import { summarize } from './simulator/stats';
 import { machineDescription, printTable } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+interface PollReport {
+  readonly pollers: number;
+  readonly pollSeconds: number;
+  readonly targetRequestsPerSecond: number;
+  readonly achievedRequestsPerSecond: number;
+  readonly requests: number;
+  readonly ok: number;
+  readonly notModified: number;
+  readonly errors: number;
+  readonly notModifiedShare: number;
+  readonly pollP50Ms: number;
+  readonly pollP99Ms: number;
+  readonly pollMaxMs: number;
+  readonly mapVersionsSeen: number;
+  /**
+   * The share of polls a shared 1-second cache in front of the API (CloudFront with max-age=1)
+   * would have answered: all but the first request for each second. Emulated from the timestamps,
+   * not measured through CloudFront.
+   */
+  readonly sharedCacheHitShare: number;
+}
+
 async function main() {
   const { values } = parseArgs({
-    options: { viewers: { type: 'string', default: '1000' }, seats: { type: 'string', default: '500' } },
+    options: {
+      viewers: { type: 'string', default: '1000' },
+      seats: { type: 'string', default: '500' },
+      pollers: { type: 'string', default: '10000' },
+      'poll-seconds': { type: 'string', default: '5' },
+      json: { type: 'boolean', default: false },
+    },
   });
   const viewers = Number(values.viewers);
   const seats = Number(values.seats);
+  const pollers = Number(values.pollers);
+  const pollSeconds = Number(values['poll-seconds']);
   const options = {
     ...DEFAULTS,
     buyers: Math.ceil(seats * 1.2),
@@ -28,14 +68,20 @@ async function main() {
     holdSeconds: 300,
     timeoutSeconds: 1200,
   };
-  const { target, stop } = await startInProcessTarget(options);
+  const loadAtStart = loadavg();
+  const stack = await startStackFor(options);
   try {
+    const { target } = stack;
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
     const drop = await runDrop(options, target);
+    // Printed at once: the pollers' sell-out that follows can take a while on a busy machine.
+    const load = `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} after the viewers' drop`;
     console.log(
-      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in one process`,
+      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in its own process`,
     );
-    console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
+    console.log(`${new Date().toISOString().slice(0, 16)}Z · ${machineDescription()} · ${load}\n`);
     printTable([
       {
         viewers,
@@ -46,16 +92,213 @@ async function main() {
         'change→viewer p50 ms': drop.latencyMs.changeToViewer.p50,
         'p90 ms': drop.latencyMs.changeToViewer.p90,
         'p99 ms': drop.latencyMs.changeToViewer.p99,
-        'msgs/viewer/s': drop.viewers.messagesPerViewerPerSecond,
+        'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
         'WebSocket msgs total': drop.usage.webSocketMessages.value,
       },
     ]);
-    console.log(`\nverdict: ${drop.verdict.ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ')}`}`);
-    process.exitCode = drop.verdict.ok ? 0 : 1;
+    const polls =
+      pollers > 0
+        ? await pollDuringSellOut(target.url, pollers, pollSeconds, () => runDrop({ ...options, viewers: 0 }, target))
+        : undefined;
+    const loadAtEnd = loadavg();
+
+    const settings = parseConfig({}).liveMap;
+    const cost = priceLiveMap({
+      viewers: 100_000,
+      socketBudget: settings.socketViewers,
+      tickMs: settings.tickMs,
+      shards: settings.shards,
+      saleMinutes: 10,
+      watchMinutes: 30,
+      pollSeconds: settings.pollMs / 1000,
+      edgeLocations: 50,
+      snapshotBytes: 8_000,
+      pingMinutes: 5,
+    });
+
+    if (polls) {
+      console.log(`\nSnapshot pollers during a second ${seats}-seat sell-out`);
+      printTable([
+        {
+          pollers: polls.pollers,
+          'every s': polls.pollSeconds,
+          'target req/s': polls.targetRequestsPerSecond,
+          'achieved req/s': round(polls.achievedRequestsPerSecond, 0),
+          requests: polls.requests,
+          '200': polls.ok,
+          '304': polls.notModified,
+          errors: polls.errors,
+          '304 share': round(polls.notModifiedShare, 3),
+          'p50 ms': round(polls.pollP50Ms, 1),
+          'p99 ms': round(polls.pollP99Ms, 1),
+          'map versions': polls.mapVersionsSeen,
+          '1 s cache hits (emulated)': round(polls.sharedCacheHitShare, 3),
+        },
+      ]);
+    }
+    console.log(
+      `\nThe live map for 100,000 viewers on AWS (${cost.socketViewers} on sockets, ${cost.pollers} polling every ${settings.pollMs / 1000} s; 10 min sale, 30 min watching)`,
+    );
+    printTable(
+      cost.lines.map((line) => ({ item: line.item, quantity: round(line.quantity, 1), $: round(line.dollars, 2) })),
+    );
+    console.log(
+      `total $${cost.totalDollars.toFixed(2)} · @connections posts ${cost.postsPerSecond}/s (${(cost.shareOfAccountRequestBudget * 100).toFixed(0)} % of the account's 10,000 req/s) · polls ${cost.viewerRequestsPerSecond}/s at CloudFront, ≤ ${cost.originRequestsPerSecond}/s to the API`,
+    );
+    const verdicts = [drop.verdict, ...(polls ? [] : [])];
+    const ok = verdicts.every((v) => v.ok) && (polls === undefined || polls.errors === 0);
+    console.log(
+      `\nverdict: ${ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ') || `${polls?.errors} poll errors`}`}`,
+    );
+    if (values.json) {
+      console.log(
+        JSON.stringify({
+          benchmark: 'fanout',
+          at: new Date().toISOString(),
+          machine: machineDescription(),
+          loadAverage: { start: loadAtStart, end: loadAtEnd },
+          viewers,
+          seats,
+          sold: drop.ticketsSold,
+          sellOutSeconds: drop.sellOutSeconds,
+          p50Ms: drop.latencyMs.changeToViewer.p50,
+          p90Ms: drop.latencyMs.changeToViewer.p90,
+          p99Ms: drop.latencyMs.changeToViewer.p99,
+          holdsTimed: drop.latencyMs.changeToViewer.count,
+          msgsPerViewerPerSecond: drop.viewers.messagesPerViewerPerSecond,
+          webSocketMessages: drop.usage.webSocketMessages.value,
+          ...(polls ? { polls } : {}),
+          pollP99Ms: polls?.pollP99Ms ?? null,
+          notModifiedShare: polls?.notModifiedShare ?? null,
+          cost100k: cost,
+          ok,
+        }),
+      );
+    }
+    process.exitCode = ok ? 0 : 1;
   } finally {
-    await stop();
+    await stack.stop();
   }
 }
+
+/**
+ * Runs `sellOut` and, once its event exists, polls that event's compact seat map until every seat
+ * is sold (or the drop returns): `pollers` clients, each with its own ETag, every `pollSeconds`,
+ * evenly paced. Polls after the sell-out would all be 304s and say nothing about the sale.
+ */
+async function pollDuringSellOut(
+  baseUrl: string,
+  pollers: number,
+  pollSeconds: number,
+  sellOut: () => Promise<DropResult>,
+): Promise<PollReport> {
+  const known = new Set(await eventIds(baseUrl));
+  let done = false;
+  const sale = sellOut().finally(() => {
+    done = true;
+  });
+  const soldOut = async (id: string) => {
+    const response = await fetch(new URL(`/api/events/${encodeURIComponent(id)}/seat-map`, baseUrl));
+    const { seatMap } = (await response.json()) as { seatMap: { states: string } };
+    return seatMap.states.length > 0 && !/[AH]/.test(seatMap.states);
+  };
+  let eventId: string | undefined;
+  while (!eventId && !done) {
+    eventId = (await eventIds(baseUrl)).find((id) => !known.has(id));
+    if (!eventId) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!eventId) throw new Error('The sell-out ended before its event was seen');
+
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const tags = new Array<string | undefined>(pollers).fill(undefined);
+  const latencies: number[] = [];
+  const versions = new Set<string>();
+  const seconds = new Set<number>();
+  let ok = 0;
+  let notModified = 0;
+  let errors = 0;
+  const url = new URL(`/api/events/${encodeURIComponent(eventId)}/seat-map`, baseUrl);
+  const poll = (index: number) =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      seconds.add(Math.floor(started / 1000));
+      const tag = tags[index];
+      const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          if (res.statusCode === 304) notModified++;
+          else if (res.statusCode === 200) {
+            ok++;
+            const etag = res.headers.etag;
+            if (etag) {
+              tags[index] = etag;
+              versions.add(etag);
+            }
+          } else errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+
+  // Evenly paced: every 10 ms the requests due by now, pollers in turn (each every pollSeconds).
+  const perSecond = pollers / pollSeconds;
+  const started = performance.now();
+  const watcher = setInterval(() => {
+    void soldOut(eventId)
+      .then((over) => {
+        if (over) done = true;
+      })
+      .catch(() => undefined);
+  }, 500);
+  let sent = 0;
+  const inFlight = new Set<Promise<void>>();
+  while (!done) {
+    const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+    for (; sent < due; sent++) {
+      const request = poll(sent % pollers);
+      inFlight.add(request);
+      void request.then(() => inFlight.delete(request));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  clearInterval(watcher);
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  await Promise.all(inFlight);
+  await sale;
+  agent.destroy();
+  const summary = summarize(latencies);
+  const requests = ok + notModified + errors;
+  return {
+    pollers,
+    pollSeconds,
+    targetRequestsPerSecond: perSecond,
+    achievedRequestsPerSecond: requests / elapsedSeconds,
+    requests,
+    ok,
+    notModified,
+    errors,
+    notModifiedShare: requests === 0 ? 0 : notModified / requests,
+    pollP50Ms: summary.p50,
+    pollP99Ms: summary.p99,
+    pollMaxMs: summary.max,
+    mapVersionsSeen: versions.size,
+    sharedCacheHitShare: requests === 0 ? 0 : 1 - seconds.size / requests,
+  };
+}
+
+async function eventIds(baseUrl: string): Promise<string[]> {
+  const response = await fetch(new URL('/api/events', baseUrl));
+  const body = (await response.json()) as { events: { eventId: string }[] };
+  return body.events.map((event) => event.eventId);
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -39,5 +39,7 @@ export interface WaitingRoomInfo {
 export interface EventSnapshot {
   readonly event: EventInfo;
   readonly seats: readonly SeatView[];
+  /** The live map's version these seats are at (see `SeatsMessage.baseVersion`). */
+  readonly mapVersion?: number;
   readonly servedAt: number;
 }

@@ -34,6 +34,7 @@ export interface RouteSpec {
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/events', handler: 'events' },
   { method: 'GET', path: '/api/events/{eventId}', handler: 'events' },
+  { method: 'GET', path: '/api/events/{eventId}/seat-map', handler: 'events' },
   { method: 'POST', path: '/api/sessions', handler: 'sessions' },
   { method: 'POST', path: '/api/events', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/orders', handler: 'orders' },

@@ -18,11 +18,31 @@ export interface SeatDelta {
   readonly holdExpiresAt?: number;
 }
 
-/** Server → client: the seats of one event that changed in one stream batch. */
+/**
+ * Server → client: every seat of one event that changed during one tick (see docs/ARCHITECTURE.md,
+ * "Live updates"), taking the map from `baseVersion` to `version`. A client whose map is not at
+ * `baseVersion` missed a tick and refetches the snapshot (`nextMapStep`).
+ */
 export interface SeatsMessage {
   readonly type: 'seats';
   readonly eventId: string;
   readonly seats: readonly SeatDelta[];
+  /** The seat-map version these deltas produce. */
+  readonly version?: number;
+  /** The seat-map version they apply to (`version − 1`). */
+  readonly baseVersion?: number;
+}
+
+/**
+ * Server → client, the answer to a subscribe when the event already has as many socket viewers as
+ * the `@connections` budget allows: no seat deltas for this socket; poll the cached snapshot
+ * (`GET /api/events/{eventId}/seat-map`) instead. Buyers with an open order are never crowded out.
+ */
+export interface CrowdedMessage {
+  readonly type: 'crowded';
+  readonly eventId: string;
+  /** How often to poll the snapshot, ms. */
+  readonly pollMs: number;
 }
 
 /** Server → client, only to the order's buyer: the order as it is now. */
@@ -56,7 +76,13 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type LiveMessage = SeatsMessage | OrderMessage | WaitingRoomMessage | SubscribedMessage | ErrorMessage;
+export type LiveMessage =
+  | SeatsMessage
+  | OrderMessage
+  | WaitingRoomMessage
+  | SubscribedMessage
+  | CrowdedMessage
+  | ErrorMessage;
 
 /** Client → server: watch one event (replaces the previous subscription). */
 export interface SubscribeRequest {
@@ -93,7 +119,12 @@ export function parseLiveMessage(data: string): LiveMessage | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { type } = value as { type?: unknown };
-  return type === 'seats' || type === 'order' || type === 'queue' || type === 'subscribed' || type === 'error'
+  return type === 'seats' ||
+    type === 'order' ||
+    type === 'queue' ||
+    type === 'subscribed' ||
+    type === 'crowded' ||
+    type === 'error'
     ? (value as LiveMessage)
     : undefined;
 }
@@ -135,4 +166,75 @@ export function applySeatDeltas<T extends VersionedSeat>(
 /** Keeps the newer of two views of an order (by `version`). */
 export function newerOrder(current: OrderView | undefined, incoming: OrderView): OrderView {
   return current && current.version >= incoming.version ? current : incoming;
+}
+
+/**
+ * What a client does with a `seats` message given the map version it holds: apply it (its base is
+ * my version), ignore it (old or repeated: I am at its version or past it), or refetch the snapshot
+ * (a gap: a tick was missed, or I have no versioned map yet). Messages without versions (older
+ * servers) are applied by per-seat versions alone.
+ */
+export function nextMapStep(mapVersion: number | undefined, message: SeatsMessage): 'apply' | 'ignore' | 'refetch' {
+  if (message.version === undefined || message.baseVersion === undefined) return 'apply';
+  if (mapVersion === undefined) return 'refetch';
+  if (message.version <= mapVersion) return 'ignore';
+  return message.baseVersion === mapVersion ? 'apply' : 'refetch';
+}
+
+/**
+ * The compact seat map served to pollers (`GET /api/events/{eventId}/seat-map`), one per event and
+ * version, built once per tick: `states` has one character per seat index
+ * (`rowIndex * seatsPerRow + number − 1`): `A` available, `H` held, `S` sold; `holds` gives each
+ * held seat's `holdExpiresAt` by index (a lapsed hold counts as available, as everywhere).
+ */
+export interface SeatMapSnapshot {
+  readonly eventId: string;
+  readonly version: number;
+  readonly rows: number;
+  readonly seatsPerRow: number;
+  readonly states: string;
+  readonly holds: Readonly<Record<string, number>>;
+  /** Epoch ms of the build. */
+  readonly builtAt: number;
+}
+
+export const STATE_LETTERS: Readonly<Record<LiveSeatStatus, string>> = { AVAILABLE: 'A', HELD: 'H', SOLD: 'S' };
+const LETTER_STATES: Readonly<Record<string, LiveSeatStatus>> = { A: 'AVAILABLE', H: 'HELD', S: 'SOLD' };
+
+/** Row letters as seat ids use them: A..Z, then AA, AB, … */
+export function rowLabel(rowIndex: number): string {
+  let label = '';
+  let n = rowIndex;
+  do {
+    label = String.fromCharCode(65 + (n % 26)) + label;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return label;
+}
+
+/** Every seat of a compact snapshot, front row first, as seat views (all at the map's version). */
+export function expandSnapshot(snapshot: SeatMapSnapshot): {
+  seatId: string;
+  rowIndex: number;
+  number: number;
+  status: LiveSeatStatus;
+  version: number;
+  holdExpiresAt?: number;
+}[] {
+  const seats = [];
+  for (let index = 0; index < snapshot.states.length; index++) {
+    const rowIndex = Math.floor(index / snapshot.seatsPerRow);
+    const number = (index % snapshot.seatsPerRow) + 1;
+    const status = LETTER_STATES[snapshot.states[index]!] ?? 'AVAILABLE';
+    const holdExpiresAt = status === 'HELD' ? snapshot.holds[String(index)] : undefined;
+    seats.push({
+      seatId: `${rowLabel(rowIndex)}${number}`,
+      rowIndex,
+      number,
+      status,
+      version: snapshot.version,
+      ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }),
+    });
+  }
+  return seats;
 }

@@ -65,4 +65,26 @@ export const SEAT_AVAILABILITY = {
  */
 export const FREE_STATUS = 'AVAILABLE';
 
-export const STREAM_CONSUMERS: readonly StreamConsumerSpec[] = [ORDER_ENDINGS, SEAT_AVAILABILITY];
+/**
+ * The live map's tick builder (lambdas/realtime/live-map.ts): seats stream → each changed event's
+ * map rebuilt at most once per tick (LIVE_MAP_TICK_MS), its deltas to every shard's worker. The
+ * batch only names the events; the map is rebuilt from the seat items, so a retried batch changes
+ * nothing and whole batches are retried. An update older than a minute is worth less than the
+ * snapshot a client refetches.
+ */
+export const SEAT_MAP_TICKS = {
+  name: 'seat-map-ticks',
+  entry: 'lambdas/realtime/live-map.ts',
+  description: 'Seats stream → each event’s versioned seat map, rebuilt once per tick, deltas to the viewer shards',
+  table: 'seats',
+  eventSource: {
+    batchSize: 100,
+    maxBatchingWindowSeconds: 0,
+    bisectBatchOnError: false,
+    retryAttempts: 3,
+    maxRecordAgeSeconds: 60,
+    reportBatchItemFailures: false,
+  } satisfies StreamEventSourceSettings,
+} as const;
+
+export const STREAM_CONSUMERS: readonly StreamConsumerSpec[] = [ORDER_ENDINGS, SEAT_AVAILABILITY, SEAT_MAP_TICKS];

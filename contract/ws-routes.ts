@@ -40,7 +40,7 @@ export const ROUTE_SELECTION_EXPRESSION = `$request.body.${ROUTE_SELECTION_FIELD
 /** The stream consumer that turns seat and order changes into WebSocket messages. */
 export const BROADCASTER = {
   entry: 'lambdas/realtime/broadcaster.ts',
-  description: 'Seats, orders and waiting-rooms streams → coalesced live updates over WebSocket',
+  description: 'Orders and waiting-rooms streams → coalesced live updates over WebSocket',
   /**
    * Latency over coalescing (no batching window); a bounded backlog: a live update older than a
    * minute is worth less than the snapshot a client refetches; failed records reported by the handler.
@@ -55,8 +55,23 @@ export const BROADCASTER = {
   } satisfies StreamEventSourceSettings,
 } as const;
 
-/** Tables whose changes browsers see live (the broadcaster's stream sources, on AWS and locally). */
-export const BROADCAST_TABLES = ['seats', 'orders', 'waitingRooms'] as const;
+/**
+ * The broadcaster's stream sources, on AWS and locally (seat changes reach browsers through the
+ * live map: SEAT_MAP_TICKS in contract/stream-consumers.ts and LIVE_MAP_SHARD).
+ */
+export const BROADCAST_TABLES = ['orders', 'waitingRooms'] as const;
+
+/**
+ * The live map's shard worker: one tick's message to one shard of an event's viewers, invoked
+ * asynchronously by the tick builder (SEAT_MAP_TICKS), once per shard and tick.
+ */
+export const LIVE_MAP_SHARD = {
+  entry: 'lambdas/realtime/live-map-shard.ts',
+  description: 'Live seat map: one tick’s deltas to the WebSocket viewers of one shard of an event',
+  /** Lambda's asynchronous invoke: retried twice, then its dead-letter queue; a tick is stale after a minute. */
+  maxEventAgeSeconds: 60,
+  retryAttempts: 2,
+} as const;
 
 /** Path of the WebSocket endpoint on the local stack's port (on AWS: the stage URL). */
 export const LOCAL_WS_PATH = '/ws';

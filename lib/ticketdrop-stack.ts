@@ -7,6 +7,7 @@ import { Observability } from './observability/observability';
 import { OrderFlow } from './orders/order-flow';
 import { Reconciler } from './orders/reconciler-schedule';
 import { Broadcaster } from './realtime/broadcaster-function';
+import { LiveMap } from './realtime/live-map-functions';
 import { LiveWebSocket } from './realtime/websocket-api';
 import { SeatAvailability } from './seats/availability-consumer';
 import { applyNagSuppressions } from './security/nag-suppressions';
@@ -29,6 +30,7 @@ export class TicketDropStack extends Stack {
   readonly reconciler: Reconciler;
   readonly live: LiveWebSocket;
   readonly broadcaster: Broadcaster;
+  readonly liveMap: LiveMap;
   readonly orderEndings: OrderEndings;
   readonly seatAvailability: SeatAvailability;
   readonly site: Site;
@@ -67,6 +69,8 @@ export class TicketDropStack extends Stack {
       tables: this.data,
       webSocketStage: this.live.stage,
     });
+    // The live seat map: one versioned map per event per tick, fanned out by one worker per shard.
+    this.liveMap = new LiveMap(this, 'LiveMap', { stage, tables: this.data, webSocketStage: this.live.stage });
     // The waiting room: an order that ends frees its buyer's purchase slot.
     this.orderEndings = new OrderEndings(this, 'OrderEndings', { stage, tables: this.data });
     // The availability summary: free seats per row, derived from the seats stream.

@@ -5,12 +5,16 @@ import type { TableNames } from '../contract/tables';
 import {
   BROADCAST_TABLES,
   BROADCASTER,
+  LIVE_MAP_SHARD,
   LOCAL_WS_PATH,
   ROUTE_SELECTION_FIELD,
   WS_HANDLERS,
   WS_ROUTES,
   type WsHandlerId,
 } from '../contract/ws-routes';
+import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
+import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
+import { logger } from '../lambdas/core/platform/logger';
 import type { Platform } from '../lambdas/wiring/platform';
 import { connectionsEndpoint } from './connections-api';
 import { loadHandler } from './handler-loader';
@@ -26,12 +30,27 @@ import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
 export interface LocalLiveUpdates {
   /** The `@connections` API, to serve among the stack's AWS service endpoints. */
   readonly managementApi: ServiceEndpoint;
+  /**
+   * Starts the live map's shard worker (the same handler module) as Lambda's asynchronous invoke
+   * does: the caller does not wait; a failed run is tried twice more, then logged as dead-lettered.
+   */
+  readonly shardInvoker: ShardInvoker;
+  /**
+   * The handlers' `@connections` poster: the message handed to the gateway in this process, as the
+   * `@connections` API on the port would (410 when gone, refused over 128 KiB). On AWS each of the
+   * N shard workers posts from its own Lambda; here they share one process, and an SDK round trip
+   * over HTTP per post would measure that sharing, not the design. The HTTP API stays for the SDK.
+   */
+  readonly poster: ConnectionPoster;
   /** Accepts WebSocket upgrades on the stack's HTTP server. */
   attach(server: Server): void;
   /** Makes the handlers with the stack's platform and starts reading the streams. */
   start(platform: Platform, dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** API Gateway's limit on one `@connections` post (as local/connections-api.ts enforces it). */
+const MAX_POST_BYTES = 128 * 1024;
 
 export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   const handlers = new Map<WsHandlerId, WsHandler>();
@@ -42,14 +61,44 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
     routeSelectionField: ROUTE_SELECTION_FIELD,
   });
   let feed: StreamFeed | undefined;
+  let shardWorker: ((job: ShardJob) => Promise<void>) | undefined;
+  let stopped = false;
+  const runShardJob = async (job: ShardJob) => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        if (!shardWorker) throw new Error('The shard worker is not loaded yet');
+        await shardWorker(job);
+        return;
+      } catch (error) {
+        // A job still running when the stack stops fails on its closed DynamoDB: nothing to report.
+        if (stopped) return;
+        if (attempt >= LIVE_MAP_SHARD.retryAttempts) {
+          logger.error('Shard job dead-lettered', { eventId: job.eventId, shard: job.shard, error: error as Error });
+          return;
+        }
+      }
+    }
+  };
 
   return {
     managementApi: connectionsEndpoint(gateway),
+    poster: {
+      async post(connectionId, data) {
+        if (Buffer.byteLength(data) > MAX_POST_BYTES) throw new Error('PayloadTooLargeException: Message too long');
+        return gateway.send(connectionId, data) ? 'sent' : 'gone';
+      },
+    },
+    shardInvoker: {
+      async invoke(job) {
+        void runShardJob(job);
+      },
+    },
     attach: (server) => gateway.attach(server),
     async start(platform, dynamoEndpoint, tables, faults = {}) {
       for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
       }
+      shardWorker = await loadHandler(projectRoot, LIVE_MAP_SHARD.entry, platform);
       const config = localDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
         dynamo: new DynamoDBClient(config),
@@ -63,6 +112,7 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
       });
     },
     async stop() {
+      stopped = true;
       await feed?.stop();
       await gateway.close();
     },

@@ -2,6 +2,8 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { TABLE_ENV, type TableId, type TableNames } from '../contract/tables';
+import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
+import type { ShardInvoker } from '../lambdas/core/live/shard-delivery';
 import { type Config, type Environment, parseConfig } from '../lambdas/core/platform/config';
 import { createPlatform, type Platform } from '../lambdas/wiring/platform';
 
@@ -82,7 +84,11 @@ export interface LocalPlatformEndpoints {
   readonly stepFunctions?: string;
 }
 
-export function createLocalPlatform(config: Config | (() => Config), endpoints: LocalPlatformEndpoints): Platform {
+export function createLocalPlatform(
+  config: Config | (() => Config),
+  endpoints: LocalPlatformEndpoints,
+  live: { shardInvoker?: () => ShardInvoker; poster?: () => ConnectionPoster } = {},
+): Platform {
   const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   return createPlatform({
     config,
@@ -90,6 +96,7 @@ export function createLocalPlatform(config: Config | (() => Config), endpoints: 
     sfnClient: () =>
       new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),
     managementApiClient: (endpoint) => new ApiGatewayManagementApiClient({ endpoint, ...local }),
+    ...live,
     fetchSecret: async (arn) => {
       throw new Error(`The local stack has no Secrets Manager (asked for ${arn}): give the key's value instead`);
     },

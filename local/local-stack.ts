@@ -238,7 +238,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The broadcaster's PostToConnection lands on this port's `@connections` API.
       WEBSOCKET_MANAGEMENT_ENDPOINT: url,
     });
-    platform = createLocalPlatform(() => settings.config(), { dynamo: proxy.endpoint, stepFunctions: url });
+    platform = createLocalPlatform(
+      () => settings.config(),
+      { dynamo: proxy.endpoint, stepFunctions: url },
+      { shardInvoker: () => liveUpdates.shardInvoker, poster: () => liveUpdates.poster },
+    );
     const handlerPlatform = platform;
     // The level a Lambda's POWERTOOLS_LOG_LEVEL would set (Powertools read the process's own on import).
     const logLevel = handlerPlatform.config.logLevel;

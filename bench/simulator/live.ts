@@ -246,6 +246,9 @@ export class Viewers {
 
   private open(index: number, url: string, meter: SocketMeter): Promise<LiveSocket> {
     this.messagesPerViewer[index] = 0;
+    // Each hold is timed once, at its first arrival: the same hold seen again (extended for the
+    // payment window, or repeated) would time the later write from the hold's own timestamp.
+    const timed = new Set<string>();
     return LiveSocket.open(url, meter, {
       eventId: this.eventId,
       onMessage: (message) => {
@@ -253,8 +256,9 @@ export class Viewers {
         this.messagesPerViewer[index] = (this.messagesPerViewer[index] ?? 0) + 1;
         const now = Date.now();
         for (const seat of message.seats) {
-          if (seat.status === 'HELD' && seat.holdExpiresAt !== undefined)
-            this.latenciesMs.push(now - (seat.holdExpiresAt - this.holdSeconds * 1000));
+          if (seat.status !== 'HELD' || seat.holdExpiresAt === undefined || timed.has(seat.seatId)) continue;
+          timed.add(seat.seatId);
+          this.latenciesMs.push(now - (seat.holdExpiresAt - this.holdSeconds * 1000));
         }
       },
     });

@@ -4,6 +4,7 @@ const TEXT: Record<LiveStatus, string> = {
   live: 'Live',
   connecting: 'Connecting…',
   offline: 'Reconnecting…',
+  polling: 'Live (refreshing every second)',
 };
 
 /** Whether seat changes arrive live; when not, the page polls and says so. */
@@ -17,7 +18,9 @@ export function ConnectionIndicator({ status }: { status: LiveStatus }) {
       title={
         status === 'live'
           ? 'Seat changes arrive as they happen'
-          : 'Live updates are down; the page refreshes itself meanwhile'
+          : status === 'polling'
+            ? 'Many people are watching: the map refreshes itself every second'
+            : 'Live updates are down; the page refreshes itself meanwhile'
       }
     >
       <span className="dot" aria-hidden="true" />

@@ -8,7 +8,7 @@ import { SeatMap } from './SeatMap';
 import { isPickable, type SeatState, STATE_TEXT, seatState } from './seat-state';
 import { TicketList } from './TicketView';
 import type { BuyerWaitingRoomStatus, OrderView } from './types';
-import { useLiveConnection } from './useLiveConnection';
+import { type LiveStatus, useLiveConnection } from './useLiveConnection';
 import { useNow } from './useNow';
 import { isOpen, sameSeats, useOrders } from './useOrders';
 import { useSeatMap } from './useSeatMap';
@@ -31,12 +31,19 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
     void refetchCurrent();
     if (roomOn) void refreshRoom();
   }, [refresh, refetchCurrent, roomOn, refreshRoom]);
-  const live = useLiveConnection(config.websocketUrl, session.token, eventId, {
-    onSeats: seatMap.applyDeltas,
-    onOrder: orders.applyOrder,
-    onWaitingRoom: room.applyWaitingRoomMessage,
-    onConnected,
-  });
+  const buying = isOpen(orders.current);
+  const live = useLiveConnection(
+    config.websocketUrl,
+    session.token,
+    eventId,
+    {
+      onSeats: seatMap.applyTick,
+      onOrder: orders.applyOrder,
+      onWaitingRoom: room.applyWaitingRoomMessage,
+      onConnected,
+    },
+    buying,
+  );
   const now = useNow(1000);
   const [draft, setDraft] = useState<ReadonlySet<string>>();
   const [hint, setHint] = useState<string>();
@@ -68,7 +75,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
     if (stage === 'shop' && roomOn) void refresh();
   }, [stage, roomOn, refresh]);
 
-  usePolling(live === 'live', open, orders.pendingChange !== undefined, now, refetchCurrent, refresh);
+  usePolling(live, open, orders.pendingChange !== undefined, now, refetchCurrent, refresh, seatMap.poll);
 
   const heldByMe = useMemo(() => new Set(open?.seatIds ?? []), [open]);
   const wanted = useMemo(() => draft ?? new Set(holding?.seatIds ?? []), [draft, holding]);
@@ -227,14 +234,21 @@ function roomStage(
  * The socket is the fast path. Without it (or as a slow safety net with it) the order is polled
  * while something is in flight, and the map is refetched while the socket is down.
  */
+/**
+ * What the page fetches by itself: my order while it is in flight or overdue; the map while the
+ * socket is down (the full snapshot every 5 s) or while the event is crowded (the compact map about
+ * every second, revalidated by ETag; CloudFront answers most of these on AWS).
+ */
 function usePolling(
-  socketUp: boolean,
+  live: LiveStatus,
   open: { status: string; holdExpiresAt: number } | undefined,
   changing: boolean,
   now: number,
   refetchOrder: () => Promise<void>,
   refetchMap: () => Promise<void>,
+  pollMap: () => Promise<void>,
 ) {
+  const socketUp = live === 'live';
   const inFlight = open?.status === 'PAYING' || changing;
   const overdue = open?.status === 'HOLDING' && now > open.holdExpiresAt + 2000;
   useEffect(() => {
@@ -243,8 +257,17 @@ function usePolling(
     return () => clearInterval(timer);
   }, [inFlight, overdue, socketUp, refetchOrder]);
   useEffect(() => {
-    if (socketUp) return;
+    if (live === 'live' || live === 'polling') return;
     const timer = setInterval(() => void refetchMap(), 5000);
     return () => clearInterval(timer);
-  }, [socketUp, refetchMap]);
+  }, [live, refetchMap]);
+  useEffect(() => {
+    if (live !== 'polling') return;
+    void pollMap();
+    const timer = setInterval(() => void pollMap(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [live, pollMap]);
 }
+
+/** A crowded-out viewer's poll period (the server's `crowded` answer says 1 s by default). */
+const POLL_MS = 1000;

@@ -1,4 +1,4 @@
-import type { BuyerWaitingRoomStatus, EventInfo, EventSnapshot, OrderView, Session } from './types';
+import type { BuyerWaitingRoomStatus, EventInfo, EventSnapshot, OrderView, SeatMapSnapshot, Session } from './types';
 
 /** An API error as docs/API.md defines it: `{ error: { code, message, seatIds?, issues? } }`. */
 export class ApiError extends Error {
@@ -43,6 +43,25 @@ export class Api {
 
   getSnapshot(eventId: string): Promise<EventSnapshot> {
     return this.request<EventSnapshot>('GET', eventPath(eventId)).then((r) => r.body);
+  }
+
+  /**
+   * The compact seat map pollers read. `no-cache` makes the browser revalidate with the ETag it
+   * holds (If-None-Match → 304: nothing downloaded); CloudFront answers most of them (max-age=1).
+   */
+  async getSeatMap(eventId: string): Promise<SeatMapSnapshot> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${eventPath(eventId)}/seat-map`, {
+        headers: { accept: 'application/json' },
+        cache: 'no-cache',
+      });
+    } catch {
+      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
+    }
+    if (!response.ok)
+      throw new ApiError(response.status, 'SeatMapUnavailable', `The seat map answered ${response.status}`);
+    return ((await response.json()) as { seatMap: SeatMapSnapshot }).seatMap;
   }
 
   /** With a waiting room, `admissionToken` (from the queue) lets the order start; without one it is 403 AdmissionRequired. */

@@ -1,7 +1,13 @@
 /** The shapes of docs/API.md as the browser sees them: the shared ones come from contract/, the rest are the page's own. */
 
 export type { EventInfo, EventSnapshot, SeatStatus, SeatView, WaitingRoomInfo } from '../../contract/event-views';
-export type { LiveMessage, SeatDelta, WaitingRoomMessage } from '../../contract/live-messages';
+export type {
+  LiveMessage,
+  SeatDelta,
+  SeatMapSnapshot,
+  SeatsMessage,
+  WaitingRoomMessage,
+} from '../../contract/live-messages';
 export type { OrderStatus, OrderView, PaymentStatus } from '../../contract/order-view';
 
 export interface Session {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { applySeatDeltas } from '../../contract/live-messages';
+import { applySeatDeltas, expandSnapshot, nextMapStep } from '../../contract/live-messages';
 import type { Api } from './api';
-import type { EventInfo, SeatDelta, SeatView } from './types';
+import type { EventInfo, SeatsMessage, SeatView } from './types';
 
 export interface SeatMapState {
   readonly event: EventInfo | undefined;
@@ -9,7 +9,10 @@ export interface SeatMapState {
   readonly error: string | undefined;
   /** Fetches the snapshot and merges it: a seat already newer here (from a delta) is kept. */
   readonly refresh: () => Promise<void>;
-  readonly applyDeltas: (eventId: string, deltas: readonly SeatDelta[]) => void;
+  /** One tick's deltas: applied when they follow on from the map version here, else the snapshot is refetched. */
+  readonly applyTick: (message: SeatsMessage) => void;
+  /** Polling instead of a socket: the compact seat map (the browser revalidates it by ETag). */
+  readonly poll: () => Promise<void>;
 }
 
 export function useSeatMap(api: Api, eventId: string): SeatMapState {
@@ -17,6 +20,10 @@ export function useSeatMap(api: Api, eventId: string): SeatMapState {
   const [seats, setSeats] = useState<readonly SeatView[]>([]);
   const [error, setError] = useState<string>();
   const generation = useRef(0);
+  /** The map version the seats here are at; undefined when unknown (deltas then wait for a snapshot). */
+  const mapVersion = useRef<number | undefined>(undefined);
+  /** Seats from a poll carry the map's version, not their own: a snapshot replaces them instead of merging. */
+  const polled = useRef(false);
 
   const refresh = useCallback(async () => {
     const mine = ++generation.current;
@@ -24,27 +31,58 @@ export function useSeatMap(api: Api, eventId: string): SeatMapState {
       const snapshot = await api.getSnapshot(eventId);
       if (mine !== generation.current) return; // a newer request is on its way
       setEvent(snapshot.event);
-      setSeats((current) => mergeSnapshot(current, snapshot.seats));
+      const replace = polled.current;
+      polled.current = false;
+      setSeats((current) => (replace ? snapshot.seats : mergeSnapshot(current, snapshot.seats)));
+      mapVersion.current = snapshot.mapVersion;
       setError(undefined);
     } catch (cause) {
       if (mine === generation.current) setError(cause instanceof Error ? cause.message : String(cause));
     }
   }, [api, eventId]);
 
-  const applyDeltas = useCallback(
-    (deltaEventId: string, deltas: readonly SeatDelta[]) => {
-      if (deltaEventId === eventId) setSeats((current) => applySeatDeltas(current, deltas));
+  const poll = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const [map, snapshotEvent] = await Promise.all([
+        api.getSeatMap(eventId),
+        event ? Promise.resolve(undefined) : api.getSnapshot(eventId).then((s) => s.event),
+      ]);
+      if (mine !== generation.current) return;
+      if (snapshotEvent) setEvent(snapshotEvent);
+      polled.current = true;
+      mapVersion.current = undefined;
+      setSeats(expandSnapshot(map));
+      setError(undefined);
+    } catch (cause) {
+      if (mine === generation.current) setError(cause instanceof Error ? cause.message : String(cause));
+    }
+  }, [api, eventId, event]);
+
+  const applyTick = useCallback(
+    (message: SeatsMessage) => {
+      if (message.eventId !== eventId) return;
+      const step = polled.current ? 'refetch' : nextMapStep(mapVersion.current, message);
+      if (step === 'refetch') {
+        void refresh();
+        return;
+      }
+      if (step === 'ignore') return;
+      if (message.version !== undefined) mapVersion.current = message.version;
+      setSeats((current) => applySeatDeltas(current, message.seats));
     },
-    [eventId],
+    [eventId, refresh],
   );
 
   useEffect(() => {
     setSeats([]);
     setEvent(undefined);
+    mapVersion.current = undefined;
+    polled.current = false;
     void refresh();
   }, [refresh]);
 
-  return { event, seats, error, refresh, applyDeltas };
+  return { event, seats, error, refresh, applyTick, poll };
 }
 
 /**

@@ -1,12 +1,16 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { deleteConnection } from '../core/live/connections';
+import { forgetViewer } from '../core/live/viewer-subscription';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { wsResult } from './ws-result';
 
-/** $disconnect: forgets the connection. Best effort on AWS; the TTL catches any that never come. */
-export function createHandler(platform: Pick<Platform, 'store'>) {
+/**
+ * $disconnect: forgets the connection and takes it out of its seat-map shard. Best effort on AWS;
+ * the TTL catches connection items that never get one, and a shard member that is gone is removed
+ * at its first 410.
+ */
+export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
   return async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    await deleteConnection(platform.store, event.requestContext.connectionId);
+    await forgetViewer({ store: platform.store, liveMap: platform.config.liveMap }, event.requestContext.connectionId);
     return wsResult(200);
   };
 }

@@ -1,12 +1,21 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type ConnectionPoster, managementApiPoster } from '../core/live/connection-poster';
+import { lambdaShardInvoker } from '../core/live/lambda-shard-invoker';
+import type { ShardInvoker } from '../core/live/shard-delivery';
 import { type Executions, stepFunctionsExecutions } from '../core/orders/executions';
 import { type OrderWorkflow, stepFunctionsWorkflow } from '../core/orders/order-workflow';
 import type { PaymentProcessor } from '../core/payments/processor';
 import { SimulatedProcessor } from '../core/payments/simulated-processor';
-import { type Config, configFromProcessEnvironment, requireSetting, requireTables } from '../core/platform/config';
+import {
+  type Config,
+  configFromProcessEnvironment,
+  requireSetting,
+  requireShardFunction,
+  requireTables,
+} from '../core/platform/config';
 import { createSecrets, type SecretFetcher, type Secrets } from '../core/platform/secrets';
 import { createStore, type Store } from '../core/platform/store';
 
@@ -33,6 +42,8 @@ export interface Platform {
   readonly poster: ConnectionPoster;
   /** Keys: given plainly, or fetched from Secrets Manager (cached). */
   readonly secrets: Secrets;
+  /** Starts the live map's shard workers (Lambda's asynchronous invoke; the local stack runs the same handler). */
+  readonly shardInvoker: ShardInvoker;
 }
 
 export interface PlatformParts {
@@ -46,6 +57,10 @@ export interface PlatformParts {
   readonly sfnClient?: () => SFNClient;
   readonly managementApiClient?: (endpoint: string) => ApiGatewayManagementApiClient;
   readonly fetchSecret?: SecretFetcher;
+  /** The `@connections` poster; by default the management API client on `WEBSOCKET_MANAGEMENT_ENDPOINT`. */
+  readonly poster?: () => ConnectionPoster;
+  /** The shard workers' starter; by default asynchronous invokes of `LIVE_MAP_SHARD_FUNCTION`. */
+  readonly shardInvoker?: () => ShardInvoker;
 }
 
 export function createPlatform(parts: PlatformParts): Platform {
@@ -55,6 +70,7 @@ export function createPlatform(parts: PlatformParts): Platform {
   let workflow: OrderWorkflow | undefined;
   let executions: Executions | undefined;
   let poster: ConnectionPoster | undefined;
+  let shardInvoker: ShardInvoker | undefined;
   let processor: { readonly for: Config; readonly processor: PaymentProcessor } | undefined;
   const sfnClient = () => (sfn ??= parts.sfnClient?.() ?? new SFNClient({}));
   const secrets = createSecrets(() => configOf().secrets, parts.fetchSecret ? { fetch: parts.fetchSecret } : {});
@@ -83,6 +99,7 @@ export function createPlatform(parts: PlatformParts): Platform {
       return processor.processor;
     },
     get poster() {
+      poster ??= parts.poster?.();
       if (!poster) {
         const endpoint = requireSetting(configOf(), 'webSocketManagementEndpoint');
         // The endpoint is per API and stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`).
@@ -91,6 +108,11 @@ export function createPlatform(parts: PlatformParts): Platform {
         );
       }
       return poster;
+    },
+    get shardInvoker() {
+      shardInvoker ??=
+        parts.shardInvoker?.() ?? lambdaShardInvoker(new LambdaClient({}), requireShardFunction(configOf()));
+      return shardInvoker;
     },
     secrets,
   };

@@ -63,6 +63,8 @@ export class TicketDropApi extends Construct {
       handler: 'events',
       tableAccess: { events: 'read', seats: 'read' },
     });
+    // The live seat map's item (buyers table): read per request; written only when an event has none yet.
+    props.tables.table('buyers').grant(this.events.handler.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
 
     // Signs tokens; touches no table.
     this.sessions = new RouteGroup(this, 'Sessions', { ...common, handler: 'sessions', tableAccess: {} });

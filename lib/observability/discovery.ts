@@ -39,6 +39,10 @@ export function deadLetterQueuesIn(scope: IConstruct): sqs.Queue[] {
       ...all
         .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)
         .map((mapping) => mapping.destinationConfig),
+      // A function's asynchronous-invoke failure destination (the live map's shard worker).
+      ...all
+        .filter((c): c is lambda.CfnEventInvokeConfig => c instanceof lambda.CfnEventInvokeConfig)
+        .map((config) => config.destinationConfig),
       ...all
         .filter((c): c is events.CfnRule => c instanceof events.CfnRule)
         .flatMap((rule) => (stack.resolve(rule.targets) as { deadLetterConfig?: unknown }[] | undefined) ?? [])

@@ -43,8 +43,12 @@ export class LiveWebSocket extends Construct {
     ApiSecrets.provide(this.handlers.connect.function, 'SESSION_SIGNING_KEY', props.sessionSigningKey);
     const connections = props.tables.table('connections');
     connections.grant(this.handlers.connect.function, 'dynamodb:PutItem');
-    connections.grant(this.handlers.disconnect.function, 'dynamodb:DeleteItem');
-    connections.grant(this.handlers.subscribe.function, 'dynamodb:UpdateItem');
+    // Forgets the connection and takes it out of its seat-map shard (an UpdateItem of the shard's set).
+    connections.grant(this.handlers.disconnect.function, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
+    // Reads the connection, joins (or leaves) a shard, sets the watched event.
+    connections.grant(this.handlers.subscribe.function, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // Is the buyer buying (an open order of the event keeps their socket beyond the viewer budget)?
+    props.tables.table('buyers').grant(this.handlers.subscribe.function, 'dynamodb:GetItem');
 
     const integration = (routeKey: string, handlerId: WsHandlerId) =>
       new WebSocketLambdaIntegration(`${routeKey.replace('$', '')}Integration`, this.handlers[handlerId].function);

@@ -33,6 +33,9 @@ const REVALIDATE = [s3deploy.CacheControl.noCache()];
  * at deploy time, tells the page where this stage's WebSocket is. `/api/*` goes uncached to the
  * HTTP API, so the browser calls the API same-origin (no CORS).
  */
+/** The compact seat map's route (GET /api/events/{eventId}/seat-map) as a CloudFront path pattern. */
+export const SEAT_MAP_PATH_PATTERN = '/api/events/*/seat-map';
+
 export class Site extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
@@ -64,6 +67,7 @@ export class Site extends Construct {
     });
     // The API's host name: https://<id>.execute-api.<region>.amazonaws.com → its third '/' part.
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
+    const apiOrigin = new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `TicketDrop ${props.stage.name}`,
@@ -78,8 +82,29 @@ export class Site extends Construct {
         functionAssociations: [{ function: spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        // The live seat map's snapshot (before /api/*: the first matching pattern wins): cached by its
+        // own max-age=1, so at most about one request per second and edge reaches the API however
+        // many viewers poll; CloudFront answers If-None-Match itself (304) from what it holds.
+        [SEAT_MAP_PATH_PATTERN]: {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: new cloudfront.CachePolicy(this, 'SeatMapCachePolicy', {
+            comment: 'Live seat map snapshots: the origin’s Cache-Control (max-age=1) decides, never longer than 5 s',
+            minTtl: Duration.seconds(0),
+            defaultTtl: Duration.seconds(1),
+            maxTtl: Duration.seconds(5),
+            // Nothing of the viewer's request varies the snapshot: one cache entry per event.
+            headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+            queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+            cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+          }),
+        },
         '/api/*': {
-          origin: new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: apiOrigin,
           // A redirect would turn a POST into a GET: plain HTTP is refused instead.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

@@ -72,11 +72,12 @@ describe('WebSocket API', () => {
 });
 
 describe('least privilege', () => {
-  it('lets each route handler do only its one write on the connections table', () => {
+  it('lets each route handler do only its own writes on the connections table (subscribe also reads a buyer’s open order)', () => {
     const expected = {
       connect: ['dynamodb:PutItem'],
-      disconnect: ['dynamodb:DeleteItem'],
-      subscribe: ['dynamodb:UpdateItem'],
+      // The connection, and its seat-map shard's member set.
+      disconnect: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+      subscribe: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
       default: [],
     };
     for (const [id, actions] of Object.entries(expected)) {
@@ -85,8 +86,15 @@ describe('least privilege', () => {
       const statements = statementsOf(handler.function).filter(
         (s) => !actionsOf([s]).some((a) => /^(logs|secretsmanager):/.test(a)),
       );
-      expect(actionsOf(statements), id).toEqual(actions);
-      for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain(tableId('connections'));
+      expect(actionsOf(statements).sort(), id).toEqual([...actions].sort());
+      for (const statement of statements)
+        expect(JSON.stringify(statement.Resource)).toMatch(
+          actionsOf([statement]).length === 1 &&
+            id === 'subscribe' &&
+            !JSON.stringify(statement.Resource).includes(tableId('connections'))
+            ? new RegExp(logicalIdOf(stack.data.table('buyers')))
+            : new RegExp(tableId('connections')),
+        );
       const logStatements = statementsOf(handler.function).filter((s) =>
         actionsOf([s]).some((a) => a.startsWith('logs:')),
       );
@@ -121,7 +129,7 @@ describe('least privilege', () => {
     expect(JSON.stringify(manage.Resource)).toMatch(/\/dev\/\*\/@connections\/\*/);
     expect(JSON.stringify(manage.Resource)).toContain(logicalIdOf(stack.live.api));
     const streamReads = statements.filter((s) => actionsOf([s]).includes('dynamodb:GetRecords'));
-    expect(JSON.stringify(streamReads)).toContain(tableId('seats'));
+    expect(JSON.stringify(streamReads)).not.toContain(tableId('seats'));
     expect(JSON.stringify(streamReads)).toContain(tableId('orders'));
     expect(actionsOf(statements).filter((a) => /PutItem|UpdateItem|BatchWrite|TransactWrite/.test(a))).toEqual([]);
   });
@@ -138,17 +146,16 @@ describe('broadcaster', () => {
     expect(variables.CONNECTIONS_TABLE).toEqual({ Ref: tableId('connections') });
   });
 
-  it('consumes the seats, orders and queues streams for low latency, retries little, and keeps what it gives up on', () => {
+  it('consumes the orders and queues streams for low latency, retries little, and keeps what it gives up on', () => {
     const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping'));
     const broadcasterId = logicalIdOf(stack.broadcaster.handler.function);
     const ours = mappings.filter((m) => (m.Properties.FunctionName as { Ref: string }).Ref === broadcasterId);
-    expect(ours).toHaveLength(3);
+    expect(ours).toHaveLength(2);
     const sources = ours.map((m) => (m.Properties.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt']);
     expect(sources.sort()).toEqual(
       [
         [tableId('orders'), 'StreamArn'],
         [tableId('waitingRooms'), 'StreamArn'],
-        [tableId('seats'), 'StreamArn'],
       ].sort(),
     );
     const dlq = logicalIdOf(stack.broadcaster.deadLetterQueue);

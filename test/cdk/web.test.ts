@@ -136,6 +136,29 @@ describe('distribution', () => {
     expect(origin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
   });
 
+  it('caches the live seat map snapshot by its own max-age (≤ 5 s), before /api/*, GET and HEAD only, one entry per event', () => {
+    const config = distributionOf(dev.stack, dev.template);
+    const patterns = config.CacheBehaviors.map((b) => b.PathPattern);
+    expect(patterns.indexOf('/api/events/*/seat-map')).toBeLessThan(patterns.indexOf('/api/*'));
+    const seatMap = config.CacheBehaviors.find((b) => b.PathPattern === '/api/events/*/seat-map')!;
+    expect(seatMap).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], ViewerProtocolPolicy: 'https-only' });
+    expect(seatMap.OriginRequestPolicyId).toBeUndefined();
+    const api = config.CacheBehaviors.find((b) => b.PathPattern === '/api/*')!;
+    expect(seatMap.TargetOriginId).toBe(api.TargetOriginId);
+    dev.template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        MinTTL: 0,
+        DefaultTTL: 1,
+        MaxTTL: 5,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          HeadersConfig: { HeaderBehavior: 'none' },
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        }),
+      }),
+    });
+  });
+
   it('has no distribution-wide error pages: an API 404 stays a 404', () => {
     expect(distributionOf(dev.stack, dev.template).CustomErrorResponses).toBeUndefined();
   });

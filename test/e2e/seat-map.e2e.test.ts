@@ -25,6 +25,7 @@ const LIVE_EVENT = {
 };
 const SHORT_HOLD_EVENT = { ...LIVE_EVENT, eventId: 'e2e-short-hold', name: 'E2E Short Hold', holdSeconds: 10 };
 const FALLBACK_EVENT = { ...LIVE_EVENT, eventId: 'e2e-no-socket', name: 'E2E Without Socket' };
+const CROWDED_EVENT = { ...LIVE_EVENT, eventId: 'e2e-crowded', name: 'E2E Crowded' };
 
 describe('the seat map in two browser windows', () => {
   let stack: LocalStack;
@@ -34,7 +35,8 @@ describe('the seat map in two browser windows', () => {
 
   beforeAll(async () => {
     ({ stack, browser } = await startBrowserStack('e2e'));
-    for (const event of [LIVE_EVENT, SHORT_HOLD_EVENT, FALLBACK_EVENT]) await createEvent(stack.store, event);
+    for (const event of [LIVE_EVENT, SHORT_HOLD_EVENT, FALLBACK_EVENT, CROWDED_EVENT])
+      await createEvent(stack.store, event);
   });
 
   afterAll(async () => {
@@ -182,5 +184,35 @@ describe('the seat map in two browser windows', () => {
     await b.locator('[data-testid="outcome"][data-status="CONFIRMED"]').waitFor({ timeout: STATE_TIMEOUT });
     await waitForSeats(b, ['D2'], 'confirmed-by-me');
     await waitForSeats(a, ['D2'], 'sold');
+  });
+
+  it('beyond the socket budget the page polls the snapshot by itself (same states), and a buyer gets the socket back', async () => {
+    // A budget of one socket viewer in one shard: the first window gets it, the second is crowded out.
+    stack.configure({ LIVE_MAP_SHARDS: '1', LIVE_MAP_SOCKET_VIEWERS: '1' });
+    try {
+      const a = await buyer('A', CROWDED_EVENT.eventId);
+      await waitForLive(a);
+      const b = await buyer('B (crowded)', CROWDED_EVENT.eventId);
+      await b.locator('[data-testid="connection"][data-status="polling"]').waitFor({ timeout: STATE_TIMEOUT });
+
+      // A holds; B sees it by polling, in the same state a socket would show.
+      await seat(a, 'C1').click();
+      await a.getByRole('button', { name: /^Hold seats/ }).click();
+      await waitForSeats(a, ['C1'], 'held-by-me');
+      await waitForSeats(b, ['C1'], 'held-by-others');
+      await shot(b, 'B-polling');
+
+      // B starts buying: an open order keeps a socket whatever the audience, so B is live again.
+      await seat(b, 'C3').click();
+      await b.getByRole('button', { name: /^Hold seats/ }).click();
+      await waitForSeats(b, ['C3'], 'held-by-me');
+      await waitForLive(b);
+      await waitForSeats(a, ['C3'], 'held-by-others');
+      // And B sees A's next change over the socket.
+      await a.getByRole('button', { name: /^Cancel/ }).click();
+      await waitForSeats(b, ['C1'], 'available');
+    } finally {
+      stack.configure({ LIVE_MAP_SHARDS: undefined, LIVE_MAP_SOCKET_VIEWERS: undefined });
+    }
   });
 });

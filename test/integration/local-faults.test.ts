@@ -166,7 +166,9 @@ describe('the local stack with the fault switch', () => {
     await eventually(
       () =>
         expect(
-          stack.faults.deadLetters.some((l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"')),
+          stack.faults.deadLetters.some(
+            (l) => l.consumer === 'seat-map-ticks' && JSON.stringify(l.keys).includes('"A6"'),
+          ),
         ).toBe(true),
       { intervalMs: 25 },
     );
@@ -174,10 +176,10 @@ describe('the local stack with the fault switch', () => {
 
     const after = stack.faults.snapshot();
     expect(after.deadLettered).toBeGreaterThan(before.deadLettered);
-    // The seat change: tried once and retried twice (the broadcaster's retryAttempts), then given up.
+    // The seat change: tried once and retried (the seat-map ticks' retryAttempts: 3), then given up.
     expect(after.counts['stream.batchFailed'] - before.counts['stream.batchFailed']).toBeGreaterThanOrEqual(3);
     const letter = stack.faults.deadLetters.find(
-      (l) => l.consumer === 'broadcaster' && JSON.stringify(l.keys).includes('"A6"'),
+      (l) => l.consumer === 'seat-map-ticks' && JSON.stringify(l.keys).includes('"A6"'),
     );
     expect(letter).toMatchObject({
       reason: 'RetriesExhausted',

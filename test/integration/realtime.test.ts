@@ -8,9 +8,18 @@ import {
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type LiveMessage, parseLiveMessage, type SeatsMessage } from '../../contract/live-messages';
+import {
+  expandSnapshot,
+  type LiveMessage,
+  parseLiveMessage,
+  type SeatMapSnapshot,
+  type SeatsMessage,
+} from '../../contract/live-messages';
 import { createSession } from '../../lambdas/core/access/buyer-sessions';
+import { liveShards, shardOf } from '../../lambdas/core/live/live-shards';
 import { createOrder } from '../../lambdas/core/orders/create-order';
+import { openOrder } from '../../lambdas/core/orders/open-order';
+import { parseConfig } from '../../lambdas/core/platform/config';
 import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
@@ -179,6 +188,8 @@ describe('live updates over WebSocket on the local stack', () => {
       expect(message).toEqual({
         type: 'seats',
         eventId: EVENT,
+        version: expect.any(Number),
+        baseVersion: message.version! - 1,
         seats: expect.arrayContaining([
           { seatId: 'A1', status: 'HELD', version: before.A1 + 1, holdExpiresAt: expect.any(Number) },
           { seatId: 'A2', status: 'HELD', version: before.A2 + 1, holdExpiresAt: expect.any(Number) },
@@ -248,8 +259,10 @@ describe('live updates over WebSocket on the local stack', () => {
     expect(viewer.messages.some((m) => m.type === 'order')).toBe(false);
   });
 
-  it('deletes a connection whose socket is gone (410) at the next broadcast', async () => {
+  it('removes a connection whose socket is gone (410) from its shard and the table at the next tick', async () => {
     const goneId = 'gone-connection-id';
+    const shard = shardOf(goneId, parseConfig({}).liveMap.shards);
+    await liveShards(stack.store).join(EVENT, shard, goneId);
     await stack.store.doc.send(
       new PutCommand({
         TableName: stack.tables.connections,
@@ -272,6 +285,99 @@ describe('live updates over WebSocket on the local stack', () => {
     });
     await viewer.next(seatsWith('E1', version + 1), 'seats message for E1');
     await eventually(async () => expect(await connectionItem(goneId)).toBeUndefined(), { timeoutMs: DEADLINE_MS });
+    await eventually(async () => expect(await liveShards(stack.store).members(EVENT, shard)).not.toContain(goneId), {
+      timeoutMs: DEADLINE_MS,
+    });
+  });
+
+  it('sends each tick as the next map version: base versions follow on, and the snapshot carries the version', async () => {
+    const viewer = await connect();
+    await viewer.subscribe(EVENT);
+    for (const [i, seatId] of ['E2', 'E3', 'E4'].entries()) {
+      await holdSeats(stack.store, {
+        eventId: EVENT,
+        orderId: `ord-tick-${i}`,
+        seatIds: [seatId],
+        holdExpiresAt: Date.now() + 60_000,
+      });
+      await viewer.next(seatsWith(seatId, 1), `seats message for ${seatId}`);
+    }
+    const ticks = viewer.messages.filter(isSeats);
+    for (const [i, tick] of ticks.entries()) {
+      if (i > 0) expect(tick.baseVersion).toBe(ticks[i - 1]!.version);
+      expect(tick.version).toBe(tick.baseVersion! + 1);
+    }
+    const response = await fetch(`${stack.url}/api/events/${EVENT}`);
+    const snapshot = (await response.json()) as { mapVersion: number };
+    expect(snapshot.mapVersion).toBeGreaterThanOrEqual(ticks.at(-1)!.version!);
+  });
+
+  it('serves the compact seat map with an ETag and max-age=1, and 304 to If-None-Match until the map changes', async () => {
+    const url = `${stack.url}/api/events/${EVENT}/seat-map`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=1');
+    const tag = first.headers.get('etag')!;
+    expect(tag).toMatch(/^"\d+-[0-9a-z]+"$/);
+    const { seatMap } = (await first.json()) as { seatMap: SeatMapSnapshot };
+    expect(seatMap).toMatchObject({ eventId: EVENT, rows: DEMO_EVENT.rows, seatsPerRow: DEMO_EVENT.seatsPerRow });
+    expect(seatMap.states).toHaveLength(DEMO_EVENT.rows * DEMO_EVENT.seatsPerRow);
+
+    const again = await fetch(url, { headers: { 'if-none-match': tag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(tag);
+    expect(await again.text()).toBe('');
+
+    await holdSeats(stack.store, {
+      eventId: EVENT,
+      orderId: 'ord-etag',
+      seatIds: ['E5'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
+    const changed = await eventually(
+      async () => {
+        const response = await fetch(url, { headers: { 'if-none-match': tag } });
+        expect(response.status).toBe(200);
+        return (await response.json()) as { seatMap: SeatMapSnapshot };
+      },
+      { timeoutMs: DEADLINE_MS },
+    );
+    const e5 = expandSnapshot(changed.seatMap).find((seat) => seat.seatId === 'E5');
+    expect(e5).toMatchObject({ status: 'HELD', holdExpiresAt: expect.any(Number) });
+    expect((await fetch(`${stack.url}/api/events/no-such-event/seat-map`)).status).toBe(404);
+  });
+
+  it('asks anonymous viewers beyond the socket budget to poll, but keeps a buyer with an open order on the socket', async () => {
+    stack.configure({ LIVE_MAP_SHARDS: '1', LIVE_MAP_SOCKET_VIEWERS: '1' });
+    try {
+      const crowdEvent = 'crowd-check';
+      const first = await connect();
+      await first.subscribe(crowdEvent);
+      const second = await connect();
+      second.socket.send(JSON.stringify({ action: 'subscribe', eventId: crowdEvent }));
+      expect(await second.next((m) => m.type === 'crowded', 'crowded answer')).toMatchObject({
+        type: 'crowded',
+        eventId: crowdEvent,
+        pollMs: expect.any(Number),
+      });
+      // A buyer holding seats of the event is let in beyond the budget.
+      const buyer = await createSession(signingKey());
+      await openOrder(stack.store, stack.workflow, {
+        eventId: EVENT,
+        buyerId: buyer.buyerId,
+        selection: { seatIds: ['E6'] },
+      });
+      // Earlier tests' viewers may fill the one shard already: the first answer is either, the second crowded.
+      for (const viewer of [await connect(), await connect()]) {
+        viewer.socket.send(JSON.stringify({ action: 'subscribe', eventId: EVENT }));
+        await viewer.next((m) => m.type === 'crowded' || m.type === 'subscribed', 'an answer');
+        if (viewer === clients.at(-1)) expect(viewer.messages.at(-1)?.type).toBe('crowded');
+      }
+      const buying = await connect(buyer.token);
+      await buying.subscribe(EVENT);
+    } finally {
+      stack.configure({ LIVE_MAP_SHARDS: undefined, LIVE_MAP_SOCKET_VIEWERS: undefined });
+    }
   });
 
   it('deletes the connection on disconnect', async () => {

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { OrderMessage, SeatDelta, SeatsMessage, WaitingRoomMessage } from '../../../contract/live-messages';
+import type { OrderMessage, SeatDelta, WaitingRoomMessage } from '../../../contract/live-messages';
 import type { OrderRecord } from '../orders/order-record';
 import { toOrderView } from '../orders/order-record';
 import type { SeatItem } from '../seats/seat-item';
@@ -10,10 +10,10 @@ import type { TicketItem } from '../tickets/ticket-item';
 import type { WaitingRoomState } from '../waiting-room/room-state';
 
 /**
- * Turns one batch of stream records (seats and orders tables) into the messages to send, pure:
- * every seat changed in the batch once, with its newest version, grouped per event; every order
- * once, newest version, addressed to its buyer. A batch of 100 holds on one event becomes one
- * message per viewer instead of 100 (API Gateway bills and rate-limits per message).
+ * Turns one batch of stream records (orders and waiting-rooms tables) into the messages to send,
+ * pure: every order once, newest version, addressed to its buyer; every waiting room once, newest
+ * version, to the event's viewers. Seat changes are not the broadcaster's: the live map's tick
+ * builder sends them (seat-map-ticks.ts), once per tick per viewer.
  */
 
 /** Who receives a message: every connection watching an event, or every socket of one buyer. */
@@ -21,7 +21,7 @@ export type Audience = { readonly eventId: string } | { readonly buyerId: string
 
 export interface Delivery {
   readonly audience: Audience;
-  readonly message: SeatsMessage | OrderMessage | WaitingRoomMessage;
+  readonly message: OrderMessage | WaitingRoomMessage;
   /** Sequence numbers of the stream records folded into this message, to report a failed one. */
   readonly sequenceNumbers: readonly string[];
 }
@@ -74,37 +74,20 @@ export function toStreamChange(record: DynamoDBRecord): StreamChange | undefined
  */
 export function planBroadcast(
   records: readonly DynamoDBRecord[],
-  now: number,
+  _now: number,
   tickets: {
     readonly byOrder?: ReadonlyMap<string, readonly TicketItem[]>;
     readonly heldBack?: ReadonlySet<string>;
   } = {},
 ): Delivery[] {
-  const seats = new Coalescer<SeatItem>();
   const orders = new Coalescer<OrderRecord>();
   const rooms = new Coalescer<WaitingRoomState>();
   for (const record of records) {
     const change = toStreamChange(record);
     if (change?.kind === 'waitingRoom') rooms.add(change.item.eventId, change.item, change.sequenceNumber);
-    if (change?.kind === 'seat')
-      seats.add(`${change.item.eventId}/${change.item.seatId}`, change.item, change.sequenceNumber);
     if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
   }
 
-  const events = new Map<string, { seats: SeatDelta[]; sequenceNumbers: string[] }>();
-  for (const { item, sequenceNumbers } of seats.entries()) {
-    const group = events.get(item.eventId) ?? { seats: [], sequenceNumbers: [] };
-    group.seats.push(seatDelta(item, now));
-    group.sequenceNumbers.push(...sequenceNumbers);
-    events.set(item.eventId, group);
-  }
-  const seatDeliveries = [...events].map(
-    ([eventId, group]): Delivery => ({
-      audience: { eventId },
-      message: { type: 'seats', eventId, seats: group.seats },
-      sequenceNumbers: group.sequenceNumbers,
-    }),
-  );
   const orderDeliveries = orders
     .entries()
     .filter(({ item }) => !tickets.heldBack?.has(item.orderId))
@@ -122,7 +105,7 @@ export function planBroadcast(
       sequenceNumbers,
     }),
   );
-  return [...seatDeliveries, ...orderDeliveries, ...waitingRoomDeliveries];
+  return [...orderDeliveries, ...waitingRoomDeliveries];
 }
 
 /** What every viewer may know of a waiting room: how far it is served, not who is in it. */

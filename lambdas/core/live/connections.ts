@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../platform/conditional-write';
 import { queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
@@ -80,4 +80,20 @@ export function connectionsWatching(store: Store, eventId: string): Promise<stri
 /** Connection ids of one buyer's sockets, whatever they watch. */
 export function connectionsOfBuyer(store: Store, buyerId: string): Promise<string[]> {
   return connectionRepository(store).ofBuyer(buyerId);
+}
+
+/** One connection as recorded (a strongly consistent read), or undefined when it is gone. */
+export async function getConnection(store: Store, connectionId: string): Promise<ConnectionItem | undefined> {
+  const result = await store.doc.send(
+    new GetCommand({ TableName: store.tables.connections, Key: { connectionId }, ConsistentRead: true }),
+  );
+  return result.Item as ConnectionItem | undefined;
+}
+
+/** Deletes the connection and returns what it was (to leave its seat-map shard), undefined when already gone. */
+export async function forgetConnection(store: Store, connectionId: string): Promise<ConnectionItem | undefined> {
+  const result = await store.doc.send(
+    new DeleteCommand({ TableName: store.tables.connections, Key: { connectionId }, ReturnValues: 'ALL_OLD' }),
+  );
+  return result.Attributes as ConnectionItem | undefined;
 }

@@ -36,8 +36,23 @@ export interface Config {
   readonly orderFlow: OrderFlowConfig;
   readonly paymentSimulator: PaymentSimulatorConfig;
   readonly notificationSimulator: NotificationSimulatorConfig;
+  /** The live seat map (docs/ARCHITECTURE.md, "Live updates"). */
+  readonly liveMap: LiveMapConfig;
   /** POWERTOOLS_LOG_LEVEL, when set (Powertools reads it itself on AWS; the local stack applies it). */
   readonly logLevel?: string;
+}
+
+export interface LiveMapConfig {
+  /** Minimum time between two builds (and messages) of one event's map, ms. */
+  readonly tickMs: number;
+  /** Shards an event's socket viewers are spread over (one worker each per tick). */
+  readonly shards: number;
+  /** Socket viewers per event before anonymous viewers are asked to poll the snapshot instead. */
+  readonly socketViewers: number;
+  /** How often a crowded-out viewer polls the snapshot, ms. */
+  readonly pollMs: number;
+  /** The shard worker's function name (the tick builder's asynchronous invokes on AWS). */
+  readonly shardFunction?: string;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -100,6 +115,11 @@ export const ENVIRONMENT_SCHEMA = z.object({
   EMAIL_FAILURE_RATE: rate(0.05),
   SMS_FAILURE_RATE: rate(0.05),
   NOTIFICATION_LATENCY_MS: wholeNumber(200, 0, 30_000),
+  LIVE_MAP_TICK_MS: wholeNumber(250, 0, 5_000),
+  LIVE_MAP_SHARDS: wholeNumber(16, 1, 256),
+  LIVE_MAP_SOCKET_VIEWERS: wholeNumber(1_500, 1, 1_000_000),
+  LIVE_MAP_POLL_MS: wholeNumber(1_000, 250, 60_000),
+  LIVE_MAP_SHARD_FUNCTION: optionalText,
   POWERTOOLS_LOG_LEVEL: optionalText,
 });
 
@@ -142,6 +162,13 @@ export function parseConfig(env: Environment): Config {
       smsFailureRate: number('SMS_FAILURE_RATE'),
       latencyMs: number('NOTIFICATION_LATENCY_MS'),
     },
+    liveMap: {
+      tickMs: number('LIVE_MAP_TICK_MS'),
+      shards: number('LIVE_MAP_SHARDS'),
+      socketViewers: number('LIVE_MAP_SOCKET_VIEWERS'),
+      pollMs: number('LIVE_MAP_POLL_MS'),
+      ...defined({ shardFunction: text('LIVE_MAP_SHARD_FUNCTION') }),
+    },
   };
 }
 
@@ -170,6 +197,12 @@ const SETTING_ENV = {
   orderStateMachineArn: 'ORDER_STATE_MACHINE_ARN',
   webSocketManagementEndpoint: 'WEBSOCKET_MANAGEMENT_ENDPOINT',
 } as const;
+
+/** The shard worker's function name, or an error naming its variable. */
+export function requireShardFunction(config: Config): string {
+  if (!config.liveMap.shardFunction) throw new Error('Missing environment variable LIVE_MAP_SHARD_FUNCTION');
+  return config.liveMap.shardFunction;
+}
 
 /** An optional setting a handler needs, or an error naming its variable. */
 export function requireSetting(config: Config, setting: keyof typeof SETTING_ENV): string {

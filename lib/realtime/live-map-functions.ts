@@ -1,0 +1,82 @@
+import { Duration } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SEAT_MAP_TICKS } from '../../contract/stream-consumers';
+import { LIVE_MAP_SHARD } from '../../contract/ws-routes';
+import type { DataTables } from '../constructs/data-tables';
+import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
+import { NodeHandler } from '../constructs/node-handler';
+import { addStreamConsumer } from '../constructs/stream-consumer';
+import type { Stage } from '../stage';
+
+export interface LiveMapProps {
+  readonly stage: Stage;
+  readonly tables: DataTables;
+  readonly webSocketStage: WebSocketStage;
+  /** Live-map settings every function that shards or ticks must agree on (LIVE_MAP_SHARDS, …). */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The live seat map at drop scale: the tick builder (a seats-stream consumer: each changed event's
+ * map rebuilt at most once per tick, written as the next version) and the shard worker it invokes
+ * asynchronously once per shard and tick (one tick's deltas to the viewers of one shard). Both with
+ * a dead-letter queue, alarmed like every stream consumer's (lib/observability/discovery.ts).
+ */
+export class LiveMap extends Construct {
+  readonly ticks: NodeHandler;
+  readonly shardWorker: NodeHandler;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly shardDeadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: LiveMapProps) {
+    super(scope, id);
+    const settings = props.settings ?? {};
+    this.shardWorker = new NodeHandler(this, 'ShardWorker', {
+      stage: props.stage,
+      entry: LIVE_MAP_SHARD.entry,
+      description: LIVE_MAP_SHARD.description,
+      timeout: Duration.seconds(30),
+      environment: {
+        ...props.tables.tableEnvironment(),
+        ...settings,
+        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
+      },
+    });
+    this.shardDeadLetterQueue = streamDeadLetterQueue(this, 'ShardDeadLetters');
+    this.shardWorker.function.configureAsyncInvoke({
+      retryAttempts: LIVE_MAP_SHARD.retryAttempts,
+      maxEventAge: Duration.seconds(LIVE_MAP_SHARD.maxEventAgeSeconds),
+      onFailure: new SqsDestination(this.shardDeadLetterQueue),
+    });
+    const connections = props.tables.table('connections');
+    // Reads its shard's member set, removes gone sockets from it and forgets them.
+    connections.grant(this.shardWorker.function, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    props.webSocketStage.grantManagementApiAccess(this.shardWorker.function);
+
+    const parts = addStreamConsumer(this, {
+      stage: props.stage,
+      tables: props.tables,
+      entry: SEAT_MAP_TICKS.entry,
+      description: SEAT_MAP_TICKS.description,
+      sources: [SEAT_MAP_TICKS.table],
+      eventSource: SEAT_MAP_TICKS.eventSource,
+      environment: { ...settings, LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName },
+    });
+    this.ticks = parts.handler;
+    this.deadLetterQueue = parts.deadLetterQueue;
+    // Rebuilds the map from the seat items and writes it (the map item in the buyers table).
+    props.tables.table('seats').grant(this.ticks.function, 'dynamodb:Query');
+    props.tables.table('buyers').grant(this.ticks.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // The function itself only (grantInvoke would add its versions and aliases: `<arn>:*`).
+    this.ticks.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.shardWorker.function.functionArn],
+      }),
+    );
+  }
+}

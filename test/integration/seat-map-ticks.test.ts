@@ -1,0 +1,111 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseLiveMessage, type SeatsMessage } from '../../contract/live-messages';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { readSeatMap, seatMapOf } from '../../lambdas/core/live/seat-map-snapshot';
+import type { ShardJob } from '../../lambdas/core/live/shard-delivery';
+import { parseConfig } from '../../lambdas/core/platform/config';
+import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { holdSeats } from '../../lambdas/core/seats/seat-locks';
+import { createHandler } from '../../lambdas/realtime/live-map';
+import { useTestTables } from '../support/local-dynamo';
+
+/**
+ * The tick builder on DynamoDB Local, fed hand-made stream batches: a retried batch publishes
+ * nothing, each change is the next version exactly once, racing builders publish one version.
+ */
+
+const EVENT = {
+  eventId: 'ticks',
+  name: 'Ticks',
+  rows: 2,
+  seatsPerRow: 3,
+  priceCents: 1000,
+  currency: 'EUR',
+  holdSeconds: 300,
+  maxSeatsPerOrder: 6,
+};
+
+/** A stream batch naming one seat of the event (only the keys and an image matter to the builder). */
+function batch(seatId: string, sequence: number): DynamoDBStreamEvent {
+  return {
+    Records: [
+      {
+        eventName: 'MODIFY',
+        dynamodb: {
+          Keys: { eventId: { S: EVENT.eventId }, seatId: { S: seatId } },
+          NewImage: { eventId: { S: EVENT.eventId }, seatId: { S: seatId }, version: { N: '1' } },
+          SequenceNumber: String(sequence),
+        },
+      },
+    ],
+  };
+}
+
+describe('seat-map ticks on DynamoDB Local', () => {
+  let store: Store;
+  const jobs: ShardJob[] = [];
+  let handler: (event: DynamoDBStreamEvent) => Promise<void>;
+  const published = () => [
+    ...new Map(jobs.map((job) => [job.data, parseLiveMessage(job.data) as SeatsMessage])).values(),
+  ];
+
+  beforeAll(async () => {
+    const { client, tables } = await useTestTables();
+    store = createStore(client, tables);
+    await createEvent(store, EVENT);
+    handler = createHandler({
+      store,
+      config: parseConfig({ LIVE_MAP_TICK_MS: '0', LIVE_MAP_SHARDS: '3' }),
+      shardInvoker: {
+        async invoke(job) {
+          jobs.push(job);
+        },
+      },
+    });
+  });
+
+  it('publishes each change once as the next version, to every shard; a retried batch publishes nothing', async () => {
+    const first = await seatMapOf(store, EVENT.eventId); // the map as an early reader built it
+    await holdSeats(store, {
+      eventId: EVENT.eventId,
+      orderId: 'o1',
+      seatIds: ['A2'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
+    await handler(batch('A2', 1));
+    await handler(batch('A2', 1)); // Lambda retries the batch: same seats, same map
+    expect(jobs.map((job) => job.shard).sort()).toEqual([0, 1, 2]);
+    expect(published()).toEqual([
+      {
+        type: 'seats',
+        eventId: EVENT.eventId,
+        version: first.version + 1,
+        baseVersion: first.version,
+        seats: [{ seatId: 'A2', status: 'HELD', version: 2, holdExpiresAt: expect.any(Number) }],
+      },
+    ]);
+    expect((await readSeatMap(store, EVENT.eventId))?.version).toBe(first.version + 1);
+  });
+
+  it('orders racing builders by the conditional write: one version per change, never two with one base', async () => {
+    jobs.length = 0;
+    const before = (await readSeatMap(store, EVENT.eventId))!.version;
+    await holdSeats(store, {
+      eventId: EVENT.eventId,
+      orderId: 'o2',
+      seatIds: ['B1'],
+      holdExpiresAt: Date.now() + 60_000,
+    });
+    await Promise.all([handler(batch('B1', 2)), handler(batch('B1', 2)), handler(batch('B1', 3))]);
+    const messages = published();
+    expect(messages.map((m) => [m.baseVersion, m.version])).toEqual([[before, before + 1]]);
+    expect((await readSeatMap(store, EVENT.eventId))?.version).toBe(before + 1);
+  });
+
+  it('ignores records of other tables and events without seats', async () => {
+    jobs.length = 0;
+    await handler({ Records: [{ dynamodb: { Keys: { orderId: { S: 'o1' } }, NewImage: { orderId: { S: 'o1' } } } }] });
+    expect(jobs).toEqual([]);
+  });
+});
