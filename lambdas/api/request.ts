@@ -93,6 +93,14 @@ export function eventIdParameter(event: APIGatewayProxyEventV2): string {
   return eventId;
 }
 
+/**
+ * The client's address as API Gateway saw it (`requestContext.http.sourceIp`: the TCP peer, never
+ * a header the client could write); the local gateway fills it the same way.
+ */
+export function clientAddress(event: APIGatewayProxyEventV2): string {
+  return event.requestContext?.http?.sourceIp ?? '';
+}
+
 export function query<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {
   return parseInput(schema, event.queryStringParameters ?? {}, 'query');
 }

@@ -6,6 +6,14 @@ import {
   PAYMENT_TASK_TIMEOUT_SECONDS,
   type PaymentSimulatorConfig,
 } from '../../../contract/order-flow-settings';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  type LimitedAction,
+  MAX_LIMIT_WINDOW_SECONDS,
+  MAX_REQUEST_LIMIT,
+  REQUEST_LIMIT_ENV,
+  type RequestLimits,
+} from '../../../contract/request-limits';
 import { TABLE_ENV, type TableId, type TableNames } from '../../../contract/tables';
 
 /**
@@ -36,6 +44,8 @@ export interface Config {
   readonly orderFlow: OrderFlowConfig;
   readonly paymentSimulator: PaymentSimulatorConfig;
   readonly notificationSimulator: NotificationSimulatorConfig;
+  /** Requests per client address and window at the HTTP edge (sessions, waiting-room joins). */
+  readonly requestLimits: RequestLimits;
   /** POWERTOOLS_LOG_LEVEL, when set (Powertools reads it itself on AWS; the local stack applies it). */
   readonly logLevel?: string;
 }
@@ -85,10 +95,22 @@ const secretVariables = Object.fromEntries(
   ]),
 );
 
+const LIMITED_ACTIONS = Object.keys(REQUEST_LIMIT_ENV) as LimitedAction[];
+const requestLimitVariables = Object.fromEntries(
+  LIMITED_ACTIONS.flatMap((action) => [
+    [REQUEST_LIMIT_ENV[action].limit, wholeNumber(DEFAULT_REQUEST_LIMITS[action].limit, 1, MAX_REQUEST_LIMIT)],
+    [
+      REQUEST_LIMIT_ENV[action].windowSeconds,
+      wholeNumber(DEFAULT_REQUEST_LIMITS[action].windowSeconds, 1, MAX_LIMIT_WINDOW_SECONDS),
+    ],
+  ]),
+);
+
 /** The schema of the environment (unknown variables are ignored: Lambda's own, the SDK's). */
 export const ENVIRONMENT_SCHEMA = z.object({
   ...tableVariables,
   ...secretVariables,
+  ...requestLimitVariables,
   ORDER_STATE_MACHINE_ARN: optionalText,
   WEBSOCKET_MANAGEMENT_ENDPOINT: optionalText,
   PAYMENT_ROUNDS: wholeNumber(3, 1, 10),
@@ -142,6 +164,15 @@ export function parseConfig(env: Environment): Config {
       smsFailureRate: number('SMS_FAILURE_RATE'),
       latencyMs: number('NOTIFICATION_LATENCY_MS'),
     },
+    requestLimits: Object.fromEntries(
+      LIMITED_ACTIONS.map((action) => [
+        action,
+        {
+          limit: number(REQUEST_LIMIT_ENV[action].limit),
+          windowSeconds: number(REQUEST_LIMIT_ENV[action].windowSeconds),
+        },
+      ]),
+    ) as Record<LimitedAction, RequestLimits[LimitedAction]>,
   };
 }
 
