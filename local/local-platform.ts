@@ -82,10 +82,20 @@ export interface LocalPlatformEndpoints {
   readonly stepFunctions?: string;
 }
 
-export function createLocalPlatform(config: Config | (() => Config), endpoints: LocalPlatformEndpoints): Platform {
+export interface LocalPlatformOptions {
+  /** The handlers' clock (epoch ms); default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export function createLocalPlatform(
+  config: Config | (() => Config),
+  endpoints: LocalPlatformEndpoints,
+  options: LocalPlatformOptions = {},
+): Platform {
   const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   return createPlatform({
     config,
+    ...(options.now ? { now: options.now } : {}),
     dynamoClient: () => new DynamoDBClient({ endpoint: endpoints.dynamo, ...local }),
     sfnClient: () =>
       new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),

@@ -70,6 +70,11 @@ export interface LocalStackOptions {
    * (`RAISED_REQUEST_LIMITS`), and say so.
    */
   readonly requestLimits?: RequestLimits;
+  /**
+   * The handlers' clock (epoch ms; default `Date.now`), for tests that move time by hand through
+   * the HTTP API (a limit's window passing). The order flow's own timers keep real time.
+   */
+  readonly now?: () => number;
   /** Shorter retry waits (and execution timeout), for tests. */
   readonly timingOverrides?: TimingOverrides;
   /**
@@ -249,7 +254,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The broadcaster's PostToConnection lands on this port's `@connections` API.
       WEBSOCKET_MANAGEMENT_ENDPOINT: url,
     });
-    platform = createLocalPlatform(() => settings.config(), { dynamo: proxy.endpoint, stepFunctions: url });
+    platform = createLocalPlatform(
+      () => settings.config(),
+      { dynamo: proxy.endpoint, stepFunctions: url },
+      options.now ? { now: options.now } : {},
+    );
     const handlerPlatform = platform;
     // The level a Lambda's POWERTOOLS_LOG_LEVEL would set (Powertools read the process's own on import).
     const logLevel = handlerPlatform.config.logLevel;

@@ -46,6 +46,8 @@ export interface PlatformParts {
   readonly sfnClient?: () => SFNClient;
   readonly managementApiClient?: (endpoint: string) => ApiGatewayManagementApiClient;
   readonly fetchSecret?: SecretFetcher;
+  /** The store's clock (epoch ms); default `Date.now`. Tests of the local stack move it by hand. */
+  readonly now?: () => number;
 }
 
 export function createPlatform(parts: PlatformParts): Platform {
@@ -63,7 +65,11 @@ export function createPlatform(parts: PlatformParts): Platform {
       return configOf();
     },
     get store() {
-      store ??= createStore(parts.dynamoClient?.() ?? new DynamoDBClient({}), requireTables(configOf()));
+      store ??= createStore(
+        parts.dynamoClient?.() ?? new DynamoDBClient({}),
+        requireTables(configOf()),
+        parts.now ? { now: parts.now } : {},
+      );
       return store;
     },
     get workflow() {
