@@ -17,6 +17,8 @@ export interface SiteProps {
   readonly webSocketUrl: string;
   /** Defaults to `frontend/dist` as it is now. */
   readonly build?: FrontendBuild;
+  /** The WAF web ACL (scope CLOUDFRONT) to attach, when the stage has one (`-c waf=true`). */
+  readonly webAclArn?: string;
 }
 
 /** `Cache-Control` the objects carry; the cache policy honours it (min TTL 0). */
@@ -70,6 +72,7 @@ export class Site extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -102,8 +102,11 @@ describe('least privilege per handler group', () => {
     }
   });
 
-  it('sessions: no table at all', () => {
-    expect(actionsOf(statementsOf(stack.api.sessions)).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  it('sessions: no table but its abuse counters (UpdateItem on limits only)', () => {
+    expect(actionsOf(statementsOf(stack.api.sessions)).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:UpdateItem',
+    ]);
+    expect(tableActions(stack.api.sessions, 'limits')).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('fallback ($default): writes its own logs, nothing else (no table, no secret, no state machine)', () => {
