@@ -35,6 +35,20 @@ export const REQUEST_LIMIT_ENV: Readonly<Record<LimitedAction, { limit: string; 
   queueJoins: { limit: 'QUEUE_JOIN_LIMIT', windowSeconds: 'QUEUE_JOIN_LIMIT_WINDOW_SECONDS' },
 };
 
+/**
+ * On AWS buyers reach the API through CloudFront, so API Gateway's `sourceIp` is a CloudFront edge
+ * server, shared by thousands of buyers. CloudFront therefore tells the handlers the viewer's
+ * address in VIEWER_ADDRESS (a CloudFront Function sets it from the connection, overwriting what a
+ * client sent), and proves the request came through it with EDGE_KEY (an origin custom header
+ * CloudFront sets from a generated secret; a client cannot know it). The handlers believe the
+ * viewer address only with the right key: a client calling the API directly is counted by its own
+ * `sourceIp`, whatever headers it sends.
+ */
+export const EDGE_HEADERS = {
+  viewerAddress: 'x-ticketdrop-viewer-address',
+  edgeKey: 'x-ticketdrop-edge-key',
+} as const;
+
 /** The largest limit a setting may have: high enough for any load this project generates. */
 export const MAX_REQUEST_LIMIT = 10_000_000;
 export const MAX_LIMIT_WINDOW_SECONDS = 86_400;

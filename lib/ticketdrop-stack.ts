@@ -84,6 +84,7 @@ export class TicketDropStack extends Stack {
       stage,
       httpApi: this.api.httpApi,
       webSocketUrl: this.live.url,
+      edgeKey: this.api.secrets.edgeKey,
       ...(this.firewall ? { webAclArn: this.firewall.webAcl.attrArn } : {}),
       ...(props.siteBuild ? { build: props.siteBuild } : {}),
     });

@@ -11,11 +11,11 @@ import { clientAddress } from './request';
  * its client address and throws TooManyRequests (429 with `Retry-After`) when the address is over
  * the configured limit (`config.requestLimits`, per stage). The same code runs on AWS and locally.
  */
-export function requestLimit(platform: Pick<Platform, 'store' | 'config'>, action: LimitedAction) {
+export function requestLimit(platform: Pick<Platform, 'store' | 'config' | 'secrets'>, action: LimitedAction) {
   return async (event: APIGatewayProxyEventV2): Promise<void> => {
     const decision = await checkRequestLimit(limitCounter(platform.store), {
       action,
-      address: clientAddress(event),
+      address: clientAddress(event, await platform.secrets.get('EDGE_KEY')),
       limit: platform.config.requestLimits[action],
       now: platform.store.now(),
     });

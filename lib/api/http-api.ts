@@ -129,6 +129,9 @@ export class TicketDropApi extends Construct {
     }
     for (const group of [this.admin, this.queue])
       ApiSecrets.provide(group.handler.function, 'ADMIN_API_KEY', this.secrets.adminApiKey);
+    // The limited routes count per client address: behind CloudFront, the viewer's (with this proof).
+    for (const group of [this.sessions, this.queue])
+      ApiSecrets.provide(group.handler.function, 'EDGE_KEY', this.secrets.edgeKey);
 
     this.throttleRoutes(stage.node.defaultChild as CfnStage, props.stage.routeThrottles);
     // Route settings name routes by key: the stage is deployed after the routes exist.

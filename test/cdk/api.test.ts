@@ -175,15 +175,16 @@ describe('secrets', () => {
       Variables: Record<string, unknown>;
     };
 
-  it('the session key reaches sessions, orders and queue; the admin key only admin and queue — as ARNs, read at run time', () => {
+  it('the session key reaches sessions, orders and queue; the admin key only admin and queue; the edge key only the limited routes — as ARNs, read at run time', () => {
     const sessionKey = { Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) };
     const adminKey = { Ref: logicalIdOf(stack.api.secrets.adminApiKey) };
+    const edgeKey = { Ref: logicalIdOf(stack.api.secrets.edgeKey) };
     const expected: Record<ApiHandlerId, object[]> = {
       events: [],
-      sessions: [sessionKey],
+      sessions: [sessionKey, edgeKey],
       orders: [sessionKey],
       admin: [adminKey],
-      queue: [sessionKey, adminKey],
+      queue: [sessionKey, adminKey, edgeKey],
       fallback: [],
     };
     for (const [id, group] of Object.entries(groups()) as [ApiHandlerId, RouteGroup][]) {
@@ -191,9 +192,12 @@ describe('secrets', () => {
       // Never the value itself in the function's configuration.
       expect(variables.SESSION_SIGNING_KEY, id).toBeUndefined();
       expect(variables.ADMIN_API_KEY, id).toBeUndefined();
-      const given = [variables.SESSION_SIGNING_KEY_SECRET_ARN, variables.ADMIN_API_KEY_SECRET_ARN].filter(
-        (v) => v !== undefined,
-      );
+      expect(variables.EDGE_KEY, id).toBeUndefined();
+      const given = [
+        variables.SESSION_SIGNING_KEY_SECRET_ARN,
+        variables.ADMIN_API_KEY_SECRET_ARN,
+        variables.EDGE_KEY_SECRET_ARN,
+      ].filter((v) => v !== undefined);
       expect(given, id).toEqual(expected[id]);
       // GetSecretValue (nothing else) on exactly those secrets.
       const reads = statementsOf(group).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));

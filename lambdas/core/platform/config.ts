@@ -24,7 +24,8 @@ import { TABLE_ENV, type TableId, type TableNames } from '../../../contract/tabl
  */
 
 /** The keys handlers use; each is given plainly (`<NAME>`) or by `<NAME>_SECRET_ARN` (see secrets.ts). */
-export const SECRET_NAMES = ['ADMIN_API_KEY', 'SESSION_SIGNING_KEY', 'TICKET_SIGNING_KEY'] as const;
+/** EDGE_KEY: CloudFront's proof on /api/* requests (contract/request-limits.ts `EDGE_HEADERS`); absent locally. */
+export const SECRET_NAMES = ['ADMIN_API_KEY', 'EDGE_KEY', 'SESSION_SIGNING_KEY', 'TICKET_SIGNING_KEY'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface SecretSetting {
