@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_REQUEST_LIMITS, REQUEST_LIMIT_ENV } from '../../contract/request-limits';
+import { DEFAULT_REQUEST_LIMITS, EDGE_HEADERS, REQUEST_LIMIT_ENV } from '../../contract/request-limits';
 import { DEFAULT_FIREWALL_LIMITS, DEFAULT_ROUTE_THROTTLES } from '../../lib/stage';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
 import { logicalIdOf, resourcesOf, roleStatementsOf, synthStage } from '../support/cdk-synth';
@@ -70,6 +70,40 @@ describe('per-address limits in the handlers', () => {
       const table = logicalIdOf(stack.data.table('limits'));
       expect(JSON.stringify(roleStatementsOf(template, group.handler.function))).not.toContain(`"${table}"`);
     }
+  });
+});
+
+describe('the client address behind CloudFront', () => {
+  type Behavior = { PathPattern: string; FunctionAssociations?: { FunctionARN: unknown; EventType: string }[] };
+  type Origin = {
+    Id: string;
+    CustomOriginConfig?: unknown;
+    OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
+  };
+  const config = () =>
+    (
+      Object.values(resourcesOf(plain.template, 'AWS::CloudFront::Distribution'))[0]!.Properties as {
+        DistributionConfig: { CacheBehaviors: Behavior[]; Origins: Origin[] };
+      }
+    ).DistributionConfig;
+
+  it('/api/* runs the viewer-address function, which writes the viewer IP into its header', () => {
+    const api = config().CacheBehaviors.find((b) => b.PathPattern === '/api/*');
+    expect(api?.FunctionAssociations).toHaveLength(1);
+    expect(api?.FunctionAssociations?.[0]?.EventType).toBe('viewer-request');
+    const functions = Object.values(resourcesOf(plain.template, 'AWS::CloudFront::Function'));
+    const code = functions.map((f) => (f.Properties as { FunctionCode: string }).FunctionCode);
+    expect(
+      code.some((c) => c.includes(`request.headers['${EDGE_HEADERS.viewerAddress}'] = { value: event.viewer.ip }`)),
+    ).toBe(true);
+  });
+
+  it('the API origin carries the edge key as a deploy-time reference to its secret, never the value', () => {
+    const apiOrigin = config().Origins.find((o) => o.CustomOriginConfig !== undefined);
+    const header = apiOrigin?.OriginCustomHeaders?.find((h) => h.HeaderName === EDGE_HEADERS.edgeKey);
+    const reference = JSON.stringify(header?.HeaderValue);
+    expect(reference).toContain('{{resolve:secretsmanager:');
+    expect(reference).toContain(logicalIdOf(plain.stack.api.secrets.edgeKey));
   });
 });
 

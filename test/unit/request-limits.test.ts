@@ -1,6 +1,8 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REQUEST_LIMITS, REQUEST_LIMIT_ENV } from '../../contract/request-limits';
+import { DEFAULT_REQUEST_LIMITS, EDGE_HEADERS, REQUEST_LIMIT_ENV } from '../../contract/request-limits';
 import { errorResponse } from '../../lambdas/api/http';
+import { clientAddress } from '../../lambdas/api/request';
 import {
   addressKey,
   checkRequestLimit,
@@ -118,5 +120,35 @@ describe('the 429 answer and the settings', () => {
       queueJoins: { limit: DEFAULT_REQUEST_LIMITS.queueJoins.limit, windowSeconds: 10 },
     });
     expect(() => parseConfig({ SESSION_LIMIT: '0' })).toThrow(/SESSION_LIMIT must be a whole number from 1/);
+  });
+});
+
+describe('clientAddress: whose address is counted', () => {
+  const EDGE_KEY = 'edge-key-0123456789abcdef';
+  const event = (headers: Record<string, string>, sourceIp = '130.176.1.10') =>
+    ({ headers, requestContext: { http: { sourceIp } } }) as unknown as APIGatewayProxyEventV2;
+
+  it('is the connection’s address (sourceIp) without CloudFront’s key, whatever the client claims', () => {
+    expect(clientAddress(event({}), undefined)).toBe('130.176.1.10');
+    expect(clientAddress(event({ [EDGE_HEADERS.viewerAddress]: '198.51.100.1' }), undefined)).toBe('130.176.1.10');
+    expect(clientAddress(event({ [EDGE_HEADERS.viewerAddress]: '198.51.100.1' }), EDGE_KEY)).toBe('130.176.1.10');
+    expect(
+      clientAddress(
+        event({ [EDGE_HEADERS.viewerAddress]: '198.51.100.1', [EDGE_HEADERS.edgeKey]: 'guessed' }),
+        EDGE_KEY,
+      ),
+    ).toBe('130.176.1.10');
+  });
+
+  it('is the viewer’s address CloudFront passed on, with CloudFront’s key', () => {
+    const viaEdge = { [EDGE_HEADERS.edgeKey]: EDGE_KEY };
+    expect(clientAddress(event({ ...viaEdge, [EDGE_HEADERS.viewerAddress]: '198.51.100.1' }), EDGE_KEY)).toBe(
+      '198.51.100.1',
+    );
+    expect(clientAddress(event({ ...viaEdge, [EDGE_HEADERS.viewerAddress]: '2001:db8::7' }), EDGE_KEY)).toBe(
+      '2001:db8::7',
+    );
+    // Not an address: the connection's, never free text as a counter key.
+    expect(clientAddress(event({ ...viaEdge, [EDGE_HEADERS.viewerAddress]: 'x#y' }), EDGE_KEY)).toBe('130.176.1.10');
   });
 });
