@@ -44,7 +44,8 @@ export type TableId =
   | 'payments'
   | 'buyers'
   | 'waitingRooms'
-  | 'connections';
+  | 'connections'
+  | 'limits';
 
 /** Physical table names, keyed by logical id; handlers get them from the environment. */
 export type TableNames = Record<TableId, string>;
@@ -59,6 +60,7 @@ export const TABLE_ENV: Record<TableId, string> = {
   buyers: 'BUYERS_TABLE',
   waitingRooms: 'WAITING_ROOMS_TABLE',
   connections: 'CONNECTIONS_TABLE',
+  limits: 'LIMITS_TABLE',
 };
 
 export const TABLE_SPECS: readonly TableSpec[] = [
@@ -154,6 +156,15 @@ export const TABLE_SPECS: readonly TableSpec[] = [
       { indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' } },
     ],
   },
+  {
+    // The abuse limits' counters (contract/request-limits.ts): one item per client address,
+    // limited action and window (`<action>#<address>#<window start>`), so one address's burst is
+    // one key and never a hot partition for everyone else. `expiresAt` (epoch seconds) lets
+    // DynamoDB drop windows that are over; nothing ever reads an old one.
+    id: 'limits',
+    partitionKey: { name: 'limitKey', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+  },
 ];
 
 export function tableSpec(id: TableId): TableSpec {
@@ -173,5 +184,6 @@ export function prefixedTableNames(prefix: string): TableNames {
     buyers: `${prefix}-buyers`,
     waitingRooms: `${prefix}-waiting-rooms`,
     connections: `${prefix}-connections`,
+    limits: `${prefix}-limits`,
   };
 }

@@ -10,6 +10,7 @@ import { Broadcaster } from './realtime/broadcaster-function';
 import { LiveMap } from './realtime/live-map-functions';
 import { LiveWebSocket } from './realtime/websocket-api';
 import { SeatAvailability } from './seats/availability-consumer';
+import { EdgeFirewall } from './security/edge-firewall';
 import { applyNagSuppressions } from './security/nag-suppressions';
 import type { Stage } from './stage';
 import { OrderEndings } from './waiting-room/slot-release-consumer';
@@ -34,6 +35,8 @@ export class TicketDropStack extends Stack {
   readonly orderEndings: OrderEndings;
   readonly seatAvailability: SeatAvailability;
   readonly site: Site;
+  /** Only with `-c waf=true`: per-IP rate-based rules on CloudFront (lib/security/edge-firewall.ts). */
+  readonly firewall?: EdgeFirewall;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: TicketDropStackProps) {
@@ -76,11 +79,17 @@ export class TicketDropStack extends Stack {
     // The availability summary: free seats per row, derived from the seats stream.
     this.seatAvailability = new SeatAvailability(this, 'SeatAvailability', { stage, tables: this.data });
 
+    // The optional WAF in front of it all (`-c waf=true`): per-IP limits before any Lambda runs.
+    if (isOn(this.node.tryGetContext('waf'))) {
+      this.firewall = new EdgeFirewall(this, 'EdgeFirewall', { stage, limits: stage.firewall });
+    }
     // Buyers' one URL: the page, /config.json and /api/* on one CloudFront origin.
     this.site = new Site(this, 'Web', {
       stage,
       httpApi: this.api.httpApi,
       webSocketUrl: this.live.url,
+      edgeKey: this.api.secrets.edgeKey,
+      ...(this.firewall ? { webAclArn: this.firewall.webAcl.attrArn } : {}),
       ...(props.siteBuild ? { build: props.siteBuild } : {}),
     });
 
@@ -123,4 +132,9 @@ export class TicketDropStack extends Stack {
     });
     applyNagSuppressions(this);
   }
+}
+
+/** A context flag: `-c waf=true` arrives as the string "true", a cdk.json entry as a boolean. */
+function isOn(value: unknown): boolean {
+  return value === true || value === 'true';
 }

@@ -84,19 +84,30 @@ export interface LocalPlatformEndpoints {
   readonly stepFunctions?: string;
 }
 
+export interface LocalPlatformOptions {
+  /** The handlers' clock (epoch ms); default `Date.now`. */
+  readonly now?: () => number;
+  /** The live map's shard workers' starter (the local stack runs them as Lambda's async invoke would). */
+  readonly shardInvoker?: () => ShardInvoker;
+  /** `@connections` posts straight to the local gateway (in-process), not through the SDK and HTTP. */
+  readonly poster?: () => ConnectionPoster;
+}
+
 export function createLocalPlatform(
   config: Config | (() => Config),
   endpoints: LocalPlatformEndpoints,
-  live: { shardInvoker?: () => ShardInvoker; poster?: () => ConnectionPoster } = {},
+  options: LocalPlatformOptions = {},
 ): Platform {
   const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   return createPlatform({
     config,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.shardInvoker ? { shardInvoker: options.shardInvoker } : {}),
+    ...(options.poster ? { poster: options.poster } : {}),
     dynamoClient: () => new DynamoDBClient({ endpoint: endpoints.dynamo, ...local }),
     sfnClient: () =>
       new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),
     managementApiClient: (endpoint) => new ApiGatewayManagementApiClient({ endpoint, ...local }),
-    ...live,
     fetchSecret: async (arn) => {
       throw new Error(`The local stack has no Secrets Manager (asked for ${arn}): give the key's value instead`);
     },

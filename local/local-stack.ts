@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../contract/http-routes';
+import { type RequestLimits, requestLimitEnvironment } from '../contract/request-limits';
 import { prefixedTableNames, type TableNames } from '../contract/tables';
 import { LOCAL_WS_PATH } from '../contract/ws-routes';
 import { createEvent } from '../lambdas/core/events/create-event';
@@ -62,6 +63,18 @@ export interface LocalStackOptions {
   readonly tablePrefix?: string;
   /** Extra configuration for the handlers, as their environment would carry it (e.g. simulator rates in tests). */
   readonly environment?: Record<string, string>;
+  /**
+   * The abuse limits (per client address: sessions, waiting-room joins); default: the handlers'
+   * configuration (`SESSION_LIMIT`, ... in `environment`, else contract/request-limits.ts's
+   * defaults: on). Tests and runs that make many buyers from 127.0.0.1 raise them here
+   * (`RAISED_REQUEST_LIMITS`), and say so.
+   */
+  readonly requestLimits?: RequestLimits;
+  /**
+   * The handlers' clock (epoch ms; default `Date.now`), for tests that move time by hand through
+   * the HTTP API (a limit's window passing). The order flow's own timers keep real time.
+   */
+  readonly now?: () => number;
   /** Shorter retry waits (and execution timeout), for tests. */
   readonly timingOverrides?: TimingOverrides;
   /**
@@ -144,7 +157,10 @@ export const DEMO_EVENT = {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // First: a mistyped TICKETDROP_FAULTS stops the start before anything runs.
   // And a wrong handler setting in `environment`.
-  const settings = new HandlerSettings(options.environment);
+  const settings = new HandlerSettings({
+    ...options.environment,
+    ...(options.requestLimits ? requestLimitEnvironment(options.requestLimits) : {}),
+  });
   const faults = new FaultSwitch(options.faults, {
     counters: options.faultCounters ?? FAULT_COUNTERS,
     environment: settings.switches,
@@ -241,7 +257,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     platform = createLocalPlatform(
       () => settings.config(),
       { dynamo: proxy.endpoint, stepFunctions: url },
-      { shardInvoker: () => liveUpdates.shardInvoker, poster: () => liveUpdates.poster },
+      {
+        shardInvoker: () => liveUpdates.shardInvoker,
+        poster: () => liveUpdates.poster,
+        ...(options.now ? { now: options.now } : {}),
+      },
     );
     const handlerPlatform = platform;
     // The level a Lambda's POWERTOOLS_LOG_LEVEL would set (Powertools read the process's own on import).

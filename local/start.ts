@@ -4,10 +4,14 @@
  *   PORT=8080 npm start                 choose the port (default 3000, or a free one if taken)
  *   TICKETDROP_DATA_DIR=/tmp/td npm start   keep data elsewhere (default .ticketdrop/)
  *   TICKETDROP_CACHE_DIR=/tmp/c npm start   keep the synthesized-template cache elsewhere (default .ticketdrop/cache/)
+ *   SESSION_LIMIT=50 npm start          the abuse limits, as a Lambda's environment carries them (on by
+ *                                       default: contract/request-limits.ts; SESSION_LIMIT_WINDOW_SECONDS,
+ *                                       QUEUE_JOIN_LIMIT, QUEUE_JOIN_LIMIT_WINDOW_SECONDS)
  *
  * It builds the page first when it is stale (lib/web/frontend-build.ts), while the stack starts.
  */
 import { join, relative } from 'node:path';
+import { REQUEST_LIMIT_ENV } from '../contract/request-limits';
 import { ensureFrontendBuilt } from '../lib/web/frontend-build';
 import { removeEndpoints, writeEndpoints } from './endpoints-file';
 import { isPortFree } from './free-port';
@@ -21,7 +25,12 @@ async function main(): Promise<void> {
   const dataDir = process.env.TICKETDROP_DATA_DIR ?? join(PROJECT_ROOT, '.ticketdrop');
   const port = await choosePort(process.env.PORT);
   console.log('Starting TicketDrop locally (DynamoDB Local takes a few seconds)…');
-  const stack = await startLocalStack({ dataDir, port, readyAfter: buildFrontendIfStale() });
+  const stack = await startLocalStack({
+    dataDir,
+    port,
+    environment: requestLimitSettings(process.env),
+    readyAfter: buildFrontendIfStale(),
+  });
   stopOnSignals(stack, dataDir);
   // For the operator commands (npm run order / stuck / winners / reset-event).
   await writeEndpoints(dataDir, {
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
       `                        ${DEMO_QUEUE_EVENT.name}: waiting room, ${DEMO_QUEUE_EVENT.waitingRoom.maxActivePurchasers} buyers at a time  ${stack.url}/events/${DEMO_QUEUE_EVENT.eventId}`,
       `  order state machine   ${stack.stateMachineArn}`,
       `                        (Step Functions API on ${stack.url}, e.g. AWS_ENDPOINT_URL_SFN=${stack.url} aws stepfunctions list-executions …)`,
+      ...limitLines(stack),
       ...faultLines(stack),
       ...recoveryLines(stack),
       '',
@@ -58,6 +68,24 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * The abuse limits' variables of this process's environment (the same names a Lambda's
+ * environment carries on AWS); the ones not given keep their defaults. A wrong value stops the start.
+ */
+function requestLimitSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = Object.values(REQUEST_LIMIT_ENV).flatMap(({ limit, windowSeconds }) => [limit, windowSeconds]);
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
+
+/** The abuse limits in force: on by default, here as on AWS. */
+function limitLines(stack: LocalStack): string[] {
+  const { sessions, queueJoins } = stack.platform.config.requestLimits;
+  return [
+    `  abuse limits          per client address: ${sessions.limit} sessions / ${sessions.windowSeconds} s, ${queueJoins.limit} waiting-room joins / ${queueJoins.windowSeconds} s`,
+    '                        (SESSION_LIMIT, QUEUE_JOIN_LIMIT, …_WINDOW_SECONDS; over it: 429 + Retry-After)',
+  ];
 }
 
 /** The fault switch, when it is on (TICKETDROP_FAULTS=chaos): what fails how often, and the seed to repeat it. */

@@ -46,6 +46,10 @@ async function main(): Promise<number> {
     };
     if (local)
       log(`Note: the processor of a running stack keeps its own settings; declines use test cards 00000/11111.`);
+    log(
+      'Note: the target keeps its own abuse limits (sessions and waiting-room joins per client address, on by default): ' +
+        'raise them there (e.g. SESSION_LIMIT=10000000 QUEUE_JOIN_LIMIT=10000000 npm start) or buyers past them fail with 429.',
+    );
   } else {
     log('Starting the local stack in its own process (DynamoDB Local, API, WebSocket, state machine)…');
     const local = await startStackFor(options);

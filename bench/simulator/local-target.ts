@@ -1,3 +1,4 @@
+import { RAISED_REQUEST_LIMITS } from '../../contract/request-limits';
 import type { LocalStack } from '../../local/local-stack';
 import { localMeter, SdkMeter } from './aws-meter';
 import type { Target } from './drop';
@@ -6,15 +7,21 @@ import { type DropOptions, processorEnvironment } from './options';
 /** The local reconciler's period in a chaos drop (its default is AWS's one minute). */
 export const CHAOS_RECONCILE_MS = 5_000;
 
+/** The one line every in-process run prints (on stderr: a `--json` summary stays the last output on stdout). */
+export const LIMITS_RAISED_NOTE =
+  'Abuse limits raised for this run (every simulated buyer comes from 127.0.0.1): sessions and waiting-room joins per address are not limited.';
+
 /**
  * The local stack started in this process, its SDK calls metered. The simulator and the
  * benchmarks start the stack in its own process instead (stack-process.ts), so that the load
  * generator does not take the stack's CPU; this one stays for runs that want one process.
  * The stack's processor gets the drop's settings.
+ * Its abuse limits are raised (`raiseRequestLimits`, default true): all simulated buyers share
+ * one address, which the limits would otherwise stop after a handful of sessions. The run says so.
  */
 export async function startInProcessTarget(
   options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
-    Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
+    Partial<Pick<DropOptions, 'chaos' | 'seed'>> & { readonly raiseRequestLimits?: boolean },
 ): Promise<{ target: Target; stack: LocalStack; stop: () => Promise<void> }> {
   // Before the stack's modules load: their logger reads the level once.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -30,7 +37,9 @@ export async function startInProcessTarget(
     port: 0,
     environment: processorEnvironment(options as DropOptions),
     ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS } : {}),
+    ...(options.raiseRequestLimits === false ? {} : { requestLimits: RAISED_REQUEST_LIMITS }),
   });
+  if (options.raiseRequestLimits !== false) console.error(LIMITS_RAISED_NOTE);
   return {
     stack,
     target: { ...targetOf(stack), meter: localMeter(sdkMeter) },

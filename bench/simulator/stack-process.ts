@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RAISED_REQUEST_LIMITS } from '../../contract/request-limits';
 import type { TableNames } from '../../contract/tables';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import type { LocalStackOptions } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/local-tables';
 import type { MeterSnapshot, StackMeter } from './aws-meter';
 import type { Target } from './drop';
-import { CHAOS_RECONCILE_MS } from './local-target';
+import { CHAOS_RECONCILE_MS, LIMITS_RAISED_NOTE } from './local-target';
 import { type DropOptions, processorEnvironment } from './options';
 
 /**
@@ -21,7 +22,14 @@ import { type DropOptions, processorEnvironment } from './options';
 /** What the child's `startLocalStack` gets: the JSON-serialisable part of its options. */
 export type StackStartOptions = Pick<
   LocalStackOptions,
-  'dataDir' | 'port' | 'tablePrefix' | 'environment' | 'timingOverrides' | 'reconcileIntervalMs' | 'templateCacheDir'
+  | 'dataDir'
+  | 'port'
+  | 'tablePrefix'
+  | 'environment'
+  | 'timingOverrides'
+  | 'reconcileIntervalMs'
+  | 'templateCacheDir'
+  | 'requestLimits'
 >;
 
 export interface StackProcessOptions {
@@ -181,15 +189,18 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
 /**
  * A stack process set up for a drop: the simulated processor gets the drop's settings, a chaos
  * drop switches faults on (seeded) and runs the reconciler every 5 s instead of every minute.
+ * Its abuse limits are raised (every simulated buyer comes from 127.0.0.1), and the run says so.
  */
 export function startStackFor(
   options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
     Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
   extra: Pick<StackProcessOptions, 'onOutput'> = {},
 ): Promise<StackProcess> {
+  console.error(LIMITS_RAISED_NOTE);
   return startStackProcess({
     ...extra,
     stack: {
+      requestLimits: RAISED_REQUEST_LIMITS,
       environment: processorEnvironment(options as DropOptions),
       ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS } : {}),
     },

@@ -4,6 +4,7 @@ import {
   type DomainErrorCode,
   MethodNotAllowed,
   SoldOut,
+  TooManyRequests,
   ValidationFailed,
 } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
@@ -32,6 +33,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   UnsupportedMediaType: 415,
   NotFound: 404,
   MethodNotAllowed: 405,
+  TooManyRequests: 429,
 };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
@@ -55,8 +57,13 @@ export function png(image: Buffer): ApiResult {
 /** `{ error: { code, message, ... } }`: a stable code for machines, a sentence for people. */
 export function errorResponse(error: unknown): ApiResult {
   if (error instanceof DomainError) {
-    // RFC 9110: a 405 names the methods the resource does have.
-    const headers = error instanceof MethodNotAllowed ? { allow: error.allowed.join(', ') } : undefined;
+    // RFC 9110: a 405 names the methods the resource does have; a 429 says when to come back.
+    const headers: Record<string, string> | undefined =
+      error instanceof MethodNotAllowed
+        ? { allow: error.allowed.join(', ') }
+        : error instanceof TooManyRequests
+          ? { 'retry-after': String(error.retryAfterSeconds) }
+          : undefined;
     return json(
       STATUS_BY_CODE[error.code],
       {
@@ -66,6 +73,7 @@ export function errorResponse(error: unknown): ApiResult {
           ...(error.seatIds.length > 0 ? { seatIds: error.seatIds } : {}),
           ...(error instanceof ValidationFailed ? { issues: error.issues } : {}),
           ...(error instanceof SoldOut ? { seatsLeft: error.available } : {}),
+          ...(error instanceof TooManyRequests ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
         },
       },
       headers,

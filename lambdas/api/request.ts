@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { isAdminKey } from '../core/access/admin-key';
+import { EDGE_HEADERS } from '../../contract/request-limits';
+import { isAdminKey, matchesSecret } from '../core/access/admin-key';
 import { verifySession } from '../core/access/buyer-sessions';
 import { EVENT_ID_PATTERN } from '../core/events/event-spec';
 import {
@@ -91,6 +93,19 @@ export function eventIdParameter(event: APIGatewayProxyEventV2): string {
   const eventId = pathParameter(event, 'eventId');
   if (!EVENT_ID_PATTERN.test(eventId)) throw new EventNotFound(eventId);
   return eventId;
+}
+
+/**
+ * The client's address: as API Gateway saw it (`requestContext.http.sourceIp`, the TCP peer — the
+ * local gateway fills it the same way), unless the request came through CloudFront, proven by
+ * the edge key (`edgeKey`, undefined where there is none, as locally): then the viewer's address
+ * CloudFront wrote. A viewer header without the key, or one that is no IP address, is ignored.
+ */
+export function clientAddress(event: APIGatewayProxyEventV2, edgeKey: string | undefined): string {
+  const sourceIp = event.requestContext?.http?.sourceIp ?? '';
+  if (!matchesSecret(header(event, EDGE_HEADERS.edgeKey), edgeKey)) return sourceIp;
+  const viewer = header(event, EDGE_HEADERS.viewerAddress)?.trim();
+  return viewer && isIP(viewer) !== 0 ? viewer : sourceIp;
 }
 
 export function query<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {

@@ -10,6 +10,7 @@ import {
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
 import { buyerOf, eventIdParameter, jsonBody, query, requireAdmin } from './request';
+import { requestLimit } from './request-limits';
 import { routeHandler } from './routing';
 
 const WaitingListQuery = z.strictObject({
@@ -19,16 +20,20 @@ const WaitingListQuery = z.strictObject({
 
 /**
  * The waiting room: join (idempotent: the same buyer always gets the same place back), my place
- * and admission token, and the operator's view of the queue.
+ * and admission token, and the operator's view of the queue. Joins are limited per client address
+ * (`QUEUE_JOIN_LIMIT` per `QUEUE_JOIN_LIMIT_WINDOW_SECONDS`), after the session check, so a
+ * request without a valid session costs no write.
  */
-export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
+export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'config'>) {
   const { secrets } = platform;
+  const limitJoin = requestLimit(platform, 'queueJoins');
   const signingKey = () => secrets.sessionSigningKey();
   const eventOf = (event: APIGatewayProxyEventV2) => getEvent(platform.store, eventIdParameter(event));
 
   return routeHandler({
     'POST /api/events/{eventId}/queue': async (event) => {
       const buyerId = await buyerOf(event, secrets);
+      await limitJoin(event);
       jsonBody(event, z.strictObject({}));
       const record = await eventOf(event);
       return json(200, { queue: await joinWaitingRoom(platform.store, record, buyerId, await signingKey()) });

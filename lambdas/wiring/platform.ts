@@ -61,6 +61,8 @@ export interface PlatformParts {
   readonly poster?: () => ConnectionPoster;
   /** The shard workers' starter; by default asynchronous invokes of `LIVE_MAP_SHARD_FUNCTION`. */
   readonly shardInvoker?: () => ShardInvoker;
+  /** The store's clock (epoch ms); default `Date.now`. Tests of the local stack move it by hand. */
+  readonly now?: () => number;
 }
 
 export function createPlatform(parts: PlatformParts): Platform {
@@ -79,7 +81,11 @@ export function createPlatform(parts: PlatformParts): Platform {
       return configOf();
     },
     get store() {
-      store ??= createStore(parts.dynamoClient?.() ?? new DynamoDBClient({}), requireTables(configOf()));
+      store ??= createStore(
+        parts.dynamoClient?.() ?? new DynamoDBClient({}),
+        requireTables(configOf()),
+        parts.now ? { now: parts.now } : {},
+      );
       return store;
     },
     get workflow() {

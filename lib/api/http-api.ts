@@ -1,9 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpRoute, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ROUTES, routeKey } from '../../contract/http-routes';
+import { requestLimitEnvironment } from '../../contract/request-limits';
 import { ApiSecrets } from '../constructs/api-secrets';
 import type { DataTables } from '../constructs/data-tables';
 import type { Stage } from '../stage';
@@ -48,7 +50,7 @@ export class TicketDropApi extends Construct {
       retention: props.stage.logRetention,
       removalPolicy: props.stage.removalPolicy,
     });
-    this.httpApi.addStage('DefaultStage', {
+    const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: API_THROTTLE,
@@ -66,8 +68,16 @@ export class TicketDropApi extends Construct {
     // The live seat map's item (buyers table): read per request; written only when an event has none yet.
     props.tables.table('buyers').grant(this.events.handler.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
 
-    // Signs tokens; touches no table.
-    this.sessions = new RouteGroup(this, 'Sessions', { ...common, handler: 'sessions', tableAccess: {} });
+    // The abuse limits per client address (the handlers count them in the limits table).
+    const requestLimits = requestLimitEnvironment(props.stage.requestLimits);
+
+    // Signs tokens; counts new sessions per client address (limits), no other table.
+    this.sessions = new RouteGroup(this, 'Sessions', {
+      ...common,
+      handler: 'sessions',
+      tableAccess: { limits: 'count' },
+      environment: requestLimits,
+    });
 
     this.orders = new RouteGroup(this, 'Orders', {
       ...common,
@@ -106,7 +116,9 @@ export class TicketDropApi extends Construct {
     this.queue = new RouteGroup(this, 'Queue', {
       ...common,
       handler: 'queue',
-      tableAccess: { events: 'read', buyers: 'write', waitingRooms: 'write', orders: 'read' },
+      // limits: joins are counted per client address.
+      tableAccess: { events: 'read', buyers: 'write', waitingRooms: 'write', orders: 'read', limits: 'count' },
+      environment: requestLimits,
     });
 
     // The `$default` route: unknown paths, wrong methods, oversized bodies in the documented
@@ -119,6 +131,34 @@ export class TicketDropApi extends Construct {
     }
     for (const group of [this.admin, this.queue])
       ApiSecrets.provide(group.handler.function, 'ADMIN_API_KEY', this.secrets.adminApiKey);
+    // The limited routes count per client address: behind CloudFront, the viewer's (with this proof).
+    for (const group of [this.sessions, this.queue])
+      ApiSecrets.provide(group.handler.function, 'EDGE_KEY', this.secrets.edgeKey);
+
+    this.throttleRoutes(stage.node.defaultChild as CfnStage, props.stage.routeThrottles);
+    // Route settings name routes by key: the stage is deployed after the routes exist.
+    for (const route of this.httpApi.node.children.filter((c) => c instanceof HttpRoute)) {
+      stage.node.addDependency(route);
+    }
+  }
+
+  /**
+   * Per-route throttles (API Gateway routeSettings) from the stage's settings. The L2 stage has
+   * only the stage-wide default, so they are set on the CloudFormation stage. A key that names no
+   * route of the table is a mistake in the settings and stops the synthesis.
+   */
+  private throttleRoutes(stage: CfnStage, throttles: Stage['routeThrottles']): void {
+    const known = new Set(ROUTES.map(routeKey));
+    for (const key of Object.keys(throttles)) {
+      if (!known.has(key)) throw new Error(`Route throttle for ${key}: no such route in contract/http-routes.ts`);
+    }
+    stage.routeSettings = Object.fromEntries(
+      Object.entries(throttles).map(([key, { rateLimit, burstLimit }]) => [
+        key,
+        // A JSON map in CloudFormation: its keys are written as CloudFormation spells them.
+        { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+      ]),
+    );
   }
 
   /** Base URL without a trailing slash; routes are `${url}/api/...`. */

@@ -8,8 +8,11 @@ import type { DataTables } from '../constructs/data-tables';
 import { NodeHandler } from '../constructs/node-handler';
 import type { Stage } from '../stage';
 
-/** How a handler group may touch a table: read only, or read and write. */
-export type TableAccess = 'read' | 'write';
+/**
+ * How a handler group may touch a table: read only, read and write, or `count` — UpdateItem only
+ * (the abuse limits' counters: one conditional ADD per request, never a read).
+ */
+export type TableAccess = 'read' | 'write' | 'count';
 
 export interface RouteGroupProps {
   readonly api: HttpApi;
@@ -44,6 +47,7 @@ export class RouteGroup extends Construct {
     for (const [tableId, access] of Object.entries(props.tableAccess) as [TableId, TableAccess][]) {
       const table = props.tables.table(tableId);
       if (access === 'write') table.grantReadWriteData(this.handler.function);
+      else if (access === 'count') table.grant(this.handler.function, 'dynamodb:UpdateItem');
       else table.grantReadData(this.handler.function);
     }
 

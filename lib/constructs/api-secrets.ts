@@ -8,6 +8,11 @@ import type { Stage } from '../stage';
 export class ApiSecrets extends Construct {
   readonly sessionSigningKey: secretsmanager.Secret;
   readonly adminApiKey: secretsmanager.Secret;
+  /**
+   * CloudFront's proof on `/api/*` requests (an origin custom header): with it the handlers believe
+   * the viewer address CloudFront passes on (contract/request-limits.ts `EDGE_HEADERS`).
+   */
+  readonly edgeKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: { stage: Stage }) {
     super(scope, id);
@@ -19,6 +24,7 @@ export class ApiSecrets extends Construct {
       });
     this.sessionSigningKey = generated('SessionSigningKey', 'HS256 key that signs anonymous buyer sessions');
     this.adminApiKey = generated('AdminApiKey', 'Operator credential for admin API calls (x-admin-key header)');
+    this.edgeKey = generated('EdgeKey', 'Proof that an /api/* request came through CloudFront (origin custom header)');
   }
 
   /**

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { IConstruct } from 'constructs';
 import { NodeHandler } from '../constructs/node-handler';
 import { deadLetterQueuesIn } from '../observability/discovery';
@@ -136,11 +137,14 @@ export function applyNagSuppressions(stack: Stack): void {
 
   for (const distribution of ofType(cloudfront.Distribution)) {
     ack(distribution, 'AwsSolutions-CFR1', 'Tickets are sold worldwide; no geo restriction.');
-    ack(
-      distribution,
-      'AwsSolutions-CFR2',
-      'WAF is optional (README, Deploy to AWS → WAF): a web ACL costs ~$5/month + $1/rule idle; the API is throttled per stage.',
-    );
+    // With `-c waf=true` the distribution has its web ACL and nothing is acknowledged.
+    if (ofType(wafv2.CfnWebACL).length === 0) {
+      ack(
+        distribution,
+        'AwsSolutions-CFR2',
+        'WAF is optional (`-c waf=true`, README → Abuse limits): a web ACL costs ~$5/month + $1/rule idle; without it the handlers limit sessions and joins per client address and the API is throttled per route and stage.',
+      );
+    }
     ack(
       distribution,
       'AwsSolutions-CFR3',

@@ -4,10 +4,13 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { EDGE_HEADERS } from '../../contract/request-limits';
 import type { Stage } from '../stage';
 import { type FrontendBuild, frontendBuild, PLACEHOLDER_PAGE } from './frontend-files';
 import { SPA_REWRITE_FUNCTION } from './spa-rewrite';
+import { VIEWER_ADDRESS_FUNCTION } from './viewer-address';
 
 export interface SiteProps {
   readonly stage: Stage;
@@ -17,6 +20,13 @@ export interface SiteProps {
   readonly webSocketUrl: string;
   /** Defaults to `frontend/dist` as it is now. */
   readonly build?: FrontendBuild;
+  /**
+   * CloudFront's proof on `/api/*` requests (origin custom header), so the API believes the viewer
+   * address it passes on. Resolved by CloudFormation at deploy time: the value is not in the template.
+   */
+  readonly edgeKey: ISecret;
+  /** The WAF web ACL (scope CLOUDFRONT) to attach, when the stage has one (`-c waf=true`). */
+  readonly webAclArn?: string;
 }
 
 /** `Cache-Control` the objects carry; the cache policy honours it (min TTL 0). */
@@ -65,6 +75,11 @@ export class Site extends Construct {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_FUNCTION),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Tells the API the viewer address, for its per-address abuse limits',
+    });
     // The API's host name: https://<id>.execute-api.<region>.amazonaws.com → its third '/' part.
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
     const apiOrigin = new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
@@ -74,6 +89,7 @@ export class Site extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -104,13 +120,18 @@ export class Site extends Construct {
           }),
         },
         '/api/*': {
-          origin: apiOrigin,
+          origin: new origins.HttpOrigin(apiDomain, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            // Overwrites a viewer header of the same name: a client cannot pass its own.
+            customHeaders: { [EDGE_HEADERS.edgeKey]: props.edgeKey.secretValue.unsafeUnwrap() },
+          }),
           // A redirect would turn a POST into a GET: plain HTTP is refused instead.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           // Authorization, x-admin-key, query strings… everything but Host, which must be the API's.
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations: [{ function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         },
       },
     });

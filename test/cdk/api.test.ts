@@ -102,8 +102,11 @@ describe('least privilege per handler group', () => {
     }
   });
 
-  it('sessions: no table at all', () => {
-    expect(actionsOf(statementsOf(stack.api.sessions)).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  it('sessions: no table but its abuse counters (UpdateItem on limits only)', () => {
+    expect(actionsOf(statementsOf(stack.api.sessions)).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:UpdateItem',
+    ]);
+    expect(tableActions(stack.api.sessions, 'limits')).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('fallback ($default): writes its own logs, nothing else (no table, no secret, no state machine)', () => {
@@ -173,15 +176,16 @@ describe('secrets', () => {
       Variables: Record<string, unknown>;
     };
 
-  it('the session key reaches sessions, orders and queue; the admin key only admin and queue — as ARNs, read at run time', () => {
+  it('the session key reaches sessions, orders and queue; the admin key only admin and queue; the edge key only the limited routes — as ARNs, read at run time', () => {
     const sessionKey = { Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) };
     const adminKey = { Ref: logicalIdOf(stack.api.secrets.adminApiKey) };
+    const edgeKey = { Ref: logicalIdOf(stack.api.secrets.edgeKey) };
     const expected: Record<ApiHandlerId, object[]> = {
       events: [],
-      sessions: [sessionKey],
+      sessions: [sessionKey, edgeKey],
       orders: [sessionKey],
       admin: [adminKey],
-      queue: [sessionKey, adminKey],
+      queue: [sessionKey, adminKey, edgeKey],
       fallback: [],
     };
     for (const [id, group] of Object.entries(groups()) as [ApiHandlerId, RouteGroup][]) {
@@ -189,9 +193,12 @@ describe('secrets', () => {
       // Never the value itself in the function's configuration.
       expect(variables.SESSION_SIGNING_KEY, id).toBeUndefined();
       expect(variables.ADMIN_API_KEY, id).toBeUndefined();
-      const given = [variables.SESSION_SIGNING_KEY_SECRET_ARN, variables.ADMIN_API_KEY_SECRET_ARN].filter(
-        (v) => v !== undefined,
-      );
+      expect(variables.EDGE_KEY, id).toBeUndefined();
+      const given = [
+        variables.SESSION_SIGNING_KEY_SECRET_ARN,
+        variables.ADMIN_API_KEY_SECRET_ARN,
+        variables.EDGE_KEY_SECRET_ARN,
+      ].filter((v) => v !== undefined);
       expect(given, id).toEqual(expected[id]);
       // GetSecretValue (nothing else) on exactly those secrets.
       const reads = statementsOf(group).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));

@@ -9,11 +9,15 @@ import { synthStage } from '../support/cdk-synth';
  * every acknowledgement (lib/security/nag-suppressions.ts) carries a written reason.
  */
 
-const stages = ['dev', 'prod'] as const;
+/** Each stage kind, and a stage with the optional WAF web ACL (`-c waf=true`). */
+const stages = ['dev', 'prod', 'dev with waf'] as const;
 const synthesized = new Map<string, ReturnType<typeof synthStage>>();
 
 beforeAll(() => {
-  for (const stage of stages) synthesized.set(stage, synthStage(stage));
+  for (const stage of stages) {
+    const [name, withWaf] = stage.split(' with ');
+    synthesized.set(stage, synthStage(name!, withWaf ? { waf: 'true' } : {}));
+  }
 });
 
 afterAll(() => {

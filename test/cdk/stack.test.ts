@@ -80,6 +80,7 @@ describe('tables match TABLE_SPECS (the drift check between local and AWS)', () 
       'buyers',
       'connections',
       'events',
+      'limits',
       'orders',
       'payments',
       'seats',

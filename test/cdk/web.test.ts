@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFor } from '../../lib/stage';
 import type { TicketDropStack } from '../../lib/ticketdrop-stack';
@@ -212,6 +213,7 @@ describe('deployment of the build', () => {
         stage: stageFor('dev'),
         httpApi,
         webSocketUrl: 'wss://example.test/dev',
+        edgeKey: new Secret(stack, 'EdgeKey'),
         build: frontendBuild(buildDir),
       });
       return { stack, template: Template.fromStack(stack) };

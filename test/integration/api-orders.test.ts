@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../contract/order-view';
+import { RAISED_REQUEST_LIMITS_ENV } from '../../contract/request-limits';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
 import type { LocalStack } from '../../local/local-stack';
 import {
@@ -19,7 +20,8 @@ describe('orders over HTTP', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    stack = await startApiStack();
+    // 40 buyers race from 127.0.0.1: the per-address session limit raised for this stack.
+    stack = await startApiStack({ ...RAISED_REQUEST_LIMITS_ENV });
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrop, type Target } from '../../bench/simulator/drop';
 import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
+import { RAISED_REQUEST_LIMITS } from '../../contract/request-limits';
 import { CHAOS_RATES, FAULT_KINDS } from '../../local/faults/fault-settings';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { FAST_SIMULATOR_ENV, TEST_SESSION_KEY } from '../support/api-client';
@@ -26,6 +27,8 @@ describe('chaos drops', () => {
         rates: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Math.min(0.5, CHAOS_RATES[kind] * 2)])),
       },
       reconcileIntervalMs: 3_000,
+      // Every simulated buyer comes from 127.0.0.1: the per-address limits raised, as the simulator does.
+      requestLimits: RAISED_REQUEST_LIMITS,
       environment: {
         SESSION_SIGNING_KEY: TEST_SESSION_KEY,
         ...FAST_SIMULATOR_ENV,

@@ -3,6 +3,7 @@ import { runDrop, type Target } from '../../bench/simulator/drop';
 import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
 import { toJson } from '../../bench/simulator/report';
+import { RAISED_REQUEST_LIMITS_ENV } from '../../contract/request-limits';
 import type { LocalStack } from '../../local/local-stack';
 import { startApiStack } from '../support/api-client';
 
@@ -19,6 +20,8 @@ describe('the drop simulator', () => {
       PAYMENT_LATENCY_MS: '20',
       NOTIFICATION_LATENCY_MS: '0',
       POWERTOOLS_LOG_LEVEL: 'WARN',
+      // Every simulated buyer comes from 127.0.0.1: the per-address limits raised, as the simulator does.
+      ...RAISED_REQUEST_LIMITS_ENV,
     });
     target = targetOf(stack);
   });

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { OrderView } from '../../contract/order-view';
+import { RAISED_REQUEST_LIMITS_ENV } from '../../contract/request-limits';
 import type {
   BuyerWaitingRoomStatus,
   OperatorWaitingRoomStatus,
@@ -20,7 +21,8 @@ describe('the waiting room through the API', () => {
 
   beforeAll(async () => {
     // One pay request per order, so a declined card ends the order at once.
-    stack = await startApiStack({ PAYMENT_ROUNDS: '1', PAYMENT_LATENCY_MS: '50' });
+    // 100 buyers join from 127.0.0.1: the per-address limits raised for this stack.
+    stack = await startApiStack({ PAYMENT_ROUNDS: '1', PAYMENT_LATENCY_MS: '50', ...RAISED_REQUEST_LIMITS_ENV });
   });
 
   afterAll(async () => {

@@ -18,6 +18,7 @@ const TABLES = {
   BUYERS_TABLE: 'b',
   WAITING_ROOMS_TABLE: 'w',
   CONNECTIONS_TABLE: 'c',
+  LIMITS_TABLE: 'l',
 };
 
 describe('order flow settings', () => {
@@ -131,11 +132,13 @@ describe('tables, endpoints and keys', () => {
       buyers: 'b',
       waitingRooms: 'w',
       connections: 'c',
+      limits: 'l',
     });
     expect(requireSetting(config, 'orderStateMachineArn')).toBe('arn:aws:states:eu-west-1:1:stateMachine:orders');
     expect(requireSetting(config, 'webSocketManagementEndpoint')).toBe('https://ws.example/prod');
     expect(config.secrets).toEqual({
       ADMIN_API_KEY: {},
+      EDGE_KEY: {},
       SESSION_SIGNING_KEY: { value: 'plain-session-key' },
       TICKET_SIGNING_KEY: { arn: 'arn:ticket' },
     });

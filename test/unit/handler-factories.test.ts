@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/platform/config';
 import { createPlatform } from '../../lambdas/wiring/platform';
 import { PROJECT_ROOT } from '../../lib/constructs/node-handler';
+import { mockedStore } from '../support/sdk-mock';
 
 /** Handlers are made by factories from a platform; the environment is read in one module only. */
 describe('handler factories', () => {
@@ -53,7 +54,10 @@ describe('handler factories', () => {
     const platform = createPlatform({
       config: parseConfig({ SESSION_SIGNING_KEY: 'unit-test-signing-key-0123456789' }),
     });
-    const answer = await createHandler(platform)({
+    // Its abuse counter (one UpdateItem) answered by a stub: no table name from any environment.
+    const { doc, store } = mockedStore();
+    doc.onAnyCommand().resolves({});
+    const answer = await createHandler({ config: platform.config, secrets: platform.secrets, store })({
       routeKey: 'POST /api/sessions',
       requestContext: { requestId: 'r1' },
       headers: {},

@@ -36,6 +36,22 @@ describe('docs/openapi.yaml', () => {
     expect(documented.sort()).toEqual([...Object.keys(STATUS_BY_CODE), 'InternalError'].sort());
   });
 
+  it('documents the abuse limits: 429 with Retry-After on the limited routes (sessions, joins)', () => {
+    const operation = (path: string, method: string) =>
+      new RegExp(`\n {2}${path.replace(/[{}/]/g, '\\$&')}:\n(?:.*\n)*? {4}${method}:\n((?: {6}.*\n)+)`).exec(
+        text,
+      )?.[1] ?? '';
+    for (const [path, method] of [
+      ['/api/sessions', 'post'],
+      ['/api/events/{eventId}/queue', 'post'],
+    ] as const) {
+      expect(operation(path, method), `${method} ${path}`).toContain(
+        "'429': { $ref: '#/components/responses/TooManyRequests' }",
+      );
+    }
+    expect(text).toMatch(/\n {4}TooManyRequests:\n(?: {6}.*\n)*? {8}Retry-After:\n/);
+  });
+
   it('defines every schema, response and parameter it refers to', () => {
     for (const [, kind, name] of text.matchAll(/\$ref: '#\/components\/(\w+)\/(\w+)'/g)) {
       expect(text, `${kind}/${name}`).toMatch(new RegExp(`\\n {4}${name}:\\n`));

@@ -6,6 +6,14 @@ import {
   PAYMENT_TASK_TIMEOUT_SECONDS,
   type PaymentSimulatorConfig,
 } from '../../../contract/order-flow-settings';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  type LimitedAction,
+  MAX_LIMIT_WINDOW_SECONDS,
+  MAX_REQUEST_LIMIT,
+  REQUEST_LIMIT_ENV,
+  type RequestLimits,
+} from '../../../contract/request-limits';
 import { TABLE_ENV, type TableId, type TableNames } from '../../../contract/tables';
 
 /**
@@ -16,7 +24,8 @@ import { TABLE_ENV, type TableId, type TableNames } from '../../../contract/tabl
  */
 
 /** The keys handlers use; each is given plainly (`<NAME>`) or by `<NAME>_SECRET_ARN` (see secrets.ts). */
-export const SECRET_NAMES = ['ADMIN_API_KEY', 'SESSION_SIGNING_KEY', 'TICKET_SIGNING_KEY'] as const;
+/** EDGE_KEY: CloudFront's proof on /api/* requests (contract/request-limits.ts `EDGE_HEADERS`); absent locally. */
+export const SECRET_NAMES = ['ADMIN_API_KEY', 'EDGE_KEY', 'SESSION_SIGNING_KEY', 'TICKET_SIGNING_KEY'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface SecretSetting {
@@ -38,6 +47,8 @@ export interface Config {
   readonly notificationSimulator: NotificationSimulatorConfig;
   /** The live seat map (docs/ARCHITECTURE.md, "Live updates"). */
   readonly liveMap: LiveMapConfig;
+  /** Requests per client address and window at the HTTP edge (sessions, waiting-room joins). */
+  readonly requestLimits: RequestLimits;
   /** POWERTOOLS_LOG_LEVEL, when set (Powertools reads it itself on AWS; the local stack applies it). */
   readonly logLevel?: string;
 }
@@ -100,10 +111,22 @@ const secretVariables = Object.fromEntries(
   ]),
 );
 
+const LIMITED_ACTIONS = Object.keys(REQUEST_LIMIT_ENV) as LimitedAction[];
+const requestLimitVariables = Object.fromEntries(
+  LIMITED_ACTIONS.flatMap((action) => [
+    [REQUEST_LIMIT_ENV[action].limit, wholeNumber(DEFAULT_REQUEST_LIMITS[action].limit, 1, MAX_REQUEST_LIMIT)],
+    [
+      REQUEST_LIMIT_ENV[action].windowSeconds,
+      wholeNumber(DEFAULT_REQUEST_LIMITS[action].windowSeconds, 1, MAX_LIMIT_WINDOW_SECONDS),
+    ],
+  ]),
+);
+
 /** The schema of the environment (unknown variables are ignored: Lambda's own, the SDK's). */
 export const ENVIRONMENT_SCHEMA = z.object({
   ...tableVariables,
   ...secretVariables,
+  ...requestLimitVariables,
   ORDER_STATE_MACHINE_ARN: optionalText,
   WEBSOCKET_MANAGEMENT_ENDPOINT: optionalText,
   PAYMENT_ROUNDS: wholeNumber(3, 1, 10),
@@ -169,6 +192,15 @@ export function parseConfig(env: Environment): Config {
       pollMs: number('LIVE_MAP_POLL_MS'),
       ...defined({ shardFunction: text('LIVE_MAP_SHARD_FUNCTION') }),
     },
+    requestLimits: Object.fromEntries(
+      LIMITED_ACTIONS.map((action) => [
+        action,
+        {
+          limit: number(REQUEST_LIMIT_ENV[action].limit),
+          windowSeconds: number(REQUEST_LIMIT_ENV[action].windowSeconds),
+        },
+      ]),
+    ) as Record<LimitedAction, RequestLimits[LimitedAction]>,
   };
 }
 

@@ -21,7 +21,8 @@ export type DomainErrorCode =
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'NotFound'
-  | 'MethodNotAllowed';
+  | 'MethodNotAllowed'
+  | 'TooManyRequests';
 
 export class DomainError extends Error {
   constructor(
@@ -189,5 +190,12 @@ export class MethodNotAllowed extends DomainError {
     readonly allowed: readonly string[],
   ) {
     super('MethodNotAllowed', `${method} is not allowed here; use ${allowed.join(' or ')}`);
+  }
+}
+
+/** Over an abuse limit (sessions or waiting-room joins per client address): try again after `retryAfterSeconds`. */
+export class TooManyRequests extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TooManyRequests', `Too many requests from your address; try again in ${retryAfterSeconds} s`);
   }
 }
