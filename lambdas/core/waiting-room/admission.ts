@@ -41,11 +41,13 @@ export async function advanceWaitingRoom(
     const now = deps.now();
     const active = await keepLiveSlots(deps, current.active, now);
     const pruned = Object.keys(active).length !== Object.keys(current.active).length;
-    // Sold out: nobody more is let in to an empty map until an order gives seats back.
-    const free = current.soldOut ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
+    // Sold out: nobody more is let in to an empty map until an order gives seats back. A fair
+    // start admits nobody until its draw has written every drawn place (no gap is skipped early).
+    const drawPending = settings.salesStartAt !== undefined && !current.draw?.complete;
+    const free = current.soldOut || drawPending ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
     const next =
       free > 0
-        ? await nextInLine(deps, eventId, current.servingPosition, free, now)
+        ? await nextInLine(deps, eventId, current.servingPosition, free, now, settings)
         : { admitted: [], servedUpTo: current.servingPosition };
     admitted = next.admitted;
     if (!pruned && next.servedUpTo === current.servingPosition) return undefined;
@@ -56,6 +58,7 @@ export async function advanceWaitingRoom(
       servingPosition: next.servedUpTo,
       active,
       admittedCount: current.admittedCount + admitted.length,
+      ...(current.firstAdmittedAt === undefined && admitted.length > 0 ? { firstAdmittedAt: now } : {}),
     };
   });
   // Marks each admitted buyer, so a later status read tells "served" from "skipped".
@@ -270,8 +273,10 @@ async function hasEnded(deps: WaitingRoomDeps, orderId: string): Promise<boolean
 }
 
 /**
- * The next `count` waiting buyers after `servingPosition`, stopping at a fresh gap, and how far
- * the line is served with them (buyers who left are passed over without taking a slot).
+ * The next `count` present buyers after `servingPosition`, stopping at a fresh gap, and how far
+ * the line is served with them. Passed over without taking a slot: buyers who left, and absent
+ * buyers (their page has not checked in for `abandonAfterSeconds`: LAPSED, issue #12), so turns
+ * go only to buyers who are there.
  */
 async function nextInLine(
   deps: WaitingRoomDeps,
@@ -279,17 +284,22 @@ async function nextInLine(
   servingPosition: number,
   count: number,
   now: number,
+  settings: WaitingRoomSettings,
 ): Promise<{ admitted: WaitingPlace[]; servedUpTo: number }> {
   // Room for some who left among them; the rest waits for the next advance.
   const { places } = await deps.room.placesAfter(eventId, servingPosition, count * 2 + 10);
+  const seenBefore = now - settings.abandonAfterSeconds * 1000;
   const admitted: WaitingPlace[] = [];
   let servedUpTo = servingPosition;
   for (const item of places) {
     if (admitted.length === count) break;
     if (item.position !== servedUpTo + 1 && now - item.joinedAt < GAP_GRACE_MS) break;
     servedUpTo = item.position;
-    if (item.leftAt === undefined)
-      admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
+    if (item.leftAt !== undefined || item.lapsedAt !== undefined) continue;
+    // Noted before the line moves past them; a buyer who checked in meanwhile is there after all.
+    if (item.lastSeenAt !== undefined && item.lastSeenAt < seenBefore)
+      if (await deps.room.markLapsed(eventId, item.buyerId, now, seenBefore)) continue;
+    admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
   }
   return { admitted, servedUpTo };
 }
