@@ -130,12 +130,26 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
 
   // The safety net: poll while waiting, slower while holding a slot, and at the admission deadline.
   const state = status?.state;
+  const checkInEverySeconds = status?.checkInEverySeconds;
+  const salesStartAt = status?.salesStartAt;
   const admissionExpiresAt = status?.admissionExpiresAt;
   useEffect(() => {
-    if (!enabled || (state !== 'WAITING' && state !== 'ADMITTED' && state !== 'PURCHASING')) return;
-    const timer = setInterval(() => void refresh(), state === 'WAITING' ? WAITING_POLL_MS : SLOT_POLL_MS);
+    if (!enabled || (state !== 'WAITING' && state !== 'ADMITTED' && state !== 'PURCHASING' && state !== 'PRE_QUEUE'))
+      return;
+    // Waiting, each poll is also the page's check-in: often enough that the line never takes us for gone.
+    const waiting = state === 'WAITING' || state === 'PRE_QUEUE';
+    const every = waiting ? Math.min(WAITING_POLL_MS, (checkInEverySeconds ?? 30) * 1000) : SLOT_POLL_MS;
+    const timer = setInterval(() => void refresh(), every);
     return () => clearInterval(timer);
-  }, [enabled, state, refresh]);
+  }, [enabled, state, refresh, checkInEverySeconds]);
+  // A fair start: ask again just after the sale opens (the draw gives the place), spread over 2 s
+  // so the whole pre-queue does not ask in the same instant.
+  useEffect(() => {
+    if (!enabled || state !== 'PRE_QUEUE' || salesStartAt === undefined) return;
+    const wait = Math.max(0, Date.parse(salesStartAt) - Date.now()) + 250 + Math.random() * 2_000;
+    const timer = setTimeout(() => void refresh(), wait);
+    return () => clearTimeout(timer);
+  }, [enabled, state, salesStartAt, refresh]);
   useEffect(() => {
     if (!enabled || state !== 'ADMITTED' || admissionExpiresAt === undefined) return;
     const timer = setTimeout(() => void refresh(), Math.max(0, admissionExpiresAt - Date.now()) + 1_000);
