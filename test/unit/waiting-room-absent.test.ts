@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
-import { releaseSlot } from '../../lambdas/core/waiting-room/admission';
+import { releaseSlot, releaseSlots } from '../../lambdas/core/waiting-room/admission';
 import type { WaitingRoomDeps, WaitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
@@ -130,5 +130,27 @@ describe('waiting room: absent buyers are passed over', () => {
     // 90 s of polling, 45 reads: one write per 30 s.
     expect(t.checkInWrites.count).toBeLessThanOrEqual(3);
     expect(t.checkInWrites.count).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('waiting room: the orders stream moves the line in batches', () => {
+  it('a batch of ended orders frees all their slots and admits the next buyers with one write of the room', async () => {
+    const t = setUp();
+    const settings = { ...t.settings, maxActivePurchasers: 3 };
+    const event = { ...t.event, waitingRoom: settings } as EventRecord;
+    for (const buyerId of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) await joinWaitingRoom(t.deps, event, buyerId, KEY);
+    for (const buyerId of ['a', 'b', 'c']) {
+      const { admissionToken } = await buyerWaitingRoomStatus(t.deps, event, buyerId, KEY);
+      await admitOrder(t.deps, event, { buyerId, orderId: `o-${buyerId}`, admissionToken }, KEY);
+    }
+    const before = await t.repo.readState('ev');
+    const ended = ['a', 'b', 'c'].map((buyerId) => ({ buyerId, orderId: `o-${buyerId}`, seatsFreed: false }));
+    await releaseSlots(t.deps, 'ev', settings, ended, 5);
+    const after = await t.repo.readState('ev');
+    expect(after.version).toBe(before.version + 1);
+    expect(Object.keys(after.active).sort()).toEqual(['d', 'e', 'f']);
+    // A replayed batch changes nothing.
+    await releaseSlots(t.deps, 'ev', settings, ended, 5);
+    expect((await t.repo.readState('ev')).version).toBe(after.version);
   });
 });
