@@ -20,6 +20,25 @@ export type BuyerWaitingRoomState =
   /** The line reached them while their page was away (no check-in for the room's abandon time): rejoin at the back. */
   | 'LAPSED';
 
+/**
+ * The room's public counter: the same for every buyer, so it is cacheable (`max-age=2`, ETag =
+ * the room item's version) and a large line polling it does not read the table per poll. A page
+ * knows its own position (from its join) and compares.
+ */
+export interface WaitingRoomCounter {
+  readonly eventId: string;
+  readonly servingPosition: number;
+  readonly activePurchasers: number;
+  readonly maxActivePurchasers: number;
+  readonly soldOut: boolean;
+  readonly salesStartAt?: string;
+  /** A fair start's draw is done (the pre-queue has its positions). */
+  readonly drawn: boolean;
+  readonly admissionsPerMinute?: number;
+  /** The room item's version: grows with every change (the ETag). */
+  readonly version: number;
+}
+
 export interface BuyerWaitingRoomStatus {
   readonly eventId: string;
   readonly state: BuyerWaitingRoomState;

@@ -85,4 +85,34 @@ describe('a fair start through the API', () => {
     });
     expect(order.status).toBe(201);
   });
+
+  it('the public counter is cacheable: no session, max-age=2, an ETag that answers 304 until the room changes', async () => {
+    const eventId = await adminCreateEvent(stack, {
+      eventId: 'counter',
+      name: 'Counter',
+      rows: 1,
+      seatsPerRow: 5,
+      priceCents: 1000,
+      waitingRoom: { enabled: true, maxActivePurchasers: 1 },
+    });
+    const counter = () =>
+      fetch(`${stack.url}/api/events/${eventId}/queue/status`).then(async (r) => ({
+        status: r.status,
+        etag: r.headers.get('etag'),
+        cacheControl: r.headers.get('cache-control'),
+        body: (await r.json()) as { room: { servingPosition: number; version: number } },
+      }));
+    const first = await counter();
+    expect(first.status).toBe(200);
+    expect(first.cacheControl).toBe('public, max-age=2');
+    expect(first.etag).toBeTruthy();
+    const unchanged = await fetch(`${stack.url}/api/events/${eventId}/queue/status`, {
+      headers: { 'if-none-match': first.etag! },
+    });
+    expect(unchanged.status).toBe(304);
+    await queue(await newBuyer(stack), eventId, 'POST'); // admitted at once: the room changes
+    const moved = await counter();
+    expect(moved.body.room.servingPosition).toBe(1);
+    expect(moved.etag).not.toBe(first.etag);
+  });
 });

@@ -1,4 +1,4 @@
-import type { BuyerWaitingRoomStatus } from '../../../contract/waiting-room-view';
+import type { BuyerWaitingRoomStatus, WaitingRoomCounter } from '../../../contract/waiting-room-view';
 import type { EventRecord } from '../events/event-records';
 import { SalesNotStarted, ValidationFailed } from '../platform/errors';
 import { admitPassedOver, advanceWaitingRoom, claimSlotForOrder, giveUpPlace } from './admission';
@@ -10,7 +10,11 @@ import { activeWaitingRoom, checkInEverySeconds, type WaitingRoomSettings } from
 import type { WaitingRoomDeps, WaitingRoomSource } from './waiting-room-repository';
 import { waitingRoomDeps } from './waiting-room-store';
 
-export type { BuyerWaitingRoomState, BuyerWaitingRoomStatus } from '../../../contract/waiting-room-view';
+export type {
+  BuyerWaitingRoomState,
+  BuyerWaitingRoomStatus,
+  WaitingRoomCounter,
+} from '../../../contract/waiting-room-view';
 
 /** What a buyer and an operator see of the waiting room, and the gate the order API passes. */
 
@@ -139,6 +143,28 @@ export async function admitOrder(
     orderId: request.orderId,
     holdSeconds: event.holdSeconds,
   });
+}
+
+/**
+ * The room's public counter (one read of the room item, no write, no buyer): what a waiting page
+ * polls between its own check-ins.
+ */
+export async function waitingRoomCounter(source: WaitingRoomSource, event: EventRecord): Promise<WaitingRoomCounter> {
+  const deps = waitingRoomDeps(source);
+  const settings = roomOf(event);
+  const state = await deps.room.readState(event.eventId);
+  const rate = admissionsPerMinute(state, deps.now());
+  return {
+    eventId: event.eventId,
+    servingPosition: state.servingPosition,
+    activePurchasers: Object.keys(state.active).length,
+    maxActivePurchasers: settings.maxActivePurchasers,
+    soldOut: state.soldOut === true,
+    ...(event.salesStartAt ? { salesStartAt: event.salesStartAt } : {}),
+    drawn: state.draw?.complete === true,
+    ...(rate === undefined ? {} : { admissionsPerMinute: rate }),
+    version: state.version,
+  };
 }
 
 /** The buyer leaves the line (or gives an unused admission back). */
