@@ -258,7 +258,7 @@ describe('the waiting room in three browser windows', () => {
         .then(() => i),
     ]);
     const second = first === h ? i : h;
-    expect(await place(second)).toEqual({ position: '2', ahead: '1' });
+    expect(await place(second)).toEqual({ position: '2', ahead: '0' }); // number 1 is being served: next
     await seat(first, 'A1').waitFor({ timeout: STATE_TIMEOUT });
     await holdAndPay(first, ['B2']);
     await admitted(second, TURN_TIMEOUT);
