@@ -43,16 +43,17 @@ export function beforeSalesStart(settings: Pick<WaitingRoomSettings, 'salesStart
  * takes over the seed of a draw that died), writes each entrant's position 1…n, starts the
  * position counters after n, and marks the draw complete. Idempotent and safe to run
  * concurrently (every write is conditional: a place is written once, the seed once, the
- * counters once). Returns the room after it; the room admits nobody until the draw is complete.
+ * counters once). Returns the room after it (undefined, without reading it, when the event has
+ * no fair start or it has not begun); the room admits nobody until the draw is complete.
  */
 export async function drawIfDue(
   deps: WaitingRoomDeps,
   eventId: string,
   settings: WaitingRoomSettings,
-): Promise<WaitingRoomState> {
+): Promise<WaitingRoomState | undefined> {
+  if (settings.salesStartAt === undefined || beforeSalesStart(settings, deps.now())) return undefined;
   let state = await deps.room.readState(eventId);
-  if (settings.salesStartAt === undefined || beforeSalesStart(settings, deps.now()) || state.draw?.complete)
-    return state;
+  if (state.draw?.complete) return state;
   if (!state.draw) {
     const seed = randomBytes(32).toString('hex');
     const drawnAt = deps.now();
