@@ -33,9 +33,14 @@ async function waitingRoomEvent(store: Store, eventId: string, room: Record<stri
     rows: 1,
     seatsPerRow: 10,
     priceCents: 1,
-    waitingRoom: { enabled: true, ...room },
+    // The benchmark's buyers never poll (no check-ins): an hour's absence keeps them present, so
+    // the line is not skipped past them as absent (issue #12 item 4) while they wait their turn.
+    waitingRoom: { enabled: true, abandonAfterSeconds: 3600, ...room },
   });
 }
+
+/** Progress on stderr, so a long run on a busy machine shows where it is (stdout stays the report). */
+const progress = (step: string) => console.error(`[bench:queue ${new Date().toISOString().slice(11, 19)}] ${step}`);
 
 const JOINS = 20_000;
 /** Records per orders-stream batch (the Lambda event source's default batch size is 100). */
@@ -88,6 +93,7 @@ async function main() {
         maxActivePurchasers: 10,
         positionShards: shards,
       });
+      progress(`${joins} joins, ${shards} position counter(s)`);
       const timed = await runPool(joins, CONCURRENCY, (i) => joinWaitingRoom(store, event, `j${i}`, KEY));
       const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
       if (shards === 1) {
@@ -107,6 +113,7 @@ async function main() {
 
     // Slot turnover: 1,000 queued buyers, 50 slots; 50 workers each take an admitted buyer, start
     // their order (token checked, slot bound) and end it at once (slot freed → next admitted).
+    progress('admissions: 1,000 buyers join, then 50 slots turn over');
     const served = await waitingRoomEvent(store, 'admissions', { maxActivePurchasers: 50 });
     const buyers = Array.from({ length: 1000 }, (_, i) => `a${String(i).padStart(4, '0')}`);
     for (let i = 0; i < buyers.length; i += CONCURRENCY) {
