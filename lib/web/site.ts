@@ -64,6 +64,17 @@ export class Site extends Construct {
     });
     // The API's host name: https://<id>.execute-api.<region>.amazonaws.com → its third '/' part.
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
+    const apiOrigin = new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
+    // The waiting room's public counter is the same for every buyer: CloudFront keeps it as long
+    // as its Cache-Control says (2 s), so a line of any size polls the API ≈ once per 2 s per edge.
+    const roomCounterCache = new cloudfront.CachePolicy(this, 'RoomCounterCachePolicy', {
+      comment: 'The waiting room counter: honour its Cache-Control (max-age=2), keyed by path only',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(2),
+      maxTtl: Duration.seconds(5),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `TicketDrop ${props.stage.name}`,
@@ -78,8 +89,15 @@ export class Site extends Construct {
         functionAssociations: [{ function: spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        // Before '/api/*': CloudFront takes the first pattern that matches.
+        '/api/events/*/queue/status': {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: roomCounterCache,
+        },
         '/api/*': {
-          origin: new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: apiOrigin,
           // A redirect would turn a POST into a GET: plain HTTP is refused instead.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
