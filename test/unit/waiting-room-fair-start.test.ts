@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { AdmissionRequired, SalesNotStarted } from '../../lambdas/core/platform/errors';
 import { drawDigest, drawnOnShard, drawOrder } from '../../lambdas/core/waiting-room/fair-start';
+import { moveWaitingRoom } from '../../lambdas/core/waiting-room/room-timer';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
 import type { WaitingRoomDeps } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
@@ -198,5 +199,19 @@ describe('fair start: pre-queue, draw, then first come first served', () => {
     await expect(
       admitOrder(t.deps, t.event, { buyerId: 'nobody', orderId: 'o', admissionToken: first.admissionToken }, KEY),
     ).rejects.toThrow(AdmissionRequired);
+  });
+});
+
+describe('fair start: the timer', () => {
+  it('draws a due start and admits the first drawn with no buyer reading', async () => {
+    const t = setUp({ maxActivePurchasers: 2 });
+    for (const buyerId of ['a', 'b', 'c']) await joinWaitingRoom(t.deps, t.event, buyerId, KEY);
+    expect(await moveWaitingRoom(t.deps, t.event)).toMatchObject({ servingPosition: 0 }); // not yet
+    expect((await t.repo.readState('ev')).draw).toBeUndefined();
+    t.clock.now = START + 5_000;
+    const state = await moveWaitingRoom(t.deps, t.event);
+    expect(state?.draw).toMatchObject({ entrants: 3, complete: true });
+    expect(state?.servingPosition).toBe(2);
+    expect(Object.keys(state?.active ?? {})).toHaveLength(2);
   });
 });
