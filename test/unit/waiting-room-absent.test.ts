@@ -154,3 +154,17 @@ describe('waiting room: the orders stream moves the line in batches', () => {
     expect((await t.repo.readState('ev')).version).toBe(after.version);
   });
 });
+
+describe('waiting room: duplicate joins (issue #12, "Why")', () => {
+  it('five simultaneous joins of one buyer take one number: the next buyer is number 3 with one ahead, and the operator counts exactly who waits', async () => {
+    const t = setUp();
+    await joinWaitingRoom(t.deps, t.event, 'first', KEY); // admitted: the one slot
+    const dupes = await Promise.all(Array.from({ length: 5 }, () => joinWaitingRoom(t.deps, t.event, 'dup', KEY)));
+    expect(new Set(dupes.map((s) => s.position))).toEqual(new Set([2]));
+    const next = await joinWaitingRoom(t.deps, t.event, 'next', KEY);
+    expect(next).toMatchObject({ position: 3, peopleAhead: 1 });
+    const view = await operatorWaitingRoomStatus(t.deps, t.event);
+    expect(view.waitingCount).toBe(2);
+    expect(view.waiting.map((w) => w.buyerId)).toEqual(['dup', 'next']);
+  });
+});
