@@ -47,6 +47,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/admin/events/{eventId}/orders', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue', handler: 'queue' },
+  { method: 'GET', path: '/api/events/{eventId}/queue/status', handler: 'queue' },
   { method: 'DELETE', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/admin/events/{eventId}/queue', handler: 'queue' },
 ];

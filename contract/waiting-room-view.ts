@@ -14,7 +14,30 @@ export type BuyerWaitingRoomState =
   /** They were admitted and the slot is gone (order ended or admission lapsed): join again to buy more. */
   | 'DONE'
   /** They left the line (join again to come back, at the back). */
-  | 'LEFT';
+  | 'LEFT'
+  /** Before a fair start: in the pre-queue, a random position is drawn at `salesStartAt`. */
+  | 'PRE_QUEUE'
+  /** The line reached them while their page was away (no check-in for the room's abandon time): rejoin at the back. */
+  | 'LAPSED';
+
+/**
+ * The room's public counter: the same for every buyer, so it is cacheable (`max-age=2`, ETag =
+ * the room item's version) and a large line polling it does not read the table per poll. A page
+ * knows its own position (from its join) and compares.
+ */
+export interface WaitingRoomCounter {
+  readonly eventId: string;
+  readonly servingPosition: number;
+  readonly activePurchasers: number;
+  readonly maxActivePurchasers: number;
+  readonly soldOut: boolean;
+  readonly salesStartAt?: string;
+  /** A fair start's draw is done (the pre-queue has its positions). */
+  readonly drawn: boolean;
+  readonly admissionsPerMinute?: number;
+  /** The room item's version: grows with every change (the ETag). */
+  readonly version: number;
+}
 
 export interface BuyerWaitingRoomStatus {
   readonly eventId: string;
@@ -31,4 +54,10 @@ export interface BuyerWaitingRoomStatus {
   readonly maxActivePurchasers: number;
   /** No seat is free right now (provisional: lapsed holds and failed orders give seats back). */
   readonly soldOut: boolean;
+  /** When the sale opens (ISO 8601), for a fair start's countdown; absent when the sale has no start time. */
+  readonly salesStartAt?: string;
+  /** How often the waiting page checks in (a GET of this status); a page away much longer is passed over. */
+  readonly checkInEverySeconds?: number;
+  /** Admissions per minute measured since the first one (absent until there is enough to measure). */
+  readonly admissionsPerMinute?: number;
 }

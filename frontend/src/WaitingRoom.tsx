@@ -1,4 +1,6 @@
+import { Countdown } from './Countdown';
 import type { BuyerWaitingRoomStatus } from './types';
+import { useNow } from './useNow';
 import type { RoomNote } from './useWaitingRoom';
 
 export interface WaitingRoomProps {
@@ -60,6 +62,15 @@ function Body({
   switch (status.state) {
     case 'WAITING':
       return <InLine status={status} busy={busy} liveDown={liveDown} onLeave={onLeave} />;
+    case 'PRE_QUEUE':
+      return <PreQueue status={status} />;
+    case 'LAPSED':
+      return (
+        <Outside title="The line passed you by" action="Rejoin the line" busy={busy} onJoin={onJoin} onBack={onBack}>
+          Your turn came while this page was closed or asleep, so it went to the next person who was there. You can
+          rejoin — at the back of the line. Keep this tab open while you wait.
+        </Outside>
+      );
     case 'LEFT':
       return (
         <Outside title="You left the line" busy={busy} onJoin={onJoin} onBack={onBack}>
@@ -151,7 +162,12 @@ function InLine({
         </div>
         <div>
           <dt>Estimated wait</dt>
-          <dd>{formatWait(status.estimatedWaitSeconds, next)}</dd>
+          <dd data-testid="estimated-wait">
+            {formatWait(status.estimatedWaitSeconds, next)}
+            {status.admissionsPerMinute !== undefined && (
+              <span className="muted small"> ({status.admissionsPerMinute} admitted per minute)</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Buying right now</dt>
@@ -173,7 +189,8 @@ function InLine({
       ) : (
         <>
           <p className="muted small">
-            Keep this page open: the seat map opens here by itself when it is your turn
+            Keep this tab open: the seat map opens here by itself when it is your turn, and a tab away too long loses
+            its turn
             {liveDown ? ' (live updates are down; checking every few seconds)' : ''}. Reloading keeps your place.
           </p>
           <button type="button" className="link small" onClick={onLeave} disabled={busy}>
@@ -181,6 +198,34 @@ function InLine({
           </button>
         </>
       )}
+    </>
+  );
+}
+
+/** Before a fair start: the countdown, and why there is no number yet. */
+function PreQueue({ status }: { status: BuyerWaitingRoomStatus }) {
+  const now = useNow(1000);
+  const opensAt = status.salesStartAt === undefined ? undefined : Date.parse(status.salesStartAt);
+  return (
+    <>
+      <p className="eyebrow">Waiting room · before the sale</p>
+      <h2 id="waiting-room-title">You're in — the sale has not started yet</h2>
+      {opensAt !== undefined && (
+        <p className="queue-ahead" data-testid="sales-start">
+          {opensAt > now ? (
+            <>
+              The sale opens in <Countdown deadline={opensAt} now={now} label="The sale opens in" />
+            </>
+          ) : (
+            'The sale is opening: drawing the places…'
+          )}
+        </p>
+      )}
+      <p>
+        Everyone here when the sale opens gets a place in line drawn at random, so there is no need to hurry or refresh.
+        People who come later queue behind them, first come, first served.
+      </p>
+      <p className="muted small">Keep this tab open: a tab that stays away too long loses its turn.</p>
     </>
   );
 }

@@ -1,4 +1,12 @@
-import type { BuyerWaitingRoomStatus, EventInfo, EventSnapshot, OrderView, SeatMapSnapshot, Session } from './types';
+import type {
+  BuyerWaitingRoomStatus,
+  EventInfo,
+  EventSnapshot,
+  OrderView,
+  SeatMapSnapshot,
+  Session,
+  WaitingRoomCounter,
+} from './types';
 
 /** An API error as docs/API.md defines it: `{ error: { code, message, seatIds?, issues? } }`. */
 export class ApiError extends Error {
@@ -92,6 +100,23 @@ export class Api {
     return this.buyer<{ queue: BuyerWaitingRoomStatus }>('GET', `${eventPath(eventId)}/queue`).then(
       (r) => r.body.queue,
     );
+  }
+
+  /**
+   * The room's public counter (no session): the browser's HTTP cache and a CDN keep it 2 s and
+   * then revalidate it by ETag, so a whole line polling it costs the table next to nothing.
+   */
+  async getRoomCounter(eventId: string): Promise<WaitingRoomCounter> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${eventPath(eventId)}/queue/status`, {
+        headers: { accept: 'application/json' },
+      });
+    } catch {
+      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
+    }
+    if (!response.ok) throw new ApiError(response.status, 'HttpError', `The server answered ${response.status}`);
+    return ((await response.json()) as { room: WaitingRoomCounter }).room;
   }
 
   /** Leaves the waiting room (an unused admission goes back at once). */

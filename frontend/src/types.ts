@@ -24,4 +24,8 @@ export interface AppConfig {
 }
 
 /** Where the buyer stands in an event's waiting room (docs/API.md, "Waiting room"). */
-export type { BuyerWaitingRoomState, BuyerWaitingRoomStatus } from '../../contract/waiting-room-view';
+export type {
+  BuyerWaitingRoomState,
+  BuyerWaitingRoomStatus,
+  WaitingRoomCounter,
+} from '../../contract/waiting-room-view';

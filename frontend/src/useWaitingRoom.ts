@@ -23,6 +23,8 @@ export interface WaitingRoomState {
 }
 
 const WAITING_POLL_MS = 5_000;
+/** The public counter (cached 2 s): how the line's progress reaches a page without a socket. */
+const COUNTER_POLL_MS = 2_000;
 const SLOT_POLL_MS = 10_000;
 
 /**
@@ -130,12 +132,45 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
 
   // The safety net: poll while waiting, slower while holding a slot, and at the admission deadline.
   const state = status?.state;
+  const checkInEverySeconds = status?.checkInEverySeconds;
+  const salesStartAt = status?.salesStartAt;
   const admissionExpiresAt = status?.admissionExpiresAt;
   useEffect(() => {
-    if (!enabled || (state !== 'WAITING' && state !== 'ADMITTED' && state !== 'PURCHASING')) return;
-    const timer = setInterval(() => void refresh(), state === 'WAITING' ? WAITING_POLL_MS : SLOT_POLL_MS);
+    if (!enabled || (state !== 'WAITING' && state !== 'ADMITTED' && state !== 'PURCHASING' && state !== 'PRE_QUEUE'))
+      return;
+    // Waiting, my own status is my check-in: once per check-in interval, so the line never takes
+    // me for gone; the line's progress comes from the socket and the cacheable public counter.
+    const waiting = state === 'WAITING' || state === 'PRE_QUEUE';
+    const every = waiting ? Math.max(WAITING_POLL_MS, (checkInEverySeconds ?? 5) * 1000) : SLOT_POLL_MS;
+    const timer = setInterval(() => void refresh(), every);
     return () => clearInterval(timer);
-  }, [enabled, state, refresh]);
+  }, [enabled, state, refresh, checkInEverySeconds]);
+  useEffect(() => {
+    if (!enabled || state !== 'WAITING') return;
+    const timer = setInterval(() => {
+      api.getRoomCounter(eventId).then(
+        (room) =>
+          applyWaitingRoomMessage({
+            type: 'queue',
+            eventId: room.eventId,
+            servingPosition: room.servingPosition,
+            activePurchasers: room.activePurchasers,
+            soldOut: room.soldOut,
+            version: room.version,
+          }),
+        () => undefined, // the next tick, or my own status, tells
+      );
+    }, COUNTER_POLL_MS);
+    return () => clearInterval(timer);
+  }, [api, enabled, eventId, state, applyWaitingRoomMessage]);
+  // A fair start: ask again just after the sale opens (the draw gives the place), spread over 2 s
+  // so the whole pre-queue does not ask in the same instant.
+  useEffect(() => {
+    if (!enabled || state !== 'PRE_QUEUE' || salesStartAt === undefined) return;
+    const wait = Math.max(0, Date.parse(salesStartAt) - Date.now()) + 250 + Math.random() * 2_000;
+    const timer = setTimeout(() => void refresh(), wait);
+    return () => clearTimeout(timer);
+  }, [enabled, state, salesStartAt, refresh]);
   useEffect(() => {
     if (!enabled || state !== 'ADMITTED' || admissionExpiresAt === undefined) return;
     const timer = setTimeout(() => void refresh(), Math.max(0, admissionExpiresAt - Date.now()) + 1_000);

@@ -28,6 +28,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   OrderStateConflict: 409,
   Forbidden: 403,
   AdmissionRequired: 403,
+  SalesNotStarted: 409,
   Unauthorized: 401,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,

@@ -6,10 +6,11 @@ import {
   joinWaitingRoom,
   leaveWaitingRoom,
   operatorWaitingRoomStatus,
+  waitingRoomCounter,
 } from '../core/waiting-room/waiting-room-service';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
-import { buyerOf, eventIdParameter, jsonBody, query, requireAdmin } from './request';
+import { buyerOf, eventIdParameter, header, jsonBody, query, requireAdmin } from './request';
 import { requestLimit } from './request-limits';
 import { routeHandler } from './routing';
 
@@ -43,6 +44,16 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
       const buyerId = await buyerOf(event, secrets);
       const record = await eventOf(event);
       return json(200, { queue: await buyerWaitingRoomStatus(platform.store, record, buyerId, await signingKey()) });
+    },
+
+    // Public and cacheable (no session: the same answer for everyone): a CDN or the browser
+    // keeps it 2 s, and a poll with the current ETag costs no body.
+    'GET /api/events/{eventId}/queue/status': async (event) => {
+      const room = await waitingRoomCounter(platform.store, await eventOf(event));
+      const etag = `"${room.eventId}-${room.version}"`;
+      const caching = { 'cache-control': 'public, max-age=2', etag };
+      if (header(event, 'if-none-match') === etag) return { statusCode: 304, headers: caching, body: '' };
+      return json(200, { room }, caching);
     },
 
     'DELETE /api/events/{eventId}/queue': async (event) => {

@@ -82,7 +82,22 @@ export class Site extends Construct {
     });
     // The API's host name: https://<id>.execute-api.<region>.amazonaws.com → its third '/' part.
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
-    const apiOrigin = new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
+    // One origin for every /api behaviour. Its edge key overwrites a viewer header of the same
+    // name: a client cannot pass its own, so the API believes the viewer address only from here.
+    const apiOrigin = new origins.HttpOrigin(apiDomain, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      customHeaders: { [EDGE_HEADERS.edgeKey]: props.edgeKey.secretValue.unsafeUnwrap() },
+    });
+    // The waiting room's public counter is the same for every buyer: CloudFront keeps it as long
+    // as its Cache-Control says (2 s), so a line of any size polls the API ≈ once per 2 s per edge.
+    const roomCounterCache = new cloudfront.CachePolicy(this, 'RoomCounterCachePolicy', {
+      comment: 'The waiting room counter: honour its Cache-Control (max-age=2), keyed by path only',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(2),
+      maxTtl: Duration.seconds(5),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `TicketDrop ${props.stage.name}`,
@@ -119,12 +134,15 @@ export class Site extends Construct {
             enableAcceptEncodingBrotli: true,
           }),
         },
+        // Before '/api/*': CloudFront takes the first pattern that matches.
+        '/api/events/*/queue/status': {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: roomCounterCache,
+        },
         '/api/*': {
-          origin: new origins.HttpOrigin(apiDomain, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            // Overwrites a viewer header of the same name: a client cannot pass its own.
-            customHeaders: { [EDGE_HEADERS.edgeKey]: props.edgeKey.secretValue.unsafeUnwrap() },
-          }),
+          origin: apiOrigin,
           // A redirect would turn a POST into a GET: plain HTTP is refused instead.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

@@ -160,6 +160,16 @@ describe('distribution', () => {
     });
   });
 
+  it('caches the waiting room counter for its max-age (2 s), ahead of the uncached /api/*', () => {
+    const config = distributionOf(dev.stack, dev.template);
+    const patterns = config.CacheBehaviors.map((b) => b.PathPattern);
+    expect(patterns.indexOf('/api/events/*/queue/status')).toBeLessThan(patterns.indexOf('/api/*'));
+    const counter = config.CacheBehaviors.find((b) => b.PathPattern === '/api/events/*/queue/status');
+    expect(counter?.CachePolicyId).not.toBe(CACHING_DISABLED);
+    expect(counter?.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(counter?.TargetOriginId).toBe(config.CacheBehaviors.find((b) => b.PathPattern === '/api/*')?.TargetOriginId);
+  });
+
   it('has no distribution-wide error pages: an API 404 stays a 404', () => {
     expect(distributionOf(dev.stack, dev.template).CustomErrorResponses).toBeUndefined();
   });

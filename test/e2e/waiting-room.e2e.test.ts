@@ -228,4 +228,40 @@ describe('the waiting room in three browser windows', () => {
     await g.getByTestId('sold-out').getByRole('button', { name: 'Leave the line' }).waitFor();
     await shot(g, 'G-sold-out');
   });
+
+  it('a fair start: a countdown and the pre-queue, a random place for everyone there at the start, then the turn and the purchase', async () => {
+    // The sale opens in 25 s: both buyers arrive before it.
+    const salesStartAt = new Date(Date.now() + 25_000).toISOString();
+    await createEvent(stack.store, {
+      ...ROOM_EVENT,
+      eventId: 'e2e-fair-start',
+      name: 'E2E Fair Start',
+      salesStartAt,
+    });
+    const h = await buyer('H', 'e2e-fair-start');
+    const i = await buyer('I', 'e2e-fair-start');
+    for (const page of [h, i]) {
+      await room(page, 'PRE_QUEUE').waitFor({ timeout: STATE_TIMEOUT });
+      await page.getByTestId('sales-start').getByTestId('countdown').waitFor({ timeout: STATE_TIMEOUT });
+    }
+    expect(await h.getByText('Keep this tab open').count()).toBeGreaterThan(0);
+    await shot(h, 'H-pre-queue');
+    // At the start the draw gives one of them number 1 (admitted: the seat map) and the other number 2.
+    const first = await Promise.race([
+      h
+        .getByTestId('admission-banner')
+        .waitFor({ timeout: TURN_TIMEOUT })
+        .then(() => h),
+      i
+        .getByTestId('admission-banner')
+        .waitFor({ timeout: TURN_TIMEOUT })
+        .then(() => i),
+    ]);
+    const second = first === h ? i : h;
+    expect(await place(second)).toEqual({ position: '2', ahead: '0' }); // number 1 is being served: next
+    await seat(first, 'A1').waitFor({ timeout: STATE_TIMEOUT });
+    await holdAndPay(first, ['B2']);
+    await admitted(second, TURN_TIMEOUT);
+    await shot(second, 'second-admitted-after-draw');
+  });
 });

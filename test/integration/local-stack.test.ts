@@ -33,7 +33,12 @@ describe('the local stack', () => {
     expect(JSON.parse(text).events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ...DEMO_EVENT, status: 'ON_SALE' }),
-        expect.objectContaining({ ...DEMO_QUEUE_EVENT, status: 'ON_SALE' }),
+        // Stored with the room's defaults applied (abandonAfterSeconds, …).
+        expect.objectContaining({
+          ...DEMO_QUEUE_EVENT,
+          waitingRoom: expect.objectContaining(DEMO_QUEUE_EVENT.waitingRoom),
+          status: 'ON_SALE',
+        }),
       ]),
     );
     expect(JSON.parse(text).events).toHaveLength(2);

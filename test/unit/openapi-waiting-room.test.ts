@@ -35,7 +35,14 @@ describe('docs/openapi.yaml: the waiting room', () => {
     rows: 2,
     seatsPerRow: 5,
     priceCents: 1000,
-    waitingRoom: { enabled: true, maxActivePurchasers: 5, admissionSeconds: 120, positionShards: 2 },
+    waitingRoom: {
+      enabled: true,
+      maxActivePurchasers: 5,
+      admissionSeconds: 120,
+      positionShards: 2,
+      abandonAfterSeconds: 90,
+    },
+    salesStartAt: '2026-12-01T10:00:00Z',
   };
 
   it('an event input with a waiting room validates, as the API accepts it', () => {

@@ -46,6 +46,7 @@ function setUp(room: Partial<WaitingRoomSettings> = {}) {
     maxActivePurchasers: 2,
     admissionSeconds: 60,
     positionShards: 1,
+    abandonAfterSeconds: 3600,
     ...room,
   };
   const event = {

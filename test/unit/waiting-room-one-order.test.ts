@@ -40,6 +40,7 @@ function setUp() {
     maxActivePurchasers: 1,
     admissionSeconds: 60,
     positionShards: 1,
+    abandonAfterSeconds: 3600,
   };
   const event = {
     eventId: 'ev',

@@ -7,18 +7,20 @@ import { activeWaitingRoom, WaitingRoomSchema } from '../../lambdas/core/waiting
 const event = { name: 'Drop', rows: 2, seatsPerRow: 5, priceCents: 1000 };
 
 describe('waiting-room settings', () => {
-  it('an empty room is switched on with 10 slots, 5-minute admissions and one position counter', () => {
+  it('an empty room is switched on with 10 slots, 5-minute admissions, one position counter and a 2-minute absence', () => {
     expect(WaitingRoomSchema.parse({})).toEqual({
       enabled: true,
       maxActivePurchasers: 10,
       admissionSeconds: 300,
       positionShards: 1,
+      abandonAfterSeconds: 120,
     });
     expect(parseEventInput({ ...event, waitingRoom: {} }).waitingRoom).toEqual({
       enabled: true,
       maxActivePurchasers: 10,
       admissionSeconds: 300,
       positionShards: 1,
+      abandonAfterSeconds: 120,
     });
   });
 
@@ -53,7 +55,16 @@ describe('the active room of an event', () => {
   const settings = WaitingRoomSchema.parse({ maxActivePurchasers: 2 });
 
   it('is its room when the room is on', () => {
-    expect(activeWaitingRoom({ waitingRoom: settings })).toBe(settings);
+    expect(activeWaitingRoom({ waitingRoom: settings })).toEqual(settings);
+  });
+
+  it('carries the sale start (epoch ms) of a fair start, and the default absence for rooms stored before it', () => {
+    const { abandonAfterSeconds: _absent, ...older } = settings;
+    expect(activeWaitingRoom({ waitingRoom: older, salesStartAt: '2026-12-01T10:00:00Z' })).toEqual({
+      ...settings,
+      abandonAfterSeconds: 120,
+      salesStartAt: Date.parse('2026-12-01T10:00:00Z'),
+    });
   });
 
   it('is none when the room is off or absent: the event sells without a queue', () => {

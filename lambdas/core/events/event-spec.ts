@@ -26,6 +26,11 @@ export const EventInputSchema = z
     maxSeatsPerOrder: z.number().int().min(1).max(50).default(6),
     /** A FIFO waiting room in front of the sale (see waiting-room/settings.ts); none when absent. */
     waitingRoom: WaitingRoomSchema.optional(),
+    /**
+     * When the sale opens. Orders are refused before it; with a waiting room, buyers who come
+     * earlier join a pre-queue and get a random place at this moment (a fair start).
+     */
+    salesStartAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((e) => e.rows * e.seatsPerRow <= MAX_SEATS_PER_EVENT, {
     message: `at most ${MAX_SEATS_PER_EVENT} seats per event`,

@@ -17,6 +17,7 @@ export type DomainErrorCode =
   | 'OrderStateConflict'
   | 'Forbidden'
   | 'AdmissionRequired'
+  | 'SalesNotStarted'
   | 'Unauthorized'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
@@ -165,6 +166,13 @@ export class UnsupportedMediaType extends DomainError {
 export class AdmissionRequired extends DomainError {
   constructor(message = 'Wait for your turn in the waiting room before buying') {
     super('AdmissionRequired', message);
+  }
+}
+
+/** The event's sale opens at `salesStartAt`: no order before it (the waiting room's pre-queue is open). */
+export class SalesNotStarted extends DomainError {
+  constructor(readonly salesStartAt: string) {
+    super('SalesNotStarted', `The sale opens at ${salesStartAt}: no orders before then`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { getEvent } from '../events/event-records';
+import { getEvent, listEvents } from '../events/event-records';
 import type { Executions } from '../orders/executions';
 import { isFinal, type OrderRecord } from '../orders/order-record';
 import { getOrder, updateOrder } from '../orders/order-store';
@@ -9,6 +9,7 @@ import type { PaymentProcessor } from '../payments/processor';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import { releaseSlot } from '../waiting-room/admission';
+import { moveWaitingRoom } from '../waiting-room/room-timer';
 import { activeWaitingRoom } from '../waiting-room/settings';
 import { planReconcile, type ReconcileAction, type ReconcilePlan } from './plan';
 
@@ -69,7 +70,24 @@ export async function reconcile(deps: ReconcilerDeps, options: { now?: number } 
     }
   }
   for (const note of plan.notes) logger.error('Reconciler needs an operator', { note });
+  await moveWaitingRooms(deps.store);
   return { plan, outcomes };
+}
+
+/**
+ * The waiting rooms' timer: a fair start due is drawn and every line moves along, even with no
+ * buyer reading and no order ending (issue #12). One room that fails does not stop the others.
+ */
+async function moveWaitingRooms(store: Store): Promise<void> {
+  const events = (await listEvents(store)).filter((event) => activeWaitingRoom(event));
+  for (const event of events) {
+    await moveWaitingRoom(store, event).catch((error: unknown) =>
+      logger.error('Reconciler could not move a waiting room', {
+        eventId: event.eventId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      }),
+    );
+  }
 }
 
 async function carryOut(deps: ReconcilerDeps, action: ReconcileAction): Promise<string> {

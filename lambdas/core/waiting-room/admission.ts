@@ -35,17 +35,33 @@ export async function advanceWaitingRoom(
   eventId: string,
   settings: WaitingRoomSettings,
 ): Promise<WaitingRoomState> {
-  const deps = waitingRoomDeps(source);
+  return changeAndAdvance(waitingRoomDeps(source), eventId, settings, (current) => current);
+}
+
+/**
+ * One conditional write of the room: `change` (e.g. a batch of slot releases), then the advance
+ * on top of it — freeing lapsed slots and admitting the next buyers into every free slot. So a
+ * batch of ended orders moves the line with one write, not one per order.
+ */
+async function changeAndAdvance(
+  deps: WaitingRoomDeps,
+  eventId: string,
+  settings: WaitingRoomSettings,
+  change: (current: WaitingRoomState) => WaitingRoomState,
+): Promise<WaitingRoomState> {
   let admitted: WaitingPlace[] = [];
-  const state = await updateWaitingRoomState(deps, eventId, async (current) => {
+  const state = await updateWaitingRoomState(deps, eventId, async (read) => {
+    const current = change(read);
     const now = deps.now();
     const active = await keepLiveSlots(deps, current.active, now);
-    const pruned = Object.keys(active).length !== Object.keys(current.active).length;
-    // Sold out: nobody more is let in to an empty map until an order gives seats back.
-    const free = current.soldOut ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
+    const pruned = current !== read || Object.keys(active).length !== Object.keys(current.active).length;
+    // Sold out: nobody more is let in to an empty map until an order gives seats back. A fair
+    // start admits nobody until its draw has written every drawn place (no gap is skipped early).
+    const drawPending = settings.salesStartAt !== undefined && !current.draw?.complete;
+    const free = current.soldOut || drawPending ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
     const next =
       free > 0
-        ? await nextInLine(deps, eventId, current.servingPosition, free, now)
+        ? await nextInLine(deps, eventId, current.servingPosition, free, now, settings)
         : { admitted: [], servedUpTo: current.servingPosition };
     admitted = next.admitted;
     if (!pruned && next.servedUpTo === current.servingPosition) return undefined;
@@ -56,6 +72,7 @@ export async function advanceWaitingRoom(
       servingPosition: next.servedUpTo,
       active,
       admittedCount: current.admittedCount + admitted.length,
+      ...(current.firstAdmittedAt === undefined && admitted.length > 0 ? { firstAdmittedAt: now } : {}),
     };
   });
   // Marks each admitted buyer, so a later status read tells "served" from "skipped".
@@ -167,20 +184,39 @@ export async function releaseSlot(
   settings: WaitingRoomSettings,
   order: { buyerId: string; orderId: string; seatsFreed?: boolean; seatsLeft?: number },
 ): Promise<void> {
+  await releaseSlots(source, eventId, settings, [order], order.seatsLeft);
+}
+
+/**
+ * Frees the slots of a batch of ended orders (the orders stream's batch for one event) and
+ * admits the next buyers into them: one conditional write of the room for the whole batch.
+ * Each slot is freed only by its own order, so a replayed batch changes nothing. Sold out: any
+ * order that gave its seats back clears it; otherwise `seatsLeft` (the count as the batch was
+ * read) decides; without either it stays.
+ */
+export async function releaseSlots(
+  source: WaitingRoomSource,
+  eventId: string,
+  settings: WaitingRoomSettings,
+  orders: readonly { buyerId: string; orderId: string; seatsFreed?: boolean }[],
+  seatsLeft?: number,
+): Promise<void> {
   const deps = waitingRoomDeps(source);
-  await updateWaitingRoomState(deps, eventId, async (current) => {
-    const mine = current.active[order.buyerId]?.orderId === order.orderId;
-    const soldOut =
-      order.seatsFreed === true
-        ? false
-        : order.seatsLeft !== undefined
-          ? order.seatsLeft === 0
-          : current.soldOut === true;
-    if (!mine && soldOut === (current.soldOut === true)) return undefined;
-    const { [order.buyerId]: _released, ...rest } = current.active;
-    return { ...current, active: mine ? rest : current.active, soldOut };
+  await changeAndAdvance(deps, eventId, settings, (current) => {
+    const soldOut = orders.some((order) => order.seatsFreed === true)
+      ? false
+      : seatsLeft !== undefined
+        ? seatsLeft === 0
+        : current.soldOut === true;
+    const active = { ...current.active };
+    let released = 0;
+    for (const order of orders)
+      if (active[order.buyerId]?.orderId === order.orderId) {
+        delete active[order.buyerId];
+        released++;
+      }
+    return released === 0 && soldOut === (current.soldOut === true) ? current : { ...current, active, soldOut };
   });
-  await advanceWaitingRoom(deps, eventId, settings);
 }
 
 /**
@@ -270,8 +306,10 @@ async function hasEnded(deps: WaitingRoomDeps, orderId: string): Promise<boolean
 }
 
 /**
- * The next `count` waiting buyers after `servingPosition`, stopping at a fresh gap, and how far
- * the line is served with them (buyers who left are passed over without taking a slot).
+ * The next `count` present buyers after `servingPosition`, stopping at a fresh gap, and how far
+ * the line is served with them. Passed over without taking a slot: buyers who left, and absent
+ * buyers (their page has not checked in for `abandonAfterSeconds`: LAPSED, issue #12), so turns
+ * go only to buyers who are there.
  */
 async function nextInLine(
   deps: WaitingRoomDeps,
@@ -279,17 +317,22 @@ async function nextInLine(
   servingPosition: number,
   count: number,
   now: number,
+  settings: WaitingRoomSettings,
 ): Promise<{ admitted: WaitingPlace[]; servedUpTo: number }> {
   // Room for some who left among them; the rest waits for the next advance.
   const { places } = await deps.room.placesAfter(eventId, servingPosition, count * 2 + 10);
+  const seenBefore = now - settings.abandonAfterSeconds * 1000;
   const admitted: WaitingPlace[] = [];
   let servedUpTo = servingPosition;
   for (const item of places) {
     if (admitted.length === count) break;
     if (item.position !== servedUpTo + 1 && now - item.joinedAt < GAP_GRACE_MS) break;
     servedUpTo = item.position;
-    if (item.leftAt === undefined)
-      admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
+    if (item.leftAt !== undefined || item.lapsedAt !== undefined) continue;
+    // Noted before the line moves past them; a buyer who checked in meanwhile is there after all.
+    if (item.lastSeenAt !== undefined && item.lastSeenAt < seenBefore)
+      if (await deps.room.markLapsed(eventId, item.buyerId, now, seenBefore)) continue;
+    admitted.push({ buyerId: item.buyerId, position: item.position, joinedAt: item.joinedAt });
   }
   return { admitted, servedUpTo };
 }

@@ -19,13 +19,32 @@ export const WaitingRoomSchema = z.strictObject({
    * positions interleaving across counters (see docs/ARCHITECTURE.md, waiting room).
    */
   positionShards: z.number().int().min(1).max(64).default(1),
+  /**
+   * A waiting buyer whose page has not checked in for this long is passed over when the line
+   * reaches them (LAPSED): turns go only to buyers who are still there. The page checks in every
+   * third of it, and a check-in writes at most once per third (see checkInEverySeconds).
+   */
+  abandonAfterSeconds: z.number().int().min(15).max(3600).default(120),
 });
 
-export type WaitingRoomSettings = z.output<typeof WaitingRoomSchema>;
+/**
+ * The room's rules: its settings and, for a fair start, the event's `salesStartAt` (epoch ms):
+ * before it buyers join a pre-queue, at it the pre-queue is drawn in a random order.
+ */
+export type WaitingRoomSettings = z.output<typeof WaitingRoomSchema> & { readonly salesStartAt?: number };
+
+/** How often a waiting page checks in: a third of the absence that lapses a place. */
+export function checkInEverySeconds(settings: Pick<WaitingRoomSettings, 'abandonAfterSeconds'>): number {
+  return Math.max(5, Math.floor(settings.abandonAfterSeconds / 3));
+}
 
 /** The settings of an event's room, or undefined when the event sells without a queue. */
 export function activeWaitingRoom(event: {
-  readonly waitingRoom?: WaitingRoomSettings;
+  readonly waitingRoom?: Omit<WaitingRoomSettings, 'abandonAfterSeconds'> & { abandonAfterSeconds?: number };
+  readonly salesStartAt?: string;
 }): WaitingRoomSettings | undefined {
-  return event.waitingRoom?.enabled ? event.waitingRoom : undefined;
+  if (!event.waitingRoom?.enabled) return undefined;
+  // Events stored before absent buyers were skipped have no abandonAfterSeconds: the default.
+  const settings = { ...event.waitingRoom, abandonAfterSeconds: event.waitingRoom.abandonAfterSeconds ?? 120 };
+  return event.salesStartAt === undefined ? settings : { ...settings, salesStartAt: Date.parse(event.salesStartAt) };
 }

@@ -5,7 +5,7 @@ import { getEvent } from '../events/event-records';
 import { isFinal, type OrderRecord } from '../orders/order-record';
 import type { Store } from '../platform/store';
 import { readAvailability } from '../seats/availability';
-import { releaseSlot } from './admission';
+import { releaseSlots } from './admission';
 import { activeWaitingRoom } from './settings';
 
 /**
@@ -51,7 +51,8 @@ export async function freeSlotsOf(store: Store, ended: readonly EndedOrder[]): P
       if (!settings) return;
       // Sold out is re-decided from the actual count as orders end, confirmed or not (issue #12).
       const seatsLeft = (await readAvailability(store, eventId))?.freeCount;
-      for (const order of orders) await releaseSlot(store, eventId, settings, { ...order, seatsLeft });
+      // The batch frees its slots and admits the next buyers in one write (the single writer's batch).
+      await releaseSlots(store, eventId, settings, orders, seatsLeft);
     }),
   );
 }

@@ -38,6 +38,32 @@ export interface WaitingRoomRepository {
    */
   placesAfter(eventId: string, position: number, limit: number): Promise<{ places: WaitingPlace[]; more: boolean }>;
 
+  /**
+   * Puts the buyer in the pre-queue of a fair start (no position yet: the draw gives one), unless
+   * they hold a place or are pre-queued already (false then). One write.
+   */
+  preQueue(eventId: string, buyerId: string, at: number): Promise<boolean>;
+  /** When the buyer joined the pre-queue (a consistent read), undefined when they did not. */
+  readPreQueue(eventId: string, buyerId: string): Promise<number | undefined>;
+  /** Everyone who joined the pre-queue (a consistent read of the event's buyers), placed by the draw or not. */
+  preQueued(eventId: string): Promise<{ buyerId: string; joinedAt: number; position?: number }[]>;
+  /**
+   * A check-in of the buyer's page: `lastSeenAt` = now, written only when the last one is older
+   * than `staleBefore` (so a page polling often costs one write per interval). False when not written.
+   */
+  checkIn(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean>;
+  /**
+   * Notes that the line reached an absent buyer (not seen since `seenBefore`) and passed them
+   * over; false when they checked in meanwhile (they are there: their turn stands).
+   */
+  markLapsed(eventId: string, buyerId: string, lapsedAt: number, seenBefore: number): Promise<boolean>;
+  /**
+   * How many buyers wait after `position`: placed, not left, not lapsed, seen since `seenSince`
+   * (an index read, for operators).
+   */
+  countWaiting(eventId: string, position: number, seenSince: number): Promise<number>;
+  /** Starts position counter `shard` at `issued` (after a fair start's draw), unless it counted already. */
+  seedCounter(eventId: string, shard: number, issued: number): Promise<void>;
   /** Adds one to position counter `shard` and returns its new count (atomic). */
   countJoin(eventId: string, shard: number): Promise<number>;
   /** How many joins position counter `shard` has counted (0 when none). */
@@ -51,6 +77,10 @@ export interface WaitingPlace {
   readonly joinedAt: number;
   /** Set when the buyer left the line before their turn: passed over, no slot taken. */
   readonly leftAt?: number;
+  /** The buyer's page last checked in (epoch ms); a place written before check-ins has none. */
+  readonly lastSeenAt?: number;
+  /** The line reached the buyer while they were away: passed over (LAPSED), no slot taken. */
+  readonly lapsedAt?: number;
 }
 
 export type WaitingRoomStateChange = Omit<WaitingRoomState, 'version' | 'updatedAt'>;
@@ -82,6 +112,24 @@ export interface WaitingRoomPlace {
   readonly admittedAt?: number;
   /** Epoch ms the buyer left the line, if they did. */
   readonly leftAt?: number;
+  /** The buyer's page last checked in (epoch ms). */
+  readonly lastSeenAt?: number;
+  /** Epoch ms the line passed the buyer over for being away (LAPSED). */
+  readonly lapsedAt?: number;
+}
+
+/**
+ * A fair start's draw, recorded on the room item for audit: the seed (32 crypto-random bytes,
+ * hex), how many were in the pre-queue, and the SHA-256 of the drawn order (buyer ids, position
+ * order, newline-joined). Anyone with the seed and the pre-queue can recompute the order.
+ */
+export interface FairStartDraw {
+  readonly seed: string;
+  readonly drawnAt: number;
+  readonly entrants: number;
+  readonly digest: string;
+  /** False while the positions are being written (a draw that died is finished with the same seed). */
+  readonly complete: boolean;
 }
 
 export interface PurchaseSlot {
@@ -105,6 +153,10 @@ export interface WaitingRoomState {
    * fail, and an order ending without a sale clears it.
    */
   readonly soldOut?: boolean;
+  /** The fair start's draw, once the sale opened (events with `salesStartAt`). */
+  readonly draw?: FairStartDraw;
+  /** When the first buyer was admitted: with `admittedCount`, the measured admission rate. */
+  readonly firstAdmittedAt?: number;
   readonly version: number;
   readonly updatedAt: number;
 }

@@ -1,15 +1,20 @@
-import type { BuyerWaitingRoomStatus } from '../../../contract/waiting-room-view';
+import type { BuyerWaitingRoomStatus, WaitingRoomCounter } from '../../../contract/waiting-room-view';
 import type { EventRecord } from '../events/event-records';
-import { ValidationFailed } from '../platform/errors';
+import { SalesNotStarted, ValidationFailed } from '../platform/errors';
 import { admitPassedOver, advanceWaitingRoom, claimSlotForOrder, giveUpPlace } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
+import { auditDraw, beforeSalesStart, type DrawAudit, drawIfDue } from './fair-start';
 import { claimPosition, issuedPositions, type WaitingRoomPlace } from './positions';
 import type { WaitingRoomState } from './room-state';
-import { activeWaitingRoom, type WaitingRoomSettings } from './settings';
+import { activeWaitingRoom, checkInEverySeconds, type WaitingRoomSettings } from './settings';
 import type { WaitingRoomDeps, WaitingRoomSource } from './waiting-room-repository';
 import { waitingRoomDeps } from './waiting-room-store';
 
-export type { BuyerWaitingRoomState, BuyerWaitingRoomStatus } from '../../../contract/waiting-room-view';
+export type {
+  BuyerWaitingRoomState,
+  BuyerWaitingRoomStatus,
+  WaitingRoomCounter,
+} from '../../../contract/waiting-room-view';
 
 /** What a buyer and an operator see of the waiting room, and the gate the order API passes. */
 
@@ -28,12 +33,56 @@ export async function joinWaitingRoom(
 ): Promise<BuyerWaitingRoomStatus> {
   const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
+  if (beforeSalesStart(settings, deps.now())) {
+    // A fair start: no number before the start, only a place in the pre-queue (one write).
+    await deps.room.preQueue(event.eventId, buyerId, deps.now());
+    return preQueueStatus(deps, event, settings, buyerId);
+  }
+  await drawIfDue(deps, event.eventId, settings);
   let place = await claimPosition(deps, event.eventId, buyerId, settings);
-  if (place.leftAt !== undefined || (await hasUsedAdmission(deps, event.eventId, place))) {
+  if (
+    place.leftAt !== undefined ||
+    place.lapsedAt !== undefined ||
+    (await hasUsedAdmission(deps, event.eventId, place))
+  ) {
     place = await requeue(deps, event.eventId, buyerId, place, settings);
   }
   const state = await advanceWaitingRoom(deps, event.eventId, settings);
-  return statusOf(event, settings, buyerId, place, state, signingKey);
+  return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
+}
+
+/** A pre-queued buyer's status before the start: no position yet, the start to count down to. */
+async function preQueueStatus(
+  deps: WaitingRoomDeps,
+  event: EventRecord,
+  settings: WaitingRoomSettings,
+  buyerId: string,
+): Promise<BuyerWaitingRoomStatus> {
+  const now = deps.now();
+  const joinedAt = await deps.room.readPreQueue(event.eventId, buyerId);
+  if (joinedAt !== undefined) await checkIn(deps, event.eventId, buyerId, settings, now);
+  return {
+    eventId: event.eventId,
+    state: joinedAt === undefined ? 'NOT_JOINED' : 'PRE_QUEUE',
+    servingPosition: 0,
+    peopleAhead: 0,
+    activePurchasers: 0,
+    maxActivePurchasers: settings.maxActivePurchasers,
+    soldOut: false,
+    ...(event.salesStartAt ? { salesStartAt: event.salesStartAt } : {}),
+    checkInEverySeconds: checkInEverySeconds(settings),
+  };
+}
+
+/** The page's check-in: written at most once per check-in interval, however often it polls. */
+async function checkIn(
+  deps: WaitingRoomDeps,
+  eventId: string,
+  buyerId: string,
+  settings: WaitingRoomSettings,
+  now: number,
+): Promise<void> {
+  await deps.room.checkIn(eventId, buyerId, now, now - checkInEverySeconds(settings) * 1000);
 }
 
 /** Where the buyer stands now; moves the queue along on the way (cheap when nothing changed). */
@@ -45,14 +94,25 @@ export async function buyerWaitingRoomStatus(
 ): Promise<BuyerWaitingRoomStatus> {
   const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
-  const place = await deps.room.readPlace(event.eventId, buyerId);
+  if (beforeSalesStart(settings, deps.now())) return preQueueStatus(deps, event, settings, buyerId);
+  await drawIfDue(deps, event.eventId, settings);
+  let place = await deps.room.readPlace(event.eventId, buyerId);
+  // Pre-queued, but the draw did not place them (their join landed as it ran): first come, first served.
+  if (!place && settings.salesStartAt !== undefined && (await deps.room.readPreQueue(event.eventId, buyerId)))
+    place = await claimPosition(deps, event.eventId, buyerId, settings);
+  // The page checks in (a LAPSED place stays lapsed: the buyer rejoins).
+  if (place && place.lapsedAt === undefined) await checkIn(deps, event.eventId, buyerId, settings, deps.now());
   let state = await advanceWaitingRoom(deps, event.eventId, settings);
   const passedOver =
-    place && place.position <= state.servingPosition && place.admittedAt === undefined && place.leftAt === undefined;
-  if (passedOver && !state.active[buyerId]) {
+    place &&
+    place.position <= state.servingPosition &&
+    place.admittedAt === undefined &&
+    place.leftAt === undefined &&
+    place.lapsedAt === undefined;
+  if (place && passedOver && !state.active[buyerId]) {
     state = await admitPassedOver(deps, event.eventId, buyerId, place.position, settings);
   }
-  return statusOf(event, settings, buyerId, place, state, signingKey);
+  return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
 }
 
 /**
@@ -68,6 +128,9 @@ export async function admitOrder(
   signingKey: string,
 ): Promise<(reason: unknown) => Promise<void>> {
   const deps = waitingRoomDeps(source);
+  // Orders are refused before the sale opens, with or without a waiting room.
+  if (event.salesStartAt !== undefined && deps.now() < Date.parse(event.salesStartAt))
+    throw new SalesNotStarted(event.salesStartAt);
   if (!activeWaitingRoom(event)) return async () => undefined;
   const position = await verifyAdmission(signingKey, request.admissionToken, {
     buyerId: request.buyerId,
@@ -80,6 +143,28 @@ export async function admitOrder(
     orderId: request.orderId,
     holdSeconds: event.holdSeconds,
   });
+}
+
+/**
+ * The room's public counter (one read of the room item, no write, no buyer): what a waiting page
+ * polls between its own check-ins.
+ */
+export async function waitingRoomCounter(source: WaitingRoomSource, event: EventRecord): Promise<WaitingRoomCounter> {
+  const deps = waitingRoomDeps(source);
+  const settings = roomOf(event);
+  const state = await deps.room.readState(event.eventId);
+  const rate = admissionsPerMinute(state, deps.now());
+  return {
+    eventId: event.eventId,
+    servingPosition: state.servingPosition,
+    activePurchasers: Object.keys(state.active).length,
+    maxActivePurchasers: settings.maxActivePurchasers,
+    soldOut: state.soldOut === true,
+    ...(event.salesStartAt ? { salesStartAt: event.salesStartAt } : {}),
+    drawn: state.draw?.complete === true,
+    ...(rate === undefined ? {} : { admissionsPerMinute: rate }),
+    version: state.version,
+  };
 }
 
 /** The buyer leaves the line (or gives an unused admission back). */
@@ -102,7 +187,10 @@ export interface OperatorWaitingRoomStatus {
   readonly issuedPositions: number;
   readonly admittedCount: number;
   readonly activePurchasers: number;
+  /** Buyers after the serving position still waiting: not left, not lapsed, seen lately. */
   readonly waitingCount: number;
+  /** The fair start's draw and its audit (seed, entrants, digest, recomputed), once drawn. */
+  readonly draw?: DrawAudit;
   readonly soldOut: boolean;
   readonly active: readonly { buyerId: string; position: number; admittedAt: number; orderId?: string }[];
   readonly waiting: readonly { buyerId: string; position: number; joinedAt: number }[];
@@ -120,21 +208,32 @@ export async function operatorWaitingRoomStatus(
   const settings = roomOf(event);
   const state = await advanceWaitingRoom(deps, event.eventId, settings);
   const issued = await issuedPositions(deps, event.eventId, settings.positionShards);
+  const now = deps.now();
+  const waitingCount = await deps.room.countWaiting(
+    event.eventId,
+    state.servingPosition,
+    now - settings.abandonAfterSeconds * 1000,
+  );
+  const draw = await auditDraw(deps, event.eventId);
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
   const { places, more } = await deps.room.placesAfter(
     event.eventId,
     Math.max(page.after ?? 0, state.servingPosition),
     limit,
   );
-  const waiting = places.map(({ buyerId, position, joinedAt }) => ({ buyerId, position, joinedAt }));
+  const waiting = places
+    .filter((p) => p.leftAt === undefined && p.lapsedAt === undefined)
+    .map(({ buyerId, position, joinedAt }) => ({ buyerId, position, joinedAt }));
+  const { salesStartAt: _start, ...roomSettings } = settings; // the start is the event's, not a room setting
   return {
     eventId: event.eventId,
-    settings,
+    settings: roomSettings,
     servingPosition: state.servingPosition,
     issuedPositions: issued,
     admittedCount: state.admittedCount,
     activePurchasers: Object.keys(state.active).length,
-    waitingCount: Math.max(0, issued - state.servingPosition),
+    waitingCount,
+    ...(draw ? { draw } : {}),
     soldOut: state.soldOut === true,
     active: Object.entries(state.active)
       .map(([buyerId, slot]) => ({
@@ -156,14 +255,19 @@ async function statusOf(
   place: WaitingRoomPlace | undefined,
   state: WaitingRoomState,
   signingKey: string,
+  now: number,
 ): Promise<BuyerWaitingRoomStatus> {
   const activePurchasers = Object.keys(state.active).length;
+  const rate = admissionsPerMinute(state, now);
   const common = {
     eventId: event.eventId,
     servingPosition: state.servingPosition,
     activePurchasers,
     maxActivePurchasers: settings.maxActivePurchasers,
     soldOut: state.soldOut === true,
+    ...(event.salesStartAt ? { salesStartAt: event.salesStartAt } : {}),
+    checkInEverySeconds: checkInEverySeconds(settings),
+    ...(rate === undefined ? {} : { admissionsPerMinute: rate }),
   };
   if (!place) return { ...common, state: 'NOT_JOINED', peopleAhead: 0 };
   const slot = state.active[buyerId];
@@ -185,6 +289,7 @@ async function statusOf(
     };
   }
   if (place.leftAt !== undefined) return { ...common, state: 'LEFT', position: place.position, peopleAhead: 0 };
+  if (place.lapsedAt !== undefined) return { ...common, state: 'LAPSED', position: place.position, peopleAhead: 0 };
   if (place.position <= state.servingPosition)
     return {
       ...common,
@@ -198,15 +303,34 @@ async function statusOf(
     state: 'WAITING',
     position: place.position,
     peopleAhead,
-    estimatedWaitSeconds: estimateWait(peopleAhead, settings, event),
+    estimatedWaitSeconds: estimateWait(peopleAhead, settings, event, rate),
   };
 }
 
+/** Admission needs this many admissions and this long before its measured rate is used. */
+const RATE_MIN_ADMISSIONS = 5;
+const RATE_MIN_MS = 10_000;
+
+/** The measured admission rate since the first admission (per minute), once there is enough to measure. */
+function admissionsPerMinute(state: WaitingRoomState, now: number): number | undefined {
+  if (state.firstAdmittedAt === undefined) return undefined;
+  const elapsed = now - state.firstAdmittedAt;
+  if (state.admittedCount < RATE_MIN_ADMISSIONS || elapsed < RATE_MIN_MS) return undefined;
+  return Math.round((state.admittedCount / elapsed) * 60_000 * 10) / 10;
+}
+
 /**
- * A rough wait: each slot serves one buyer per "purchase time", taken as half the hold time
- * (most buyers pay well before their hold runs out). Shown as an estimate, never promised.
+ * A rough wait: from the measured admission rate once there is one; before that, each slot
+ * serves one buyer per "purchase time", taken as half the hold time (most buyers pay well
+ * before their hold runs out). Shown as an estimate, never promised.
  */
-function estimateWait(peopleAhead: number, settings: WaitingRoomSettings, event: EventRecord): number {
+function estimateWait(
+  peopleAhead: number,
+  settings: WaitingRoomSettings,
+  event: EventRecord,
+  perMinute: number | undefined,
+): number {
+  if (perMinute !== undefined && perMinute > 0) return Math.ceil(((peopleAhead + 1) / perMinute) * 60);
   const purchaseSeconds = Math.max(30, event.holdSeconds / 2);
   return Math.ceil(((peopleAhead + 1) / settings.maxActivePurchasers) * purchaseSeconds);
 }

@@ -30,6 +30,15 @@ const HAS_PLACE = 'attribute_exists(#position)';
 /** A rejoin: the place is still the one the caller saw. */
 const PLACE_STILL = '#position = :old';
 const POSITION_NAMES = { '#position': 'position' };
+/** A pre-queue join: no place and not pre-queued yet. */
+const NOT_QUEUED = 'attribute_not_exists(#position) AND attribute_not_exists(preQueuedAt)';
+/** A check-in worth writing: the buyer is in line (or pre-queue), last seen before the interval. */
+const CHECK_IN_DUE =
+  '(attribute_exists(#position) OR attribute_exists(preQueuedAt)) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)';
+/** Passing over an absent buyer: still placed and still not seen since. */
+const STILL_AWAY = 'attribute_exists(#position) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :seenBefore)';
+/** Waiting, for the operator's count: not left, not lapsed, seen lately. */
+const STILL_WAITING = 'attribute_not_exists(leftAt) AND attribute_not_exists(lapsedAt) AND lastSeenAt >= :seenSince';
 
 const COUNTER_PREFIX = '#position-counter#';
 
@@ -63,13 +72,15 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
         new GetCommand({ TableName: buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
       );
       if (typeof Item?.position !== 'number') return undefined;
-      const { admittedAt, leftAt } = Item as { admittedAt?: number; leftAt?: number };
+      const { admittedAt, leftAt, lastSeenAt, lapsedAt } = Item as Partial<Record<string, number>>;
       return {
         buyerId,
         position: Item.position,
         joinedAt: Item.joinedAt as number,
         ...(admittedAt === undefined ? {} : { admittedAt }),
         ...(leftAt === undefined ? {} : { leftAt }),
+        ...(lastSeenAt === undefined ? {} : { lastSeenAt }),
+        ...(lapsedAt === undefined ? {} : { lapsedAt }),
       };
     },
 
@@ -93,7 +104,9 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
         new UpdateCommand({
           TableName: buyers,
           Key: { eventId, buyerId },
-          UpdateExpression: 'SET #position = :position, joinedAt = :joinedAt REMOVE joiningAt',
+          // A drawn pre-queue place keeps the page's last check-in; a fresh join is seen now.
+          UpdateExpression:
+            'SET #position = :position, joinedAt = :joinedAt, lastSeenAt = if_not_exists(lastSeenAt, :joinedAt) REMOVE joiningAt',
           ConditionExpression: NO_PLACE,
           ExpressionAttributeNames: POSITION_NAMES,
           ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
@@ -107,7 +120,8 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
           new UpdateCommand({
             TableName: buyers,
             Key: { eventId, buyerId },
-            UpdateExpression: 'REMOVE #position, admittedAt, leftAt',
+            // preQueuedAt stays: the draw's audit recomputes the order from everyone who was in the pre-queue.
+            UpdateExpression: 'REMOVE #position, admittedAt, leftAt, lapsedAt, lastSeenAt',
             ConditionExpression: PLACE_STILL,
             ExpressionAttributeNames: POSITION_NAMES,
             ExpressionAttributeValues: { ':old': position },
@@ -161,9 +175,121 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
           position: item.position as number,
           joinedAt: item.joinedAt as number,
           ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt as number }),
+          ...(item.lastSeenAt === undefined ? {} : { lastSeenAt: item.lastSeenAt as number }),
+          ...(item.lapsedAt === undefined ? {} : { lapsedAt: item.lapsedAt as number }),
         }),
       );
       return { places, more: LastEvaluatedKey !== undefined };
+    },
+
+    async preQueue(eventId, buyerId, at) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET preQueuedAt = :at, joinedAt = :at, lastSeenAt = :at',
+          ConditionExpression: NOT_QUEUED,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    },
+
+    async readPreQueue(eventId, buyerId) {
+      const { Item } = await store.doc.send(
+        new GetCommand({ TableName: buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
+      );
+      return Item?.preQueuedAt as number | undefined;
+    },
+
+    async preQueued(eventId) {
+      const entries: { buyerId: string; joinedAt: number; position?: number }[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await store.doc.send(
+          new QueryCommand({
+            TableName: buyers,
+            KeyConditionExpression: 'eventId = :eventId',
+            FilterExpression: 'attribute_exists(preQueuedAt)',
+            ExpressionAttributeValues: { ':eventId': eventId },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? [])
+          entries.push({
+            buyerId: item.buyerId as string,
+            joinedAt: item.preQueuedAt as number,
+            ...(typeof item.position === 'number' ? { position: item.position } : {}),
+          });
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return entries;
+    },
+
+    async checkIn(eventId, buyerId, now, staleBefore) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET lastSeenAt = :now',
+          ConditionExpression: CHECK_IN_DUE,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+        }),
+      );
+    },
+
+    async markLapsed(eventId, buyerId, lapsedAt, seenBefore) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET lapsedAt = :lapsedAt',
+          ConditionExpression: STILL_AWAY,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':lapsedAt': lapsedAt, ':seenBefore': seenBefore },
+        }),
+      );
+    },
+
+    async countWaiting(eventId, position, seenSince) {
+      let count = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await store.doc.send(
+          new QueryCommand({
+            TableName: buyers,
+            IndexName: 'byPosition',
+            KeyConditionExpression: 'eventId = :eventId AND #position > :after',
+            FilterExpression: STILL_WAITING,
+            ExpressionAttributeNames: POSITION_NAMES,
+            ExpressionAttributeValues: { ':eventId': eventId, ':after': position, ':seenSince': seenSince },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
+
+    async seedCounter(eventId, shard, issued) {
+      await store.doc
+        .send(
+          new UpdateCommand({
+            TableName: buyers,
+            Key: { eventId, buyerId: `${COUNTER_PREFIX}${shard}` },
+            UpdateExpression: 'SET issued = :issued',
+            ConditionExpression: 'attribute_not_exists(issued)',
+            ExpressionAttributeValues: { ':issued': issued },
+          }),
+        )
+        .catch(quietlyIfConditionFails); // seeded already (a draw finished twice), or joins counted
     },
 
     async countJoin(eventId, shard) {

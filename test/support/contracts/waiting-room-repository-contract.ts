@@ -57,7 +57,12 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
       expect(await room.placeBuyer(eventId, 'b1', 3, 1000)).toBe(true);
       expect(await room.placeBuyer(eventId, 'b1', 4, 2000)).toBe(false);
-      expect(await room.readPlace(eventId, 'b1')).toEqual({ buyerId: 'b1', position: 3, joinedAt: 1000 });
+      expect(await room.readPlace(eventId, 'b1')).toEqual({
+        buyerId: 'b1',
+        position: 3,
+        joinedAt: 1000,
+        lastSeenAt: 1000,
+      });
     });
 
     it('one join at a time takes a number for a buyer: a second start is refused until the first is stale or placed', async () => {
@@ -84,6 +89,7 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
         joinedAt: 1000,
         admittedAt: 1500,
         leftAt: 1800,
+        lastSeenAt: 1000,
       });
     });
 
@@ -97,7 +103,12 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       await room.clearPlace(eventId, 'b1', 1);
       expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
       expect(await room.placeBuyer(eventId, 'b1', 7, 3000)).toBe(true);
-      expect(await room.readPlace(eventId, 'b1')).toEqual({ buyerId: 'b1', position: 7, joinedAt: 3000 });
+      expect(await room.readPlace(eventId, 'b1')).toEqual({
+        buyerId: 'b1',
+        position: 7,
+        joinedAt: 3000,
+        lastSeenAt: 3000,
+      });
     });
 
     it('places after a position come in position order, a page at a time, with who left', async () => {
@@ -113,9 +124,9 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       await room.countJoin(eventId, 0); // counters are no places
       expect(await room.placesAfter(eventId, 1, 10)).toEqual({
         places: [
-          { buyerId: 'b2', position: 2, joinedAt: 20 },
-          { buyerId: 'b3', position: 3, joinedAt: 30, leftAt: 99 },
-          { buyerId: 'b5', position: 5, joinedAt: 50 },
+          { buyerId: 'b2', position: 2, joinedAt: 20, lastSeenAt: 20 },
+          { buyerId: 'b3', position: 3, joinedAt: 30, leftAt: 99, lastSeenAt: 30 },
+          { buyerId: 'b5', position: 5, joinedAt: 50, lastSeenAt: 50 },
         ],
         more: false,
       });
@@ -123,6 +134,55 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(page.places.map((p) => p.position)).toEqual([1, 2]);
       expect(page.more).toBe(true);
       expect((await room.placesAfter(eventId, 5, 10)).places).toEqual([]);
+    });
+
+    it('a pre-queue join is written once, without a position; the draw places it keeping its check-in', async () => {
+      const eventId = newEventId();
+      expect(await room.readPreQueue(eventId, 'b1')).toBeUndefined();
+      expect(await room.preQueue(eventId, 'b1', 1000)).toBe(true);
+      expect(await room.preQueue(eventId, 'b1', 1100)).toBe(false);
+      expect(await room.preQueue(eventId, 'b2', 1200)).toBe(true);
+      expect(await room.readPreQueue(eventId, 'b1')).toBe(1000);
+      expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
+      expect(await room.checkIn(eventId, 'b1', 5000, 4000)).toBe(true);
+      await room.countJoin(eventId, 0); // counters are not in the pre-queue
+      expect(await room.placeBuyer(eventId, 'b1', 2, 1000)).toBe(true);
+      expect(await room.readPlace(eventId, 'b1')).toEqual({
+        buyerId: 'b1',
+        position: 2,
+        joinedAt: 1000,
+        lastSeenAt: 5000,
+      });
+      expect(await room.preQueue(eventId, 'b1', 6000)).toBe(false); // placed
+      const entries = await room.preQueued(eventId);
+      expect(entries.sort((a, b) => a.joinedAt - b.joinedAt)).toEqual([
+        { buyerId: 'b1', joinedAt: 1000, position: 2 },
+        { buyerId: 'b2', joinedAt: 1200 },
+      ]);
+    });
+
+    it('a check-in is written once per interval; an absent buyer is marked lapsed unless seen meanwhile', async () => {
+      const eventId = newEventId();
+      expect(await room.checkIn(eventId, 'nobody', 1000, 0)).toBe(false); // not in line
+      await room.placeBuyer(eventId, 'b1', 1, 1000);
+      await room.placeBuyer(eventId, 'b2', 2, 1000);
+      expect(await room.checkIn(eventId, 'b1', 1500, 1200)).toBe(true); // last seen at 1000, before 1200: written
+      expect(await room.checkIn(eventId, 'b1', 1600, 500)).toBe(false); // seen at 1500, within the interval
+      expect(await room.markLapsed(eventId, 'b1', 2000, 1500)).toBe(false); // seen at 1500: there
+      expect(await room.markLapsed(eventId, 'b2', 2000, 1500)).toBe(true); // last seen at 1000: away
+      expect((await room.readPlace(eventId, 'b2'))?.lapsedAt).toBe(2000);
+      expect(await room.countWaiting(eventId, 0, 1200)).toBe(1); // b1 (b2 lapsed)
+      expect(await room.countWaiting(eventId, 1, 1200)).toBe(0);
+      await room.markLeft(eventId, 'b1', 2100);
+      expect(await room.countWaiting(eventId, 0, 0)).toBe(0);
+    });
+
+    it('a seeded counter goes on from its seed, and is seeded once', async () => {
+      const eventId = newEventId();
+      await room.seedCounter(eventId, 0, 40);
+      await room.seedCounter(eventId, 0, 7);
+      expect(await room.joinsCounted(eventId, 0)).toBe(40);
+      expect(await room.countJoin(eventId, 0)).toBe(41);
     });
 
     it('position counters count joins per shard, atomically', async () => {

@@ -14,6 +14,9 @@ interface BuyerItem {
   admittedAt?: number;
   passedOver?: boolean;
   leftAt?: number;
+  lastSeenAt?: number;
+  lapsedAt?: number;
+  preQueuedAt?: number;
 }
 
 /**
@@ -55,6 +58,8 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
       joinedAt: item.joinedAt as number,
       ...(item.admittedAt === undefined ? {} : { admittedAt: item.admittedAt }),
       ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt }),
+      ...(item.lastSeenAt === undefined ? {} : { lastSeenAt: item.lastSeenAt }),
+      ...(item.lapsedAt === undefined ? {} : { lapsedAt: item.lapsedAt }),
     };
   }
 
@@ -68,7 +73,7 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
   async placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean> {
     const item = this.item(eventId, buyerId);
     if (item.position !== undefined) return false;
-    Object.assign(item, { position, joinedAt });
+    Object.assign(item, { position, joinedAt, lastSeenAt: item.lastSeenAt ?? joinedAt });
     delete item.joiningAt;
     return true;
   }
@@ -79,6 +84,8 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     delete item.position;
     delete item.admittedAt;
     delete item.leftAt;
+    delete item.lapsedAt;
+    delete item.lastSeenAt;
   }
 
   async markAdmitted(
@@ -112,11 +119,64 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
           position: item.position as number,
           joinedAt: item.joinedAt as number,
           ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt }),
+          ...(item.lastSeenAt === undefined ? {} : { lastSeenAt: item.lastSeenAt }),
+          ...(item.lapsedAt === undefined ? {} : { lapsedAt: item.lapsedAt }),
         }),
       )
       .sort((a, b) => a.position - b.position);
     // Like a Query's page: `more` when the page is full (the index may hold more).
     return { places: after.slice(0, limit), more: after.length >= limit };
+  }
+
+  async preQueue(eventId: string, buyerId: string, at: number): Promise<boolean> {
+    const item = this.item(eventId, buyerId);
+    if (item.position !== undefined || item.preQueuedAt !== undefined) return false;
+    Object.assign(item, { preQueuedAt: at, joinedAt: at, lastSeenAt: at });
+    return true;
+  }
+
+  async readPreQueue(eventId: string, buyerId: string): Promise<number | undefined> {
+    return this.buyers.get(key(eventId, buyerId))?.preQueuedAt;
+  }
+
+  async preQueued(eventId: string): Promise<{ buyerId: string; joinedAt: number; position?: number }[]> {
+    return this.entriesOf(eventId)
+      .filter(([, item]) => item.preQueuedAt !== undefined)
+      .map(([buyerId, item]) => ({
+        buyerId,
+        joinedAt: item.preQueuedAt as number,
+        ...(item.position === undefined ? {} : { position: item.position }),
+      }));
+  }
+
+  async checkIn(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (!item || (item.position === undefined && item.preQueuedAt === undefined)) return false;
+    if (item.lastSeenAt !== undefined && item.lastSeenAt >= staleBefore) return false;
+    item.lastSeenAt = now;
+    return true;
+  }
+
+  async markLapsed(eventId: string, buyerId: string, lapsedAt: number, seenBefore: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position === undefined || (item.lastSeenAt !== undefined && item.lastSeenAt >= seenBefore)) return false;
+    item.lapsedAt = lapsedAt;
+    return true;
+  }
+
+  async countWaiting(eventId: string, position: number, seenSince: number): Promise<number> {
+    return this.entriesOf(eventId).filter(
+      ([, item]) =>
+        item.position !== undefined &&
+        item.position > position &&
+        item.leftAt === undefined &&
+        item.lapsedAt === undefined &&
+        (item.lastSeenAt ?? 0) >= seenSince,
+    ).length;
+  }
+
+  async seedCounter(eventId: string, shard: number, issued: number): Promise<void> {
+    if (!this.counters.has(key(eventId, String(shard)))) this.counters.set(key(eventId, String(shard)), issued);
   }
 
   async countJoin(eventId: string, shard: number): Promise<number> {
@@ -132,6 +192,12 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
   /** A buyer item as the table holds it (tests look at `passedOver`). */
   buyer(eventId: string, buyerId: string): BuyerItem | undefined {
     return this.buyers.get(key(eventId, buyerId));
+  }
+
+  private entriesOf(eventId: string): [string, BuyerItem][] {
+    return [...this.buyers.entries()]
+      .filter(([k]) => k.startsWith(`${eventId}\u0000`))
+      .map(([k, item]) => [k.slice(eventId.length + 1), item]);
   }
 
   private item(eventId: string, buyerId: string): BuyerItem {
