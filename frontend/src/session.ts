@@ -10,8 +10,16 @@ import type { Session } from './types';
 const SESSION_KEY = 'ticketdrop:session';
 const RENEW_BEFORE_MS = 5 * 60_000;
 
+/**
+ * The one session request in flight for this page, shared by every keeper: React runs the app's
+ * start-up effect twice (StrictMode), and two keepers each creating a session would leave
+ * localStorage with whichever answer came last — a different buyer from the one the page goes on
+ * with, so a refresh lost the buyer's orders (seen as a flaky e2e test once creating a session
+ * got slower).
+ */
+let pending: Promise<Session> | undefined;
+
 export class SessionKeeper {
-  private pending: Promise<Session> | undefined;
   private readonly listeners = new Set<(session: Session) => void>();
 
   /** `create(token)`: POST /api/sessions, with the current token when there is one (renewal). */
@@ -31,16 +39,16 @@ export class SessionKeeper {
   }
 
   renew(): Promise<Session> {
-    this.pending ??= this.create(readSession()?.token)
+    pending ??= this.create(readSession()?.token)
       .then((session) => {
         writeSession(session);
         for (const listener of this.listeners) listener(session);
         return session;
       })
       .finally(() => {
-        this.pending = undefined;
+        pending = undefined;
       });
-    return this.pending;
+    return pending;
   }
 }
 

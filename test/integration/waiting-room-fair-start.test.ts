@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../contract/order-view';
+import { RAISED_REQUEST_LIMITS_ENV } from '../../contract/request-limits';
 import type {
   BuyerWaitingRoomStatus,
   OperatorWaitingRoomStatus,
@@ -17,7 +18,8 @@ describe('a fair start through the API', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startApiStack();
+    // 25+ buyers from 127.0.0.1: the per-address session limit is raised for this stack.
+    stack = await startApiStack(RAISED_REQUEST_LIMITS_ENV);
   });
 
   afterAll(async () => {
