@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { releaseSlot, releaseSlots } from '../../lambdas/core/waiting-room/admission';
-import type { WaitingRoomDeps, WaitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-repository';
+import type { WaitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
   operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
-import { FakeOrderRepository } from '../support/fakes/fake-order-repository';
-import { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
+import type { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
+import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';
 
 /**
  * Absent buyers are skipped (issue #12 item 4): a waiting buyer whose page has not checked in for
@@ -21,48 +21,19 @@ const KEY = 'unit-absent-signing-key-0123456789abcdef';
 
 function setUp() {
   const clock = { now: Date.parse('2026-11-23T12:00:00Z') };
-  const repo = new FakeWaitingRoomRepository();
   const checkInWrites = { count: 0 };
   // Counts the check-ins that were written (a poll within the interval writes nothing).
-  const room: WaitingRoomRepository = Object.assign(Object.create(repo) as FakeWaitingRoomRepository, {
-    checkIn: async (...args: Parameters<WaitingRoomRepository['checkIn']>) => {
-      const written = await repo.checkIn(...args);
-      if (written) checkInWrites.count++;
-      return written;
-    },
-  });
-  const orders = new FakeOrderRepository(() => clock.now);
-  const deps: WaitingRoomDeps = {
-    room,
-    orders,
-    now: () => clock.now,
-    random: () => 0,
-    sleep: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-  const settings = {
-    enabled: true,
-    maxActivePurchasers: 1,
-    admissionSeconds: 60,
-    positionShards: 1,
-    abandonAfterSeconds: 90,
-  };
-  const event = {
-    eventId: 'ev',
-    name: 'Drop',
-    rows: 1,
-    seatsPerRow: 10,
-    priceCents: 1000,
-    currency: 'EUR',
-    holdSeconds: 60,
-    maxSeatsPerOrder: 4,
-    status: 'ON_SALE',
-    seatCount: 10,
-    createdAt: 0,
-    waitingRoom: settings,
-  } as EventRecord;
-  return { clock, repo, deps, event, settings, checkInWrites };
+  const countingCheckIns = (repo: FakeWaitingRoomRepository): WaitingRoomRepository =>
+    Object.assign(Object.create(repo) as FakeWaitingRoomRepository, {
+      checkIn: async (...args: Parameters<WaitingRoomRepository['checkIn']>) => {
+        const written = await repo.checkIn(...args);
+        if (written) checkInWrites.count++;
+        return written;
+      },
+    });
+  const { deps, repo } = fakeWaitingRoomDeps(clock, { room: countingCheckIns });
+  const event = roomEvent({ maxActivePurchasers: 1, abandonAfterSeconds: 90 }, { rows: 1, seatsPerRow: 10 });
+  return { clock, repo, deps, event, settings: event.waitingRoom, checkInWrites };
 }
 
 describe('waiting room: absent buyers are passed over', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { AdmissionRequired, SeatsTaken, SoldOut } from '../../lambdas/core/platform/errors';
 import {
   advanceWaitingRoom,
@@ -11,7 +10,6 @@ import {
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
 import { claimPosition } from '../../lambdas/core/waiting-room/positions';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
-import type { WaitingRoomDeps } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
@@ -20,8 +18,7 @@ import {
   operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import { newOrder } from '../support/contracts/order-repository-contract';
-import { FakeOrderRepository } from '../support/fakes/fake-order-repository';
-import { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
+import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';
 
 /** The waiting room's rules (positions, admission in order, slots, optimistic retries) on fakes. */
 
@@ -29,41 +26,10 @@ const KEY = 'unit-waiting-room-signing-key-0123456789abcdef';
 
 function setUp(room: Partial<WaitingRoomSettings> = {}) {
   const clock = { now: Date.parse('2026-11-23T12:00:00Z') };
-  const repo = new FakeWaitingRoomRepository();
-  const orders = new FakeOrderRepository(() => clock.now);
   let draws = 0;
-  const deps: WaitingRoomDeps = {
-    room: repo,
-    orders,
-    now: () => clock.now,
-    random: () => (draws++ % 4) / 4,
-    sleep: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-  const waitingRoom: WaitingRoomSettings = {
-    enabled: true,
-    maxActivePurchasers: 2,
-    admissionSeconds: 60,
-    positionShards: 1,
-    abandonAfterSeconds: 3600,
-    ...room,
-  };
-  const event = {
-    eventId: 'ev',
-    name: 'Drop',
-    rows: 2,
-    seatsPerRow: 5,
-    priceCents: 1000,
-    currency: 'EUR',
-    holdSeconds: 60,
-    maxSeatsPerOrder: 4,
-    status: 'ON_SALE',
-    seatCount: 10,
-    createdAt: 0,
-    waitingRoom,
-  } as EventRecord;
-  return { clock, repo, orders, deps, event, settings: waitingRoom };
+  const { deps, repo, orders } = fakeWaitingRoomDeps(clock, { random: () => (draws++ % 4) / 4 });
+  const event = roomEvent(room);
+  return { clock, repo, orders, deps, event, settings: event.waitingRoom };
 }
 
 const join = (t: ReturnType<typeof setUp>, buyerId: string) => joinWaitingRoom(t.deps, t.event, buyerId, KEY);

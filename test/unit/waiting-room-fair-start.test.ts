@@ -4,15 +4,13 @@ import { AdmissionRequired, SalesNotStarted } from '../../lambdas/core/platform/
 import { drawDigest, drawnOnShard, drawOrder } from '../../lambdas/core/waiting-room/fair-start';
 import { moveWaitingRoom } from '../../lambdas/core/waiting-room/room-timer';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
-import type { WaitingRoomDeps } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
   operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
-import { FakeOrderRepository } from '../support/fakes/fake-order-repository';
-import { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
+import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';
 
 /**
  * A fair start (issue #12 item 3): a pre-queue before `salesStartAt`, a crypto-random draw at it,
@@ -24,39 +22,8 @@ const START = Date.parse('2026-12-01T10:00:00Z');
 
 function setUp(room: Partial<WaitingRoomSettings> = {}) {
   const clock = { now: START - 60_000 };
-  const repo = new FakeWaitingRoomRepository();
-  const deps: WaitingRoomDeps = {
-    room: repo,
-    orders: new FakeOrderRepository(() => clock.now),
-    now: () => clock.now,
-    random: Math.random,
-    sleep: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-  const waitingRoom = {
-    enabled: true,
-    maxActivePurchasers: 2,
-    admissionSeconds: 60,
-    positionShards: 1,
-    abandonAfterSeconds: 3600,
-    ...room,
-  };
-  const event = {
-    eventId: 'ev',
-    name: 'Drop',
-    rows: 2,
-    seatsPerRow: 5,
-    priceCents: 1000,
-    currency: 'EUR',
-    holdSeconds: 60,
-    maxSeatsPerOrder: 4,
-    status: 'ON_SALE',
-    seatCount: 10,
-    createdAt: 0,
-    salesStartAt: new Date(START).toISOString(),
-    waitingRoom,
-  } as EventRecord;
+  const { deps, repo } = fakeWaitingRoomDeps(clock, { random: Math.random });
+  const event = roomEvent(room, { salesStartAt: new Date(START).toISOString() });
   return { clock, repo, deps, event };
 }
 

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { AdmissionRequired } from '../../lambdas/core/platform/errors';
 import { releaseSlot } from '../../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
-import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
-import type { WaitingRoomDeps } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import { newOrder } from '../support/contracts/order-repository-contract';
-import { FakeOrderRepository } from '../support/fakes/fake-order-repository';
-import { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
+import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';
 
 /**
  * #12, "one admission buys again and again": an admission is consumed by the order it creates.
@@ -24,38 +20,9 @@ const KEY = 'unit-waiting-room-signing-key-0123456789abcdef';
 
 function setUp() {
   const clock = { now: Date.parse('2026-11-23T12:00:00Z') };
-  const repo = new FakeWaitingRoomRepository();
-  const orders = new FakeOrderRepository(() => clock.now);
-  const deps: WaitingRoomDeps = {
-    room: repo,
-    orders,
-    now: () => clock.now,
-    random: () => 0,
-    sleep: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-  const settings: WaitingRoomSettings = {
-    enabled: true,
-    maxActivePurchasers: 1,
-    admissionSeconds: 60,
-    positionShards: 1,
-    abandonAfterSeconds: 3600,
-  };
-  const event = {
-    eventId: 'ev',
-    name: 'Drop',
-    rows: 1,
-    seatsPerRow: 10,
-    priceCents: 1000,
-    currency: 'EUR',
-    holdSeconds: 60,
-    maxSeatsPerOrder: 4,
-    status: 'ON_SALE',
-    seatCount: 10,
-    createdAt: 0,
-    waitingRoom: settings,
-  } as EventRecord;
+  const { deps, repo, orders } = fakeWaitingRoomDeps(clock);
+  const event = roomEvent({ maxActivePurchasers: 1 }, { rows: 1, seatsPerRow: 10 });
+  const settings = event.waitingRoom;
   const status = (buyerId: string) => buyerWaitingRoomStatus(deps, event, buyerId, KEY);
   const order = (buyerId: string, orderId: string, admissionToken: string | undefined) =>
     admitOrder(deps, event, { buyerId, orderId, admissionToken }, KEY);
