@@ -181,9 +181,11 @@ describe('the local stack with the fault switch', () => {
     const letter = stack.faults.deadLetters.find(
       (l) => l.consumer === 'seat-map-ticks' && JSON.stringify(l.keys).includes('"A6"'),
     );
+    // The letter may carry more of this event's records than A6: the seats the event's creation just
+    // wrote can still be in the stream and arrive in the same batch (seen on a busy CI run).
     expect(letter).toMatchObject({
       reason: 'RetriesExhausted',
-      keys: [{ eventId: { S: eventId }, seatId: { S: 'A6' } }],
+      keys: expect.arrayContaining([{ eventId: { S: eventId }, seatId: { S: 'A6' } }]),
     });
     // (The browser may have seen A6 anyway: a delivery that failed after the handler ran still sent it.)
 
