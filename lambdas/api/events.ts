@@ -9,7 +9,8 @@ import {
 } from '../core/live/seat-map-snapshot';
 import type { Store } from '../core/platform/store';
 import { fromEnvironment, type Platform } from '../wiring/platform';
-import { type ApiResult, json } from './http';
+import { cacheableJson, json } from './http';
+import { header } from './request';
 import { routeHandler } from './routing';
 
 /**
@@ -34,11 +35,9 @@ export function createHandler(platform: Pick<Platform, 'store'>) {
     },
     'GET /api/events/{eventId}/seat-map': async (event) => {
       const map = await recent(event.pathParameters?.eventId ?? '');
-      const tag = entityTag(map);
-      const headers = { etag: tag, 'cache-control': SEAT_MAP_CACHE_CONTROL };
-      if (matches(event.headers?.['if-none-match'], tag))
-        return { statusCode: 304, headers: { ...headers }, body: '' } satisfies ApiResult;
-      return json(200, { seatMap: compactOf(map) }, headers);
+      return cacheableJson(header(event, 'if-none-match'), entityTag(map), SEAT_MAP_CACHE_CONTROL, {
+        seatMap: compactOf(map),
+      });
     },
   });
 }
@@ -75,14 +74,6 @@ function recentMaps(store: Store): (eventId: string) => Promise<StoredSeatMap> {
     if (recent.size > 100) recent.delete(recent.keys().next().value as string);
     return map;
   };
-}
-
-function matches(ifNoneMatch: string | undefined, tag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((candidate) => candidate.trim().replace(/^W\//, ''))
-    .some((candidate) => candidate === tag || candidate === '*');
 }
 
 export const handler = fromEnvironment(createHandler);

@@ -45,6 +45,30 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/**
+ * A public, cacheable answer under an entity tag: `304` with no body when the request's
+ * `If-None-Match` names `tag` (RFC 9110: a list, weak tags and `*` count), else `200` with `body`.
+ * Either way the tag and `cacheControl` go along, so a CDN or the browser can revalidate.
+ */
+export function cacheableJson(
+  ifNoneMatch: string | undefined,
+  tag: string,
+  cacheControl: string,
+  body: unknown,
+): ApiResult {
+  const headers = { etag: tag, 'cache-control': cacheControl };
+  if (namesTag(ifNoneMatch, tag)) return { statusCode: 304, headers, body: '' };
+  return json(200, body, headers);
+}
+
+function namesTag(ifNoneMatch: string | undefined, tag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((candidate) => candidate.trim().replace(/^W\//, ''))
+    .some((candidate) => candidate === tag || candidate === '*');
+}
+
 /** An image (a ticket's QR code): base64 in the body, as API Gateway wants binary responses. */
 export function png(image: Buffer): ApiResult {
   return {

@@ -9,7 +9,7 @@ import {
   waitingRoomCounter,
 } from '../core/waiting-room/waiting-room-service';
 import { fromEnvironment, type Platform } from '../wiring/platform';
-import { json } from './http';
+import { cacheableJson, json } from './http';
 import { buyerOf, eventIdParameter, header, jsonBody, query, requireAdmin } from './request';
 import { requestLimit } from './request-limits';
 import { routeHandler } from './routing';
@@ -51,9 +51,7 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
     'GET /api/events/{eventId}/queue/status': async (event) => {
       const room = await waitingRoomCounter(platform.store, await eventOf(event));
       const etag = `"${room.eventId}-${room.version}"`;
-      const caching = { 'cache-control': 'public, max-age=2', etag };
-      if (header(event, 'if-none-match') === etag) return { statusCode: 304, headers: caching, body: '' };
-      return json(200, { room }, caching);
+      return cacheableJson(header(event, 'if-none-match'), etag, 'public, max-age=2', { room });
     },
 
     'DELETE /api/events/{eventId}/queue': async (event) => {
