@@ -12,6 +12,10 @@ export const API_HANDLERS = {
   sessions: { entry: 'lambdas/api/sessions.ts', description: 'Anonymous buyer sessions' },
   orders: { entry: 'lambdas/api/orders.ts', description: 'Buyer orders: create, read, pay, change seats, cancel' },
   admin: { entry: 'lambdas/api/admin.ts', description: 'Operator routes: create events, orders and tickets per event' },
+  tickets: {
+    entry: 'lambdas/api/tickets.ts',
+    description: "Tickets after the sale: door check-in, the buyer's signed tickets link",
+  },
   queue: {
     entry: 'lambdas/api/waiting-room.ts',
     description: 'Waiting room: join, my place and admission, the queue for operators',
@@ -45,6 +49,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/orders/{orderId}/cancel', handler: 'orders' },
   { method: 'GET', path: '/api/admin/events/{eventId}/tickets', handler: 'admin' },
   { method: 'GET', path: '/api/admin/events/{eventId}/orders', handler: 'admin' },
+  { method: 'POST', path: '/api/admin/sessions', handler: 'admin' },
+  { method: 'POST', path: '/api/admin/door-credentials', handler: 'admin' },
+  { method: 'POST', path: '/api/events/{eventId}/check-ins', handler: 'tickets' },
+  { method: 'GET', path: '/api/orders/{orderId}/tickets', handler: 'tickets' },
   { method: 'POST', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue/status', handler: 'queue' },

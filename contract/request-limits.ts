@@ -6,8 +6,8 @@
  * (which raise them for their own runs).
  */
 
-/** The limited requests: a new buyer session, a join of a waiting room. */
-export type LimitedAction = 'sessions' | 'queueJoins';
+/** The limited requests: a new buyer session, a join of a waiting room, an operator sign-in (admin key for a session). */
+export type LimitedAction = 'sessions' | 'queueJoins' | 'operatorSessions';
 
 export interface RequestLimit {
   /** Requests one client address may make per window. */
@@ -27,12 +27,15 @@ export type RequestLimits = Readonly<Record<LimitedAction, RequestLimit>>;
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   sessions: { limit: 20, windowSeconds: 60 },
   queueJoins: { limit: 60, windowSeconds: 60 },
+  // Each sign-in is a guess at the admin key: a handful a minute is plenty for people, little for a script.
+  operatorSessions: { limit: 10, windowSeconds: 60 },
 };
 
 /** The variables that carry them to a handler (a Lambda's environment, the local stack's settings). */
 export const REQUEST_LIMIT_ENV: Readonly<Record<LimitedAction, { limit: string; windowSeconds: string }>> = {
   sessions: { limit: 'SESSION_LIMIT', windowSeconds: 'SESSION_LIMIT_WINDOW_SECONDS' },
   queueJoins: { limit: 'QUEUE_JOIN_LIMIT', windowSeconds: 'QUEUE_JOIN_LIMIT_WINDOW_SECONDS' },
+  operatorSessions: { limit: 'OPERATOR_SESSION_LIMIT', windowSeconds: 'OPERATOR_SESSION_LIMIT_WINDOW_SECONDS' },
 };
 
 /**
@@ -70,6 +73,7 @@ export function requestLimitEnvironment(limits: RequestLimits): Record<string, s
 export const RAISED_REQUEST_LIMITS: RequestLimits = {
   sessions: { limit: MAX_REQUEST_LIMIT, windowSeconds: 60 },
   queueJoins: { limit: MAX_REQUEST_LIMIT, windowSeconds: 60 },
+  operatorSessions: { limit: MAX_REQUEST_LIMIT, windowSeconds: 60 },
 };
 export const RAISED_REQUEST_LIMITS_ENV: Readonly<Record<string, string>> =
   requestLimitEnvironment(RAISED_REQUEST_LIMITS);

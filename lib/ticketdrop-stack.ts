@@ -52,6 +52,7 @@ export class TicketDropStack extends Stack {
       stage,
       tables: this.data,
       orderStateMachine: this.orderFlow.stateMachine,
+      ticketSigningKey: this.orderFlow.ticketSigningKey,
     });
     // The safety net under the flows: finishes whatever they left unfinished, every minute.
     this.reconciler = new Reconciler(this, 'Reconciler', {

@@ -1,16 +1,52 @@
 import { z } from 'zod';
+import { isAdminKey } from '../core/access/admin-key';
+import { createDoorCredential, createOperatorSession } from '../core/access/staff-credentials';
+import { DoorCredentialInput, SignInInput } from '../core/access/staff-input';
 import { createEvent } from '../core/events/create-event';
+import { getEvent } from '../core/events/event-records';
 import { orderSummaries, ticketHolders } from '../core/events/event-report';
 import { OrderListQuery } from '../core/orders/order-input';
+import { Unauthorized } from '../core/platform/errors';
+import { logger } from '../core/platform/logger';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
 import { eventIdParameter, jsonBody, query, requireAdmin } from './request';
+import { requestLimit } from './request-limits';
 import { routeHandler } from './routing';
 
-/** Operator routes (x-admin-key): create an event, see its orders and who got tickets. */
-export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
+/**
+ * Operator routes (the admin key in `x-admin-key`, or an operator session): sign in, open a door,
+ * create an event, see its orders and who got tickets.
+ */
+export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'config'>) {
   const { secrets } = platform;
+  const limitSignIn = requestLimit(platform, 'operatorSessions');
   return routeHandler({
+    // The admin key once, for a 1 h operator session: the console keeps the session, never the key.
+    // Counted per client address before the key is compared: every attempt is a guess.
+    'POST /api/admin/sessions': async (event) => {
+      await limitSignIn(event);
+      const { adminKey } = jsonBody(event, SignInInput);
+      if (!isAdminKey(adminKey, await secrets.adminApiKey())) throw new Unauthorized('Wrong admin key');
+      const session = await createOperatorSession(await secrets.sessionSigningKey(), platform.store.now());
+      logger.info('Operator signed in', { operatorId: session.operatorId });
+      return json(201, { role: 'operator', ...session });
+    },
+
+    // A door credential can only check this event's tickets in: what the door staff's phones hold.
+    'POST /api/admin/door-credentials': async (event) => {
+      const operator = await requireAdmin(event, secrets);
+      const { eventId, door } = jsonBody(event, DoorCredentialInput);
+      await getEvent(platform.store, eventId); // EventNotFound for a door of no event
+      const credential = await createDoorCredential(
+        await secrets.sessionSigningKey(),
+        { eventId, door },
+        platform.store.now(),
+      );
+      logger.info('Door opened', { eventId, door, operatorId: operator.operatorId });
+      return json(201, { role: 'door', eventId, door, ...credential });
+    },
+
     'POST /api/events': async (event) => {
       await requireAdmin(event, secrets);
       // createEvent validates the spec itself (strict: unknown fields refused).

@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import { EDGE_HEADERS } from '../../contract/request-limits';
 import { isAdminKey, matchesSecret } from '../core/access/admin-key';
 import { verifySession } from '../core/access/buyer-sessions';
+import { type StaffCredential, staffCredentialOf } from '../core/access/staff-credentials';
 import { EVENT_ID_PATTERN } from '../core/events/event-spec';
 import {
   EventNotFound,
+  Forbidden,
   PayloadTooLarge,
   Unauthorized,
   UnsupportedMediaType,
@@ -31,18 +33,60 @@ export async function buyerOf(
   event: APIGatewayProxyEventV2,
   secrets: Pick<Secrets, 'sessionSigningKey'>,
 ): Promise<string> {
-  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header(event, 'authorization') ?? '');
-  if (!match) throw new Unauthorized();
-  return verifySession(await secrets.sessionSigningKey(), match[1]!);
+  const token = bearerToken(event);
+  if (!token) throw new Unauthorized();
+  return verifySession(await secrets.sessionSigningKey(), token);
 }
 
-/** Admin calls carry `x-admin-key`; compared in constant time with ADMIN_API_KEY. */
+/** The token of an `Authorization: Bearer <token>` header, if the request carries one. */
+export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+  return /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header(event, 'authorization') ?? '')?.[1];
+}
+
+/** The admin key as an operator (ops commands, the CLI, curl): not a session, so no id of its own. */
+const ADMIN_KEY_OPERATOR: StaffCredential = { role: 'operator', operatorId: 'admin-key' };
+
+/**
+ * The organizer's staff member calling: the operator for the `x-admin-key` header (compared in
+ * constant time with ADMIN_API_KEY) or an operator session, a door for a door credential (both
+ * `Authorization: Bearer`). A valid buyer session is a known caller without the right (Forbidden);
+ * anything else is Unauthorized.
+ */
+export async function staffOf(
+  event: APIGatewayProxyEventV2,
+  secrets: Pick<Secrets, 'adminApiKey' | 'sessionSigningKey'>,
+): Promise<StaffCredential> {
+  const adminKey = header(event, 'x-admin-key');
+  if (adminKey !== undefined) {
+    if (isAdminKey(adminKey, await secrets.adminApiKey())) return ADMIN_KEY_OPERATOR;
+    throw new Unauthorized(STAFF_REQUIRED);
+  }
+  const token = bearerToken(event);
+  if (!token) throw new Unauthorized(STAFF_REQUIRED);
+  const signingKey = await secrets.sessionSigningKey();
+  const staff = await staffCredentialOf(signingKey, token);
+  if (staff) return staff;
+  const buyer = await verifySession(signingKey, token).then(
+    () => true,
+    () => false,
+  );
+  if (buyer) throw new Forbidden('A buyer session cannot do this: sign in as an operator');
+  throw new Unauthorized(STAFF_REQUIRED);
+}
+
+const STAFF_REQUIRED = 'A valid admin key, operator session or door credential is required';
+
+/**
+ * Operator routes: the admin key (`x-admin-key`) or an operator session. A door credential or a
+ * buyer session is Forbidden, a missing or bad credential Unauthorized.
+ */
 export async function requireAdmin(
   event: APIGatewayProxyEventV2,
-  secrets: Pick<Secrets, 'adminApiKey'>,
-): Promise<void> {
-  if (!isAdminKey(header(event, 'x-admin-key'), await secrets.adminApiKey()))
-    throw new Unauthorized('A valid admin key is required');
+  secrets: Pick<Secrets, 'adminApiKey' | 'sessionSigningKey'>,
+): Promise<StaffCredential & { role: 'operator' }> {
+  const staff = await staffOf(event, secrets);
+  if (staff.role !== 'operator') throw new Forbidden('A door credential only checks tickets in');
+  return staff;
 }
 
 /**

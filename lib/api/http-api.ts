@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpRoute, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ROUTES, routeKey } from '../../contract/http-routes';
@@ -16,6 +17,8 @@ export interface TicketDropApiProps {
   readonly tables: DataTables;
   /** The order flow the orders handler starts (StartExecution) and resumes (SendTaskSuccess). */
   readonly orderStateMachine: IStateMachine;
+  /** The order flow's ticket key: the door verifies tickets, the tickets link is signed with it. */
+  readonly ticketSigningKey: secretsmanager.ISecret;
 }
 
 /**
@@ -36,6 +39,7 @@ export class TicketDropApi extends Construct {
   readonly sessions: RouteGroup;
   readonly orders: RouteGroup;
   readonly admin: RouteGroup;
+  readonly tickets: RouteGroup;
   readonly queue: RouteGroup;
   readonly fallback: RouteGroup;
 
@@ -108,9 +112,19 @@ export class TicketDropApi extends Construct {
     this.admin = new RouteGroup(this, 'Admin', {
       ...common,
       handler: 'admin',
-      tableAccess: { events: 'write', seats: 'write', orders: 'read', tickets: 'read' },
+      // limits: sign-ins (admin key for an operator session) are counted per client address.
+      tableAccess: { events: 'write', seats: 'write', orders: 'read', tickets: 'read', limits: 'count' },
+      environment: requestLimits,
       timeout: Duration.seconds(30), // creating a large event writes one item per seat
     });
+
+    // The door writes one attribute of a ticket (its check-in); the tickets link reads an order's tickets.
+    this.tickets = new RouteGroup(this, 'Tickets', {
+      ...common,
+      handler: 'tickets',
+      tableAccess: { orders: 'read', tickets: 'write' },
+    });
+    ApiSecrets.provide(this.tickets.handler.function, 'TICKET_SIGNING_KEY', props.ticketSigningKey);
 
     // Joins and status reads move the queue along; orders are read to free the slots of ended ones.
     this.queue = new RouteGroup(this, 'Queue', {
@@ -126,13 +140,14 @@ export class TicketDropApi extends Construct {
     this.fallback = new RouteGroup(this, 'Fallback', { ...common, handler: 'fallback', tableAccess: {} });
 
     // Keys are read at run time from Secrets Manager, each only by the functions that use it.
-    for (const group of [this.sessions, this.orders, this.queue]) {
+    // Staff credentials (operator sessions, door credentials) are signed with the session key too.
+    for (const group of [this.sessions, this.orders, this.queue, this.admin, this.tickets]) {
       ApiSecrets.provide(group.handler.function, 'SESSION_SIGNING_KEY', this.secrets.sessionSigningKey);
     }
-    for (const group of [this.admin, this.queue])
+    for (const group of [this.admin, this.queue, this.tickets])
       ApiSecrets.provide(group.handler.function, 'ADMIN_API_KEY', this.secrets.adminApiKey);
     // The limited routes count per client address: behind CloudFront, the viewer's (with this proof).
-    for (const group of [this.sessions, this.queue])
+    for (const group of [this.sessions, this.queue, this.admin])
       ApiSecrets.provide(group.handler.function, 'EDGE_KEY', this.secrets.edgeKey);
 
     this.throttleRoutes(stage.node.defaultChild as CfnStage, props.stage.routeThrottles);

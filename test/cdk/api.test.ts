@@ -26,6 +26,7 @@ const groups = (): Record<ApiHandlerId, RouteGroup> => ({
   sessions: stack.api.sessions,
   orders: stack.api.orders,
   admin: stack.api.admin,
+  tickets: stack.api.tickets,
   queue: stack.api.queue,
   fallback: stack.api.fallback,
 });
@@ -176,7 +177,7 @@ describe('secrets', () => {
       Variables: Record<string, unknown>;
     };
 
-  it('the session key reaches sessions, orders and queue; the admin key only admin and queue; the edge key only the limited routes — as ARNs, read at run time', () => {
+  it('the session key reaches sessions, orders, queue and the staff routes (admin, tickets: staff credentials are signed with it); the admin key only admin, queue and tickets; the edge key only the limited routes — as ARNs, read at run time', () => {
     const sessionKey = { Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) };
     const adminKey = { Ref: logicalIdOf(stack.api.secrets.adminApiKey) };
     const edgeKey = { Ref: logicalIdOf(stack.api.secrets.edgeKey) };
@@ -184,7 +185,8 @@ describe('secrets', () => {
       events: [],
       sessions: [sessionKey, edgeKey],
       orders: [sessionKey],
-      admin: [adminKey],
+      admin: [sessionKey, adminKey, edgeKey],
+      tickets: [sessionKey, adminKey],
       queue: [sessionKey, adminKey, edgeKey],
       fallback: [],
     };

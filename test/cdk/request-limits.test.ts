@@ -51,13 +51,14 @@ describe('HTTP API stage', () => {
 });
 
 describe('per-address limits in the handlers', () => {
-  it('gives the sessions and queue functions their limits and the limits table, nobody else the table', () => {
+  it('gives the sessions, queue and admin (sign-in) functions their limits and the limits table, nobody else the table', () => {
     const { stack, template } = plain;
     const limits = {
       [REQUEST_LIMIT_ENV.sessions.limit]: String(DEFAULT_REQUEST_LIMITS.sessions.limit),
       [REQUEST_LIMIT_ENV.queueJoins.limit]: String(DEFAULT_REQUEST_LIMITS.queueJoins.limit),
+      [REQUEST_LIMIT_ENV.operatorSessions.limit]: String(DEFAULT_REQUEST_LIMITS.operatorSessions.limit),
     };
-    for (const group of [stack.api.sessions, stack.api.queue]) {
+    for (const group of [stack.api.sessions, stack.api.queue, stack.api.admin]) {
       const fn = template.toJSON().Resources[logicalIdOf(group.handler.function)];
       expect(fn.Properties.Environment.Variables).toMatchObject(limits);
       const table = logicalIdOf(stack.data.table('limits'));
@@ -66,7 +67,7 @@ describe('per-address limits in the handlers', () => {
       );
       expect(onTable.flatMap((s) => [s.Action].flat())).toEqual(['dynamodb:UpdateItem']);
     }
-    for (const group of [stack.api.orders, stack.api.events, stack.api.admin, stack.api.fallback]) {
+    for (const group of [stack.api.orders, stack.api.events, stack.api.tickets, stack.api.fallback]) {
       const table = logicalIdOf(stack.data.table('limits'));
       expect(JSON.stringify(roleStatementsOf(template, group.handler.function))).not.toContain(`"${table}"`);
     }

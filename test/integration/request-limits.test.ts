@@ -35,7 +35,7 @@ interface Answer {
 }
 
 /** One JSON request from the given local address (the client address the gateway sees). */
-function post(url: string, path: string, from: string, token?: string): Promise<Answer> {
+function post(url: string, path: string, from: string, token?: string, body = '{}'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${url}${path}`,
@@ -57,7 +57,7 @@ function post(url: string, path: string, from: string, token?: string): Promise<
       },
     );
     req.on('error', reject);
-    req.end('{}');
+    req.end(body);
   });
 }
 
@@ -76,6 +76,7 @@ describe('abuse limits through the local stack (same handlers as on AWS)', () =>
       requestLimits: {
         sessions: { limit: 3, windowSeconds: WINDOW_SECONDS },
         queueJoins: { limit: 2, windowSeconds: WINDOW_SECONDS },
+        operatorSessions: { limit: 2, windowSeconds: WINDOW_SECONDS },
       },
     });
   });
@@ -120,5 +121,16 @@ describe('abuse limits through the local stack (same handlers as on AWS)', () =>
     expect(limited.body.error?.code).toBe('TooManyRequests');
 
     expect((await post(stack.url, path, B, buyer.token)).status).toBe(200);
+  });
+
+  it('limits operator sign-ins (admin key for a session) per address, right key or wrong: every attempt is a guess', async () => {
+    const signIn = (from: string, adminKey: string) =>
+      post(stack.url, '/api/admin/sessions', from, undefined, JSON.stringify({ adminKey }));
+    expect((await signIn(A, 'a-wrong-guess')).status).toBe(401);
+    expect((await signIn(A, stack.adminKey)).status).toBe(201);
+    const limited = await signIn(A, stack.adminKey);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.code).toBe('TooManyRequests');
+    expect((await signIn(B, stack.adminKey)).status).toBe(201);
   });
 });

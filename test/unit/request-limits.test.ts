@@ -118,6 +118,7 @@ describe('the 429 answer and the settings', () => {
     ).toEqual({
       sessions: { limit: 5, windowSeconds: DEFAULT_REQUEST_LIMITS.sessions.windowSeconds },
       queueJoins: { limit: DEFAULT_REQUEST_LIMITS.queueJoins.limit, windowSeconds: 10 },
+      operatorSessions: DEFAULT_REQUEST_LIMITS.operatorSessions,
     });
     expect(() => parseConfig({ SESSION_LIMIT: '0' })).toThrow(/SESSION_LIMIT must be a whole number from 1/);
   });

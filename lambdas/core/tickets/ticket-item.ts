@@ -19,4 +19,8 @@ export interface TicketItem {
   readonly issuedAt: number;
   /** Epoch ms, when VOIDED. */
   readonly voidedAt?: number;
+  /** Epoch ms, when a door admitted it (set once, by a conditional write: check-in.ts). */
+  readonly checkedInAt?: number;
+  /** The name of the door that admitted it. */
+  readonly checkedInBy?: string;
 }
