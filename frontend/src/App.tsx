@@ -1,17 +1,29 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Api } from './api';
 import { AppContext, type AppServices } from './app-context';
 import { loadConfig } from './config';
 import { EventList } from './EventList';
 import { EventPage } from './EventPage';
+import { isStaffRoute, StaffPages } from './StaffPages';
 import { SessionKeeper } from './session';
-import { useRoute } from './useRoute';
+import { type Route, useRoute } from './useRoute';
+
+/** The buyer's pages, or the console, the door and a tickets link (which start no buyer session). */
+export function App() {
+  const [route, navigate] = useRoute();
+  return isStaffRoute(route) ? (
+    <AppFrame navigate={navigate}>
+      <StaffPages route={route} />
+    </AppFrame>
+  ) : (
+    <BuyerPages route={route} navigate={navigate} />
+  );
+}
 
 /** Loads /config.json and the buyer session, then shows the event list or one event's seat map. */
-export function App() {
+function BuyerPages({ route, navigate }: { route: Route; navigate: (path: string, replace?: boolean) => void }) {
   const [services, setServices] = useState<AppServices>();
   const [failure, setFailure] = useState<string>();
-  const [route, navigate] = useRoute();
 
   useEffect(() => {
     let cancelled = false;
@@ -38,6 +50,28 @@ export function App() {
   }, []);
 
   return (
+    <AppFrame navigate={navigate}>
+      {failure ? (
+        <div className="notice error" role="alert">
+          TicketDrop could not start a session: {failure}. Reload the page to try again.
+        </div>
+      ) : !services ? (
+        <p className="loading">Loading…</p>
+      ) : (
+        <AppContext.Provider value={services}>
+          {route.page === 'event' ? (
+            <EventPage key={route.eventId} eventId={route.eventId} onBack={() => navigate('/')} />
+          ) : (
+            <EventList onOpen={(eventId, replace) => navigate(`/events/${encodeURIComponent(eventId)}`, replace)} />
+          )}
+        </AppContext.Provider>
+      )}
+    </AppFrame>
+  );
+}
+
+function AppFrame({ navigate, children }: { navigate: (path: string) => void; children: ReactNode }) {
+  return (
     <div className="app">
       <header className="app-header">
         <a
@@ -54,23 +88,7 @@ export function App() {
           TicketDrop
         </a>
       </header>
-      <main className="app-main">
-        {failure ? (
-          <div className="notice error" role="alert">
-            TicketDrop could not start a session: {failure}. Reload the page to try again.
-          </div>
-        ) : !services ? (
-          <p className="loading">Loading…</p>
-        ) : (
-          <AppContext.Provider value={services}>
-            {route.page === 'event' ? (
-              <EventPage key={route.eventId} eventId={route.eventId} onBack={() => navigate('/')} />
-            ) : (
-              <EventList onOpen={(eventId, replace) => navigate(`/events/${encodeURIComponent(eventId)}`, replace)} />
-            )}
-          </AppContext.Provider>
-        )}
-      </main>
+      <main className="app-main">{children}</main>
     </div>
   );
 }

@@ -1,9 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 
-/** Two pages need no router: `/` (event list) and `/events/{eventId}`. */
-export type Route = { page: 'list' } | { page: 'event'; eventId: string };
+/**
+ * A handful of pages need no router: `/` (event list), `/events/{eventId}`, and the staff and
+ * link pages `/admin`, `/door`, `/tickets/{orderId}`.
+ */
+export type Route =
+  | { page: 'list' }
+  | { page: 'event'; eventId: string }
+  | { page: 'admin' }
+  | { page: 'door' }
+  | { page: 'tickets'; orderId: string };
 
 export function parseRoute(pathname: string): Route {
+  if (/^\/admin\/?$/.test(pathname)) return { page: 'admin' };
+  if (/^\/door\/?$/.test(pathname)) return { page: 'door' };
+  const tickets = /^\/tickets\/([^/]+)\/?$/.exec(pathname);
+  if (tickets) return { page: 'tickets', orderId: decodeURIComponent(tickets[1]!) };
   const match = /^\/events\/([^/]+)\/?$/.exec(pathname);
   return match ? { page: 'event', eventId: decodeURIComponent(match[1]!) } : { page: 'list' };
 }

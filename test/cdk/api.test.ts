@@ -152,6 +152,15 @@ describe('least privilege per handler group', () => {
     expect(tableActions(admin, 'payments')).toEqual([]);
   });
 
+  it('tickets (door, tickets link): writes tickets (the check-in), reads orders; nothing on seats, buyers or payments', () => {
+    const tickets = stack.api.tickets;
+    expect(tableActions(tickets, 'tickets')).toContain('dynamodb:UpdateItem');
+    expect(tableActions(tickets, 'orders')).toContain('dynamodb:GetItem');
+    expect(tableActions(tickets, 'orders').filter((a) => WRITES.test(a))).toEqual([]);
+    for (const table of ['seats', 'buyers', 'payments', 'events'] as const)
+      expect(tableActions(tickets, table), table).toEqual([]);
+  });
+
   it('queue: writes buyers and queues, reads events and orders; nothing on seats or payments', () => {
     const queue = stack.api.queue;
     for (const id of ['buyers', 'waitingRooms'] as const)
@@ -209,8 +218,12 @@ describe('secrets', () => {
         id,
       ).toBe(true);
       const byRef = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+      // The door verifies tickets and the tickets link is signed with the ticket key: the tickets group alone reads it.
+      const ticketKey = { Ref: logicalIdOf(stack.orderFlow.ticketSigningKey) };
+      const ticketReads = id === 'tickets' ? [ticketKey] : [];
+      expect(variables.TICKET_SIGNING_KEY_SECRET_ARN, id).toEqual(id === 'tickets' ? ticketKey : undefined);
       expect(reads.flatMap((s) => [s.Resource].flat() as object[]).sort(byRef), id).toEqual(
-        [...expected[id]].sort(byRef),
+        [...expected[id], ...ticketReads].sort(byRef),
       );
     }
     expect(env(stack.api.orders).Variables.ORDER_STATE_MACHINE_ARN).toEqual({

@@ -1,0 +1,186 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError } from './api';
+import type { StaffApi, StaffCredential } from './staff-api';
+import { forgetCredential, loadCredential, saveCredential } from './staff-storage';
+import type { EventInfo } from './types';
+
+/**
+ * The organizer's console, first slice: sign in with the admin key (traded at once for a 1 h
+ * operator session; the key is not kept), then open doors — a door link per event and door, for
+ * the door staff's phones, that can only check that event's tickets in.
+ */
+export function AdminPage({ api }: { api: StaffApi }) {
+  const [operator, setOperator] = useState<StaffCredential | undefined>(() => loadCredential('operator'));
+
+  if (!operator)
+    return (
+      <SignIn
+        api={api}
+        onSignedIn={(credential) => {
+          saveCredential(credential);
+          setOperator(credential);
+        }}
+      />
+    );
+  return (
+    <section className="console">
+      <div className="console-head">
+        <h1>Console</h1>
+        <p className="muted small">
+          Signed in until {new Date(operator.expiresAt).toLocaleTimeString()}{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              forgetCredential('operator');
+              setOperator(undefined);
+            }}
+          >
+            Sign out
+          </button>
+        </p>
+      </div>
+      <OpenDoor
+        api={api}
+        operator={operator}
+        onExpired={() => {
+          forgetCredential('operator');
+          setOperator(undefined);
+        }}
+      />
+    </section>
+  );
+}
+
+function SignIn({ api, onSignedIn }: { api: StaffApi; onSignedIn: (credential: StaffCredential) => void }) {
+  const [adminKey, setAdminKey] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const credential = await api.signIn(adminKey.trim());
+      setAdminKey(''); // the key leaves the page as soon as it has been traded
+      onSignedIn(credential);
+    } catch (cause) {
+      setError(
+        cause instanceof ApiError && cause.status === 401
+          ? 'That admin key is not right.'
+          : cause instanceof Error
+            ? cause.message
+            : String(cause),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card staff-form" onSubmit={submit} aria-label="Sign in">
+      <h1>Sign in to the console</h1>
+      <p className="muted small">
+        The admin key is exchanged for a session of one hour; the key itself is not stored in this browser.
+      </p>
+      <label>
+        Admin key
+        <input
+          type="password"
+          autoComplete="off"
+          value={adminKey}
+          onChange={(e) => setAdminKey(e.target.value)}
+          required
+        />
+      </label>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy || adminKey.trim() === ''}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
+
+function OpenDoor({ api, operator, onExpired }: { api: StaffApi; operator: StaffCredential; onExpired: () => void }) {
+  const [events, setEvents] = useState<EventInfo[]>([]);
+  const [eventId, setEventId] = useState('');
+  const [door, setDoor] = useState('');
+  const [error, setError] = useState<string>();
+  const [opened, setOpened] = useState<StaffCredential>();
+
+  useEffect(() => {
+    api.listEvents().then(
+      (list) => {
+        setEvents(list);
+        setEventId((current) => current || list[0]?.eventId || '');
+      },
+      (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)),
+    );
+  }, [api]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      setOpened(await api.openDoor(operator.token, eventId, door.trim()));
+    } catch (cause) {
+      if (cause instanceof ApiError && cause.status === 401) onExpired();
+      else setError(cause instanceof ApiError && cause.issues.length > 0 ? cause.issues.join('; ') : String(cause));
+    }
+  }
+
+  const link = opened ? `${window.location.origin}/door#credential=${opened.token}` : undefined;
+  return (
+    <form className="card staff-form" onSubmit={submit} aria-label="Open a door">
+      <h2>Open a door</h2>
+      <p className="muted small">
+        A door link lets its holder check this event's tickets in — nothing else — for 12 hours.
+      </p>
+      <label>
+        Event
+        <select value={eventId} onChange={(e) => setEventId(e.target.value)} required>
+          {events.map((event) => (
+            <option key={event.eventId} value={event.eventId}>
+              {event.name} ({event.eventId})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Door name
+        <input
+          value={door}
+          onChange={(e) => setDoor(e.target.value)}
+          placeholder="North gate"
+          maxLength={40}
+          required
+        />
+      </label>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={!eventId || door.trim() === ''}>
+        Create door link
+      </button>
+      {opened && link && (
+        <div className="door-link" data-testid="door-link">
+          <p>
+            Door <strong>{opened.door}</strong> for <strong>{opened.eventId}</strong>, valid until{' '}
+            {new Date(opened.expiresAt).toLocaleString()}:
+          </p>
+          <input readOnly value={link} aria-label="Door link" onFocus={(e) => e.currentTarget.select()} />
+          <a href={link} target="_blank" rel="noreferrer">
+            Open the door page
+          </a>
+        </div>
+      )}
+    </form>
+  );
+}

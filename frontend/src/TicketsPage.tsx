@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import type { StaffApi } from './staff-api';
+import { TicketList } from './TicketView';
+import type { OrderView } from './types';
+
+/**
+ * An order's tickets by the signed link of its confirmation e-mail (`/tickets/{orderId}?t=…`):
+ * no account and no session, so a buyer who cleared the browser still has their tickets.
+ */
+export function TicketsPage({ api, orderId }: { api: StaffApi; orderId: string }) {
+  const [order, setOrder] = useState<OrderView>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const signature = new URLSearchParams(window.location.search).get('t') ?? '';
+    api
+      .ticketsByLink(orderId, signature)
+      .then(setOrder, (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)));
+  }, [api, orderId]);
+
+  if (error)
+    return (
+      <div className="notice error" role="alert">
+        These tickets cannot be shown: {error}
+      </div>
+    );
+  if (!order) return <p className="loading">Loading your tickets…</p>;
+  const voided = (order.tickets ?? []).filter((ticket) => ticket.state === 'VOIDED');
+  return (
+    <section className="tickets-page">
+      <h1>Your tickets</h1>
+      <p className="muted">
+        Order {order.orderId} · {order.eventId} · seats {order.seatIds.join(', ')}
+      </p>
+      {order.status !== 'CONFIRMED' && (
+        <div className="notice warn" role="alert">
+          This order is {order.status.toLowerCase()}: its tickets no longer admit anyone.
+        </div>
+      )}
+      {voided.length > 0 && order.status === 'CONFIRMED' && (
+        <div className="notice warn">Voided: {voided.map((ticket) => ticket.seatId).join(', ')}</div>
+      )}
+      <TicketList orders={[order]} />
+    </section>
+  );
+}

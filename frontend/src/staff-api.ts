@@ -1,0 +1,83 @@
+import type { CheckIn } from '../../contract/check-in';
+import { ApiError } from './api';
+import type { EventInfo, OrderView } from './types';
+
+/**
+ * The organizer's side of the HTTP API (docs/API.md, "Console and door"): signing in, opening a
+ * door, checking tickets in, and the buyer's tickets link. No buyer session is involved: each
+ * call carries the credential it needs, or none.
+ */
+
+export interface StaffCredential {
+  readonly role: 'operator' | 'door';
+  readonly token: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  readonly eventId?: string;
+  readonly door?: string;
+}
+
+export class StaffApi {
+  constructor(private readonly baseUrl: string) {}
+
+  /** The admin key, once, for a 1 h operator session (the key is not kept anywhere). */
+  signIn(adminKey: string): Promise<StaffCredential> {
+    return this.call<StaffCredential>('POST', '/api/admin/sessions', { adminKey });
+  }
+
+  openDoor(operator: string, eventId: string, door: string): Promise<StaffCredential> {
+    return this.call<StaffCredential>('POST', '/api/admin/door-credentials', { eventId, door }, operator);
+  }
+
+  checkIn(credential: string, eventId: string, code: string): Promise<CheckIn> {
+    return this.call<{ checkIn: CheckIn }>(
+      'POST',
+      `/api/events/${encodeURIComponent(eventId)}/check-ins`,
+      { code },
+      credential,
+    ).then((body) => body.checkIn);
+  }
+
+  listEvents(): Promise<EventInfo[]> {
+    return this.call<{ events: EventInfo[] }>('GET', '/api/events').then((body) => body.events);
+  }
+
+  /** An order's tickets by the signed link of its confirmation e-mail. */
+  ticketsByLink(orderId: string, signature: string): Promise<OrderView> {
+    return this.call<{ order: OrderView }>(
+      'GET',
+      `/api/orders/${encodeURIComponent(orderId)}/tickets?t=${encodeURIComponent(signature)}`,
+    ).then((body) => body.order);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
+    }
+    const parsed = (await response.json().catch(() => undefined)) as
+      | (T & { error?: { code?: string; message?: string; issues?: string[] } })
+      | undefined;
+    if (!response.ok) {
+      const error = parsed?.error;
+      throw new ApiError(
+        response.status,
+        error?.code ?? 'HttpError',
+        error?.message ?? `The server answered ${response.status}`,
+        [],
+        error?.issues ?? [],
+      );
+    }
+    return parsed as T;
+  }
+}

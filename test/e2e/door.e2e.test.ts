@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../../contract/order-view';
+import { createEvent } from '../../lambdas/core/events/create-event';
+import { ticketsLinkPath } from '../../lambdas/core/tickets/tickets-link';
+import type { LocalStack } from '../../local/local-stack';
+import { call, createOrderFor, newBuyer, pollOrder } from '../support/api-client';
+import { ARTIFACTS, startBrowserStack, stopBrowserStack } from '../support/browser-stack';
+
+/**
+ * The organizer's side in Debian's Chromium: sign in at /admin with the admin key, open a door,
+ * and at /door (a phone-sized window of its own) check a ticket bought through the API in —
+ * valid, then "already checked in". And the buyer's tickets link shows the QR codes. Every check
+ * waits for a state; nothing asserts speed.
+ */
+const STATE_TIMEOUT = 30_000;
+const EVENT = {
+  eventId: 'e2e-door',
+  name: 'E2E Door',
+  venue: 'Test Hall',
+  rows: 2,
+  seatsPerRow: 4,
+  priceCents: 2500,
+  currency: 'EUR',
+};
+
+describe('console sign-in and the door in a browser', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let order: OrderView;
+
+  beforeAll(async () => {
+    ({ stack, browser } = await startBrowserStack('door'));
+    await createEvent(stack.store, EVENT);
+    const buyer = await newBuyer(stack);
+    const created = await createOrderFor(stack, buyer, EVENT.eventId, { seatIds: ['B2'] });
+    await call(stack, 'POST', `/api/orders/${created.body.order.orderId}/payment`, {
+      token: buyer.token,
+      body: { code: '11111' },
+    });
+    order = await pollOrder(stack, buyer, created.body.order.orderId, (o) => (o.tickets?.length ?? 0) > 0);
+  });
+
+  afterAll(async () => {
+    await stopBrowserStack(stack, browser, contexts);
+  });
+
+  async function window(viewport = { width: 1100, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+
+  it('signs in at /admin, opens a door, and the door admits the ticket once', async () => {
+    const admin = await window();
+    await admin.goto(`${stack.url}/admin`);
+    await admin.getByLabel('Admin key').fill('not-the-key');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByText('That admin key is not right.').waitFor({ timeout: STATE_TIMEOUT });
+
+    await admin.getByLabel('Admin key').fill(stack.adminKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('heading', { name: 'Console' }).waitFor({ timeout: STATE_TIMEOUT });
+    // Only the short-lived session is kept, never the key.
+    // The test project has no DOM types: the page's storage is reached through globalThis.
+    const stored = await admin.evaluate(() => {
+      const page = globalThis as unknown as Record<'sessionStorage' | 'localStorage', Record<string, string>>;
+      return JSON.stringify({ ...page.sessionStorage }) + JSON.stringify({ ...page.localStorage });
+    });
+    expect(stored).not.toContain(stack.adminKey);
+    expect(stored).toContain('ticketdrop.operator');
+
+    await admin.getByLabel('Event').selectOption(EVENT.eventId);
+    await admin.getByLabel('Door name').fill('North gate');
+    await admin.getByRole('button', { name: 'Create door link' }).click();
+    const link = await admin.getByLabel('Door link').inputValue({ timeout: STATE_TIMEOUT });
+    expect(link).toMatch(/\/door#credential=/);
+    await admin.screenshot({ path: join(ARTIFACTS, 'console-door-link.png'), fullPage: true });
+
+    const door = await window({ width: 390, height: 844 });
+    await door.goto(link);
+    await door.getByRole('heading', { name: 'North gate' }).waitFor({ timeout: STATE_TIMEOUT });
+    expect(new URL(door.url()).hash).toBe(''); // the credential left the address bar
+    const ticket = order.tickets![0]!;
+    const code = door.getByLabel(/Ticket code/);
+    await code.fill(ticket.token);
+    await door.getByRole('button', { name: 'Check in' }).click();
+    const result = door.getByTestId('check-in-result');
+    await door.locator('[data-testid="check-in-result"][data-result="valid"]').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await result.textContent()).toMatch(/Valid — let in[\s\S]*Seat B2/);
+    await door.screenshot({ path: join(ARTIFACTS, 'door-valid.png') });
+
+    await code.fill(ticket.token);
+    await door.getByRole('button', { name: 'Check in' }).click();
+    await door
+      .locator('[data-testid="check-in-result"][data-result="alreadyCheckedIn"]')
+      .waitFor({ timeout: STATE_TIMEOUT });
+    expect(await result.textContent()).toMatch(/Already checked in[\s\S]*by North gate/);
+    await door.screenshot({ path: join(ARTIFACTS, 'door-already-checked-in.png') });
+
+    await code.fill(`${ticket.token.slice(0, -4)}AAAA`);
+    await door.getByRole('button', { name: 'Check in' }).click();
+    await door.locator('[data-testid="check-in-result"][data-result="forged"]').waitFor({ timeout: STATE_TIMEOUT });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("the buyer's tickets link shows the order's QR codes without a session", async () => {
+    const page = await window({ width: 390, height: 844 });
+    await page.goto(`${stack.url}${ticketsLinkPath(order.orderId, stack.ticketSigningKey)}`);
+    await page.getByRole('heading', { name: 'Your tickets' }).first().waitFor({ timeout: STATE_TIMEOUT });
+    await page.locator('[data-testid="ticket"][data-ticket-seat="B2"] img').waitFor({ timeout: STATE_TIMEOUT });
+    await page.screenshot({ path: join(ARTIFACTS, 'tickets-link.png'), fullPage: true });
+
+    const wrong = await window();
+    await wrong.goto(`${stack.url}/tickets/${order.orderId}?t=${'A'.repeat(43)}`);
+    await wrong.getByText(/These tickets cannot be shown/).waitFor({ timeout: STATE_TIMEOUT });
+    expect(pageErrors).toEqual([]);
+  });
+});
