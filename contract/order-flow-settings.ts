@@ -27,6 +27,16 @@ export interface NotificationSimulatorConfig {
   readonly emailFailureRate: number;
   readonly smsFailureRate: number;
   readonly latencyMs: number;
+  /**
+   * The site's public URL (SITE_URL): the tickets link in a message starts with it. Without it the
+   * link is the page's path alone.
+   */
+  readonly siteUrl?: string;
+  /**
+   * Where the simulated sender also keeps what it sent (NOTIFICATION_OUTBOX_DIR): the local stack
+   * sets a folder and lists it at `/_local/outbox`. Unset (as on AWS): messages are only logged.
+   */
+  readonly outboxDir?: string;
 }
 
 /** The payment task's timeout; the simulator's "slow" answers take longer than this. */

@@ -1,5 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -37,6 +39,7 @@ import {
 import { localSecret } from './local-secrets';
 import { createTables, localDynamoClientConfig } from './local-tables';
 import { createLocalOrderFlow } from './order-flow-functions';
+import { outboxEndpoint } from './outbox-endpoint';
 import { type ReconcilerTimer, startReconcilerTimer } from './reconciler-timer';
 import {
   createStepFunctionsListener,
@@ -211,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
             liveUpdates.managementApi,
             faultsEndpoint(faults),
+            outboxEndpoint(() => (platform ? settings.config().notificationSimulator.outboxDir : undefined)),
           ],
           crashAfterHandler: () => faults.draw('api.crash'),
           isStarting: () => !ready,
@@ -244,6 +248,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
     const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
     const store = createStore(client, tables);
+    // The simulated senders keep what they send here (the /outbox page): in the data folder, or
+    // in a folder of this run's own that goes with it.
+    const runOutbox = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'ticketdrop-outbox-')) : undefined;
+    const removeRunOutbox = async () => {
+      if (runOutbox) await rm(runOutbox, { recursive: true, force: true });
+    };
+    stops.push(removeRunOutbox);
+    const outboxDir = runOutbox ?? join(options.dataDir!, 'outbox');
     // What the CDK stack puts in a function's environment, pointed at this stack.
     settings.setStackEnvironment({
       ...tableEnvironment(tables),
@@ -253,6 +265,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ADMIN_API_KEY: adminKey,
       // The broadcaster's PostToConnection lands on this port's `@connections` API.
       WEBSOCKET_MANAGEMENT_ENDPOINT: url,
+      // Links in messages (the tickets link) point at this port's page.
+      SITE_URL: url,
+      NOTIFICATION_OUTBOX_DIR: outboxDir,
     });
     platform = createLocalPlatform(
       () => settings.config(),
@@ -330,6 +345,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await closeServer(server);
         await proxy.stop();
         await dynamo.stop();
+        await removeRunOutbox();
       },
     };
   } catch (error) {

@@ -3,10 +3,14 @@ import { type Channel, sendConfirmation } from '../core/tickets/confirmation';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { stepHandler } from './step-handler';
 
-export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
+export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'secrets'>) {
   return stepHandler('SendNotification', async (input: { orderId: string; channel: Channel }) => {
     const order = await getOrder(platform.store, input.orderId);
-    await sendConfirmation(input.channel, order, platform.config.notificationSimulator);
+    // The ticket key signs the message's tickets link.
+    const ticketKey = await platform.secrets.ticketSigningKey();
+    await sendConfirmation(input.channel, order, platform.config.notificationSimulator, Math.random, ticketKey, () =>
+      platform.store.now(),
+    );
     return { channel: input.channel, result: 'sent' as const };
   });
 }

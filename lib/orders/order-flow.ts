@@ -163,8 +163,10 @@ export class OrderFlow extends Construct {
         if (access === 'write') table.grantReadWriteData(handler.function);
         else table.grantReadData(handler.function);
       }
-      // Only the step that signs tickets may read the ticket key (at run time).
-      if (stepId === 'issueTickets') ApiSecrets.provide(handler.function, 'TICKET_SIGNING_KEY', this.ticketSigningKey);
+      // Only the step that signs tickets, and the one that signs the tickets link of the
+      // confirmation, may read the ticket key (at run time).
+      if (stepId === 'issueTickets' || stepId === 'sendNotification')
+        ApiSecrets.provide(handler.function, 'TICKET_SIGNING_KEY', this.ticketSigningKey);
       handlers[stepId] = handler;
     }
     return handlers;

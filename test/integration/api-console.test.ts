@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckIn } from '../../contract/check-in';
 import type { OrderView } from '../../contract/order-view';
 import { createDoorCredential } from '../../lambdas/core/access/staff-credentials';
+import type { SentMessage } from '../../lambdas/core/platform/outbox';
 import { voidTickets } from '../../lambdas/core/tickets/ticket-store';
 import { ticketsLinkSignature } from '../../lambdas/core/tickets/tickets-link';
 import type { LocalStack } from '../../local/local-stack';
@@ -14,6 +15,7 @@ import {
   startApiStack,
   TEST_SESSION_KEY,
 } from '../support/api-client';
+import { eventually } from '../support/eventually';
 
 /**
  * The organizer's side over HTTP on the local stack (real handlers, DynamoDB Local): signing in
@@ -233,6 +235,23 @@ describe('console and door API', () => {
       const none = await call(stack, 'GET', `/api/orders/${order.orderId}/tickets`);
       expect(none.status).toBe(400);
       expect(TEST_SESSION_KEY).not.toBe(stack.ticketSigningKey); // the link is signed with the ticket key
+    });
+
+    it("the confirmation e-mail and SMS carry the link, readable in the local stack's outbox", async () => {
+      const order = await buy(eventId, ['B5']);
+      const sent = await eventually(async () => {
+        const { body } = await call<{ messages: SentMessage[] }>(stack, 'GET', '/_local/outbox');
+        const mine = body.messages.filter((m) => m.orderId === order.orderId);
+        if (mine.length < 2) throw new Error(`${mine.length} of 2 messages in the outbox`);
+        return mine;
+      });
+      expect(sent.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+      const link = /(http:\/\/\S+\/tickets\/\S+)/.exec(sent.find((m) => m.channel === 'email')!.text)?.[1];
+      expect(link?.startsWith(`${stack.url}/tickets/${order.orderId}?t=`)).toBe(true);
+      const t = new URL(link!).searchParams.get('t');
+      const shown = await call<{ order: OrderView }>(stack, 'GET', `/api/orders/${order.orderId}/tickets?t=${t}`);
+      expect(shown.status).toBe(200);
+      expect(shown.body.order.tickets?.map((ticket) => ticket.seatId)).toEqual(['B5']);
     });
   });
 });

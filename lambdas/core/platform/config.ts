@@ -138,6 +138,8 @@ export const ENVIRONMENT_SCHEMA = z.object({
   EMAIL_FAILURE_RATE: rate(0.05),
   SMS_FAILURE_RATE: rate(0.05),
   NOTIFICATION_LATENCY_MS: wholeNumber(200, 0, 30_000),
+  SITE_URL: z.preprocess(blankAsMissing, z.url({ protocol: /^https?$/ }).optional()),
+  NOTIFICATION_OUTBOX_DIR: optionalText,
   LIVE_MAP_TICK_MS: wholeNumber(250, 0, 5_000),
   LIVE_MAP_SHARDS: wholeNumber(16, 1, 256),
   LIVE_MAP_SOCKET_VIEWERS: wholeNumber(1_500, 1, 1_000_000),
@@ -184,6 +186,10 @@ export function parseConfig(env: Environment): Config {
       emailFailureRate: number('EMAIL_FAILURE_RATE'),
       smsFailureRate: number('SMS_FAILURE_RATE'),
       latencyMs: number('NOTIFICATION_LATENCY_MS'),
+      ...defined({
+        siteUrl: text('SITE_URL')?.replace(/\/+$/, ''),
+        outboxDir: text('NOTIFICATION_OUTBOX_DIR'),
+      }),
     },
     liveMap: {
       tickMs: number('LIVE_MAP_TICK_MS'),
