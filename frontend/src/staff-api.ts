@@ -17,6 +17,17 @@ export interface StaffCredential {
   readonly door?: string;
 }
 
+/** A message of the local stack's outbox (lambdas/core/platform/outbox.ts `SentMessage`). */
+export interface OutboxMessage {
+  readonly channel: 'email' | 'sms';
+  readonly to: string;
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly subject?: string;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
 export class StaffApi {
   constructor(private readonly baseUrl: string) {}
 
@@ -48,6 +59,11 @@ export class StaffApi {
       'GET',
       `/api/orders/${encodeURIComponent(orderId)}/tickets?t=${encodeURIComponent(signature)}`,
     ).then((body) => body.order);
+  }
+
+  /** The local stack's outbox (404 on a deployed stack: there is none). */
+  outbox(): Promise<OutboxMessage[]> {
+    return this.call<{ messages: OutboxMessage[] }>('GET', '/_local/outbox').then((body) => body.messages);
   }
 
   private async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {

@@ -2,18 +2,20 @@ import { useCallback, useEffect, useState } from 'react';
 
 /**
  * A handful of pages need no router: `/` (event list), `/events/{eventId}`, and the staff and
- * link pages `/admin`, `/door`, `/tickets/{orderId}`.
+ * link pages `/admin`, `/door`, `/tickets/{orderId}`, `/outbox`.
  */
 export type Route =
   | { page: 'list' }
   | { page: 'event'; eventId: string }
   | { page: 'admin' }
   | { page: 'door' }
+  | { page: 'outbox' }
   | { page: 'tickets'; orderId: string };
 
 export function parseRoute(pathname: string): Route {
   if (/^\/admin\/?$/.test(pathname)) return { page: 'admin' };
   if (/^\/door\/?$/.test(pathname)) return { page: 'door' };
+  if (/^\/outbox\/?$/.test(pathname)) return { page: 'outbox' };
   const tickets = /^\/tickets\/([^/]+)\/?$/.exec(pathname);
   if (tickets) return { page: 'tickets', orderId: decodeURIComponent(tickets[1]!) };
   const match = /^\/events\/([^/]+)\/?$/.exec(pathname);

@@ -109,12 +109,21 @@ describe('console sign-in and the door in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("the buyer's tickets link shows the order's QR codes without a session", async () => {
+  it("the buyer's tickets link shows the order's QR codes without a session; the local outbox has the e-mail with it", async () => {
     const page = await window({ width: 390, height: 844 });
     await page.goto(`${stack.url}${ticketsLinkPath(order.orderId, stack.ticketSigningKey)}`);
     await page.getByRole('heading', { name: 'Your tickets' }).first().waitFor({ timeout: STATE_TIMEOUT });
     await page.locator('[data-testid="ticket"][data-ticket-seat="B2"] img').waitFor({ timeout: STATE_TIMEOUT });
     await page.screenshot({ path: join(ARTIFACTS, 'tickets-link.png'), fullPage: true });
+
+    // The whole journey without a mail server: the local outbox shows the confirmation, its link opens the tickets.
+    const outbox = await window();
+    await outbox.goto(`${stack.url}/outbox`);
+    const email = outbox.getByTestId('message').filter({ hasText: 'E-mail' }).filter({ hasText: order.orderId });
+    await email.getByRole('link').waitFor({ timeout: STATE_TIMEOUT });
+    await outbox.screenshot({ path: join(ARTIFACTS, 'outbox.png'), fullPage: true });
+    await email.getByRole('link').click();
+    await outbox.locator('[data-testid="ticket"][data-ticket-seat="B2"] img').waitFor({ timeout: STATE_TIMEOUT });
 
     const wrong = await window();
     await wrong.goto(`${stack.url}/tickets/${order.orderId}?t=${'A'.repeat(43)}`);
