@@ -11,7 +11,10 @@ export const API_HANDLERS = {
   events: { entry: 'lambdas/api/events.ts', description: 'Event list and seat-map snapshots' },
   sessions: { entry: 'lambdas/api/sessions.ts', description: 'Anonymous buyer sessions' },
   orders: { entry: 'lambdas/api/orders.ts', description: 'Buyer orders: create, read, pay, change seats, cancel' },
-  admin: { entry: 'lambdas/api/admin.ts', description: 'Operator routes: create events, orders and tickets per event' },
+  admin: {
+    entry: 'lambdas/api/admin.ts',
+    description: 'Operator routes: sign-in, door credentials, create events, refunds, orders and tickets per event',
+  },
   tickets: {
     entry: 'lambdas/api/tickets.ts',
     description: "Tickets after the sale: door check-in, the buyer's signed tickets link",
@@ -51,6 +54,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/admin/events/{eventId}/orders', handler: 'admin' },
   { method: 'POST', path: '/api/admin/sessions', handler: 'admin' },
   { method: 'POST', path: '/api/admin/door-credentials', handler: 'admin' },
+  { method: 'POST', path: '/api/admin/orders/{orderId}/refund', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/check-ins', handler: 'tickets' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets', handler: 'tickets' },
   { method: 'POST', path: '/api/events/{eventId}/queue', handler: 'queue' },

@@ -1,24 +1,25 @@
 import { z } from 'zod';
 import { isAdminKey } from '../core/access/admin-key';
 import { createDoorCredential, createOperatorSession } from '../core/access/staff-credentials';
-import { DoorCredentialInput, SignInInput } from '../core/access/staff-input';
+import { DoorCredentialInput, RefundInput, SignInInput } from '../core/access/staff-input';
 import { createEvent } from '../core/events/create-event';
 import { getEvent } from '../core/events/event-records';
 import { orderSummaries, ticketHolders } from '../core/events/event-report';
 import { OrderListQuery } from '../core/orders/order-input';
 import { Unauthorized } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
+import { refundOrder } from '../core/refunds/refund-order';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
-import { eventIdParameter, jsonBody, query, requireAdmin } from './request';
+import { eventIdParameter, jsonBody, pathParameter, query, requireAdmin } from './request';
 import { requestLimit } from './request-limits';
 import { routeHandler } from './routing';
 
 /**
  * Operator routes (the admin key in `x-admin-key`, or an operator session): sign in, open a door,
- * create an event, see its orders and who got tickets.
+ * create an event, refund an order, see an event's orders and who got tickets.
  */
-export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'config'>) {
+export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'config' | 'processor'>) {
   const { secrets } = platform;
   const limitSignIn = requestLimit(platform, 'operatorSessions');
   return routeHandler({
@@ -51,6 +52,18 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
       await requireAdmin(event, secrets);
       // createEvent validates the spec itself (strict: unknown fields refused).
       return json(201, { event: await createEvent(platform.store, jsonBody(event, z.unknown())) });
+    },
+
+    // Charge refunded, tickets voided, seats back on sale (conditionally): the shared compensation.
+    'POST /api/admin/orders/{orderId}/refund': async (event) => {
+      const operator = await requireAdmin(event, secrets);
+      const { note } = jsonBody(event, RefundInput);
+      const refund = await refundOrder(platform.store, platform.processor, {
+        orderId: pathParameter(event, 'orderId'),
+        operatorId: operator.operatorId,
+        ...(note ? { note } : {}),
+      });
+      return json(200, { refund });
     },
 
     'GET /api/admin/events/{eventId}/tickets': async (event) => {

@@ -113,7 +113,15 @@ export class TicketDropApi extends Construct {
       ...common,
       handler: 'admin',
       // limits: sign-ins (admin key for an operator session) are counted per client address.
-      tableAccess: { events: 'write', seats: 'write', orders: 'read', tickets: 'read', limits: 'count' },
+      // orders, tickets, payments: a refund ends the order, voids its tickets and refunds its charges.
+      tableAccess: {
+        events: 'write',
+        seats: 'write',
+        orders: 'write',
+        tickets: 'write',
+        payments: 'write',
+        limits: 'count',
+      },
       environment: requestLimits,
       timeout: Duration.seconds(30), // creating a large event writes one item per seat
     });

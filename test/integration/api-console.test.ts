@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckIn } from '../../contract/check-in';
 import type { OrderView } from '../../contract/order-view';
 import { createDoorCredential } from '../../lambdas/core/access/staff-credentials';
+import { ledgerOfOrder } from '../../lambdas/core/payments/simulated-processor';
 import type { SentMessage } from '../../lambdas/core/platform/outbox';
 import { voidTickets } from '../../lambdas/core/tickets/ticket-store';
 import { ticketsLinkSignature } from '../../lambdas/core/tickets/tickets-link';
@@ -252,6 +253,68 @@ describe('console and door API', () => {
       const shown = await call<{ order: OrderView }>(stack, 'GET', `/api/orders/${order.orderId}/tickets?t=${t}`);
       expect(shown.status).toBe(200);
       expect(shown.body.order.tickets?.map((ticket) => ticket.seatId)).toEqual(['B5']);
+    });
+  });
+
+  describe('refund from the console', () => {
+    type Refund = {
+      refund: {
+        status: string;
+        refundedNow: boolean;
+        releasedSeatIds: string[];
+        refundedChargeIds: string[];
+        voidedTicketIds: string[];
+      };
+      error?: { code: string };
+    };
+    const refund = (orderId: string, token: string, body: unknown = {}) =>
+      call<Refund>(stack, 'POST', `/api/admin/orders/${orderId}/refund`, { token, body });
+
+    it('refunds the charge, voids the tickets (the door says voided) and puts the seats back on sale for the next buyer', async () => {
+      const order = await buy(eventId, ['B2', 'B4']);
+      const door = await openDoor(eventId, 'Refund gate');
+      expect((await scan(eventId, door, order.tickets![0]!.token)).body.checkIn.result).toBe('valid');
+
+      const buyer = await newBuyer(stack);
+      expect((await refund(order.orderId, buyer.token)).status).toBe(403);
+      expect((await refund(order.orderId, door)).status).toBe(403);
+
+      const done = await refund(order.orderId, operator, { note: 'Buyer asked by phone' });
+      expect(done.status).toBe(200);
+      expect(done.body.refund).toMatchObject({ status: 'CANCELLED', refundedNow: true });
+      expect(done.body.refund.releasedSeatIds.sort()).toEqual(['B2', 'B4']);
+      expect(done.body.refund.voidedTicketIds).toHaveLength(2);
+      expect(done.body.refund.refundedChargeIds).toHaveLength(1);
+      const ledger = await ledgerOfOrder(stack.store, order.orderId);
+      expect(ledger.map((entry) => entry.outcome)).toEqual(['REFUNDED']);
+
+      for (const ticket of order.tickets!)
+        expect((await scan(eventId, door, ticket.token)).body.checkIn.result).toBe('voided');
+
+      // Again (a retried request): nothing more to do, and it says so.
+      const again = await refund(order.orderId, operator);
+      expect(again.status).toBe(200);
+      expect(again.body.refund).toMatchObject({
+        refundedNow: false,
+        releasedSeatIds: [],
+        refundedChargeIds: [],
+        voidedTicketIds: [],
+      });
+
+      // The seats are on sale again: another buyer gets them.
+      const resold = await buy(eventId, ['B2', 'B4']);
+      expect(resold.status).toBe('CONFIRMED');
+      expect((await scan(eventId, door, resold.tickets![0]!.token)).body.checkIn.result).toBe('valid');
+    });
+
+    it('only a confirmed order: an open one is 409, an unknown one 404', async () => {
+      const buyer = await newBuyer(stack);
+      const open = await createOrderFor(stack, buyer, otherEventId, { seatIds: ['A5'] });
+      const refused = await refund(open.body.order.orderId, operator);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'OrderStateConflict' });
+      const unknown = await refund('ord_00000000-0000-0000-0000-000000000000', operator);
+      expect(unknown.status).toBe(404);
     });
   });
 });

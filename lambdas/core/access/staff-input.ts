@@ -16,3 +16,6 @@ export const DoorCredentialInput = z.strictObject({
     .max(40)
     .regex(/^[\p{L}\p{N} .,'’()-]+$/u, "letters, digits, spaces and . , ' ( ) - only"),
 });
+
+/** `POST /api/admin/orders/{orderId}/refund`: optionally, why (it goes into the order's reason). */
+export const RefundInput = z.strictObject({ note: z.string().trim().max(200).optional() });
