@@ -58,6 +58,8 @@ async function main(): Promise<void> {
       `  DynamoDB Local        ${stack.dynamo.endpoint}  (pid ${stack.dynamo.pid}, data in ${shownDataDir}/)`,
       `  demo events           ${DEMO_EVENT.name}: ${DEMO_EVENT.rows} rows × ${DEMO_EVENT.seatsPerRow} seats  ${stack.url}/events/${DEMO_EVENT.eventId}`,
       `                        ${DEMO_QUEUE_EVENT.name}: waiting room, ${DEMO_QUEUE_EVENT.waitingRoom.maxActivePurchasers} buyers at a time  ${stack.url}/events/${DEMO_QUEUE_EVENT.eventId}`,
+      `  console and door      ${stack.url}/admin  (sign in with the admin key in ${shownDataDir}/admin-key)`,
+      `                        ${stack.url}/outbox  (the e-mails and SMS sent, with each order's tickets link)`,
       `  order state machine   ${stack.stateMachineArn}`,
       `                        (Step Functions API on ${stack.url}, e.g. AWS_ENDPOINT_URL_SFN=${stack.url} aws stepfunctions list-executions …)`,
       ...limitLines(stack),
@@ -81,10 +83,10 @@ function requestLimitSettings(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** The abuse limits in force: on by default, here as on AWS. */
 function limitLines(stack: LocalStack): string[] {
-  const { sessions, queueJoins } = stack.platform.config.requestLimits;
+  const { sessions, queueJoins, operatorSessions } = stack.platform.config.requestLimits;
   return [
-    `  abuse limits          per client address: ${sessions.limit} sessions / ${sessions.windowSeconds} s, ${queueJoins.limit} waiting-room joins / ${queueJoins.windowSeconds} s`,
-    '                        (SESSION_LIMIT, QUEUE_JOIN_LIMIT, …_WINDOW_SECONDS; over it: 429 + Retry-After)',
+    `  abuse limits          per client address: ${sessions.limit} sessions / ${sessions.windowSeconds} s, ${queueJoins.limit} waiting-room joins / ${queueJoins.windowSeconds} s, ${operatorSessions.limit} console sign-ins / ${operatorSessions.windowSeconds} s`,
+    '                        (SESSION_LIMIT, QUEUE_JOIN_LIMIT, OPERATOR_SESSION_LIMIT, …_WINDOW_SECONDS; over it: 429 + Retry-After)',
   ];
 }
 

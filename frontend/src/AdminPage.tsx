@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError } from './api';
-import type { StaffApi, StaffCredential } from './staff-api';
+import type { Refund, StaffApi, StaffCredential } from './staff-api';
 import { forgetCredential, loadCredential, saveCredential } from './staff-storage';
 import type { EventInfo } from './types';
 
@@ -11,6 +11,10 @@ import type { EventInfo } from './types';
  */
 export function AdminPage({ api }: { api: StaffApi }) {
   const [operator, setOperator] = useState<StaffCredential | undefined>(() => loadCredential('operator'));
+  const signOut = () => {
+    forgetCredential('operator');
+    setOperator(undefined);
+  };
 
   if (!operator)
     return (
@@ -28,26 +32,13 @@ export function AdminPage({ api }: { api: StaffApi }) {
         <h1>Console</h1>
         <p className="muted small">
           Signed in until {new Date(operator.expiresAt).toLocaleTimeString()}{' '}
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              forgetCredential('operator');
-              setOperator(undefined);
-            }}
-          >
+          <button type="button" className="link" onClick={signOut}>
             Sign out
           </button>
         </p>
       </div>
-      <OpenDoor
-        api={api}
-        operator={operator}
-        onExpired={() => {
-          forgetCredential('operator');
-          setOperator(undefined);
-        }}
-      />
+      <OpenDoor api={api} operator={operator} onExpired={signOut} />
+      <RefundOrder api={api} operator={operator} onExpired={signOut} />
     </section>
   );
 }
@@ -180,6 +171,81 @@ function OpenDoor({ api, operator, onExpired }: { api: StaffApi; operator: Staff
             Open the door page
           </a>
         </div>
+      )}
+    </form>
+  );
+}
+
+/** Refund a confirmed order by its id: asks once more, then says what was refunded, voided and freed. */
+function RefundOrder({
+  api,
+  operator,
+  onExpired,
+}: {
+  api: StaffApi;
+  operator: StaffCredential;
+  onExpired: () => void;
+}) {
+  const [orderId, setOrderId] = useState('');
+  const [note, setNote] = useState('');
+  const [armed, setArmed] = useState(false);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<Refund>();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!armed) {
+      setArmed(true); // a refund cannot be taken back: one more click
+      return;
+    }
+    setError(undefined);
+    setDone(undefined);
+    try {
+      setDone(await api.refund(operator.token, orderId.trim(), note.trim() || undefined));
+      setArmed(false);
+    } catch (cause) {
+      if (cause instanceof ApiError && cause.status === 401) onExpired();
+      else setError(cause instanceof Error ? cause.message : String(cause));
+      setArmed(false);
+    }
+  }
+
+  return (
+    <form className="card staff-form" onSubmit={submit} aria-label="Refund an order">
+      <h2>Refund an order</h2>
+      <p className="muted small">
+        The charge is refunded, the tickets are voided (they no longer admit anyone) and the seats go back on sale.
+      </p>
+      <label>
+        Order id
+        <input
+          value={orderId}
+          onChange={(e) => {
+            setOrderId(e.target.value);
+            setArmed(false);
+          }}
+          placeholder="ord_…"
+          required
+        />
+      </label>
+      <label>
+        Note (optional)
+        <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} />
+      </label>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className={armed ? 'primary danger-fill' : 'primary'} disabled={orderId.trim() === ''}>
+        {armed ? 'Yes, refund this order' : 'Refund'}
+      </button>
+      {done && (
+        <p role="status" data-testid="refund-result">
+          {done.refundedNow ? 'Refunded' : 'Already refunded'} {done.orderId}: {done.refundedChargeIds.length} charge(s)
+          refunded, {done.voidedTicketIds.length} ticket(s) voided, seats back on sale:{' '}
+          {done.releasedSeatIds.join(', ') || 'none'}.
+        </p>
       )}
     </form>
   );

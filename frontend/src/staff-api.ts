@@ -17,6 +17,15 @@ export interface StaffCredential {
   readonly door?: string;
 }
 
+/** What a refund did (docs/API.md, "Refund"). */
+export interface Refund {
+  readonly orderId: string;
+  readonly refundedNow: boolean;
+  readonly releasedSeatIds: readonly string[];
+  readonly refundedChargeIds: readonly string[];
+  readonly voidedTicketIds: readonly string[];
+}
+
 /** A message of the local stack's outbox (lambdas/core/platform/outbox.ts `SentMessage`). */
 export interface OutboxMessage {
   readonly channel: 'email' | 'sms';
@@ -47,6 +56,16 @@ export class StaffApi {
       { code },
       credential,
     ).then((body) => body.checkIn);
+  }
+
+  /** Refunds a confirmed order: charge refunded, tickets voided, seats back on sale. */
+  refund(operator: string, orderId: string, note?: string): Promise<Refund> {
+    return this.call<{ refund: Refund }>(
+      'POST',
+      `/api/admin/orders/${encodeURIComponent(orderId)}/refund`,
+      note ? { note } : {},
+      operator,
+    ).then((body) => body.refund);
   }
 
   listEvents(): Promise<EventInfo[]> {

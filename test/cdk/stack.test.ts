@@ -89,7 +89,7 @@ describe('tables match TABLE_SPECS (the drift check between local and AWS)', () 
     ]);
   });
 
-  it('grants the tickets table to exactly the functions that issue, void, show or push tickets', () => {
+  it('grants the tickets table to exactly the functions that issue, void, show, push or check in tickets', () => {
     const ticketsTable = logicalIdOfResource(dev.stack.data.table('tickets'));
     const functions = dev.template.findResources('AWS::Lambda::Function') as Record<
       string,
@@ -111,8 +111,9 @@ describe('tables match TABLE_SPECS (the drift check between local and AWS)', () 
       .sort();
     expect(granted).toEqual(
       [
-        'lambdas/api/admin.ts', // the admin ticket list, ticket counts
+        'lambdas/api/admin.ts', // the admin ticket list, ticket counts; a refund voids
         'lambdas/api/orders.ts', // the order view, the QR route
+        'lambdas/api/tickets.ts', // the door's check-in, the tickets link
         'lambdas/realtime/broadcaster.ts', // live order pushes with their tickets
         'lambdas/reconciler/reconcile.ts', // issues (a paid order it finishes) and voids
         'lambdas/steps/charge-payment.ts', // the steps that may compensate void

@@ -11,7 +11,7 @@ import { ARTIFACTS, startBrowserStack, stopBrowserStack } from '../support/brows
 /**
  * The organizer's side in Debian's Chromium: sign in at /admin with the admin key, open a door,
  * and at /door (a phone-sized window of its own) check a ticket bought through the API in —
- * valid, then "already checked in". And the buyer's tickets link shows the QR codes. Every check
+ * valid, then "already checked in"; refund another order in the console and the door says voided. And the buyer's tickets link shows the QR codes. Every check
  * waits for a state; nothing asserts speed.
  */
 const STATE_TIMEOUT = 30_000;
@@ -35,14 +35,19 @@ describe('console sign-in and the door in a browser', () => {
   beforeAll(async () => {
     ({ stack, browser } = await startBrowserStack('door'));
     await createEvent(stack.store, EVENT);
+    order = await buyTicket('B2');
+  });
+
+  /** A confirmed order of one seat, bought by a new buyer through the API. */
+  async function buyTicket(seatId: string): Promise<OrderView> {
     const buyer = await newBuyer(stack);
-    const created = await createOrderFor(stack, buyer, EVENT.eventId, { seatIds: ['B2'] });
+    const created = await createOrderFor(stack, buyer, EVENT.eventId, { seatIds: [seatId] });
     await call(stack, 'POST', `/api/orders/${created.body.order.orderId}/payment`, {
       token: buyer.token,
       body: { code: '11111' },
     });
-    order = await pollOrder(stack, buyer, created.body.order.orderId, (o) => (o.tickets?.length ?? 0) > 0);
-  });
+    return pollOrder(stack, buyer, created.body.order.orderId, (o) => (o.tickets?.length ?? 0) > 0);
+  }
 
   afterAll(async () => {
     await stopBrowserStack(stack, browser, contexts);
@@ -56,7 +61,7 @@ describe('console sign-in and the door in a browser', () => {
     return page;
   }
 
-  it('signs in at /admin, opens a door, and the door admits the ticket once', async () => {
+  it('signs in at /admin, opens a door, the door admits the ticket once; a ticket refunded in the console is voided', async () => {
     const admin = await window();
     await admin.goto(`${stack.url}/admin`);
     await admin.getByLabel('Admin key').fill('not-the-key');
@@ -106,6 +111,20 @@ describe('console sign-in and the door in a browser', () => {
     await code.fill(`${ticket.token.slice(0, -4)}AAAA`);
     await door.getByRole('button', { name: 'Check in' }).click();
     await door.locator('[data-testid="check-in-result"][data-result="forged"]').waitFor({ timeout: STATE_TIMEOUT });
+
+    // A second ticket refunded from the console no longer admits anyone at the door.
+    const refunded = await buyTicket('A3');
+    await admin.getByLabel('Order id').fill(refunded.orderId);
+    await admin.getByRole('button', { name: 'Refund', exact: true }).click();
+    await admin.getByRole('button', { name: 'Yes, refund this order' }).click();
+    await admin.getByTestId('refund-result').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await admin.getByTestId('refund-result').textContent()).toMatch(
+      /Refunded .*1 ticket\(s\) voided, seats back on sale: A3/,
+    );
+    await code.fill(refunded.tickets![0]!.token);
+    await door.getByRole('button', { name: 'Check in' }).click();
+    await door.locator('[data-testid="check-in-result"][data-result="voided"]').waitFor({ timeout: STATE_TIMEOUT });
+    await admin.screenshot({ path: join(ARTIFACTS, 'console-refund.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import { Unauthorized } from '../platform/errors';
 
 /**
  * Credentials of the organizer's staff, signed like buyer sessions (HS256 with the session key,
@@ -113,11 +112,4 @@ export async function staffCredentialOf(
   if (audiences[0] === DOOR_AUDIENCE && typeof payload.eventId === 'string' && typeof payload.door === 'string')
     return { role: 'door', eventId: payload.eventId, door: payload.door };
   return undefined;
-}
-
-/** `staffCredentialOf` for a caller that needs one: Unauthorized otherwise. */
-export async function verifyStaffCredential(signingKey: string, token: string, now?: number): Promise<StaffCredential> {
-  const credential = await staffCredentialOf(signingKey, token, now);
-  if (!credential) throw new Unauthorized();
-  return credential;
 }
