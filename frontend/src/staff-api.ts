@@ -82,7 +82,11 @@ export class StaffApi {
 
   /** The local stack's outbox (404 on a deployed stack: there is none). */
   outbox(): Promise<OutboxMessage[]> {
-    return this.call<{ messages: OutboxMessage[] }>('GET', '/_local/outbox').then((body) => body.messages);
+    // On AWS the path is a page of the site (HTML), not JSON: no outbox there.
+    return this.call<{ messages?: OutboxMessage[] } | undefined>('GET', '/_local/outbox').then((body) => {
+      if (!Array.isArray(body?.messages)) throw new ApiError(404, 'NotFound', 'There is no outbox here');
+      return body.messages;
+    });
   }
 
   private async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {

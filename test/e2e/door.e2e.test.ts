@@ -70,7 +70,7 @@ describe('console sign-in and the door in a browser', () => {
 
     await admin.getByLabel('Admin key').fill(stack.adminKey);
     await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('heading', { name: 'Console' }).waitFor({ timeout: STATE_TIMEOUT });
+    await admin.getByRole('heading', { name: 'Console', exact: true }).waitFor({ timeout: STATE_TIMEOUT });
     // Only the short-lived session is kept, never the key.
     // The test project has no DOM types: the page's storage is reached through globalThis.
     const stored = await admin.evaluate(() => {
@@ -89,7 +89,7 @@ describe('console sign-in and the door in a browser', () => {
 
     const door = await window({ width: 390, height: 844 });
     await door.goto(link);
-    await door.getByRole('heading', { name: 'North gate' }).waitFor({ timeout: STATE_TIMEOUT });
+    await door.getByRole('heading', { name: 'North gate', exact: true }).waitFor({ timeout: STATE_TIMEOUT });
     expect(new URL(door.url()).hash).toBe(''); // the credential left the address bar
     const ticket = order.tickets![0]!;
     const code = door.getByLabel(/Ticket code/);
