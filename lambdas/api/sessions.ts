@@ -2,7 +2,7 @@ import { renewSession } from '../core/access/buyer-sessions';
 import { NoInput } from '../core/orders/order-input';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
-import { header, jsonBody } from './request';
+import { bearerToken, jsonBody } from './request';
 import { requestLimit } from './request-limits';
 import { routeHandler } from './routing';
 
@@ -20,7 +20,7 @@ export function createHandler(platform: Pick<Platform, 'secrets' | 'store' | 'co
     'POST /api/sessions': async (event) => {
       await limit(event);
       jsonBody(event, NoInput);
-      const token = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header(event, 'authorization') ?? '')?.[1];
+      const token = bearerToken(event);
       const {
         buyerId,
         token: renewed,
