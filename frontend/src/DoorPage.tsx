@@ -12,7 +12,7 @@ import { doorCredentialFromToken, forgetCredential, loadCredential, saveCredenti
  */
 export function DoorPage({ api }: { api: StaffApi }) {
   const [credential, setCredential] = useState<StaffCredential | undefined>(() => adoptLinkCredential());
-  const [answer, setAnswer] = useState<{ checkIn: CheckIn; code: string } | { error: string }>();
+  const [answer, setAnswer] = useState<Answer>();
   const [busy, setBusy] = useState(false);
 
   const check = useCallback(
@@ -20,13 +20,15 @@ export function DoorPage({ api }: { api: StaffApi }) {
       if (!credential?.eventId || code.trim() === '') return;
       setBusy(true);
       try {
-        setAnswer({ checkIn: await api.checkIn(credential.token, credential.eventId, code.trim()), code });
+        const checkIn = await api.checkIn(credential.token, credential.eventId, code.trim());
+        setAnswer((previous) => ({ checkIn, scan: (previous?.scan ?? 0) + 1, at: Date.now() }));
       } catch (cause) {
         if (cause instanceof ApiError && (cause.status === 401 || cause.status === 403)) {
           forgetCredential('door');
           setCredential(undefined);
         }
-        setAnswer({ error: cause instanceof Error ? cause.message : String(cause) });
+        const error = cause instanceof Error ? cause.message : String(cause);
+        setAnswer((previous) => ({ error, scan: (previous?.scan ?? 0) + 1 }));
       } finally {
         setBusy(false);
       }
@@ -60,6 +62,15 @@ export function DoorPage({ api }: { api: StaffApi }) {
   );
 }
 
+/**
+ * The latest scan's answer. Its number and time tell two guests with the same verdict apart: the
+ * panel is redrawn for every scan, never left looking like the previous one.
+ */
+type Answer = { readonly scan: number } & (
+  | { readonly checkIn: CheckIn; readonly at: number }
+  | { readonly error: string }
+);
+
 /** A credential from the link's fragment is taken once and the fragment cleared (out of history and screenshots). */
 function adoptLinkCredential(): StaffCredential | undefined {
   const token = /^#credential=([A-Za-z0-9_.-]+)$/.exec(window.location.hash)?.[1];
@@ -82,7 +93,7 @@ const VERDICTS: Record<CheckInResult, { word: string; tone: 'good' | 'warn' | 'b
   forged: { word: 'Forged — not a TicketDrop ticket', tone: 'bad' },
 };
 
-function ResultPanel({ answer }: { answer: { checkIn: CheckIn; code: string } | { error: string } | undefined }) {
+function ResultPanel({ answer }: { answer: Answer | undefined }) {
   if (!answer)
     return (
       <div className="door-result door-result--idle" role="status">
@@ -100,6 +111,7 @@ function ResultPanel({ answer }: { answer: { checkIn: CheckIn; code: string } | 
   const verdict = VERDICTS[checkIn.result];
   return (
     <div
+      key={answer.scan}
       className={`door-result door-result--${verdict.tone}`}
       role="alert"
       data-testid="check-in-result"
@@ -118,6 +130,9 @@ function ResultPanel({ answer }: { answer: { checkIn: CheckIn; code: string } | 
         </span>
       )}
       {checkIn.ticket && <span className="small">Order {checkIn.ticket.orderId}</span>}
+      <span className="small">
+        Scan {answer.scan} · {new Date(answer.at).toLocaleTimeString()}
+      </span>
     </div>
   );
 }
