@@ -36,7 +36,7 @@ const WRITES = [
   'countJoin',
 ] as const;
 
-function setUp(slots: number) {
+function setUp(slots: number, abandonAfterSeconds = 3600) {
   const clock = { now: Date.parse('2026-11-23T12:00:00Z') };
   const writes: string[] = [];
   // Every write call is logged (a conditional write that was refused costs a write too).
@@ -52,7 +52,7 @@ function setUp(slots: number) {
     return wrapper as unknown as WaitingRoomRepository;
   };
   const { deps, repo, orders } = fakeWaitingRoomDeps(clock, { room: counting });
-  const event = roomEvent({ maxActivePurchasers: slots });
+  const event = roomEvent({ maxActivePurchasers: slots, abandonAfterSeconds });
   const status = (buyerId: string) => buyerWaitingRoomStatus(deps, event, buyerId, KEY);
   const join = (buyerId: string) => joinWaitingRoom(deps, event, buyerId, KEY);
   return { clock, deps, repo, orders, event, writes, status, join };
@@ -91,11 +91,13 @@ describe('waiting room: writes', () => {
     expect((await t.join('f')).position).toBe(6);
   });
 
-  it('a waiting buyer’s status read in a busy room writes nothing but its check-in', async () => {
-    const t = setUp(2);
+  it('a waiting buyer’s status read in a busy room writes nothing but its check-in, and that only when due', async () => {
+    const t = setUp(2, 30); // a check-in every 10 s
     for (const buyerId of ['a', 'b', 'c']) await t.join(buyerId);
     t.writes.length = 0;
-    t.clock.now += 60_000; // a check-in is due
+    expect((await t.status('c')).state).toBe('WAITING');
+    expect(t.writes).toEqual([]); // polled within the check-in interval: no write request at all
+    t.clock.now += 10_001; // a check-in is due (a third of abandonAfterSeconds)
     expect((await t.status('c')).state).toBe('WAITING');
     expect(t.writes).toEqual(['checkIn']);
   });

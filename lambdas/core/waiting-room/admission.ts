@@ -177,9 +177,18 @@ export async function bindAdmission(
 ): Promise<(reason: unknown) => Promise<void>> {
   const deps = waitingRoomDeps(source);
   const { buyerId, position, orderId } = request;
-  let place = await deps.room.readPlace(eventId, buyerId);
-  if (!place || place.position !== position) throw new AdmissionRequired();
-  if (place.orderId !== orderId) {
+  const binding = (now: number, replacing?: string) => ({
+    position,
+    orderId,
+    now: now + BIND_MARGIN_MS,
+    until: now + request.holdSeconds * 1000 + ORDER_SLOT_GRACE_MS,
+    ...(replacing === undefined ? {} : { replacing }),
+  });
+  // The usual case first: a live, unbound admission is bound with one write and no read.
+  const bound = await deps.room.bindOrder(eventId, buyerId, binding(deps.now()));
+  let place = bound ? undefined : await deps.room.readPlace(eventId, buyerId);
+  if (!bound && (!place || place.position !== position)) throw new AdmissionRequired();
+  if (place && place.orderId !== orderId) {
     if (place.admissionUntil === undefined) place = await noteLostAdmission(deps, eventId, place);
     let replacing: string | undefined;
     if (place.orderId !== undefined) {
@@ -193,15 +202,7 @@ export async function bindAdmission(
       }
       replacing = place.orderId;
     }
-    const now = deps.now();
-    const bound = await deps.room.bindOrder(eventId, buyerId, {
-      position,
-      orderId,
-      now: now + BIND_MARGIN_MS,
-      until: now + request.holdSeconds * 1000 + ORDER_SLOT_GRACE_MS,
-      ...(replacing === undefined ? {} : { replacing }),
-    });
-    if (!bound) throw new AdmissionRequired();
+    if (!(await deps.room.bindOrder(eventId, buyerId, binding(deps.now(), replacing)))) throw new AdmissionRequired();
   }
   return async (reason) => {
     // Seats taken, or fewer left than asked for: the admission as it was, to choose again.
@@ -276,7 +277,7 @@ export async function releaseSlot(
  * admits the next buyers into them: one conditional write of the room for the whole batch.
  * Each slot is freed only by its own order, so a replayed batch changes nothing. Sold out: any
  * order that gave its seats back clears it; otherwise `seatsLeft` (the count as the batch was
- * read) decides; without either it stays.
+ * read) decides; without either it stays. Returns the room after the write (what its stream carries).
  */
 export async function releaseSlots(
   source: WaitingRoomSource,
@@ -284,7 +285,7 @@ export async function releaseSlots(
   settings: WaitingRoomSettings,
   orders: readonly { buyerId: string; orderId: string; seatsFreed?: boolean }[],
   seatsLeft?: number,
-): Promise<void> {
+): Promise<WaitingRoomState> {
   const deps = waitingRoomDeps(source);
   // Which admission each order was bound to: on the buyers' places (the room item does not know
   // until the writer looked). Read once per batch; a binding never changes while its order runs.
@@ -293,7 +294,7 @@ export async function releaseSlots(
       orders.map(async (order) => [order.orderId, await deps.room.readPlace(eventId, order.buyerId)] as const),
     ),
   );
-  await changeAndAdvance(deps, eventId, settings, (current) => {
+  return changeAndAdvance(deps, eventId, settings, (current) => {
     const soldOut = orders.some((order) => order.seatsFreed === true)
       ? false
       : seatsLeft !== undefined

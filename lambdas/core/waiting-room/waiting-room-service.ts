@@ -99,8 +99,12 @@ export async function buyerWaitingRoomStatus(
   // Pre-queued, but the draw did not place them (their join landed as it ran): first come, first served.
   if (!place && settings.salesStartAt !== undefined && (await deps.room.readPreQueue(event.eventId, buyerId)))
     place = await claimPosition(deps, event.eventId, buyerId, settings);
-  // The page checks in (a LAPSED place stays lapsed: the buyer rejoins).
-  if (place && place.lapsedAt === undefined) await checkIn(deps, event.eventId, buyerId, settings, deps.now());
+  // The page checks in (a LAPSED place stays lapsed: the buyer rejoins) — only when one is due by
+  // the place just read, so a poll within the interval costs no write request at all.
+  const checkInDue = (seen: number | undefined) =>
+    seen === undefined || seen < deps.now() - checkInEverySeconds(settings) * 1000;
+  if (place && place.lapsedAt === undefined && checkInDue(place.lastSeenAt))
+    await checkIn(deps, event.eventId, buyerId, settings, deps.now());
   // Reads only, unless a slot is idle (a quiet room): the batch writer moves a busy line.
   let state = await advanceIfIdle(deps, event.eventId, settings, await deps.room.readState(event.eventId));
   const slot = state.active[buyerId];
