@@ -158,6 +158,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
             note={room.note}
             error={room.error}
             busy={room.busy}
+            retryAt={room.retryAt}
             liveDown={live !== 'live'}
             onJoin={rejoin}
             onLeave={() => void room.leave()}

@@ -8,6 +8,8 @@ export interface WaitingRoomProps {
   readonly note: RoomNote | undefined;
   readonly error: string | undefined;
   readonly busy: boolean;
+  /** Refused as too many requests: when the page asks again by itself (epoch ms). */
+  readonly retryAt?: number | undefined;
   readonly liveDown: boolean;
   readonly onJoin: () => void;
   readonly onLeave: () => void;
@@ -22,7 +24,7 @@ const NOTES: Record<RoomNote, string> = {
 
 /** The waiting room in front of a busy sale: my number, the line moving, and my turn. */
 export function WaitingRoom(props: WaitingRoomProps) {
-  const { status, note, error } = props;
+  const { status, note, error, retryAt } = props;
   return (
     <section
       className="card waiting-room"
@@ -40,6 +42,7 @@ export function WaitingRoom(props: WaitingRoomProps) {
           {error}
         </div>
       )}
+      {retryAt !== undefined && <RetryNotice at={retryAt} />}
       {!status ? (
         <p className="loading" id="waiting-room-title">
           Finding your place in line…
@@ -48,6 +51,18 @@ export function WaitingRoom(props: WaitingRoomProps) {
         <Body {...props} status={status} />
       )}
     </section>
+  );
+}
+
+/** Refused as too many requests (429): the page waits the server's Retry-After and asks again. */
+function RetryNotice({ at }: { at: number }) {
+  const now = useNow(250);
+  const seconds = Math.max(0, Math.ceil((at - now) / 1000));
+  return (
+    <div className="notice warn" role="status" data-testid="room-busy" data-retry-in={seconds}>
+      The waiting room is busy right now — retrying in {seconds} s by itself. Keep this tab open: your place in line is
+      kept.
+    </div>
   );
 }
 

@@ -16,6 +16,8 @@ export class ApiError extends Error {
     message: string,
     readonly seatIds: readonly string[] = [],
     readonly issues: readonly string[] = [],
+    /** 429: how long to wait before trying again (its `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,7 +25,7 @@ export class ApiError extends Error {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; seatIds?: string[]; issues?: string[] };
+  error?: { code?: string; message?: string; seatIds?: string[]; issues?: string[]; retryAfterSeconds?: number };
   message?: string;
 }
 
@@ -198,10 +200,19 @@ export class Api {
         error?.message ?? (parsed as ErrorBody | undefined)?.message ?? `The server answered ${response.status}`,
         error?.seatIds ?? [],
         error?.issues ?? [],
+        retryAfterOf(response, error?.retryAfterSeconds),
       );
     }
     return { status: response.status, body: parsed as T };
   }
+}
+
+/** A 429's wait in seconds: its `Retry-After` header (seconds), else the body's, else none. */
+function retryAfterOf(response: Response, fromBody: number | undefined): number | undefined {
+  if (response.status !== 429) return undefined;
+  const header = Number(response.headers.get('retry-after'));
+  if (Number.isFinite(header) && header > 0) return header;
+  return fromBody !== undefined && fromBody > 0 ? fromBody : 1;
 }
 
 const eventPath = (eventId: string) => `/api/events/${encodeURIComponent(eventId)}`;

@@ -13,6 +13,8 @@ export interface WaitingRoomState {
   readonly note: RoomNote | undefined;
   readonly error: string | undefined;
   readonly busy: boolean;
+  /** Refused as too many requests (429): when the page asks again by itself (epoch ms). */
+  readonly retryAt: number | undefined;
   /** Joins (again): the same place while it is still mine, else a new one at the back. */
   readonly join: () => Promise<void>;
   readonly leave: () => Promise<void>;
@@ -39,6 +41,9 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
   const [note, setNote] = useState<RoomNote>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [retryAt, setRetryAt] = useState<number>();
+  const retryTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(retryTimer.current), []);
   const statusRef = useRef<BuyerWaitingRoomStatus>(undefined);
   statusRef.current = status;
   const lastMessage = useRef<WaitingRoomMessage>(undefined);
@@ -58,6 +63,7 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
     }
     setStatus(merged);
     setError(undefined);
+    setRetryAt(undefined);
   }, []);
 
   /**
@@ -67,6 +73,7 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
    */
   const epoch = useRef(0);
   const changing = useRef(0);
+  const callRef = useRef<(work: () => Promise<BuyerWaitingRoomStatus>, change: boolean) => Promise<void>>(undefined);
   const call = useCallback(
     async (work: () => Promise<BuyerWaitingRoomStatus>, change: boolean) => {
       if (!change && changing.current > 0) return;
@@ -79,7 +86,15 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
         const answer = await work();
         if (mine === epoch.current) accept(answer);
       } catch (cause) {
-        if (mine === epoch.current) setError(describeApiError(cause));
+        if (cause instanceof ApiError && cause.status === 429) {
+          // Too many requests (the abuse limits): wait what the server says, then ask again by
+          // ourselves. Nothing is lost meanwhile: a place in line is kept on the server, and a
+          // join asked again returns the same place.
+          const wait = (cause.retryAfterSeconds ?? 1) * 1000;
+          clearTimeout(retryTimer.current);
+          setRetryAt(Date.now() + wait);
+          retryTimer.current = setTimeout(() => void callRef.current?.(work, change), wait);
+        } else if (mine === epoch.current) setError(describeApiError(cause));
       } finally {
         if (change) {
           changing.current -= 1;
@@ -90,6 +105,7 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
     },
     [accept],
   );
+  callRef.current = call;
 
   const refresh = useCallback(() => call(() => api.getWaitingRoom(eventId), false), [api, call, eventId]);
   const join = useCallback(async () => {
@@ -191,7 +207,7 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
     [api, call, eventId, refresh],
   );
 
-  return { status, note, error, busy, join, leave, refresh, applyWaitingRoomMessage, gate };
+  return { status, note, error, busy, retryAt, join, leave, refresh, applyWaitingRoomMessage, gate };
 }
 
 /** Admitted before, over now, and not because the seats ran out: the turn's time ran out unused. */

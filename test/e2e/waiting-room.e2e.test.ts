@@ -67,7 +67,7 @@ describe('the waiting room in three browser windows', () => {
   async function buyer(
     name: string,
     eventId = ROOM_EVENT.eventId,
-    options: { withoutSocket?: boolean } = {},
+    options: { withoutSocket?: boolean; beforeOpening?: (page: Page) => Promise<unknown> } = {},
   ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1180, height: 860 } });
     contexts.push(context);
@@ -82,6 +82,7 @@ describe('the waiting room in three browser windows', () => {
         if ((message as { type?: unknown } | undefined)?.type === 'queue') waitingRoomMessages.get(name)?.push(message);
       }),
     );
+    await options.beforeOpening?.(page);
     await page.goto(`${stack.url}/events/${eventId}`);
     return page;
   }
@@ -263,5 +264,33 @@ describe('the waiting room in three browser windows', () => {
     await holdAndPay(first, ['B2']);
     await admitted(second, TURN_TIMEOUT);
     await shot(second, 'second-admitted-after-draw');
+  });
+
+  it('refused as too many requests (429), the page says so, waits the Retry-After and joins by itself', async () => {
+    await createEvent(stack.store, { ...ROOM_EVENT, eventId: 'e2e-busy-room', name: 'E2E Busy Room' });
+    // The first two joins are refused as the abuse limit would refuse them (Retry-After: 2).
+    let refused = 0;
+    const j = await buyer('J', 'e2e-busy-room', {
+      beforeOpening: (page) =>
+        page.route('**/api/events/*/queue', async (route) => {
+          if (route.request().method() !== 'POST' || refused >= 2) return route.continue();
+          refused++;
+          return route.fulfill({
+            status: 429,
+            headers: { 'retry-after': '2', 'content-type': 'application/json' },
+            body: JSON.stringify({
+              error: { code: 'TooManyRequests', message: 'Too many requests', retryAfterSeconds: 2 },
+            }),
+          });
+        }),
+    });
+    const busy = j.getByTestId('room-busy');
+    await busy.waitFor({ timeout: STATE_TIMEOUT });
+    expect(await busy.textContent()).toMatch(/busy right now — retrying in [0-2] s/);
+    await shot(j, 'J-busy-retrying');
+    // No click: the page asks again by itself and gets its place (the first in this line: its turn).
+    await admitted(j, TURN_TIMEOUT);
+    expect(refused).toBe(2);
+    expect(await busy.count()).toBe(0);
   });
 });

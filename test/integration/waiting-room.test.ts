@@ -136,7 +136,9 @@ describe('the waiting room', () => {
   });
 
   it('an order slot whose order ended without a release is reclaimed once its deadline passes', async () => {
-    const event = await newEvent({ maxActivePurchasers: 1 });
+    // The binding is on the buyer's place: the writer looks at the slot once its admission window
+    // passed, then at the order once the order's safety deadline (hold + 60 s) passed.
+    const event = await newEvent({ maxActivePurchasers: 1, admissionSeconds: 30 });
     const [first, second] = buyers(2, 'lost');
     const status = await joinWaitingRoom(store, event, first!, KEY);
     await joinWaitingRoom(store, event, second!, KEY);

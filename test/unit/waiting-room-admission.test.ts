@@ -192,7 +192,7 @@ describe('waiting room: slots and orders', () => {
     ).rejects.toBeInstanceOf(AdmissionRequired);
     await startOrder(t, 'a');
     expect(await status(t, 'a')).toMatchObject({ state: 'PURCHASING' });
-    expect((await t.repo.readState('ev')).active.a?.orderId).toBe('ord-a');
+    expect((await t.repo.readPlace('ev', 'a'))?.orderId).toBe('ord-a'); // bound on the buyer's place
   });
 
   it('an order that could not be created gives the admission back (seats taken, fewer left) or ends it (none left)', async () => {

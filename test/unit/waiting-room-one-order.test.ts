@@ -51,7 +51,8 @@ describe('waiting room: one admission, one order', () => {
     await t.order('a', 'ord-1', admissionToken);
     await t.orders.putNew(newOrder({ orderId: 'ord-1', buyerId: 'a', eventId: 'ev', status: 'HOLDING' }));
     await expect(t.order('a', 'ord-2', admissionToken)).rejects.toBeInstanceOf(AdmissionRequired);
-    expect((await t.repo.readState('ev')).active.a?.orderId).toBe('ord-1'); // the running order keeps its slot
+    expect((await t.repo.readPlace('ev', 'a'))?.orderId).toBe('ord-1'); // the running order keeps its slot
+    expect((await t.repo.readState('ev')).active.a).toBeDefined();
   });
 
   it('the same order asked again (a retried create) passes; an order never written leaves the admission usable', async () => {
@@ -61,7 +62,7 @@ describe('waiting room: one admission, one order', () => {
     await expect(t.order('a', 'ord-1', admissionToken)).resolves.toBeTypeOf('function');
     // ord-1's create died before its order was written (and its undo was lost): not consumed.
     await expect(t.order('a', 'ord-2', admissionToken)).resolves.toBeTypeOf('function');
-    expect((await t.repo.readState('ev')).active.a?.orderId).toBe('ord-2');
+    expect((await t.repo.readPlace('ev', 'a'))?.orderId).toBe('ord-2');
   });
 
   it('after the order ended and the slot was freed, the old token admits nothing, even to a new turn', async () => {

@@ -14,8 +14,9 @@ export { emptyWaitingRoomState };
 /**
  * The one item per event that says how far the queue is served and who holds a purchase slot.
  * Every write bumps `version` and is conditional on the version it read (optimistic locking), so
- * concurrent advances never admit past the slot limit. Its writes are per admission and per
- * slot release, never per join: joins touch only the buyer's item and a position counter.
+ * concurrent advances never admit past the slot limit. It is written by the batch writer only
+ * (admission.ts): once per orders-stream batch or timer run, never per order start (the
+ * admission is bound on the buyer's place) and, in a busy line, never per join or status read.
  */
 
 export function readWaitingRoomState(source: WaitingRoomSource, eventId: string): Promise<WaitingRoomState> {

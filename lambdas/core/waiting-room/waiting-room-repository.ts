@@ -28,8 +28,25 @@ export interface WaitingRoomRepository {
   placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean>;
   /** Takes the buyer's place away (to rejoin at the back) if it is still `position`; quiet otherwise. */
   clearPlace(eventId: string, buyerId: string, position: number): Promise<void>;
-  /** Notes the admission on the buyer's place; `passedOver`: admitted out of turn. */
-  markAdmitted(eventId: string, buyerId: string, admittedAt: number, options?: { passedOver?: boolean }): Promise<void>;
+  /**
+   * Notes the admission on the buyer's place (if it is still `admission.position`): from then on
+   * the place itself says the buyer may bind an order until `until`; `passedOver`: admitted out of turn.
+   */
+  markAdmitted(eventId: string, buyerId: string, admission: PlaceAdmission): Promise<void>;
+  /**
+   * Binds the admission of place `binding.position` to an order (one write on the buyer's own
+   * item, never the room item): only while the admission is live (admitted, window not past at
+   * `binding.now`, not left, not ended) and bound to no order — or to `binding.replacing`, an order
+   * that was never written. False when refused.
+   */
+  bindOrder(eventId: string, buyerId: string, binding: OrderBinding): Promise<boolean>;
+  /**
+   * Undoes the binding of `orderId` (its order could not be created); `endedAt`: the admission ends
+   * too (nothing left to buy). False when the place is not bound to that order.
+   */
+  unbindOrder(eventId: string, buyerId: string, orderId: string, endedAt?: number): Promise<boolean>;
+  /** Ends the unused admission of place `position` (no order bound); false when bound or not admitted. */
+  endAdmission(eventId: string, buyerId: string, position: number, endedAt: number): Promise<boolean>;
   /** Notes that the buyer left the line; false when they never joined. */
   markLeft(eventId: string, buyerId: string, leftAt: number): Promise<boolean>;
   /**
@@ -68,6 +85,26 @@ export interface WaitingRoomRepository {
   countJoin(eventId: string, shard: number): Promise<number>;
   /** How many joins position counter `shard` has counted (0 when none). */
   joinsCounted(eventId: string, shard: number): Promise<number>;
+}
+
+/** An admission as noted on the buyer's place. */
+export interface PlaceAdmission {
+  readonly position: number;
+  readonly admittedAt: number;
+  /** Epoch ms: the admission's window; an order must be bound before it. */
+  readonly until: number;
+  readonly passedOver?: boolean;
+}
+
+/** An order bound to the admission of a place. */
+export interface OrderBinding {
+  readonly position: number;
+  readonly orderId: string;
+  readonly now: number;
+  /** Epoch ms: the slot's safety deadline (the order's hold and a grace), when the batch writer looks again. */
+  readonly until: number;
+  /** An earlier order id bound to the admission whose order was never written. */
+  readonly replacing?: string;
 }
 
 /** A place as the waiting list holds it. */
@@ -116,6 +153,14 @@ export interface WaitingRoomPlace {
   readonly lastSeenAt?: number;
   /** Epoch ms the line passed the buyer over for being away (LAPSED). */
   readonly lapsedAt?: number;
+  /** The admission's window (epoch ms), noted by the batch writer when it admitted the place. */
+  readonly admissionUntil?: number;
+  /** The order the admission was bound to (one admission, one order). */
+  readonly orderId?: string;
+  /** The bound order's safety deadline (epoch ms). */
+  readonly orderUntil?: number;
+  /** The unused admission ended early (nothing left to buy). */
+  readonly admissionEndedAt?: number;
 }
 
 /**
@@ -132,10 +177,15 @@ export interface FairStartDraw {
   readonly complete: boolean;
 }
 
+/**
+ * A purchase slot on the room item. Written only by the batch writer: the binding of an order is
+ * on the buyer's place; the writer copies `orderId` here when it looks at a slot whose admission
+ * window passed (and then `until` is the order's safety deadline).
+ */
 export interface PurchaseSlot {
   readonly position: number;
   readonly admittedAt: number;
-  /** Epoch ms: admission deadline until an order starts; then a safety deadline re-checked against the order. */
+  /** Epoch ms: admission deadline until the writer saw an order bound; then a safety deadline re-checked against the order. */
   readonly until: number;
   readonly orderId?: string;
 }

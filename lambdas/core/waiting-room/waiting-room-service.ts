@@ -1,7 +1,7 @@
 import type { BuyerWaitingRoomStatus, WaitingRoomCounter } from '../../../contract/waiting-room-view';
 import type { EventRecord } from '../events/event-records';
 import { SalesNotStarted, ValidationFailed } from '../platform/errors';
-import { admitPassedOver, advanceWaitingRoom, claimSlotForOrder, giveUpPlace } from './admission';
+import { admitPassedOver, advanceIfIdle, advanceWaitingRoom, bindAdmission, giveUpPlace } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
 import { auditDraw, beforeSalesStart, type DrawAudit, drawIfDue } from './fair-start';
 import { claimPosition, issuedPositions, type WaitingRoomPlace } from './positions';
@@ -40,14 +40,13 @@ export async function joinWaitingRoom(
   }
   await drawIfDue(deps, event.eventId, settings);
   let place = await claimPosition(deps, event.eventId, buyerId, settings);
-  if (
-    place.leftAt !== undefined ||
-    place.lapsedAt !== undefined ||
-    (await hasUsedAdmission(deps, event.eventId, place))
-  ) {
-    place = await requeue(deps, event.eventId, buyerId, place, settings);
-  }
-  const state = await advanceWaitingRoom(deps, event.eventId, settings);
+  let state = await deps.room.readState(event.eventId);
+  // A place whose admission still holds a slot (an order running) stays, even after leaving.
+  const holdsSlot = state.active[buyerId]?.position === place.position;
+  const used = place.admittedAt !== undefined || place.leftAt !== undefined || place.lapsedAt !== undefined;
+  if (used && !holdsSlot) place = await requeue(deps, event.eventId, buyerId, place, settings);
+  // A join writes the room only in a quiet room with an idle slot (nobody else would admit them soon).
+  state = await advanceIfIdle(deps, event.eventId, settings, state);
   return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
 }
 
@@ -100,9 +99,20 @@ export async function buyerWaitingRoomStatus(
   // Pre-queued, but the draw did not place them (their join landed as it ran): first come, first served.
   if (!place && settings.salesStartAt !== undefined && (await deps.room.readPreQueue(event.eventId, buyerId)))
     place = await claimPosition(deps, event.eventId, buyerId, settings);
-  // The page checks in (a LAPSED place stays lapsed: the buyer rejoins).
-  if (place && place.lapsedAt === undefined) await checkIn(deps, event.eventId, buyerId, settings, deps.now());
-  let state = await advanceWaitingRoom(deps, event.eventId, settings);
+  // The page checks in (a LAPSED place stays lapsed: the buyer rejoins) — only when one is due by
+  // the place just read, so a poll within the interval costs no write request at all.
+  const checkInDue = (seen: number | undefined) =>
+    seen === undefined || seen < deps.now() - checkInEverySeconds(settings) * 1000;
+  if (place && place.lapsedAt === undefined && checkInDue(place.lastSeenAt))
+    await checkIn(deps, event.eventId, buyerId, settings, deps.now());
+  // Reads only, unless a slot is idle (a quiet room): the batch writer moves a busy line.
+  let state = await advanceIfIdle(deps, event.eventId, settings, await deps.room.readState(event.eventId));
+  const slot = state.active[buyerId];
+  // The writer admitted the place but died before noting it there: noted now (the token binds on it).
+  if (place && slot?.position === place.position && place.admittedAt === undefined) {
+    await deps.room.markAdmitted(event.eventId, buyerId, slot);
+    place = { ...place, admittedAt: slot.admittedAt, admissionUntil: slot.until };
+  }
   const passedOver =
     place &&
     place.position <= state.servingPosition &&
@@ -117,9 +127,9 @@ export async function buyerWaitingRoomStatus(
 
 /**
  * The order API's gate: with the room on, only a buyer with a valid admission token and a live
- * slot of that admission may start an order, and the slot is then bound to that order until it
- * ends: one admission, one order (see claimSlotForOrder). Returns the undo for an order that
- * could not be created after all.
+ * admission of that place may start an order, and the admission is then bound to that order (on
+ * the buyer's place: no write of the room item) until it ends: one admission, one order (see
+ * bindAdmission). Returns the undo for an order that could not be created after all.
  */
 export async function admitOrder(
   source: WaitingRoomSource,
@@ -131,13 +141,14 @@ export async function admitOrder(
   // Orders are refused before the sale opens, with or without a waiting room.
   if (event.salesStartAt !== undefined && deps.now() < Date.parse(event.salesStartAt))
     throw new SalesNotStarted(event.salesStartAt);
-  if (!activeWaitingRoom(event)) return async () => undefined;
+  const settings = activeWaitingRoom(event);
+  if (!settings) return async () => undefined;
   const position = await verifyAdmission(signingKey, request.admissionToken, {
     buyerId: request.buyerId,
     eventId: event.eventId,
     now: deps.now(),
   });
-  return claimSlotForOrder(deps, event.eventId, {
+  return bindAdmission(deps, event.eventId, settings, {
     buyerId: request.buyerId,
     position,
     orderId: request.orderId,
@@ -225,6 +236,14 @@ export async function operatorWaitingRoomStatus(
     .filter((p) => p.leftAt === undefined && p.lapsedAt === undefined)
     .map(({ buyerId, position, joinedAt }) => ({ buyerId, position, joinedAt }));
   const { salesStartAt: _start, ...roomSettings } = settings; // the start is the event's, not a room setting
+  // A slot's order is bound on the buyer's place; the room item knows it only once the writer looked.
+  const active = await Promise.all(
+    Object.entries(state.active).map(async ([buyerId, slot]) => {
+      const place = slot.orderId === undefined ? await deps.room.readPlace(event.eventId, buyerId) : undefined;
+      const orderId = slot.orderId ?? (place?.position === slot.position ? place.orderId : undefined);
+      return { buyerId, position: slot.position, admittedAt: slot.admittedAt, ...(orderId ? { orderId } : {}) };
+    }),
+  );
   return {
     eventId: event.eventId,
     settings: roomSettings,
@@ -235,14 +254,7 @@ export async function operatorWaitingRoomStatus(
     waitingCount,
     ...(draw ? { draw } : {}),
     soldOut: state.soldOut === true,
-    active: Object.entries(state.active)
-      .map(([buyerId, slot]) => ({
-        buyerId,
-        position: slot.position,
-        admittedAt: slot.admittedAt,
-        ...(slot.orderId ? { orderId: slot.orderId } : {}),
-      }))
-      .sort((a, b) => a.position - b.position),
+    active: active.sort((a, b) => a.position - b.position),
     waiting,
     ...(more && waiting.length > 0 ? { nextAfter: waiting.at(-1)!.position } : {}),
   };
@@ -271,7 +283,7 @@ async function statusOf(
   };
   if (!place) return { ...common, state: 'NOT_JOINED', peopleAhead: 0 };
   const slot = state.active[buyerId];
-  if (slot) {
+  if (slot && slot.position === place.position) {
     const expiresAt = slot.until;
     const admissionToken = await signAdmission(signingKey, {
       buyerId,
@@ -281,7 +293,7 @@ async function statusOf(
     });
     return {
       ...common,
-      state: slot.orderId ? 'PURCHASING' : 'ADMITTED',
+      state: slot.orderId || place.orderId ? 'PURCHASING' : 'ADMITTED',
       position: place.position,
       peopleAhead: 0,
       admissionToken,
@@ -333,13 +345,6 @@ function estimateWait(
   if (perMinute !== undefined && perMinute > 0) return Math.ceil(((peopleAhead + 1) / perMinute) * 60);
   const purchaseSeconds = Math.max(30, event.holdSeconds / 2);
   return Math.ceil(((peopleAhead + 1) / settings.maxActivePurchasers) * purchaseSeconds);
-}
-
-/** True when this place was already served and its slot is gone (bought, or let it lapse). */
-async function hasUsedAdmission(deps: WaitingRoomDeps, eventId: string, place: WaitingRoomPlace): Promise<boolean> {
-  if (place.admittedAt === undefined) return false;
-  const state = await deps.room.readState(eventId);
-  return !state.active[place.buyerId];
 }
 
 /** A used place is given up for a new one at the back of the line (as in any real queue). */

@@ -40,6 +40,20 @@ const STILL_AWAY = 'attribute_exists(#position) AND (attribute_not_exists(lastSe
 /** Waiting, for the operator's count: not left, not lapsed, seen lately. */
 const STILL_WAITING = 'attribute_not_exists(leftAt) AND attribute_not_exists(lapsedAt) AND lastSeenAt >= :seenSince';
 
+/** Noting an admission: on the place admitted (not a newer place after a rejoin). */
+const PLACE_IS = '#position = :position';
+/**
+ * Binding an order: the admission of this place is live — admitted, its window not past, the
+ * buyer not gone, not ended early — and bound to no order (or to the one replaced: never written).
+ */
+const ADMISSION_LIVE =
+  '#position = :position AND admissionUntil >= :now AND attribute_not_exists(leftAt) AND attribute_not_exists(admissionEndedAt)';
+const UNBOUND = 'attribute_not_exists(admissionOrderId)';
+const BOUND_TO = 'admissionOrderId = :orderId';
+/** Ending an unused admission: this place was admitted and no order is bound. */
+const ADMITTED_UNBOUND =
+  '#position = :position AND attribute_exists(admittedAt) AND attribute_not_exists(admissionOrderId)';
+
 const COUNTER_PREFIX = '#position-counter#';
 
 export function waitingRoomRepository(store: Store): WaitingRoomRepository {
@@ -72,7 +86,9 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
         new GetCommand({ TableName: buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
       );
       if (typeof Item?.position !== 'number') return undefined;
-      const { admittedAt, leftAt, lastSeenAt, lapsedAt } = Item as Partial<Record<string, number>>;
+      const { admittedAt, leftAt, lastSeenAt, lapsedAt, admissionUntil, orderUntil, admissionEndedAt } =
+        Item as Partial<Record<string, number>>;
+      const orderId = Item.admissionOrderId as string | undefined;
       return {
         buyerId,
         position: Item.position,
@@ -81,6 +97,10 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
         ...(leftAt === undefined ? {} : { leftAt }),
         ...(lastSeenAt === undefined ? {} : { lastSeenAt }),
         ...(lapsedAt === undefined ? {} : { lapsedAt }),
+        ...(admissionUntil === undefined ? {} : { admissionUntil }),
+        ...(orderId === undefined ? {} : { orderId }),
+        ...(orderUntil === undefined ? {} : { orderUntil }),
+        ...(admissionEndedAt === undefined ? {} : { admissionEndedAt }),
       };
     },
 
@@ -121,7 +141,8 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
             TableName: buyers,
             Key: { eventId, buyerId },
             // preQueuedAt stays: the draw's audit recomputes the order from everyone who was in the pre-queue.
-            UpdateExpression: 'REMOVE #position, admittedAt, leftAt, lapsedAt, lastSeenAt',
+            UpdateExpression:
+              'REMOVE #position, admittedAt, leftAt, lapsedAt, lastSeenAt, admissionUntil, admissionOrderId, orderUntil, admissionEndedAt',
             ConditionExpression: PLACE_STILL,
             ExpressionAttributeNames: POSITION_NAMES,
             ExpressionAttributeValues: { ':old': position },
@@ -130,15 +151,74 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
         .catch(quietlyIfConditionFails); // a concurrent rejoin did it
     },
 
-    async markAdmitted(eventId, buyerId, admittedAt, options = {}) {
-      await store.doc.send(
+    async markAdmitted(eventId, buyerId, admission) {
+      await store.doc
+        .send(
+          new UpdateCommand({
+            TableName: buyers,
+            Key: { eventId, buyerId },
+            UpdateExpression: admission.passedOver
+              ? 'SET admittedAt = :admittedAt, admissionUntil = :until, passedOver = :true'
+              : 'SET admittedAt = :admittedAt, admissionUntil = :until',
+            ConditionExpression: PLACE_IS,
+            ExpressionAttributeNames: POSITION_NAMES,
+            ExpressionAttributeValues: {
+              ':position': admission.position,
+              ':admittedAt': admission.admittedAt,
+              ':until': admission.until,
+              ...(admission.passedOver ? { ':true': true } : {}),
+            },
+          }),
+        )
+        .catch(quietlyIfConditionFails); // the buyer rejoined meanwhile: that place is not this admission's
+    },
+
+    async bindOrder(eventId, buyerId, binding) {
+      return writeIf(
+        store,
         new UpdateCommand({
           TableName: buyers,
           Key: { eventId, buyerId },
-          UpdateExpression: options.passedOver
-            ? 'SET admittedAt = :admittedAt, passedOver = :true'
-            : 'SET admittedAt = :admittedAt',
-          ExpressionAttributeValues: { ':admittedAt': admittedAt, ...(options.passedOver ? { ':true': true } : {}) },
+          UpdateExpression: 'SET admissionOrderId = :orderId, orderUntil = :until',
+          ConditionExpression: `${ADMISSION_LIVE} AND (${UNBOUND}${binding.replacing === undefined ? '' : ' OR admissionOrderId = :replacing'})`,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: {
+            ':position': binding.position,
+            ':now': binding.now,
+            ':orderId': binding.orderId,
+            ':until': binding.until,
+            ...(binding.replacing === undefined ? {} : { ':replacing': binding.replacing }),
+          },
+        }),
+      );
+    },
+
+    async unbindOrder(eventId, buyerId, orderId, endedAt) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression:
+            endedAt === undefined
+              ? 'REMOVE admissionOrderId, orderUntil'
+              : 'SET admissionEndedAt = :endedAt REMOVE admissionOrderId, orderUntil',
+          ConditionExpression: BOUND_TO,
+          ExpressionAttributeValues: { ':orderId': orderId, ...(endedAt === undefined ? {} : { ':endedAt': endedAt }) },
+        }),
+      );
+    },
+
+    async endAdmission(eventId, buyerId, position, endedAt) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET admissionEndedAt = :endedAt',
+          ConditionExpression: ADMITTED_UNBOUND,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':position': position, ':endedAt': endedAt },
         }),
       );
     },

@@ -81,23 +81,71 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(await room.markLeft(eventId, 'nobody', 5)).toBe(false);
       expect(await room.readPlace(eventId, 'nobody')).toBeUndefined();
       await room.placeBuyer(eventId, 'b1', 1, 1000);
-      await room.markAdmitted(eventId, 'b1', 1500, { passedOver: true });
+      await room.markAdmitted(eventId, 'b1', { position: 2, admittedAt: 1400, until: 9000 }); // not this place
+      expect((await room.readPlace(eventId, 'b1'))?.admittedAt).toBeUndefined();
+      await room.markAdmitted(eventId, 'b1', { position: 1, admittedAt: 1500, until: 9000, passedOver: true });
       expect(await room.markLeft(eventId, 'b1', 1800)).toBe(true);
       expect(await room.readPlace(eventId, 'b1')).toEqual({
         buyerId: 'b1',
         position: 1,
         joinedAt: 1000,
         admittedAt: 1500,
+        admissionUntil: 9000,
         leftAt: 1800,
         lastSeenAt: 1000,
       });
+    });
+
+    it('an order is bound on the buyer’s own place: once, only to a live admission; undone or replaced only by its own id', async () => {
+      const eventId = newEventId();
+      const bind = (orderId: string, now: number, replacing?: string) =>
+        room.bindOrder(eventId, 'b1', {
+          position: 1,
+          orderId,
+          now,
+          until: now + 100,
+          ...(replacing ? { replacing } : {}),
+        });
+      await room.placeBuyer(eventId, 'b1', 1, 1000);
+      expect(await bind('o1', 1100)).toBe(false); // not admitted
+      await room.markAdmitted(eventId, 'b1', { position: 1, admittedAt: 1500, until: 2000 });
+      expect(await room.bindOrder(eventId, 'b1', { position: 2, orderId: 'o1', now: 1600, until: 0 })).toBe(false);
+      expect(await bind('o1', 2001)).toBe(false); // the window passed
+      const rivals = await Promise.all(['o1', 'o2', 'o3'].map((orderId) => bind(orderId, 1600)));
+      expect(rivals.filter(Boolean)).toHaveLength(1); // one admission, one order
+      const bound = (await room.readPlace(eventId, 'b1'))?.orderId as string;
+      expect(await bind('o4', 1700)).toBe(false);
+      expect(await bind('o4', 1700, bound)).toBe(true); // replacing an order never written
+      expect(await room.readPlace(eventId, 'b1')).toMatchObject({ orderId: 'o4', orderUntil: 1800 });
+      expect(await room.unbindOrder(eventId, 'b1', 'o1')).toBe(false);
+      expect(await room.endAdmission(eventId, 'b1', 1, 1750)).toBe(false); // bound: the order has it
+      expect(await room.unbindOrder(eventId, 'b1', 'o4')).toBe(true); // seats taken: as it was
+      expect(await bind('o5', 1800)).toBe(true);
+      expect(await room.unbindOrder(eventId, 'b1', 'o5', 1850)).toBe(true); // none left: ended
+      expect(await bind('o6', 1900)).toBe(false);
+      expect(await room.readPlace(eventId, 'b1')).toMatchObject({ admissionEndedAt: 1850 });
+      expect((await room.readPlace(eventId, 'b1'))?.orderId).toBeUndefined();
+    });
+
+    it('an unused admission ends early only while no order is bound; a buyer who left binds nothing', async () => {
+      const eventId = newEventId();
+      await room.placeBuyer(eventId, 'b1', 1, 1000);
+      expect(await room.endAdmission(eventId, 'b1', 1, 1100)).toBe(false); // not admitted
+      await room.markAdmitted(eventId, 'b1', { position: 1, admittedAt: 1500, until: 9000 });
+      expect(await room.endAdmission(eventId, 'b1', 2, 1600)).toBe(false);
+      expect(await room.endAdmission(eventId, 'b1', 1, 1600)).toBe(true);
+      await room.placeBuyer(eventId, 'b2', 2, 1000);
+      await room.markAdmitted(eventId, 'b2', { position: 2, admittedAt: 1500, until: 9000 });
+      await room.markLeft(eventId, 'b2', 1700);
+      expect(await room.bindOrder(eventId, 'b2', { position: 2, orderId: 'o', now: 1800, until: 9999 })).toBe(false);
     });
 
     it('a place is cleared only while it is the one seen; then the buyer can be placed again', async () => {
       const eventId = newEventId();
       await room.clearPlace(eventId, 'b1', 1); // never placed: quiet
       await room.placeBuyer(eventId, 'b1', 1, 1000);
-      await room.markAdmitted(eventId, 'b1', 1500);
+      await room.markAdmitted(eventId, 'b1', { position: 1, admittedAt: 1500, until: 2000 });
+      await room.bindOrder(eventId, 'b1', { position: 1, orderId: 'o1', now: 1600, until: 3000 });
       await room.clearPlace(eventId, 'b1', 2);
       expect((await room.readPlace(eventId, 'b1'))?.position).toBe(1);
       await room.clearPlace(eventId, 'b1', 1);

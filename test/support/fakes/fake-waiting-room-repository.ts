@@ -1,5 +1,7 @@
 import {
   emptyWaitingRoomState,
+  type OrderBinding,
+  type PlaceAdmission,
   type WaitingPlace,
   type WaitingRoomPlace,
   type WaitingRoomRepository,
@@ -17,6 +19,10 @@ interface BuyerItem {
   lastSeenAt?: number;
   lapsedAt?: number;
   preQueuedAt?: number;
+  admissionUntil?: number;
+  admissionOrderId?: string;
+  orderUntil?: number;
+  admissionEndedAt?: number;
 }
 
 /**
@@ -60,6 +66,10 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
       ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt }),
       ...(item.lastSeenAt === undefined ? {} : { lastSeenAt: item.lastSeenAt }),
       ...(item.lapsedAt === undefined ? {} : { lapsedAt: item.lapsedAt }),
+      ...(item.admissionUntil === undefined ? {} : { admissionUntil: item.admissionUntil }),
+      ...(item.admissionOrderId === undefined ? {} : { orderId: item.admissionOrderId }),
+      ...(item.orderUntil === undefined ? {} : { orderUntil: item.orderUntil }),
+      ...(item.admissionEndedAt === undefined ? {} : { admissionEndedAt: item.admissionEndedAt }),
     };
   }
 
@@ -86,15 +96,51 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     delete item.leftAt;
     delete item.lapsedAt;
     delete item.lastSeenAt;
+    delete item.admissionUntil;
+    delete item.admissionOrderId;
+    delete item.orderUntil;
+    delete item.admissionEndedAt;
   }
 
-  async markAdmitted(
-    eventId: string,
-    buyerId: string,
-    admittedAt: number,
-    options: { passedOver?: boolean } = {},
-  ): Promise<void> {
-    Object.assign(this.item(eventId, buyerId), { admittedAt, ...(options.passedOver ? { passedOver: true } : {}) });
+  async markAdmitted(eventId: string, buyerId: string, admission: PlaceAdmission): Promise<void> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position !== admission.position) return;
+    Object.assign(item, {
+      admittedAt: admission.admittedAt,
+      admissionUntil: admission.until,
+      ...(admission.passedOver ? { passedOver: true } : {}),
+    });
+  }
+
+  async bindOrder(eventId: string, buyerId: string, binding: OrderBinding): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    const live =
+      item?.position === binding.position &&
+      item.admissionUntil !== undefined &&
+      item.admissionUntil >= binding.now &&
+      item.leftAt === undefined &&
+      item.admissionEndedAt === undefined;
+    if (!live) return false;
+    if (item.admissionOrderId !== undefined && item.admissionOrderId !== binding.replacing) return false;
+    Object.assign(item, { admissionOrderId: binding.orderId, orderUntil: binding.until });
+    return true;
+  }
+
+  async unbindOrder(eventId: string, buyerId: string, orderId: string, endedAt?: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.admissionOrderId !== orderId) return false;
+    delete item.admissionOrderId;
+    delete item.orderUntil;
+    if (endedAt !== undefined) item.admissionEndedAt = endedAt;
+    return true;
+  }
+
+  async endAdmission(eventId: string, buyerId: string, position: number, endedAt: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position !== position || item.admittedAt === undefined || item.admissionOrderId !== undefined)
+      return false;
+    item.admissionEndedAt = endedAt;
+    return true;
   }
 
   async markLeft(eventId: string, buyerId: string, leftAt: number): Promise<boolean> {
