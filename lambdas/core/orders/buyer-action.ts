@@ -5,7 +5,7 @@ import type { Store } from '../platform/store';
 import { extendHolds } from '../seats/seat-locks';
 import type { OrderRecord } from './order-record';
 import { getOrder, type OrderChange, updateOrder } from './order-store';
-import type { BuyerAction, OrderWorkflow } from './order-workflow';
+import { type BuyerAction, type OrderWorkflow, paidOrderOf } from './order-workflow';
 
 /** A buyer acts on an order the flow waits on: pay, change seats or cancel. */
 
@@ -40,7 +40,13 @@ export async function submitBuyerAction(
     expect: { taskToken: order.taskToken },
   });
   try {
-    await workflow.resume(order.taskToken, request.action);
+    // A pay action carries the order's facts as this write left them: the steps after it need not read the order.
+    const { action } = request;
+    const intent = taken.payment.intent;
+    await workflow.resume(
+      order.taskToken,
+      action.action === 'pay' && intent ? { ...action, order: paidOrderOf(taken, intent) } : action,
+    );
     return taken;
   } catch (error) {
     // Provably not delivered (nothing wrote the order since our write): undone, the buyer may retry.

@@ -155,15 +155,18 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
  */
 async function withRunningFlow(deps: OpenOrderDeps, order: OrderRecord): Promise<OrderRecord> {
   try {
-    if (order.executionArn && (await deps.workflow.isRunning(order.orderId))) return order;
-    const executionArn = await deps.workflow.start({
+    // The order records no execution ARN (it is derived from the order id): ask Step Functions.
+    if (await deps.workflow.isRunning(order.orderId)) return order;
+    await deps.workflow.start({
       orderId: order.orderId,
       eventId: order.eventId,
       hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, deps.now()) },
     });
-    if (order.executionArn === executionArn) return order;
-    logger.warn('Started the flow of an open order that had none', { orderId: order.orderId, eventId: order.eventId });
-    return await deps.orders.update(order.orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+    logger.warn('Started the flow of an open order whose flow was not running', {
+      orderId: order.orderId,
+      eventId: order.eventId,
+    });
+    return order;
   } catch (error) {
     // The buyer still gets their order; the next request (or the reconciler) tries again.
     logger.warn('Could not check or start the flow of an open order', {
