@@ -68,13 +68,18 @@ async function acceptPayRequest(store: Store, order: OrderRecord): Promise<Omit<
   const left = order.holdExpiresAt - now;
   if (left < MIN_HOLD_TO_PAY_MS) throw new TooLateToPay(left);
   const paymentDeadline = now + PAYMENT_WINDOW_MS;
-  // Never shortens a hold: a pay request early in a long hold keeps the hold's own deadline.
-  await extendHolds(store, {
-    eventId: order.eventId,
-    orderId: order.orderId,
-    seatIds: order.seatIds,
-    holdExpiresAt: Math.max(order.holdExpiresAt, paymentDeadline),
-  });
+  // Never shortens a hold: a pay request early in a long hold keeps the hold's own deadline, and
+  // then writes no seat at all — its seats are held by this order until `holdExpiresAt` (a
+  // change of seats keeps that deadline) and nobody can take an unexpired hold, so the payment
+  // window is covered already; a seat lost anyway is SeatsLost at ConfirmSeats (refunded).
+  if (paymentDeadline > order.holdExpiresAt) {
+    await extendHolds(store, {
+      eventId: order.eventId,
+      orderId: order.orderId,
+      seatIds: order.seatIds,
+      holdExpiresAt: paymentDeadline,
+    });
+  }
   const round = order.payment.round + 1;
   return {
     set: {
