@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../lambdas/core/events/create-event';
 import { submitBuyerAction } from '../../lambdas/core/orders/buyer-action';
 import { createOrder } from '../../lambdas/core/orders/create-order';
+import { openOrder } from '../../lambdas/core/orders/open-order';
 import { getOrder } from '../../lambdas/core/orders/order-store';
 import type { FlowResumption, OrderWorkflow, PaidOrder } from '../../lambdas/core/orders/order-workflow';
 import { completeOrder, confirmOrderSeats, issueTickets } from '../../lambdas/core/orders/steps/fulfilment-steps';
@@ -97,5 +98,16 @@ describe('order-flow requests on the order item (happy one-seat order)', () => {
     const order = await getOrder(store, orderId);
     expect(order).toMatchObject({ status: 'CONFIRMED', payment: { chargeId: charged.value.chargeId } });
     expect((await ticketsOfOrder(store, order)).map((t) => [t.seatId, t.state])).toEqual([['A1', 'VALID']]);
+  });
+
+  it('a buyer’s first create claims the open-order pointer with one write and no read; a second create is answered from the refusal', async () => {
+    const request = { eventId: 'flow-requests', buyerId: 'b2', selection: { quantity: 1 } };
+    const first = await counted(() => openOrder(store, workflow, request));
+    expect(first.value.created).toBe(true);
+    const pointerRequests = () => requests.filter((r) => /^(Get|Update) buyers$/.test(r));
+    expect(pointerRequests()).toEqual(['Update buyers']); // the claim; the pointer was never read
+    const again = await counted(() => openOrder(store, workflow, request));
+    expect(again.value).toMatchObject({ created: false, order: { orderId: first.value.order.orderId } });
+    expect(pointerRequests()).toEqual(['Update buyers']); // refused, naming the open order: no read either
   });
 });
