@@ -15,20 +15,37 @@ export interface ErrorBody {
   readonly error?: { readonly code: string; readonly message?: string; readonly seatIds?: readonly string[] };
 }
 
+/**
+ * At most `limit` tasks at once; the others wait in two lines, first come first served within
+ * each: `urgent` tasks go before every waiting ordinary one. The simulator's one HTTP client is
+ * shared by all buyers, and a real buyer's browser does not wait behind other buyers' requests:
+ * with 20,000 arrivals in the line, a buyer holding seats must not wait there until the hold
+ * lapses (see `isHolderRequest`).
+ */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
+  private readonly ordinary: (() => void)[] = [];
   constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async run<T>(task: () => Promise<T>, urgent = false): Promise<T> {
+    if (this.active >= this.limit)
+      await new Promise<void>((resolve) => (urgent ? this.urgent : this.ordinary).push(resolve));
     this.active += 1;
     try {
       return await task();
     } finally {
       this.active -= 1;
-      this.waiting.shift()?.();
+      (this.urgent.shift() ?? this.ordinary.shift())?.();
     }
   }
+}
+
+/**
+ * A request of a buyer who already has an order (pay, read, change, cancel it: every path under
+ * `/api/orders/`): served before new arrivals' sessions and creates.
+ */
+export function isHolderRequest(path: string): boolean {
+  return path.startsWith('/api/orders/');
 }
 
 /** `/api/orders/ord_123/payment` → `POST /api/orders/{id}/payment`: one counter per route. */
@@ -120,7 +137,7 @@ export class ApiClient {
           await sleep(200 * attempt);
         }
       }
-    });
+    }, isHolderRequest(path));
   }
 }
 

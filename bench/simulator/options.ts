@@ -80,7 +80,7 @@ export const USAGE = `npm run simulate -- [options]
   --waiting-room         put a waiting room in front of the sale
   --max-concurrent N     the waiting room's purchase slots (${DEFAULTS.maxConcurrent})
   --viewers N            extra WebSocket connections that only watch (${DEFAULTS.viewers})
-  --http-concurrency N   requests in flight from the simulator at most (${DEFAULTS.httpConcurrency})
+  --http-concurrency N   requests in flight from the simulator at most (${DEFAULTS.httpConcurrency}; a buyer who has an order goes before new arrivals)
   --timeout SECONDS      give up on what is still running after this (${DEFAULTS.timeoutSeconds})
   --seed N               random seed (${DEFAULTS.seed}); also seeds the fault switch with --chaos
   --chaos                inject faults (started stack: TICKETDROP_FAULTS=chaos); buyers retry 5xx answers

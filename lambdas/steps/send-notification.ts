@@ -1,11 +1,13 @@
 import { getOrder } from '../core/orders/order-store';
 import { type Channel, sendConfirmation } from '../core/tickets/confirmation';
 import { fromEnvironment, type Platform } from '../wiring/platform';
-import { stepHandler } from './step-handler';
+import { type AfterPayInput, stepHandler } from './step-handler';
 
 export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'secrets'>) {
-  return stepHandler('SendNotification', async (input: { orderId: string; channel: Channel }) => {
-    const order = await getOrder(platform.store, input.orderId);
+  return stepHandler('SendNotification', async (input: AfterPayInput & { channel: Channel }) => {
+    // Who and which seats: from the paid order the flow carries; read only when it carries none.
+    const paid = input.buyer?.order;
+    const order = paid ? { orderId: input.orderId, ...paid } : await getOrder(platform.store, input.orderId);
     // The ticket key signs the message's tickets link.
     const ticketKey = await platform.secrets.ticketSigningKey();
     await sendConfirmation(input.channel, order, platform.config.notificationSimulator, Math.random, ticketKey, () =>

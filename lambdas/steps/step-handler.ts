@@ -1,3 +1,4 @@
+import type { PaidOrder } from '../core/orders/order-workflow';
 import { logger } from '../core/platform/logger';
 
 /**
@@ -18,4 +19,15 @@ export function stepHandler<I extends { orderId: string }, O>(step: string, run:
       logger.removeKeys(['step', 'orderId']);
     }
   };
+}
+
+/**
+ * The input of a step after a pay request: the flow passes its `$.buyer` (the buyer's last action,
+ * the pay action, which carries the order as that request left it — `PaidOrder`), so the step
+ * need not read the order. An execution started before the flow carried it has no `order` there:
+ * the step then reads the order itself.
+ */
+export interface AfterPayInput {
+  readonly orderId: string;
+  readonly buyer?: { readonly code?: string; readonly order?: PaidOrder };
 }

@@ -52,6 +52,7 @@ const STEPS = {
     entry: 'lambdas/steps/record-payment-failure.ts',
     tables: { seats: 'write', orders: 'write', tickets: 'write', payments: 'write' },
   },
+  // Orders read only by executions started before the flow carried the paid order (`$.buyer.order`).
   confirmSeats: {
     entry: 'lambdas/steps/confirm-seats.ts',
     tables: { seats: 'write', orders: 'read' },
@@ -198,6 +199,9 @@ export class OrderFlow extends Construct {
 
   private definition(): sfn.IChainable {
     const orderId = sfn.JsonPath.stringAt('$.orderId');
+    // The buyer's last action; after a pay request it carries the order as that request left it
+    // (`PaidOrder`: seats, intent), so the steps after it read nothing they only need to know.
+    const buyer = sfn.JsonPath.objectAt('$.buyer');
 
     // The one compensation path: refund, release, end the order with a reason; then fail.
     const compensate = this.step('Compensate', 'compensate', 'state', {
@@ -255,11 +259,10 @@ export class OrderFlow extends Construct {
     ).next(waitForBuyer);
 
     const confirm = compensated(
-      this.retrying(this.step('ConfirmSeats', 'confirmSeats', { orderId }, { resultPath: sfn.JsonPath.DISCARD }), [
-        'SeatsLost',
-        'ChargeMismatch',
-        'OrderStateConflict',
-      ]),
+      this.retrying(
+        this.step('ConfirmSeats', 'confirmSeats', { orderId, buyer }, { resultPath: sfn.JsonPath.DISCARD }),
+        ['SeatsLost', 'ChargeMismatch', 'OrderStateConflict'],
+      ),
     );
 
     const paymentFailed = compensated(
@@ -287,7 +290,7 @@ export class OrderFlow extends Construct {
     const charge = this.step(
       'ChargePayment',
       'chargePayment',
-      { orderId, code: sfn.JsonPath.stringAt('$.buyer.code') },
+      { orderId, buyer },
       {
         resultPath: '$.charge',
         taskTimeout: sfn.Timeout.duration(Duration.seconds(PAYMENT_TASK_TIMEOUT_SECONDS)),
@@ -304,7 +307,7 @@ export class OrderFlow extends Construct {
     charge.addCatch(paymentFailed, { errors: [sfn.Errors.ALL], resultPath: '$.paymentError' });
 
     const notifyBranch = (channel: 'email' | 'sms', id: string) => {
-      const send = this.step(id, 'sendNotification', { orderId, channel });
+      const send = this.step(id, 'sendNotification', { orderId, channel, buyer });
       send.addRetry({ errors: ['NotificationFailed'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2 });
       send.addRetry(TRANSIENT_RETRY);
       send.addCatch(
@@ -322,7 +325,7 @@ export class OrderFlow extends Construct {
     );
 
     const issueTickets = compensated(
-      this.retrying(this.step('IssueTickets', 'issueTickets', { orderId }, { resultPath: '$.tickets' })),
+      this.retrying(this.step('IssueTickets', 'issueTickets', { orderId, buyer }, { resultPath: '$.tickets' })),
     );
     const complete = compensated(
       this.retrying(

@@ -83,7 +83,6 @@ describe('money audit and ticket check', () => {
       amountCents: order.amountCents,
       currency: 'EUR',
       code: '11111',
-      attempt: 1,
     });
     return chargeId;
   }
@@ -152,7 +151,6 @@ describe('money audit and ticket check', () => {
       amountCents: 1000,
       currency: 'EUR',
       code: '11111',
-      attempt: 2,
     });
 
     const report = await auditEvent(store, eventId);

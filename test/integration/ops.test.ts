@@ -427,7 +427,6 @@ describe('operator commands', () => {
         amountCents: 2500,
         currency: 'EUR',
         code: '11111',
-        attempt: 1,
       });
       await updateOrder(stack.store, stranded.orderId, {
         set: { status: 'CANCELLED' },

@@ -69,7 +69,6 @@ describe('reconciler', () => {
       amountCents: intent.amountCents,
       currency: 'EUR',
       code: '11111',
-      attempt: 1,
     });
   }
 

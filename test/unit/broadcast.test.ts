@@ -97,6 +97,16 @@ describe('planBroadcast: coalescing a stream batch', () => {
     expect(text).not.toContain('buy_');
   });
 
+  it('pushes no order write its buyer cannot see (the flow putting its task token on the order): no connection lookup for it', () => {
+    const waiting = order('o1', 'buy_a', 2, { taskToken: 'next-token' });
+    waiting.dynamodb!.OldImage = order('o1', 'buy_a', 1, { taskToken: undefined }).dynamodb!.NewImage!;
+    const paying = order('o2', 'buy_b', 3, { status: 'PAYING', taskToken: undefined });
+    paying.dynamodb!.OldImage = order('o2', 'buy_b', 2).dynamodb!.NewImage!;
+    const plan = planBroadcast([waiting, paying], NOW);
+    expect(orderMessages(plan).map((d) => d.audience)).toEqual([{ buyerId: 'buy_b' }]);
+    expect(ordersIn([waiting, paying]).map((o) => o.orderId)).toEqual(['o2']);
+  });
+
   it('ignores removals and records of other tables', () => {
     const removal = record({ eventId: 'ev', seatId: 'A1' }, undefined, 'REMOVE');
     const payment = record({ idempotencyKey: 'ord#1#1' }, { idempotencyKey: 'ord#1#1', outcome: 'CHARGED' });

@@ -40,7 +40,8 @@ export function ordersIn(records: readonly DynamoDBRecord[]): OrderRecord[] {
   const orders = new Coalescer<OrderRecord>();
   for (const record of records) {
     const change = toStreamChange(record);
-    if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
+    if (change?.kind === 'order' && changesBuyersView(record, change.item))
+      orders.add(change.item.orderId, change.item, change.sequenceNumber);
   }
   return orders.entries().map(({ item }) => item);
 }
@@ -85,7 +86,8 @@ export function planBroadcast(
   for (const record of records) {
     const change = toStreamChange(record);
     if (change?.kind === 'waitingRoom') rooms.add(change.item.eventId, change.item, change.sequenceNumber);
-    if (change?.kind === 'order') orders.add(change.item.orderId, change.item, change.sequenceNumber);
+    if (change?.kind === 'order' && changesBuyersView(record, change.item))
+      orders.add(change.item.orderId, change.item, change.sequenceNumber);
   }
 
   const orderDeliveries = orders
@@ -106,6 +108,23 @@ export function planBroadcast(
     }),
   );
   return [...orderDeliveries, ...waitingRoomDeliveries];
+}
+
+/**
+ * Whether an order write changed anything its buyer sees (`toOrderView` but for `version` and
+ * `updatedAt`). The flow's own bookkeeping — the task token put on the order each time it waits
+ * for the buyer — does not, and is not pushed: each push is a lookup of the buyer's connections.
+ * A client keeps the highest version it was sent, so a version never pushed is simply skipped.
+ */
+export function changesBuyersView(record: DynamoDBRecord, after: OrderRecord): boolean {
+  const old = record.dynamodb?.OldImage;
+  if (!old) return true; // a new order
+  const before = unmarshall(old as Record<string, AttributeValue>) as OrderRecord;
+  const seen = (order: OrderRecord) => {
+    const { version: _version, updatedAt: _updatedAt, ...view } = toOrderView(order);
+    return JSON.stringify(view);
+  };
+  return seen(before) !== seen(after);
 }
 
 /** What every viewer may know of a waiting room: how far it is served, not who is in it. */

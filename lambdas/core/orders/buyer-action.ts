@@ -5,7 +5,7 @@ import type { Store } from '../platform/store';
 import { extendHolds } from '../seats/seat-locks';
 import type { OrderRecord } from './order-record';
 import { getOrder, type OrderChange, updateOrder } from './order-store';
-import type { BuyerAction, OrderWorkflow } from './order-workflow';
+import { type BuyerAction, type OrderWorkflow, paidOrderOf } from './order-workflow';
 
 /** A buyer acts on an order the flow waits on: pay, change seats or cancel. */
 
@@ -40,7 +40,13 @@ export async function submitBuyerAction(
     expect: { taskToken: order.taskToken },
   });
   try {
-    await workflow.resume(order.taskToken, request.action);
+    // A pay action carries the order's facts as this write left them: the steps after it need not read the order.
+    const { action } = request;
+    const intent = taken.payment.intent;
+    await workflow.resume(
+      order.taskToken,
+      action.action === 'pay' && intent ? { ...action, order: paidOrderOf(taken, intent) } : action,
+    );
     return taken;
   } catch (error) {
     // Provably not delivered (nothing wrote the order since our write): undone, the buyer may retry.
@@ -62,13 +68,18 @@ async function acceptPayRequest(store: Store, order: OrderRecord): Promise<Omit<
   const left = order.holdExpiresAt - now;
   if (left < MIN_HOLD_TO_PAY_MS) throw new TooLateToPay(left);
   const paymentDeadline = now + PAYMENT_WINDOW_MS;
-  // Never shortens a hold: a pay request early in a long hold keeps the hold's own deadline.
-  await extendHolds(store, {
-    eventId: order.eventId,
-    orderId: order.orderId,
-    seatIds: order.seatIds,
-    holdExpiresAt: Math.max(order.holdExpiresAt, paymentDeadline),
-  });
+  // Never shortens a hold: a pay request early in a long hold keeps the hold's own deadline, and
+  // then writes no seat at all — its seats are held by this order until `holdExpiresAt` (a
+  // change of seats keeps that deadline) and nobody can take an unexpired hold, so the payment
+  // window is covered already; a seat lost anyway is SeatsLost at ConfirmSeats (refunded).
+  if (paymentDeadline > order.holdExpiresAt) {
+    await extendHolds(store, {
+      eventId: order.eventId,
+      orderId: order.orderId,
+      seatIds: order.seatIds,
+      holdExpiresAt: paymentDeadline,
+    });
+  }
   const round = order.payment.round + 1;
   return {
     set: {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { writeIf } from '../platform/conditional-write';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Store } from '../platform/store';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
 
@@ -29,20 +29,28 @@ export function openOrderRepository(store: Store): OpenOrderRepository {
     },
 
     async claim(buyer, orderId, seen, claimedAt) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: store.tables.buyers,
-          Key: key(buyer),
-          UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
-          ConditionExpression: seen === undefined ? NO_POINTER : POINTER_STILL_SEEN,
-          ExpressionAttributeValues: {
-            ':orderId': orderId,
-            ':now': claimedAt,
-            ...(seen === undefined ? {} : { ':seen': seen }),
-          },
-        }),
-      );
+      try {
+        await store.doc.send(
+          new UpdateCommand({
+            TableName: store.tables.buyers,
+            Key: key(buyer),
+            UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
+            ConditionExpression: seen === undefined ? NO_POINTER : POINTER_STILL_SEEN,
+            ExpressionAttributeValues: {
+              ':orderId': orderId,
+              ':now': claimedAt,
+              ...(seen === undefined ? {} : { ':seen': seen }),
+            },
+            // A refusal says what the pointer is (the old item, unread otherwise): no second request.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const current = error.Item ? unmarshall(error.Item).openOrderId : undefined;
+        return { claimed: false, current: typeof current === 'string' ? current : undefined };
+      }
     },
 
     async release(buyer, orderId) {

@@ -45,8 +45,11 @@ export interface OpenOrderResult {
 
 /** How long a request waits for the order another request of the same buyer claimed to appear. */
 const CLAIM_WAIT_MS = 8000;
-/** Each round ends with a result or with a claim lost to a newer one; a few suffice. */
-const MAX_ROUNDS = 5;
+/**
+ * Each round ends with a result or with a claim lost to a newer one; a few suffice. One more than
+ * when the pointer was read first: a buyer who has a pointer spends the first round learning it.
+ */
+const MAX_ROUNDS = 6;
 
 /**
  * What the open-order rules need: the orders, the buyers' pointers, the flow, the event and how
@@ -112,17 +115,27 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
     throw refusal;
   }
   const buyer = keyOf(request);
+  // The pointer is not read first: most creates in a drop are a buyer's first for the event, so
+  // the first claim assumes no pointer, and a refused claim says what the pointer is (one write,
+  // where a read and a write were).
+  let seen: string | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const seen = await deps.openOrders.pointer(buyer);
     if (seen !== undefined) {
       const claimed = await awaitClaimedOrder(deps, buyer, seen);
-      if (claimed === 'moved') continue;
+      if (claimed === 'moved') {
+        seen = undefined; // claim again as if there were none: the refusal tells the new one
+        continue;
+      }
       if (claimed && isOpen(claimed, deps.now()))
         return { order: await withRunningFlow(deps, claimed), created: false };
       // The order ended (or its create never happened): its claim may be taken over.
     }
     const orderId = deps.newOrderId?.() ?? `ord_${randomUUID()}`;
-    if (!(await deps.openOrders.claim(buyer, orderId, seen, deps.now()))) continue; // another request claimed first
+    const claim = await deps.openOrders.claim(buyer, orderId, seen, deps.now());
+    if (!claim.claimed) {
+      seen = claim.current; // another request claimed first, or a pointer was there all along
+      continue;
+    }
     let undoAdmission: ((reason: unknown) => Promise<void>) | undefined;
     try {
       undoAdmission = await request.admit?.(event, orderId);
@@ -155,15 +168,18 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
  */
 async function withRunningFlow(deps: OpenOrderDeps, order: OrderRecord): Promise<OrderRecord> {
   try {
-    if (order.executionArn && (await deps.workflow.isRunning(order.orderId))) return order;
-    const executionArn = await deps.workflow.start({
+    // The order records no execution ARN (it is derived from the order id): ask Step Functions.
+    if (await deps.workflow.isRunning(order.orderId)) return order;
+    await deps.workflow.start({
       orderId: order.orderId,
       eventId: order.eventId,
       hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, deps.now()) },
     });
-    if (order.executionArn === executionArn) return order;
-    logger.warn('Started the flow of an open order that had none', { orderId: order.orderId, eventId: order.eventId });
-    return await deps.orders.update(order.orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] });
+    logger.warn('Started the flow of an open order whose flow was not running', {
+      orderId: order.orderId,
+      eventId: order.eventId,
+    });
+    return order;
   } catch (error) {
     // The buyer still gets their order; the next request (or the reconciler) tries again.
     logger.warn('Could not check or start the flow of an open order', {

@@ -43,6 +43,7 @@ export interface OrderRecord {
   readonly payment: PaymentState;
   /** Token of the waiting state-machine task; present only while the order waits for the buyer. */
   readonly taskToken?: string;
+  /** Written by earlier versions only: the execution is named after the order, its ARN derived from the id. */
   readonly executionArn?: string;
   // No tickets here: they live in their own items (tickets/ticket-store.ts), so every write of
   // the order stays within one write unit.

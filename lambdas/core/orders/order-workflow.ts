@@ -9,6 +9,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { HoldExpired } from '../platform/errors';
+import type { OrderRecord } from './order-record';
 
 /** What the buyer asks the waiting order flow to do. */
 export type BuyerAction =
@@ -16,7 +17,28 @@ export type BuyerAction =
   | { readonly action: 'change'; readonly seatIds: readonly string[] }
   | { readonly action: 'cancel' };
 
-/** The order state machine's input; every step reads the rest from the order record. */
+/**
+ * What the steps after a pay request need of the order, handed to the flow with the pay action
+ * (it lands on the state at `$.buyer.order`), so no step after it reads the order again. Taken
+ * from the very write that accepted the pay request: while PAYING, none of it can change (seats
+ * cannot be changed, the intent is that write's). Small (well under Step Functions' 256 KB) and
+ * no secret: the payment code is the action's own field, the task token is not in it.
+ */
+export type PaidOrder = Pick<OrderRecord, 'eventId' | 'buyerId' | 'seatIds' | 'currency'> & {
+  readonly intent: NonNullable<OrderRecord['payment']['intent']>;
+};
+
+/** What the flow waiting for the buyer is resumed with: the buyer's action, a pay action with its order. */
+export type FlowResumption =
+  | Exclude<BuyerAction, { readonly action: 'pay' }>
+  | (Extract<BuyerAction, { readonly action: 'pay' }> & { readonly order?: PaidOrder });
+
+/** The paid order's facts from the order record and the intent its pay request wrote. */
+export function paidOrderOf(order: OrderRecord, intent: PaidOrder['intent']): PaidOrder {
+  return { eventId: order.eventId, buyerId: order.buyerId, seatIds: order.seatIds, currency: order.currency, intent };
+}
+
+/** The order state machine's input; the steps read the rest from the order, or from the pay action. */
 export interface OrderFlowInput {
   readonly orderId: string;
   readonly eventId: string;
@@ -29,7 +51,7 @@ export interface OrderWorkflow {
   /** Starts the flow for an order; starting it again is harmless. Returns the execution ARN. */
   start(input: OrderFlowInput): Promise<string>;
   /** Resumes the flow waiting on `taskToken`; HoldExpired if it no longer waits (timed out). */
-  resume(taskToken: string, action: BuyerAction): Promise<void>;
+  resume(taskToken: string, action: FlowResumption): Promise<void>;
   /** Whether the order's flow is still running (false when it ended or never existed). */
   isRunning(orderId: string): Promise<boolean>;
 }

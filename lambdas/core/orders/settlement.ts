@@ -26,23 +26,32 @@ export interface CompensationResult {
   readonly voidedTicketIds: readonly string[];
 }
 
-/** What the processor knows of every pay request the order ever made (keys of rounds 1..round). */
+/**
+ * What the processor knows of every pay request the order ever made (keys of rounds 1..round),
+ * except round `skip`'s.
+ */
 export async function chargesOf(
   processor: PaymentProcessor,
   order: Pick<OrderRecord, 'orderId' | 'payment'>,
+  skip?: number,
 ): Promise<ChargeLookup[]> {
-  const rounds = Array.from({ length: order.payment.round }, (_, i) => i + 1);
+  const rounds = Array.from({ length: order.payment.round }, (_, i) => i + 1).filter((round) => round !== skip);
   return Promise.all(rounds.map((round) => processor.lookup(paymentKey(order.orderId, round))));
 }
 
-/** Refunds every charge of the order except `keep` (the one a confirmed order keeps). */
+/**
+ * Refunds every charge of the order except `keep` (the one a confirmed order keeps). A kept charge
+ * recorded for the current intent is that round's one charge (one key, one charge), so that
+ * round's key is not looked up: a happy one-round order looks up nothing.
+ */
 export async function refundCharges(
   processor: PaymentProcessor,
   order: Pick<OrderRecord, 'orderId' | 'payment'>,
   keep?: string,
 ): Promise<string[]> {
+  const keptRound = keep && keep === order.payment.chargeId ? order.payment.intent?.round : undefined;
   const refunded: string[] = [];
-  for (const charge of await chargesOf(processor, order)) {
+  for (const charge of await chargesOf(processor, order, keptRound)) {
     if (charge.status !== 'CHARGED' || !charge.chargeId || charge.chargeId === keep) continue;
     await processor.refund(charge.chargeId);
     refunded.push(charge.chargeId);

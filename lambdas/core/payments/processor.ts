@@ -12,8 +12,6 @@ export interface ChargeRequest {
   readonly currency: string;
   /** The buyer's 5-digit payment code. */
   readonly code: string;
-  /** 1-based attempt within the pay request (the simulator's test codes depend on it). */
-  readonly attempt: number;
 }
 
 export interface Charge {

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentSimulatorConfig } from '../../../contract/order-flow-settings';
-import { writeIf } from '../platform/conditional-write';
+import { updateIf } from '../platform/conditional-write';
 import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
@@ -34,6 +34,8 @@ export interface LedgerEntry {
   readonly outcome: LedgerOutcome;
   readonly chargeId?: string;
   readonly amountCents: number;
+  /** How often the key was tried (a declined key may be tried again). */
+  readonly attempts?: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -78,9 +80,10 @@ export class SimulatedProcessor implements PaymentProcessor {
   ) {}
 
   async charge(request: ChargeRequest): Promise<Charge> {
-    if (!(await this.begin(request))) return this.replay(request);
+    const attempt = await this.begin(request);
+    if (attempt === undefined) return this.replay(request);
 
-    const verdict = verdictFor(request.code, request.attempt, this.config, this.store.random);
+    const verdict = verdictFor(request.code, attempt, this.config, this.store.random);
     await sleep(verdict === 'slow-approve' ? this.config.slowLatencyMs : this.config.latencyMs);
     if (verdict === 'decline') {
       await this.settle(request.idempotencyKey, { outcome: 'DECLINED' });
@@ -96,18 +99,20 @@ export class SimulatedProcessor implements PaymentProcessor {
   }
 
   /**
-   * Marks the key PENDING: a new key, or a declined one being tried again. False when the key is
-   * charged or in flight (the caller replays it).
+   * Marks the key PENDING: a new key, or a declined one being tried again. Returns which attempt
+   * at the key this is (1-based, counted on its ledger entry in the same write, as a processor
+   * knows how often a key was tried — the order flow keeps no count of its own); undefined when
+   * the key is charged or in flight (the caller replays it).
    */
-  private async begin(request: ChargeRequest): Promise<boolean> {
+  private async begin(request: ChargeRequest): Promise<number | undefined> {
     const now = this.store.now();
-    return writeIf(
+    const written = await updateIf(
       this.store,
       new UpdateCommand({
         TableName: this.store.tables.payments,
         Key: { idempotencyKey: request.idempotencyKey },
         UpdateExpression:
-          'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
+          'SET orderId = :orderId, outcome = :pending, amountCents = :amount, updatedAt = :now, createdAt = if_not_exists(createdAt, :now) ADD attempts :one',
         ConditionExpression: 'attribute_not_exists(idempotencyKey) OR outcome = :declined',
         ExpressionAttributeValues: {
           ':orderId': request.orderId,
@@ -115,9 +120,12 @@ export class SimulatedProcessor implements PaymentProcessor {
           ':declined': 'DECLINED',
           ':amount': request.amountCents,
           ':now': now,
+          ':one': 1,
         },
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
+    return written === undefined ? undefined : Number(written.attempts ?? 1);
   }
 
   async lookup(idempotencyKey: string): Promise<ChargeLookup> {

@@ -17,3 +17,17 @@ export async function writeIf(store: Store, command: UpdateCommand | PutCommand 
     throw error;
   }
 }
+
+/**
+ * `writeIf` for an UpdateItem whose caller needs what it wrote (`ReturnValues`): the returned
+ * attributes when written (an empty object if none were asked for), undefined when the condition failed.
+ */
+export async function updateIf(store: Store, command: UpdateCommand): Promise<Record<string, unknown> | undefined> {
+  try {
+    const result = await store.doc.send(command);
+    return result.Attributes ?? {};
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}

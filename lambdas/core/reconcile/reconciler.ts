@@ -120,12 +120,11 @@ async function carryOut(deps: ReconcilerDeps, action: ReconcileAction): Promise<
 async function startFlow(deps: ReconcilerDeps, orderId: string): Promise<string> {
   const order = await getOrder(deps.store, orderId);
   if (order.status !== 'HOLDING') return `left alone: it is ${order.status}`;
-  const executionArn = await deps.workflow.start({
+  await deps.workflow.start({
     orderId,
     eventId: order.eventId,
     hold: { waitSeconds: waitSecondsUntil(order.holdExpiresAt, deps.store.now()) },
   });
-  await updateOrder(deps.store, orderId, { set: { executionArn }, from: ['HOLDING', 'PAYING'] }).catch(() => undefined);
   return 'flow started';
 }
 

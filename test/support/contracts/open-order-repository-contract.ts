@@ -14,29 +14,29 @@ export function openOrderRepositoryContract(name: string, setUp: () => Promise<O
     it('a buyer without a pointer has none; the first claim (seen: none) takes it', async () => {
       const b = buyer();
       expect(await pointers.pointer(b)).toBeUndefined();
-      expect(await pointers.claim(b, 'ord_1', undefined, 1)).toBe(true);
+      expect(await pointers.claim(b, 'ord_1', undefined, 1)).toEqual({ claimed: true });
       expect(await pointers.pointer(b)).toBe('ord_1');
     });
 
-    it('a claim that saw nothing loses to an existing pointer; one that saw a stale pointer loses too', async () => {
+    it('a claim that saw nothing loses to an existing pointer; one that saw a stale pointer loses too; each refusal names the pointer', async () => {
       const b = buyer();
       await pointers.claim(b, 'ord_1', undefined, 1);
-      expect(await pointers.claim(b, 'ord_2', undefined, 2)).toBe(false);
-      expect(await pointers.claim(b, 'ord_2', 'ord_0', 2)).toBe(false);
+      expect(await pointers.claim(b, 'ord_2', undefined, 2)).toEqual({ claimed: false, current: 'ord_1' });
+      expect(await pointers.claim(b, 'ord_2', 'ord_0', 2)).toEqual({ claimed: false, current: 'ord_1' });
       expect(await pointers.pointer(b)).toBe('ord_1');
     });
 
     it('a claim that saw the current pointer replaces it', async () => {
       const b = buyer();
       await pointers.claim(b, 'ord_1', undefined, 1);
-      expect(await pointers.claim(b, 'ord_2', 'ord_1', 2)).toBe(true);
+      expect(await pointers.claim(b, 'ord_2', 'ord_1', 2)).toEqual({ claimed: true });
       expect(await pointers.pointer(b)).toBe('ord_2');
     });
 
     it('of concurrent first claims exactly one wins', async () => {
       const b = buyer();
       const won = await Promise.all(['a', 'b', 'c', 'd'].map((id) => pointers.claim(b, `ord_${id}`, undefined, 1)));
-      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(won.filter((claim) => claim.claimed)).toHaveLength(1);
     });
 
     it('release removes only the releaser’s own pointer, quietly otherwise', async () => {
@@ -47,7 +47,14 @@ export function openOrderRepositoryContract(name: string, setUp: () => Promise<O
       expect(await pointers.pointer(b)).toBe('ord_1');
       await pointers.release(b, 'ord_1');
       expect(await pointers.pointer(b)).toBeUndefined();
-      expect(await pointers.claim(b, 'ord_2', undefined, 2)).toBe(true);
+      expect(await pointers.claim(b, 'ord_2', undefined, 2)).toEqual({ claimed: true });
+    });
+
+    it('a pointer that was released is gone from a refusal too (a stale take-over names none)', async () => {
+      const b = buyer();
+      await pointers.claim(b, 'ord_1', undefined, 1);
+      await pointers.release(b, 'ord_1');
+      expect(await pointers.claim(b, 'ord_2', 'ord_1', 2)).toEqual({ claimed: false, current: undefined });
     });
 
     it('pointers are per buyer and event', async () => {

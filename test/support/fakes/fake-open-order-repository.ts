@@ -1,4 +1,4 @@
-import type { BuyerKey, OpenOrderRepository } from '../../../lambdas/core/orders/open-order-repository';
+import type { BuyerKey, ClaimResult, OpenOrderRepository } from '../../../lambdas/core/orders/open-order-repository';
 
 /** Buyers' open-order pointers in memory, with the DynamoDB adapter's conditional semantics. */
 export class FakeOpenOrderRepository implements OpenOrderRepository {
@@ -10,11 +10,12 @@ export class FakeOpenOrderRepository implements OpenOrderRepository {
     return this.pointers.get(keyOf(buyer))?.openOrderId;
   }
 
-  async claim(buyer: BuyerKey, orderId: string, seen: string | undefined, claimedAt: number): Promise<boolean> {
+  async claim(buyer: BuyerKey, orderId: string, seen: string | undefined, claimedAt: number): Promise<ClaimResult> {
     this.beforeClaim?.(buyer, orderId);
-    if (this.pointers.get(keyOf(buyer))?.openOrderId !== seen) return false;
+    const current = this.pointers.get(keyOf(buyer))?.openOrderId;
+    if (current !== seen) return { claimed: false, current };
     this.pointers.set(keyOf(buyer), { openOrderId: orderId, claimedAt });
-    return true;
+    return { claimed: true };
   }
 
   async release(buyer: BuyerKey, orderId: string): Promise<void> {

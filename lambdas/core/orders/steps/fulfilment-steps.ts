@@ -5,8 +5,9 @@ import type { Store } from '../../platform/store';
 import { confirmSeats } from '../../seats/seat-locks';
 import { putTickets, voidTickets } from '../../tickets/ticket-store';
 import { makeTickets } from '../../tickets/ticket-tokens';
-import { isFinal, type NotificationResult } from '../order-record';
+import { isFinal, type NotificationResult, type OrderRecord } from '../order-record';
 import { getOrder, updateOrder } from '../order-store';
+import type { PaidOrder } from '../order-workflow';
 import { refundCharges } from '../settlement';
 import { ChargeMismatch } from './payment-steps';
 
@@ -20,10 +21,33 @@ export class SeatsLost extends Error {
 /**
  * Sells the order's seats to it — only for a PAYING order whose charge is recorded and covers the
  * seats (the intent's amount is the order's price), so a seat is never sold without the money.
+ *
+ * With `paid` (the order as its pay request left it, from the flow's state) nothing is read: the
+ * flow reaches this step only after the charge was recorded for that intent (ChargePayment, or
+ * RecordPaymentFailure finding it), and while PAYING neither seats nor amount can change. What
+ * decides is the seat write itself (held by this order); an order ended meanwhile (compensation
+ * writes the status first, then frees the seats) is caught by IssueTickets' read and
+ * CompleteOrder's conditional write, and compensated.
  */
-export async function confirmOrderSeats(store: Store, input: { orderId: string }): Promise<void> {
-  const order = await getOrder(store, input.orderId);
-  if (order.status === 'CONFIRMED') return; // a retry after the flow went on
+export async function confirmOrderSeats(store: Store, input: { orderId: string; paid?: PaidOrder }): Promise<void> {
+  const seats = input.paid ?? (await recordedChargeOf(store, input.orderId));
+  if (!seats) return; // a retry after the flow went on
+  try {
+    await confirmSeats(store, { eventId: seats.eventId, orderId: input.orderId, seatIds: seats.seatIds });
+  } catch (error) {
+    if (error instanceof NotYourOrder || error instanceof HoldExpired) {
+      throw new SeatsLost(
+        `Seat${error.seatIds.length === 1 ? '' : 's'} ${error.seatIds.join(', ')} lost after the hold expired`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The order read for its seats, checked to be PAYING with its charge recorded; undefined if CONFIRMED. */
+async function recordedChargeOf(store: Store, orderId: string): Promise<OrderRecord | undefined> {
+  const order = await getOrder(store, orderId);
+  if (order.status === 'CONFIRMED') return undefined;
   if (order.status !== 'PAYING' || !order.payment.chargeId) {
     throw new OrderStateConflict(
       order.orderId,
@@ -36,16 +60,7 @@ export async function confirmOrderSeats(store: Store, input: { orderId: string }
       `Charged ${order.payment.intent?.amountCents ?? 'nothing'} for seats costing ${order.amountCents}`,
     );
   }
-  try {
-    await confirmSeats(store, { eventId: order.eventId, orderId: order.orderId, seatIds: order.seatIds });
-  } catch (error) {
-    if (error instanceof NotYourOrder || error instanceof HoldExpired) {
-      throw new SeatsLost(
-        `Seat${error.seatIds.length === 1 ? '' : 's'} ${error.seatIds.join(', ')} lost after the hold expired`,
-      );
-    }
-    throw error;
-  }
+  return order;
 }
 
 /**
@@ -53,27 +68,38 @@ export async function confirmOrderSeats(store: Store, input: { orderId: string }
  * derive from order and seat and each put is conditional, so a retried step writes nothing new.
  * An order compensated while this ran has its tickets voided here: either the compensation
  * saw them, or the read after the puts sees the order ended — a ticket of an ended order never
- * stays VALID.
+ * stays VALID. That read stays whatever the state carries: it is what decides. With `paid` (from
+ * the flow's state) it is the only read.
  */
 export async function issueTickets(
   store: Store,
   signingKey: string,
-  input: { orderId: string },
+  input: { orderId: string; paid?: PaidOrder },
 ): Promise<{ ticketIds: string[] }> {
-  const order = await getOrder(store, input.orderId);
-  if (order.status !== 'PAYING' && order.status !== 'CONFIRMED') {
-    throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} is ${order.status}: no tickets`);
+  let seats: Pick<OrderRecord, 'eventId' | 'seatIds'> | undefined = input.paid;
+  let confirmed = false;
+  if (!seats) {
+    const order = await getOrder(store, input.orderId);
+    if (order.status !== 'PAYING' && order.status !== 'CONFIRMED') {
+      throw new OrderStateConflict(order.orderId, ['PAYING'], `Order ${order.orderId} is ${order.status}: no tickets`);
+    }
+    confirmed = order.status === 'CONFIRMED';
+    seats = order;
   }
-  const tickets = makeTickets(order, signingKey, store.now());
-  if (order.status === 'PAYING') {
+  const tickets = makeTickets(
+    { orderId: input.orderId, eventId: seats.eventId, seatIds: seats.seatIds },
+    signingKey,
+    store.now(),
+  );
+  if (!confirmed) {
     await putTickets(store, tickets);
-    const now = await getOrder(store, order.orderId, { consistent: true });
+    const now = await getOrder(store, input.orderId, { consistent: true });
     if (isFinal(now.status) && now.status !== 'CONFIRMED') {
       await voidTickets(store, now);
       throw new OrderStateConflict(
-        order.orderId,
+        input.orderId,
         ['PAYING'],
-        `Order ${order.orderId} ended (${now.status}): no tickets`,
+        `Order ${input.orderId} ended (${now.status}): no tickets`,
       );
     }
   }
@@ -96,9 +122,14 @@ export async function completeOrder(
   input: { orderId: string; notifications: readonly NotificationOutcome[] },
 ): Promise<void> {
   const notifications = Object.fromEntries(input.notifications.map((n) => [n.channel, n.result]));
-  let order = await getOrder(store, input.orderId);
-  if (order.status !== 'CONFIRMED') {
-    order = await updateOrder(store, order.orderId, { set: { status: 'CONFIRMED', notifications }, from: ['PAYING'] });
+  let order: OrderRecord;
+  try {
+    // Written without reading first: the guard (PAYING) decides, the written order is returned.
+    order = await updateOrder(store, input.orderId, { set: { status: 'CONFIRMED', notifications }, from: ['PAYING'] });
+  } catch (error) {
+    if (!(error instanceof OrderStateConflict)) throw error;
+    order = await getOrder(store, input.orderId);
+    if (order.status !== 'CONFIRMED') throw error; // ended meanwhile: the flow compensates
   }
   const refunded = await refundCharges(processor, order, order.payment.chargeId);
   if (refunded.length > 0)

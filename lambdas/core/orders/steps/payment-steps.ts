@@ -5,7 +5,7 @@ import { logger } from '../../platform/logger';
 import type { Store } from '../../platform/store';
 import type { OrderRecord, PaymentIntent } from '../order-record';
 import { getOrder, updateOrder } from '../order-store';
-import { waitSecondsUntil } from '../order-workflow';
+import { type PaidOrder, paidOrderOf, waitSecondsUntil } from '../order-workflow';
 import { compensateOrder } from '../settlement';
 import type { HoldState } from './hold-steps';
 
@@ -36,44 +36,46 @@ function currentIntent(order: OrderRecord): PaymentIntent {
 
 /**
  * One processor attempt for the current pay request. The state machine retries it (declines,
- * timeouts, transient faults) with backoff; the attempt is numbered on the order (the simulator's
- * test codes depend on it) and charged under the intent's key for the intent's amount.
+ * timeouts, transient faults) with backoff; the processor counts the attempts at the intent's key
+ * (the simulator's test codes depend on it), charged for the intent's amount.
+ *
+ * `paid` is the order as the pay request left it (handed over with the pay action): then the
+ * step reads nothing and writes the order only to record the charge — that conditional write
+ * (PAYING, this intent) is what decides whether the order may keep the charge. Without it (an
+ * execution started before the flow carried it, or a direct call) the order is read.
  */
 export async function chargePayment(
   store: Store,
   processor: PaymentProcessor,
-  input: { orderId: string; code: string },
+  input: { orderId: string; code: string; paid?: PaidOrder },
 ): Promise<{ chargeId: string }> {
-  const order = await getOrder(store, input.orderId);
-  if (order.status === 'PAYING' && order.payment.chargeId) return { chargeId: order.payment.chargeId }; // an earlier attempt was charged
-  const intent = currentIntent(order);
-  const attempt = order.payment.attempt + 1;
-  await updateOrder(store, order.orderId, {
-    set: { 'payment.attempt': attempt, 'payment.status': attempt === 1 ? 'trying' : 'retrying' },
-    from: ['PAYING'],
-    expect: { paymentAttempt: order.payment.attempt, intentKey: intent.key },
-  });
+  let paid = input.paid;
+  if (!paid) {
+    const order = await getOrder(store, input.orderId);
+    if (order.status === 'PAYING' && order.payment.chargeId) return { chargeId: order.payment.chargeId }; // an earlier attempt was charged
+    paid = paidOrderOf(order, currentIntent(order));
+  }
+  const { intent } = paid;
 
   let charge: Charge;
   try {
     charge = await processor.charge({
       idempotencyKey: intent.key,
-      orderId: order.orderId,
+      orderId: input.orderId,
       amountCents: intent.amountCents,
-      currency: order.currency,
+      currency: paid.currency,
       code: input.code,
-      attempt,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    await updateOrder(store, order.orderId, {
-      set: { 'payment.lastError': reason },
+    await updateOrder(store, input.orderId, {
+      set: { 'payment.status': 'retrying', 'payment.lastError': reason },
       from: ['PAYING'],
       expect: { intentKey: intent.key },
     }).catch(() => undefined); // only a note for the buyer's screen
     throw error;
   }
-  return recordCharge(store, processor, order.orderId, intent, charge);
+  return recordCharge(store, processor, input.orderId, intent, charge);
 }
 
 /**
