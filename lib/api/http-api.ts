@@ -9,6 +9,7 @@ import { ROUTES, routeKey } from '../../contract/http-routes';
 import { requestLimitEnvironment } from '../../contract/request-limits';
 import { ApiSecrets } from '../constructs/api-secrets';
 import type { DataTables } from '../constructs/data-tables';
+import { executionsOf } from '../orders/reconciler-schedule';
 import type { Stage } from '../stage';
 import { RouteGroup } from './route-group';
 
@@ -122,9 +123,16 @@ export class TicketDropApi extends Construct {
         payments: 'write',
         limits: 'count',
       },
-      environment: requestLimits,
+      // The order state machine: an order's story reads its execution and history.
+      environment: { ...requestLimits, ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
       timeout: Duration.seconds(30), // creating a large event writes one item per seat
     });
+    this.admin.handler.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [executionsOf(props.orderStateMachine)],
+      }),
+    );
 
     // The door writes one attribute of a ticket (its check-in); the tickets link reads an order's tickets.
     this.tickets = new RouteGroup(this, 'Tickets', {
