@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api';
+import { ConsoleEvents } from './ConsoleEvents';
 import { EventOrders, OrderStoryCard } from './ConsoleOrders';
 import type { Refund, StaffApi, StaffCredential } from './staff-api';
 import { forgetCredential, loadCredential, saveCredential } from './staff-storage';
@@ -44,6 +45,7 @@ export function AdminPage({ api, orderId }: { api: StaffApi; orderId?: string })
         <OrderStoryCard api={api} operator={operator} onExpired={signOut} orderId={orderId} />
       ) : (
         <>
+          <ConsoleEvents api={api} operator={operator} onExpired={signOut} />
           <EventOrders api={api} operator={operator} onExpired={signOut} />
           <OpenDoor api={api} operator={operator} onExpired={signOut} />
           <RefundOrder api={api} operator={operator} onExpired={signOut} />

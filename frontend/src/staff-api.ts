@@ -115,6 +115,11 @@ export class StaffApi {
     return response.blob();
   }
 
+  /** Creates an event; a refused field comes back in the ApiError's issues as `field: message`. */
+  createEvent(operator: string, input: Record<string, unknown>): Promise<EventInfo> {
+    return this.call<{ event: EventInfo }>('POST', '/api/events', input, operator).then((body) => body.event);
+  }
+
   listEvents(): Promise<EventInfo[]> {
     return this.call<{ events: EventInfo[] }>('GET', '/api/events').then((body) => body.events);
   }

@@ -71,7 +71,10 @@ export class TicketDropApi extends Construct {
       tableAccess: { events: 'read', seats: 'read' },
     });
     // The live seat map's item (buyers table): read per request; written only when an event has none yet.
-    props.tables.table('buyers').grant(this.events.handler.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // And the availability summary's row items (same table): the listing's seats left.
+    props.tables
+      .table('buyers')
+      .grant(this.events.handler.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query');
 
     // The abuse limits per client address (the handlers count them in the limits table).
     const requestLimits = requestLimitEnvironment(props.stage.requestLimits);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckIn } from '../../contract/check-in';
+import type { EventInfo } from '../../contract/event-views';
 import type { OrderStory } from '../../contract/order-story';
 import type { OrderView } from '../../contract/order-view';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, call, createOrderFor, newBuyer, pollOrder, startApiStack } from '../support/api-client';
+import { eventually } from '../support/eventually';
 
 /**
  * The console's orders over HTTP on the local stack (real handlers, DynamoDB Local, the
@@ -128,5 +130,54 @@ describe('console orders API', () => {
     expect(lines.find((line) => line.includes(',A5,'))).toMatch(/,"'-1 \(West, main\)"$/);
     expect(row('A6')).toMatchObject({ 4: 'VALID', 5: '', 6: '' });
     expect(row('A4')).toMatchObject({ 0: refunded.orderId, 4: 'VOIDED' });
+  });
+
+  describe('events', () => {
+    it('lists events by their date, each with its seats left; undated events last', async () => {
+      const create = (body: Record<string, unknown>) => call(stack, 'POST', '/api/events', { token: operator, body });
+      const later = await create({
+        eventId: 'dated-later',
+        name: 'Later',
+        rows: 1,
+        seatsPerRow: 3,
+        priceCents: 100,
+        startsAt: '2027-03-01T20:00:00+01:00',
+      });
+      const sooner = await create({
+        eventId: 'dated-sooner',
+        name: 'Sooner',
+        rows: 2,
+        seatsPerRow: 2,
+        priceCents: 100,
+        startsAt: '2027-02-01T19:30:00Z',
+      });
+      expect([later.status, sooner.status]).toEqual([201, 201]);
+      const listed = await eventually(async () => {
+        const { body } = await call<{ events: EventInfo[] }>(stack, 'GET', '/api/events');
+        expect(body.events.find((e) => e.eventId === 'dated-sooner')?.seatsLeft).toBe(4);
+        return body.events;
+      });
+      expect(listed.map((e) => e.eventId).slice(0, 2)).toEqual(['dated-sooner', 'dated-later']);
+      expect(listed.at(-1)?.startsAt).toBeUndefined();
+      expect(listed[0]).toMatchObject({ startsAt: '2027-02-01T19:30:00Z', seatsLeft: 4 });
+    });
+
+    it("refuses a bad date, naming the field (what the console's form shows next to it)", async () => {
+      const { status, body } = await call<{ error: { code: string; issues: string[] } }>(stack, 'POST', '/api/events', {
+        token: operator,
+        body: {
+          name: 'Bad',
+          rows: 1,
+          seatsPerRow: 1,
+          priceCents: 1,
+          startsAt: 'next friday',
+          waitingRoom: { maxActivePurchasers: 0 },
+        },
+      });
+      expect(status).toBe(400);
+      expect(body.error.code).toBe('ValidationFailed');
+      expect(body.error.issues.some((issue) => issue.startsWith('startsAt: '))).toBe(true);
+      expect(body.error.issues.some((issue) => issue.startsWith('waitingRoom.maxActivePurchasers: '))).toBe(true);
+    });
   });
 });
