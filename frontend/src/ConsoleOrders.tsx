@@ -16,6 +16,8 @@ interface StaffProps {
   readonly onExpired: () => void;
 }
 
+const REFRESH_MS = 5_000;
+
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
 /** Case-insensitive; a seat matches exactly ("A1" is not "A10"), ids and buyers by substring. */
@@ -54,11 +56,25 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
     [onExpired],
   );
 
+  const [seats, setSeats] = useState<{ free: number; held: number; sold: number }>();
+
+  // The dashboard's first step: re-read every few seconds (the WebSocket push is not built yet).
   useEffect(() => {
     if (!eventId) return;
     setOrders(undefined);
+    setSeats(undefined);
     setError(undefined);
-    api.orders(operator.token, eventId).then(setOrders, fail);
+    let stopped = false;
+    const read = () => {
+      api.orders(operator.token, eventId).then((list) => stopped || setOrders(list), fail);
+      api.seatCounts(eventId).then((counts) => stopped || setSeats(counts), fail);
+    };
+    read();
+    const timer = window.setInterval(read, REFRESH_MS);
+    return () => {
+      stopped = true;
+      window.clearInterval(timer);
+    };
   }, [api, operator.token, eventId, fail]);
 
   const shown = useMemo(() => orders?.filter((order) => matchesSearch(order, search)), [orders, search]);
@@ -98,6 +114,7 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
           placeholder="order id, seat (A1) or buyer"
         />
       </label>
+      {(seats || orders) && <Dashboard seats={seats} orders={orders} />}
       <button type="button" onClick={downloadCsv} disabled={!eventId}>
         Export tickets (CSV)
       </button>
@@ -213,5 +230,51 @@ export function OrderStoryCard({ api, operator, onExpired, orderId }: StaffProps
         </>
       )}
     </section>
+  );
+}
+
+/** Seats free / held / sold and orders by status, for the event picked; refreshed with the list. */
+function Dashboard({
+  seats,
+  orders,
+}: {
+  seats?: { free: number; held: number; sold: number };
+  orders?: readonly OrderSummary[];
+}) {
+  const byStatus = new Map<string, number>();
+  for (const order of orders ?? []) byStatus.set(order.status, (byStatus.get(order.status) ?? 0) + 1);
+  const total = seats ? seats.free + seats.held + seats.sold : 0;
+  return (
+    <div className="dashboard" data-testid="dashboard" aria-live="polite">
+      {seats && (
+        <>
+          <p>
+            <strong>{seats.free}</strong> free · <strong>{seats.held}</strong> held · <strong>{seats.sold}</strong> sold
+          </p>
+          {total > 0 && (
+            <svg
+              viewBox="0 0 100 6"
+              className="seat-bar"
+              role="img"
+              aria-label={`${seats.sold} of ${total} seats sold, ${seats.held} held`}
+            >
+              <rect x="0" y="0" width={(100 * seats.sold) / total} height="6" className="sold" />
+              <rect
+                x={(100 * seats.sold) / total}
+                y="0"
+                width={(100 * seats.held) / total}
+                height="6"
+                className="held"
+              />
+            </svg>
+          )}
+        </>
+      )}
+      {byStatus.size > 0 && (
+        <p className="muted small">
+          Orders: {[...byStatus].map(([status, count]) => `${count} ${status.toLowerCase()}`).join(' · ')}
+        </p>
+      )}
+    </div>
   );
 }

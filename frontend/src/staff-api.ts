@@ -120,6 +120,17 @@ export class StaffApi {
     return this.call<{ event: EventInfo }>('POST', '/api/events', input, operator).then((body) => body.event);
   }
 
+  /** Free, held and sold seats now, from the public compact seat map (one letter per seat). */
+  seatCounts(eventId: string): Promise<{ free: number; held: number; sold: number }> {
+    return this.call<{ seatMap: { states: string } }>(
+      'GET',
+      `/api/events/${encodeURIComponent(eventId)}/seat-map`,
+    ).then(({ seatMap }) => {
+      const count = (letter: string) => seatMap.states.split(letter).length - 1;
+      return { free: count('A'), held: count('H'), sold: count('S') };
+    });
+  }
+
   listEvents(): Promise<EventInfo[]> {
     return this.call<{ events: EventInfo[] }>('GET', '/api/events').then((body) => body.events);
   }

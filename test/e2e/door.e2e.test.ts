@@ -141,6 +141,13 @@ describe('console sign-in and the door in a browser', () => {
     await rows.first().waitFor({ timeout: STATE_TIMEOUT });
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain(order.orderId);
+    // The dashboard (polled): seats by state and orders by status.
+    const dashboard = admin.getByTestId('dashboard');
+    await dashboard
+      .getByText(/ sold$/)
+      .first()
+      .waitFor({ timeout: STATE_TIMEOUT });
+    expect(await dashboard.textContent()).toMatch(/\d+ free · \d+ held · [1-9]\d* sold.*\d+ confirmed/);
 
     const download = admin.waitForEvent('download');
     await admin.getByRole('button', { name: 'Export tickets (CSV)' }).click();
