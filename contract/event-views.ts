@@ -25,6 +25,10 @@ export interface EventInfo {
   readonly maxSeatsPerOrder: number;
   readonly status?: string;
   readonly seatCount?: number;
+  /** ISO 8601: orders are refused before it. */
+  readonly salesStartAt?: string;
+  /** In the listing only: free seats from the availability summary (a hint; absent without one). */
+  readonly seatsLeft?: number;
   /** A FIFO waiting room in front of the sale (docs/API.md, "Waiting room"); none when absent. */
   readonly waitingRoom?: WaitingRoomInfo;
 }

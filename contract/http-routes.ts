@@ -52,6 +52,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/orders/{orderId}/cancel', handler: 'orders' },
   { method: 'GET', path: '/api/admin/events/{eventId}/tickets', handler: 'admin' },
   { method: 'GET', path: '/api/admin/events/{eventId}/orders', handler: 'admin' },
+  { method: 'GET', path: '/api/admin/events/{eventId}/tickets.csv', handler: 'admin' },
+  { method: 'GET', path: '/api/admin/orders/{orderId}/story', handler: 'admin' },
   { method: 'POST', path: '/api/admin/sessions', handler: 'admin' },
   { method: 'POST', path: '/api/admin/door-credentials', handler: 'admin' },
   { method: 'POST', path: '/api/admin/orders/{orderId}/refund', handler: 'admin' },

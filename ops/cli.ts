@@ -10,6 +10,7 @@
  *   npm run audit -- <eventId>               money and seats add up (exit 4 when not)
  */
 import { parseArgs } from 'node:util';
+import { orderReport } from '../lambdas/core/orders/order-report';
 import { logger } from '../lambdas/core/platform/logger';
 import { auditEvent } from './audit';
 import {
@@ -21,7 +22,6 @@ import {
   formatStuck,
   formatWinners,
 } from './format';
-import { orderReport } from './order-report';
 import { planReset, resetEvent } from './reset-event';
 import { findStuck } from './stuck';
 import { type OpsTarget, resolveTarget } from './target';

@@ -1,7 +1,7 @@
+import type { OrderReport } from '../lambdas/core/orders/order-report';
 import type { ReconcilePlan } from '../lambdas/core/reconcile/plan';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import type { AuditReport } from './audit';
-import type { OrderReport } from './order-report';
 import type { ResetPlan, ResetResult } from './reset-event';
 import type { StuckReport } from './stuck';
 import type { WinnersReport } from './winners';

@@ -1,20 +1,24 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api';
+import { ConsoleEvents } from './ConsoleEvents';
+import { EventOrders, OrderStoryCard } from './ConsoleOrders';
 import type { Refund, StaffApi, StaffCredential } from './staff-api';
 import { forgetCredential, loadCredential, saveCredential } from './staff-storage';
 import type { EventInfo } from './types';
 
 /**
- * The organizer's console, first slice: sign in with the admin key (traded at once for a 1 h
- * operator session; the key is not kept), then open doors — a door link per event and door, for
+ * The organizer's console: sign in with the admin key (traded at once for a 1 h operator
+ * session; the key is not kept), then find orders and their story (`/admin/orders/{orderId}`),
+ * export who got tickets, refund, and open doors — a door link per event and door, for
  * the door staff's phones, that can only check that event's tickets in.
  */
-export function AdminPage({ api }: { api: StaffApi }) {
+export function AdminPage({ api, orderId }: { api: StaffApi; orderId?: string }) {
   const [operator, setOperator] = useState<StaffCredential | undefined>(() => loadCredential('operator'));
-  const signOut = () => {
+  // Stable: the order panels re-read when it changes.
+  const signOut = useCallback(() => {
     forgetCredential('operator');
     setOperator(undefined);
-  };
+  }, []);
 
   if (!operator)
     return (
@@ -37,8 +41,16 @@ export function AdminPage({ api }: { api: StaffApi }) {
           </button>
         </p>
       </div>
-      <OpenDoor api={api} operator={operator} onExpired={signOut} />
-      <RefundOrder api={api} operator={operator} onExpired={signOut} />
+      {orderId ? (
+        <OrderStoryCard api={api} operator={operator} onExpired={signOut} orderId={orderId} />
+      ) : (
+        <>
+          <ConsoleEvents api={api} operator={operator} onExpired={signOut} />
+          <EventOrders api={api} operator={operator} onExpired={signOut} />
+          <OpenDoor api={api} operator={operator} onExpired={signOut} />
+          <RefundOrder api={api} operator={operator} onExpired={signOut} />
+        </>
+      )}
     </section>
   );
 }

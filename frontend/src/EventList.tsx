@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from './app-context';
 import type { EventInfo } from './types';
-import { formatPrice } from './words';
+import { formatEventDate, formatPrice, saleState } from './words';
 
-/** All events on sale; with just one, it opens straight away. */
+/** All events by date (the API sorts them), with seats left or when the sale opens; with just one, it opens straight away. */
 export function EventList({ onOpen }: { onOpen: (eventId: string, replace?: boolean) => void }) {
   const { api } = useApp();
   const [events, setEvents] = useState<EventInfo[]>();
@@ -43,10 +43,16 @@ export function EventList({ onOpen }: { onOpen: (eventId: string, replace?: bool
               }}
             >
               <strong>{event.name}</strong>
+              {event.startsAt && (
+                <time dateTime={event.startsAt} data-testid="event-date">
+                  {formatEventDate(event.startsAt)}
+                </time>
+              )}
               <span>
                 {event.venue ? `${event.venue} · ` : ''}
                 {event.rows * event.seatsPerRow} seats · {formatPrice(event.priceCents, event.currency)}
               </span>
+              {saleState(event) && <span data-testid="sale-state">{saleState(event)}</span>}
             </a>
           </li>
         ))}

@@ -14,7 +14,7 @@ import { isOpen, sameSeats, useOrders } from './useOrders';
 import { useSeatMap } from './useSeatMap';
 import { useWaitingRoom } from './useWaitingRoom';
 import { WaitingRoom } from './WaitingRoom';
-import { formatPrice } from './words';
+import { formatEventDate, formatPrice } from './words';
 
 /** One event: its waiting room (if it has one) until my turn, then the live seat map, what I hold, paying, my tickets. */
 export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => void }) {
@@ -142,6 +142,14 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
         <div>
           <h1>{event.name}</h1>
           <p className="muted">
+            {event.startsAt && (
+              <>
+                <time dateTime={event.startsAt} data-testid="event-date">
+                  {formatEventDate(event.startsAt)}
+                </time>
+                {' · '}
+              </>
+            )}
             {event.venue ? `${event.venue} · ` : ''}
             {formatPrice(event.priceCents, event.currency)} per seat · up to {max} seats per order · holds last{' '}
             {Math.round(event.holdSeconds / 60) >= 1

@@ -26,7 +26,7 @@ export function StaffPages({ route }: { route: StaffRoute }) {
     };
   }, []);
   if (!api) return <p className="loading">Loading…</p>;
-  if (route.page === 'admin') return <AdminPage api={api} />;
+  if (route.page === 'admin') return <AdminPage api={api} orderId={route.orderId} />;
   if (route.page === 'door') return <DoorPage api={api} />;
   if (route.page === 'outbox') return <OutboxPage api={api} />;
   return <TicketsPage api={api} orderId={route.orderId} />;

@@ -1,4 +1,6 @@
 import type { CheckIn } from '../../contract/check-in';
+import type { OrderStory } from '../../contract/order-story';
+import type { OrderStatus } from '../../contract/order-view';
 import { ApiError } from './api';
 import type { EventInfo, OrderView } from './types';
 
@@ -24,6 +26,19 @@ export interface Refund {
   readonly releasedSeatIds: readonly string[];
   readonly refundedChargeIds: readonly string[];
   readonly voidedTicketIds: readonly string[];
+}
+
+/** An order as the console lists it (`GET /api/admin/events/{eventId}/orders`, docs/API.md). */
+export interface OrderSummary {
+  readonly orderId: string;
+  readonly buyerId: string;
+  readonly status: OrderStatus;
+  readonly seatIds: readonly string[];
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly ticketCount: number;
+  readonly failureReason?: string;
+  readonly createdAt: number;
 }
 
 /** A message of the local stack's outbox (lambdas/core/platform/outbox.ts `SentMessage`). */
@@ -66,6 +81,54 @@ export class StaffApi {
       note ? { note } : {},
       operator,
     ).then((body) => body.refund);
+  }
+
+  /** Every order of an event, oldest first. */
+  orders(operator: string, eventId: string): Promise<OrderSummary[]> {
+    return this.call<{ orders: OrderSummary[] }>(
+      'GET',
+      `/api/admin/events/${encodeURIComponent(eventId)}/orders?status=all`,
+      undefined,
+      operator,
+    ).then((body) => body.orders);
+  }
+
+  /** An order's story: what happened, when, why it failed, where it waits. */
+  story(operator: string, orderId: string): Promise<OrderStory> {
+    return this.call<{ story: OrderStory }>(
+      'GET',
+      `/api/admin/orders/${encodeURIComponent(orderId)}/story`,
+      undefined,
+      operator,
+    ).then((body) => body.story);
+  }
+
+  /** "Who got tickets" as CSV: fetched with the session (a plain link could not carry it), saved as a file. */
+  async ticketsCsv(operator: string, eventId: string): Promise<Blob> {
+    const response = await fetch(`${this.baseUrl}/api/admin/events/${encodeURIComponent(eventId)}/tickets.csv`, {
+      headers: { authorization: `Bearer ${operator}` },
+      cache: 'no-store',
+    }).catch(() => {
+      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
+    });
+    if (!response.ok) throw new ApiError(response.status, 'HttpError', `The server answered ${response.status}`);
+    return response.blob();
+  }
+
+  /** Creates an event; a refused field comes back in the ApiError's issues as `field: message`. */
+  createEvent(operator: string, input: Record<string, unknown>): Promise<EventInfo> {
+    return this.call<{ event: EventInfo }>('POST', '/api/events', input, operator).then((body) => body.event);
+  }
+
+  /** Free, held and sold seats now, from the public compact seat map (one letter per seat). */
+  seatCounts(eventId: string): Promise<{ free: number; held: number; sold: number }> {
+    return this.call<{ seatMap: { states: string } }>(
+      'GET',
+      `/api/events/${encodeURIComponent(eventId)}/seat-map`,
+    ).then(({ seatMap }) => {
+      const count = (letter: string) => seatMap.states.split(letter).length - 1;
+      return { free: count('A'), held: count('H'), sold: count('S') };
+    });
   }
 
   listEvents(): Promise<EventInfo[]> {

@@ -2,18 +2,20 @@ import { useCallback, useEffect, useState } from 'react';
 
 /**
  * A handful of pages need no router: `/` (event list), `/events/{eventId}`, and the staff and
- * link pages `/admin`, `/door`, `/tickets/{orderId}`, `/outbox`.
+ * link pages `/admin` (and `/admin/orders/{orderId}`, an order's story), `/door`, `/tickets/{orderId}`, `/outbox`.
  */
 export type Route =
   | { page: 'list' }
   | { page: 'event'; eventId: string }
-  | { page: 'admin' }
+  | { page: 'admin'; orderId?: string }
   | { page: 'door' }
   | { page: 'outbox' }
   | { page: 'tickets'; orderId: string };
 
 export function parseRoute(pathname: string): Route {
   if (/^\/admin\/?$/.test(pathname)) return { page: 'admin' };
+  const story = /^\/admin\/orders\/([^/]+)\/?$/.exec(pathname);
+  if (story) return { page: 'admin', orderId: decodeURIComponent(story[1]!) };
   if (/^\/door\/?$/.test(pathname)) return { page: 'door' };
   if (/^\/outbox\/?$/.test(pathname)) return { page: 'outbox' };
   const tickets = /^\/tickets\/([^/]+)\/?$/.exec(pathname);

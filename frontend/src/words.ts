@@ -78,3 +78,27 @@ export function formatPrice(cents: number, currency: string): string {
     return `${(cents / 100).toFixed(2)} ${currency}`;
   }
 }
+
+/** An event's date and time for people: "Sat, 12 Dec 2026, 20:00" in the browser's language and zone. */
+export function formatEventDate(iso: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime())
+    ? iso
+    : at.toLocaleString(undefined, {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+}
+
+/** What the listing says of an event's sale: not yet open, sold out, or the seats left. */
+export function saleState(event: { salesStartAt?: string; seatsLeft?: number }, now = Date.now()): string | undefined {
+  if (event.salesStartAt && Date.parse(event.salesStartAt) > now)
+    return `On sale at ${formatEventDate(event.salesStartAt)}`;
+  if (event.seatsLeft === 0) return 'Sold out';
+  if (event.seatsLeft !== undefined) return `${event.seatsLeft} seat${event.seatsLeft === 1 ? '' : 's'} left`;
+  return undefined;
+}

@@ -5,7 +5,9 @@ import { DoorCredentialInput, RefundInput, SignInInput } from '../core/access/st
 import { createEvent } from '../core/events/create-event';
 import { getEvent } from '../core/events/event-records';
 import { orderSummaries, ticketHolders } from '../core/events/event-report';
+import { ticketsCsv } from '../core/events/ticket-export';
 import { OrderListQuery } from '../core/orders/order-input';
+import { orderReport, orderStory } from '../core/orders/order-report';
 import { Unauthorized } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
 import { refundOrder } from '../core/refunds/refund-order';
@@ -17,9 +19,9 @@ import { routeHandler } from './routing';
 
 /**
  * Operator routes (the admin key in `x-admin-key`, or an operator session): sign in, open a door,
- * create an event, refund an order, see an event's orders and who got tickets.
+ * create an event, refund an order, see an event's orders, an order's story and who got tickets.
  */
-export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'config' | 'processor'>) {
+export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'config' | 'processor' | 'executions'>) {
   const { secrets } = platform;
   const limitSignIn = requestLimit(platform, 'operatorSessions');
   return routeHandler({
@@ -71,6 +73,28 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
       const eventId = eventIdParameter(event);
       const tickets = await ticketHolders(platform.store, eventId);
       return json(200, { eventId, ticketCount: tickets.length, tickets });
+    },
+
+    // "Who got tickets", for a spreadsheet: every ticket, VALID and VOIDED, with its check-in.
+    'GET /api/admin/events/{eventId}/tickets.csv': async (event) => {
+      await requireAdmin(event, secrets);
+      const eventId = eventIdParameter(event);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="tickets-${eventId}.csv"`,
+          'cache-control': 'no-store',
+        },
+        body: await ticketsCsv(platform.store, eventId),
+      };
+    },
+
+    // The order and its execution history, told in plain words (the same report as `npm run order`).
+    'GET /api/admin/orders/{orderId}/story': async (event) => {
+      await requireAdmin(event, secrets);
+      const report = await orderReport(platform.store, platform.executions, pathParameter(event, 'orderId'));
+      return json(200, { story: orderStory(report) });
     },
 
     'GET /api/admin/events/{eventId}/orders': async (event) => {

@@ -1,4 +1,5 @@
-import { getEvent, listEvents } from '../core/events/event-records';
+import { listedEvents } from '../core/events/event-listing';
+import { getEvent } from '../core/events/event-records';
 import {
   compactOf,
   entityTag,
@@ -24,7 +25,7 @@ import { routeHandler } from './routing';
 export function createHandler(platform: Pick<Platform, 'store'>) {
   const recent = recentMaps(platform.store);
   return routeHandler({
-    'GET /api/events': async () => json(200, { events: await listEvents(platform.store) }),
+    'GET /api/events': async () => json(200, { events: await listedEvents(platform.store) }),
     'GET /api/events/{eventId}': async (event) => {
       const { store } = platform;
       const eventId = event.pathParameters?.eventId ?? '';

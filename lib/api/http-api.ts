@@ -9,6 +9,7 @@ import { ROUTES, routeKey } from '../../contract/http-routes';
 import { requestLimitEnvironment } from '../../contract/request-limits';
 import { ApiSecrets } from '../constructs/api-secrets';
 import type { DataTables } from '../constructs/data-tables';
+import { executionsOf } from '../orders/reconciler-schedule';
 import type { Stage } from '../stage';
 import { RouteGroup } from './route-group';
 
@@ -70,7 +71,10 @@ export class TicketDropApi extends Construct {
       tableAccess: { events: 'read', seats: 'read' },
     });
     // The live seat map's item (buyers table): read per request; written only when an event has none yet.
-    props.tables.table('buyers').grant(this.events.handler.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // And the availability summary's row items (same table): the listing's seats left.
+    props.tables
+      .table('buyers')
+      .grant(this.events.handler.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query');
 
     // The abuse limits per client address (the handlers count them in the limits table).
     const requestLimits = requestLimitEnvironment(props.stage.requestLimits);
@@ -122,9 +126,16 @@ export class TicketDropApi extends Construct {
         payments: 'write',
         limits: 'count',
       },
-      environment: requestLimits,
+      // The order state machine: an order's story reads its execution and history.
+      environment: { ...requestLimits, ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },
       timeout: Duration.seconds(30), // creating a large event writes one item per seat
     });
+    this.admin.handler.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [executionsOf(props.orderStateMachine)],
+      }),
+    );
 
     // The door writes one attribute of a ticket (its check-in); the tickets link reads an order's tickets.
     this.tickets = new RouteGroup(this, 'Tickets', {

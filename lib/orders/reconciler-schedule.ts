@@ -70,7 +70,7 @@ export class Reconciler extends Construct {
 }
 
 /** `arn:…:states:…:execution:<machine name>:*` — every execution of this state machine, none of another. */
-export function executionsOf(machine: sfn.StateMachine): string {
+export function executionsOf(machine: sfn.IStateMachine): string {
   return Stack.of(machine).formatArn({
     service: 'states',
     resource: 'execution',

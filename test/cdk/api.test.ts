@@ -173,10 +173,10 @@ describe('least privilege per handler group', () => {
     expect(tableActions(queue, 'payments')).toEqual([]);
   });
 
-  it('events: reads events and seats; the seat map item in buyers is its only write', () => {
+  it('events: reads events and seats; the seat map item in buyers is its only write; queries the availability rows', () => {
     const events = stack.api.events;
     expect(actionsOf(statementsOf(events)).filter((a) => WRITES.test(a))).toEqual(['dynamodb:PutItem']);
-    expect(tableActions(events, 'buyers')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(tableActions(events, 'buyers')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActions(events, 'orders')).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +82,7 @@ describe('console sign-in and the door in a browser', () => {
     expect(stored).not.toContain(stack.adminKey);
     expect(stored).toContain('ticketdrop.operator');
 
-    await admin.getByLabel('Event').selectOption(EVENT.eventId);
+    await admin.getByRole('form', { name: 'Open a door' }).getByLabel('Event').selectOption(EVENT.eventId);
     await admin.getByLabel('Door name').fill('North gate');
     await admin.getByRole('button', { name: 'Create door link' }).click();
     const link = await admin.getByLabel('Door link').inputValue({ timeout: STATE_TIMEOUT });
@@ -126,6 +127,73 @@ describe('console sign-in and the door in a browser', () => {
     await door.getByRole('button', { name: 'Check in' }).click();
     await door.locator('[data-testid="check-in-result"][data-result="voided"]').waitFor({ timeout: STATE_TIMEOUT });
     await admin.screenshot({ path: join(ARTIFACTS, 'console-refund.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('finds an order by seat in the console, shows its story, and exports who got tickets as CSV', async () => {
+    const admin = await window();
+    await admin.goto(`${stack.url}/admin`);
+    await admin.getByLabel('Admin key').fill(stack.adminKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByLabel('Orders of event').selectOption(EVENT.eventId);
+    await admin.getByLabel('Search orders').fill('b2');
+    const rows = admin.getByTestId('orders-table').locator('tbody tr');
+    await rows.first().waitFor({ timeout: STATE_TIMEOUT });
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain(order.orderId);
+    // The dashboard (polled): seats by state and orders by status.
+    const dashboard = admin.getByTestId('dashboard');
+    await dashboard
+      .getByText(/ sold$/)
+      .first()
+      .waitFor({ timeout: STATE_TIMEOUT });
+    expect(await dashboard.textContent()).toMatch(/\d+ free · \d+ held · [1-9]\d* sold.*\d+ confirmed/);
+
+    const download = admin.waitForEvent('download');
+    await admin.getByRole('button', { name: 'Export tickets (CSV)' }).click();
+    const csv = await readFile((await (await download).path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('orderId,seatId,buyerId,ticketId,state,checkedInAt,checkedInBy');
+    expect(csv).toContain(`${order.orderId},B2,`);
+
+    await rows.first().getByRole('link', { name: order.orderId }).click();
+    await admin.getByRole('heading', { name: `Order ${order.orderId}` }).waitFor({ timeout: STATE_TIMEOUT });
+    await admin.getByTestId('story-explanation').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await admin.getByTestId('story-explanation').textContent()).toMatch(
+      /Confirmed: \d valid ticket\(s\) for B2/,
+    );
+    expect(await admin.locator('.story-steps').textContent()).toMatch(/ChargePayment[\s\S]*ExecutionSucceeded/);
+    await admin.screenshot({ path: join(ARTIFACTS, 'console-order-story.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('creates an event in the console: a refused field is named next to it; the public listing shows its date and seats left', async () => {
+    const admin = await window();
+    await admin.goto(`${stack.url}/admin`);
+    await admin.getByLabel('Admin key').fill(stack.adminKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    const form = admin.getByRole('form', { name: 'Create an event' });
+    await form.getByLabel('Name').fill('Gala night');
+    await form.getByLabel('Venue').fill('Old Hall');
+    await form.getByLabel('Date and time').fill('2027-06-05T20:00');
+    await form.getByLabel('Rows').fill('0');
+    await form.getByLabel('Seats per row').fill('4');
+    await form.getByRole('button', { name: 'Create event' }).click();
+    await form.getByTestId('error-rows').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await form.getByLabel('Rows').getAttribute('aria-invalid')).toBe('true');
+
+    await form.getByLabel('Rows').fill('2');
+    await form.getByRole('button', { name: 'Create event' }).click();
+    await form.getByTestId('event-created').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await form.getByTestId('error-rows').count()).toBe(0);
+    await admin.getByTestId('events-table').getByText('Gala night').waitFor({ timeout: STATE_TIMEOUT });
+    await admin.screenshot({ path: join(ARTIFACTS, 'console-events.png'), fullPage: true });
+
+    const buyer = await window();
+    await buyer.goto(stack.url);
+    const gala = buyer.getByRole('listitem').filter({ hasText: 'Gala night' });
+    await gala.getByTestId('event-date').waitFor({ timeout: STATE_TIMEOUT });
+    expect(await gala.getByTestId('event-date').getAttribute('datetime')).toMatch(/^2027-06-0[45]T/);
+    expect(await gala.getByTestId('sale-state').textContent()).toBe('8 seats left');
     expect(pageErrors).toEqual([]);
   });
 

@@ -109,6 +109,8 @@ describe('console and door API', () => {
       ['POST', '/api/events', { name: 'Nope', rows: 1, seatsPerRow: 1, priceCents: 1 }],
       ['GET', '/api/admin/events/door-event/tickets', undefined],
       ['GET', '/api/admin/events/door-event/orders?status=all', undefined],
+      ['GET', '/api/admin/events/door-event/tickets.csv', undefined],
+      ['GET', '/api/admin/orders/ord_anything/story', undefined],
       ['POST', '/api/admin/door-credentials', { eventId: 'door-event', door: 'Back door' }],
     ];
     it.each(adminCalls)(

@@ -1,12 +1,13 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { ExecutionSummary, Executions } from '../lambdas/core/orders/executions';
-import type { OrderRecord } from '../lambdas/core/orders/order-record';
-import { getOrder } from '../lambdas/core/orders/order-store';
-import type { Store } from '../lambdas/core/platform/store';
-import type { TicketItem } from '../lambdas/core/tickets/ticket-item';
-import { mayHaveTickets, ticketsOfOrder } from '../lambdas/core/tickets/ticket-store';
+import type { OrderStory, StoryMoment } from '../../../contract/order-story';
+import type { Store } from '../platform/store';
+import type { TicketItem } from '../tickets/ticket-item';
+import { mayHaveTickets, ticketsOfOrder } from '../tickets/ticket-store';
+import type { ExecutionSummary, Executions } from './executions';
+import type { OrderRecord } from './order-record';
+import { getOrder } from './order-store';
 
-/** `npm run order -- <orderId>`: the order, its execution, and in plain words why it ended or where it waits. */
+/** An order's story, for `npm run order -- <orderId>` and the console's order page: the order, its execution, and in plain words why it ended or where it waits. */
 
 export interface OrderReport {
   readonly order: OrderRecord;
@@ -138,4 +139,66 @@ function timeline(history: readonly HistoryEvent[]): string[] {
 
 function seconds(ms: number): string {
   return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** The report as the console's order page shows it: dated, in plain words, without secrets. */
+export function orderStory(report: OrderReport): OrderStory {
+  const { order, tickets, execution, currentState } = report;
+  return {
+    orderId: order.orderId,
+    eventId: order.eventId,
+    buyerId: order.buyerId,
+    status: order.status,
+    seatIds: order.seatIds,
+    amountCents: order.amountCents,
+    currency: order.currency,
+    paymentStatus: order.payment.status,
+    ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),
+    tickets: tickets.map((t) => ({
+      ticketId: t.ticketId,
+      seatId: t.seatId,
+      state: t.state,
+      ...(t.checkedInAt === undefined ? {} : { checkedInAt: t.checkedInAt }),
+      ...(t.checkedInBy === undefined ? {} : { checkedInBy: t.checkedInBy }),
+    })),
+    ...(execution
+      ? {
+          execution: {
+            status: execution.status,
+            ...(execution.startDate ? { startedAt: execution.startDate.getTime() } : {}),
+            ...(execution.stopDate ? { stoppedAt: execution.stopDate.getTime() } : {}),
+            ...(execution.error ? { error: execution.error } : {}),
+            ...(execution.cause ? { cause: execution.cause } : {}),
+            ...(currentState ? { waitsIn: currentState } : {}),
+          },
+        }
+      : {}),
+    explanation: report.explanation,
+    moments: moments(report),
+    steps: report.timeline,
+  };
+}
+
+/** What the order item and its ticket items date: the rest of the story is in the execution's history. */
+function moments({ order, tickets, execution }: OrderReport): StoryMoment[] {
+  const list: StoryMoment[] = [{ at: order.createdAt, what: `Order placed for ${order.seatIds.join(', ')}` }];
+  if (execution?.startDate) list.push({ at: execution.startDate.getTime(), what: 'Order flow started' });
+  if (order.status === 'HOLDING' || order.status === 'PAYING')
+    list.push({ at: order.holdExpiresAt, what: 'Hold ends (seats go back on sale unless paid)' });
+  for (const t of tickets) {
+    list.push({ at: t.issuedAt, what: `Ticket ${t.ticketId} issued for seat ${t.seatId}` });
+    if (t.checkedInAt !== undefined)
+      list.push({ at: t.checkedInAt, what: `Ticket for ${t.seatId} checked in at ${t.checkedInBy ?? 'a door'}` });
+    if (t.voidedAt !== undefined) list.push({ at: t.voidedAt, what: `Ticket for ${t.seatId} voided` });
+  }
+  if (execution?.stopDate)
+    list.push({
+      at: execution.stopDate.getTime(),
+      what: `Order flow ended ${execution.status}${execution.error ? ` (${execution.error})` : ''}`,
+    });
+  list.push({
+    at: order.updatedAt,
+    what: `Last change: now ${order.status}${order.failureReason ? ` — ${order.failureReason}` : ''}`,
+  });
+  return list.sort((a, b) => a.at - b.at);
 }

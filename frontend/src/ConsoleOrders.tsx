@@ -1,0 +1,280 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { OrderStory } from '../../contract/order-story';
+import { ApiError } from './api';
+import type { OrderSummary, StaffApi, StaffCredential } from './staff-api';
+import type { EventInfo } from './types';
+import { formatPrice } from './words';
+
+/**
+ * The console's orders: an event's orders searched by order id, seat or buyer, each linking to
+ * its story page (`/admin/orders/{orderId}`), and "who got tickets" as a CSV download.
+ */
+
+interface StaffProps {
+  readonly api: StaffApi;
+  readonly operator: StaffCredential;
+  readonly onExpired: () => void;
+}
+
+const REFRESH_MS = 5_000;
+
+const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+/** Case-insensitive; a seat matches exactly ("A1" is not "A10"), ids and buyers by substring. */
+export function matchesSearch(order: OrderSummary, search: string): boolean {
+  const term = search.trim().toLowerCase();
+  if (term === '') return true;
+  return (
+    order.orderId.toLowerCase().includes(term) ||
+    order.buyerId.toLowerCase().includes(term) ||
+    order.seatIds.some((seatId) => seatId.toLowerCase() === term)
+  );
+}
+
+export function EventOrders({ api, operator, onExpired }: StaffProps) {
+  const [events, setEvents] = useState<EventInfo[]>([]);
+  const [eventId, setEventId] = useState('');
+  const [orders, setOrders] = useState<OrderSummary[]>();
+  const [search, setSearch] = useState('');
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    api.listEvents().then(
+      (list) => {
+        setEvents(list);
+        setEventId((current) => current || list[0]?.eventId || '');
+      },
+      (cause: unknown) => setError(message(cause)),
+    );
+  }, [api]);
+
+  const fail = useCallback(
+    (cause: unknown) => {
+      if (cause instanceof ApiError && cause.status === 401) onExpired();
+      else setError(message(cause));
+    },
+    [onExpired],
+  );
+
+  const [seats, setSeats] = useState<{ free: number; held: number; sold: number }>();
+
+  // The dashboard's first step: re-read every few seconds (the WebSocket push is not built yet).
+  useEffect(() => {
+    if (!eventId) return;
+    setOrders(undefined);
+    setSeats(undefined);
+    setError(undefined);
+    let stopped = false;
+    const read = () => {
+      api.orders(operator.token, eventId).then((list) => stopped || setOrders(list), fail);
+      api.seatCounts(eventId).then((counts) => stopped || setSeats(counts), fail);
+    };
+    read();
+    const timer = window.setInterval(read, REFRESH_MS);
+    return () => {
+      stopped = true;
+      window.clearInterval(timer);
+    };
+  }, [api, operator.token, eventId, fail]);
+
+  const shown = useMemo(() => orders?.filter((order) => matchesSearch(order, search)), [orders, search]);
+
+  async function downloadCsv() {
+    try {
+      const blob = await api.ticketsCsv(operator.token, eventId);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `tickets-${eventId}.csv`;
+      link.click();
+      URL.revokeObjectURL(link.href);
+    } catch (cause) {
+      fail(cause);
+    }
+  }
+
+  return (
+    <section className="card staff-form" aria-label="Orders">
+      <h2>Orders</h2>
+      <label>
+        Orders of event
+        <select value={eventId} onChange={(e) => setEventId(e.target.value)}>
+          {events.map((event) => (
+            <option key={event.eventId} value={event.eventId}>
+              {event.name} ({event.eventId})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Search orders
+        <input
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="order id, seat (A1) or buyer"
+        />
+      </label>
+      {(seats || orders) && <Dashboard seats={seats} orders={orders} />}
+      <button type="button" onClick={downloadCsv} disabled={!eventId}>
+        Export tickets (CSV)
+      </button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!shown ? (
+        eventId && !error && <p className="muted small">Loading orders…</p>
+      ) : shown.length === 0 ? (
+        <p className="muted small">{orders?.length ? 'No order matches.' : 'No orders yet.'}</p>
+      ) : (
+        <table className="orders-table" data-testid="orders-table">
+          <thead>
+            <tr>
+              <th>Order</th>
+              <th>Status</th>
+              <th>Seats</th>
+              <th>Buyer</th>
+              <th>Amount</th>
+              <th>Placed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((order) => (
+              <tr key={order.orderId}>
+                <td>
+                  <a href={`/admin/orders/${encodeURIComponent(order.orderId)}`}>{order.orderId}</a>
+                </td>
+                <td>{order.status}</td>
+                <td>{order.seatIds.join(', ')}</td>
+                <td>{order.buyerId}</td>
+                <td>{formatPrice(order.amountCents, order.currency)}</td>
+                <td>{new Date(order.createdAt).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** An order's page: its story in plain words, dated moments, tickets and the flow's steps. */
+export function OrderStoryCard({ api, operator, onExpired, orderId }: StaffProps & { readonly orderId: string }) {
+  const [story, setStory] = useState<OrderStory>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    api.story(operator.token, orderId).then(setStory, (cause: unknown) => {
+      if (cause instanceof ApiError && cause.status === 401) onExpired();
+      else
+        setError(cause instanceof ApiError && cause.status === 404 ? `There is no order ${orderId}.` : message(cause));
+    });
+  }, [api, operator.token, orderId, onExpired]);
+
+  return (
+    <section className="card order-story" aria-label="Order story">
+      <p>
+        <a href="/admin">← All orders</a>
+      </p>
+      <h2>Order {orderId}</h2>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!story && !error && <p className="muted small">Loading the story…</p>}
+      {story && (
+        <>
+          <p data-testid="story-status">
+            <strong>{story.status}</strong> · {story.seatIds.join(', ')} ·{' '}
+            {formatPrice(story.amountCents, story.currency)} · buyer {story.buyerId} · event {story.eventId}
+            {story.execution?.waitsIn && <> · waits in {story.execution.waitsIn}</>}
+          </p>
+          <h3>What to know</h3>
+          <ul data-testid="story-explanation">
+            {story.explanation.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+          <h3>When</h3>
+          <ol className="story-moments">
+            {story.moments.map((moment) => (
+              <li key={`${moment.at}-${moment.what}`}>
+                <time dateTime={new Date(moment.at).toISOString()}>{new Date(moment.at).toLocaleString()}</time>{' '}
+                {moment.what}
+              </li>
+            ))}
+          </ol>
+          {story.tickets.length > 0 && (
+            <>
+              <h3>Tickets</h3>
+              <ul>
+                {story.tickets.map((t) => (
+                  <li key={t.ticketId}>
+                    {t.seatId} — {t.state}
+                    {t.checkedInAt !== undefined &&
+                      `, checked in ${new Date(t.checkedInAt).toLocaleString()} at ${t.checkedInBy ?? 'a door'}`}{' '}
+                    <span className="muted small">{t.ticketId}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <h3>The order flow, step by step</h3>
+          {story.steps.length === 0 ? (
+            <p className="muted small">No execution history.</p>
+          ) : (
+            <pre className="story-steps">{story.steps.join('\n')}</pre>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Seats free / held / sold and orders by status, for the event picked; refreshed with the list. */
+function Dashboard({
+  seats,
+  orders,
+}: {
+  seats?: { free: number; held: number; sold: number };
+  orders?: readonly OrderSummary[];
+}) {
+  const byStatus = new Map<string, number>();
+  for (const order of orders ?? []) byStatus.set(order.status, (byStatus.get(order.status) ?? 0) + 1);
+  const total = seats ? seats.free + seats.held + seats.sold : 0;
+  return (
+    <div className="dashboard" data-testid="dashboard" aria-live="polite">
+      {seats && (
+        <>
+          <p>
+            <strong>{seats.free}</strong> free · <strong>{seats.held}</strong> held · <strong>{seats.sold}</strong> sold
+          </p>
+          {total > 0 && (
+            <svg
+              viewBox="0 0 100 6"
+              className="seat-bar"
+              role="img"
+              aria-label={`${seats.sold} of ${total} seats sold, ${seats.held} held`}
+            >
+              <rect x="0" y="0" width={(100 * seats.sold) / total} height="6" className="sold" />
+              <rect
+                x={(100 * seats.sold) / total}
+                y="0"
+                width={(100 * seats.held) / total}
+                height="6"
+                className="held"
+              />
+            </svg>
+          )}
+        </>
+      )}
+      {byStatus.size > 0 && (
+        <p className="muted small">
+          Orders: {[...byStatus].map(([status, count]) => `${count} ${status.toLowerCase()}`).join(' · ')}
+        </p>
+      )}
+    </div>
+  );
+}
