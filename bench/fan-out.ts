@@ -11,6 +11,7 @@
  */
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../lambdas/core/platform/config';
 import { type DropResult, runDrop } from './simulator/drop';
@@ -32,9 +33,20 @@ interface PollReport {
   readonly notModified: number;
   readonly errors: number;
   readonly notModifiedShare: number;
+  /** From the moment a poll was due to its answer read: what a poller waits, client queueing included. */
   readonly pollP50Ms: number;
   readonly pollP99Ms: number;
   readonly pollMaxMs: number;
+  /**
+   * From the request on a connection to its answer read: the stack's part (plus the wire and this
+   * process's reading of the answer), without the wait for one of the client's connections.
+   */
+  readonly wireP50Ms: number;
+  readonly wireP99Ms: number;
+  /** How long due polls waited for a free connection of this process (client-side queueing). */
+  readonly queueP99Ms: number;
+  /** This process's event-loop delay while polling (p99): a busy load generator delays every poll. */
+  readonly clientLoopDelayP99Ms: number;
   readonly mapVersionsSeen: number;
   /**
    * The share of polls a shared 1-second cache in front of the API (CloudFront with max-age=1)
@@ -92,6 +104,8 @@ async function main() {
         'change→viewer p50 ms': drop.latencyMs.changeToViewer.p50,
         'p90 ms': drop.latencyMs.changeToViewer.p90,
         'p99 ms': drop.latencyMs.changeToViewer.p99,
+        'change→build p50 / p99 ms': `${drop.latencyMs.changeToBuild.p50} / ${drop.latencyMs.changeToBuild.p99}`,
+        'build→viewer p50 / p99 ms': `${drop.latencyMs.buildToViewer.p50} / ${drop.latencyMs.buildToViewer.p99}`,
         'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
         'WebSocket msgs total': drop.usage.webSocketMessages.value,
       },
@@ -131,6 +145,9 @@ async function main() {
           '304 share': round(polls.notModifiedShare, 3),
           'p50 ms': round(polls.pollP50Ms, 1),
           'p99 ms': round(polls.pollP99Ms, 1),
+          'on the wire p50 / p99 ms': `${round(polls.wireP50Ms, 1)} / ${round(polls.wireP99Ms, 1)}`,
+          'queued p99 ms': round(polls.queueP99Ms, 1),
+          'client loop delay p99 ms': round(polls.clientLoopDelayP99Ms, 1),
           'map versions': polls.mapVersionsSeen,
           '1 s cache hits (emulated)': round(polls.sharedCacheHitShare, 3),
         },
@@ -165,6 +182,8 @@ async function main() {
           p90Ms: drop.latencyMs.changeToViewer.p90,
           p99Ms: drop.latencyMs.changeToViewer.p99,
           holdsTimed: drop.latencyMs.changeToViewer.count,
+          changeToBuild: drop.latencyMs.changeToBuild,
+          buildToViewer: drop.latencyMs.buildToViewer,
           msgsPerViewerPerSecond: drop.viewers.messagesPerViewerPerSecond,
           webSocketMessages: drop.usage.webSocketMessages.value,
           ...(polls ? { polls } : {}),
@@ -212,6 +231,8 @@ async function pollDuringSellOut(
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const tags = new Array<string | undefined>(pollers).fill(undefined);
   const latencies: number[] = [];
+  const wireLatencies: number[] = [];
+  const queueWaits: number[] = [];
   const versions = new Set<string>();
   const seconds = new Set<number>();
   let ok = 0;
@@ -223,10 +244,14 @@ async function pollDuringSellOut(
       const started = performance.now();
       seconds.add(Math.floor(started / 1000));
       const tag = tags[index];
+      let onConnection = started;
       const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
         res.resume();
         res.on('end', () => {
-          latencies.push(performance.now() - started);
+          const now = performance.now();
+          latencies.push(now - started);
+          wireLatencies.push(now - onConnection);
+          queueWaits.push(onConnection - started);
           if (res.statusCode === 304) notModified++;
           else if (res.statusCode === 200) {
             ok++;
@@ -238,6 +263,10 @@ async function pollDuringSellOut(
           } else errors++;
           resolve();
         });
+      });
+      // A kept-alive connection is handed over when one is free; the request is written at once.
+      req.once('socket', () => {
+        onConnection = performance.now();
       });
       req.on('error', () => {
         errors++;
@@ -256,6 +285,8 @@ async function pollDuringSellOut(
       })
       .catch(() => undefined);
   }, 500);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   while (!done) {
@@ -268,11 +299,13 @@ async function pollDuringSellOut(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   clearInterval(watcher);
+  loopDelay.disable();
   const elapsedSeconds = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
   await sale;
   agent.destroy();
   const summary = summarize(latencies);
+  const wire = summarize(wireLatencies);
   const requests = ok + notModified + errors;
   return {
     pollers,
@@ -287,6 +320,10 @@ async function pollDuringSellOut(
     pollP50Ms: summary.p50,
     pollP99Ms: summary.p99,
     pollMaxMs: summary.max,
+    wireP50Ms: wire.p50,
+    wireP99Ms: wire.p99,
+    queueP99Ms: summarize(queueWaits).p99,
+    clientLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     mapVersionsSeen: versions.size,
     sharedCacheHitShare: requests === 0 ? 0 : 1 - seconds.size / requests,
   };
