@@ -81,7 +81,8 @@ async function main() {
     timeoutSeconds: 1200,
   };
   const loadAtStart = loadavg();
-  const stack = await startStackFor(options);
+  // The polls go to the event routes' own process (as Lambda runs them apart from the sale's handlers).
+  const stack = await startStackFor(options, { eventRoutesProcess: pollers > 0 });
   try {
     const { target } = stack;
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
@@ -112,7 +113,9 @@ async function main() {
     ]);
     const polls =
       pollers > 0
-        ? await pollDuringSellOut(target.url, pollers, pollSeconds, () => runDrop({ ...options, viewers: 0 }, target))
+        ? await pollDuringSellOut(stack.eventRoutesUrl ?? target.url, pollers, pollSeconds, () =>
+            runDrop({ ...options, viewers: 0 }, target),
+          )
         : undefined;
     const loadAtEnd = loadavg();
 
