@@ -1,12 +1,15 @@
 /**
- * Fan-out (npm run bench:fanout [-- --viewers 1000 --seats 500 --pollers 10000 --poll-seconds 5 --json]):
- * the live seat map during sell-outs, the stack in its own process (bench/simulator/stack-process.ts),
- * the viewers and pollers in this one.
+ * Fan-out (npm run bench:fanout [-- --viewers 1000 --seats 500 --pollers 10000 --poll-seconds 5
+ * --poll-connections 256 --json]): the live seat map during sell-outs, the stack in its own process
+ * (bench/simulator/stack-process.ts) and the read-only event routes the pollers ask in a third
+ * (local/event-routes-process.ts), the viewers and pollers in this one.
  *  1. WebSocket viewers that only watch while the seats sell out (best available, zero payment
  *     delay, 20 % more buyers than seats). Change → viewer latency is timed from each hold's own
  *     timestamp (holdExpiresAt − holdSeconds) to its arrival at the viewer.
  *  2. Snapshot pollers during a second sell-out: each polls GET /api/events/{id}/seat-map every
  *     `poll-seconds` with If-None-Match, all of them evenly paced (pollers ÷ poll-seconds requests/s).
+ *     Reported apart: on the wire (request on a connection → answer), queued for a connection of
+ *     this process, how late the pacer sent, and this process's event-loop delay.
  * Then the live map's cost and quota use for 100,000 viewers on AWS (bench/simulator/live-map-cost.ts).
  */
 import { Agent, request } from 'node:http';
@@ -47,6 +50,10 @@ interface PollReport {
   readonly queueP99Ms: number;
   /** This process's event-loop delay while polling (p99): a busy load generator delays every poll. */
   readonly clientLoopDelayP99Ms: number;
+  /** How late the pacer sent polls after they were due (p99; not part of the poll latencies above). */
+  readonly pacingLateP99Ms: number;
+  /** The client's kept-alive connections (each real poller has its own; the pool queues the rest). */
+  readonly connections: number;
   readonly mapVersionsSeen: number;
   /**
    * The share of polls a shared 1-second cache in front of the API (CloudFront with max-age=1)
@@ -63,6 +70,7 @@ async function main() {
       seats: { type: 'string', default: '500' },
       pollers: { type: 'string', default: '10000' },
       'poll-seconds': { type: 'string', default: '5' },
+      'poll-connections': { type: 'string', default: String(POLL_CONNECTIONS) },
       json: { type: 'boolean', default: false },
     },
   });
@@ -70,6 +78,7 @@ async function main() {
   const seats = Number(values.seats);
   const pollers = Number(values.pollers);
   const pollSeconds = Number(values['poll-seconds']);
+  const pollConnections = Number(values['poll-connections']);
   const options = {
     ...DEFAULTS,
     buyers: Math.ceil(seats * 1.2),
@@ -86,7 +95,12 @@ async function main() {
   try {
     const { target } = stack;
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
+    // The viewers share this process with the buyers: its own delay is part of build → viewer.
+    const viewerLoop = monitorEventLoopDelay({ resolution: 10 });
+    viewerLoop.enable();
     const drop = await runDrop(options, target);
+    viewerLoop.disable();
+    const viewerLoopDelayP99Ms = viewerLoop.percentile(99) / 1e6;
     // Printed at once: the pollers' sell-out that follows can take a while on a busy machine.
     const load = `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadavg()
       .map((l) => l.toFixed(1))
@@ -107,13 +121,14 @@ async function main() {
         'p99 ms': drop.latencyMs.changeToViewer.p99,
         'change→build p50 / p99 ms': `${drop.latencyMs.changeToBuild.p50} / ${drop.latencyMs.changeToBuild.p99}`,
         'build→viewer p50 / p99 ms': `${drop.latencyMs.buildToViewer.p50} / ${drop.latencyMs.buildToViewer.p99}`,
+        'client loop delay p99 ms': round(viewerLoopDelayP99Ms, 1),
         'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
         'WebSocket msgs total': drop.usage.webSocketMessages.value,
       },
     ]);
     const polls =
       pollers > 0
-        ? await pollDuringSellOut(stack.eventRoutesUrl ?? target.url, pollers, pollSeconds, () =>
+        ? await pollDuringSellOut(stack.eventRoutesUrl ?? target.url, pollers, pollSeconds, pollConnections, () =>
             runDrop({ ...options, viewers: 0 }, target),
           )
         : undefined;
@@ -151,6 +166,8 @@ async function main() {
           'on the wire p50 / p99 ms': `${round(polls.wireP50Ms, 1)} / ${round(polls.wireP99Ms, 1)}`,
           'queued p99 ms': round(polls.queueP99Ms, 1),
           'client loop delay p99 ms': round(polls.clientLoopDelayP99Ms, 1),
+          'sent late p99 ms': round(polls.pacingLateP99Ms, 1),
+          connections: polls.connections,
           'map versions': polls.mapVersionsSeen,
           '1 s cache hits (emulated)': round(polls.sharedCacheHitShare, 3),
         },
@@ -187,6 +204,7 @@ async function main() {
           holdsTimed: drop.latencyMs.changeToViewer.count,
           changeToBuild: drop.latencyMs.changeToBuild,
           buildToViewer: drop.latencyMs.buildToViewer,
+          viewerLoopDelayP99Ms,
           msgsPerViewerPerSecond: drop.viewers.messagesPerViewerPerSecond,
           webSocketMessages: drop.usage.webSocketMessages.value,
           ...(polls ? { polls } : {}),
@@ -206,12 +224,14 @@ async function main() {
 /**
  * Runs `sellOut` and, once its event exists, polls that event's compact seat map until every seat
  * is sold (or the drop returns): `pollers` clients, each with its own ETag, every `pollSeconds`,
- * evenly paced. Polls after the sell-out would all be 304s and say nothing about the sale.
+ * evenly paced, over `connections` kept-alive connections. Polls after the sell-out would all be
+ * 304s and say nothing about the sale.
  */
 async function pollDuringSellOut(
   baseUrl: string,
   pollers: number,
   pollSeconds: number,
+  connections: number,
   sellOut: () => Promise<DropResult>,
 ): Promise<PollReport> {
   const known = new Set(await eventIds(baseUrl));
@@ -231,7 +251,7 @@ async function pollDuringSellOut(
   }
   if (!eventId) throw new Error('The sell-out ended before its event was seen');
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const tags = new Array<string | undefined>(pollers).fill(undefined);
   const latencies: number[] = [];
   const wireLatencies: number[] = [];
@@ -242,9 +262,11 @@ async function pollDuringSellOut(
   let notModified = 0;
   let errors = 0;
   const url = new URL(`/api/events/${encodeURIComponent(eventId)}/seat-map`, baseUrl);
-  const poll = (index: number) =>
+  const lateness: number[] = [];
+  const poll = (index: number, due: number) =>
     new Promise<void>((resolve) => {
       const started = performance.now();
+      lateness.push(started - due);
       seconds.add(Math.floor(started / 1000));
       const tag = tags[index];
       let onConnection = started;
@@ -295,7 +317,7 @@ async function pollDuringSellOut(
   while (!done) {
     const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
     for (; sent < due; sent++) {
-      const request = poll(sent % pollers);
+      const request = poll(sent % pollers, started + (sent / perSecond) * 1000);
       inFlight.add(request);
       void request.then(() => inFlight.delete(request));
     }
@@ -327,6 +349,8 @@ async function pollDuringSellOut(
     wireP99Ms: wire.p99,
     queueP99Ms: summarize(queueWaits).p99,
     clientLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    pacingLateP99Ms: summarize(lateness).p99,
+    connections,
     mapVersionsSeen: versions.size,
     sharedCacheHitShare: requests === 0 ? 0 : 1 - seconds.size / requests,
   };
@@ -337,6 +361,13 @@ async function eventIds(baseUrl: string): Promise<string[]> {
   const body = (await response.json()) as { events: { eventId: string }[] };
   return body.events.map((event) => event.eventId);
 }
+
+/**
+ * Kept-alive connections of the pollers' client. Each of 10,000 real pollers has a connection of
+ * its own; a small pool would queue due polls behind slow answers in the load generator, a wait no
+ * poller has (the bench reports that queueing apart, "queued p99").
+ */
+const POLL_CONNECTIONS = 256;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
