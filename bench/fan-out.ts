@@ -50,6 +50,10 @@ interface PollReport {
   readonly queueP99Ms: number;
   /** This process's event-loop delay while polling (p99): a busy load generator delays every poll. */
   readonly clientLoopDelayP99Ms: number;
+  /** The errors by HTTP status or socket error code. */
+  readonly errorKinds: Record<string, number>;
+  /** Polls sent again after a kept-alive connection was reset as it was reused (as browsers do). */
+  readonly retriedOnReset: number;
   /** How late the pacer sent polls after they were due (p99; not part of the poll latencies above). */
   readonly pacingLateP99Ms: number;
   /** The client's kept-alive connections (each real poller has its own; the pool queues the rest). */
@@ -160,6 +164,7 @@ async function main() {
           '200': polls.ok,
           '304': polls.notModified,
           errors: polls.errors,
+          'resent on reset': polls.retriedOnReset,
           '304 share': round(polls.notModifiedShare, 3),
           'p50 ms': round(polls.pollP50Ms, 1),
           'p99 ms': round(polls.pollP99Ms, 1),
@@ -185,7 +190,7 @@ async function main() {
     const verdicts = [drop.verdict, ...(polls ? [] : [])];
     const ok = verdicts.every((v) => v.ok) && (polls === undefined || polls.errors === 0);
     console.log(
-      `\nverdict: ${ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ') || `${polls?.errors} poll errors`}`}`,
+      `\nverdict: ${ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ') || `${polls?.errors} poll errors ${JSON.stringify(polls?.errorKinds)}`}`}`,
     );
     if (values.json) {
       console.log(
@@ -251,7 +256,14 @@ async function pollDuringSellOut(
   }
   if (!eventId) throw new Error('The sell-out ended before its event was seen');
 
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  // FIFO: every connection takes its turn, so none idles past the server's keep-alive timeout.
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, scheduling: 'fifo' });
+  const errorKinds: Record<string, number> = {};
+  let retried = 0;
+  const countError = (kind: string) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   const tags = new Array<string | undefined>(pollers).fill(undefined);
   const latencies: number[] = [];
   const wireLatencies: number[] = [];
@@ -269,35 +281,45 @@ async function pollDuringSellOut(
       lateness.push(started - due);
       seconds.add(Math.floor(started / 1000));
       const tag = tags[index];
-      let onConnection = started;
-      const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          const now = performance.now();
-          latencies.push(now - started);
-          wireLatencies.push(now - onConnection);
-          queueWaits.push(onConnection - started);
-          if (res.statusCode === 304) notModified++;
-          else if (res.statusCode === 200) {
-            ok++;
-            const etag = res.headers.etag;
-            if (etag) {
-              tags[index] = etag;
-              versions.add(etag);
-            }
-          } else errors++;
+      const send = (retry: boolean) => {
+        let onConnection = started;
+        const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            const now = performance.now();
+            latencies.push(now - started);
+            wireLatencies.push(now - onConnection);
+            queueWaits.push(onConnection - started);
+            if (res.statusCode === 304) notModified++;
+            else if (res.statusCode === 200) {
+              ok++;
+              const etag = res.headers.etag;
+              if (etag) {
+                tags[index] = etag;
+                versions.add(etag);
+              }
+            } else countError(`HTTP ${res.statusCode}`);
+            resolve();
+          });
+        });
+        // A kept-alive connection is handed over when one is free; the request is written at once.
+        req.once('socket', () => {
+          onConnection = performance.now();
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the server closed just as it was reused: a browser sends the
+          // GET again on a new connection (Node's documented pattern), and so does a poller.
+          if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+            retried++;
+            send(false);
+            return;
+          }
+          countError(error.code ?? error.message);
           resolve();
         });
-      });
-      // A kept-alive connection is handed over when one is free; the request is written at once.
-      req.once('socket', () => {
-        onConnection = performance.now();
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end();
+        req.end();
+      };
+      send(true);
     });
 
   // Evenly paced: every 10 ms the requests due by now, pollers in turn (each every pollSeconds).
@@ -350,6 +372,8 @@ async function pollDuringSellOut(
     queueP99Ms: summarize(queueWaits).p99,
     clientLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     pacingLateP99Ms: summarize(lateness).p99,
+    errorKinds,
+    retriedOnReset: retried,
     connections,
     mapVersionsSeen: versions.size,
     sharedCacheHitShare: requests === 0 ? 0 : 1 - seconds.size / requests,
