@@ -126,6 +126,7 @@ async function main() {
         'change→build p50 / p99 ms': `${drop.latencyMs.changeToBuild.p50} / ${drop.latencyMs.changeToBuild.p99}`,
         'build→viewer p50 / p99 ms': `${drop.latencyMs.buildToViewer.p50} / ${drop.latencyMs.buildToViewer.p99}`,
         'client loop delay p99 ms': round(viewerLoopDelayP99Ms, 1),
+        'hold request p50 / p99 ms': `${drop.latencyMs.hold.p50} / ${drop.latencyMs.hold.p99}`,
         'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
         'WebSocket msgs total': drop.usage.webSocketMessages.value,
       },
@@ -210,6 +211,8 @@ async function main() {
           changeToBuild: drop.latencyMs.changeToBuild,
           buildToViewer: drop.latencyMs.buildToViewer,
           viewerLoopDelayP99Ms,
+          // The buyers' order-create requests: the seat write the change is timed from is inside.
+          holdRequest: drop.latencyMs.hold,
           msgsPerViewerPerSecond: drop.viewers.messagesPerViewerPerSecond,
           webSocketMessages: drop.usage.webSocketMessages.value,
           ...(polls ? { polls } : {}),
