@@ -1,16 +1,20 @@
 /**
- * Fan-out (npm run bench:fanout [-- --viewers 1000 --seats 500 --pollers 10000 --poll-seconds 5 --json]):
- * the live seat map during sell-outs, the stack in its own process (bench/simulator/stack-process.ts),
- * the viewers and pollers in this one.
+ * Fan-out (npm run bench:fanout [-- --viewers 1000 --seats 500 --pollers 10000 --poll-seconds 5
+ * --poll-connections 256 --json]): the live seat map during sell-outs, the stack in its own process
+ * (bench/simulator/stack-process.ts) and the read-only event routes the pollers ask in a third
+ * (local/event-routes-process.ts), the viewers and pollers in this one.
  *  1. WebSocket viewers that only watch while the seats sell out (best available, zero payment
  *     delay, 20 % more buyers than seats). Change → viewer latency is timed from each hold's own
  *     timestamp (holdExpiresAt − holdSeconds) to its arrival at the viewer.
  *  2. Snapshot pollers during a second sell-out: each polls GET /api/events/{id}/seat-map every
  *     `poll-seconds` with If-None-Match, all of them evenly paced (pollers ÷ poll-seconds requests/s).
+ *     Reported apart: on the wire (request on a connection → answer), queued for a connection of
+ *     this process, how late the pacer sent, and this process's event-loop delay.
  * Then the live map's cost and quota use for 100,000 viewers on AWS (bench/simulator/live-map-cost.ts).
  */
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../lambdas/core/platform/config';
 import { type DropResult, runDrop } from './simulator/drop';
@@ -32,9 +36,28 @@ interface PollReport {
   readonly notModified: number;
   readonly errors: number;
   readonly notModifiedShare: number;
+  /** From the moment a poll was due to its answer read: what a poller waits, client queueing included. */
   readonly pollP50Ms: number;
   readonly pollP99Ms: number;
   readonly pollMaxMs: number;
+  /**
+   * From the request on a connection to its answer read: the stack's part (plus the wire and this
+   * process's reading of the answer), without the wait for one of the client's connections.
+   */
+  readonly wireP50Ms: number;
+  readonly wireP99Ms: number;
+  /** How long due polls waited for a free connection of this process (client-side queueing). */
+  readonly queueP99Ms: number;
+  /** This process's event-loop delay while polling (p99): a busy load generator delays every poll. */
+  readonly clientLoopDelayP99Ms: number;
+  /** The errors by HTTP status or socket error code. */
+  readonly errorKinds: Record<string, number>;
+  /** Polls sent again after a kept-alive connection was reset as it was reused (as browsers do). */
+  readonly retriedOnReset: number;
+  /** How late the pacer sent polls after they were due (p99; not part of the poll latencies above). */
+  readonly pacingLateP99Ms: number;
+  /** The client's kept-alive connections (each real poller has its own; the pool queues the rest). */
+  readonly connections: number;
   readonly mapVersionsSeen: number;
   /**
    * The share of polls a shared 1-second cache in front of the API (CloudFront with max-age=1)
@@ -51,6 +74,7 @@ async function main() {
       seats: { type: 'string', default: '500' },
       pollers: { type: 'string', default: '10000' },
       'poll-seconds': { type: 'string', default: '5' },
+      'poll-connections': { type: 'string', default: String(POLL_CONNECTIONS) },
       json: { type: 'boolean', default: false },
     },
   });
@@ -58,6 +82,7 @@ async function main() {
   const seats = Number(values.seats);
   const pollers = Number(values.pollers);
   const pollSeconds = Number(values['poll-seconds']);
+  const pollConnections = Number(values['poll-connections']);
   const options = {
     ...DEFAULTS,
     buyers: Math.ceil(seats * 1.2),
@@ -69,11 +94,17 @@ async function main() {
     timeoutSeconds: 1200,
   };
   const loadAtStart = loadavg();
-  const stack = await startStackFor(options);
+  // The polls go to the event routes' own process (as Lambda runs them apart from the sale's handlers).
+  const stack = await startStackFor(options, { eventRoutesProcess: pollers > 0 });
   try {
     const { target } = stack;
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
+    // The viewers share this process with the buyers: its own delay is part of build → viewer.
+    const viewerLoop = monitorEventLoopDelay({ resolution: 10 });
+    viewerLoop.enable();
     const drop = await runDrop(options, target);
+    viewerLoop.disable();
+    const viewerLoopDelayP99Ms = viewerLoop.percentile(99) / 1e6;
     // Printed at once: the pollers' sell-out that follows can take a while on a busy machine.
     const load = `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadavg()
       .map((l) => l.toFixed(1))
@@ -92,13 +123,19 @@ async function main() {
         'change→viewer p50 ms': drop.latencyMs.changeToViewer.p50,
         'p90 ms': drop.latencyMs.changeToViewer.p90,
         'p99 ms': drop.latencyMs.changeToViewer.p99,
+        'change→build p50 / p99 ms': `${drop.latencyMs.changeToBuild.p50} / ${drop.latencyMs.changeToBuild.p99}`,
+        'build→viewer p50 / p99 ms': `${drop.latencyMs.buildToViewer.p50} / ${drop.latencyMs.buildToViewer.p99}`,
+        'client loop delay p99 ms': round(viewerLoopDelayP99Ms, 1),
+        'hold request p50 / p99 ms': `${drop.latencyMs.hold.p50} / ${drop.latencyMs.hold.p99}`,
         'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
         'WebSocket msgs total': drop.usage.webSocketMessages.value,
       },
     ]);
     const polls =
       pollers > 0
-        ? await pollDuringSellOut(target.url, pollers, pollSeconds, () => runDrop({ ...options, viewers: 0 }, target))
+        ? await pollDuringSellOut(stack.eventRoutesUrl ?? target.url, pollers, pollSeconds, pollConnections, () =>
+            runDrop({ ...options, viewers: 0 }, target),
+          )
         : undefined;
     const loadAtEnd = loadavg();
 
@@ -128,9 +165,15 @@ async function main() {
           '200': polls.ok,
           '304': polls.notModified,
           errors: polls.errors,
+          'resent on reset': polls.retriedOnReset,
           '304 share': round(polls.notModifiedShare, 3),
           'p50 ms': round(polls.pollP50Ms, 1),
           'p99 ms': round(polls.pollP99Ms, 1),
+          'on the wire p50 / p99 ms': `${round(polls.wireP50Ms, 1)} / ${round(polls.wireP99Ms, 1)}`,
+          'queued p99 ms': round(polls.queueP99Ms, 1),
+          'client loop delay p99 ms': round(polls.clientLoopDelayP99Ms, 1),
+          'sent late p99 ms': round(polls.pacingLateP99Ms, 1),
+          connections: polls.connections,
           'map versions': polls.mapVersionsSeen,
           '1 s cache hits (emulated)': round(polls.sharedCacheHitShare, 3),
         },
@@ -148,7 +191,7 @@ async function main() {
     const verdicts = [drop.verdict, ...(polls ? [] : [])];
     const ok = verdicts.every((v) => v.ok) && (polls === undefined || polls.errors === 0);
     console.log(
-      `\nverdict: ${ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ') || `${polls?.errors} poll errors`}`}`,
+      `\nverdict: ${ok ? 'OK' : `FAILED: ${drop.verdict.problems.join('; ') || `${polls?.errors} poll errors ${JSON.stringify(polls?.errorKinds)}`}`}`,
     );
     if (values.json) {
       console.log(
@@ -165,6 +208,11 @@ async function main() {
           p90Ms: drop.latencyMs.changeToViewer.p90,
           p99Ms: drop.latencyMs.changeToViewer.p99,
           holdsTimed: drop.latencyMs.changeToViewer.count,
+          changeToBuild: drop.latencyMs.changeToBuild,
+          buildToViewer: drop.latencyMs.buildToViewer,
+          viewerLoopDelayP99Ms,
+          // The buyers' order-create requests: the seat write the change is timed from is inside.
+          holdRequest: drop.latencyMs.hold,
           msgsPerViewerPerSecond: drop.viewers.messagesPerViewerPerSecond,
           webSocketMessages: drop.usage.webSocketMessages.value,
           ...(polls ? { polls } : {}),
@@ -184,12 +232,14 @@ async function main() {
 /**
  * Runs `sellOut` and, once its event exists, polls that event's compact seat map until every seat
  * is sold (or the drop returns): `pollers` clients, each with its own ETag, every `pollSeconds`,
- * evenly paced. Polls after the sell-out would all be 304s and say nothing about the sale.
+ * evenly paced, over `connections` kept-alive connections. Polls after the sell-out would all be
+ * 304s and say nothing about the sale.
  */
 async function pollDuringSellOut(
   baseUrl: string,
   pollers: number,
   pollSeconds: number,
+  connections: number,
   sellOut: () => Promise<DropResult>,
 ): Promise<PollReport> {
   const known = new Set(await eventIds(baseUrl));
@@ -209,41 +259,70 @@ async function pollDuringSellOut(
   }
   if (!eventId) throw new Error('The sell-out ended before its event was seen');
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // FIFO: every connection takes its turn, so none idles past the server's keep-alive timeout.
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, scheduling: 'fifo' });
+  const errorKinds: Record<string, number> = {};
+  let retried = 0;
+  const countError = (kind: string) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   const tags = new Array<string | undefined>(pollers).fill(undefined);
   const latencies: number[] = [];
+  const wireLatencies: number[] = [];
+  const queueWaits: number[] = [];
   const versions = new Set<string>();
   const seconds = new Set<number>();
   let ok = 0;
   let notModified = 0;
   let errors = 0;
   const url = new URL(`/api/events/${encodeURIComponent(eventId)}/seat-map`, baseUrl);
-  const poll = (index: number) =>
+  const lateness: number[] = [];
+  const poll = (index: number, due: number) =>
     new Promise<void>((resolve) => {
       const started = performance.now();
+      lateness.push(started - due);
       seconds.add(Math.floor(started / 1000));
       const tag = tags[index];
-      const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          latencies.push(performance.now() - started);
-          if (res.statusCode === 304) notModified++;
-          else if (res.statusCode === 200) {
-            ok++;
-            const etag = res.headers.etag;
-            if (etag) {
-              tags[index] = etag;
-              versions.add(etag);
-            }
-          } else errors++;
+      const send = (retry: boolean) => {
+        let onConnection = started;
+        const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            const now = performance.now();
+            latencies.push(now - started);
+            wireLatencies.push(now - onConnection);
+            queueWaits.push(onConnection - started);
+            if (res.statusCode === 304) notModified++;
+            else if (res.statusCode === 200) {
+              ok++;
+              const etag = res.headers.etag;
+              if (etag) {
+                tags[index] = etag;
+                versions.add(etag);
+              }
+            } else countError(`HTTP ${res.statusCode}`);
+            resolve();
+          });
+        });
+        // A kept-alive connection is handed over when one is free; the request is written at once.
+        req.once('socket', () => {
+          onConnection = performance.now();
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the server closed just as it was reused: a browser sends the
+          // GET again on a new connection (Node's documented pattern), and so does a poller.
+          if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+            retried++;
+            send(false);
+            return;
+          }
+          countError(error.code ?? error.message);
           resolve();
         });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end();
+        req.end();
+      };
+      send(true);
     });
 
   // Evenly paced: every 10 ms the requests due by now, pollers in turn (each every pollSeconds).
@@ -256,23 +335,27 @@ async function pollDuringSellOut(
       })
       .catch(() => undefined);
   }, 500);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   while (!done) {
     const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
     for (; sent < due; sent++) {
-      const request = poll(sent % pollers);
+      const request = poll(sent % pollers, started + (sent / perSecond) * 1000);
       inFlight.add(request);
       void request.then(() => inFlight.delete(request));
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   clearInterval(watcher);
+  loopDelay.disable();
   const elapsedSeconds = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
   await sale;
   agent.destroy();
   const summary = summarize(latencies);
+  const wire = summarize(wireLatencies);
   const requests = ok + notModified + errors;
   return {
     pollers,
@@ -287,6 +370,14 @@ async function pollDuringSellOut(
     pollP50Ms: summary.p50,
     pollP99Ms: summary.p99,
     pollMaxMs: summary.max,
+    wireP50Ms: wire.p50,
+    wireP99Ms: wire.p99,
+    queueP99Ms: summarize(queueWaits).p99,
+    clientLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    pacingLateP99Ms: summarize(lateness).p99,
+    errorKinds,
+    retriedOnReset: retried,
+    connections,
     mapVersionsSeen: versions.size,
     sharedCacheHitShare: requests === 0 ? 0 : 1 - seconds.size / requests,
   };
@@ -297,6 +388,13 @@ async function eventIds(baseUrl: string): Promise<string[]> {
   const body = (await response.json()) as { events: { eventId: string }[] };
   return body.events.map((event) => event.eventId);
 }
+
+/**
+ * Kept-alive connections of the pollers' client. Each of 10,000 real pollers has a connection of
+ * its own; a small pool would queue due polls behind slow answers in the load generator, a wait no
+ * poller has (the bench reports that queueing apart, "queued p99").
+ */
+const POLL_CONNECTIONS = 256;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 

@@ -31,6 +31,11 @@ export interface SeatsMessage {
   readonly version?: number;
   /** The seat-map version they apply to (`version − 1`). */
   readonly baseVersion?: number;
+  /**
+   * When `version` was built (epoch ms): tells the server's part of a change's delay (stream, tick,
+   * build) from the delivery's (shard posts, the socket, the client).
+   */
+  readonly builtAt?: number;
 }
 
 /**

@@ -92,6 +92,10 @@ export interface DropResult {
     readonly hold: Summary;
     readonly payToConfirmed: Summary;
     readonly changeToViewer: Summary;
+    /** Its two parts: change → the map version that carries it is built (stream, tick, build; one per hold) … */
+    readonly changeToBuild: Summary;
+    /** … and build → viewer (map write, shard jobs, posts, the viewers' own event loop; one per message and viewer). */
+    readonly buildToViewer: Summary;
   };
   readonly throughput: { readonly ticketsPerSecond: number; readonly httpRequestsPerSecond: number };
   readonly viewers: { readonly count: number; readonly messagesPerViewerPerSecond: number };
@@ -317,6 +321,8 @@ export async function runDrop(
         ),
       ),
       changeToViewer: summarize(viewers.latenciesMs),
+      changeToBuild: summarize(viewers.buildLatenciesMs),
+      buildToViewer: summarize(viewers.deliveryLatenciesMs),
     },
     throughput: {
       ticketsPerSecond: sellOutSeconds ? ticketsSold / sellOutSeconds : 0,

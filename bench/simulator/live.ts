@@ -223,6 +223,11 @@ export class SeatBoard {
  */
 export class Viewers {
   readonly latenciesMs: number[] = [];
+  /** Per hold (once, whichever viewer sees it first): its write → the build of the version that carries it. */
+  readonly buildLatenciesMs: number[] = [];
+  /** Per message and viewer: the build of its version → its arrival. */
+  readonly deliveryLatenciesMs: number[] = [];
+  private readonly built = new Set<string>();
   readonly messagesPerViewer: number[] = [];
   private readonly sockets: LiveSocket[] = [];
   startedAt = 0;
@@ -255,10 +260,17 @@ export class Viewers {
         if (message.type !== 'seats') return;
         this.messagesPerViewer[index] = (this.messagesPerViewer[index] ?? 0) + 1;
         const now = Date.now();
+        const { builtAt } = message;
+        if (builtAt !== undefined) this.deliveryLatenciesMs.push(now - builtAt);
         for (const seat of message.seats) {
           if (seat.status !== 'HELD' || seat.holdExpiresAt === undefined || timed.has(seat.seatId)) continue;
           timed.add(seat.seatId);
-          this.latenciesMs.push(now - (seat.holdExpiresAt - this.holdSeconds * 1000));
+          const changedAt = seat.holdExpiresAt - this.holdSeconds * 1000;
+          this.latenciesMs.push(now - changedAt);
+          if (builtAt !== undefined && !this.built.has(seat.seatId)) {
+            this.built.add(seat.seatId);
+            this.buildLatenciesMs.push(builtAt - changedAt);
+          }
         }
       },
     });

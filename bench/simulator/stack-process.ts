@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RAISED_REQUEST_LIMITS } from '../../contract/request-limits';
 import type { TableNames } from '../../contract/tables';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { type EventRoutesProcess, startEventRoutesProcess } from '../../local/event-routes-process';
 import type { LocalStackOptions } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/local-tables';
 import type { MeterSnapshot, StackMeter } from './aws-meter';
@@ -41,6 +42,11 @@ export interface StackProcessOptions {
   readonly processEnvironment?: Record<string, string>;
   /** The child's stdout and stderr go here (default: this process's stderr, keeping stdout for reports). */
   readonly onOutput?: (text: string) => void;
+  /**
+   * Also serve the read-only event routes from a third process (local/event-routes-process.ts),
+   * at `eventRoutesUrl`: as Lambda would, apart from the sale's handlers.
+   */
+  readonly eventRoutesProcess?: boolean;
 }
 
 /** Where the child's stack answers: all the simulator, the benches and the money audit need. */
@@ -62,6 +68,8 @@ export interface StackProcess {
   readonly store: Store;
   /** For runDrop: the endpoints, the store (money audit) and the child's meter. */
   readonly target: Target;
+  /** The event routes' own process, when asked for (`eventRoutesProcess`). */
+  readonly eventRoutesUrl?: string;
   /** The child's SDK counts since its last reset. */
   stats(): Promise<MeterSnapshot>;
   resetStats(): Promise<void>;
@@ -151,6 +159,18 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
     await stop();
     throw error;
   }
+  let eventRoutes: EventRoutesProcess | undefined;
+  if (options.eventRoutesProcess) {
+    try {
+      eventRoutes = await startEventRoutesProcess(
+        { dynamoEndpoint: endpoints.dynamoEndpoint, tables: endpoints.tables },
+        onOutput,
+      );
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
   const client = new DynamoDBClient(localDynamoClientConfig(endpoints.dynamoEndpoint));
   const store = createStore(client, endpoints.tables);
   const meter: StackMeter = {
@@ -177,11 +197,12 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
       store,
       meter,
     },
+    ...(eventRoutes ? { eventRoutesUrl: eventRoutes.url } : {}),
     stats: meter.snapshot,
     resetStats: meter.reset,
     stop: async () => {
       client.destroy();
-      await stop();
+      await Promise.all([eventRoutes?.stop(), stop()]);
     },
   };
 }
@@ -194,7 +215,7 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
 export function startStackFor(
   options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
     Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
-  extra: Pick<StackProcessOptions, 'onOutput'> = {},
+  extra: Pick<StackProcessOptions, 'onOutput' | 'eventRoutesProcess'> = {},
 ): Promise<StackProcess> {
   console.error(LIMITS_RAISED_NOTE);
   return startStackProcess({

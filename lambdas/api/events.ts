@@ -10,7 +10,7 @@ import {
 } from '../core/live/seat-map-snapshot';
 import type { Store } from '../core/platform/store';
 import { fromEnvironment, type Platform } from '../wiring/platform';
-import { cacheableJson, json } from './http';
+import { cacheableSerialized, json } from './http';
 import { header } from './request';
 import { routeHandler } from './routing';
 
@@ -35,10 +35,8 @@ export function createHandler(platform: Pick<Platform, 'store'>) {
       return json(200, { event: record, seats: seatViewsOf(map, now), mapVersion: map.version, servedAt: now });
     },
     'GET /api/events/{eventId}/seat-map': async (event) => {
-      const map = await recent(event.pathParameters?.eventId ?? '');
-      return cacheableJson(header(event, 'if-none-match'), entityTag(map), SEAT_MAP_CACHE_CONTROL, {
-        seatMap: compactOf(map),
-      });
+      const { tag, body } = await recent(event.pathParameters?.eventId ?? '');
+      return cacheableSerialized(header(event, 'if-none-match'), tag, SEAT_MAP_CACHE_CONTROL, body);
     },
   });
 }
@@ -54,20 +52,31 @@ async function pollableMap(store: Store, eventId: string): Promise<StoredSeatMap
   return seatMapOf(store, eventId);
 }
 
+/** A map as pollers get it: its tag and its JSON body, rendered once per read, not per request. */
+export interface RenderedMap {
+  readonly tag: string;
+  readonly body: string;
+}
+
+export function renderSeatMap(map: StoredSeatMap): RenderedMap {
+  return { tag: entityTag(map), body: JSON.stringify({ seatMap: compactOf(map) }) };
+}
+
 /**
- * The maps this function instance read in the last tick: pollers of one event arrive together (up
- * to thousands a second where no CloudFront is in front, as on the local stack), and one read per
- * tick serves them all. At most one tick (250 ms) staler than the item, well within max-age=1.
+ * The maps this function instance read in the last tick, rendered: pollers of one event arrive
+ * together (up to thousands a second where no CloudFront is in front, as on the local stack), and
+ * one read and one serialization per tick serve them all. At most one tick (250 ms) staler than the
+ * item, well within max-age=1.
  */
 export const RECENT_MAP_MS = 250;
 
-function recentMaps(store: Store): (eventId: string) => Promise<StoredSeatMap> {
-  const recent = new Map<string, { readAt: number; map: Promise<StoredSeatMap> }>();
+function recentMaps(store: Store): (eventId: string) => Promise<RenderedMap> {
+  const recent = new Map<string, { readAt: number; map: Promise<RenderedMap> }>();
   return (eventId) => {
     const now = store.now();
     const known = recent.get(eventId);
     if (known && now - known.readAt < RECENT_MAP_MS) return known.map;
-    const map = pollableMap(store, eventId);
+    const map = pollableMap(store, eventId).then(renderSeatMap);
     recent.set(eventId, { readAt: now, map });
     // A failed read (an unknown event, a throttle) is not kept.
     map.catch(() => recent.delete(eventId));

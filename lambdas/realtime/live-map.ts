@@ -1,6 +1,6 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { toStreamChange } from '../core/live/broadcast';
-import { tickSeatMap } from '../core/live/seat-map-ticks';
+import { LastBuilt, tickSeatMap } from '../core/live/seat-map-ticks';
 import { publishToShards } from '../core/live/shard-delivery';
 import { logger } from '../core/platform/logger';
 import { fromEnvironment, type Platform } from '../wiring/platform';
@@ -12,6 +12,7 @@ import { fromEnvironment, type Platform } from '../wiring/platform';
  * (lambdas/core/live/seat-map-ticks.ts), so a failure fails the whole batch and Lambda retries it.
  */
 export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'shardInvoker'>) {
+  const lastBuilt = new LastBuilt();
   return async (event: DynamoDBStreamEvent): Promise<void> => {
     const events = new Set<string>();
     for (const record of event.Records) {
@@ -25,6 +26,7 @@ export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'sha
           {
             store: platform.store,
             tickMs,
+            lastBuilt,
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             publish: (message) => publishToShards(platform.shardInvoker, eventId, shards, JSON.stringify(message)),
           },

@@ -190,6 +190,7 @@ describe('live updates over WebSocket on the local stack', () => {
         eventId: EVENT,
         version: expect.any(Number),
         baseVersion: message.version! - 1,
+        builtAt: expect.any(Number),
         seats: expect.arrayContaining([
           { seatId: 'A1', status: 'HELD', version: before.A1 + 1, holdExpiresAt: expect.any(Number) },
           { seatId: 'A2', status: 'HELD', version: before.A2 + 1, holdExpiresAt: expect.any(Number) },

@@ -1,8 +1,10 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseLiveMessage, type SeatsMessage } from '../../contract/live-messages';
 import { createEvent } from '../../lambdas/core/events/create-event';
-import { readSeatMap, seatMapOf } from '../../lambdas/core/live/seat-map-snapshot';
+import { readSeatMap, SEAT_MAP_KEY, seatMapOf } from '../../lambdas/core/live/seat-map-snapshot';
+import { LastBuilt, tickSeatMap } from '../../lambdas/core/live/seat-map-ticks';
 import type { ShardJob } from '../../lambdas/core/live/shard-delivery';
 import { parseConfig } from '../../lambdas/core/platform/config';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
@@ -44,6 +46,8 @@ function batch(seatId: string, sequence: number): DynamoDBStreamEvent {
 
 describe('seat-map ticks on DynamoDB Local', () => {
   let store: Store;
+  let tables: Store['tables'];
+  let client: Parameters<typeof createStore>[0];
   const jobs: ShardJob[] = [];
   let handler: (event: DynamoDBStreamEvent) => Promise<void>;
   const published = () => [
@@ -51,7 +55,7 @@ describe('seat-map ticks on DynamoDB Local', () => {
   ];
 
   beforeAll(async () => {
-    const { client, tables } = await useTestTables();
+    ({ client, tables } = await useTestTables());
     store = createStore(client, tables);
     await createEvent(store, EVENT);
     handler = createHandler({
@@ -82,6 +86,7 @@ describe('seat-map ticks on DynamoDB Local', () => {
         eventId: EVENT.eventId,
         version: first.version + 1,
         baseVersion: first.version,
+        builtAt: expect.any(Number),
         seats: [{ seatId: 'A2', status: 'HELD', version: 2, holdExpiresAt: expect.any(Number) }],
       },
     ]);
@@ -107,5 +112,40 @@ describe('seat-map ticks on DynamoDB Local', () => {
     jobs.length = 0;
     await handler({ Records: [{ dynamodb: { Keys: { orderId: { S: 'o1' } }, NewImage: { orderId: { S: 'o1' } } } }] });
     expect(jobs).toEqual([]);
+  });
+
+  it('waits for the tick before reading the map when it knows the last build: one map read per tick, not two', async () => {
+    let clock = Date.now();
+    const timed = createStore(client, tables, { now: () => clock });
+    const send = vi.spyOn(timed.doc, 'send');
+    const mapReads = () =>
+      send.mock.calls.filter(
+        ([command]) => command instanceof GetCommand && command.input.Key?.buyerId === SEAT_MAP_KEY,
+      ).length;
+    const lastBuilt = new LastBuilt();
+    const deps = {
+      store: timed,
+      tickMs: 250,
+      lastBuilt,
+      sleep: async (ms: number) => {
+        clock += ms;
+      },
+      publish: async () => undefined,
+    };
+    const hold = (seatId: string, orderId: string) =>
+      holdSeats(store, { eventId: EVENT.eventId, orderId, seatIds: [seatId], holdExpiresAt: Date.now() + 60_000 });
+    clock += 1_000; // the last build is a tick behind: no wait
+    await hold('A3', 'o3');
+    const first = await tickSeatMap(deps, EVENT.eventId);
+    expect(first.outcome).toBe('published');
+    expect(lastBuilt.get(EVENT.eventId)).toBe(clock);
+
+    clock += 10; // the next change comes within the tick
+    await hold('B3', 'o4');
+    send.mockClear();
+    const second = await tickSeatMap(deps, EVENT.eventId);
+    expect(second).toMatchObject({ outcome: 'published', version: first.version + 1 });
+    expect(mapReads()).toBe(1);
+    expect(lastBuilt.get(EVENT.eventId)).toBe(clock);
   });
 });

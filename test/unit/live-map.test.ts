@@ -69,6 +69,7 @@ describe('delta ordering and gaps (nextMapStep)', () => {
       eventId: 'ev',
       version: 2,
       baseVersion: 1,
+      builtAt: NOW + 250,
       seats: [{ seatId: 'A1', status: 'HELD', version: 2, holdExpiresAt: NOW + 60_000 }],
     });
     expect(seatMapDeltas(v2, v3)).toEqual([
@@ -147,6 +148,7 @@ describe('the versioned compact seat map', () => {
       seats: [],
       version: 2,
       baseVersion: -1,
+      builtAt: NOW,
     });
   });
 });

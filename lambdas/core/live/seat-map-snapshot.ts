@@ -130,10 +130,11 @@ export function tickMessage(eventId: string, before: StoredSeatMap | undefined, 
     seats,
     version: after.version,
     baseVersion: before?.version ?? 0,
+    builtAt: after.builtAt,
   };
   if (JSON.stringify(message).length <= MAX_DELTA_MESSAGE_BYTES) return message;
   // baseVersion −1 matches no client's version: each refetches the snapshot.
-  return { type: 'seats', eventId, seats: [], version: after.version, baseVersion: -1 };
+  return { type: 'seats', eventId, seats: [], version: after.version, baseVersion: -1, builtAt: after.builtAt };
 }
 
 export async function readSeatMap(store: Store, eventId: string): Promise<StoredSeatMap | undefined> {

@@ -23,7 +23,31 @@ export interface SeatMapTickDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** Delivers one tick's message to every viewer of the event (the sharded fan-out). */
   readonly publish: (message: SeatsMessage) => Promise<void>;
+  /**
+   * When this builder last saw each event's map built (kept by the function instance): it waits
+   * for the tick before reading the map, so a busy event's map is read once per tick, not twice.
+   * Only a hint: the map read after the wait still decides (another builder may have built since).
+   */
+  readonly lastBuilt?: LastBuilt;
 }
+
+/** Build times by event, as one function instance saw them. */
+export class LastBuilt {
+  private readonly times = new Map<string, number>();
+
+  get(eventId: string): number | undefined {
+    return this.times.get(eventId);
+  }
+
+  set(eventId: string, builtAt: number): void {
+    this.times.delete(eventId);
+    this.times.set(eventId, builtAt);
+    // Bounded: events come and go; the oldest entry goes first.
+    if (this.times.size > MAX_EVENTS_REMEMBERED) this.times.delete(this.times.keys().next().value as string);
+  }
+}
+
+const MAX_EVENTS_REMEMBERED = 100;
 
 export type TickOutcome =
   | { readonly outcome: 'published'; readonly version: number; readonly seats: number }
@@ -35,18 +59,23 @@ const MAX_LOST_RACES = 5;
 export async function tickSeatMap(deps: SeatMapTickDeps, eventId: string): Promise<TickOutcome> {
   const { store } = deps;
   for (let race = 0; ; race++) {
+    // Changes arriving while we wait join this tick: the reads below come after them.
+    const known = deps.lastBuilt?.get(eventId);
+    const early = known === undefined ? 0 : known + deps.tickMs - store.now();
+    if (early > 0) await deps.sleep(early);
     let previous = await readSeatMap(store, eventId);
     const wait = previous ? previous.builtAt + deps.tickMs - store.now() : 0;
     if (wait > 0) {
-      // Changes arriving while we wait join this tick: the read below comes after them.
       await deps.sleep(wait);
       previous = await readSeatMap(store, eventId);
     }
+    if (previous) deps.lastBuilt?.set(eventId, previous.builtAt);
     const seats = await readSeats(store, eventId, { consistent: true });
     if (seats.length === 0) return { outcome: 'unchanged', version: previous?.version ?? 0 };
     const next = buildSeatMap(eventId, seats, (previous?.version ?? 0) + 1, store.now());
     if (previous && sameSeats(previous, next)) return { outcome: 'unchanged', version: previous.version };
     if (await writeSeatMap(store, previous, next)) {
+      deps.lastBuilt?.set(eventId, next.builtAt);
       const message = tickMessage(eventId, previous, next);
       await deps.publish(message);
       return { outcome: 'published', version: next.version, seats: message.seats.length };
