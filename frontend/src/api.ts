@@ -164,47 +164,62 @@ export class Api {
     }
   }
 
-  private async request<T>(
+  private request<T>(
     method: string,
     path: string,
     body?: unknown,
     token?: string,
     extraHeaders?: Record<string, string>,
   ): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        cache: 'no-store',
-      });
-    } catch {
-      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
-    }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!response.ok) {
-      const error = (parsed as ErrorBody | undefined)?.error;
-      throw new ApiError(
-        response.status,
-        error?.code ?? (response.status === 404 ? 'NotFound' : 'HttpError'),
-        error?.message ?? (parsed as ErrorBody | undefined)?.message ?? `The server answered ${response.status}`,
-        error?.seatIds ?? [],
-        error?.issues ?? [],
-        retryAfterOf(response, error?.retryAfterSeconds),
-      );
-    }
-    return { status: response.status, body: parsed as T };
+    return requestJson<T>(this.baseUrl, method, path, body, token, extraHeaders);
   }
+}
+
+/**
+ * One JSON request to the API, shared by the buyer's client and the staff pages' client: a network
+ * failure and every non-2xx answer become an `ApiError` in the documented error shape.
+ */
+export async function requestJson<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  extraHeaders?: Record<string, string>,
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = (parsed as ErrorBody | undefined)?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? (response.status === 404 ? 'NotFound' : 'HttpError'),
+      error?.message ?? (parsed as ErrorBody | undefined)?.message ?? `The server answered ${response.status}`,
+      error?.seatIds ?? [],
+      error?.issues ?? [],
+      retryAfterOf(response, error?.retryAfterSeconds),
+    );
+  }
+  return { status: response.status, body: parsed as T };
 }
 
 /** A 429's wait in seconds: its `Retry-After` header (seconds), else the body's, else none. */

@@ -1,7 +1,7 @@
 import type { CheckIn } from '../../contract/check-in';
 import type { OrderStory } from '../../contract/order-story';
 import type { OrderStatus } from '../../contract/order-view';
-import { ApiError } from './api';
+import { ApiError, requestJson } from './api';
 import type { EventInfo, OrderView } from './types';
 
 /**
@@ -153,33 +153,6 @@ export class StaffApi {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        cache: 'no-store',
-      });
-    } catch {
-      throw new ApiError(0, 'NetworkError', 'The server cannot be reached. Check your connection and try again.');
-    }
-    const parsed = (await response.json().catch(() => undefined)) as
-      | (T & { error?: { code?: string; message?: string; issues?: string[] } })
-      | undefined;
-    if (!response.ok) {
-      const error = parsed?.error;
-      throw new ApiError(
-        response.status,
-        error?.code ?? 'HttpError',
-        error?.message ?? `The server answered ${response.status}`,
-        [],
-        error?.issues ?? [],
-      );
-    }
-    return parsed as T;
+    return (await requestJson<T>(this.baseUrl, method, path, body, token)).body;
   }
 }
