@@ -1,3 +1,4 @@
+import type { DashboardView } from './dashboard-view';
 import type { SeatStatus } from './event-views';
 import type { OrderView } from './order-view';
 
@@ -72,6 +73,17 @@ export interface WaitingRoomMessage {
 export interface SubscribedMessage {
   readonly type: 'subscribed';
   readonly eventId: string;
+  /** Present for a dashboard subscribe: `dashboard` messages flow from now on (no seat deltas). */
+  readonly view?: 'dashboard';
+}
+
+/**
+ * Server → client, only to operator sockets subscribed to the event's dashboard: its figures as
+ * they are now, at most about once a second per event while its map, orders or waiting room change.
+ */
+export interface DashboardMessage {
+  readonly type: 'dashboard';
+  readonly dashboard: DashboardView;
 }
 
 /** Server → client, the answer to a malformed subscribe. */
@@ -86,13 +98,18 @@ export type LiveMessage =
   | OrderMessage
   | WaitingRoomMessage
   | SubscribedMessage
+  | DashboardMessage
   | CrowdedMessage
   | ErrorMessage;
 
-/** Client → server: watch one event (replaces the previous subscription). */
+/**
+ * Client → server: watch one event (replaces the previous subscription). `view: "dashboard"`, on a
+ * socket connected with an operator session (`?staff=<token>`), watches the event's dashboard instead.
+ */
 export interface SubscribeRequest {
   readonly action: 'subscribe';
   readonly eventId: string;
+  readonly view?: 'dashboard';
 }
 
 /** The subscribe a client sent, or `undefined` when the body is not one. */
@@ -103,13 +120,18 @@ export function parseSubscribeRequest(body: string | undefined): SubscribeReques
   } catch {
     return undefined;
   }
-  const { action, eventId } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const { action, eventId, view } = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
   const valid =
     action === 'subscribe' &&
     typeof eventId === 'string' &&
     eventId.length > 0 &&
-    eventId.length <= MAX_EVENT_ID_LENGTH;
-  return valid ? { action, eventId } : undefined;
+    eventId.length <= MAX_EVENT_ID_LENGTH &&
+    (view === undefined || view === 'dashboard');
+  if (!valid) return undefined;
+  return view === 'dashboard' ? { action, eventId, view } : { action, eventId };
 }
 
 const MAX_EVENT_ID_LENGTH = 128;
@@ -128,6 +150,7 @@ export function parseLiveMessage(data: string): LiveMessage | undefined {
     type === 'order' ||
     type === 'queue' ||
     type === 'subscribed' ||
+    type === 'dashboard' ||
     type === 'crowded' ||
     type === 'error'
     ? (value as LiveMessage)

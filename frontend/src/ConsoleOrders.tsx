@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OrderStory } from '../../contract/order-story';
 import { ApiError } from './api';
+import { EventDashboard } from './EventDashboard';
 import type { OrderSummary, StaffApi, StaffCredential } from './staff-api';
 import type { EventInfo } from './types';
 import { formatPrice } from './words';
 
 /**
  * The console's orders: an event's orders searched by order id, seat or buyer, each linking to
- * its story page (`/admin/orders/{orderId}`), and "who got tickets" as a CSV download.
+ * its story page (`/admin/orders/{orderId}`), "who got tickets" as a CSV download, and the event's
+ * live dashboard (EventDashboard.tsx).
  */
 
 interface StaffProps {
@@ -56,18 +58,14 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
     [onExpired],
   );
 
-  const [seats, setSeats] = useState<{ free: number; held: number; sold: number }>();
-
-  // The dashboard's first step: re-read every few seconds (the WebSocket push is not built yet).
+  // The orders table is re-read every few seconds; the dashboard above it follows the pushes.
   useEffect(() => {
     if (!eventId) return;
     setOrders(undefined);
-    setSeats(undefined);
     setError(undefined);
     let stopped = false;
     const read = () => {
       api.orders(operator.token, eventId).then((list) => stopped || setOrders(list), fail);
-      api.seatCounts(eventId).then((counts) => stopped || setSeats(counts), fail);
     };
     read();
     const timer = window.setInterval(read, REFRESH_MS);
@@ -114,7 +112,7 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
           placeholder="order id, seat (A1) or buyer"
         />
       </label>
-      {(seats || orders) && <Dashboard seats={seats} orders={orders} />}
+      {eventId && <EventDashboard api={api} operator={operator.token} eventId={eventId} onExpired={onExpired} />}
       <button type="button" onClick={downloadCsv} disabled={!eventId}>
         Export tickets (CSV)
       </button>
@@ -230,51 +228,5 @@ export function OrderStoryCard({ api, operator, onExpired, orderId }: StaffProps
         </>
       )}
     </section>
-  );
-}
-
-/** Seats free / held / sold and orders by status, for the event picked; refreshed with the list. */
-function Dashboard({
-  seats,
-  orders,
-}: {
-  seats?: { free: number; held: number; sold: number };
-  orders?: readonly OrderSummary[];
-}) {
-  const byStatus = new Map<string, number>();
-  for (const order of orders ?? []) byStatus.set(order.status, (byStatus.get(order.status) ?? 0) + 1);
-  const total = seats ? seats.free + seats.held + seats.sold : 0;
-  return (
-    <div className="dashboard" data-testid="dashboard" aria-live="polite">
-      {seats && (
-        <>
-          <p>
-            <strong>{seats.free}</strong> free · <strong>{seats.held}</strong> held · <strong>{seats.sold}</strong> sold
-          </p>
-          {total > 0 && (
-            <svg
-              viewBox="0 0 100 6"
-              className="seat-bar"
-              role="img"
-              aria-label={`${seats.sold} of ${total} seats sold, ${seats.held} held`}
-            >
-              <rect x="0" y="0" width={(100 * seats.sold) / total} height="6" className="sold" />
-              <rect
-                x={(100 * seats.sold) / total}
-                y="0"
-                width={(100 * seats.held) / total}
-                height="6"
-                className="held"
-              />
-            </svg>
-          )}
-        </>
-      )}
-      {byStatus.size > 0 && (
-        <p className="muted small">
-          Orders: {[...byStatus].map(([status, count]) => `${count} ${status.toLowerCase()}`).join(' · ')}
-        </p>
-      )}
-    </div>
   );
 }

@@ -19,7 +19,7 @@ export function StaffPages({ route }: { route: StaffRoute }) {
   useEffect(() => {
     let cancelled = false;
     loadConfig().then((config) => {
-      if (!cancelled) setApi(new StaffApi(config.apiBaseUrl));
+      if (!cancelled) setApi(new StaffApi(config.apiBaseUrl, config.websocketUrl));
     });
     return () => {
       cancelled = true;

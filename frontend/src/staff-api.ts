@@ -1,4 +1,5 @@
 import type { CheckIn } from '../../contract/check-in';
+import type { DashboardView } from '../../contract/dashboard-view';
 import type { OrderStory } from '../../contract/order-story';
 import type { OrderStatus } from '../../contract/order-view';
 import { ApiError, requestJson } from './api';
@@ -53,7 +54,11 @@ export interface OutboxMessage {
 }
 
 export class StaffApi {
-  constructor(private readonly baseUrl: string) {}
+  /** `websocketUrl`: where the console's dashboard connects (an operator socket, `?staff=`). */
+  constructor(
+    private readonly baseUrl: string,
+    readonly websocketUrl = '',
+  ) {}
 
   /** The admin key, once, for a 1 h operator session (the key is not kept anywhere). */
   signIn(adminKey: string): Promise<StaffCredential> {
@@ -91,6 +96,16 @@ export class StaffApi {
       undefined,
       operator,
     ).then((body) => body.orders);
+  }
+
+  /** An event's live dashboard figures (also pushed over the WebSocket). */
+  dashboard(operator: string, eventId: string): Promise<DashboardView> {
+    return this.call<{ dashboard: DashboardView }>(
+      'GET',
+      `/api/admin/events/${encodeURIComponent(eventId)}/dashboard`,
+      undefined,
+      operator,
+    ).then((body) => body.dashboard);
   }
 
   /** An order's story: what happened, when, why it failed, where it waits. */

@@ -11,6 +11,7 @@ import { orderReport, orderStory } from '../core/orders/order-report';
 import { Unauthorized } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
 import { refundOrder } from '../core/refunds/refund-order';
+import { readDashboard } from '../core/reports/event-dashboard';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
 import { eventIdParameter, jsonBody, pathParameter, query, requireAdmin } from './request';
@@ -101,6 +102,12 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
       await requireAdmin(event, secrets);
       const { status } = query(event, OrderListQuery);
       return json(200, { orders: await orderSummaries(platform.store, eventIdParameter(event), status) });
+    },
+
+    // The live dashboard's figures (also pushed to operator sockets, lambdas/core/live/dashboard-push.ts).
+    'GET /api/admin/events/{eventId}/dashboard': async (event) => {
+      await requireAdmin(event, secrets);
+      return json(200, { dashboard: await readDashboard(platform.store, eventIdParameter(event)) });
     },
   });
 }

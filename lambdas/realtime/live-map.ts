@@ -3,6 +3,7 @@ import { toStreamChange } from '../core/live/broadcast';
 import { LastBuilt, tickSeatMap } from '../core/live/seat-map-ticks';
 import { publishToShards } from '../core/live/shard-delivery';
 import { logger } from '../core/platform/logger';
+import { type DashboardPushDeps, pushDashboards } from '../core/reports/dashboard-push';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 
 /**
@@ -11,8 +12,19 @@ import { fromEnvironment, type Platform } from '../wiring/platform';
  * version's deltas go to every shard's worker at once (asynchronous invokes). Idempotent by version
  * (lambdas/core/live/seat-map-ticks.ts), so a failure fails the whole batch and Lambda retries it.
  */
-export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'shardInvoker'>) {
+export function createHandler(
+  platform: Pick<Platform, 'store' | 'config' | 'shardInvoker'> & Partial<Pick<Platform, 'poster'>>,
+) {
   const lastBuilt = new LastBuilt();
+  // The poster is made on its first post (a dashboard watched), so a tick never fails for it.
+  const dashboards: DashboardPushDeps = {
+    store: platform.store,
+    sleep,
+    get poster() {
+      if (!platform.poster) throw new Error('No @connections poster for dashboard pushes');
+      return platform.poster;
+    },
+  };
   return async (event: DynamoDBStreamEvent): Promise<void> => {
     const events = new Set<string>();
     for (const record of event.Records) {
@@ -27,15 +39,19 @@ export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'sha
             store: platform.store,
             tickMs,
             lastBuilt,
-            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            sleep,
             publish: (message) => publishToShards(platform.shardInvoker, eventId, shards, JSON.stringify(message)),
           },
           eventId,
         );
         logger.debug('Seat map tick', { eventId, ...tick });
+        // A new map version moves the dashboard's free / held / sold (never fails the tick).
+        if (tick.outcome === 'published') await pushDashboards(dashboards, [eventId]);
       }),
     );
   };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const handler = fromEnvironment(createHandler);

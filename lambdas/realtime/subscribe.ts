@@ -1,7 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { parseSubscribeRequest } from '../../contract/live-messages';
 import { subscribeViewer } from '../core/live/viewer-subscription';
+import { EventNotFound } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
+import { subscribeDashboard } from '../core/reports/dashboard-subscription';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { wsResult } from './ws-result';
 
@@ -10,7 +12,8 @@ import { wsResult } from './ws-result';
  * Answers `{ type: "subscribed", eventId }` (a route response), after which every tick of the
  * event's seat map reaches the socket: a snapshot fetched after the answer misses nothing. Beyond
  * the event's socket budget an anonymous viewer gets `{ type: "crowded", pollMs }` instead and
- * polls the cached snapshot.
+ * polls the cached snapshot. `view: "dashboard"` on an operator's socket watches the event's
+ * dashboard instead (`dashboard` messages); any other socket is answered `Forbidden`.
  */
 export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
   return async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -22,6 +25,8 @@ export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
         message: 'Expected { "action": "subscribe", "eventId": "<event id>" }',
       });
     }
+    if (request.view === 'dashboard')
+      return dashboardSubscribe(platform, event.requestContext.connectionId, request.eventId);
     const { liveMap } = platform.config;
     const outcome = await subscribeViewer(
       { store: platform.store, liveMap },
@@ -36,6 +41,28 @@ export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
     }
     return wsResult(200, { type: 'subscribed', eventId: request.eventId });
   };
+}
+
+async function dashboardSubscribe(
+  platform: Pick<Platform, 'store'>,
+  connectionId: string,
+  eventId: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    const outcome = await subscribeDashboard(platform.store, connectionId, eventId);
+    if (outcome === 'gone') return wsResult(410);
+    if (outcome === 'forbidden') {
+      return wsResult(403, {
+        type: 'error',
+        code: 'Forbidden',
+        message: 'The dashboard needs a socket connected with an operator session (?staff=<token>)',
+      });
+    }
+    return wsResult(200, { type: 'subscribed', eventId, view: 'dashboard' });
+  } catch (error) {
+    if (!(error instanceof EventNotFound)) throw error;
+    return wsResult(404, { type: 'error', code: error.code, message: error.message });
+  }
 }
 
 export const handler = fromEnvironment(createHandler);

@@ -125,6 +125,9 @@ export class TicketDropApi extends Construct {
         tickets: 'write',
         payments: 'write',
         limits: 'count',
+        // The dashboard: the live seat map item (built once if missing) and the operator queue view.
+        buyers: 'write',
+        waitingRooms: 'write',
       },
       // The order state machine: an order's story reads its execution and history.
       environment: { ...requestLimits, ORDER_STATE_MACHINE_ARN: props.orderStateMachine.stateMachineArn },

@@ -6,6 +6,7 @@ import type { DataTables } from '../constructs/data-tables';
 import type { NodeHandler } from '../constructs/node-handler';
 import { addStreamConsumer } from '../constructs/stream-consumer';
 import type { Stage } from '../stage';
+import { grantDashboardPush } from './dashboard-access';
 
 export interface BroadcasterProps {
   readonly stage: Stage;
@@ -41,5 +42,6 @@ export class Broadcaster extends Construct {
     // Reads a confirmed order's tickets (by key) to push them with the order.
     props.tables.table('tickets').grant(fn, 'dynamodb:BatchGetItem');
     props.webSocketStage.grantManagementApiAccess(fn);
+    grantDashboardPush(fn, props.tables, props.webSocketStage);
   }
 }

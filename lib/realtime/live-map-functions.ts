@@ -11,6 +11,7 @@ import { streamDeadLetterQueue } from '../constructs/dead-letter-queue';
 import { NodeHandler } from '../constructs/node-handler';
 import { addStreamConsumer } from '../constructs/stream-consumer';
 import type { Stage } from '../stage';
+import { grantDashboardPush } from './dashboard-access';
 
 export interface LiveMapProps {
   readonly stage: Stage;
@@ -64,13 +65,19 @@ export class LiveMap extends Construct {
       description: SEAT_MAP_TICKS.description,
       sources: [SEAT_MAP_TICKS.table],
       eventSource: SEAT_MAP_TICKS.eventSource,
-      environment: { ...settings, LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName },
+      environment: {
+        ...settings,
+        LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName,
+        // Operators' dashboards are pushed after a tick that changed the map.
+        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
+      },
     });
     this.ticks = parts.handler;
     this.deadLetterQueue = parts.deadLetterQueue;
     // Rebuilds the map from the seat items and writes it (the map item in the buyers table).
     props.tables.table('seats').grant(this.ticks.function, 'dynamodb:Query');
     props.tables.table('buyers').grant(this.ticks.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    grantDashboardPush(this.ticks.function, props.tables, props.webSocketStage);
     // The function itself only (grantInvoke would add its versions and aliases: `<arn>:*`).
     this.ticks.function.addToRolePolicy(
       new iam.PolicyStatement({

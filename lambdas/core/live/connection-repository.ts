@@ -24,6 +24,10 @@ export interface ConnectionItem {
   readonly connectionId: string;
   /** Present when the socket connected with a valid session token. */
   readonly buyerId?: string;
+  /** Present when the socket connected with an operator session (`?staff=`): it may watch dashboards. */
+  readonly operatorId?: string;
+  /** The event whose dashboard it watches (an operator's socket); absent until such a subscribe. */
+  readonly dashboardEventId?: string;
   /** The watched event; absent until the first subscribe. */
   readonly eventId?: string;
   /** Epoch ms. */
@@ -35,10 +39,14 @@ export interface ConnectionItem {
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60;
 
 /** A connection as first recorded: it expires when API Gateway would close it anyway. */
-export function newConnection(connection: { connectionId: string; buyerId?: string }, now: number): ConnectionItem {
+export function newConnection(
+  connection: { connectionId: string; buyerId?: string; operatorId?: string },
+  now: number,
+): ConnectionItem {
   return {
     connectionId: connection.connectionId,
     ...(connection.buyerId === undefined ? {} : { buyerId: connection.buyerId }),
+    ...(connection.operatorId === undefined ? {} : { operatorId: connection.operatorId }),
     connectedAt: now,
     expiresAt: Math.floor(now / 1000) + CONNECTION_TTL_SECONDS,
   };

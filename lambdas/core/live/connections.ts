@@ -56,7 +56,7 @@ export function connectionRepository(store: Store): ConnectionRepository {
 
 export async function putConnection(
   store: Store,
-  connection: { connectionId: string; buyerId?: string },
+  connection: { connectionId: string; buyerId?: string; operatorId?: string },
 ): Promise<ConnectionItem> {
   const item = newConnection(connection, store.now());
   await connectionRepository(store).put(item);

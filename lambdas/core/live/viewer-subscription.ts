@@ -1,7 +1,7 @@
 import { openOrderRepository } from '../orders/open-order-store';
 import type { LiveMapConfig } from '../platform/config';
 import type { Store } from '../platform/store';
-import { forgetConnection, getConnection, subscribeConnection } from './connections';
+import { type ConnectionItem, forgetConnection, getConnection, subscribeConnection } from './connections';
 import { type LiveShards, liveShards, shardCap, shardOf } from './live-shards';
 
 /**
@@ -44,16 +44,17 @@ export async function subscribeViewer(
   return 'gone';
 }
 
-/** $disconnect: the connection is forgotten and leaves its shard. */
+/** $disconnect: the connection is forgotten and leaves its shard; returns what it was (undefined: gone already). */
 export async function forgetViewer(
   deps: Omit<SubscriptionDeps, 'liveMap'> & { readonly liveMap: Pick<LiveMapConfig, 'shards'> },
   connectionId: string,
-): Promise<void> {
+): Promise<ConnectionItem | undefined> {
   const forgotten = await forgetConnection(deps.store, connectionId);
-  if (forgotten?.eventId === undefined) return;
+  if (forgotten?.eventId === undefined) return forgotten;
   await (deps.shards ?? liveShards(deps.store)).leave(
     forgotten.eventId,
     shardOf(connectionId, deps.liveMap.shards),
     connectionId,
   );
+  return forgotten;
 }

@@ -6,6 +6,9 @@ import { memo, scanAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { SeatItem } from '../seats/seat-item';
 import type { WaitingRoomState } from '../waiting-room/room-state';
+import { deadlineOf, OVERDUE_GRACE_MS } from './overdue';
+
+export { OVERDUE_GRACE_MS } from './overdue';
 
 /**
  * What the reconciler would do now: every order, seat, charge, execution and waiting-room slot
@@ -16,8 +19,6 @@ import type { WaitingRoomState } from '../waiting-room/room-state';
 
 /** An order created this recently may still be starting its flow: leave it to its request. */
 export const START_GRACE_MS = 15_000;
-/** Past its deadline by this much, an order's own flow should have ended it: the reconciler takes over. */
-export const OVERDUE_GRACE_MS = 30_000;
 
 export type ReconcileAction =
   /** Open, within its hold, but no flow was ever started (StartExecution failed or was never called). */
@@ -165,8 +166,7 @@ async function decideOpenOrder(
   executions: Executions,
   now: number,
 ): Promise<ReconcileAction | undefined> {
-  const deadline =
-    order.status === 'PAYING' ? Math.max(order.paymentDeadline ?? 0, order.holdExpiresAt) : order.holdExpiresAt;
+  const deadline = deadlineOf(order);
   const overdue = now > deadline + OVERDUE_GRACE_MS;
   const base = { orderId: order.orderId, eventId: order.eventId };
   const status: EndStatus = order.status === 'PAYING' ? 'FAILED' : 'EXPIRED';

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { DashboardView } from '../../contract/dashboard-view';
+import { type DashboardMessage, type LiveMessage, parseLiveMessage } from '../../contract/live-messages';
+import type { OrderView } from '../../contract/order-view';
+import { createSession } from '../../lambdas/core/access/buyer-sessions';
+import { createDoorCredential } from '../../lambdas/core/access/staff-credentials';
+import type { LocalStack } from '../../local/local-stack';
+import {
+  adminCreateEvent,
+  call,
+  createOrderFor,
+  newBuyer,
+  pollOrder,
+  startApiStack,
+  TEST_SESSION_KEY,
+} from '../support/api-client';
+
+/**
+ * The organizer's live dashboard on the local stack (real handlers, DynamoDB Local, streams):
+ * the operator route and its authorization, and the push over the WebSocket to operator sockets
+ * only — a purchase reaches the operator's socket as a `dashboard` message with one more sold.
+ */
+
+const DEADLINE_MS = 60_000; // a bound against a hang: waits end as soon as the message is there
+
+class Socket {
+  readonly messages: LiveMessage[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = parseLiveMessage(String(data));
+      if (message) this.messages.push(message);
+      for (const wake of this.waiters) wake();
+    });
+  }
+
+  static open(url: string): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve(new Socket(socket)));
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+      socket.once('error', reject);
+    });
+  }
+
+  next<T extends LiveMessage>(matches: (m: LiveMessage) => m is T, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.find(matches);
+        if (!found) return;
+        done();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`No ${what} within ${DEADLINE_MS} ms; got ${JSON.stringify(this.messages)}`));
+      }, DEADLINE_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  send(message: unknown): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+}
+
+const isDashboard = (m: LiveMessage): m is DashboardMessage => m.type === 'dashboard';
+
+describe('the live dashboard', () => {
+  let stack: LocalStack;
+  let eventId: string;
+  let operator: string;
+  const sockets: Socket[] = [];
+  const open = async (query: string) => {
+    const socket = await Socket.open(`${stack.webSocketUrl}${query}`);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    stack = await startApiStack();
+    eventId = await adminCreateEvent(stack, {
+      eventId: 'dash-event',
+      name: 'Dashboard',
+      rows: 2,
+      seatsPerRow: 5,
+      priceCents: 2500,
+    });
+    const signIn = await call<{ token: string }>(stack, 'POST', '/api/admin/sessions', {
+      body: { adminKey: stack.adminKey },
+    });
+    operator = signIn.body.token;
+  });
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close()));
+    await stack?.stop();
+  });
+
+  const dashboard = (token?: string, forEvent = eventId) =>
+    call<{ dashboard: DashboardView; error?: { code: string } }>(
+      stack,
+      'GET',
+      `/api/admin/events/${forEvent}/dashboard`,
+      token === undefined ? {} : { token },
+    );
+
+  async function buy(seatIds: string[]): Promise<OrderView> {
+    const buyer = await newBuyer(stack);
+    const created = await createOrderFor(stack, buyer, eventId, { seatIds });
+    expect(created.status).toBe(201);
+    const { orderId } = created.body.order;
+    const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
+      token: buyer.token,
+      body: { code: '11111' },
+    });
+    expect(paying.status).toBe(202);
+    return pollOrder(stack, buyer, orderId, (o) => o.status === 'CONFIRMED');
+  }
+
+  it('is an operator route: a buyer session or a door credential is 403, none 401, an unknown event 404', async () => {
+    const buyer = await newBuyer(stack);
+    expect((await dashboard(buyer.token)).status).toBe(403);
+    const door = await createDoorCredential(TEST_SESSION_KEY, { eventId, door: 'North' });
+    expect((await dashboard(door.token)).status).toBe(403);
+    expect((await dashboard()).status).toBe(401);
+    const unknown = await dashboard(operator, 'no-such-event');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error?.code).toBe('EventNotFound');
+  });
+
+  it('answers the figures of a new event', async () => {
+    const { status, body } = await dashboard(operator);
+    expect(status).toBe(200);
+    expect(body.dashboard).toMatchObject({
+      eventId,
+      name: 'Dashboard',
+      seats: { total: 10, free: 10, held: 0, sold: 0 },
+      revenue: { grossCents: 0, refundedCents: 0, netCents: 0 },
+      ordersByStatus: { CONFIRMED: 0, HOLDING: 0 },
+      payments: { approved: 0, declined: 0, retrying: 0 },
+      attention: [],
+    });
+    expect(body.dashboard.sales.tickets).toHaveLength(60);
+    expect(body.dashboard.waitingRoom).toBeUndefined();
+  });
+
+  it('a buyer’s or anonymous socket cannot watch a dashboard; a door credential cannot connect as staff', async () => {
+    const buyerSession = await createSession(stack.sessionSigningKey);
+    const buyerSocket = await open(`?token=${buyerSession.token}`);
+    buyerSocket.send({ action: 'subscribe', eventId, view: 'dashboard' });
+    const refused = await buyerSocket.next(
+      (m): m is Extract<LiveMessage, { type: 'error' }> => m.type === 'error',
+      'a refusal',
+    );
+    expect(refused.code).toBe('Forbidden');
+    const anonymous = await open('');
+    anonymous.send({ action: 'subscribe', eventId, view: 'dashboard' });
+    expect(
+      (await anonymous.next((m): m is Extract<LiveMessage, { type: 'error' }> => m.type === 'error', 'a refusal')).code,
+    ).toBe('Forbidden');
+    const door = await createDoorCredential(TEST_SESSION_KEY, { eventId, door: 'North' });
+    await expect(Socket.open(`${stack.webSocketUrl}?staff=${door.token}`)).rejects.toThrow(/refused 403/);
+    await expect(Socket.open(`${stack.webSocketUrl}?staff=${buyerSession.token}`)).rejects.toThrow(/refused 401/);
+    // Watching the event's seats, they get no dashboard through a purchase (checked below).
+    buyerSocket.send({ action: 'subscribe', eventId });
+    sockets.push(buyerSocket);
+  });
+
+  it('a purchase reaches the operator socket as a dashboard message with one more sold', async () => {
+    const operatorSocket = await open(`?staff=${operator}`);
+    operatorSocket.send({ action: 'subscribe', eventId, view: 'dashboard' });
+    await operatorSocket.next(
+      (m): m is Extract<LiveMessage, { type: 'subscribed' }> =>
+        m.type === 'subscribed' && m.eventId === eventId && m.view === 'dashboard',
+      'the dashboard subscription',
+    );
+    // What the page does after the answer: read the figures once, then follow the pushes.
+    const before = (await dashboard(operator)).body.dashboard;
+    const order = await buy(['A1', 'A2']);
+    const pushed = await operatorSocket.next(
+      (m): m is DashboardMessage =>
+        isDashboard(m) &&
+        m.dashboard.seats.sold === before.seats.sold + 2 &&
+        m.dashboard.ordersByStatus.CONFIRMED === before.ordersByStatus.CONFIRMED + 1,
+      'a dashboard with the purchase',
+    );
+    expect(pushed.dashboard).toMatchObject({
+      eventId,
+      seats: { total: 10, held: 0 },
+      revenue: { grossCents: before.revenue.grossCents + order.amountCents },
+      payments: { approved: before.payments.approved + 1 },
+    });
+    expect(pushed.dashboard.sales.tickets.reduce((a, b) => a + b, 0)).toBe(2);
+    // Buyers' and anonymous sockets never got one.
+    for (const socket of sockets.filter((s) => s !== operatorSocket))
+      expect(socket.messages.some(isDashboard)).toBe(false);
+  });
+});
