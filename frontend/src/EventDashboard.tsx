@@ -42,9 +42,9 @@ export function EventDashboard({
         <FeedBadge feed={feed} /> figures of {new Date(dashboard.computedAt).toLocaleTimeString()}
       </p>
       <div className="dashboard-tiles" aria-live="polite">
-        <Tile label="Sold" value={seats.sold} testId="dashboard-sold" />
-        <Tile label="Held" value={seats.held} testId="dashboard-held" />
-        <Tile label="Free" value={seats.free} testId="dashboard-free" />
+        <Tile label="Sold" value={seats.sold} testId="dashboard-sold" tone="sold" />
+        <Tile label="Held" value={seats.held} testId="dashboard-held" tone="held" />
+        <Tile label="Free" value={seats.free} testId="dashboard-free" tone="free" />
         <Tile
           label="Revenue"
           value={formatPrice(revenue.netCents, revenue.currency)}
@@ -103,19 +103,22 @@ function FeedBadge({ feed }: { feed: DashboardFeed }) {
   );
 }
 
+/** `tone`: the tile's edge has the colour of its part of the seat bar (the bar's key). */
 function Tile({
   label,
   value,
   note,
   testId,
+  tone,
 }: {
   label: string;
   value: string | number;
-  note?: string;
+  note?: string | undefined;
   testId: string;
+  tone?: 'sold' | 'held' | 'free';
 }) {
   return (
-    <div className="dashboard-tile">
+    <div className={tone ? `dashboard-tile dashboard-tile--${tone}` : 'dashboard-tile'}>
       <span className="muted small">{label}</span>
       <strong data-testid={testId}>{value}</strong>
       {note && <span className="muted small">{note}</span>}
