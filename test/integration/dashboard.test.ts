@@ -5,6 +5,8 @@ import { type DashboardMessage, type LiveMessage, parseLiveMessage } from '../..
 import type { OrderView } from '../../contract/order-view';
 import { createSession } from '../../lambdas/core/access/buyer-sessions';
 import { createDoorCredential } from '../../lambdas/core/access/staff-credentials';
+import type { Store } from '../../lambdas/core/platform/store';
+import { readDashboard } from '../../lambdas/core/reports/event-dashboard';
 import type { LocalStack } from '../../local/local-stack';
 import {
   adminCreateEvent,
@@ -210,5 +212,22 @@ describe('the live dashboard', () => {
     // Buyers' and anonymous sockets never got one.
     for (const socket of sockets.filter((s) => s !== operatorSocket))
       expect(socket.messages.some(isDashboard)).toBe(false);
+  });
+
+  it('one read costs the event, the live map item, one index query and one batch read per 100 orders — no seat items', async () => {
+    const counts = new Map<string, number>();
+    const counting: Store = {
+      ...stack.store,
+      doc: {
+        send: (command: { constructor: { name: string } }) => {
+          counts.set(command.constructor.name, (counts.get(command.constructor.name) ?? 0) + 1);
+          return stack.store.doc.send(command as never);
+        },
+      } as unknown as Store['doc'],
+    };
+    const view = await readDashboard(counting, eventId);
+    expect(view.ordersByStatus.CONFIRMED).toBeGreaterThan(0);
+    // The event twice (the dashboard's and the orders report's not-found check), the map once.
+    expect(Object.fromEntries(counts)).toEqual({ GetCommand: 3, QueryCommand: 1, BatchGetCommand: 1 });
   });
 });
