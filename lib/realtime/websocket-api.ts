@@ -49,6 +49,11 @@ export class LiveWebSocket extends Construct {
     connections.grant(this.handlers.subscribe.function, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // Is the buyer buying (an open order of the event keeps their socket beyond the viewer budget)?
     props.tables.table('buyers').grant(this.handlers.subscribe.function, 'dynamodb:GetItem');
+    // An operator's socket watching a dashboard: the event must exist; the dashboard item's watchers
+    // (buyers table, lambdas/core/reports/dashboard-push.ts) gain it, and lose it at $disconnect.
+    props.tables.table('events').grant(this.handlers.subscribe.function, 'dynamodb:GetItem');
+    props.tables.table('buyers').grant(this.handlers.subscribe.function, 'dynamodb:UpdateItem');
+    props.tables.table('buyers').grant(this.handlers.disconnect.function, 'dynamodb:UpdateItem');
 
     const integration = (routeKey: string, handlerId: WsHandlerId) =>
       new WebSocketLambdaIntegration(`${routeKey.replace('$', '')}Integration`, this.handlers[handlerId].function);
