@@ -1,8 +1,9 @@
 import type { CheckIn } from '../../contract/check-in';
 import type { OrderStory } from '../../contract/order-story';
 import type { OrderStatus } from '../../contract/order-view';
+import type { TicketsPage } from '../../contract/tickets-page';
 import { ApiError, requestJson } from './api';
-import type { EventInfo, OrderView } from './types';
+import type { EventInfo } from './types';
 
 /**
  * The organizer's side of the HTTP API (docs/API.md, "Console and door"): signing in, opening a
@@ -136,11 +137,11 @@ export class StaffApi {
   }
 
   /** An order's tickets by the signed link of its confirmation e-mail. */
-  ticketsByLink(orderId: string, signature: string): Promise<OrderView> {
-    return this.call<{ order: OrderView }>(
+  ticketsByLink(orderId: string, signature: string): Promise<TicketsPage> {
+    return this.call<TicketsPage>(
       'GET',
       `/api/orders/${encodeURIComponent(orderId)}/tickets?t=${encodeURIComponent(signature)}`,
-    ).then((body) => body.order);
+    );
   }
 
   /** The local stack's outbox (404 on a deployed stack: there is none). */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { findOrder } from '../core/orders/order-store';
 import { Forbidden, OrderNotFound } from '../core/platform/errors';
 import { checkIn } from '../core/tickets/check-in';
-import { viewOrder } from '../core/tickets/order-tickets-view';
 import { isTicketsLinkSignature } from '../core/tickets/tickets-link';
+import { ticketsPageOf } from '../core/tickets/tickets-page';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
 import { eventIdParameter, jsonBody, pathParameter, query, staffOf } from './request';
@@ -41,7 +41,7 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
         throw new Forbidden('This tickets link is not valid');
       const order = await findOrder(platform.store, orderId);
       if (!order) throw new OrderNotFound(orderId);
-      return json(200, { order: await viewOrder(platform.store, order) });
+      return json(200, await ticketsPageOf(platform.store, order));
     },
   });
 }
