@@ -44,6 +44,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/events/{eventId}/seat-map', handler: 'events' },
   { method: 'POST', path: '/api/sessions', handler: 'sessions' },
   { method: 'POST', path: '/api/events', handler: 'admin' },
+  { method: 'PATCH', path: '/api/admin/events/{eventId}', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/orders', handler: 'orders' },
   { method: 'GET', path: '/api/orders/{orderId}', handler: 'orders' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets/{ticketId}/qr', handler: 'orders' },

@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   NotYourOrder: 403,
   EventNotFound: 404,
   EventExists: 409,
+  EventNotEditable: 409,
   SeatsTaken: 409,
   SoldOut: 409,
   AlreadyConfirmed: 409,
