@@ -4,9 +4,11 @@ import type { OrderView } from '../../contract/order-view';
 import type { TicketsPage } from '../../contract/tickets-page';
 import { editEvent } from '../../lambdas/core/events/edit-event';
 import { EventNotEditable } from '../../lambdas/core/platform/errors';
+import type { SentMessage } from '../../lambdas/core/platform/outbox';
 import { ticketsLinkSignature } from '../../lambdas/core/tickets/tickets-link';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, call, createOrderFor, newBuyer, pollOrder, startApiStack } from '../support/api-client';
+import { eventually } from '../support/eventually';
 
 let stack: LocalStack;
 
@@ -34,6 +36,8 @@ describe('price levels', () => {
     await adminCreateEvent(stack, {
       eventId,
       name: 'Levels',
+      venue: 'Hall 1',
+      startsAt: '2027-06-01T20:00:00+02:00',
       rows: 4,
       seatsPerRow: 5,
       priceCents: 3000,
@@ -98,7 +102,21 @@ describe('price levels', () => {
       A2: 8000,
       C5: 4500,
     });
-    expect(shown.body.event).toMatchObject({ eventId, name: 'Levels', currency: 'EUR' });
+    expect(shown.body.event).toMatchObject({ eventId, name: 'Levels', venue: 'Hall 1', currency: 'EUR' });
+
+    // The confirmation e-mail and SMS name the event and its date and time with the zone.
+    const sent = await eventually(async () => {
+      const { body } = await call<{ messages: SentMessage[] }>(stack, 'GET', '/_local/outbox');
+      const mine = body.messages.filter((m) => m.orderId === orderId);
+      if (mine.length < 2) throw new Error('not sent yet');
+      return mine;
+    });
+    for (const message of sent) {
+      expect(message.text).toContain('Your tickets for Levels, Tue, 1 Jun 2027, 20:00 (UTC+02:00), Hall 1: seats');
+    }
+    expect(sent.find((m) => m.channel === 'email')?.subject).toBe(
+      'Your tickets for Levels, Tue, 1 Jun 2027, 20:00 (UTC+02:00)',
+    );
   });
 });
 
