@@ -60,6 +60,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/admin/orders/{orderId}/refund', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/check-ins', handler: 'tickets' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets', handler: 'tickets' },
+  { method: 'GET', path: '/api/orders/{orderId}/tickets.pdf', handler: 'tickets' },
   { method: 'POST', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue/status', handler: 'queue' },

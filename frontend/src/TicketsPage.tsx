@@ -50,6 +50,19 @@ export function TicketsPage({ api, orderId }: { api: StaffApi; orderId: string }
       {voided.length > 0 && order.status === 'CONFIRMED' && (
         <div className="notice warn">Voided: {voided.map((ticket) => ticket.seatId).join(', ')}</div>
       )}
+      {order.status === 'CONFIRMED' && (order.tickets ?? []).some((ticket) => ticket.state === 'VALID') && (
+        <p>
+          <a
+            className="button"
+            href={api.ticketsPdfUrl(order.orderId, new URLSearchParams(window.location.search).get('t') ?? '')}
+            download={`tickets-${order.orderId}.pdf`}
+            data-testid="tickets-pdf"
+          >
+            Download PDF
+          </a>{' '}
+          <span className="muted">one page per ticket, to print or keep offline</span>
+        </p>
+      )}
       <TicketList orders={[order]} />
     </section>
   );

@@ -137,6 +137,11 @@ export class StaffApi {
   }
 
   /** An order's tickets by the signed link of its confirmation e-mail. */
+  /** Where the same tickets download as a PDF (one page per ticket): a plain link, no script needed. */
+  ticketsPdfUrl(orderId: string, signature: string): string {
+    return `${this.baseUrl}/api/orders/${encodeURIComponent(orderId)}/tickets.pdf?t=${encodeURIComponent(signature)}`;
+  }
+
   ticketsByLink(orderId: string, signature: string): Promise<TicketsPage> {
     return this.call<TicketsPage>(
       'GET',

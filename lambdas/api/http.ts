@@ -99,6 +99,20 @@ export function png(image: Buffer): ApiResult {
   };
 }
 
+/** A PDF document (base64 over API Gateway), offered for download under `filename`. */
+export function pdf(document: Uint8Array, filename: string): ApiResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'private, no-store',
+    },
+    body: Buffer.from(document).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /** `{ error: { code, message, ... } }`: a stable code for machines, a sentence for people. */
 export function errorResponse(error: unknown): ApiResult {
   if (error instanceof DomainError) {

@@ -1,3 +1,4 @@
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventInfo } from '../../contract/event-views';
 import type { OrderView } from '../../contract/order-view';
@@ -103,6 +104,19 @@ describe('price levels', () => {
       C5: 4500,
     });
     expect(shown.body.event).toMatchObject({ eventId, name: 'Levels', venue: 'Hall 1', currency: 'EUR' });
+
+    // The same tickets as a PDF: one page per ticket; only the signed link opens it.
+    const file = await fetch(`${stack.url}/api/orders/${orderId}/tickets.pdf?t=${t}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toContain(`tickets-${orderId}.pdf`);
+    const pdf = await PDFDocument.load(new Uint8Array(await file.arrayBuffer()));
+    expect(pdf.getPageCount()).toBe(3);
+    expect((await fetch(`${stack.url}/api/orders/${orderId}/tickets.pdf?t=${'A'.repeat(43)}`)).status).toBe(403);
+    expect((await fetch(`${stack.url}/api/orders/${orderId}/tickets.pdf`)).status).toBe(400);
+    const unknown = 'ord_00000000-0000-0000-0000-000000000000';
+    const unknownLink = ticketsLinkSignature(unknown, stack.ticketSigningKey);
+    expect((await fetch(`${stack.url}/api/orders/${unknown}/tickets.pdf?t=${unknownLink}`)).status).toBe(404);
 
     // The confirmation e-mail and SMS name the event and its date and time with the zone.
     const sent = await eventually(async () => {
