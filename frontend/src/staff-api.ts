@@ -121,6 +121,16 @@ export class StaffApi {
     return this.call<{ event: EventInfo }>('POST', '/api/events', input, operator).then((body) => body.event);
   }
 
+  /** Edits an event before its sale: 409 EventNotEditable once it has begun; refused fields as in createEvent. */
+  editEvent(operator: string, eventId: string, changes: Record<string, unknown>): Promise<EventInfo> {
+    return this.call<{ event: EventInfo }>(
+      'PATCH',
+      `/api/admin/events/${encodeURIComponent(eventId)}`,
+      changes,
+      operator,
+    ).then((body) => body.event);
+  }
+
   /** Free, held and sold seats now, from the public compact seat map (one letter per seat). */
   seatCounts(eventId: string): Promise<{ free: number; held: number; sold: number }> {
     return this.call<{ seatMap: { states: string } }>(
