@@ -13,11 +13,12 @@ export const API_HANDLERS = {
   orders: { entry: 'lambdas/api/orders.ts', description: 'Buyer orders: create, read, pay, change seats, cancel' },
   admin: {
     entry: 'lambdas/api/admin.ts',
-    description: 'Operator routes: sign-in, door credentials, create events, refunds, orders and tickets per event',
+    description:
+      'Operator routes: sign-in, door credentials, create and edit events, refunds, orders and tickets per event',
   },
   tickets: {
     entry: 'lambdas/api/tickets.ts',
-    description: "Tickets after the sale: door check-in, the buyer's signed tickets link",
+    description: "Tickets after the sale: door check-in, the buyer's signed tickets link and PDF",
   },
   queue: {
     entry: 'lambdas/api/waiting-room.ts',

@@ -190,9 +190,10 @@ export function EventForm({ mode, initial, onSubmit, onExpired, onCancel }: Even
     value: string,
     onChange: (value: string) => void,
     apiField: string,
-    props: { type?: string; step?: string; required?: boolean; label?: string } = {},
+    props: { type?: string; step?: string; required?: boolean; label?: string; placeholder?: string } = {},
   ) => (
     <input
+      placeholder={props.placeholder}
       id={`field-${apiField}`}
       type={props.type ?? 'text'}
       step={props.step}
@@ -244,17 +245,21 @@ export function EventForm({ mode, initial, onSubmit, onExpired, onCancel }: Even
           <div className="price-level-row" key={i} data-testid="price-level-row">
             {input(level.name, (name) => setLevel(i, { name }), `priceLevels.${i}.name`, {
               label: `Level ${i + 1} name`,
+              placeholder: 'Name (optional)',
             })}
             {input(level.fromRow, (fromRow) => setLevel(i, { fromRow }), `priceLevels.${i}.fromRow`, {
               label: `Level ${i + 1} from row`,
+              placeholder: 'From row',
             })}
             {input(level.toRow, (toRow) => setLevel(i, { toRow }), `priceLevels.${i}.toRow`, {
               label: `Level ${i + 1} to row`,
+              placeholder: 'To row',
             })}
             {input(level.price, (price) => setLevel(i, { price }), `priceLevels.${i}.priceCents`, {
               type: 'number',
               step: '0.01',
               label: `Level ${i + 1} price (€)`,
+              placeholder: 'Price (€)',
             })}
             <button
               type="button"
