@@ -193,6 +193,28 @@ describe('editing an event', () => {
     expect(removed.body.event.version).toBe(2);
   });
 
+  it('changes the waiting room field by field, and never its position shards', async () => {
+    const eventId = await adminCreateEvent(stack, {
+      eventId: 'edit-room',
+      name: 'Room',
+      rows: 1,
+      seatsPerRow: 2,
+      priceCents: 1,
+      salesStartAt: later,
+      waitingRoom: { positionShards: 4, abandonAfterSeconds: 300 },
+    });
+    const edited = await patch(eventId, { waitingRoom: { maxActivePurchasers: 7 } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.event.waitingRoom).toMatchObject({
+      maxActivePurchasers: 7,
+      positionShards: 4,
+      abandonAfterSeconds: 300,
+    });
+    const shards = await patch(eventId, { waitingRoom: { positionShards: 2 } });
+    expect(shards.status).toBe(409);
+    expect(shards.body.error?.message).toContain('position shards');
+  });
+
   it('answers wrong input with the field, and a new grid or an unknown event plainly', async () => {
     const eventId = await adminCreateEvent(stack, {
       eventId: 'edit-bad',
