@@ -1,5 +1,7 @@
 /** Events and seats as anyone may see them (docs/API.md, "Events"): shared by the API and the browser. Types only. */
 
+import type { PriceLevel } from './price-levels';
+
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD';
 
 /** `SeatView`: no order ids; whether a held or sold seat is mine comes from my orders' `seatIds`. */
@@ -19,7 +21,10 @@ export interface EventInfo {
   readonly startsAt?: string;
   readonly rows: number;
   readonly seatsPerRow: number;
+  /** The price of a seat in a row no price level covers. */
   readonly priceCents: number;
+  /** Prices by row range (contract/price-levels.ts: `seatPriceCents`, `priceRange`); absent: every seat costs `priceCents`. */
+  readonly priceLevels?: readonly PriceLevel[];
   readonly currency: string;
   readonly holdSeconds: number;
   readonly maxSeatsPerOrder: number;

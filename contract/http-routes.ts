@@ -13,11 +13,12 @@ export const API_HANDLERS = {
   orders: { entry: 'lambdas/api/orders.ts', description: 'Buyer orders: create, read, pay, change seats, cancel' },
   admin: {
     entry: 'lambdas/api/admin.ts',
-    description: 'Operator routes: sign-in, door credentials, create events, refunds, orders and tickets per event',
+    description:
+      'Operator routes: sign-in, door credentials, create and edit events, refunds, orders and tickets per event',
   },
   tickets: {
     entry: 'lambdas/api/tickets.ts',
-    description: "Tickets after the sale: door check-in, the buyer's signed tickets link",
+    description: "Tickets after the sale: door check-in, the buyer's signed tickets link and PDF",
   },
   queue: {
     entry: 'lambdas/api/waiting-room.ts',
@@ -44,6 +45,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/events/{eventId}/seat-map', handler: 'events' },
   { method: 'POST', path: '/api/sessions', handler: 'sessions' },
   { method: 'POST', path: '/api/events', handler: 'admin' },
+  { method: 'PATCH', path: '/api/admin/events/{eventId}', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/orders', handler: 'orders' },
   { method: 'GET', path: '/api/orders/{orderId}', handler: 'orders' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets/{ticketId}/qr', handler: 'orders' },
@@ -60,6 +62,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/admin/events/{eventId}/dashboard', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/check-ins', handler: 'tickets' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets', handler: 'tickets' },
+  { method: 'GET', path: '/api/orders/{orderId}/tickets.pdf', handler: 'tickets' },
   { method: 'POST', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue', handler: 'queue' },
   { method: 'GET', path: '/api/events/{eventId}/queue/status', handler: 'queue' },

@@ -30,6 +30,8 @@ export interface TicketView {
   readonly seatId: string;
   readonly token: string;
   readonly state: TicketState;
+  /** What the seat cost (its row's price level); on the tickets link's answer and the PDF. */
+  readonly priceCents?: number;
 }
 
 /**

@@ -1,11 +1,12 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError } from './api';
+import { useCallback, useEffect, useState } from 'react';
+import { EMPTY_EVENT, EventForm, valuesOf } from './EventForm';
 import type { StaffApi, StaffCredential } from './staff-api';
 import type { EventInfo } from './types';
+import { formatPriceRange } from './words';
 
 /**
- * The console's events: the list (date, seats, sale start) and a form to create one. Price levels
- * are not here yet: one price per event, as the API takes it.
+ * The console's events: the list (date, seats, prices, sale start), a form to create one, and the
+ * same form to edit one before its sale (EventForm.tsx).
  */
 
 interface StaffProps {
@@ -14,123 +15,25 @@ interface StaffProps {
   readonly onExpired: () => void;
 }
 
-/** The API's issues are `field: message` (`waitingRoom.maxActivePurchasers: …`): by field, for the form. */
-export function issuesByField(issues: readonly string[]): Record<string, string> {
-  const byField: Record<string, string> = {};
-  for (const issue of issues) {
-    const at = issue.indexOf(': ');
-    const field = at > 0 ? issue.slice(0, at) : 'event';
-    byField[field] = byField[field] ? `${byField[field]}; ${issue.slice(at + 2)}` : issue.slice(at + 2);
-  }
-  return byField;
-}
-
-/** A `datetime-local` value (the browser's zone) as ISO 8601 with an offset; undefined when empty. */
-function isoOf(local: string): string | undefined {
-  if (local === '') return undefined;
-  const at = new Date(local);
-  return Number.isNaN(at.getTime()) ? local : at.toISOString();
-}
-
-const EMPTY = {
-  name: '',
-  venue: '',
-  startsAt: '',
-  rows: '10',
-  seatsPerRow: '20',
-  price: '25.00',
-  holdMinutes: '15',
-  maxSeatsPerOrder: '6',
-  salesStartAt: '',
-  waitingRoom: false,
-  maxActivePurchasers: '10',
-  admissionMinutes: '5',
-};
-
 export function ConsoleEvents({ api, operator, onExpired }: StaffProps) {
   const [events, setEvents] = useState<EventInfo[]>();
-  const [form, setForm] = useState(EMPTY);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [created, setCreated] = useState<EventInfo>();
-  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [editing, setEditing] = useState<EventInfo>();
 
   const reload = useCallback(() => {
-    api.listEvents().then(setEvents, (cause: unknown) => setErrors({ event: String(cause) }));
+    api.listEvents().then(setEvents, (cause: unknown) => setError(String(cause)));
   }, [api]);
   useEffect(reload, [reload]);
-
-  const set = (field: keyof typeof EMPTY) => (value: string | boolean) => setForm((f) => ({ ...f, [field]: value }));
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setCreated(undefined);
-    const startsAt = isoOf(form.startsAt);
-    const salesStartAt = isoOf(form.salesStartAt);
-    const input: Record<string, unknown> = {
-      name: form.name,
-      ...(form.venue.trim() ? { venue: form.venue } : {}),
-      ...(startsAt ? { startsAt } : {}),
-      rows: Number(form.rows),
-      seatsPerRow: Number(form.seatsPerRow),
-      priceCents: Math.round(Number(form.price) * 100),
-      holdSeconds: Math.round(Number(form.holdMinutes) * 60),
-      maxSeatsPerOrder: Number(form.maxSeatsPerOrder),
-      ...(salesStartAt ? { salesStartAt } : {}),
-      ...(form.waitingRoom
-        ? {
-            waitingRoom: {
-              enabled: true,
-              maxActivePurchasers: Number(form.maxActivePurchasers),
-              admissionSeconds: Math.round(Number(form.admissionMinutes) * 60),
-            },
-          }
-        : {}),
-    };
-    try {
-      const event = await api.createEvent(operator.token, input);
-      setCreated(event);
-      setForm(EMPTY);
-      reload();
-    } catch (cause) {
-      if (cause instanceof ApiError && cause.status === 401) onExpired();
-      else if (cause instanceof ApiError && cause.issues.length > 0) setErrors(issuesByField(cause.issues));
-      else setErrors({ event: cause instanceof Error ? cause.message : String(cause) });
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const field = (
-    name: keyof typeof EMPTY,
-    label: string,
-    apiField: string,
-    props: { type?: string; step?: string; required?: boolean } = {},
-  ) => (
-    <label>
-      {label}
-      <input
-        type={props.type ?? 'text'}
-        step={props.step}
-        required={props.required}
-        value={String(form[name])}
-        onChange={(e) => set(name)(e.target.value)}
-        aria-invalid={errors[apiField] ? true : undefined}
-        aria-describedby={errors[apiField] ? `error-${apiField}` : undefined}
-      />
-      {errors[apiField] && (
-        <span className="field-error" id={`error-${apiField}`} data-testid={`error-${apiField}`}>
-          {errors[apiField]}
-        </span>
-      )}
-    </label>
-  );
 
   return (
     <>
       <section className="card" aria-label="Events">
         <h2>Events</h2>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
         {!events ? (
           <p className="muted small">Loading events…</p>
         ) : events.length === 0 ? (
@@ -143,11 +46,13 @@ export function ConsoleEvents({ api, operator, onExpired }: StaffProps) {
                 <th>Date</th>
                 <th>Venue</th>
                 <th>Seats</th>
+                <th>Prices</th>
+                <th>Actions</th>
               </tr>
             </thead>
             <tbody>
               {events.map((event) => (
-                <tr key={event.eventId}>
+                <tr key={event.eventId} data-event={event.eventId}>
                   <td>
                     <a href={`/events/${encodeURIComponent(event.eventId)}`}>{event.name}</a>{' '}
                     <span className="muted small">{event.eventId}</span>
@@ -157,49 +62,42 @@ export function ConsoleEvents({ api, operator, onExpired }: StaffProps) {
                   <td>
                     {event.rows} × {event.seatsPerRow}
                   </td>
+                  <td>{formatPriceRange(event)}</td>
+                  <td>
+                    <button type="button" className="link" onClick={() => setEditing(event)}>
+                      Edit
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
-      <form className="card staff-form" onSubmit={submit} aria-label="Create an event" noValidate>
-        <h2>Create an event</h2>
-        {field('name', 'Name', 'name', { required: true })}
-        {field('venue', 'Venue', 'venue')}
-        {field('startsAt', 'Date and time', 'startsAt', { type: 'datetime-local' })}
-        {field('rows', 'Rows', 'rows', { type: 'number' })}
-        {field('seatsPerRow', 'Seats per row', 'seatsPerRow', { type: 'number' })}
-        {field('price', 'Price per seat (€)', 'priceCents', { type: 'number', step: '0.01' })}
-        {field('holdMinutes', 'Hold minutes', 'holdSeconds', { type: 'number' })}
-        {field('maxSeatsPerOrder', 'Max seats per order', 'maxSeatsPerOrder', { type: 'number' })}
-        {field('salesStartAt', 'Sale starts', 'salesStartAt', { type: 'datetime-local' })}
-        <label className="checkbox">
-          <input type="checkbox" checked={form.waitingRoom} onChange={(e) => set('waitingRoom')(e.target.checked)} />{' '}
-          Waiting room in front of the sale
-        </label>
-        {form.waitingRoom && (
-          <>
-            {field('maxActivePurchasers', 'Buyers choosing at once', 'waitingRoom.maxActivePurchasers', {
-              type: 'number',
-            })}
-            {field('admissionMinutes', 'Admission minutes', 'waitingRoom.admissionSeconds', { type: 'number' })}
-          </>
-        )}
-        {errors.event && (
-          <p className="field-error" role="alert">
-            {errors.event}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create event'}
-        </button>
-        {created && (
-          <p role="status" data-testid="event-created">
-            Created {created.name} ({created.eventId}).
-          </p>
-        )}
-      </form>
+      {editing && (
+        <EventForm
+          key={editing.eventId}
+          mode="edit"
+          initial={valuesOf(editing)}
+          onExpired={onExpired}
+          onCancel={() => setEditing(undefined)}
+          onSubmit={async (input) => {
+            const saved = await api.editEvent(operator.token, editing.eventId, input);
+            reload();
+            return `Saved ${saved.name} (${saved.eventId}).`;
+          }}
+        />
+      )}
+      <EventForm
+        mode="create"
+        initial={EMPTY_EVENT}
+        onExpired={onExpired}
+        onSubmit={async (input) => {
+          const created = await api.createEvent(operator.token, input);
+          reload();
+          return `Created ${created.name} (${created.eventId}).`;
+        }}
+      />
     </>
   );
 }

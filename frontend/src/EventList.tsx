@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from './app-context';
 import type { EventInfo } from './types';
-import { formatEventDate, formatPrice, saleState } from './words';
+import { formatEventDate, formatPriceRange, saleState } from './words';
 
 /** All events by date (the API sorts them), with seats left or when the sale opens; with just one, it opens straight away. */
 export function EventList({ onOpen }: { onOpen: (eventId: string, replace?: boolean) => void }) {
@@ -50,7 +50,8 @@ export function EventList({ onOpen }: { onOpen: (eventId: string, replace?: bool
               )}
               <span>
                 {event.venue ? `${event.venue} · ` : ''}
-                {event.rows * event.seatsPerRow} seats · {formatPrice(event.priceCents, event.currency)}
+                {event.rows * event.seatsPerRow} seats ·{' '}
+                <span data-testid="price-range">{formatPriceRange(event)}</span>
               </span>
               {saleState(event) && <span data-testid="sale-state">{saleState(event)}</span>}
             </a>

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { seatPriceCents } from '../../contract/price-levels';
 import { AdmissionBanner } from './AdmissionBanner';
 import { useApp } from './app-context';
 import { ConnectionIndicator } from './ConnectionIndicator';
-import { Legend } from './Legend';
+import { Legend, PriceLegend } from './Legend';
 import { OrderPanel } from './OrderPanel';
 import { SeatMap } from './SeatMap';
 import { isPickable, type SeatState, STATE_TEXT, seatState } from './seat-state';
@@ -14,7 +15,7 @@ import { isOpen, sameSeats, useOrders } from './useOrders';
 import { useSeatMap } from './useSeatMap';
 import { useWaitingRoom } from './useWaitingRoom';
 import { WaitingRoom } from './WaitingRoom';
-import { formatEventDate, formatPrice } from './words';
+import { formatEventDate, formatPrice, formatPriceRange } from './words';
 
 /** One event: its waiting room (if it has one) until my turn, then the live seat map, what I hold, paying, my tickets. */
 export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => void }) {
@@ -151,7 +152,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
               </>
             )}
             {event.venue ? `${event.venue} · ` : ''}
-            {formatPrice(event.priceCents, event.currency)} per seat · up to {max} seats per order · holds last{' '}
+            {formatPriceRange(event)} per seat · up to {max} seats per order · holds last{' '}
             {Math.round(event.holdSeconds / 60) >= 1
               ? `${Math.round(event.holdSeconds / 60)} min`
               : `${event.holdSeconds} s`}
@@ -190,10 +191,12 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
                 }
                 now={now}
                 onToggle={toggle}
+                priceOf={(seatId) => formatPrice(seatPriceCents(event, seatId), event.currency)}
               />
               <p className="hint" role="status" aria-live="polite">
                 {hint ?? ''}
               </p>
+              <PriceLegend event={event} />
               <Legend />
             </section>
             <aside className="panel-column">

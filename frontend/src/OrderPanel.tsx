@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { seatPriceCents } from '../../contract/price-levels';
 import { Countdown } from './Countdown';
 import { PaymentPanel, PaymentStatus } from './PaymentPanel';
 import type { EventInfo, OrderView } from './types';
@@ -106,7 +107,10 @@ function Chooser({ event, orders, chosen, locked, onClear }: OrderPanelProps) {
       <p className="muted">
         {chosen.length === 0
           ? 'Click free seats on the map, or let us pick the best ones.'
-          : `${capitalize(listSeats([...chosen].sort()))} · ${formatPrice(event.priceCents * chosen.length, event.currency)}`}
+          : `${capitalize(listSeats([...chosen].sort()))} · ${formatPrice(
+              chosen.reduce((sum, seatId) => sum + seatPriceCents(event, seatId), 0),
+              event.currency,
+            )}`}
       </p>
       <div className="actions">
         <button

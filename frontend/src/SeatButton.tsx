@@ -10,6 +10,8 @@ export interface SeatButtonProps {
   readonly releasing: boolean;
   /** mm:ss left on my hold (only for my held seats). */
   readonly countdown?: string;
+  /** The seat's price as people read it ("€80.00"), by its row's price level. */
+  readonly price?: string;
   readonly onToggle: (seatId: string) => void;
 }
 
@@ -21,12 +23,13 @@ export const SeatButton = memo(function SeatButton({
   state,
   releasing,
   countdown,
+  price,
   onToggle,
 }: SeatButtonProps) {
   const pickable = isPickable(state);
   const text = STATE_TEXT[state];
   const tag = releasing ? 'Release' : state === 'held-by-me' && countdown ? `Yours ${countdown}` : text.short;
-  const label = `Seat ${seatId}: ${releasing ? 'held by you, will be released when you update the hold' : text.long}${
+  const label = `Seat ${seatId}${price ? `, ${price}` : ''}: ${releasing ? 'held by you, will be released when you update the hold' : text.long}${
     state === 'held-by-me' && countdown ? `, ${countdown} left` : ''
   }${state === 'held-by-others' || state === 'sold' ? ' (not available)' : ''}`;
   return (
@@ -37,6 +40,7 @@ export const SeatButton = memo(function SeatButton({
       data-state={state}
       data-row={row}
       data-number={number}
+      data-price={price}
       aria-label={label}
       aria-pressed={pickable ? state === 'selected' || (state === 'held-by-me' && !releasing) : undefined}
       aria-disabled={!pickable}

@@ -13,6 +13,8 @@ export interface SeatMapProps {
   readonly holdExpiresAt: number | undefined;
   readonly now: number;
   readonly onToggle: (seatId: string) => void;
+  /** A seat's price as people read it (by its row's price level). */
+  readonly priceOf?: (seatId: string) => string;
 }
 
 const ARROWS: Record<string, [number, number]> = {
@@ -23,7 +25,16 @@ const ARROWS: Record<string, [number, number]> = {
 };
 
 /** The grid, stage at the top, rows labelled; arrow keys move between seats. */
-export function SeatMap({ seatsPerRow, seats, states, releasing, holdExpiresAt, now, onToggle }: SeatMapProps) {
+export function SeatMap({
+  seatsPerRow,
+  seats,
+  states,
+  releasing,
+  holdExpiresAt,
+  now,
+  onToggle,
+  priceOf,
+}: SeatMapProps) {
   const rows = groupByRow(seats);
   const countdown = holdExpiresAt === undefined ? undefined : formatCountdown(holdExpiresAt, now);
 
@@ -69,6 +80,7 @@ export function SeatMap({ seatsPerRow, seats, states, releasing, holdExpiresAt, 
                   state={state}
                   releasing={state === 'held-by-me' && releasing.has(seat.seatId)}
                   {...(state === 'held-by-me' && countdown ? { countdown } : {})}
+                  {...(priceOf ? { price: priceOf(seat.seatId) } : {})}
                   onToggle={onToggle}
                 />
               );

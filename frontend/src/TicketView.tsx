@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { OrderView } from './types';
+import { formatPrice } from './words';
 
 /** The same rendering as the server's PNG route (lambdas/core/tickets/ticket-qr.ts). */
 const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 1, width: 240 } as const;
@@ -13,7 +14,7 @@ export function TicketList({ orders }: { orders: readonly OrderView[] }) {
   const tickets = orders.flatMap((order) =>
     (order.tickets ?? [])
       .filter((ticket) => ticket.state === 'VALID')
-      .map((ticket) => ({ ...ticket, orderId: order.orderId })),
+      .map((ticket) => ({ ...ticket, orderId: order.orderId, currency: order.currency })),
   );
   if (tickets.length === 0) return null;
   return (
@@ -25,6 +26,9 @@ export function TicketList({ orders }: { orders: readonly OrderView[] }) {
             <TicketQr token={ticket.token} label={`QR code of ticket ${ticket.ticketId} for seat ${ticket.seatId}`} />
             <div>
               <strong>Seat {ticket.seatId}</strong>
+              {ticket.priceCents !== undefined && (
+                <span data-testid="ticket-price">{formatPrice(ticket.priceCents, ticket.currency)}</span>
+              )}
               <code className="ticket-id">{ticket.ticketId}</code>
               <span className="muted">Show the QR code at the door.</span>
             </div>

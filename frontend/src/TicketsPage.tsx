@@ -1,21 +1,22 @@
 import { useEffect, useState } from 'react';
+import type { TicketsPage as Tickets } from '../../contract/tickets-page';
 import type { StaffApi } from './staff-api';
 import { TicketList } from './TicketView';
-import type { OrderView } from './types';
+import { formatEventDate } from './words';
 
 /**
  * An order's tickets by the signed link of its confirmation e-mail (`/tickets/{orderId}?t=…`):
  * no account and no session, so a buyer who cleared the browser still has their tickets.
  */
 export function TicketsPage({ api, orderId }: { api: StaffApi; orderId: string }) {
-  const [order, setOrder] = useState<OrderView>();
+  const [page, setPage] = useState<Tickets>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
     const signature = new URLSearchParams(window.location.search).get('t') ?? '';
     api
       .ticketsByLink(orderId, signature)
-      .then(setOrder, (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)));
+      .then(setPage, (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)));
   }, [api, orderId]);
 
   if (error)
@@ -24,13 +25,22 @@ export function TicketsPage({ api, orderId }: { api: StaffApi; orderId: string }
         These tickets cannot be shown: {error}
       </div>
     );
-  if (!order) return <p className="loading">Loading your tickets…</p>;
+  if (!page) return <p className="loading">Loading your tickets…</p>;
+  const { order, event } = page;
   const voided = (order.tickets ?? []).filter((ticket) => ticket.state === 'VOIDED');
   return (
     <section className="tickets-page">
-      <h1>Your tickets</h1>
+      <h1>Your tickets for {event.name}</h1>
       <p className="muted">
-        Order {order.orderId} · {order.eventId} · seats {order.seatIds.join(', ')}
+        {event.startsAt && (
+          <>
+            <time dateTime={event.startsAt} data-testid="event-date">
+              {formatEventDate(event.startsAt)}
+            </time>
+            {' · '}
+          </>
+        )}
+        {event.venue ? `${event.venue} · ` : ''}Order {order.orderId} · seats {order.seatIds.join(', ')}
       </p>
       {order.status !== 'CONFIRMED' && (
         <div className="notice warn" role="alert">
@@ -39,6 +49,19 @@ export function TicketsPage({ api, orderId }: { api: StaffApi; orderId: string }
       )}
       {voided.length > 0 && order.status === 'CONFIRMED' && (
         <div className="notice warn">Voided: {voided.map((ticket) => ticket.seatId).join(', ')}</div>
+      )}
+      {order.status === 'CONFIRMED' && (order.tickets ?? []).some((ticket) => ticket.state === 'VALID') && (
+        <p>
+          <a
+            className="button"
+            href={api.ticketsPdfUrl(order.orderId, new URLSearchParams(window.location.search).get('t') ?? '')}
+            download={`tickets-${order.orderId}.pdf`}
+            data-testid="tickets-pdf"
+          >
+            Download PDF
+          </a>{' '}
+          <span className="muted">one page per ticket, to print or keep offline</span>
+        </p>
       )}
       <TicketList orders={[order]} />
     </section>

@@ -2,8 +2,9 @@ import type { CheckIn } from '../../contract/check-in';
 import type { DashboardView } from '../../contract/dashboard-view';
 import type { OrderStory } from '../../contract/order-story';
 import type { OrderStatus } from '../../contract/order-view';
+import type { TicketsPage } from '../../contract/tickets-page';
 import { ApiError, requestJson } from './api';
-import type { EventInfo, OrderView } from './types';
+import type { EventInfo } from './types';
 
 /**
  * The organizer's side of the HTTP API (docs/API.md, "Console and door"): signing in, opening a
@@ -135,6 +136,16 @@ export class StaffApi {
     return this.call<{ event: EventInfo }>('POST', '/api/events', input, operator).then((body) => body.event);
   }
 
+  /** Edits an event before its sale: 409 EventNotEditable once it has begun; refused fields as in createEvent. */
+  editEvent(operator: string, eventId: string, changes: Record<string, unknown>): Promise<EventInfo> {
+    return this.call<{ event: EventInfo }>(
+      'PATCH',
+      `/api/admin/events/${encodeURIComponent(eventId)}`,
+      changes,
+      operator,
+    ).then((body) => body.event);
+  }
+
   /** Free, held and sold seats now, from the public compact seat map (one letter per seat). */
   seatCounts(eventId: string): Promise<{ free: number; held: number; sold: number }> {
     return this.call<{ seatMap: { states: string } }>(
@@ -151,11 +162,16 @@ export class StaffApi {
   }
 
   /** An order's tickets by the signed link of its confirmation e-mail. */
-  ticketsByLink(orderId: string, signature: string): Promise<OrderView> {
-    return this.call<{ order: OrderView }>(
+  /** Where the same tickets download as a PDF (one page per ticket): a plain link, no script needed. */
+  ticketsPdfUrl(orderId: string, signature: string): string {
+    return `${this.baseUrl}/api/orders/${encodeURIComponent(orderId)}/tickets.pdf?t=${encodeURIComponent(signature)}`;
+  }
+
+  ticketsByLink(orderId: string, signature: string): Promise<TicketsPage> {
+    return this.call<TicketsPage>(
       'GET',
       `/api/orders/${encodeURIComponent(orderId)}/tickets?t=${encodeURIComponent(signature)}`,
-    ).then((body) => body.order);
+    );
   }
 
   /** The local stack's outbox (404 on a deployed stack: there is none). */

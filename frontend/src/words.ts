@@ -1,3 +1,4 @@
+import { type Priced, priceRange } from '../../contract/price-levels';
 import { ApiError } from './api';
 import type { OrderView } from './types';
 
@@ -77,6 +78,14 @@ export function formatPrice(cents: number, currency: string): string {
   } catch {
     return `${(cents / 100).toFixed(2)} ${currency}`;
   }
+}
+
+/** One price, or the range of an event's price levels: "€45.00–€80.00". */
+export function formatPriceRange(event: Priced & { rows: number; currency: string }): string {
+  const { min, max } = priceRange(event);
+  return min === max
+    ? formatPrice(min, event.currency)
+    : `${formatPrice(min, event.currency)}–${formatPrice(max, event.currency)}`;
 }
 
 /** An event's date and time for people: "Sat, 12 Dec 2026, 20:00" in the browser's language and zone. */

@@ -3,6 +3,7 @@ import { isAdminKey } from '../core/access/admin-key';
 import { createDoorCredential, createOperatorSession } from '../core/access/staff-credentials';
 import { DoorCredentialInput, RefundInput, SignInInput } from '../core/access/staff-input';
 import { createEvent } from '../core/events/create-event';
+import { editEvent } from '../core/events/edit-event';
 import { getEvent } from '../core/events/event-records';
 import { orderSummaries, ticketHolders } from '../core/events/event-report';
 import { ticketsCsv } from '../core/events/ticket-export';
@@ -55,6 +56,15 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
       await requireAdmin(event, secrets);
       // createEvent validates the spec itself (strict: unknown fields refused).
       return json(201, { event: await createEvent(platform.store, jsonBody(event, z.unknown())) });
+    },
+
+    // Before the sale only (409 EventNotEditable after): one conditional write on the event item.
+    'PATCH /api/admin/events/{eventId}': async (event) => {
+      const operator = await requireAdmin(event, secrets);
+      const eventId = eventIdParameter(event);
+      const edited = await editEvent(platform.store, eventId, jsonBody(event, z.unknown()));
+      logger.info('Event edited by an operator', { eventId, operatorId: operator.operatorId });
+      return json(200, { event: edited });
     },
 
     // Charge refunded, tickets voided, seats back on sale (conditionally): the shared compensation.

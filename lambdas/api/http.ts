@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   NotYourOrder: 403,
   EventNotFound: 404,
   EventExists: 409,
+  EventNotEditable: 409,
   SeatsTaken: 409,
   SoldOut: 409,
   AlreadyConfirmed: 409,
@@ -94,6 +95,20 @@ export function png(image: Buffer): ApiResult {
     statusCode: 200,
     headers: { 'content-type': 'image/png', 'cache-control': 'private, no-store' },
     body: image.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+/** A PDF document (base64 over API Gateway), offered for download under `filename`. */
+export function pdf(document: Uint8Array, filename: string): ApiResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'private, no-store',
+    },
+    body: Buffer.from(document).toString('base64'),
     isBase64Encoded: true,
   };
 }

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../lambdas/core/platform/config';
 import { logger } from '../../lambdas/core/platform/logger';
 import { readOutbox } from '../../lambdas/core/platform/outbox';
-import { sendConfirmation } from '../../lambdas/core/tickets/confirmation';
+import { confirmationMessage, sendConfirmation } from '../../lambdas/core/tickets/confirmation';
+import { eventTimeWithZone } from '../../lambdas/core/tickets/event-time';
 import { ticketToken } from '../../lambdas/core/tickets/ticket-tokens';
 import { isTicketsLinkSignature, ticketsLinkSignature } from '../../lambdas/core/tickets/tickets-link';
 
@@ -100,5 +101,29 @@ describe('the confirmation carries the tickets link and lands in the configured 
 
   it('refuses a SITE_URL that is no http(s) URL', () => {
     expect(() => parseConfig({ SITE_URL: 'javascript:alert(1)' })).toThrow(/SITE_URL/);
+  });
+});
+
+describe('the event in the confirmation: its name, and its date and time in its own zone, the zone written out', () => {
+  it('prints the wall-clock time at the event with its offset, whatever zone the sender runs in', () => {
+    expect(eventTimeWithZone('2027-06-01T20:00:00+02:00')).toBe('Tue, 1 Jun 2027, 20:00 (UTC+02:00)');
+    expect(eventTimeWithZone('2027-06-01T23:30:00-05:00')).toBe('Tue, 1 Jun 2027, 23:30 (UTC-05:00)');
+    expect(eventTimeWithZone('2027-06-01T18:00:00Z')).toBe('Tue, 1 Jun 2027, 18:00 (UTC)');
+    expect(eventTimeWithZone('not a date')).toBe('not a date');
+  });
+
+  it('the e-mail and the SMS name the event, its date with the zone, and its venue', () => {
+    const event = {
+      eventId: 'ev',
+      name: 'Live',
+      venue: 'Hall',
+      startsAt: '2027-06-01T20:00:00+02:00',
+      currency: 'EUR',
+    };
+    const email = confirmationMessage('email', { ...order, event }, {}, KEY, 1);
+    expect(email.subject).toBe('Your tickets for Live, Tue, 1 Jun 2027, 20:00 (UTC+02:00)');
+    expect(email.text).toContain('Your tickets for Live, Tue, 1 Jun 2027, 20:00 (UTC+02:00), Hall: seats A1, A2');
+    const sms = confirmationMessage('sms', { ...order, event }, {}, KEY, 1);
+    expect(sms.text).toContain('20:00 (UTC+02:00)');
   });
 });

@@ -14,6 +14,8 @@ export interface EventRecord extends Omit<EventSpec, 'eventId'> {
   readonly status: EventStatus;
   readonly seatCount: number;
   readonly createdAt: number;
+  /** Grows with every edit (edit-event.ts: the condition of its write); absent until the first. */
+  readonly version?: number;
 }
 
 export async function getEvent(store: Store, eventId: string): Promise<EventRecord> {

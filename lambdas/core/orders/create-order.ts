@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventRecord, getEvent } from '../events/event-records';
+import { priceOf } from '../events/prices';
 import { Forbidden } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
@@ -53,7 +54,7 @@ export async function createOrder(
     status: 'HOLDING',
     seatIds: hold.seatIds,
     holdExpiresAt: hold.holdExpiresAt,
-    amountCents: event.priceCents * hold.seatIds.length,
+    amountCents: priceOf(event, hold.seatIds),
     currency: event.currency,
     payment: { status: 'idle', round: 0, attempt: 0 },
     createdAt: now,

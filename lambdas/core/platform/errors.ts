@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'ValidationFailed'
   | 'EventNotFound'
   | 'EventExists'
+  | 'EventNotEditable'
   | 'InvalidSeat'
   | 'SeatsTaken'
   | 'SoldOut'
@@ -51,6 +52,13 @@ export class EventNotFound extends DomainError {
 export class EventExists extends DomainError {
   constructor(eventId: string) {
     super('EventExists', `Event ${eventId} already exists`);
+  }
+}
+
+/** An edit of an event refused: its sale has begun, its grid is fixed, or someone else changed it first. */
+export class EventNotEditable extends DomainError {
+  constructor(eventId: string, reason: string) {
+    super('EventNotEditable', `Event ${eventId} cannot be edited: ${reason}`);
   }
 }
 

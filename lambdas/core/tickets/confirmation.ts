@@ -1,7 +1,9 @@
 import type { NotificationSimulatorConfig } from '../../../contract/order-flow-settings';
+import type { TicketEvent } from '../../../contract/tickets-page';
 import type { OrderRecord } from '../orders/order-record';
 import { logger } from '../platform/logger';
 import { addToOutbox, type SentMessage } from '../platform/outbox';
+import { eventTimeWithZone } from './event-time';
 import { ticketsLinkPath } from './tickets-link';
 
 /**
@@ -17,7 +19,10 @@ export class NotificationFailed extends Error {
   override readonly name = 'NotificationFailed';
 }
 
-type ConfirmedOrder = Pick<OrderRecord, 'orderId' | 'eventId' | 'buyerId' | 'seatIds'>;
+/** The order, and what its tickets name of the event (its name, date with its zone, venue) when at hand. */
+type ConfirmedOrder = Pick<OrderRecord, 'orderId' | 'eventId' | 'buyerId' | 'seatIds'> & {
+  readonly event?: TicketEvent;
+};
 
 export async function sendConfirmation(
   channel: Channel,
@@ -46,7 +51,10 @@ export async function sendConfirmation(
     );
 }
 
-/** The confirmation's text: the seats, and the tickets link when the ticket key is at hand. */
+/**
+ * The confirmation's text: the event (name, date and time in the event's own zone, venue), the
+ * seats, and the tickets link when the ticket key is at hand.
+ */
 export function confirmationMessage(
   channel: Channel,
   order: ConfirmedOrder,
@@ -55,13 +63,18 @@ export function confirmationMessage(
   sentAt: number,
 ): SentMessage {
   const link = ticketKey ? `${config.siteUrl ?? ''}${ticketsLinkPath(order.orderId, ticketKey)}` : undefined;
-  const seats = `Your tickets for ${order.eventId}: seats ${order.seatIds.join(', ')}`;
+  const event = order.event;
+  const when = event?.startsAt ? eventTimeWithZone(event.startsAt) : undefined;
+  const what = [event?.name ?? order.eventId, when, event?.venue].filter(Boolean).join(', ');
+  const seats = `Your tickets for ${what}: seats ${order.seatIds.join(', ')}`;
   return {
     channel,
     to: `buyer ${order.buyerId}`,
     orderId: order.orderId,
     eventId: order.eventId,
-    ...(channel === 'email' ? { subject: `Your tickets for ${order.eventId}` } : {}),
+    ...(channel === 'email'
+      ? { subject: `Your tickets for ${[event?.name ?? order.eventId, when].filter(Boolean).join(', ')}` }
+      : {}),
     text: link ? `${seats}\nYour tickets and their QR codes, any time: ${link}` : seats,
     sentAt,
   };

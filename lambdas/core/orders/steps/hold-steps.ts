@@ -1,4 +1,5 @@
 import { getEvent } from '../../events/event-records';
+import { priceOf } from '../../events/prices';
 import { DomainError } from '../../platform/errors';
 import type { Store } from '../../platform/store';
 import { changeOrderSeats } from '../../seats/order-holds';
@@ -41,7 +42,7 @@ export async function changeSeats(
       holdExpiresAt: order.holdExpiresAt,
     });
     await updateOrder(store, order.orderId, {
-      set: { seatIds: hold.seatIds, amountCents: event.priceCents * hold.seatIds.length },
+      set: { seatIds: hold.seatIds, amountCents: priceOf(event, hold.seatIds) },
       remove: ['lastChangeError'],
       from: ['HOLDING'],
     });
