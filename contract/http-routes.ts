@@ -57,6 +57,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/admin/sessions', handler: 'admin' },
   { method: 'POST', path: '/api/admin/door-credentials', handler: 'admin' },
   { method: 'POST', path: '/api/admin/orders/{orderId}/refund', handler: 'admin' },
+  { method: 'POST', path: '/api/admin/orders/{orderId}/tickets/{ticketId}/refund', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/check-ins', handler: 'tickets' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets', handler: 'tickets' },
   { method: 'POST', path: '/api/events/{eventId}/queue', handler: 'queue' },
