@@ -8,6 +8,7 @@ import type { SeatItem } from '../../lambdas/core/seats/seat-item';
 import type { TicketItem } from '../../lambdas/core/tickets/ticket-item';
 import { voidForRefund } from '../../lambdas/core/tickets/ticket-store';
 import type { LocalStack } from '../../local/local-stack';
+import { auditEvent } from '../../ops/audit';
 import {
   adminCreateEvent,
   type Buyer,
@@ -17,6 +18,7 @@ import {
   pollOrder,
   startApiStack,
 } from '../support/api-client';
+import { eventually } from '../support/eventually';
 
 /**
  * Refunding ONE ticket from the console over HTTP on the local stack (real handlers, DynamoDB
@@ -297,5 +299,16 @@ describe('refund of a single ticket', () => {
       new GetCommand({ TableName: stack.tables.tickets, Key: { ticketId: order.tickets![0]!.ticketId } }),
     );
     expect((item.Item as TicketItem).refundedAt).toBeUndefined();
+  });
+
+  it('the money audit of the event is clean afterwards: single refunds, resales and whole refunds all accounted', async () => {
+    // The tickets' byEvent index is eventually consistent: the audit is asked until it has caught up.
+    const report = await eventually(async () => {
+      const audited = await auditEvent(stack.store, eventId);
+      expect(audited.problems).toEqual([]);
+      return audited;
+    });
+    expect(report.clean).toBe(true);
+    expect(report.money.unaccounted).toBe(0);
   });
 });
