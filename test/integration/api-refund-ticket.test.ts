@@ -51,7 +51,7 @@ describe('refund of a single ticket', () => {
 
   beforeAll(async () => {
     stack = await startApiStack();
-    await adminCreateEvent(stack, { eventId, name: 'Refunds', rows: 2, seatsPerRow: 6, priceCents: PRICE });
+    await adminCreateEvent(stack, { eventId, name: 'Refunds', rows: 3, seatsPerRow: 6, priceCents: PRICE });
     const signIn = await call<{ token: string }>(stack, 'POST', '/api/admin/sessions', {
       body: { adminKey: stack.adminKey },
     });
@@ -215,6 +215,25 @@ describe('refund of a single ticket', () => {
     );
     expect(whole.body.refund).toMatchObject({ refundedNow: false });
     expect(givenBack(await ledger(order.orderId))).toBe(PRICE);
+  });
+
+  it('both tickets of an order refunded at once, each three times over: each refunded once, the order refunded once', async () => {
+    const { order } = await buy(['C1', 'C2']);
+    const answers = await Promise.all(
+      order.tickets!.flatMap((t) => [1, 2, 3].map(() => refundTicket(order.orderId, t.ticketId, operator))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(answers.filter((a) => a.body.refund.refundedNow)).toHaveLength(2);
+    const money = await ledger(order.orderId);
+    expect(money.refunds.map((r) => r.amountCents)).toEqual([PRICE, PRICE]);
+    expect(money.charge).toMatchObject({ outcome: 'REFUNDED', refundedCents: 2 * PRICE });
+    const orders = await call<{ orders: { orderId: string; status: string }[] }>(
+      stack,
+      'GET',
+      `/api/admin/events/${eventId}/orders?status=all`,
+      { token: operator },
+    );
+    expect(orders.body.orders.find((o) => o.orderId === order.orderId)?.status).toBe('CANCELLED');
   });
 
   it('a lost answer (api.crash after the handler ran) asked again refunds once', async () => {
