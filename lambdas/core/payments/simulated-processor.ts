@@ -77,6 +77,9 @@ const idempotencyKeyOf = (chargeId: string) => Buffer.from(chargeId.replace(/^ch
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Tries of one partial refund against concurrent refunds of the same charge (jittered backoff between). */
+const REFUND_ATTEMPTS = 8;
+
 /** Charges this process's simulators took and then "lost the answer" of (for fault reports). */
 let lostAnswers = 0;
 export const simulatedLostAnswers = (): number => lostAnswers;
@@ -173,16 +176,22 @@ export class SimulatedProcessor implements PaymentProcessor {
   async refundPart(request: PartialRefundRequest): Promise<PartialRefund> {
     const chargeKey = idempotencyKeyOf(request.chargeId);
     for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await sleep(Math.min(500, 20 * 2 ** attempt) * (0.5 + this.store.random() / 2));
+      // The charge before the refund's own entry: both are written in one transaction, so an
+      // entry missing after the charge was read means the charge as read does not count it.
+      const charge = await this.ledgerEntry(chargeKey);
       const done = await this.ledgerEntry(request.idempotencyKey);
       if (done) return { idempotencyKey: request.idempotencyKey, outcome: 'refunded', amountCents: done.amountCents };
-      const charge = await this.ledgerEntry(chargeKey);
       if (charge?.outcome === 'REFUNDED')
         return { idempotencyKey: request.idempotencyKey, outcome: 'covered', amountCents: 0 };
       if (charge?.outcome !== 'CHARGED')
         throw new Error(`Charge ${request.chargeId} is not charged: nothing to refund`);
       const before = charge.refundedCents ?? 0;
-      if (before + request.amountCents > charge.amountCents)
+      if (before + request.amountCents > charge.amountCents) {
+        // Reads of two items are not one snapshot: look again before calling it too much.
+        if (attempt < REFUND_ATTEMPTS) continue;
         throw new Error(`Refunding ${request.amountCents} would give back more than charge ${request.chargeId} took`);
+      }
       const now = this.store.now();
       try {
         await this.store.doc.send(
@@ -226,7 +235,7 @@ export class SimulatedProcessor implements PaymentProcessor {
         return { idempotencyKey: request.idempotencyKey, outcome: 'refunded', amountCents: request.amountCents };
       } catch (error) {
         // Another refund of this key or of this charge got there first: read both again.
-        if (!(error instanceof TransactionCanceledException) || attempt >= 5) throw error;
+        if (!(error instanceof TransactionCanceledException) || attempt >= REFUND_ATTEMPTS) throw error;
       }
     }
   }
