@@ -309,6 +309,8 @@ describe('refund of a single ticket', () => {
     expect(foreign.status).toBe(404);
     expect(foreign.body.error).toMatchObject({ code: 'NotFound' });
     expect((await refundTicket(order.orderId, 'tkt_nothing', operator)).status).toBe(404);
+    expect((await refundTicket(order.orderId, 'tkt_AAAAAAAAAAAAAAAAAAAA', operator)).status).toBe(404);
+    expect((await refundTicket(order.orderId, `tkt_${'x'.repeat(3000)}`, operator)).status).toBe(404);
     await call(stack, 'POST', `/api/admin/orders/${order.orderId}/refund`, { token: operator, body: {} });
     // Voided by the order's refund, never refunded singly: nothing to refund twice.
     const refused = await refundTicket(order.orderId, order.tickets![0]!.ticketId, operator);

@@ -41,12 +41,16 @@ export interface TicketRefundResult {
   readonly orderRefund?: RefundResult;
 }
 
+const TICKET_ID_PATTERN = /^tkt_[A-Za-z0-9_-]{20}$/;
+
 export async function refundTicket(
   store: Store,
   processor: PaymentProcessor,
   input: { orderId: string; ticketId: string; operatorId: string },
 ): Promise<TicketRefundResult> {
   const { orderId, ticketId, operatorId } = input;
+  // An id no ticket can have (ticketIdOf) is not one: no read, and no oversized key sent to DynamoDB.
+  if (!TICKET_ID_PATTERN.test(ticketId)) throw new TicketNotFound(ticketId.slice(0, 40));
   const order = await getOrder(store, orderId, { consistent: true });
   const found = await getTicket(store, ticketId);
   if (!found || found.orderId !== orderId) throw new TicketNotFound(ticketId);
