@@ -60,6 +60,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/admin/door-credentials', handler: 'admin' },
   { method: 'POST', path: '/api/admin/orders/{orderId}/refund', handler: 'admin' },
   { method: 'GET', path: '/api/admin/events/{eventId}/dashboard', handler: 'admin' },
+  { method: 'POST', path: '/api/admin/orders/{orderId}/tickets/{ticketId}/refund', handler: 'admin' },
   { method: 'POST', path: '/api/events/{eventId}/check-ins', handler: 'tickets' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets', handler: 'tickets' },
   { method: 'GET', path: '/api/orders/{orderId}/tickets.pdf', handler: 'tickets' },

@@ -41,6 +41,10 @@ export interface StoryTicket {
   /** Epoch ms. */
   readonly checkedInAt?: number;
   readonly checkedInBy?: string;
+  /** Epoch ms, when this one ticket was refunded by an operator (it is VOIDED then). */
+  readonly refundedAt?: number;
+  /** What that refund gave back. */
+  readonly refundCents?: number;
 }
 
 export interface StoryMoment {

@@ -1,4 +1,4 @@
-import { ordersOfEvent, validTicketsByOrder } from '../lambdas/core/events/event-report';
+import { ordersOfEvent } from '../lambdas/core/events/event-report';
 import { isFinal, type OrderRecord } from '../lambdas/core/orders/order-record';
 import { type LedgerEntry, ledgerOfOrder } from '../lambdas/core/payments/simulated-processor';
 import { forEachLimited } from '../lambdas/core/platform/concurrency';
@@ -6,6 +6,7 @@ import type { Store } from '../lambdas/core/platform/store';
 import type { SeatItem } from '../lambdas/core/seats/seat-item';
 import { readSeats } from '../lambdas/core/seats/seat-map';
 import type { TicketItem } from '../lambdas/core/tickets/ticket-item';
+import { ticketsOfEvent } from '../lambdas/core/tickets/ticket-store';
 
 /**
  * `npm run audit -- <eventId>`: does the money add up, and does every seat have at most one
@@ -110,14 +111,21 @@ export async function auditEvent(store: Store, eventId: string, options: AuditOp
     ledgers.set(order.orderId, await ledgerOfOrder(store, order.orderId));
   });
   const seats = await readSeats(store, eventId, { consistent: true });
-  const tickets = await validTicketsByOrder(store, eventId);
+  // One read of the event's tickets: the VALID ones by order, and the seats refunded singly (a
+  // CONFIRMED order no longer owes a ticket for those: refund-ticket.ts).
+  const tickets = new Map<string, TicketItem[]>();
+  const refundedSeats = new Set<string>();
+  for (const ticket of await ticketsOfEvent(store, eventId)) {
+    if (ticket.state === 'VALID') tickets.set(ticket.orderId, [...(tickets.get(ticket.orderId) ?? []), ticket]);
+    else if (ticket.refundedAt !== undefined) refundedSeats.add(`${ticket.orderId}#${ticket.seatId}`);
+  }
 
   const inFlight = new Set(
     orders.filter((o) => !isFinal(o.status) && now <= deadlineOf(o) + graceMs).map((o) => o.orderId),
   );
   const problems: AuditProblem[] = [];
   const money = auditMoney(orders, ledgers, inFlight, now, graceMs, problems);
-  const seating = auditSeats(orders, tickets, seats, inFlight, problems);
+  const seating = auditSeats(orders, tickets, refundedSeats, seats, inFlight, problems);
   for (const order of orders) {
     if (!isFinal(order.status) && !inFlight.has(order.orderId)) {
       problems.push({
@@ -230,6 +238,7 @@ function auditMoney(
 function auditSeats(
   orders: readonly OrderRecord[],
   ticketsOfOrder: ReadonlyMap<string, readonly TicketItem[]>,
+  refundedSeats: ReadonlySet<string>,
   seats: readonly SeatItem[],
   inFlight: ReadonlySet<string>,
   problems: AuditProblem[],
@@ -240,14 +249,12 @@ function auditSeats(
   for (const order of orders) {
     if (order.status !== 'CONFIRMED') continue;
     const held = ticketsOfOrder.get(order.orderId) ?? [];
-    if (
-      held.length !== order.seatIds.length ||
-      order.seatIds.some((seatId) => !held.some((t) => t.seatId === seatId))
-    ) {
+    const owed = order.seatIds.filter((seatId) => !refundedSeats.has(`${order.orderId}#${seatId}`));
+    if (held.length !== owed.length || owed.some((seatId) => !held.some((t) => t.seatId === seatId))) {
       problems.push({
         kind: 'confirmedWithoutTickets',
         orderId: order.orderId,
-        detail: `${held.length} ticket(s) for ${order.seatIds.length} seat(s)`,
+        detail: `${held.length} ticket(s) for ${owed.length} seat(s)`,
       });
     }
     for (const ticket of held) {

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OrderStory } from '../../contract/order-story';
 import { ApiError } from './api';
 import { EventDashboard } from './EventDashboard';
-import type { OrderSummary, StaffApi, StaffCredential } from './staff-api';
+import type { OrderSummary, StaffApi, StaffCredential, TicketRefund } from './staff-api';
+import { TicketRefundButton } from './TicketRefundButton';
 import type { EventInfo } from './types';
 import { formatPrice } from './words';
 
@@ -161,14 +162,21 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
 export function OrderStoryCard({ api, operator, onExpired, orderId }: StaffProps & { readonly orderId: string }) {
   const [story, setStory] = useState<OrderStory>();
   const [error, setError] = useState<string>();
+  // A ticket refunded from this page: said once, and the story read again (it tells the refund).
+  const [refunded, setRefunded] = useState<TicketRefund>();
 
-  useEffect(() => {
+  const read = useCallback(() => {
     api.story(operator.token, orderId).then(setStory, (cause: unknown) => {
       if (cause instanceof ApiError && cause.status === 401) onExpired();
       else
         setError(cause instanceof ApiError && cause.status === 404 ? `There is no order ${orderId}.` : message(cause));
     });
   }, [api, operator.token, orderId, onExpired]);
+  useEffect(read, [read]);
+  const onRefunded = (refund: TicketRefund) => {
+    setRefunded(refund);
+    read();
+  };
 
   return (
     <section className="card order-story" aria-label="Order story">
@@ -207,13 +215,30 @@ export function OrderStoryCard({ api, operator, onExpired, orderId }: StaffProps
           {story.tickets.length > 0 && (
             <>
               <h3>Tickets</h3>
+              {refunded && (
+                <p role="status" data-testid="ticket-refund-result">
+                  {refunded.refundedNow ? 'Refunded' : 'Already refunded'} {refunded.seatId}:{' '}
+                  {formatPrice(refunded.refundCents, story.currency)} back, ticket voided
+                  {refunded.releasedSeatId ? `, seat ${refunded.releasedSeatId} back on sale` : ''}
+                  {refunded.orderRefund ? ' — it was the last ticket: the order is refunded' : ''}.
+                </p>
+              )}
               <ul>
                 {story.tickets.map((t) => (
                   <li key={t.ticketId}>
                     {t.seatId} — {t.state}
                     {t.checkedInAt !== undefined &&
                       `, checked in ${new Date(t.checkedInAt).toLocaleString()} at ${t.checkedInBy ?? 'a door'}`}{' '}
-                    <span className="muted small">{t.ticketId}</span>
+                    <span className="muted small">{t.ticketId}</span>{' '}
+                    <TicketRefundButton
+                      api={api}
+                      operator={operator}
+                      orderId={orderId}
+                      ticket={t}
+                      currency={story.currency}
+                      onRefunded={onRefunded}
+                      onExpired={onExpired}
+                    />
                   </li>
                 ))}
               </ul>

@@ -6,7 +6,7 @@ import { doorCredentialFromToken, forgetCredential, loadCredential, saveCredenti
 
 /**
  * The door (`/door`): staff scan a ticket's QR code with the phone's camera (the browser's
- * BarcodeDetector, where there is one) or type / paste its code, and get one big answer. The door
+ * BarcodeDetector where there is one, jsQR otherwise) or type / paste its code, and get one big answer. The door
  * credential arrives once in the link's fragment (`#credential=…`, from the console) and is kept
  * in this tab's sessionStorage only.
  */
@@ -170,15 +170,18 @@ function barcodeDetector(): BarcodeDetectorConstructor | undefined {
   return (window as unknown as { BarcodeDetector?: BarcodeDetectorConstructor }).BarcodeDetector;
 }
 
-/** The same code again within this long is the same guest still in front of the camera. */
-const REPEAT_MS = 4000;
+/** Frames decoded per second: enough to feel instant, little enough for a cheap phone's CPU and battery. */
+const FRAMES_PER_SECOND = 4;
 
 /**
- * The camera, where the browser can decode QR codes itself. Without BarcodeDetector (Firefox,
- * Safari before 17, most desktops) the page says so and the code form remains.
+ * The camera: frames decoded a few times a second — by the browser's BarcodeDetector where there
+ * is one, else drawn onto a canvas and read by jsQR (qr-frames.ts). A hit stops the scanning and
+ * releases the camera (the answer is on screen; "Scan next ticket" starts it again), and so does
+ * leaving the page or hiding the tab: no camera stays on in a pocket.
  */
 function CameraScanner({ onCode }: { onCode: (code: string) => Promise<void> }) {
   const [on, setOn] = useState(false);
+  const [scanned, setScanned] = useState(0);
   const [problem, setProblem] = useState<string>();
   const video = useRef<HTMLVideoElement>(null);
   const latest = useRef(onCode);
@@ -186,24 +189,42 @@ function CameraScanner({ onCode }: { onCode: (code: string) => Promise<void> }) 
   const Detector = barcodeDetector();
 
   useEffect(() => {
-    if (!on || !Detector) return;
+    if (!on) return;
     let stopped = false;
     let stream: MediaStream | undefined;
-    let last = { code: '', at: 0 };
-    const detector = new Detector({ formats: ['qr_code'] });
+    const release = () => {
+      for (const track of stream?.getTracks() ?? []) track.stop();
+      if (video.current) video.current.srcObject = null;
+    };
+    const detector = Detector ? new Detector({ formats: ['qr_code'] }) : undefined;
+    const canvas = document.createElement('canvas');
+    // jsQR is loaded only by a browser that needs it (its own chunk): the buyer's pages never carry it.
+    const reader = detector ? undefined : Promise.all([import('./video-frames'), import('./qr-frames')]);
+    const decode = async (source: HTMLVideoElement): Promise<string | undefined> => {
+      if (detector) return (await detector.detect(source).catch(() => []))[0]?.rawValue || undefined;
+      const [{ grabFrame }, { codeInFrame }] = await reader!;
+      const frame = grabFrame(source, canvas);
+      return frame ? codeInFrame(frame) : undefined;
+    };
+    const hidden = () => {
+      if (document.hidden) setOn(false);
+    };
+    document.addEventListener('visibilitychange', hidden);
     (async () => {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-      if (stopped || !video.current) return;
+      if (stopped || !video.current) return release(); // turned off while the camera was starting
       video.current.srcObject = stream;
       await video.current.play();
       while (!stopped && video.current) {
-        const [found] = await detector.detect(video.current).catch(() => []);
-        const now = Date.now();
-        if (found?.rawValue && (found.rawValue !== last.code || now - last.at > REPEAT_MS)) {
-          last = { code: found.rawValue, at: now };
-          await latest.current(found.rawValue);
+        const code = await decode(video.current);
+        if (stopped) return;
+        if (code) {
+          setOn(false); // the cleanup releases the camera
+          setScanned((n) => n + 1);
+          await latest.current(code);
+          return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 1000 / FRAMES_PER_SECOND));
       }
     })().catch((cause: unknown) => {
       setProblem(`The camera could not start: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -211,12 +232,13 @@ function CameraScanner({ onCode }: { onCode: (code: string) => Promise<void> }) 
     });
     return () => {
       stopped = true;
-      for (const track of stream?.getTracks() ?? []) track.stop();
+      document.removeEventListener('visibilitychange', hidden);
+      release();
     };
   }, [on, Detector]);
 
-  if (!Detector)
-    return <p className="muted small">This browser cannot read QR codes itself: type or paste the ticket's code.</p>;
+  if (!navigator.mediaDevices?.getUserMedia)
+    return <p className="muted small">This browser gives the page no camera: type or paste the ticket's code.</p>;
   return (
     <div className="door-camera">
       {on ? (
@@ -228,9 +250,12 @@ function CameraScanner({ onCode }: { onCode: (code: string) => Promise<void> }) 
         </>
       ) : (
         <button type="button" className="primary" onClick={() => setOn(true)}>
-          Scan with the camera
+          {scanned > 0 ? 'Scan next ticket' : 'Scan with the camera'}
         </button>
       )}
+      <p className="muted small" data-testid="qr-reader">
+        {Detector ? "QR codes read by the browser's barcode detector" : 'QR codes read by jsQR'}
+      </p>
       {problem && <p className="field-error">{problem}</p>}
     </div>
   );

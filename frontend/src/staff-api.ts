@@ -21,6 +21,18 @@ export interface StaffCredential {
   readonly door?: string;
 }
 
+/** What a single ticket's refund did (docs/API.md, "Refund one ticket"). */
+export interface TicketRefund {
+  readonly orderId: string;
+  readonly ticketId: string;
+  readonly seatId: string;
+  readonly refundCents: number;
+  readonly refundedNow: boolean;
+  readonly releasedSeatId?: string;
+  /** Present when it was the order's last valid ticket: the order was refunded. */
+  readonly orderRefund?: Refund;
+}
+
 /** What a refund did (docs/API.md, "Refund"). */
 export interface Refund {
   readonly orderId: string;
@@ -85,6 +97,16 @@ export class StaffApi {
       'POST',
       `/api/admin/orders/${encodeURIComponent(orderId)}/refund`,
       note ? { note } : {},
+      operator,
+    ).then((body) => body.refund);
+  }
+
+  /** Refunds one ticket: its price back, the ticket voided, its seat back on sale (docs/API.md). */
+  refundTicket(operator: string, orderId: string, ticketId: string): Promise<TicketRefund> {
+    return this.call<{ refund: TicketRefund }>(
+      'POST',
+      `/api/admin/orders/${encodeURIComponent(orderId)}/tickets/${encodeURIComponent(ticketId)}/refund`,
+      {},
       operator,
     ).then((body) => body.refund);
   }

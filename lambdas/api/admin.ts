@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAdminKey } from '../core/access/admin-key';
 import { createDoorCredential, createOperatorSession } from '../core/access/staff-credentials';
-import { DoorCredentialInput, RefundInput, SignInInput } from '../core/access/staff-input';
+import { DoorCredentialInput, RefundInput, SignInInput, TicketRefundInput } from '../core/access/staff-input';
 import { createEvent } from '../core/events/create-event';
 import { editEvent } from '../core/events/edit-event';
 import { getEvent } from '../core/events/event-records';
@@ -12,6 +12,7 @@ import { orderReport, orderStory } from '../core/orders/order-report';
 import { Unauthorized } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
 import { refundOrder } from '../core/refunds/refund-order';
+import { refundTicket } from '../core/refunds/refund-ticket';
 import { readDashboard } from '../core/reports/event-dashboard';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { json } from './http';
@@ -75,6 +76,18 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets' | 'co
         orderId: pathParameter(event, 'orderId'),
         operatorId: operator.operatorId,
         ...(note ? { note } : {}),
+      });
+      return json(200, { refund });
+    },
+
+    // One ticket: its price refunded (own idempotency key), the ticket voided, its seat back on sale.
+    'POST /api/admin/orders/{orderId}/tickets/{ticketId}/refund': async (event) => {
+      const operator = await requireAdmin(event, secrets);
+      jsonBody(event, TicketRefundInput);
+      const refund = await refundTicket(platform.store, platform.processor, {
+        orderId: pathParameter(event, 'orderId'),
+        ticketId: pathParameter(event, 'ticketId'),
+        operatorId: operator.operatorId,
       });
       return json(200, { refund });
     },

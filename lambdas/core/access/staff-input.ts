@@ -19,3 +19,6 @@ export const DoorCredentialInput = z.strictObject({
 
 /** `POST /api/admin/orders/{orderId}/refund`: optionally, why (it goes into the order's reason). */
 export const RefundInput = z.strictObject({ note: z.string().trim().max(200).optional() });
+
+/** `POST /api/admin/orders/{orderId}/tickets/{ticketId}/refund`: an empty object (room for a note later). */
+export const TicketRefundInput = z.strictObject({});

@@ -56,13 +56,18 @@ function explain(
       ? `hold ends in ${seconds(order.holdExpiresAt - now)}`
       : `hold expired ${seconds(now - order.holdExpiresAt)} ago`;
   switch (order.status) {
-    case 'CONFIRMED':
+    case 'CONFIRMED': {
+      const refunded = tickets.filter((t) => t.refundedAt !== undefined);
+      const valid = tickets.filter((t) => t.state === 'VALID');
       lines.push(
-        `Confirmed: ${tickets.filter((t) => t.state === 'VALID').length} valid ticket(s) for ${order.seatIds.join(', ')}.`,
+        `Confirmed: ${valid.length} valid ticket(s) for ${(refunded.length > 0 ? valid.map((t) => t.seatId) : order.seatIds).join(', ')}.`,
       );
+      if (refunded.length > 0)
+        lines.push(`Refunded singly: ${refunded.map((t) => `${t.seatId} (${t.refundCents ?? 0} cents)`).join(', ')}.`);
       if (order.notifications)
         lines.push(`Confirmations: e-mail ${order.notifications.email ?? '?'}, SMS ${order.notifications.sms ?? '?'}.`);
       break;
+    }
     case 'HOLDING':
       lines.push(`Holding ${order.seatIds.join(', ')}; ${hold}.`);
       if (currentState === 'WaitForBuyer')
@@ -160,6 +165,7 @@ export function orderStory(report: OrderReport): OrderStory {
       state: t.state,
       ...(t.checkedInAt === undefined ? {} : { checkedInAt: t.checkedInAt }),
       ...(t.checkedInBy === undefined ? {} : { checkedInBy: t.checkedInBy }),
+      ...(t.refundedAt === undefined ? {} : { refundedAt: t.refundedAt, refundCents: t.refundCents ?? 0 }),
     })),
     ...(execution
       ? {
@@ -189,7 +195,12 @@ function moments({ order, tickets, execution }: OrderReport): StoryMoment[] {
     list.push({ at: t.issuedAt, what: `Ticket ${t.ticketId} issued for seat ${t.seatId}` });
     if (t.checkedInAt !== undefined)
       list.push({ at: t.checkedInAt, what: `Ticket for ${t.seatId} checked in at ${t.checkedInBy ?? 'a door'}` });
-    if (t.voidedAt !== undefined) list.push({ at: t.voidedAt, what: `Ticket for ${t.seatId} voided` });
+    if (t.refundedAt !== undefined)
+      list.push({
+        at: t.refundedAt,
+        what: `Ticket for ${t.seatId} refunded singly (${t.refundCents ?? 0} cents back) and voided; seat back on sale`,
+      });
+    else if (t.voidedAt !== undefined) list.push({ at: t.voidedAt, what: `Ticket for ${t.seatId} voided` });
   }
   if (execution?.stopDate)
     list.push({

@@ -40,6 +40,32 @@ export interface PaymentProcessor {
   refund(chargeId: string): Promise<void>;
   /** What happened to a key, for a charge whose answer was lost. */
   lookup(idempotencyKey: string): Promise<ChargeLookup>;
+  /**
+   * Gives part of a charge back (one ticket of an order) under its own idempotency key: asking
+   * again with the key answers the first refund and never gives money back twice. A charge
+   * refunded whole before (`refund`) has nothing left to give: answered `covered`.
+   */
+  refundPart(request: PartialRefundRequest): Promise<PartialRefund>;
+}
+
+export interface PartialRefundRequest {
+  /** One key per partial refund (`ticketRefundKey`), reused by every retry of it. */
+  readonly idempotencyKey: string;
+  readonly chargeId: string;
+  readonly orderId: string;
+  readonly amountCents: number;
+}
+
+export interface PartialRefund {
+  readonly idempotencyKey: string;
+  /** `refunded`: this key gave the amount back (now or on an earlier call); `covered`: the whole charge had been refunded. */
+  readonly outcome: 'refunded' | 'covered';
+  readonly amountCents: number;
+}
+
+/** The idempotency key of one ticket's refund: the same on every retry, never another ticket's. */
+export function ticketRefundKey(ticketId: string): string {
+  return `refund#${ticketId}`;
 }
 
 /**

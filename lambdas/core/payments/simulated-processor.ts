@@ -1,4 +1,5 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentSimulatorConfig } from '../../../contract/order-flow-settings';
 import { updateIf } from '../platform/conditional-write';
 import { batchGetAll, queryAll } from '../platform/pages';
@@ -7,6 +8,8 @@ import {
   type Charge,
   type ChargeLookup,
   type ChargeRequest,
+  type PartialRefund,
+  type PartialRefundRequest,
   PaymentDeclined,
   type PaymentProcessor,
   PaymentProcessorUnavailable,
@@ -26,7 +29,8 @@ import {
  * again (the next attempt), a key in flight answers "unavailable" (retry later).
  */
 
-export type LedgerOutcome = 'PENDING' | 'CHARGED' | 'DECLINED' | 'REFUNDED';
+/** `REFUND`: an entry of its own for a partial refund (keyed by its idempotency key), not a charge. */
+export type LedgerOutcome = 'PENDING' | 'CHARGED' | 'DECLINED' | 'REFUNDED' | 'REFUND';
 
 export interface LedgerEntry {
   readonly idempotencyKey: string;
@@ -36,6 +40,10 @@ export interface LedgerEntry {
   readonly amountCents: number;
   /** How often the key was tried (a declined key may be tried again). */
   readonly attempts?: number;
+  /** On a charge: how much of it was given back so far (partial refunds; all of it once REFUNDED). */
+  readonly refundedCents?: number;
+  /** On a partial refund (`REFUND`): the charge it gave part of back. */
+  readonly refundOf?: string;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -68,6 +76,9 @@ const chargeIdFor = (idempotencyKey: string) => `ch_${Buffer.from(idempotencyKey
 const idempotencyKeyOf = (chargeId: string) => Buffer.from(chargeId.replace(/^ch_/, ''), 'base64url').toString();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Tries of one partial refund against concurrent refunds of the same charge (jittered backoff between). */
+const REFUND_ATTEMPTS = 8;
 
 /** Charges this process's simulators took and then "lost the answer" of (for fault reports). */
 let lostAnswers = 0;
@@ -133,7 +144,8 @@ export class SimulatedProcessor implements PaymentProcessor {
       new GetCommand({ TableName: this.store.tables.payments, Key: { idempotencyKey }, ConsistentRead: true }),
     );
     const entry = result.Item as LedgerEntry | undefined;
-    if (!entry) return { idempotencyKey, status: 'NONE' };
+    // A partial refund's key was never a charge's (its own prefix, ticketRefundKey).
+    if (!entry || entry.outcome === 'REFUND') return { idempotencyKey, status: 'NONE' };
     return {
       idempotencyKey,
       status: entry.outcome,
@@ -148,11 +160,91 @@ export class SimulatedProcessor implements PaymentProcessor {
       new UpdateCommand({
         TableName: this.store.tables.payments,
         Key: { idempotencyKey: idempotencyKeyOf(chargeId) },
-        UpdateExpression: 'SET outcome = :refunded, updatedAt = :now',
+        // The rest of the charge: what partial refunds gave back before is not given twice.
+        UpdateExpression: 'SET outcome = :refunded, updatedAt = :now, refundedCents = amountCents',
         ConditionExpression: 'outcome IN (:charged, :refunded)',
         ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':charged': 'CHARGED', ':now': this.store.now() },
       }),
     );
+  }
+
+  /**
+   * One write for both: the refund's own entry (only if its key is new) and the charge's
+   * `refundedCents` (only if unchanged since read, still CHARGED, and the sum stays within the
+   * charge). A retry finds the entry and answers it; a charge refunded whole meanwhile is `covered`.
+   */
+  async refundPart(request: PartialRefundRequest): Promise<PartialRefund> {
+    const chargeKey = idempotencyKeyOf(request.chargeId);
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await sleep(Math.min(500, 20 * 2 ** attempt) * (0.5 + this.store.random() / 2));
+      // The charge before the refund's own entry: both are written in one transaction, so an
+      // entry missing after the charge was read means the charge as read does not count it.
+      const charge = await this.ledgerEntry(chargeKey);
+      const done = await this.ledgerEntry(request.idempotencyKey);
+      if (done) return { idempotencyKey: request.idempotencyKey, outcome: 'refunded', amountCents: done.amountCents };
+      if (charge?.outcome === 'REFUNDED')
+        return { idempotencyKey: request.idempotencyKey, outcome: 'covered', amountCents: 0 };
+      if (charge?.outcome !== 'CHARGED')
+        throw new Error(`Charge ${request.chargeId} is not charged: nothing to refund`);
+      const before = charge.refundedCents ?? 0;
+      if (before + request.amountCents > charge.amountCents) {
+        // Reads of two items are not one snapshot: look again before calling it too much.
+        if (attempt < REFUND_ATTEMPTS) continue;
+        throw new Error(`Refunding ${request.amountCents} would give back more than charge ${request.chargeId} took`);
+      }
+      const now = this.store.now();
+      try {
+        await this.store.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.store.tables.payments,
+                  Item: {
+                    idempotencyKey: request.idempotencyKey,
+                    orderId: request.orderId,
+                    outcome: 'REFUND',
+                    refundOf: request.chargeId,
+                    amountCents: request.amountCents,
+                    createdAt: now,
+                    updatedAt: now,
+                  } satisfies LedgerEntry,
+                  ConditionExpression: 'attribute_not_exists(idempotencyKey)',
+                },
+              },
+              {
+                Update: {
+                  TableName: this.store.tables.payments,
+                  Key: { idempotencyKey: chargeKey },
+                  UpdateExpression: 'SET refundedCents = :after, updatedAt = :now',
+                  ConditionExpression:
+                    before === 0
+                      ? 'outcome = :charged AND attribute_not_exists(refundedCents)'
+                      : 'outcome = :charged AND refundedCents = :before',
+                  ExpressionAttributeValues: {
+                    ':charged': 'CHARGED',
+                    ':after': before + request.amountCents,
+                    ':now': now,
+                    ...(before === 0 ? {} : { ':before': before }),
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return { idempotencyKey: request.idempotencyKey, outcome: 'refunded', amountCents: request.amountCents };
+      } catch (error) {
+        // Another refund of this key or of this charge got there first: read both again.
+        if (!(error instanceof TransactionCanceledException) || attempt >= REFUND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async ledgerEntry(idempotencyKey: string): Promise<LedgerEntry | undefined> {
+    const result = await this.store.doc.send(
+      new GetCommand({ TableName: this.store.tables.payments, Key: { idempotencyKey }, ConsistentRead: true }),
+    );
+    return result.Item as LedgerEntry | undefined;
   }
 
   /** The ledger entries of one order (for operators and tests: money taken and given back). */

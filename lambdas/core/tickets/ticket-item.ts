@@ -23,4 +23,10 @@ export interface TicketItem {
   readonly checkedInAt?: number;
   /** The name of the door that admitted it. */
   readonly checkedInBy?: string;
+  /** Epoch ms, when an operator refunded this one ticket (refund-ticket.ts; voided in the same write). */
+  readonly refundedAt?: number;
+  /** What that refund gives back (its price, fixed when voided, so every retry refunds the same). */
+  readonly refundCents?: number;
+  /** Who refunded it (the operator's id). */
+  readonly refundedBy?: string;
 }

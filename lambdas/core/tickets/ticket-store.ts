@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isFinal, type OrderRecord } from '../orders/order-record';
+import { writeIf } from '../platform/conditional-write';
 import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { TicketItem } from './ticket-item';
@@ -104,4 +105,36 @@ export function ticketsOfEvent(store: Store, eventId: string): Promise<TicketIte
  */
 export function mayHaveTickets(order: Pick<OrderRecord, 'status' | 'payment'>): boolean {
   return order.status === 'CONFIRMED' || (isFinal(order.status) && order.payment.round > 0);
+}
+
+/**
+ * Voids one VALID ticket of the order for its single refund, noting the refund (when, how much, by
+ * whom) in the same write: from then on it no longer verifies, and a retry finds the refund to
+ * finish. False when the ticket was not VALID (voided or refunded before).
+ */
+export function voidForRefund(
+  store: Store,
+  ticket: Pick<TicketItem, 'ticketId' | 'orderId'>,
+  refund: { readonly cents: number; readonly by: string },
+): Promise<boolean> {
+  const now = store.now();
+  return writeIf(
+    store,
+    new UpdateCommand({
+      TableName: store.tables.tickets,
+      Key: { ticketId: ticket.ticketId },
+      UpdateExpression:
+        'SET #state = :voided, voidedAt = :now, refundedAt = :now, refundCents = :cents, refundedBy = :by',
+      ConditionExpression: '#state = :valid AND orderId = :orderId',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':voided': 'VOIDED',
+        ':valid': 'VALID',
+        ':now': now,
+        ':cents': refund.cents,
+        ':by': refund.by,
+        ':orderId': ticket.orderId,
+      },
+    }),
+  );
 }
