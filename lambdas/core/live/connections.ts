@@ -38,11 +38,15 @@ export function connectionRepository(store: Store): ConnectionRepository {
   };
   return {
     async put(connection) {
-      await store.doc.send(new PutCommand({ TableName: table, Item: connection }));
-      if (connection.buyerId === undefined) return;
-      // After the connection item: a socket in the set whose item was never written is only a
-      // post that finds it gone. Every socket in the set is younger than the set's expiry.
-      await store.doc.send(
+      const item = store.doc.send(new PutCommand({ TableName: table, Item: connection }));
+      if (connection.buyerId === undefined) {
+        await item;
+        return;
+      }
+      // Both at once ($connect's latency is one write): if the item's write fails, $connect fails
+      // and the socket is refused, and an id in the set whose socket is gone is only a post that
+      // finds it gone (410 → out of the set). Every socket in the set is younger than the set's expiry.
+      const joined = store.doc.send(
         new UpdateCommand({
           TableName: table,
           Key: { connectionId: buyerSocketsKey(connection.buyerId) },
@@ -53,6 +57,7 @@ export function connectionRepository(store: Store): ConnectionRepository {
           },
         }),
       );
+      await Promise.all([item, joined]);
     },
 
     async subscribe(connectionId, eventId) {
