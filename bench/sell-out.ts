@@ -14,6 +14,7 @@ import { runDrop } from './simulator/drop';
 import { DEFAULTS } from './simulator/options';
 import { callerTable, requestsByCallerKey, requestsByHandler } from './simulator/requests-by-caller';
 import { startStackFor } from './simulator/stack-process';
+import { orderTimelines } from './simulator/timeline';
 import { machineDescription, printTable, runPool } from './support';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,6 +26,8 @@ async function main() {
       buyers: { type: 'string', default: '5000' },
       seats: { type: 'string', default: '500' },
       json: { type: 'boolean', default: false },
+      // Where a purchase's time goes (bench/simulator/timeline.ts): printed to stderr.
+      timeline: { type: 'boolean', default: false },
     },
   });
   const buyers = Number(values.buyers);
@@ -82,6 +85,15 @@ async function main() {
     const requestsPerTicket = requests / Math.max(1, drop.ticketsSold);
     const requestsPerTicketWithoutSessionLimiter = (requests - limiterRequests) / Math.max(1, drop.ticketsSold);
     const byCaller = requestsByCallerKey(drop.dynamoByCaller ?? {}, drop.ticketsSold);
+    if (values.timeline) {
+      const winners = drop.records.filter((r) => r.outcome === 'ticket');
+      const rows = await orderTimelines(target.stepFunctionsEndpoint, stack.endpoints.stateMachineArn, winners);
+      console.error("\nWhere a purchase's time goes (ms, the winners; bench/simulator/timeline.ts):\n");
+      for (const { segment, ms } of rows)
+        console.error(
+          `${segment.padEnd(48)} p50 ${ms.p50.toFixed(0).padStart(6)}  p90 ${ms.p90.toFixed(0).padStart(6)}  p99 ${ms.p99.toFixed(0).padStart(6)}  (${ms.count})`,
+        );
+    }
     if (values.json) {
       console.log(
         JSON.stringify({

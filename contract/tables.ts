@@ -146,7 +146,9 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   },
   {
     // One item per open WebSocket connection: which event it watches and whose it is, so the
-    // broadcaster finds an event's viewers (`byEvent`) and an order's buyer (`byBuyer`).
+    // broadcaster finds an event's viewers (`byEvent`); a buyer's sockets are found by key in the
+    // buyer's `#buyer#<buyerId>` set (lambdas/core/live/connections.ts) — `byBuyer` has no reader
+    // left (issue #13) and can go once no deployed broadcaster queries it.
     // `expiresAt` (epoch seconds) lets DynamoDB drop connections whose $disconnect never came.
     id: 'connections',
     partitionKey: { name: 'connectionId', type: 'S' },

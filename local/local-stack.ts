@@ -241,8 +241,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://127.0.0.1:${port}`;
     await options.onListening?.(url);
 
-    // The handlers reach DynamoDB through the fault proxy; the stack's own reads and the stream
-    // feeds go to DynamoDB Local directly.
+    // The handlers reach DynamoDB through the fault proxy while DynamoDB faults are on; the stack's
+    // own reads and the stream feeds go to DynamoDB Local directly.
     const proxy = await startDynamoDbFaultProxy(dynamo.endpoint, faults);
     stops.push(() => proxy.stop());
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
@@ -271,7 +271,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     platform = createLocalPlatform(
       () => settings.config(),
-      { dynamo: proxy.endpoint, stepFunctions: url },
+      {
+        // Through the proxy only while it may fail something: otherwise every handler request would
+        // cross one more HTTP server and client on this process's one event loop — a cost the
+        // stack's Lambdas do not have (its profile in a sell-out, bench/RESULTS.md). Asked per request,
+        // so a fault switched on while running applies from the next call.
+        dynamo: () => (faults.failsDynamoDb ? proxy.endpoint : dynamo.endpoint),
+        stepFunctions: url,
+      },
       {
         shardInvoker: () => liveUpdates.shardInvoker,
         poster: () => liveUpdates.poster,

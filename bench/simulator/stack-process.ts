@@ -95,7 +95,13 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
   const onOutput = options.onOutput ?? ((text: string) => process.stderr.write(text));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify({ stack: options.stack ?? {} } satisfies StackChildOptions)],
+    [
+      ...profilingArguments(),
+      '--import',
+      'tsx',
+      CHILD_SCRIPT,
+      JSON.stringify({ stack: options.stack ?? {} } satisfies StackChildOptions),
+    ],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.processEnvironment },
@@ -237,6 +243,15 @@ export function startStackFor(
         : {}),
     },
   });
+}
+
+/**
+ * Extra Node flags for the stack child only, from TICKETDROP_STACK_NODE_ARGS (space-separated),
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: Node refuses --cpu-prof in NODE_OPTIONS, and a
+ * profile of the stack must not include the load generator.
+ */
+function profilingArguments(): string[] {
+  return (process.env.TICKETDROP_STACK_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
 }
 
 async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

@@ -37,8 +37,11 @@ export class Broadcaster extends Construct {
     this.handler = parts.handler;
     this.deadLetterQueue = parts.deadLetterQueue;
     const fn = this.handler.function;
-    // Finds audiences and deletes gone sockets; never writes a connection otherwise.
-    props.tables.table('connections').grant(fn, 'dynamodb:Query', 'dynamodb:DeleteItem');
+    // Finds audiences (an event's viewers: Query; a batch's buyers' sockets: BatchGetItem of their
+    // `#buyer#` sets) and forgets gone sockets (DeleteItem; UpdateItem takes one out of its buyer's set).
+    props.tables
+      .table('connections')
+      .grant(fn, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     // Reads a confirmed order's tickets (by key) to push them with the order.
     props.tables.table('tickets').grant(fn, 'dynamodb:BatchGetItem');
     props.webSocketStage.grantManagementApiAccess(fn);

@@ -42,7 +42,8 @@ export class LiveWebSocket extends Construct {
     };
     ApiSecrets.provide(this.handlers.connect.function, 'SESSION_SIGNING_KEY', props.sessionSigningKey);
     const connections = props.tables.table('connections');
-    connections.grant(this.handlers.connect.function, 'dynamodb:PutItem');
+    // The connection, and (a buyer's socket) its buyer's `#buyer#` set the broadcaster reads.
+    connections.grant(this.handlers.connect.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     // Forgets the connection and takes it out of its seat-map shard (an UpdateItem of the shard's set).
     connections.grant(this.handlers.disconnect.function, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     // Reads the connection, joins (or leaves) a shard, sets the watched event.

@@ -75,7 +75,8 @@ describe('WebSocket API', () => {
 describe('least privilege', () => {
   it('lets each route handler do only its own writes on the connections table (subscribe also reads a buyer’s open order; both keep a dashboard’s watchers)', () => {
     const expected = {
-      connect: { actions: ['dynamodb:PutItem'], tables: ['connections'] },
+      // The connection, and a buyer's socket into its buyer's set.
+      connect: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], tables: ['connections'] },
       // The connection, its seat-map shard's member set, and a dashboard's watchers (buyers).
       disconnect: {
         actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
@@ -128,10 +129,16 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the broadcaster read the streams, query and delete connections, and post only to this stage', () => {
+  it('lets the broadcaster read the streams, read and forget connections, and post only to this stage', () => {
     const statements = statementsOf(stack.broadcaster.handler.function);
     const connections = statements.filter((s) => JSON.stringify(s.Resource).includes(tableId('connections')));
-    expect(actionsOf(connections)).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
+    // UpdateItem: a gone socket leaves its buyer's set — the broadcaster's only write besides forgetting it.
+    expect(actionsOf(connections).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     const manage = statements.find((s) => actionsOf([s]).includes('execute-api:ManageConnections'))!;
     expect(JSON.stringify(manage.Resource)).toMatch(/\/dev\/\*\/@connections\/\*/);
     expect(JSON.stringify(manage.Resource)).toContain(logicalIdOf(stack.live.api));
@@ -139,14 +146,17 @@ describe('least privilege', () => {
     expect(JSON.stringify(streamReads)).not.toContain(tableId('seats'));
     expect(JSON.stringify(streamReads)).toContain(tableId('orders'));
     // Writes only what an operators' dashboard push needs (lib/realtime/dashboard-access.ts): its
-    // watcher item and the live map in buyers, the waiting room the operator queue view advances.
+    // watcher item and the live map in buyers, the waiting room the operator queue view advances;
+    // besides those, only UpdateItem (a gone socket leaves its buyer's set), never orders/tickets/seats.
     const pushWrites = (s: (typeof statements)[number]) =>
       [tableId('buyers'), tableId('waitingRooms')].some((id) => JSON.stringify(s.Resource).includes(id));
-    expect(
-      actionsOf(statements.filter((s) => !pushWrites(s))).filter((a) =>
-        /PutItem|UpdateItem|BatchWrite|TransactWrite/.test(a),
-      ),
-    ).toEqual([]);
+    const writes = statements.filter(
+      (s) => !pushWrites(s) && actionsOf([s]).some((a) => /PutItem|UpdateItem|BatchWrite|TransactWrite/.test(a)),
+    );
+    expect(actionsOf(writes).filter((a) => /PutItem|UpdateItem|BatchWrite|TransactWrite/.test(a))).toEqual([
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(writes.map((s) => s.Resource))).not.toMatch(/orders|tickets|seats/i);
   });
 });
 

@@ -44,6 +44,33 @@ describe('deliver', () => {
     expect(connections.items.has('gone')).toBe(false);
   });
 
+  it('finds the sockets of every buyer of a batch with one lookup, not one per order change (issue #13)', async () => {
+    const { connections, poster, posted } = await setUp();
+    for (const n of [1, 2, 3])
+      await connections.put(newConnection({ connectionId: `b${n}-socket`, buyerId: `b${n}` }, 0));
+    connections.lookups = 0;
+    const report = await deliver({ connections }, poster, [
+      { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
+      { audience: { buyerId: 'b2' }, message, sequenceNumbers: ['2'] },
+      { audience: { buyerId: 'b3' }, message, sequenceNumbers: ['3'] },
+      { audience: { buyerId: 'nobody-connected' }, message, sequenceNumbers: ['4'] },
+    ]);
+    expect(connections.lookups).toBe(1);
+    expect(report).toEqual({ sent: 5, gone: 0, failedPosts: 0, failedSequenceNumbers: [] });
+    expect([...posted].sort()).toEqual(['b1-socket', 'b2-socket', 'b3-socket', 'c1', 'c3']);
+  });
+
+  it('a buyer’s socket found gone leaves the buyer’s set and the table', async () => {
+    const { connections, poster } = await setUp();
+    await connections.put(newConnection({ connectionId: 'gone', buyerId: 'b1' }, 0));
+    const report = await deliver({ connections }, poster, [
+      { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
+    ]);
+    expect(report).toMatchObject({ sent: 2, gone: 1 });
+    expect([...(connections.buyerSockets.get('b1') ?? [])].sort()).toEqual(['c1', 'c3']);
+    expect(connections.items.has('gone')).toBe(false);
+  });
+
   it('a failed post is counted and dropped; a failed lookup fails its stream records (to be retried)', async () => {
     const { connections, poster } = await setUp();
     await connections.put(newConnection({ connectionId: 'flaky' }, 0));

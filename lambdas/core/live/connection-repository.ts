@@ -3,9 +3,14 @@
  * viewer) and which event each watches, so the broadcaster finds an event's viewers and a buyer's
  * sockets. The DynamoDB adapter is `connectionRepository(store)` (connections.ts), the in-memory
  * fake `test/support/fakes/`.
+ *
+ * A buyer's sockets are also kept under the buyer (one set per buyer, added to at $connect), so
+ * the broadcaster finds the sockets of every buyer of a stream batch with one batch read by key
+ * instead of one index query per pushed order change (issue #13). A socket leaves its buyer's set
+ * when a post finds it gone; the set lives as long as the newest socket could.
  */
 export interface ConnectionRepository {
-  /** Records a new connection (replacing one under the same id). */
+  /** Records a new connection (replacing one under the same id); a buyer's socket joins its buyer's set. */
   put(connection: ConnectionItem): Promise<void>;
   /**
    * Makes the connection watch `eventId` (replacing any earlier event). False when the connection
@@ -16,8 +21,14 @@ export interface ConnectionRepository {
   delete(connectionId: string): Promise<void>;
   /** Ids of the connections watching an event (an index read: eventually consistent on DynamoDB). */
   watching(eventId: string): Promise<string[]>;
-  /** Ids of one buyer's connections, whatever they watch. */
-  ofBuyer(buyerId: string): Promise<string[]>;
+  /**
+   * The connection ids of each of these buyers (whatever they watch), read consistently by key: a
+   * socket recorded before the read is in it. May still list a socket that disconnected (a post
+   * then finds it gone: `leaveBuyer`). Buyers without sockets are absent from the map.
+   */
+  ofBuyers(buyerIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Takes a socket found gone out of its buyer's set (nothing when it is not there). */
+  leaveBuyer(buyerId: string, connectionId: string): Promise<void>;
 }
 
 export interface ConnectionItem {

@@ -1,8 +1,13 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../platform/conditional-write';
-import { queryAll } from '../platform/pages';
+import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
-import { type ConnectionItem, type ConnectionRepository, newConnection } from './connection-repository';
+import {
+  CONNECTION_TTL_SECONDS,
+  type ConnectionItem,
+  type ConnectionRepository,
+  newConnection,
+} from './connection-repository';
 
 export type { ConnectionItem, ConnectionRepository } from './connection-repository';
 export { CONNECTION_TTL_SECONDS } from './connection-repository';
@@ -11,6 +16,12 @@ export { CONNECTION_TTL_SECONDS } from './connection-repository';
 
 /** A subscribe applies only to a connection still recorded. */
 const CONNECTION_EXISTS = 'attribute_exists(connectionId)';
+
+/**
+ * The item holding a buyer's socket ids (a string set `members`), beside the connection items as
+ * the live map's `#shard#…` items are: no `eventId` or `buyerId` attribute, so in no index.
+ */
+export const buyerSocketsKey = (buyerId: string): string => `#buyer#${buyerId}`;
 
 export function connectionRepository(store: Store): ConnectionRepository {
   const table = store.tables.connections;
@@ -27,7 +38,26 @@ export function connectionRepository(store: Store): ConnectionRepository {
   };
   return {
     async put(connection) {
-      await store.doc.send(new PutCommand({ TableName: table, Item: connection }));
+      const item = store.doc.send(new PutCommand({ TableName: table, Item: connection }));
+      if (connection.buyerId === undefined) {
+        await item;
+        return;
+      }
+      // Both at once ($connect's latency is one write): if the item's write fails, $connect fails
+      // and the socket is refused, and an id in the set whose socket is gone is only a post that
+      // finds it gone (410 → out of the set). Every socket in the set is younger than the set's expiry.
+      const joined = store.doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { connectionId: buyerSocketsKey(connection.buyerId) },
+          UpdateExpression: 'ADD members :member SET expiresAt = :expiresAt',
+          ExpressionAttributeValues: {
+            ':member': new Set([connection.connectionId]),
+            ':expiresAt': Math.floor(store.now() / 1000) + CONNECTION_TTL_SECONDS,
+          },
+        }),
+      );
+      await Promise.all([item, joined]);
     },
 
     async subscribe(connectionId, eventId) {
@@ -47,8 +77,36 @@ export function connectionRepository(store: Store): ConnectionRepository {
       await store.doc.send(new DeleteCommand({ TableName: table, Key: { connectionId } }));
     },
 
+    async ofBuyers(buyerIds) {
+      const unique = [...new Set(buyerIds)];
+      const items = await batchGetAll<{ connectionId: string; members?: Set<string> }>(
+        store,
+        table,
+        unique.map((buyerId) => ({ connectionId: buyerSocketsKey(buyerId) })),
+        (item) => item.connectionId,
+        (key) => String(key.connectionId),
+      );
+      const byKey = new Map(items.map((item) => [item.connectionId, item.members]));
+      const sockets = new Map<string, string[]>();
+      for (const buyerId of unique) {
+        const members = byKey.get(buyerSocketsKey(buyerId));
+        if (members && members.size > 0) sockets.set(buyerId, [...members]);
+      }
+      return sockets;
+    },
+
+    async leaveBuyer(buyerId, connectionId) {
+      await store.doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { connectionId: buyerSocketsKey(buyerId) },
+          UpdateExpression: 'DELETE members :member',
+          ExpressionAttributeValues: { ':member': new Set([connectionId]) },
+        }),
+      );
+    },
+
     watching: (eventId) => idsBy('byEvent', 'eventId', eventId),
-    ofBuyer: (buyerId) => idsBy('byBuyer', 'buyerId', buyerId),
   };
 }
 
@@ -75,11 +133,6 @@ export function deleteConnection(store: Store, connectionId: string): Promise<vo
 /** Connection ids watching an event (GSI: eventually consistent, fine for live updates). */
 export function connectionsWatching(store: Store, eventId: string): Promise<string[]> {
   return connectionRepository(store).watching(eventId);
-}
-
-/** Connection ids of one buyer's sockets, whatever they watch. */
-export function connectionsOfBuyer(store: Store, buyerId: string): Promise<string[]> {
-  return connectionRepository(store).ofBuyer(buyerId);
 }
 
 /** One connection as recorded (a strongly consistent read), or undefined when it is gone. */

@@ -1,7 +1,7 @@
 import { forEachLimited } from '../platform/concurrency';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
-import type { Audience, Delivery } from './broadcast';
+import type { Delivery } from './broadcast';
 import type { ConnectionPoster } from './connection-poster';
 import type { ConnectionRepository } from './connection-repository';
 import { connectionRepository } from './connections';
@@ -39,12 +39,24 @@ export async function deliver(
 ): Promise<DeliveryReport> {
   const connections = 'connections' in source ? source.connections : connectionRepository(source);
   const concurrency = options.concurrency ?? DEFAULT_POST_CONCURRENCY;
-  const posts: { connectionId: string; data: string }[] = [];
+  const posts: { connectionId: string; data: string; buyerId?: string }[] = [];
   const failedSequenceNumbers: string[] = [];
+  // Every buyer of the batch at once: one read by key, not one lookup per order change.
+  const buyers = deliveries.flatMap(({ audience }) => ('buyerId' in audience ? [audience.buyerId] : []));
+  const socketsOfBuyers =
+    buyers.length === 0 ? Promise.resolve(new Map<string, string[]>()) : connections.ofBuyers(buyers);
+  // A failed read fails only the deliveries that needed it (awaited below; never an unhandled rejection).
+  socketsOfBuyers.catch(() => undefined);
   await forEachLimited(deliveries, concurrency, async (delivery) => {
     try {
       const data = JSON.stringify(delivery.message);
-      for (const connectionId of await audienceOf(connections, delivery.audience)) posts.push({ connectionId, data });
+      const { audience } = delivery;
+      if ('buyerId' in audience) {
+        for (const connectionId of (await socketsOfBuyers).get(audience.buyerId) ?? [])
+          posts.push({ connectionId, data, buyerId: audience.buyerId });
+      } else {
+        for (const connectionId of await connections.watching(audience.eventId)) posts.push({ connectionId, data });
+      }
     } catch (error) {
       logger.error('Could not look up the connections of a broadcast', {
         audience: delivery.audience,
@@ -57,7 +69,7 @@ export async function deliver(
   const gone = new Set<string>();
   let sent = 0;
   let failedPosts = 0;
-  await forEachLimited(posts, concurrency, async ({ connectionId, data }) => {
+  await forEachLimited(posts, concurrency, async ({ connectionId, data, buyerId }) => {
     if (gone.has(connectionId)) return;
     try {
       if ((await poster.post(connectionId, data)) === 'sent') {
@@ -65,6 +77,7 @@ export async function deliver(
         return;
       }
       gone.add(connectionId);
+      if (buyerId !== undefined) await connections.leaveBuyer(buyerId, connectionId);
       await connections.delete(connectionId);
     } catch (error) {
       failedPosts++;
@@ -72,10 +85,6 @@ export async function deliver(
     }
   });
   return { sent, gone: gone.size, failedPosts, failedSequenceNumbers };
-}
-
-function audienceOf(connections: ConnectionRepository, audience: Audience): Promise<string[]> {
-  return 'eventId' in audience ? connections.watching(audience.eventId) : connections.ofBuyer(audience.buyerId);
 }
 
 /**

@@ -3,11 +3,19 @@ import type { ConnectionItem, ConnectionRepository } from '../../../lambdas/core
 /** Open connections in memory, with the DynamoDB adapter's semantics (the index reads are up to date here). */
 export class FakeConnectionRepository implements ConnectionRepository {
   readonly items = new Map<string, ConnectionItem>();
+  /** Each buyer's socket ids, as the adapter's `#buyer#` items keep them (a delete leaves them). */
+  readonly buyerSockets = new Map<string, Set<string>>();
   /** Lookups that fail, for tests of a failed audience lookup. */
   failLookups = false;
+  /** Lookups made (index queries and batch reads alike), for tests that count them. */
+  lookups = 0;
 
   async put(connection: ConnectionItem): Promise<void> {
     this.items.set(connection.connectionId, { ...connection });
+    if (connection.buyerId === undefined) return;
+    const sockets = this.buyerSockets.get(connection.buyerId) ?? new Set<string>();
+    sockets.add(connection.connectionId);
+    this.buyerSockets.set(connection.buyerId, sockets);
   }
 
   async subscribe(connectionId: string, eventId: string): Promise<boolean> {
@@ -25,12 +33,27 @@ export class FakeConnectionRepository implements ConnectionRepository {
     return this.ids((item) => item.eventId === eventId);
   }
 
-  async ofBuyer(buyerId: string): Promise<string[]> {
-    return this.ids((item) => item.buyerId === buyerId);
+  async ofBuyers(buyerIds: readonly string[]): Promise<Map<string, string[]>> {
+    this.lookup();
+    const found = new Map<string, string[]>();
+    for (const buyerId of buyerIds) {
+      const sockets = this.buyerSockets.get(buyerId);
+      if (sockets && sockets.size > 0) found.set(buyerId, [...sockets]);
+    }
+    return found;
+  }
+
+  async leaveBuyer(buyerId: string, connectionId: string): Promise<void> {
+    this.buyerSockets.get(buyerId)?.delete(connectionId);
   }
 
   private async ids(match: (item: ConnectionItem) => boolean): Promise<string[]> {
-    if (this.failLookups) throw new Error('ProvisionedThroughputExceededException');
+    this.lookup();
     return [...this.items.values()].filter(match).map((item) => item.connectionId);
+  }
+
+  private lookup(): void {
+    this.lookups += 1;
+    if (this.failLookups) throw new Error('ProvisionedThroughputExceededException');
   }
 }
