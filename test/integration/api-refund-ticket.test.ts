@@ -69,9 +69,9 @@ describe('refund of a single ticket', () => {
     await stack?.stop();
   });
 
-  async function buy(seatIds: string[]): Promise<{ buyer: Buyer; order: OrderView }> {
+  async function buy(seatIds: string[], onEvent = eventId): Promise<{ buyer: Buyer; order: OrderView }> {
     const buyer = await newBuyer(stack);
-    const created = await createOrderFor(stack, buyer, eventId, { seatIds });
+    const created = await createOrderFor(stack, buyer, onEvent, { seatIds });
     expect(created.status).toBe(201);
     const { orderId } = created.body.order;
     const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
@@ -320,6 +320,25 @@ describe('refund of a single ticket', () => {
       new GetCommand({ TableName: stack.tables.tickets, Key: { ticketId: order.tickets![0]!.ticketId } }),
     );
     expect((item.Item as TicketItem).refundedAt).toBeUndefined();
+  });
+
+  it("with price levels, a ticket refunded singly gives back its own seat's price", async () => {
+    const levels = 'ticket-refund-levels';
+    await adminCreateEvent(stack, {
+      eventId: levels,
+      name: 'Refunds by level',
+      rows: 3,
+      seatsPerRow: 4,
+      priceCents: 4500,
+      priceLevels: [{ fromRow: 'A', toRow: 'A', priceCents: 8000 }],
+    });
+    const { order } = await buy(['A1', 'C1'], levels);
+    expect(order.amountCents).toBe(12_500);
+    const front = order.tickets!.find((t) => t.seatId === 'A1')!;
+    const done = await refundTicket(order.orderId, front.ticketId, operator);
+    expect(done.status).toBe(200);
+    expect(done.body.refund).toMatchObject({ seatId: 'A1', refundCents: 8000, refundedNow: true });
+    expect(givenBack(await ledger(order.orderId))).toBe(8000);
   });
 
   it('the money audit of the event is clean afterwards: single refunds, resales and whole refunds all accounted', async () => {

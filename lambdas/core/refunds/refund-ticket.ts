@@ -1,3 +1,4 @@
+import { getEvent } from '../events/event-records';
 import { getOrder } from '../orders/order-store';
 import { type PartialRefund, type PaymentProcessor, ticketRefundKey } from '../payments/processor';
 import { OrderStateConflict, TicketNotFound } from '../platform/errors';
@@ -63,7 +64,10 @@ export async function refundTicket(
         ['CONFIRMED'],
         `Order ${orderId} is ${order.status}: only a confirmed order's tickets can be refunded`,
       );
-    refundedNow = await voidForRefund(store, ticket, { cents: ticketPriceCents(order, ticket.seatId), by: operatorId });
+    // The seat's price by the event's levels (one event read, only on a ticket's first refund).
+    const event = await getEvent(store, order.eventId);
+    const cents = ticketPriceCents(order, ticket.seatId, event);
+    refundedNow = await voidForRefund(store, ticket, { cents, by: operatorId });
     const now = await getTicket(store, ticketId);
     if (!now || now.refundedAt === undefined)
       throw new OrderStateConflict(orderId, ['CONFIRMED'], `Ticket ${ticketId} is voided already: nothing to refund`);
