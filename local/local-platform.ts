@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { TABLE_ENV, type TableId, type TableNames } from '../contract/tables';
 import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
@@ -78,8 +78,11 @@ export function tableEnvironment(tables: TableNames): Record<string, string> {
 }
 
 export interface LocalPlatformEndpoints {
-  /** DynamoDB as the handlers reach it (the local stack: through its fault proxy). */
-  readonly dynamo: string;
+  /**
+   * DynamoDB as the handlers reach it; a function is asked per request (the local stack: its fault
+   * proxy while a DynamoDB fault is switched on, DynamoDB Local itself otherwise).
+   */
+  readonly dynamo: string | (() => string);
   /** The Step Functions API (the stack's port). */
   readonly stepFunctions?: string;
 }
@@ -104,7 +107,7 @@ export function createLocalPlatform(
     ...(options.now ? { now: options.now } : {}),
     ...(options.shardInvoker ? { shardInvoker: options.shardInvoker } : {}),
     ...(options.poster ? { poster: options.poster } : {}),
-    dynamoClient: () => new DynamoDBClient({ endpoint: endpoints.dynamo, ...local }),
+    dynamoClient: () => new DynamoDBClient({ endpoint: dynamoEndpoint(endpoints.dynamo), ...local }),
     sfnClient: () =>
       new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),
     managementApiClient: (endpoint) => new ApiGatewayManagementApiClient({ endpoint, ...local }),
@@ -112,4 +115,23 @@ export function createLocalPlatform(
       throw new Error(`The local stack has no Secrets Manager (asked for ${arn}): give the key's value instead`);
     },
   });
+}
+
+/**
+ * The SDK's `endpoint` for a fixed URL or one chosen per request: the SDK calls a provider for
+ * every request, so a switch takes effect at the next call without making new clients.
+ */
+function dynamoEndpoint(endpoint: string | (() => string)): DynamoDBClientConfig['endpoint'] {
+  if (typeof endpoint === 'string') return endpoint;
+  const parsed = new Map<string, { protocol: string; hostname: string; port: number; path: string }>();
+  return async () => {
+    const url = endpoint();
+    let known = parsed.get(url);
+    if (!known) {
+      const { protocol, hostname, port, pathname } = new URL(url);
+      known = { protocol, hostname, port: Number(port), path: pathname };
+      parsed.set(url, known);
+    }
+    return known;
+  };
 }

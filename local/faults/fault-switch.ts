@@ -91,6 +91,11 @@ export class FaultSwitch implements LocalFaults {
     return FAULT_KINDS.some((kind) => this.faults.rates[kind] > 0);
   }
 
+  /** Whether any of these kinds can fail now (a rate above 0). */
+  injectsAny(kinds: readonly FaultKind[]): boolean {
+    return kinds.some((kind) => this.faults.rates[kind] > 0);
+  }
+
   set(option: FaultOption): void {
     this.apply(option, typeof option === 'object' && option.seed !== undefined);
   }
