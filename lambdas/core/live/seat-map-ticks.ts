@@ -12,10 +12,10 @@ import {
 } from './seat-map-snapshot';
 
 /**
- * One tick of an event's live map: wait until the tick since the last build is over, then build the
- * next map from the last one and the stream batch's new seat images, and when any seat changed,
- * write it as the next version — conditionally on the version read — and publish the deltas
- * between the two. The seat items are re-read (a strongly consistent Query of the event's seats)
+ * One tick of an event's live map: build the next map from the last one and the stream batch's new
+ * seat images (once the tick since the last build is over), and when any seat changed, write it as
+ * the next version — conditionally on the version read — publish the deltas between the two, and
+ * wait out the rest of the tick (so the next batch holds everything written meanwhile). The seat items are re-read (a strongly consistent Query of the event's seats)
  * only when the images do not follow on from the map (a gap), when the batch carries no images, or
  * when this instance has not re-read them for a while.
  *
@@ -107,7 +107,7 @@ export async function tickSeatMap(
 ): Promise<TickOutcome> {
   const { store } = deps;
   for (let race = 0; ; race++) {
-    // Changes arriving while we wait go to the next batch (and tick), unless the seats are re-read.
+    // Another builder (or instance) may have built within the tick: wait for its end first.
     const known = deps.lastBuilt?.get(eventId);
     const early = known === undefined ? 0 : known + deps.tickMs - store.now();
     if (early > 0) await deps.sleep(early);
@@ -135,6 +135,12 @@ export async function tickSeatMap(
       deps.lastBuilt?.set(eventId, next.builtAt);
       const message = tickMessage(eventId, previous, next);
       await deps.publish(message);
+      // The rest of the tick is spent here, not before the next build: the stream records written
+      // meanwhile then arrive together in the next batch, which is built as soon as it comes.
+      // (Waiting before a build instead would leave whatever arrives during that wait to the tick
+      // after: the images of a batch are all a build sees.)
+      const rest = next.builtAt + deps.tickMs - store.now();
+      if (rest > 0) await deps.sleep(rest);
       return { outcome: 'published', version: next.version, seats: message.seats.length, reread };
     }
     if (race >= MAX_LOST_RACES) throw new Error(`Seat map of ${eventId}: lost ${race + 1} builds in a row`);
