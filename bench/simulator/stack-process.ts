@@ -95,7 +95,17 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
   const onOutput = options.onOutput ?? ((text: string) => process.stderr.write(text));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify({ stack: options.stack ?? {} } satisfies StackChildOptions)],
+    [
+      // TICKETDROP_STACK_CPU_PROF=<dir>: a V8 CPU profile of the stack process, written as it exits
+      // (NODE_OPTIONS does not take --cpu-prof).
+      ...(process.env.TICKETDROP_STACK_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TICKETDROP_STACK_CPU_PROF}`]
+        : []),
+      '--import',
+      'tsx',
+      CHILD_SCRIPT,
+      JSON.stringify({ stack: options.stack ?? {} } satisfies StackChildOptions),
+    ],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.processEnvironment },
