@@ -15,9 +15,10 @@ import {
  * One tick of an event's live map: build the next map from the last one and the stream batch's new
  * seat images (once the tick since the last build is over), and when any seat changed, write it as
  * the next version — conditionally on the version read — publish the deltas between the two, and
- * wait out the rest of the tick (so the next batch holds everything written meanwhile). The seat items are re-read (a strongly consistent Query of the event's seats)
- * only when the images do not follow on from the map (a gap), when the batch carries no images, or
- * when this instance has not re-read them for a while.
+ * wait out the rest of the tick (so the next batch holds everything written meanwhile). The seat
+ * items are re-read (a strongly consistent Query of the event's seats) only when the images do not
+ * follow on from the map (a gap), when the batch carries no images, or when this instance has not
+ * re-read them for a while.
  *
  * Why this is correct under retries and races: a seat's image is applied only when it is newer
  * than the map's version of that seat, and only when every version in between is there too, so
