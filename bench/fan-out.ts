@@ -20,6 +20,7 @@ import { parseConfig } from '../lambdas/core/platform/config';
 import { type DropResult, runDrop } from './simulator/drop';
 import { priceLiveMap } from './simulator/live-map-cost';
 import { DEFAULTS } from './simulator/options';
+import { cpuSecondsBetween, cpuSecondsOf } from './simulator/process-cpu';
 import { startStackFor } from './simulator/stack-process';
 import { summarize } from './simulator/stats';
 import { machineDescription, printTable } from './support';
@@ -102,7 +103,10 @@ async function main() {
     // The viewers share this process with the buyers: its own delay is part of build → viewer.
     const viewerLoop = monitorEventLoopDelay({ resolution: 10 });
     viewerLoop.enable();
+    const cpuBefore = cpuSecondsOf(stack.pid);
     const drop = await runDrop(options, target);
+    // The stack's CPU for the sale (its process; DynamoDB Local's JVM apart): hardly load-dependent.
+    const stackCpu = cpuSecondsBetween(cpuBefore, cpuSecondsOf(stack.pid));
     viewerLoop.disable();
     const viewerLoopDelayP99Ms = viewerLoop.percentile(99) / 1e6;
     // Printed at once: the pollers' sell-out that follows can take a while on a busy machine.
@@ -129,6 +133,7 @@ async function main() {
         'hold request p50 / p99 ms': `${drop.latencyMs.hold.p50} / ${drop.latencyMs.hold.p99}`,
         'msgs/viewer/s': round(drop.viewers.messagesPerViewerPerSecond, 2),
         'WebSocket msgs total': drop.usage.webSocketMessages.value,
+        'stack CPU s (process / DynamoDB Local)': `${round(stackCpu.self, 1)} / ${round(stackCpu.descendants, 1)}`,
       },
     ]);
     const polls =
@@ -215,6 +220,7 @@ async function main() {
           holdRequest: drop.latencyMs.hold,
           msgsPerViewerPerSecond: drop.viewers.messagesPerViewerPerSecond,
           webSocketMessages: drop.usage.webSocketMessages.value,
+          stackCpuSeconds: stackCpu,
           ...(polls ? { polls } : {}),
           pollP99Ms: polls?.pollP99Ms ?? null,
           notModifiedShare: polls?.notModifiedShare ?? null,

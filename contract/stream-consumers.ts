@@ -67,10 +67,10 @@ export const FREE_STATUS = 'AVAILABLE';
 
 /**
  * The live map's tick builder (lambdas/realtime/live-map.ts): seats stream → each changed event's
- * map rebuilt at most once per tick (LIVE_MAP_TICK_MS), its deltas to every shard's worker. The
- * batch only names the events; the map is rebuilt from the seat items, so a retried batch changes
- * nothing and whole batches are retried. An update older than a minute is worth less than the
- * snapshot a client refetches.
+ * map built at most once per tick (LIVE_MAP_TICK_MS) from the last map and the batch's new seat
+ * images (the seat items re-read after a gap), its deltas to every shard's worker. Images older
+ * than the map change nothing, so a retried batch publishes nothing and whole batches are retried.
+ * An update older than a minute is worth less than the snapshot a client refetches.
  */
 export const SEAT_MAP_TICKS = {
   name: 'seat-map-ticks',

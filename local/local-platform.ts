@@ -79,8 +79,8 @@ export function tableEnvironment(tables: TableNames): Record<string, string> {
 
 export interface LocalPlatformEndpoints {
   /**
-   * DynamoDB as the handlers reach it; a function is asked again for every request (the local
-   * stack: its fault proxy while DynamoDB faults are on, DynamoDB Local itself otherwise).
+   * DynamoDB as the handlers reach it; a function is asked per request (the local stack: its fault
+   * proxy while a DynamoDB fault is switched on, DynamoDB Local itself otherwise).
    */
   readonly dynamo: string | (() => string);
   /** The Step Functions API (the stack's port). */
@@ -117,11 +117,21 @@ export function createLocalPlatform(
   });
 }
 
-/** A fixed endpoint as it is; a chosen one as the SDK's endpoint provider (called per request). */
-function dynamoEndpoint(endpoint: LocalPlatformEndpoints['dynamo']): DynamoDBClientConfig['endpoint'] {
+/**
+ * The SDK's `endpoint` for a fixed URL or one chosen per request: the SDK calls a provider for
+ * every request, so a switch takes effect at the next call without making new clients.
+ */
+function dynamoEndpoint(endpoint: string | (() => string)): DynamoDBClientConfig['endpoint'] {
   if (typeof endpoint === 'string') return endpoint;
+  const parsed = new Map<string, { protocol: string; hostname: string; port: number; path: string }>();
   return async () => {
-    const url = new URL(endpoint());
-    return { protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname };
+    const url = endpoint();
+    let known = parsed.get(url);
+    if (!known) {
+      const { protocol, hostname, port, pathname } = new URL(url);
+      known = { protocol, hostname, port: Number(port), path: pathname };
+      parsed.set(url, known);
+    }
+    return known;
   };
 }

@@ -22,7 +22,7 @@ import { startConsumerFeeds } from './consumer-feeds';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startExecutionEndedRule } from './execution-ended-relay';
-import { startDynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
+import { handlerDynamoEndpoint, startDynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
 import type { FaultOption } from './faults/fault-settings';
 import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } from './faults/fault-switch';
 import { faultsEndpoint } from './faults/faults-endpoint';
@@ -241,8 +241,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://127.0.0.1:${port}`;
     await options.onListening?.(url);
 
-    // The handlers reach DynamoDB through the fault proxy while DynamoDB faults are on; the stack's
-    // own reads and the stream feeds go to DynamoDB Local directly.
+    // The handlers reach DynamoDB through the fault proxy while a DynamoDB fault is switched on
+    // (chosen per request: a switch takes effect at once), else — like the stack's own reads and the
+    // stream feeds — DynamoDB Local directly: a sale's every request then costs this process one
+    // HTTP round trip, not two (the proxy shares the handlers' event loop).
     const proxy = await startDynamoDbFaultProxy(dynamo.endpoint, faults);
     stops.push(() => proxy.stop());
     const tables = prefixedTableNames(options.tablePrefix ?? 'ticketdrop');
@@ -272,11 +274,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     platform = createLocalPlatform(
       () => settings.config(),
       {
-        // Through the proxy only while it may fail something: otherwise every handler request would
-        // cross one more HTTP server and client on this process's one event loop — a cost the
-        // stack's Lambdas do not have (its profile in a sell-out, bench/RESULTS.md). Asked per request,
-        // so a fault switched on while running applies from the next call.
-        dynamo: () => (faults.failsDynamoDb ? proxy.endpoint : dynamo.endpoint),
+        dynamo: handlerDynamoEndpoint(proxy, dynamo.endpoint, faults),
         stepFunctions: url,
       },
       {

@@ -26,6 +26,22 @@ export const DATA_PLANE_OPERATIONS: ReadonlySet<string> = new Set([
   'TransactWriteItems',
 ]);
 
+/** The fault kinds this proxy injects: while none is switched on, the handlers skip it. */
+export const DYNAMODB_FAULT_KINDS = ['dynamodb.throttle', 'dynamodb.error'] as const;
+
+/**
+ * Where the handlers' DynamoDB requests go, asked per request: through the proxy while a DynamoDB
+ * fault is switched on, else to DynamoDB Local itself. Forwarding costs the process that runs the
+ * proxy a second HTTP exchange per request; in a sale that is most of its DynamoDB work.
+ */
+export function handlerDynamoEndpoint(
+  proxy: Pick<DynamoDbFaultProxy, 'endpoint'>,
+  upstreamEndpoint: string,
+  faults: Pick<FaultSwitch, 'injectsAny'>,
+): () => string {
+  return () => (faults.injectsAny(DYNAMODB_FAULT_KINDS) ? proxy.endpoint : upstreamEndpoint);
+}
+
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 const ERROR_NAMESPACE = 'com.amazonaws.dynamodb.v20120810#';
 

@@ -91,9 +91,9 @@ export class FaultSwitch implements LocalFaults {
     return FAULT_KINDS.some((kind) => this.faults.rates[kind] > 0);
   }
 
-  /** Whether DynamoDB calls may be failed now (`dynamodb.throttle` or `dynamodb.error` above 0). */
-  get failsDynamoDb(): boolean {
-    return this.faults.rates['dynamodb.throttle'] > 0 || this.faults.rates['dynamodb.error'] > 0;
+  /** Whether any of these kinds can fail now (a rate above 0). */
+  injectsAny(kinds: readonly FaultKind[]): boolean {
+    return kinds.some((kind) => this.faults.rates[kind] > 0);
   }
 
   set(option: FaultOption): void {

@@ -62,6 +62,45 @@ export function buildSeatMap(
   };
 }
 
+/**
+ * `map` with the seat items' new images of a stream batch applied, as the next `version`: each
+ * seat takes its newest image when that is newer than the map's. What a re-read of the seat items
+ * would build, provided the images follow on from the map — every seat's versions since the map's
+ * must all be there (each write adds one). Otherwise (a gap: a change the map lacks and the batch
+ * does not carry — a batch dropped after its retries, the map built before the stream was read, a
+ * seat the map does not know) the answer is `undefined` and the caller re-reads the seats.
+ */
+export function applySeatImages(
+  map: StoredSeatMap,
+  images: readonly SeatItem[],
+  version: number,
+  builtAt: number,
+): StoredSeatMap | undefined {
+  const versions = map.seatVersions.split(',');
+  const byIndex = new Map<number, SeatItem[]>();
+  for (const image of images) {
+    if (image.eventId !== map.eventId) continue;
+    if (image.rowIndex >= map.rows || image.number < 1 || image.number > map.seatsPerRow) return undefined;
+    const index = seatIndex(image.rowIndex, image.number, map.seatsPerRow);
+    byIndex.set(index, [...(byIndex.get(index) ?? []), image]);
+  }
+  const states = [...map.states];
+  const holds = { ...map.holds };
+  for (const [index, seatImages] of byIndex) {
+    const known = Number.parseInt(versions[index] ?? '0', 36);
+    if (!(known > 0)) return undefined; // no seat at this index in the map
+    const newer = [...new Set(seatImages.map((image) => image.version))].filter((v) => v > known).sort((a, b) => a - b);
+    if (newer.length === 0) continue;
+    if (newer.some((v, i) => v !== known + 1 + i)) return undefined;
+    const newest = seatImages.find((image) => image.version === newer.at(-1))!;
+    states[index] = STATE_LETTERS[newest.status];
+    versions[index] = newest.version.toString(36);
+    if (newest.status === 'HELD' && newest.holdExpiresAt !== undefined) holds[String(index)] = newest.holdExpiresAt;
+    else delete holds[String(index)];
+  }
+  return { ...map, version, builtAt, states: states.join(''), holds, seatVersions: versions.join(',') };
+}
+
 const STATUS_OF: Readonly<Record<string, SeatStatus>> = { A: 'AVAILABLE', H: 'HELD', S: 'SOLD' };
 
 /** Every seat whose own version differs between two builds, as it is in `after`. */
