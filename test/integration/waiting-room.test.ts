@@ -14,6 +14,7 @@ import {
   joinWaitingRoom,
   operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
+import { waitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-store';
 import { useTestTables } from '../support/local-dynamo';
 
 /** The waiting room on DynamoDB Local with the real SDK; time moves by hand. */
@@ -29,7 +30,7 @@ describe('the waiting room', () => {
   });
 
   async function newEvent(
-    room: { maxActivePurchasers?: number; admissionSeconds?: number; positionShards?: number } = {},
+    room: { maxActivePurchasers?: number; admissionSeconds?: number } = {},
   ): Promise<EventRecord> {
     seq += 1;
     return createEvent(store, {
@@ -76,10 +77,17 @@ describe('the waiting room', () => {
     expect(distinct.size).toBe(ids.length);
   });
 
-  it('with several position counters, 400 concurrent joins still get distinct positions', async () => {
-    const event = await newEvent({ positionShards: 4 });
-    const joined = await Promise.all(buyers(400, 'shard').map((id) => joinWaitingRoom(store, event, id, KEY)));
-    expect(new Set(joined.map((s) => s.position)).size).toBe(400);
+  it('400 concurrent joins (each twice) are numbered by the batch writer through the byArrival index: 1..400, each once, nothing left un-numbered', async () => {
+    const event = await newEvent();
+    const ids = buyers(400, 'batch');
+    await Promise.all(ids.flatMap((id) => [1, 2].map(() => joinWaitingRoom(store, event, id, KEY))));
+    // A join not numbered by the time it answered (WAITING without a position) is on its next read.
+    const statuses = await Promise.all(ids.map((id) => buyerWaitingRoomStatus(store, event, id, KEY)));
+    expect(statuses.map((s) => s.position!).sort((a, b) => a - b)).toEqual(ids.map((_, i) => i + 1));
+    const room = await readWaitingRoomState(store, event.eventId);
+    expect(room.issued).toBe(400);
+    expect(room.numbering).toBeUndefined();
+    expect(await waitingRoomRepository(store).arrivals(event.eventId, 10)).toEqual([]);
   });
 
   it('admits in join order, never more than the slot limit, and frees slots on order end and admission timeout', async () => {

@@ -4,10 +4,10 @@ import { SalesNotStarted, ValidationFailed } from '../platform/errors';
 import { admitPassedOver, advanceIfIdle, advanceWaitingRoom, bindAdmission, giveUpPlace } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
 import { auditDraw, beforeSalesStart, type DrawAudit, drawIfDue } from './fair-start';
-import { claimPosition, issuedPositions, type WaitingRoomPlace } from './positions';
+import { numberArrivals } from './numbering';
 import type { WaitingRoomState } from './room-state';
 import { activeWaitingRoom, checkInEverySeconds, type WaitingRoomSettings } from './settings';
-import type { WaitingRoomDeps, WaitingRoomSource } from './waiting-room-repository';
+import type { WaitingRoomDeps, WaitingRoomPlace, WaitingRoomSource } from './waiting-room-repository';
 import { waitingRoomDeps } from './waiting-room-store';
 
 export type {
@@ -24,7 +24,11 @@ function roomOf(event: EventRecord): WaitingRoomSettings {
   return settings;
 }
 
-/** Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. */
+/**
+ * Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. A
+ * first join is one conditional write (in line, no number yet) and the batch writer's numbering
+ * of it: 2 writes, both on the buyer's own item. A duplicate join writes nothing and uses no number.
+ */
 export async function joinWaitingRoom(
   source: WaitingRoomSource,
   event: EventRecord,
@@ -39,15 +43,53 @@ export async function joinWaitingRoom(
     return preQueueStatus(deps, event, settings, buyerId);
   }
   await drawIfDue(deps, event.eventId, settings);
-  let place = await claimPosition(deps, event.eventId, buyerId, settings);
-  let state = await deps.room.readState(event.eventId);
-  // A place whose admission still holds a slot (an order running) stays, even after leaving.
-  const holdsSlot = state.active[buyerId]?.position === place.position;
-  const used = place.admittedAt !== undefined || place.leftAt !== undefined || place.lapsedAt !== undefined;
-  if (used && !holdsSlot) place = await requeue(deps, event.eventId, buyerId, place, settings);
-  // A join writes the room only in a quiet room with an idle slot (nobody else would admit them soon).
-  state = await advanceIfIdle(deps, event.eventId, settings, state);
-  return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
+  // The usual case: in line with one conditional write, no read first.
+  if (!(await deps.room.enqueue(event.eventId, buyerId, deps.now()))) {
+    const place = await deps.room.readPlace(event.eventId, buyerId);
+    if (place) {
+      const state = await deps.room.readState(event.eventId);
+      // A place whose admission still holds a slot (an order running) stays, even after leaving.
+      const holdsSlot = state.active[buyerId]?.position === place.position;
+      const used = place.admittedAt !== undefined || place.leftAt !== undefined || place.lapsedAt !== undefined;
+      if (!used || holdsSlot) {
+        // A join writes the room only in a quiet room with an idle slot (nobody else would admit them soon).
+        const moved = await advanceIfIdle(deps, event.eventId, settings, state);
+        return statusOf(event, settings, buyerId, place, moved, signingKey, deps.now());
+      }
+      // Used: a new place at the back (as in any real queue), in one write; quiet when a concurrent rejoin did it.
+      await deps.room.requeue(event.eventId, buyerId, place.position, deps.now());
+    }
+    // Otherwise in line already, without a number yet (a duplicate join): nothing written.
+  }
+  return placeInLine(deps, event, settings, buyerId, signingKey);
+}
+
+/** How often a buyer in line without a number looks for it while another writer numbers the line (≈ 3 s). */
+const NUMBER_WAITS = 14;
+
+/**
+ * The status of a buyer in line without a number: the batch writer runs (one writer at a time;
+ * the others return at once) and the buyer's place is read. While another writer numbers the
+ * line the buyer waits for it briefly, reading only their own item (and the room); still without
+ * a number, they are told WAITING without a position ("taking your place in line") and ask again.
+ */
+async function placeInLine(
+  deps: WaitingRoomDeps,
+  event: EventRecord,
+  settings: WaitingRoomSettings,
+  buyerId: string,
+  signingKey: string,
+): Promise<BuyerWaitingRoomStatus> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    await numberArrivals(deps, event.eventId, settings, buyerId);
+    const place = await deps.room.readPlace(event.eventId, buyerId);
+    if (place || attempt === NUMBER_WAITS) {
+      const state = await advanceIfIdle(deps, event.eventId, settings, await deps.room.readState(event.eventId));
+      return statusOf(event, settings, buyerId, place ?? 'joining', state, signingKey, deps.now());
+    }
+    await sleep(Math.min(20 * 2 ** attempt, 250));
+  }
 }
 
 /** A pre-queued buyer's status before the start: no position yet, the start to count down to. */
@@ -96,9 +138,12 @@ export async function buyerWaitingRoomStatus(
   if (beforeSalesStart(settings, deps.now())) return preQueueStatus(deps, event, settings, buyerId);
   await drawIfDue(deps, event.eventId, settings);
   let place = await deps.room.readPlace(event.eventId, buyerId);
-  // Pre-queued, but the draw did not place them (their join landed as it ran): first come, first served.
-  if (!place && settings.salesStartAt !== undefined && (await deps.room.readPreQueue(event.eventId, buyerId)))
-    place = await claimPosition(deps, event.eventId, buyerId, settings);
+  // In line without a number yet (a join whose batch was not written, or a pre-queue join the
+  // draw missed): the batch writer numbers it now, first come, first served.
+  if (!place && (await deps.room.readArrival(event.eventId, buyerId))) {
+    await checkIn(deps, event.eventId, buyerId, settings, deps.now());
+    return placeInLine(deps, event, settings, buyerId, signingKey);
+  }
   // The page checks in (a LAPSED place stays lapsed: the buyer rejoins) — only when one is due by
   // the place just read, so a poll within the interval costs no write request at all.
   const checkInDue = (seen: number | undefined) =>
@@ -187,6 +232,8 @@ export async function leaveWaitingRoom(
 ): Promise<BuyerWaitingRoomStatus> {
   const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
+  // Still without a number: numbered first, so the line passes over the place it leaves.
+  if (await deps.room.readArrival(event.eventId, buyerId)) await numberArrivals(deps, event.eventId, settings);
   await giveUpPlace(deps, event.eventId, settings, buyerId);
   return buyerWaitingRoomStatus(deps, event, buyerId, signingKey);
 }
@@ -217,8 +264,8 @@ export async function operatorWaitingRoomStatus(
 ): Promise<OperatorWaitingRoomStatus> {
   const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
+  await numberArrivals(deps, event.eventId, settings);
   const state = await advanceWaitingRoom(deps, event.eventId, settings);
-  const issued = await issuedPositions(deps, event.eventId, settings.positionShards);
   const now = deps.now();
   const waitingCount = await deps.room.countWaiting(
     event.eventId,
@@ -248,7 +295,7 @@ export async function operatorWaitingRoomStatus(
     eventId: event.eventId,
     settings: roomSettings,
     servingPosition: state.servingPosition,
-    issuedPositions: issued,
+    issuedPositions: state.issued ?? 0,
     admittedCount: state.admittedCount,
     activePurchasers: Object.keys(state.active).length,
     waitingCount,
@@ -264,7 +311,7 @@ async function statusOf(
   event: EventRecord,
   settings: WaitingRoomSettings,
   buyerId: string,
-  place: WaitingRoomPlace | undefined,
+  place: WaitingRoomPlace | 'joining' | undefined,
   state: WaitingRoomState,
   signingKey: string,
   now: number,
@@ -282,6 +329,9 @@ async function statusOf(
     ...(rate === undefined ? {} : { admissionsPerMinute: rate }),
   };
   if (!place) return { ...common, state: 'NOT_JOINED', peopleAhead: 0 };
+  // In line, the number not written yet ("taking your place in line"): everyone numbered is ahead.
+  if (place === 'joining')
+    return { ...common, state: 'WAITING', peopleAhead: Math.max(0, (state.issued ?? 0) - state.servingPosition) };
   const slot = state.active[buyerId];
   if (slot && slot.position === place.position) {
     const expiresAt = slot.until;
@@ -345,16 +395,4 @@ function estimateWait(
   if (perMinute !== undefined && perMinute > 0) return Math.ceil(((peopleAhead + 1) / perMinute) * 60);
   const purchaseSeconds = Math.max(30, event.holdSeconds / 2);
   return Math.ceil(((peopleAhead + 1) / settings.maxActivePurchasers) * purchaseSeconds);
-}
-
-/** A used place is given up for a new one at the back of the line (as in any real queue). */
-async function requeue(
-  deps: WaitingRoomDeps,
-  eventId: string,
-  buyerId: string,
-  old: WaitingRoomPlace,
-  settings: WaitingRoomSettings,
-): Promise<WaitingRoomPlace> {
-  await deps.room.clearPlace(eventId, buyerId, old.position); // quiet when a concurrent rejoin did it
-  return claimPosition(deps, eventId, buyerId, settings);
 }
