@@ -2,8 +2,12 @@
  * Waiting-room throughput on DynamoDB Local (npm run bench:queue; `--json`: one JSON summary
  * object as the last line: joinsPerSecond, admissionsPerSecond, admissionP99Ms, …).
  *
- *   joins       20,000 buyers join at concurrency 50 on one position counter, then every
- *               position is checked: 1…20,000, none twice, none missing; 5,000 on four counters
+ *   joins       20,000 buyers join at concurrency 50; a join answered without its number yet
+ *               ("taking your place") reads its status again until numbered, as the page does.
+ *               joinsPerSecond: joins until every one of them is numbered. Then every position
+ *               is checked: 1…20,000, none twice, none missing; and the write requests per join
+ *               (the buyer's own item, and the room item's batch records) are counted.
+ *               Then 5,000 buyers join twice each at once: still 1…5,000, none twice.
  *   admissions  1,000 queued buyers, 50 slots, the admission path as a buyer sees it: each buyer
  *               waits for the line to reach its position (the room's push: the servingPosition
  *               its stream carries to the page), reads its own status (the admission token),
@@ -17,10 +21,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { prefixedTableNames } from '../contract/tables';
 import { createEvent } from '../lambdas/core/events/create-event';
+import { orderRepository } from '../lambdas/core/orders/order-store';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import { releaseSlots } from '../lambdas/core/waiting-room/admission';
-import type { WaitingRoomState } from '../lambdas/core/waiting-room/waiting-room-repository';
+import type {
+  WaitingRoomDeps,
+  WaitingRoomRepository,
+  WaitingRoomState,
+} from '../lambdas/core/waiting-room/waiting-room-repository';
 import { admitOrder, buyerWaitingRoomStatus, joinWaitingRoom } from '../lambdas/core/waiting-room/waiting-room-service';
+import { waitingRoomRepository } from '../lambdas/core/waiting-room/waiting-room-store';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { createTables, localDynamoClientConfig } from '../local/local-tables';
 import { machineDescription, percentile, printTable, runPool } from './support';
@@ -49,6 +59,52 @@ const JOINS = 20_000;
 /** Records per orders-stream batch (the Lambda event source's default batch size is 100). */
 const STREAM_BATCH = 100;
 const round = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+let duplicateCheck = '';
+
+/** The repository's calls that only read: every other call is a write request. */
+const READS = new Set([
+  'readState',
+  'readPlace',
+  'readArrival',
+  'arrivals',
+  'confirmArrivals',
+  'placesAfter',
+  'readPreQueue',
+  'preQueued',
+  'countWaiting',
+]);
+
+/** The waiting room's deps on `store`, counting write requests by call (refused conditional ones too). */
+function countingDeps(store: Store): { deps: WaitingRoomDeps; writes: Map<string, number> } {
+  const writes = new Map<string, number>();
+  const room = waitingRoomRepository(store);
+  const counted = Object.fromEntries(
+    Object.entries(room).map(([name, method]) => [
+      name,
+      (...args: unknown[]) => {
+        if (!READS.has(name)) writes.set(name, (writes.get(name) ?? 0) + 1);
+        return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as unknown as WaitingRoomRepository;
+  return { deps: { room: counted, orders: orderRepository(store), now: store.now }, writes };
+}
+
+/** A join as a page makes it: join, then (answered without its number yet) read again until numbered. */
+async function joinUntilNumbered(
+  source: WaitingRoomDeps | Store,
+  event: Awaited<ReturnType<typeof waitingRoomEvent>>,
+  buyerId: string,
+) {
+  let status = await joinWaitingRoom(source, event, buyerId, KEY);
+  for (let reads = 0; status.position === undefined; reads++) {
+    if (reads === 50) throw new Error(`${buyerId} was never numbered`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    status = await buyerWaitingRoomStatus(source, event, buyerId, KEY);
+  }
+  return status;
+}
 
 /** Every position 1…joins held exactly once (the byPosition index read to the end). */
 async function checkPositions(store: Store, eventId: string, joins: number): Promise<string> {
@@ -88,24 +144,17 @@ async function main() {
 
     let joinsPerSecond = 0;
     let positionCheck = '';
-    for (const [shards, joins] of [
-      [1, JOINS],
-      [4, 5000],
-    ] as const) {
-      const event = await waitingRoomEvent(store, `joins-${shards}`, {
-        maxActivePurchasers: 10,
-        positionShards: shards,
-      });
-      progress(`${joins} joins, ${shards} position counter(s)`);
-      const timed = await runPool(joins, CONCURRENCY, (i) => joinWaitingRoom(store, event, `j${i}`, KEY));
+    const counted = countingDeps(store);
+    {
+      const event = await waitingRoomEvent(store, 'joins', { maxActivePurchasers: 10 });
+      progress(`${JOINS} joins`);
+      const timed = await runPool(JOINS, CONCURRENCY, (i) => joinUntilNumbered(counted.deps, event, `j${i}`));
       const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
-      if (shards === 1) {
-        joinsPerSecond = ok / timed.seconds;
-        positionCheck = await checkPositions(store, event.eventId, joins);
-      }
+      joinsPerSecond = ok / timed.seconds;
+      positionCheck = await checkPositions(store, event.eventId, JOINS);
       rows.push({
-        workload: `join, ${shards} position counter${shards > 1 ? 's' : ''}`,
-        operations: joins,
+        workload: 'join until numbered',
+        operations: JOINS,
         ok,
         seconds: timed.seconds,
         'per second': ok / timed.seconds,
@@ -113,6 +162,35 @@ async function main() {
         'p99 ms': percentile(timed.latenciesMs, 99),
       });
     }
+    {
+      const twice = 5000;
+      const event = await waitingRoomEvent(store, 'joins-twice', { maxActivePurchasers: 10 });
+      progress(`${twice} buyers join twice at once`);
+      const timed = await runPool(twice, CONCURRENCY, async (i) => {
+        const [a, b] = await Promise.all([1, 2].map(() => joinUntilNumbered(store, event, `t${i}`)));
+        if (a!.position !== b!.position) throw new Error(`t${i} got two positions`);
+      });
+      const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
+      duplicateCheck = await checkPositions(store, event.eventId, twice);
+      rows.push({
+        workload: 'join twice at once (same buyer)',
+        operations: twice,
+        ok,
+        seconds: timed.seconds,
+        'per second': ok / timed.seconds,
+        'p50 ms': percentile(timed.latenciesMs, 50),
+        'p99 ms': percentile(timed.latenciesMs, 99),
+      });
+    }
+    const roomWrites = counted.writes.get('writeState') ?? 0;
+    const placeWrites = [...counted.writes.entries()]
+      .filter(([name]) => name !== 'writeState')
+      .reduce((sum, [, count]) => sum + count, 0);
+    const writesPerJoin = {
+      buyersItem: round2(placeWrites / JOINS),
+      roomItem: round2(roomWrites / JOINS),
+      byCall: Object.fromEntries(counted.writes),
+    };
 
     // Slot turnover: 1,000 queued buyers, 50 slots; every buyer waits for its turn (pushed), takes
     // its token, starts its order; the order ends at once (slot freed by the stream → next admitted).
@@ -122,7 +200,7 @@ async function main() {
     const positions = new Map<string, number>();
     for (let i = 0; i < buyers.length; i += CONCURRENCY) {
       const group = buyers.slice(i, i + CONCURRENCY);
-      const joined = await Promise.all(group.map((id) => joinWaitingRoom(store, served, id, KEY)));
+      const joined = await Promise.all(group.map((id) => joinUntilNumbered(store, served, id)));
       for (const [k, id] of group.entries()) positions.set(id, joined[k]!.position!);
     }
     const line = new ServingLine();
@@ -171,6 +249,10 @@ async function main() {
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
     printTable(rows);
     console.log(`\npositions of the ${JOINS} joins: ${positionCheck}`);
+    console.log(`positions of the 5000 buyers who joined twice: ${duplicateCheck}`);
+    console.log(
+      `write requests per join: ${writesPerJoin.buyersItem} on the buyer's item, ${writesPerJoin.roomItem} on the room item (${JSON.stringify(writesPerJoin.byCall)})`,
+    );
     if (process.argv.includes('--json'))
       console.log(
         JSON.stringify({
@@ -179,6 +261,8 @@ async function main() {
           admissionP99Ms: round(admissionP99Ms),
           joins: JOINS,
           positions: positionCheck,
+          positionsJoinedTwice: duplicateCheck,
+          writesPerJoin,
           concurrency: CONCURRENCY,
         }),
       );

@@ -39,6 +39,7 @@ const HELPERS = new Set(['constructor', 'buyer', 'item', 'entriesOf']);
 function setUp(slots: number, abandonAfterSeconds = 3600) {
   const clock = { now: Date.parse('2026-11-23T12:00:00Z') };
   const writes: string[] = [];
+  const roomReads = { count: 0 };
   // Every write call is logged (a conditional write that was refused costs a write too).
   const counting = (repo: FakeWaitingRoomRepository): WaitingRoomRepository => {
     const wrapper = Object.create(repo) as Record<string, unknown>;
@@ -52,13 +53,17 @@ function setUp(slots: number, abandonAfterSeconds = 3600) {
         return method.apply(repo, args);
       };
     }
+    wrapper.readState = (eventId: string) => {
+      roomReads.count++;
+      return repo.readState(eventId);
+    };
     return wrapper as unknown as WaitingRoomRepository;
   };
   const { deps, repo, orders } = fakeWaitingRoomDeps(clock, { room: counting });
   const event = roomEvent({ maxActivePurchasers: slots, abandonAfterSeconds });
   const status = (buyerId: string) => buyerWaitingRoomStatus(deps, event, buyerId, KEY);
   const join = (buyerId: string) => joinWaitingRoom(deps, event, buyerId, KEY);
-  return { clock, deps, repo, orders, event, writes, status, join };
+  return { clock, deps, repo, orders, event, writes, roomReads, status, join };
 }
 
 describe('waiting room: writes', () => {
@@ -123,6 +128,24 @@ describe('waiting room: writes', () => {
     t.clock.now += 10_001; // a check-in is due (a third of abandonAfterSeconds)
     expect((await t.status('c')).state).toBe('WAITING');
     expect(t.writes).toEqual(['checkIn']);
+  });
+
+  it('waiting pages far back in a busy line read the room item at most once a second per process; near the front, afresh', async () => {
+    const t = setUp(2);
+    const buyers = Array.from({ length: 30 }, (_, i) => `p${String(i).padStart(2, '0')}`); // positions 1…30
+    for (const buyerId of buyers) await t.join(buyerId);
+    t.clock.now += 5_000;
+    await t.status('p29'); // this process reads the room
+    t.roomReads.count = 0;
+    const far = await Promise.all(buyers.slice(10).map((buyerId) => t.status(buyerId)));
+    expect(far.map((s) => s.peopleAhead)).toEqual(buyers.slice(10).map((_, i) => i + 8)); // exact: the line has not moved
+    expect(t.roomReads.count).toBe(0);
+    await t.status('p03'); // position 4: within a set of slots of the front, read afresh
+    expect(t.roomReads.count).toBe(1);
+    t.clock.now += 1_000; // a second later the far ones read it again (once, then it is recent)
+    await t.status('p20');
+    await t.status('p21');
+    expect(t.roomReads.count).toBe(2);
   });
 
   it('the stream’s batch frees the ended orders’ slots and admits the next buyers in one room write', async () => {

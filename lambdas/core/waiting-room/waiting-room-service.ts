@@ -151,7 +151,12 @@ export async function buyerWaitingRoomStatus(
   if (place && place.lapsedAt === undefined && checkInDue(place.lastSeenAt))
     await checkIn(deps, event.eventId, buyerId, settings, deps.now());
   // Reads only, unless a slot is idle (a quiet room): the batch writer moves a busy line.
-  let state = await advanceIfIdle(deps, event.eventId, settings, await deps.room.readState(event.eventId));
+  let state = await advanceIfIdle(
+    deps,
+    event.eventId,
+    settings,
+    await roomForStatus(deps, event.eventId, place, settings),
+  );
   const slot = state.active[buyerId];
   // The writer admitted the place but died before noting it there: noted now (the token binds on it).
   if (place && slot?.position === place.position && place.admittedAt === undefined) {
@@ -168,6 +173,43 @@ export async function buyerWaitingRoomStatus(
     state = await admitPassedOver(deps, event.eventId, buyerId, place.position, settings);
   }
   return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
+}
+
+/**
+ * A status read of a buyer far back in line may use the room as this process read it up to this
+ * long ago: the room item is read at most once a second per process (Lambda container) for them,
+ * however long the line — its size grows with the slots (≈ 90 bytes each: 1,000 slots ≈ 23 RCU a
+ * strongly consistent read), so one read per waiting page's check-in would not scale.
+ */
+const FAR_BACK_ROOM_MAX_AGE_MS = 1000;
+const recentRooms = new WeakMap<object, Map<string, { state: WaitingRoomState; readAt: number }>>();
+
+/**
+ * The room for a buyer's status read: read afresh (consistent) unless the buyer is far back — not
+ * admitted, more than a full set of slots after the serving position of a read of this process
+ * under a second old — where a second's lag changes only the people-ahead count a little. A buyer
+ * the line may have reached always gets a fresh read (the token depends on it).
+ */
+async function roomForStatus(
+  deps: WaitingRoomDeps,
+  eventId: string,
+  place: WaitingRoomPlace | undefined,
+  settings: WaitingRoomSettings,
+): Promise<WaitingRoomState> {
+  const recent = recentRooms.get(deps.room) ?? new Map<string, { state: WaitingRoomState; readAt: number }>();
+  recentRooms.set(deps.room, recent);
+  const now = deps.now();
+  const last = recent.get(eventId);
+  const farBack =
+    place !== undefined &&
+    place.admittedAt === undefined &&
+    last !== undefined &&
+    now - last.readAt < FAR_BACK_ROOM_MAX_AGE_MS &&
+    place.position > last.state.servingPosition + settings.maxActivePurchasers;
+  if (farBack) return last.state;
+  const state = await deps.room.readState(eventId);
+  recent.set(eventId, { state, readAt: now });
+  return state;
 }
 
 /**

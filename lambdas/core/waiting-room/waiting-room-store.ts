@@ -418,14 +418,17 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
   };
 }
 
+/** The deps built per store, so a process keeps one (the status reads' recent room is kept per deps). */
+const depsOfStore = new WeakMap<Store, WaitingRoomDeps>();
+
 /** The waiting room's deps on DynamoDB (deps given are returned as they are). */
 export function waitingRoomDeps(source: WaitingRoomSource): WaitingRoomDeps {
   if ('room' in source) return source;
-  return {
-    room: waitingRoomRepository(source),
-    orders: orderRepository(source),
-    now: source.now,
-  };
+  const known = depsOfStore.get(source);
+  if (known) return known;
+  const deps = { room: waitingRoomRepository(source), orders: orderRepository(source), now: source.now };
+  depsOfStore.set(source, deps);
+  return deps;
 }
 
 /** The un-numbered entry in line an item holds, if any. */
