@@ -73,7 +73,7 @@ describe('waiting room: the batch writer’s numbering', () => {
     clock.now += 500; // the writer may still be running
     expect(await numberArrivals(deps, 'ev', event.waitingRoom)).toEqual(recorded);
     expect(repo.buyer('ev', 'a')?.position).toBeUndefined();
-    clock.now += 3_000; // now it is taken for dead
+    clock.now += 10_000; // now it is taken for dead
     expect((await numberArrivals(deps, 'ev', event.waitingRoom)).numbering).toBeUndefined();
     expect(repo.buyer('ev', 'a')?.position).toBe(1);
   });

@@ -22,7 +22,7 @@ const BATCH_SIZE = 100;
 /** How many entries are numbered at once. */
 const NUMBER_CONCURRENCY = 25;
 /** A batch recorded longer ago than this belongs to a writer that died: the next run finishes it. */
-const TAKEOVER_MS = 3000;
+const TAKEOVER_MS = 10_000;
 /**
  * The oldest entry's own join starts the writer; an entry older than this without a number means
  * that join is gone (or its index view lagged): any caller starts the writer then.
