@@ -64,13 +64,16 @@ export async function joinWaitingRoom(
   return placeInLine(deps, event, settings, buyerId, signingKey);
 }
 
-/** How often a buyer in line without a number looks for it while another writer numbers the line (≈ 3 s). */
-const NUMBER_WAITS = 14;
+/**
+ * How often a join in line without a number looks for it while another writer numbers the line
+ * (≈ 0.4 s): then it answers without one and the page asks again (a Lambda is not kept waiting).
+ */
+const NUMBER_WAITS = 4;
 
 /**
  * The status of a buyer in line without a number: the batch writer runs (one writer at a time;
  * the others return at once) and the buyer's place is read. While another writer numbers the
- * line the buyer waits for it briefly, reading only their own item (and the room); still without
+ * line the buyer waits for it briefly (≈ 0.4 s), reading only their own item; still without
  * a number, they are told WAITING without a position ("taking your place in line") and ask again.
  */
 async function placeInLine(
@@ -81,15 +84,17 @@ async function placeInLine(
   signingKey: string,
 ): Promise<BuyerWaitingRoomStatus> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 0; ; attempt++) {
-    await numberArrivals(deps, event.eventId, settings, buyerId);
-    const place = await deps.room.readPlace(event.eventId, buyerId);
-    if (place || attempt === NUMBER_WAITS) {
-      const state = await advanceIfIdle(deps, event.eventId, settings, await deps.room.readState(event.eventId));
-      return statusOf(event, settings, buyerId, place ?? 'joining', state, signingKey, deps.now());
-    }
-    await sleep(Math.min(20 * 2 ** attempt, 250));
+  let state = await numberArrivals(deps, event.eventId, settings, buyerId);
+  let place = await deps.room.readPlace(event.eventId, buyerId);
+  // Another writer is numbering the line: only the buyer's own item is read while it does; the
+  // writer is tried once more at the end (its batch may have ended without this entry).
+  for (let attempt = 0; !place && attempt < NUMBER_WAITS; attempt++) {
+    await sleep(25 * 2 ** attempt);
+    if (attempt === NUMBER_WAITS - 1) state = await numberArrivals(deps, event.eventId, settings, buyerId);
+    place = await deps.room.readPlace(event.eventId, buyerId);
   }
+  state = await advanceIfIdle(deps, event.eventId, settings, state);
+  return statusOf(event, settings, buyerId, place ?? 'joining', state, signingKey, deps.now());
 }
 
 /** A pre-queued buyer's status before the start: no position yet, the start to count down to. */
