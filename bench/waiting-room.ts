@@ -2,8 +2,13 @@
  * Waiting-room throughput on DynamoDB Local (npm run bench:queue; `--json`: one JSON summary
  * object as the last line: joinsPerSecond, admissionsPerSecond, admissionP99Ms, …).
  *
- *   joins       20,000 buyers join at concurrency 50 on one position counter, then every
- *               position is checked: 1…20,000, none twice, none missing; 5,000 on four counters
+ *   joins       20,000 buyers join at concurrency 50; then the joins answered without their
+ *               number yet ("taking your place") read their status again until numbered, as
+ *               the page does. joinsPerSecond: joins / time until every one of them is numbered
+ *               (latency: of the join request). Then every position
+ *               is checked: 1…20,000, none twice, none missing; and the write requests per join
+ *               (the buyer's own item, and the room item's batch records) are counted.
+ *               Then 5,000 buyers join twice each at once: still 1…5,000, none twice.
  *   admissions  1,000 queued buyers, 50 slots, the admission path as a buyer sees it: each buyer
  *               waits for the line to reach its position (the room's push: the servingPosition
  *               its stream carries to the page), reads its own status (the admission token),
@@ -17,10 +22,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { prefixedTableNames } from '../contract/tables';
 import { createEvent } from '../lambdas/core/events/create-event';
+import { orderRepository } from '../lambdas/core/orders/order-store';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import { releaseSlots } from '../lambdas/core/waiting-room/admission';
-import type { WaitingRoomState } from '../lambdas/core/waiting-room/waiting-room-repository';
+import type {
+  WaitingRoomDeps,
+  WaitingRoomRepository,
+  WaitingRoomState,
+} from '../lambdas/core/waiting-room/waiting-room-repository';
 import { admitOrder, buyerWaitingRoomStatus, joinWaitingRoom } from '../lambdas/core/waiting-room/waiting-room-service';
+import { waitingRoomRepository } from '../lambdas/core/waiting-room/waiting-room-store';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { createTables, localDynamoClientConfig } from '../local/local-tables';
 import { machineDescription, percentile, printTable, runPool } from './support';
@@ -45,10 +56,67 @@ async function waitingRoomEvent(store: Store, eventId: string, room: Record<stri
 /** Progress on stderr, so a long run on a busy machine shows where it is (stdout stays the report). */
 const progress = (step: string) => console.error(`[bench:queue ${new Date().toISOString().slice(11, 19)}] ${step}`);
 
-const JOINS = 20_000;
+/** `--joins N` runs fewer (a quick look; the issue's figure is the default 20,000). */
+const JOINS = Number(process.argv[process.argv.indexOf('--joins') + 1]) || 20_000;
+/** Numbers read after a "taking your place" answer, for the progress line every 1,000. */
+let numberedJoins = 0;
 /** Records per orders-stream batch (the Lambda event source's default batch size is 100). */
 const STREAM_BATCH = 100;
 const round = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+let duplicateCheck = '';
+/** Joins answered without their number yet (their pages asked again until numbered). */
+let answeredUnnumbered = 0;
+
+/** The repository's calls that only read: every other call is a write request. */
+const READS = new Set([
+  'readState',
+  'readPlace',
+  'readArrival',
+  'arrivals',
+  'confirmArrivals',
+  'placesAfter',
+  'readPreQueue',
+  'preQueued',
+  'countWaiting',
+]);
+
+/** The waiting room's deps on `store`, counting write requests by call (refused conditional ones too). */
+function countingDeps(store: Store): { deps: WaitingRoomDeps; writes: Map<string, number> } {
+  const writes = new Map<string, number>();
+  const room = waitingRoomRepository(store);
+  const counted = Object.fromEntries(
+    Object.entries(room).map(([name, method]) => [
+      name,
+      (...args: unknown[]) => {
+        if (!READS.has(name)) writes.set(name, (writes.get(name) ?? 0) + 1);
+        return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as unknown as WaitingRoomRepository;
+  return { deps: { room: counted, orders: orderRepository(store), now: store.now }, writes };
+}
+
+type RoomEvent = Awaited<ReturnType<typeof waitingRoomEvent>>;
+
+/** A join as a page makes it: join, then (answered without its number yet) read again until numbered. */
+async function joinUntilNumbered(source: WaitingRoomDeps | Store, event: RoomEvent, buyerId: string) {
+  const status = await joinWaitingRoom(source, event, buyerId, KEY);
+  return status.position === undefined ? readUntilNumbered(source, event, buyerId) : status;
+}
+
+/** The page of a join answered "taking your place": its status read again (every 200 ms here) until numbered. */
+async function readUntilNumbered(source: WaitingRoomDeps | Store, event: RoomEvent, buyerId: string) {
+  for (let reads = 0; ; reads++) {
+    if (reads === 100) throw new Error(`${buyerId} was never numbered`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const status = await buyerWaitingRoomStatus(source, event, buyerId, KEY);
+    if (status.position !== undefined) {
+      if (++numberedJoins % 1000 === 0) progress(`${numberedJoins} late numbers read`);
+      return status;
+    }
+  }
+}
 
 /** Every position 1…joins held exactly once (the byPosition index read to the end). */
 async function checkPositions(store: Store, eventId: string, joins: number): Promise<string> {
@@ -88,24 +156,26 @@ async function main() {
 
     let joinsPerSecond = 0;
     let positionCheck = '';
-    for (const [shards, joins] of [
-      [1, JOINS],
-      [4, 5000],
-    ] as const) {
-      const event = await waitingRoomEvent(store, `joins-${shards}`, {
-        maxActivePurchasers: 10,
-        positionShards: shards,
-      });
-      progress(`${joins} joins, ${shards} position counter(s)`);
-      const timed = await runPool(joins, CONCURRENCY, (i) => joinWaitingRoom(store, event, `j${i}`, KEY));
+    const counted = countingDeps(store);
+    {
+      const event = await waitingRoomEvent(store, 'joins', { maxActivePurchasers: 10 });
+      progress(`${JOINS} joins`);
+      // The joins as 50 clients send them (each answered numbered or "taking your place"), then
+      // the pages of those answered without a number ask again until numbered.
+      const started = performance.now();
+      const sent = await runPool(JOINS, CONCURRENCY, (i) => joinWaitingRoom(counted.deps, event, `j${i}`, KEY));
+      const unnumbered = sent.results.flatMap((r, i) =>
+        r.status === 'fulfilled' && r.value.position === undefined ? [i] : [],
+      );
+      await runPool(unnumbered.length, CONCURRENCY, (k) => readUntilNumbered(counted.deps, event, `j${unnumbered[k]}`));
+      const timed = { ...sent, seconds: (performance.now() - started) / 1000 };
+      answeredUnnumbered = unnumbered.length;
       const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
-      if (shards === 1) {
-        joinsPerSecond = ok / timed.seconds;
-        positionCheck = await checkPositions(store, event.eventId, joins);
-      }
+      joinsPerSecond = ok / timed.seconds;
+      positionCheck = await checkPositions(store, event.eventId, JOINS);
       rows.push({
-        workload: `join, ${shards} position counter${shards > 1 ? 's' : ''}`,
-        operations: joins,
+        workload: 'join (until every join is numbered)',
+        operations: JOINS,
         ok,
         seconds: timed.seconds,
         'per second': ok / timed.seconds,
@@ -113,6 +183,35 @@ async function main() {
         'p99 ms': percentile(timed.latenciesMs, 99),
       });
     }
+    {
+      const twice = 5000;
+      const event = await waitingRoomEvent(store, 'joins-twice', { maxActivePurchasers: 10 });
+      progress(`${twice} buyers join twice at once`);
+      const timed = await runPool(twice, CONCURRENCY, async (i) => {
+        const [a, b] = await Promise.all([1, 2].map(() => joinUntilNumbered(store, event, `t${i}`)));
+        if (a!.position !== b!.position) throw new Error(`t${i} got two positions`);
+      });
+      const ok = timed.results.filter((r) => r.status === 'fulfilled').length;
+      duplicateCheck = await checkPositions(store, event.eventId, twice);
+      rows.push({
+        workload: 'join twice at once (same buyer)',
+        operations: twice,
+        ok,
+        seconds: timed.seconds,
+        'per second': ok / timed.seconds,
+        'p50 ms': percentile(timed.latenciesMs, 50),
+        'p99 ms': percentile(timed.latenciesMs, 99),
+      });
+    }
+    const roomWrites = counted.writes.get('writeState') ?? 0;
+    const placeWrites = [...counted.writes.entries()]
+      .filter(([name]) => name !== 'writeState')
+      .reduce((sum, [, count]) => sum + count, 0);
+    const writesPerJoin = {
+      buyersItem: round2(placeWrites / JOINS),
+      roomItem: round2(roomWrites / JOINS),
+      byCall: Object.fromEntries(counted.writes),
+    };
 
     // Slot turnover: 1,000 queued buyers, 50 slots; every buyer waits for its turn (pushed), takes
     // its token, starts its order; the order ends at once (slot freed by the stream → next admitted).
@@ -122,7 +221,7 @@ async function main() {
     const positions = new Map<string, number>();
     for (let i = 0; i < buyers.length; i += CONCURRENCY) {
       const group = buyers.slice(i, i + CONCURRENCY);
-      const joined = await Promise.all(group.map((id) => joinWaitingRoom(store, served, id, KEY)));
+      const joined = await Promise.all(group.map((id) => joinUntilNumbered(store, served, id)));
       for (const [k, id] of group.entries()) positions.set(id, joined[k]!.position!);
     }
     const line = new ServingLine();
@@ -171,6 +270,11 @@ async function main() {
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machineDescription()}\n`);
     printTable(rows);
     console.log(`\npositions of the ${JOINS} joins: ${positionCheck}`);
+    console.log(`positions of the 5000 buyers who joined twice: ${duplicateCheck}`);
+    console.log(`joins answered before their number was written ("taking your place"): ${answeredUnnumbered}`);
+    console.log(
+      `write requests per join: ${writesPerJoin.buyersItem} on the buyer's item, ${writesPerJoin.roomItem} on the room item (${JSON.stringify(writesPerJoin.byCall)})`,
+    );
     if (process.argv.includes('--json'))
       console.log(
         JSON.stringify({
@@ -179,6 +283,9 @@ async function main() {
           admissionP99Ms: round(admissionP99Ms),
           joins: JOINS,
           positions: positionCheck,
+          positionsJoinedTwice: duplicateCheck,
+          writesPerJoin,
+          answeredUnnumbered,
           concurrency: CONCURRENCY,
         }),
       );

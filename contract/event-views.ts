@@ -42,7 +42,6 @@ export interface WaitingRoomInfo {
   readonly enabled: boolean;
   readonly maxActivePurchasers: number;
   readonly admissionSeconds: number;
-  readonly positionShards?: number;
 }
 
 export interface EventSnapshot {

@@ -124,8 +124,9 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   {
     // One item per buyer per event: the buyer's open order (one at a time, so a retried create
     // returns the same order) and, with the waiting room, the buyer's place in the queue
-    // (`byPosition`, sparse: only buyers who joined). The waiting room's position counters live
-    // here too, under reserved ids (`#position-counter#<shard>`), off the streamed tables.
+    // (`byPosition`, sparse: only buyers with a number). A join first puts the buyer in line
+    // without a number (`arrival`); `byArrival` (sparse, keys only) lists those in arrival order
+    // for the waiting room's batch writer, which numbers them (and removes `arrival`).
     id: 'buyers',
     partitionKey: { name: 'eventId', type: 'S' },
     sortKey: { name: 'buyerId', type: 'S' },
@@ -134,6 +135,12 @@ export const TABLE_SPECS: readonly TableSpec[] = [
         indexName: 'byPosition',
         partitionKey: { name: 'eventId', type: 'S' },
         sortKey: { name: 'position', type: 'N' },
+      },
+      {
+        indexName: 'byArrival',
+        partitionKey: { name: 'eventId', type: 'S' },
+        sortKey: { name: 'arrival', type: 'S' },
+        projection: 'KEYS_ONLY',
       },
     ],
   },

@@ -392,7 +392,7 @@ export const DEMO_QUEUE_EVENT = {
   currency: 'EUR',
   holdSeconds: 120,
   maxSeatsPerOrder: 2,
-  waitingRoom: { enabled: true, maxActivePurchasers: 2, admissionSeconds: 120, positionShards: 1 },
+  waitingRoom: { enabled: true, maxActivePurchasers: 2, admissionSeconds: 120 },
 } as const;
 
 /**

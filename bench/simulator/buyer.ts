@@ -156,8 +156,11 @@ async function waitForAdmission(ctx: BuyerContext, rec: BuyerRecord, token: stri
     // Watch the queue messages; ask when my turn has come, or every 5 s anyway.
     await ctx.board.changed(1_000);
     const myTurn = rec.position !== undefined && ctx.board.servingPosition >= rec.position;
-    if (myTurn || performance.now() - lastAsked > 5_000) {
+    // Answered "taking your place" (no number yet): ask again after a second, as the page does.
+    const every = rec.position === undefined ? 1_000 : 5_000;
+    if (myTurn || performance.now() - lastAsked > every) {
       status = await waitingRoomCall('GET');
+      rec.position = status.position ?? rec.position;
       lastAsked = performance.now();
     }
   }

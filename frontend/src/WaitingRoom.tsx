@@ -76,6 +76,13 @@ function Body({
 }: WaitingRoomProps & { status: BuyerWaitingRoomStatus }) {
   switch (status.state) {
     case 'WAITING':
+      // In line, the number not written yet: the room's batch writer numbers joins in arrival order.
+      if (status.position === undefined)
+        return (
+          <p className="loading" id="waiting-room-title" role="status" data-testid="queue-taking-place">
+            Taking your place in line… Keep this tab open.
+          </p>
+        );
       return <InLine status={status} busy={busy} liveDown={liveDown} onLeave={onLeave} />;
     case 'PRE_QUEUE':
       return <PreQueue status={status} />;

@@ -28,6 +28,8 @@ const WAITING_POLL_MS = 5_000;
 /** The public counter (cached 2 s): how the line's progress reaches a page without a socket. */
 const COUNTER_POLL_MS = 2_000;
 const SLOT_POLL_MS = 10_000;
+/** In line without a number yet ("taking your place"): ask again soon, the number comes within a second or so. */
+const NUMBERING_POLL_MS = 1_000;
 
 /**
  * The buyer's place in an event's waiting room (docs/API.md, "Waiting room"). On arrival: read
@@ -148,6 +150,7 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
 
   // The safety net: poll while waiting, slower while holding a slot, and at the admission deadline.
   const state = status?.state;
+  const numbered = status?.position !== undefined;
   const checkInEverySeconds = status?.checkInEverySeconds;
   const salesStartAt = status?.salesStartAt;
   const admissionExpiresAt = status?.admissionExpiresAt;
@@ -157,10 +160,15 @@ export function useWaitingRoom(api: Api, eventId: string, enabled: boolean | und
     // Waiting, my own status is my check-in: once per check-in interval, so the line never takes
     // me for gone; the line's progress comes from the socket and the cacheable public counter.
     const waiting = state === 'WAITING' || state === 'PRE_QUEUE';
-    const every = waiting ? Math.max(WAITING_POLL_MS, (checkInEverySeconds ?? 5) * 1000) : SLOT_POLL_MS;
+    const every =
+      state === 'WAITING' && !numbered
+        ? NUMBERING_POLL_MS
+        : waiting
+          ? Math.max(WAITING_POLL_MS, (checkInEverySeconds ?? 5) * 1000)
+          : SLOT_POLL_MS;
     const timer = setInterval(() => void refresh(), every);
     return () => clearInterval(timer);
-  }, [enabled, state, refresh, checkInEverySeconds]);
+  }, [enabled, state, numbered, refresh, checkInEverySeconds]);
   useEffect(() => {
     if (!enabled || state !== 'WAITING') return;
     const timer = setInterval(() => {

@@ -35,7 +35,8 @@ describe('a fair start through the API', () => {
     );
 
   it('pre-queue, no orders before the start, a random draw of 1…n at it, FIFO after, and the draw audited', async () => {
-    const salesStartAt = new Date(Date.now() + 8_000).toISOString();
+    // Long enough for 20 sessions and joins before it on a busy machine (the order refused before the start).
+    const salesStartAt = new Date(Date.now() + 20_000).toISOString();
     const eventId = await adminCreateEvent(stack, {
       eventId: 'fair-start',
       name: 'Fair start',
@@ -59,7 +60,7 @@ describe('a fair start through the API', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('SalesNotStarted');
 
-    await eventually(() => expect(Date.now()).toBeGreaterThan(Date.parse(salesStartAt)), { timeoutMs: 15_000 });
+    await eventually(() => expect(Date.now()).toBeGreaterThan(Date.parse(salesStartAt)), { timeoutMs: 30_000 });
     const after = await Promise.all(early.map((buyer) => queue(buyer, eventId)));
     const positions = after.map((status) => status.position!);
     expect([...positions].sort((a, b) => a - b)).toEqual(early.map((_, i) => i + 1));

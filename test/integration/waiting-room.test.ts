@@ -14,6 +14,7 @@ import {
   joinWaitingRoom,
   operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
+import { waitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-store';
 import { useTestTables } from '../support/local-dynamo';
 
 /** The waiting room on DynamoDB Local with the real SDK; time moves by hand. */
@@ -29,7 +30,7 @@ describe('the waiting room', () => {
   });
 
   async function newEvent(
-    room: { maxActivePurchasers?: number; admissionSeconds?: number; positionShards?: number } = {},
+    room: { maxActivePurchasers?: number; admissionSeconds?: number } = {},
   ): Promise<EventRecord> {
     seq += 1;
     return createEvent(store, {
@@ -49,7 +50,12 @@ describe('the waiting room', () => {
   it('500 concurrent joins get positions 1..500, each once; joining again keeps the first position', async () => {
     const event = await newEvent({ maxActivePurchasers: 10 });
     const ids = buyers(500);
-    const joined = await Promise.all(ids.map((id) => joinWaitingRoom(store, event, id, KEY)));
+    let joined = await Promise.all(ids.map((id) => joinWaitingRoom(store, event, id, KEY)));
+    // A join answered before the writer numbered it ("taking your place") reads its status again, as the page does.
+    for (let round = 0; round < 5 && joined.some((s) => s.position === undefined); round++)
+      joined = await Promise.all(
+        joined.map((s, i) => (s.position === undefined ? buyerWaitingRoomStatus(store, event, ids[i]!, KEY) : s)),
+      );
     const positions = joined.map((s) => s.position!).sort((a, b) => a - b);
     expect(positions).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
 
@@ -68,18 +74,29 @@ describe('the waiting room', () => {
   it('a buyer joining twice at the same instant ends with one position', async () => {
     const event = await newEvent();
     const ids = buyers(40, 'twice');
-    const results = await Promise.all(
+    const answers = await Promise.all(
       ids.flatMap((id) => [joinWaitingRoom(store, event, id, KEY), joinWaitingRoom(store, event, id, KEY)]),
+    );
+    // A join answered before its number was written reads its status again (as the page does).
+    const results = await Promise.all(
+      answers.map((s, k) => (s.position === undefined ? buyerWaitingRoomStatus(store, event, ids[k >> 1]!, KEY) : s)),
     );
     for (let i = 0; i < ids.length; i++) expect(results[2 * i]!.position).toBe(results[2 * i + 1]!.position);
     const distinct = new Set(ids.map((_id, i) => results[2 * i]!.position));
     expect(distinct.size).toBe(ids.length);
   });
 
-  it('with several position counters, 400 concurrent joins still get distinct positions', async () => {
-    const event = await newEvent({ positionShards: 4 });
-    const joined = await Promise.all(buyers(400, 'shard').map((id) => joinWaitingRoom(store, event, id, KEY)));
-    expect(new Set(joined.map((s) => s.position)).size).toBe(400);
+  it('400 concurrent joins (each twice) are numbered by the batch writer through the byArrival index: 1..400, each once, nothing left un-numbered', async () => {
+    const event = await newEvent();
+    const ids = buyers(400, 'batch');
+    await Promise.all(ids.flatMap((id) => [1, 2].map(() => joinWaitingRoom(store, event, id, KEY))));
+    // A join not numbered by the time it answered (WAITING without a position) is on its next read.
+    const statuses = await Promise.all(ids.map((id) => buyerWaitingRoomStatus(store, event, id, KEY)));
+    expect(statuses.map((s) => s.position!).sort((a, b) => a - b)).toEqual(ids.map((_, i) => i + 1));
+    const room = await readWaitingRoomState(store, event.eventId);
+    expect(room.issued).toBe(400);
+    expect(room.numbering).toBeUndefined();
+    expect(await waitingRoomRepository(store).arrivals(event.eventId, 10)).toEqual([]);
   });
 
   it('admits in join order, never more than the slot limit, and frees slots on order end and admission timeout', async () => {

@@ -15,7 +15,7 @@ export interface TestClock {
  */
 export function fakeWaitingRoomDeps(
   clock: TestClock,
-  options: { room?: (repo: FakeWaitingRoomRepository) => WaitingRoomRepository; random?: () => number } = {},
+  options: { room?: (repo: FakeWaitingRoomRepository) => WaitingRoomRepository } = {},
 ): { deps: WaitingRoomDeps; repo: FakeWaitingRoomRepository; orders: FakeOrderRepository } {
   const repo = new FakeWaitingRoomRepository();
   const orders = new FakeOrderRepository(() => clock.now);
@@ -23,7 +23,6 @@ export function fakeWaitingRoomDeps(
     room: options.room?.(repo) ?? repo,
     orders,
     now: () => clock.now,
-    random: options.random ?? (() => 0),
     sleep: async () => {
       await new Promise((resolve) => setImmediate(resolve));
     },
@@ -40,7 +39,6 @@ export function roomEvent(
     enabled: true,
     maxActivePurchasers: 2,
     admissionSeconds: 60,
-    positionShards: 1,
     abandonAfterSeconds: 3600,
     ...room,
   };

@@ -39,7 +39,6 @@ describe('docs/openapi.yaml: the waiting room', () => {
       enabled: true,
       maxActivePurchasers: 5,
       admissionSeconds: 120,
-      positionShards: 2,
       abandonAfterSeconds: 90,
     },
     salesStartAt: '2026-12-01T10:00:00Z',
@@ -56,7 +55,7 @@ describe('docs/openapi.yaml: the waiting room', () => {
       { maxActivePurchasers: 0 },
       { maxActivePurchasers: 1001 },
       { admissionSeconds: 5 },
-      { positionShards: 65 },
+      { positionShards: 2 },
       { enabled: 'yes' },
       { queueSize: 10 },
     ]) {
@@ -92,7 +91,6 @@ describe('docs/openapi.yaml: the waiting room', () => {
       room: new FakeWaitingRoomRepository(),
       orders: new FakeOrderRepository(() => clock.now),
       now: () => clock.now,
-      random: () => 0,
     };
     const event = {
       ...parseEventInput({ ...roomEvent, waitingRoom: { maxActivePurchasers: 1 } }),

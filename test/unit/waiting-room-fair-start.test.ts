@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { AdmissionRequired, SalesNotStarted } from '../../lambdas/core/platform/errors';
-import { drawDigest, drawnOnShard, drawOrder } from '../../lambdas/core/waiting-room/fair-start';
+import { drawDigest, drawOrder } from '../../lambdas/core/waiting-room/fair-start';
 import { moveWaitingRoom } from '../../lambdas/core/waiting-room/room-timer';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
 import {
@@ -22,7 +22,7 @@ const START = Date.parse('2026-12-01T10:00:00Z');
 
 function setUp(room: Partial<WaitingRoomSettings> = {}) {
   const clock = { now: START - 60_000 };
-  const { deps, repo } = fakeWaitingRoomDeps(clock, { random: Math.random });
+  const { deps, repo } = fakeWaitingRoomDeps(clock);
   const event = roomEvent(room, { salesStartAt: new Date(START).toISOString() });
   return { clock, repo, deps, event };
 }
@@ -50,23 +50,6 @@ describe('fair start: the draw (pure)', () => {
     expect(drawOrder('cd'.repeat(32), ids)).not.toEqual(order);
     expect(drawDigest(order)).toMatch(/^[0-9a-f]{64}$/);
   });
-
-  it('counters start after the drawn positions on every shard', () => {
-    // shard k's n-th number is (n − 1) × shards + k + 1
-    for (const [drawn, shards] of [
-      [0, 1],
-      [7, 1],
-      [7, 3],
-      [2, 4],
-      [500, 8],
-    ] as const) {
-      for (let shard = 0; shard < shards; shard++) {
-        const issued = drawnOnShard(drawn, shard, shards);
-        expect(issued * shards + shard + 1).toBeGreaterThan(drawn); // the shard's next position
-        if (issued > 0) expect((issued - 1) * shards + shard + 1).toBeLessThanOrEqual(drawn);
-      }
-    }
-  });
 });
 
 describe('fair start: pre-queue, draw, then first come first served', () => {
@@ -88,7 +71,7 @@ describe('fair start: pre-queue, draw, then first come first served', () => {
   });
 
   it('500 pre-queue joiners get a random order (Kendall τ with join order within ±0.1); 100 later joiners keep exact FIFO behind them', async () => {
-    const t = setUp({ positionShards: 1 });
+    const t = setUp();
     const early = Array.from({ length: 500 }, (_, i) => `early-${String(i).padStart(3, '0')}`);
     for (const buyerId of early) {
       t.clock.now += 10; // one after the other: join order = time order
@@ -114,7 +97,7 @@ describe('fair start: pre-queue, draw, then first come first served', () => {
   });
 
   it('the draw is recorded once with its seed and audits clean; the operator sees it', async () => {
-    const t = setUp({ positionShards: 3 });
+    const t = setUp();
     for (const buyerId of ['a', 'b', 'c', 'd', 'e']) await joinWaitingRoom(t.deps, t.event, buyerId, KEY);
     t.clock.now = START + 1;
     await Promise.all(['a', 'b', 'c'].map((buyerId) => buyerWaitingRoomStatus(t.deps, t.event, buyerId, KEY)));
@@ -125,7 +108,7 @@ describe('fair start: pre-queue, draw, then first come first served', () => {
     for (const [i, buyerId] of order.entries()) expect((await t.repo.readPlace('ev', buyerId))?.position).toBe(i + 1);
     const operator = await operatorWaitingRoomStatus(t.deps, t.event);
     expect(operator.draw).toMatchObject({ seed: draw!.seed, entrants: 5, digestMatches: true, misplaced: [] });
-    // Later joins take numbers after the draw on every shard.
+    // Later joins are numbered after the draw.
     const late = await Promise.all(['x', 'y', 'z', 'w'].map((id) => joinWaitingRoom(t.deps, t.event, id, KEY)));
     for (const status of late) expect(status.position).toBeGreaterThan(5);
     expect(new Set(late.map((s) => s.position)).size).toBe(4);

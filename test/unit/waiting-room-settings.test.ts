@@ -7,19 +7,17 @@ import { activeWaitingRoom, WaitingRoomSchema } from '../../lambdas/core/waiting
 const event = { name: 'Drop', rows: 2, seatsPerRow: 5, priceCents: 1000 };
 
 describe('waiting-room settings', () => {
-  it('an empty room is switched on with 10 slots, 5-minute admissions, one position counter and a 2-minute absence', () => {
+  it('an empty room is switched on with 10 slots, 5-minute admissions and a 2-minute absence', () => {
     expect(WaitingRoomSchema.parse({})).toEqual({
       enabled: true,
       maxActivePurchasers: 10,
       admissionSeconds: 300,
-      positionShards: 1,
       abandonAfterSeconds: 120,
     });
     expect(parseEventInput({ ...event, waitingRoom: {} }).waitingRoom).toEqual({
       enabled: true,
       maxActivePurchasers: 10,
       admissionSeconds: 300,
-      positionShards: 1,
       abandonAfterSeconds: 120,
     });
   });
@@ -33,8 +31,7 @@ describe('waiting-room settings', () => {
     [{ maxActivePurchasers: 1001 }, 'waitingRoom.maxActivePurchasers'],
     [{ admissionSeconds: 9 }, 'waitingRoom.admissionSeconds'],
     [{ admissionSeconds: 3601 }, 'waitingRoom.admissionSeconds'],
-    [{ positionShards: 65 }, 'waitingRoom.positionShards'],
-    [{ positionShards: 1.5 }, 'waitingRoom.positionShards'],
+    [{ positionShards: 2 }, 'waitingRoom'], // gone with the position counters: a join is numbered by the batch writer
     [{ enabled: 'yes' }, 'waitingRoom.enabled'],
     [{ fifo: true }, 'waitingRoom'],
   ])('refuses %j, naming %s', (waitingRoom, path) => {
@@ -42,7 +39,7 @@ describe('waiting-room settings', () => {
   });
 
   it('takes the limits themselves', () => {
-    const limits = { maxActivePurchasers: 1000, admissionSeconds: 3600, positionShards: 64 };
+    const limits = { maxActivePurchasers: 1000, admissionSeconds: 3600 };
     expect(WaitingRoomSchema.parse(limits)).toMatchObject(limits);
     expect(WaitingRoomSchema.parse({ maxActivePurchasers: 1, admissionSeconds: 10 })).toMatchObject({
       maxActivePurchasers: 1,

@@ -61,7 +61,6 @@ export async function editEvent(store: Store, eventId: string, input: unknown): 
   // The waiting-room settings change field by field: what was not sent keeps its value, not its default.
   const sentRoom = (input as { waitingRoom?: unknown }).waitingRoom;
   if (sentRoom && typeof sentRoom === 'object') merged.waitingRoom = { ...current.waitingRoom, ...sentRoom };
-  refuseNewShards(current, merged.waitingRoom as EventRecord['waitingRoom']);
   const spec = parseEventInput({ eventId, ...merged });
   const version = current.version ?? 0;
   const next: EventRecord = {
@@ -119,19 +118,6 @@ async function refuseOnceOnSale(store: Store, event: EventRecord): Promise<void>
     if (event.salesStartAt !== undefined)
       throw new EventNotEditable(event.eventId, `its sale began at ${event.salesStartAt}`);
   }
-}
-
-/**
- * The position counters are summed over the room's shards: with buyers already counted (a
- * pre-queue fills before the sale), another number of shards would miscount them. Refused.
- */
-function refuseNewShards(current: EventRecord, room: EventRecord['waitingRoom']): void {
-  if (!current.waitingRoom || !room) return;
-  if ((room.positionShards ?? 1) !== current.waitingRoom.positionShards)
-    throw new EventNotEditable(
-      current.eventId,
-      'the waiting room’s position shards are fixed once it exists (buyers may already be counted)',
-    );
 }
 
 function specOf(event: EventRecord): Record<string, unknown> {

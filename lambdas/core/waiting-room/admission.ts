@@ -27,8 +27,9 @@ import { waitingRoomDeps } from './waiting-room-store';
  */
 
 /**
- * A missing position (a join that lost a race, or one still being written) holds the line this
- * long before it is skipped, so a slow join is not overtaken by the next one.
+ * A missing position (a number being written, one the index does not show yet, or the old place
+ * of a buyer who rejoined) holds the line this long after the next place was numbered before it
+ * is skipped, so a place not yet visible is not overtaken by the next one.
  */
 const GAP_GRACE_MS = 5000;
 /** How long after an order's hold a slot is kept before its order is looked up again. */
@@ -70,7 +71,7 @@ async function changeAndAdvance(
     const free = current.soldOut || drawPending ? 0 : settings.maxActivePurchasers - Object.keys(active).length;
     const next =
       free > 0
-        ? await nextInLine(deps, eventId, current.servingPosition, free, now, settings)
+        ? await nextInLine(deps, eventId, current, free, now, settings)
         : { admitted: [], servedUpTo: current.servingPosition };
     admitted = next.admitted;
     if (!pruned && next.servedUpTo === current.servingPosition) return undefined;
@@ -426,19 +427,22 @@ function slotsChanged(
 async function nextInLine(
   deps: WaitingRoomDeps,
   eventId: string,
-  servingPosition: number,
+  room: WaitingRoomState,
   count: number,
   now: number,
   settings: WaitingRoomSettings,
 ): Promise<{ admitted: WaitingPlace[]; servedUpTo: number }> {
   // Room for some who left among them; the rest waits for the next advance.
-  const { places } = await deps.room.placesAfter(eventId, servingPosition, count * 2 + 10);
+  const { places } = await deps.room.placesAfter(eventId, room.servingPosition, count * 2 + 10);
   const seenBefore = now - settings.abandonAfterSeconds * 1000;
+  // A batch being numbered: its numbers are not all written yet, so none of them is a gap.
+  const numbering = room.numbering ? room.numbering.from + room.numbering.entries.length - 1 : 0;
   const admitted: WaitingPlace[] = [];
-  let servedUpTo = servingPosition;
+  let servedUpTo = room.servingPosition;
   for (const item of places) {
     if (admitted.length === count) break;
-    if (item.position !== servedUpTo + 1 && now - item.joinedAt < GAP_GRACE_MS) break;
+    const gap = item.position !== servedUpTo + 1;
+    if (gap && (servedUpTo + 1 <= numbering || now - (item.numberedAt ?? item.joinedAt) < GAP_GRACE_MS)) break;
     servedUpTo = item.position;
     if (item.leftAt !== undefined || item.lapsedAt !== undefined) continue;
     // Noted before the line moves past them; a buyer who checked in meanwhile is there after all.

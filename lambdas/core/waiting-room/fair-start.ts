@@ -40,10 +40,9 @@ export function beforeSalesStart(settings: Pick<WaitingRoomSettings, 'salesStart
 
 /**
  * Draws the pre-queue once the sale has opened, unless it was drawn: records a fresh seed (or
- * takes over the seed of a draw that died), writes each entrant's position 1…n, starts the
- * position counters after n, and marks the draw complete. Idempotent and safe to run
- * concurrently (every write is conditional: a place is written once, the seed once, the
- * counters once). Returns the room after it (undefined, without reading it, when the event has
+ * takes over the seed of a draw that died), writes each entrant's position 1…n, and marks the
+ * draw complete with n numbers issued (later arrivals are numbered after them). Idempotent and
+ * safe to run concurrently (every write is conditional: a place is written once, the seed once). Returns the room after it (undefined, without reading it, when the event has
  * no fair start or it has not begun); the room admits nobody until the draw is complete.
  */
 export async function drawIfDue(
@@ -79,26 +78,17 @@ export async function drawIfDue(
         ),
     );
   }
-  // Later arrivals take numbers after the drawn ones, on every counter shard.
-  await Promise.all(
-    Array.from({ length: settings.positionShards }, (_, shard) =>
-      deps.room.seedCounter(eventId, shard, drawnOnShard(order.length, shard, settings.positionShards)),
-    ),
-  );
   const digest = drawDigest(order);
   return updateWaitingRoomState(deps, eventId, async (current) =>
     !current.draw || current.draw.complete
       ? undefined
-      : { ...current, draw: { ...current.draw, entrants: order.length, digest, complete: true } },
+      : {
+          ...current,
+          draw: { ...current.draw, entrants: order.length, digest, complete: true },
+          // Later arrivals are numbered after the drawn ones (nobody is numbered before the draw).
+          issued: Math.max(current.issued ?? 0, order.length),
+        },
   );
-}
-
-/**
- * How many of positions 1…drawn belong to counter `shard` (its n-th number is position
- * (n − 1) × shards + shard + 1): the count the shard starts from after the draw.
- */
-export function drawnOnShard(drawn: number, shard: number, shards: number): number {
-  return drawn > shard ? Math.floor((drawn - shard - 1) / shards) + 1 : 0;
 }
 
 export interface DrawAudit {

@@ -1,13 +1,14 @@
 import type { EventRecord } from '../events/event-records';
 import { advanceWaitingRoom } from './admission';
 import { drawIfDue } from './fair-start';
+import { numberArrivals } from './numbering';
 import { activeWaitingRoom } from './settings';
 import type { WaitingRoomSource, WaitingRoomState } from './waiting-room-repository';
 import { waitingRoomDeps } from './waiting-room-store';
 
 /**
  * The room's timer (run by the reconciler's schedule: EventBridge on AWS, the local stack's
- * timer locally): draws a fair start that is due and moves the line along — lapsed admissions
+ * timer locally): draws a fair start that is due, numbers whoever is in line without a number, and moves the line along — lapsed admissions
  * freed, the next buyers admitted — even when no buyer reads and no order ends. Everything it
  * does is what a read or an order end would do, so running it any time is harmless.
  */
@@ -19,5 +20,6 @@ export async function moveWaitingRoom(
   if (!settings) return undefined;
   const deps = waitingRoomDeps(source);
   await drawIfDue(deps, event.eventId, settings);
+  await numberArrivals(deps, event.eventId, settings);
   return advanceWaitingRoom(deps, event.eventId, settings);
 }

@@ -14,12 +14,6 @@ export const WaitingRoomSchema = z.strictObject({
   /** How long an admission lasts before the buyer must have started an order (and the token's life). */
   admissionSeconds: z.number().int().min(10).max(3600).default(300),
   /**
-   * Position counters the joins are spread over. One counter item takes about 1,000 joins/s on
-   * DynamoDB (its partition's write limit); n counters take n times that, at the cost of
-   * positions interleaving across counters (see docs/ARCHITECTURE.md, waiting room).
-   */
-  positionShards: z.number().int().min(1).max(64).default(1),
-  /**
    * A waiting buyer whose page has not checked in for this long is passed over when the line
    * reaches them (LAPSED): turns go only to buyers who are still there. The page checks in every
    * third of it, and a check-in writes at most once per third (see checkInEverySeconds).

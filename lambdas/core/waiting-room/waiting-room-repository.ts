@@ -3,7 +3,7 @@ import type { Store } from '../platform/store';
 
 /**
  * The port in front of the waiting room's data: the room item (queues table, one per event,
- * written optimistically by version) and the buyers' places and position counters (buyers table).
+ * written optimistically by version) and the buyers' places (buyers table).
  * The DynamoDB adapter is `waitingRoomRepository(store)` (waiting-room-store.ts), the in-memory
  * fake `test/support/fakes/`. The rules (positions, admission, slots) live in the policy modules.
  */
@@ -19,15 +19,34 @@ export interface WaitingRoomRepository {
   /** The buyer's place (a consistent read), undefined when they hold none. */
   readPlace(eventId: string, buyerId: string): Promise<WaitingRoomPlace | undefined>;
   /**
-   * Claims the right to take a position number for the buyer: true unless they hold a place, or
-   * another join of theirs claimed it at or after `staleBefore` (epoch ms; an older claim is
-   * taken over: its join died). Keeps duplicate joins from using up numbers.
+   * A join: puts the buyer in line without a number (`arrival`, one conditional write), unless they
+   * hold a place or are in line already (false then: that entry stands, so a duplicate join uses
+   * no number). The batch writer numbers arrivals in arrival order (`numberPlace`).
    */
-  startJoin(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean>;
-  /** Gives the buyer `position` unless they already hold one (false then: theirs stands); ends the join's claim. */
+  enqueue(eventId: string, buyerId: string, at: number): Promise<boolean>;
+  /**
+   * A rejoin at the back: the used place `position` is given up and the buyer is in line again
+   * without a number, in one conditional write (quiet when the place is no longer `position`: a
+   * concurrent rejoin did it). False when not written.
+   */
+  requeue(eventId: string, buyerId: string, position: number, at: number): Promise<boolean>;
+  /** The buyer's entry in line while it has no number yet (a consistent read), undefined otherwise. */
+  readArrival(eventId: string, buyerId: string): Promise<Arrival | undefined>;
+  /**
+   * Entries in line without a number, in arrival order, at most `limit`, as the sparse `byArrival`
+   * index lists them (eventually consistent: an entry may show up late, or one numbered a moment
+   * ago still show).
+   */
+  arrivals(eventId: string, limit: number): Promise<Arrival[]>;
+  /** Of `listed`, the entries the table still holds without a number (consistent reads), in arrival order. */
+  confirmArrivals(eventId: string, listed: readonly Arrival[]): Promise<Arrival[]>;
+  /**
+   * Numbers an entry of the batch writer's: `position`, only if the entry is still `arrival` and
+   * has no number (written once: a rerun of a batch changes nothing). False when not written.
+   */
+  numberPlace(eventId: string, buyerId: string, position: number, arrival: string, at: number): Promise<boolean>;
+  /** Gives the buyer `position` unless they already hold one (false then: theirs stands); ends their un-numbered entry. */
   placeBuyer(eventId: string, buyerId: string, position: number, joinedAt: number): Promise<boolean>;
-  /** Takes the buyer's place away (to rejoin at the back) if it is still `position`; quiet otherwise. */
-  clearPlace(eventId: string, buyerId: string, position: number): Promise<void>;
   /**
    * Notes the admission on the buyer's place (if it is still `admission.position`): from then on
    * the place itself says the buyer may bind an order until `until`; `passedOver`: admitted out of turn.
@@ -79,12 +98,6 @@ export interface WaitingRoomRepository {
    * (an index read, for operators).
    */
   countWaiting(eventId: string, position: number, seenSince: number): Promise<number>;
-  /** Starts position counter `shard` at `issued` (after a fair start's draw), unless it counted already. */
-  seedCounter(eventId: string, shard: number, issued: number): Promise<void>;
-  /** Adds one to position counter `shard` and returns its new count (atomic). */
-  countJoin(eventId: string, shard: number): Promise<number>;
-  /** How many joins position counter `shard` has counted (0 when none). */
-  joinsCounted(eventId: string, shard: number): Promise<number>;
 }
 
 /** An admission as noted on the buyer's place. */
@@ -107,11 +120,32 @@ export interface OrderBinding {
   readonly replacing?: string;
 }
 
+/** A buyer in line without a number yet: the batch writer numbers them in `arrival` order. */
+export interface Arrival {
+  readonly buyerId: string;
+  /** The sort key of the line: the join's time (epoch ms, 15 digits) and the buyer id, `#`-joined. */
+  readonly arrival: string;
+  readonly joinedAt: number;
+}
+
+/** The `arrival` key of a join at `at`: arrival order is join time, ties by buyer id. */
+export function arrivalKey(at: number, buyerId: string): string {
+  return `${String(at).padStart(15, '0')}#${buyerId}`;
+}
+
+/** The entry an `arrival` key stands for (the index holds keys only). */
+export function arrivalOfKey(arrival: string): Arrival {
+  const cut = arrival.indexOf('#');
+  return { buyerId: arrival.slice(cut + 1), arrival, joinedAt: Number(arrival.slice(0, cut)) };
+}
+
 /** A place as the waiting list holds it. */
 export interface WaitingPlace {
   readonly buyerId: string;
   readonly position: number;
   readonly joinedAt: number;
+  /** When the batch writer numbered the place (epoch ms); a drawn place has none. */
+  readonly numberedAt?: number;
   /** Set when the buyer left the line before their turn: passed over, no slot taken. */
   readonly leftAt?: number;
   /** The buyer's page last checked in (epoch ms); a place written before check-ins has none. */
@@ -130,8 +164,6 @@ export interface WaitingRoomDeps {
   readonly room: WaitingRoomRepository;
   readonly orders: Pick<OrderRepository, 'statusOf'>;
   readonly now: () => number;
-  /** Uniform [0, 1): picks a position shard. */
-  readonly random: () => number;
   /** Backs off between optimistic retries. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -190,6 +222,14 @@ export interface PurchaseSlot {
   readonly orderId?: string;
 }
 
+/** A batch of arrivals being numbered: `entries[i]` gets position `from + i`. */
+export interface NumberingBatch {
+  /** Epoch ms the batch was recorded: a batch much older than a writer's run is taken over. */
+  readonly at: number;
+  readonly from: number;
+  readonly entries: readonly { readonly buyerId: string; readonly arrival: string }[];
+}
+
 /** The one item per event that says how far the line is served and who holds a purchase slot. */
 export interface WaitingRoomState {
   readonly eventId: string;
@@ -205,6 +245,13 @@ export interface WaitingRoomState {
   readonly soldOut?: boolean;
   /** The fair start's draw, once the sale opened (events with `salesStartAt`). */
   readonly draw?: FairStartDraw;
+  /** Position numbers handed out so far (the draw's, then the batch writer's): the last one given. */
+  readonly issued?: number;
+  /**
+   * The batch writer's numbering in progress: recorded before any place is numbered, cleared once
+   * every one is. A writer that died half-way is finished by the next run with the same numbers.
+   */
+  readonly numbering?: NumberingBatch;
   /** When the first buyer was admitted: with `admittedCount`, the measured admission rate. */
   readonly firstAdmittedAt?: number;
   readonly version: number;

@@ -4,10 +4,10 @@ import { SalesNotStarted, ValidationFailed } from '../platform/errors';
 import { admitPassedOver, advanceIfIdle, advanceWaitingRoom, bindAdmission, giveUpPlace } from './admission';
 import { signAdmission, verifyAdmission } from './admission-token';
 import { auditDraw, beforeSalesStart, type DrawAudit, drawIfDue } from './fair-start';
-import { claimPosition, issuedPositions, type WaitingRoomPlace } from './positions';
+import { numberArrivals } from './numbering';
 import type { WaitingRoomState } from './room-state';
 import { activeWaitingRoom, checkInEverySeconds, type WaitingRoomSettings } from './settings';
-import type { WaitingRoomDeps, WaitingRoomSource } from './waiting-room-repository';
+import type { WaitingRoomDeps, WaitingRoomPlace, WaitingRoomSource } from './waiting-room-repository';
 import { waitingRoomDeps } from './waiting-room-store';
 
 export type {
@@ -24,7 +24,11 @@ function roomOf(event: EventRecord): WaitingRoomSettings {
   return settings;
 }
 
-/** Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. */
+/**
+ * Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. A
+ * first join is one conditional write (in line, no number yet) and the batch writer's numbering
+ * of it: 2 writes, both on the buyer's own item. A duplicate join writes nothing and uses no number.
+ */
 export async function joinWaitingRoom(
   source: WaitingRoomSource,
   event: EventRecord,
@@ -39,15 +43,58 @@ export async function joinWaitingRoom(
     return preQueueStatus(deps, event, settings, buyerId);
   }
   await drawIfDue(deps, event.eventId, settings);
-  let place = await claimPosition(deps, event.eventId, buyerId, settings);
-  let state = await deps.room.readState(event.eventId);
-  // A place whose admission still holds a slot (an order running) stays, even after leaving.
-  const holdsSlot = state.active[buyerId]?.position === place.position;
-  const used = place.admittedAt !== undefined || place.leftAt !== undefined || place.lapsedAt !== undefined;
-  if (used && !holdsSlot) place = await requeue(deps, event.eventId, buyerId, place, settings);
-  // A join writes the room only in a quiet room with an idle slot (nobody else would admit them soon).
+  // The usual case: in line with one conditional write, no read first.
+  if (!(await deps.room.enqueue(event.eventId, buyerId, deps.now()))) {
+    const place = await deps.room.readPlace(event.eventId, buyerId);
+    if (place) {
+      const state = await deps.room.readState(event.eventId);
+      // A place whose admission still holds a slot (an order running) stays, even after leaving.
+      const holdsSlot = state.active[buyerId]?.position === place.position;
+      const used = place.admittedAt !== undefined || place.leftAt !== undefined || place.lapsedAt !== undefined;
+      if (!used || holdsSlot) {
+        // A join writes the room only in a quiet room with an idle slot (nobody else would admit them soon).
+        const moved = await advanceIfIdle(deps, event.eventId, settings, state);
+        return statusOf(event, settings, buyerId, place, moved, signingKey, deps.now());
+      }
+      // Used: a new place at the back (as in any real queue), in one write; quiet when a concurrent rejoin did it.
+      await deps.room.requeue(event.eventId, buyerId, place.position, deps.now());
+    }
+    // Otherwise in line already, without a number yet (a duplicate join): nothing written.
+  }
+  return placeInLine(deps, event, settings, buyerId, signingKey);
+}
+
+/**
+ * How often a join in line without a number looks for it while another writer numbers the line
+ * (≈ 0.4 s): then it answers without one and the page asks again (a Lambda is not kept waiting).
+ */
+const NUMBER_WAITS = 4;
+
+/**
+ * The status of a buyer in line without a number: the batch writer runs (one writer at a time;
+ * the others return at once) and the buyer's place is read. While another writer numbers the
+ * line the buyer waits for it briefly (≈ 0.4 s), reading only their own item; still without
+ * a number, they are told WAITING without a position ("taking your place in line") and ask again.
+ */
+async function placeInLine(
+  deps: WaitingRoomDeps,
+  event: EventRecord,
+  settings: WaitingRoomSettings,
+  buyerId: string,
+  signingKey: string,
+): Promise<BuyerWaitingRoomStatus> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  let state = await numberArrivals(deps, event.eventId, settings, buyerId);
+  let place = await deps.room.readPlace(event.eventId, buyerId);
+  // Another writer is numbering the line: only the buyer's own item is read while it does; the
+  // writer is tried once more at the end (its batch may have ended without this entry).
+  for (let attempt = 0; !place && attempt < NUMBER_WAITS; attempt++) {
+    await sleep(25 * 2 ** attempt);
+    if (attempt === NUMBER_WAITS - 1) state = await numberArrivals(deps, event.eventId, settings, buyerId);
+    place = await deps.room.readPlace(event.eventId, buyerId);
+  }
   state = await advanceIfIdle(deps, event.eventId, settings, state);
-  return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
+  return statusOf(event, settings, buyerId, place ?? 'joining', state, signingKey, deps.now());
 }
 
 /** A pre-queued buyer's status before the start: no position yet, the start to count down to. */
@@ -96,9 +143,12 @@ export async function buyerWaitingRoomStatus(
   if (beforeSalesStart(settings, deps.now())) return preQueueStatus(deps, event, settings, buyerId);
   await drawIfDue(deps, event.eventId, settings);
   let place = await deps.room.readPlace(event.eventId, buyerId);
-  // Pre-queued, but the draw did not place them (their join landed as it ran): first come, first served.
-  if (!place && settings.salesStartAt !== undefined && (await deps.room.readPreQueue(event.eventId, buyerId)))
-    place = await claimPosition(deps, event.eventId, buyerId, settings);
+  // In line without a number yet (a join whose batch was not written, or a pre-queue join the
+  // draw missed): the batch writer numbers it now, first come, first served.
+  if (!place && (await deps.room.readArrival(event.eventId, buyerId))) {
+    await checkIn(deps, event.eventId, buyerId, settings, deps.now());
+    return placeInLine(deps, event, settings, buyerId, signingKey);
+  }
   // The page checks in (a LAPSED place stays lapsed: the buyer rejoins) — only when one is due by
   // the place just read, so a poll within the interval costs no write request at all.
   const checkInDue = (seen: number | undefined) =>
@@ -106,7 +156,12 @@ export async function buyerWaitingRoomStatus(
   if (place && place.lapsedAt === undefined && checkInDue(place.lastSeenAt))
     await checkIn(deps, event.eventId, buyerId, settings, deps.now());
   // Reads only, unless a slot is idle (a quiet room): the batch writer moves a busy line.
-  let state = await advanceIfIdle(deps, event.eventId, settings, await deps.room.readState(event.eventId));
+  let state = await advanceIfIdle(
+    deps,
+    event.eventId,
+    settings,
+    await roomForStatus(deps, event.eventId, place, settings),
+  );
   const slot = state.active[buyerId];
   // The writer admitted the place but died before noting it there: noted now (the token binds on it).
   if (place && slot?.position === place.position && place.admittedAt === undefined) {
@@ -123,6 +178,43 @@ export async function buyerWaitingRoomStatus(
     state = await admitPassedOver(deps, event.eventId, buyerId, place.position, settings);
   }
   return statusOf(event, settings, buyerId, place, state, signingKey, deps.now());
+}
+
+/**
+ * A status read of a buyer far back in line may use the room as this process read it up to this
+ * long ago: the room item is read at most once a second per process (Lambda container) for them,
+ * however long the line — its size grows with the slots (≈ 90 bytes each: 1,000 slots ≈ 23 RCU a
+ * strongly consistent read), so one read per waiting page's check-in would not scale.
+ */
+const FAR_BACK_ROOM_MAX_AGE_MS = 1000;
+const recentRooms = new WeakMap<object, Map<string, { state: WaitingRoomState; readAt: number }>>();
+
+/**
+ * The room for a buyer's status read: read afresh (consistent) unless the buyer is far back — not
+ * admitted, more than a full set of slots after the serving position of a read of this process
+ * under a second old — where a second's lag changes only the people-ahead count a little. A buyer
+ * the line may have reached always gets a fresh read (the token depends on it).
+ */
+async function roomForStatus(
+  deps: WaitingRoomDeps,
+  eventId: string,
+  place: WaitingRoomPlace | undefined,
+  settings: WaitingRoomSettings,
+): Promise<WaitingRoomState> {
+  const recent = recentRooms.get(deps.room) ?? new Map<string, { state: WaitingRoomState; readAt: number }>();
+  recentRooms.set(deps.room, recent);
+  const now = deps.now();
+  const last = recent.get(eventId);
+  const farBack =
+    place !== undefined &&
+    place.admittedAt === undefined &&
+    last !== undefined &&
+    now - last.readAt < FAR_BACK_ROOM_MAX_AGE_MS &&
+    place.position > last.state.servingPosition + settings.maxActivePurchasers;
+  if (farBack) return last.state;
+  const state = await deps.room.readState(eventId);
+  recent.set(eventId, { state, readAt: now });
+  return state;
 }
 
 /**
@@ -187,6 +279,8 @@ export async function leaveWaitingRoom(
 ): Promise<BuyerWaitingRoomStatus> {
   const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
+  // Still without a number: numbered first, so the line passes over the place it leaves.
+  if (await deps.room.readArrival(event.eventId, buyerId)) await numberArrivals(deps, event.eventId, settings);
   await giveUpPlace(deps, event.eventId, settings, buyerId);
   return buyerWaitingRoomStatus(deps, event, buyerId, signingKey);
 }
@@ -217,8 +311,8 @@ export async function operatorWaitingRoomStatus(
 ): Promise<OperatorWaitingRoomStatus> {
   const deps = waitingRoomDeps(source);
   const settings = roomOf(event);
+  await numberArrivals(deps, event.eventId, settings);
   const state = await advanceWaitingRoom(deps, event.eventId, settings);
-  const issued = await issuedPositions(deps, event.eventId, settings.positionShards);
   const now = deps.now();
   const waitingCount = await deps.room.countWaiting(
     event.eventId,
@@ -248,7 +342,7 @@ export async function operatorWaitingRoomStatus(
     eventId: event.eventId,
     settings: roomSettings,
     servingPosition: state.servingPosition,
-    issuedPositions: issued,
+    issuedPositions: state.issued ?? 0,
     admittedCount: state.admittedCount,
     activePurchasers: Object.keys(state.active).length,
     waitingCount,
@@ -264,7 +358,7 @@ async function statusOf(
   event: EventRecord,
   settings: WaitingRoomSettings,
   buyerId: string,
-  place: WaitingRoomPlace | undefined,
+  place: WaitingRoomPlace | 'joining' | undefined,
   state: WaitingRoomState,
   signingKey: string,
   now: number,
@@ -282,6 +376,9 @@ async function statusOf(
     ...(rate === undefined ? {} : { admissionsPerMinute: rate }),
   };
   if (!place) return { ...common, state: 'NOT_JOINED', peopleAhead: 0 };
+  // In line, the number not written yet ("taking your place in line"): everyone numbered is ahead.
+  if (place === 'joining')
+    return { ...common, state: 'WAITING', peopleAhead: Math.max(0, (state.issued ?? 0) - state.servingPosition) };
   const slot = state.active[buyerId];
   if (slot && slot.position === place.position) {
     const expiresAt = slot.until;
@@ -345,16 +442,4 @@ function estimateWait(
   if (perMinute !== undefined && perMinute > 0) return Math.ceil(((peopleAhead + 1) / perMinute) * 60);
   const purchaseSeconds = Math.max(30, event.holdSeconds / 2);
   return Math.ceil(((peopleAhead + 1) / settings.maxActivePurchasers) * purchaseSeconds);
-}
-
-/** A used place is given up for a new one at the back of the line (as in any real queue). */
-async function requeue(
-  deps: WaitingRoomDeps,
-  eventId: string,
-  buyerId: string,
-  old: WaitingRoomPlace,
-  settings: WaitingRoomSettings,
-): Promise<WaitingRoomPlace> {
-  await deps.room.clearPlace(eventId, buyerId, old.position); // quiet when a concurrent rejoin did it
-  return claimPosition(deps, eventId, buyerId, settings);
 }

@@ -1,9 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { orderRepository } from '../orders/order-store';
 import { writeIf } from '../platform/conditional-write';
 import type { Store } from '../platform/store';
 import {
+  type Arrival,
+  arrivalKey,
+  arrivalOfKey,
   emptyWaitingRoomState,
   type WaitingPlace,
   type WaitingRoomDeps,
@@ -13,7 +16,7 @@ import {
 } from './waiting-room-repository';
 
 /**
- * The queues table (the room item) and the buyers table (places, position counters) behind the
+ * The queues table (the room item) and the buyers table (places, entries in line) behind the
  * `WaitingRoomRepository` port: the DynamoDB adapter, and every waiting-room expression string.
  */
 
@@ -21,20 +24,22 @@ import {
 const NEW_ROOM = 'attribute_not_exists(eventId)';
 /** Any later write: nobody wrote since the version read. */
 const ROOM_UNCHANGED = 'version = :version';
-/** A join: the buyer holds no place yet (a concurrent join of theirs may have won). */
+/** The draw placing a buyer: the buyer holds no place yet. */
 const NO_PLACE = 'attribute_not_exists(#position)';
-/** Taking a number: no place yet, and no other join of the buyer's taking one (or it went stale). */
-const MAY_TAKE_NUMBER = 'attribute_not_exists(#position) AND (attribute_not_exists(joiningAt) OR joiningAt < :stale)';
-/** Leaving: only a buyer who joined. */
-const HAS_PLACE = 'attribute_exists(#position)';
+/** A join: no place and not in line yet (a duplicate join writes nothing, so it uses no number). */
+const NOT_IN_LINE = 'attribute_not_exists(#position) AND attribute_not_exists(arrival)';
+/** The batch writer numbering an entry: still the entry it listed, and not numbered yet. */
+const STILL_ARRIVAL = 'arrival = :arrival AND attribute_not_exists(#position)';
+/** Leaving: only a buyer who joined (numbered or not yet). */
+const HAS_PLACE = 'attribute_exists(#position) OR attribute_exists(arrival)';
 /** A rejoin: the place is still the one the caller saw. */
 const PLACE_STILL = '#position = :old';
 const POSITION_NAMES = { '#position': 'position' };
-/** A pre-queue join: no place and not pre-queued yet. */
-const NOT_QUEUED = 'attribute_not_exists(#position) AND attribute_not_exists(preQueuedAt)';
+/** A pre-queue join: no place, not in line and not pre-queued yet. */
+const NOT_QUEUED = `${NOT_IN_LINE} AND attribute_not_exists(preQueuedAt)`;
 /** A check-in worth writing: the buyer is in line (or pre-queue), last seen before the interval. */
 const CHECK_IN_DUE =
-  '(attribute_exists(#position) OR attribute_exists(preQueuedAt)) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)';
+  '(attribute_exists(#position) OR attribute_exists(arrival) OR attribute_exists(preQueuedAt)) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)';
 /** Passing over an absent buyer: still placed and still not seen since. */
 const STILL_AWAY = 'attribute_exists(#position) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :seenBefore)';
 /** Waiting, for the operator's count: not left, not lapsed, seen lately. */
@@ -54,7 +59,9 @@ const BOUND_TO = 'admissionOrderId = :orderId';
 const ADMITTED_UNBOUND =
   '#position = :position AND attribute_exists(admittedAt) AND attribute_not_exists(admissionOrderId)';
 
-const COUNTER_PREFIX = '#position-counter#';
+/** What a rejoin clears: everything of the used place (preQueuedAt stays, for the draw's audit). */
+const USED_PLACE =
+  '#position, admittedAt, passedOver, leftAt, lapsedAt, admissionUntil, admissionOrderId, orderUntil, admissionEndedAt, numberedAt';
 
 export function waitingRoomRepository(store: Store): WaitingRoomRepository {
   const buyers = store.tables.buyers;
@@ -104,16 +111,81 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
       };
     },
 
-    async startJoin(eventId, buyerId, now, staleBefore) {
+    async enqueue(eventId, buyerId, at) {
       return writeIf(
         store,
         new UpdateCommand({
           TableName: buyers,
           Key: { eventId, buyerId },
-          UpdateExpression: 'SET joiningAt = :now',
-          ConditionExpression: MAY_TAKE_NUMBER,
+          UpdateExpression: 'SET arrival = :arrival, joinedAt = :at, lastSeenAt = :at',
+          ConditionExpression: NOT_IN_LINE,
           ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+          ExpressionAttributeValues: { ':arrival': arrivalKey(at, buyerId), ':at': at },
+        }),
+      );
+    },
+
+    async requeue(eventId, buyerId, position, at) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: `SET arrival = :arrival, joinedAt = :at, lastSeenAt = :at REMOVE ${USED_PLACE}`,
+          ConditionExpression: PLACE_STILL,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':old': position, ':arrival': arrivalKey(at, buyerId), ':at': at },
+        }),
+      );
+    },
+
+    async readArrival(eventId, buyerId) {
+      const { Item } = await store.doc.send(
+        new GetCommand({ TableName: buyers, Key: { eventId, buyerId }, ConsistentRead: true }),
+      );
+      return arrivalOf(Item);
+    },
+
+    async arrivals(eventId, limit) {
+      const { Items = [] } = await store.doc.send(
+        new QueryCommand({
+          TableName: buyers,
+          IndexName: 'byArrival',
+          KeyConditionExpression: 'eventId = :eventId',
+          ExpressionAttributeValues: { ':eventId': eventId },
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => arrivalOfKey(item.arrival as string));
+    },
+
+    async confirmArrivals(eventId, listed) {
+      let keys = listed.map(({ buyerId }) => ({ eventId, buyerId }));
+      const confirmed: Arrival[] = [];
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        const { Responses, UnprocessedKeys } = await store.doc.send(
+          new BatchGetCommand({ RequestItems: { [buyers]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[buyers] ?? []) {
+          const arrival = arrivalOf(item);
+          if (arrival) confirmed.push(arrival);
+        }
+        keys = (UnprocessedKeys?.[buyers]?.Keys ?? []) as typeof keys;
+        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** Math.min(attempt, 6)));
+      }
+      return confirmed.sort((a, b) => (a.arrival < b.arrival ? -1 : a.arrival > b.arrival ? 1 : 0));
+    },
+
+    async numberPlace(eventId, buyerId, position, arrival, at) {
+      return writeIf(
+        store,
+        new UpdateCommand({
+          TableName: buyers,
+          Key: { eventId, buyerId },
+          UpdateExpression: 'SET #position = :position, numberedAt = :at REMOVE arrival',
+          ConditionExpression: STILL_ARRIVAL,
+          ExpressionAttributeNames: POSITION_NAMES,
+          ExpressionAttributeValues: { ':position': position, ':arrival': arrival, ':at': at },
         }),
       );
     },
@@ -126,29 +198,12 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
           Key: { eventId, buyerId },
           // A drawn pre-queue place keeps the page's last check-in; a fresh join is seen now.
           UpdateExpression:
-            'SET #position = :position, joinedAt = :joinedAt, lastSeenAt = if_not_exists(lastSeenAt, :joinedAt) REMOVE joiningAt',
+            'SET #position = :position, joinedAt = :joinedAt, lastSeenAt = if_not_exists(lastSeenAt, :joinedAt) REMOVE arrival',
           ConditionExpression: NO_PLACE,
           ExpressionAttributeNames: POSITION_NAMES,
           ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
         }),
       );
-    },
-
-    async clearPlace(eventId, buyerId, position) {
-      await store.doc
-        .send(
-          new UpdateCommand({
-            TableName: buyers,
-            Key: { eventId, buyerId },
-            // preQueuedAt stays: the draw's audit recomputes the order from everyone who was in the pre-queue.
-            UpdateExpression:
-              'REMOVE #position, admittedAt, leftAt, lapsedAt, lastSeenAt, admissionUntil, admissionOrderId, orderUntil, admissionEndedAt',
-            ConditionExpression: PLACE_STILL,
-            ExpressionAttributeNames: POSITION_NAMES,
-            ExpressionAttributeValues: { ':old': position },
-          }),
-        )
-        .catch(quietlyIfConditionFails); // a concurrent rejoin did it
     },
 
     async markAdmitted(eventId, buyerId, admission) {
@@ -257,6 +312,7 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
           ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt as number }),
           ...(item.lastSeenAt === undefined ? {} : { lastSeenAt: item.lastSeenAt as number }),
           ...(item.lapsedAt === undefined ? {} : { lapsedAt: item.lapsedAt as number }),
+          ...(item.numberedAt === undefined ? {} : { numberedAt: item.numberedAt as number }),
         }),
       );
       return { places, more: LastEvaluatedKey !== undefined };
@@ -268,10 +324,12 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
         new UpdateCommand({
           TableName: buyers,
           Key: { eventId, buyerId },
-          UpdateExpression: 'SET preQueuedAt = :at, joinedAt = :at, lastSeenAt = :at',
+          // In line too: a pre-queue join the draw missed (it landed as the draw ran) is numbered
+          // first come, first served by the batch writer once the draw is complete.
+          UpdateExpression: 'SET preQueuedAt = :at, arrival = :arrival, joinedAt = :at, lastSeenAt = :at',
           ConditionExpression: NOT_QUEUED,
           ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':at': at },
+          ExpressionAttributeValues: { ':at': at, ':arrival': arrivalKey(at, buyerId) },
         }),
       );
     },
@@ -357,50 +415,24 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
       } while (startKey);
       return count;
     },
-
-    async seedCounter(eventId, shard, issued) {
-      await store.doc
-        .send(
-          new UpdateCommand({
-            TableName: buyers,
-            Key: { eventId, buyerId: `${COUNTER_PREFIX}${shard}` },
-            UpdateExpression: 'SET issued = :issued',
-            ConditionExpression: 'attribute_not_exists(issued)',
-            ExpressionAttributeValues: { ':issued': issued },
-          }),
-        )
-        .catch(quietlyIfConditionFails); // seeded already (a draw finished twice), or joins counted
-    },
-
-    async countJoin(eventId, shard) {
-      const result = await store.doc.send(
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId: `${COUNTER_PREFIX}${shard}` },
-          UpdateExpression: 'ADD issued :one',
-          ExpressionAttributeValues: { ':one': 1 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return result.Attributes?.issued as number;
-    },
-
-    async joinsCounted(eventId, shard) {
-      const { Item } = await store.doc.send(
-        new GetCommand({ TableName: buyers, Key: { eventId, buyerId: `${COUNTER_PREFIX}${shard}` } }),
-      );
-      return (Item?.issued as number | undefined) ?? 0;
-    },
   };
 }
+
+/** The deps built per store, so a process keeps one (the status reads' recent room is kept per deps). */
+const depsOfStore = new WeakMap<Store, WaitingRoomDeps>();
 
 /** The waiting room's deps on DynamoDB (deps given are returned as they are). */
 export function waitingRoomDeps(source: WaitingRoomSource): WaitingRoomDeps {
   if ('room' in source) return source;
-  return {
-    room: waitingRoomRepository(source),
-    orders: orderRepository(source),
-    now: source.now,
-    random: source.random,
-  };
+  const known = depsOfStore.get(source);
+  if (known) return known;
+  const deps = { room: waitingRoomRepository(source), orders: orderRepository(source), now: source.now };
+  depsOfStore.set(source, deps);
+  return deps;
+}
+
+/** The un-numbered entry in line an item holds, if any. */
+function arrivalOf(item: Record<string, unknown> | undefined): Arrival | undefined {
+  if (typeof item?.arrival !== 'string' || item.position !== undefined) return undefined;
+  return arrivalOfKey(item.arrival);
 }

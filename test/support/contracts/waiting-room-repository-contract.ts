@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type {
-  WaitingRoomRepository,
-  WaitingRoomStateChange,
+import {
+  arrivalKey,
+  type WaitingRoomRepository,
+  type WaitingRoomStateChange,
 } from '../../../lambdas/core/waiting-room/waiting-room-repository';
 
 /** What every `WaitingRoomRepository` does: on DynamoDB Local (integration) and in memory (unit). */
@@ -65,15 +66,33 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       });
     });
 
-    it('one join at a time takes a number for a buyer: a second start is refused until the first is stale or placed', async () => {
+    it('a join is in line once, without a number: a duplicate writes nothing; the writer numbers it once, in arrival order', async () => {
       const eventId = newEventId();
-      expect(await room.startJoin(eventId, 'b1', 1000, 0)).toBe(true);
-      expect(await room.startJoin(eventId, 'b1', 1500, 500)).toBe(false); // the first is still taking its number
-      expect(await room.startJoin(eventId, 'b1', 5000, 2000)).toBe(true); // the first went stale: taken over
-      expect(await room.placeBuyer(eventId, 'b1', 1, 5000)).toBe(true);
-      expect(await room.startJoin(eventId, 'b1', 9000, 8000)).toBe(false); // placed: nothing to take
-      const results = await Promise.all([1, 2, 3, 4].map(() => room.startJoin(eventId, 'b2', 1000, 0)));
-      expect(results.filter(Boolean)).toHaveLength(1);
+      const joins = await Promise.all([1, 2, 3, 4].map(() => room.enqueue(eventId, 'b2', 2000)));
+      expect(joins.filter(Boolean)).toHaveLength(1); // one entry, however many joins
+      expect(await room.enqueue(eventId, 'b1', 1000)).toBe(true);
+      expect(await room.enqueue(eventId, 'b0', 2000)).toBe(true); // same time as b2: ties by buyer id
+      expect(await room.readPlace(eventId, 'b1')).toBeUndefined(); // no number yet
+      const b1 = await room.readArrival(eventId, 'b1');
+      expect(b1).toEqual({ buyerId: 'b1', arrival: arrivalKey(1000, 'b1'), joinedAt: 1000 });
+      expect((await room.arrivals(eventId, 10)).map((entry) => entry.buyerId)).toEqual(['b1', 'b0', 'b2']);
+      expect((await room.arrivals(eventId, 2)).map((entry) => entry.buyerId)).toEqual(['b1', 'b0']);
+      expect(await room.numberPlace(eventId, 'b1', 1, 'another arrival', 3000)).toBe(false);
+      const numbered = await Promise.all([1, 2, 3].map(() => room.numberPlace(eventId, 'b1', 1, b1!.arrival, 3000)));
+      expect(numbered.filter(Boolean)).toHaveLength(1); // written once
+      expect(await room.numberPlace(eventId, 'b1', 9, b1!.arrival, 3100)).toBe(false);
+      expect(await room.readArrival(eventId, 'b1')).toBeUndefined();
+      expect(await room.readPlace(eventId, 'b1')).toEqual({
+        buyerId: 'b1',
+        position: 1,
+        joinedAt: 1000,
+        lastSeenAt: 1000,
+      });
+      expect(await room.enqueue(eventId, 'b1', 4000)).toBe(false); // placed: joining again changes nothing
+      expect((await room.arrivals(eventId, 10)).map((entry) => entry.buyerId)).toEqual(['b0', 'b2']);
+      expect((await room.placesAfter(eventId, 0, 10)).places).toEqual([
+        { buyerId: 'b1', position: 1, joinedAt: 1000, lastSeenAt: 1000, numberedAt: 3000 },
+      ]);
     });
 
     it('admission and leaving are noted on the place; leaving without a place is refused', async () => {
@@ -140,17 +159,20 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(await room.bindOrder(eventId, 'b2', { position: 2, orderId: 'o', now: 1800, until: 9999 })).toBe(false);
     });
 
-    it('a place is cleared only while it is the one seen; then the buyer can be placed again', async () => {
+    it('a used place is given up for a new entry at the back only while it is the one seen (one write)', async () => {
       const eventId = newEventId();
-      await room.clearPlace(eventId, 'b1', 1); // never placed: quiet
+      expect(await room.requeue(eventId, 'b1', 1, 500)).toBe(false); // never placed
       await room.placeBuyer(eventId, 'b1', 1, 1000);
       await room.markAdmitted(eventId, 'b1', { position: 1, admittedAt: 1500, until: 2000 });
       await room.bindOrder(eventId, 'b1', { position: 1, orderId: 'o1', now: 1600, until: 3000 });
-      await room.clearPlace(eventId, 'b1', 2);
+      expect(await room.requeue(eventId, 'b1', 2, 2500)).toBe(false);
       expect((await room.readPlace(eventId, 'b1'))?.position).toBe(1);
-      await room.clearPlace(eventId, 'b1', 1);
+      const rejoins = await Promise.all([1, 2].map(() => room.requeue(eventId, 'b1', 1, 3000)));
+      expect(rejoins.filter(Boolean)).toHaveLength(1);
       expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
-      expect(await room.placeBuyer(eventId, 'b1', 7, 3000)).toBe(true);
+      const entry = await room.readArrival(eventId, 'b1');
+      expect(entry).toMatchObject({ joinedAt: 3000 });
+      expect(await room.numberPlace(eventId, 'b1', 7, entry!.arrival, 3100)).toBe(true);
       expect(await room.readPlace(eventId, 'b1')).toEqual({
         buyerId: 'b1',
         position: 7,
@@ -169,7 +191,7 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       ] as const)
         await room.placeBuyer(eventId, buyerId, position, position * 10);
       await room.markLeft(eventId, 'b3', 99);
-      await room.countJoin(eventId, 0); // counters are no places
+      await room.enqueue(eventId, 'b9', 5); // in line without a number: no place yet
       expect(await room.placesAfter(eventId, 1, 10)).toEqual({
         places: [
           { buyerId: 'b2', position: 2, joinedAt: 20, lastSeenAt: 20 },
@@ -193,7 +215,8 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(await room.readPreQueue(eventId, 'b1')).toBe(1000);
       expect(await room.readPlace(eventId, 'b1')).toBeUndefined();
       expect(await room.checkIn(eventId, 'b1', 5000, 4000)).toBe(true);
-      await room.countJoin(eventId, 0); // counters are not in the pre-queue
+      await room.enqueue(eventId, 'b3', 1500); // in line, not in the pre-queue
+      expect((await room.arrivals(eventId, 10)).map((entry) => entry.buyerId)).toEqual(['b1', 'b2', 'b3']);
       expect(await room.placeBuyer(eventId, 'b1', 2, 1000)).toBe(true);
       expect(await room.readPlace(eventId, 'b1')).toEqual({
         buyerId: 'b1',
@@ -202,6 +225,7 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
         lastSeenAt: 5000,
       });
       expect(await room.preQueue(eventId, 'b1', 6000)).toBe(false); // placed
+      expect((await room.arrivals(eventId, 10)).map((entry) => entry.buyerId)).toEqual(['b2', 'b3']);
       const entries = await room.preQueued(eventId);
       expect(entries.sort((a, b) => a.joinedAt - b.joinedAt)).toEqual([
         { buyerId: 'b1', joinedAt: 1000, position: 2 },
@@ -223,24 +247,6 @@ export function waitingRoomRepositoryContract(name: string, setUp: () => Promise
       expect(await room.countWaiting(eventId, 1, 1200)).toBe(0);
       await room.markLeft(eventId, 'b1', 2100);
       expect(await room.countWaiting(eventId, 0, 0)).toBe(0);
-    });
-
-    it('a seeded counter goes on from its seed, and is seeded once', async () => {
-      const eventId = newEventId();
-      await room.seedCounter(eventId, 0, 40);
-      await room.seedCounter(eventId, 0, 7);
-      expect(await room.joinsCounted(eventId, 0)).toBe(40);
-      expect(await room.countJoin(eventId, 0)).toBe(41);
-    });
-
-    it('position counters count joins per shard, atomically', async () => {
-      const eventId = newEventId();
-      expect(await room.joinsCounted(eventId, 0)).toBe(0);
-      const counts = await Promise.all(Array.from({ length: 20 }, () => room.countJoin(eventId, 0)));
-      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect(await room.countJoin(eventId, 1)).toBe(1);
-      expect(await room.joinsCounted(eventId, 0)).toBe(20);
-      expect(await room.joinsCounted(eventId, 1)).toBe(1);
     });
   });
 }

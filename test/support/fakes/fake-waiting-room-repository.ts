@@ -1,4 +1,6 @@
 import {
+  type Arrival,
+  arrivalKey,
   emptyWaitingRoomState,
   type OrderBinding,
   type PlaceAdmission,
@@ -12,7 +14,8 @@ import {
 interface BuyerItem {
   position?: number;
   joinedAt?: number;
-  joiningAt?: number;
+  arrival?: string;
+  numberedAt?: number;
   admittedAt?: number;
   passedOver?: boolean;
   leftAt?: number;
@@ -28,13 +31,15 @@ interface BuyerItem {
 /**
  * The waiting room's data in memory, with the DynamoDB adapter's semantics: the room item is
  * written only over the version read (false otherwise), a buyer is placed once, a place is
- * cleared only while it is still the one seen. Unlike the `byPosition` index, `placesAfter` is
- * always up to date (the ideal store the policy must also be right on).
+ * given up only while it is still the one seen. Unlike the `byPosition` and `byArrival` indexes,
+ * `placesAfter` and `arrivals` are always up to date (the ideal store the policy must also be
+ * right on); `hiddenArrivals` hides entries from `arrivals` as a lagging index would.
  */
 export class FakeWaitingRoomRepository implements WaitingRoomRepository {
   readonly rooms = new Map<string, WaitingRoomState>();
   readonly buyers = new Map<string, BuyerItem>();
-  readonly counters = new Map<string, number>();
+  /** Buyer ids `arrivals` does not list yet (the index lags behind the table). */
+  readonly hiddenArrivals = new Set<string>();
   /** Room writes refused for a stale version, for tests of the optimistic retry. */
   conflicts = 0;
   /** Called before each room write is decided: a test can let a rival write first. */
@@ -73,10 +78,49 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     };
   }
 
-  async startJoin(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean> {
+  async enqueue(eventId: string, buyerId: string, at: number): Promise<boolean> {
     const item = this.item(eventId, buyerId);
-    if (item.position !== undefined || (item.joiningAt !== undefined && item.joiningAt >= staleBefore)) return false;
-    item.joiningAt = now;
+    if (item.position !== undefined || item.arrival !== undefined) return false;
+    Object.assign(item, { arrival: arrivalKey(at, buyerId), joinedAt: at, lastSeenAt: at });
+    return true;
+  }
+
+  async requeue(eventId: string, buyerId: string, position: number, at: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.position !== position) return false;
+    for (const name of USED_PLACE) delete item[name];
+    Object.assign(item, { arrival: arrivalKey(at, buyerId), joinedAt: at, lastSeenAt: at });
+    return true;
+  }
+
+  async readArrival(eventId: string, buyerId: string): Promise<Arrival | undefined> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.arrival === undefined || item.position !== undefined) return undefined;
+    return { buyerId, arrival: item.arrival, joinedAt: item.joinedAt as number };
+  }
+
+  async arrivals(eventId: string, limit: number): Promise<Arrival[]> {
+    return this.entriesOf(eventId)
+      .filter(([buyerId, item]) => item.arrival !== undefined && !this.hiddenArrivals.has(buyerId))
+      .map(([buyerId, item]) => ({ buyerId, arrival: item.arrival as string, joinedAt: item.joinedAt as number }))
+      .sort((a, b) => (a.arrival < b.arrival ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  async confirmArrivals(eventId: string, listed: readonly Arrival[]): Promise<Arrival[]> {
+    return listed
+      .filter(({ buyerId, arrival }) => {
+        const item = this.buyers.get(key(eventId, buyerId));
+        return item?.arrival === arrival && item.position === undefined;
+      })
+      .sort((a, b) => (a.arrival < b.arrival ? -1 : 1));
+  }
+
+  async numberPlace(eventId: string, buyerId: string, position: number, arrival: string, at: number): Promise<boolean> {
+    const item = this.buyers.get(key(eventId, buyerId));
+    if (item?.arrival !== arrival || item.position !== undefined) return false;
+    Object.assign(item, { position, numberedAt: at });
+    delete item.arrival;
     return true;
   }
 
@@ -84,22 +128,8 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     const item = this.item(eventId, buyerId);
     if (item.position !== undefined) return false;
     Object.assign(item, { position, joinedAt, lastSeenAt: item.lastSeenAt ?? joinedAt });
-    delete item.joiningAt;
+    delete item.arrival;
     return true;
-  }
-
-  async clearPlace(eventId: string, buyerId: string, position: number): Promise<void> {
-    const item = this.buyers.get(key(eventId, buyerId));
-    if (item?.position !== position) return;
-    delete item.position;
-    delete item.admittedAt;
-    delete item.leftAt;
-    delete item.lapsedAt;
-    delete item.lastSeenAt;
-    delete item.admissionUntil;
-    delete item.admissionOrderId;
-    delete item.orderUntil;
-    delete item.admissionEndedAt;
   }
 
   async markAdmitted(eventId: string, buyerId: string, admission: PlaceAdmission): Promise<void> {
@@ -145,7 +175,7 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
 
   async markLeft(eventId: string, buyerId: string, leftAt: number): Promise<boolean> {
     const item = this.buyers.get(key(eventId, buyerId));
-    if (item?.position === undefined) return false;
+    if (item?.position === undefined && item?.arrival === undefined) return false;
     item.leftAt = leftAt;
     return true;
   }
@@ -167,6 +197,7 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
           ...(item.leftAt === undefined ? {} : { leftAt: item.leftAt }),
           ...(item.lastSeenAt === undefined ? {} : { lastSeenAt: item.lastSeenAt }),
           ...(item.lapsedAt === undefined ? {} : { lapsedAt: item.lapsedAt }),
+          ...(item.numberedAt === undefined ? {} : { numberedAt: item.numberedAt }),
         }),
       )
       .sort((a, b) => a.position - b.position);
@@ -176,8 +207,8 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
 
   async preQueue(eventId: string, buyerId: string, at: number): Promise<boolean> {
     const item = this.item(eventId, buyerId);
-    if (item.position !== undefined || item.preQueuedAt !== undefined) return false;
-    Object.assign(item, { preQueuedAt: at, joinedAt: at, lastSeenAt: at });
+    if (item.position !== undefined || item.arrival !== undefined || item.preQueuedAt !== undefined) return false;
+    Object.assign(item, { preQueuedAt: at, arrival: arrivalKey(at, buyerId), joinedAt: at, lastSeenAt: at });
     return true;
   }
 
@@ -197,7 +228,8 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
 
   async checkIn(eventId: string, buyerId: string, now: number, staleBefore: number): Promise<boolean> {
     const item = this.buyers.get(key(eventId, buyerId));
-    if (!item || (item.position === undefined && item.preQueuedAt === undefined)) return false;
+    if (!item || (item.position === undefined && item.arrival === undefined && item.preQueuedAt === undefined))
+      return false;
     if (item.lastSeenAt !== undefined && item.lastSeenAt >= staleBefore) return false;
     item.lastSeenAt = now;
     return true;
@@ -221,20 +253,6 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     ).length;
   }
 
-  async seedCounter(eventId: string, shard: number, issued: number): Promise<void> {
-    if (!this.counters.has(key(eventId, String(shard)))) this.counters.set(key(eventId, String(shard)), issued);
-  }
-
-  async countJoin(eventId: string, shard: number): Promise<number> {
-    const count = (this.counters.get(key(eventId, String(shard))) ?? 0) + 1;
-    this.counters.set(key(eventId, String(shard)), count);
-    return count;
-  }
-
-  async joinsCounted(eventId: string, shard: number): Promise<number> {
-    return this.counters.get(key(eventId, String(shard))) ?? 0;
-  }
-
   /** A buyer item as the table holds it (tests look at `passedOver`). */
   buyer(eventId: string, buyerId: string): BuyerItem | undefined {
     return this.buyers.get(key(eventId, buyerId));
@@ -252,5 +270,19 @@ export class FakeWaitingRoomRepository implements WaitingRoomRepository {
     return item;
   }
 }
+
+/** What a rejoin clears of the used place (preQueuedAt stays, for the draw's audit). */
+const USED_PLACE = [
+  'position',
+  'admittedAt',
+  'passedOver',
+  'leftAt',
+  'lapsedAt',
+  'admissionUntil',
+  'admissionOrderId',
+  'orderUntil',
+  'admissionEndedAt',
+  'numberedAt',
+] as const;
 
 const key = (eventId: string, id: string) => `${eventId}\u0000${id}`;
