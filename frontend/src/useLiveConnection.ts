@@ -23,6 +23,12 @@ export const KEEP_ALIVE_MS = 5 * 60_000;
 const CROWDED_RETRY_MS = 2 * 60_000;
 /** A buyer told `crowded` asks again this soon: their open order lets them in. */
 const BUYER_RETRY_MS = 2_000;
+/**
+ * A subscribe unanswered this long is taken as lost (a route that failed answers with API
+ * Gateway's error frame or, gone, with nothing): the socket is closed and the usual reconnect
+ * asks again, instead of the page waiting on a socket that will never carry the map.
+ */
+const SUBSCRIBE_ANSWER_MS = 15_000;
 
 /**
  * One WebSocket per page: connects with the buyer's token, subscribes to the event, pings to stay
@@ -55,6 +61,7 @@ export function useLiveConnection(
     let socket: WebSocket | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let pingTimer: ReturnType<typeof setInterval> | undefined;
+    let answerTimer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
     let stopped = false;
 
@@ -68,6 +75,8 @@ export function useLiveConnection(
         failures = 0;
         const subscribe: SubscribeRequest = { action: 'subscribe', eventId };
         ws.send(JSON.stringify(subscribe));
+        clearTimeout(answerTimer);
+        answerTimer = setTimeout(() => ws.close(), SUBSCRIBE_ANSWER_MS);
         clearInterval(pingTimer);
         pingTimer = setInterval(() => {
           if (ws.readyState === WebSocket.OPEN) ws.send('{"action":"ping"}');
@@ -79,10 +88,12 @@ export function useLiveConnection(
         // Live only once the server has the subscription: a snapshot fetched before that could
         // miss a change broadcast between the fetch and the subscription.
         if (parsed?.type === 'subscribed' && parsed.eventId === eventId) {
+          clearTimeout(answerTimer);
           setStatus('live');
           latest.current.onConnected();
         } else if (parsed?.type === 'crowded' && parsed.eventId === eventId) {
           // No seat deltas for this socket: poll instead, and try again later.
+          clearTimeout(answerTimer);
           socket = undefined;
           clearInterval(pingTimer);
           ws.close();
@@ -96,6 +107,7 @@ export function useLiveConnection(
       };
       ws.onclose = () => {
         clearInterval(pingTimer);
+        clearTimeout(answerTimer);
         if (socket !== ws || stopped) return;
         socket = undefined;
         setStatus('offline');
@@ -114,6 +126,7 @@ export function useLiveConnection(
     return () => {
       stopped = true;
       clearTimeout(retryTimer);
+      clearTimeout(answerTimer);
       clearInterval(pingTimer);
       window.removeEventListener('online', reconnectNow);
       socket?.close();

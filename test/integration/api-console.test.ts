@@ -9,10 +9,10 @@ import { ticketsLinkSignature } from '../../lambdas/core/tickets/tickets-link';
 import type { LocalStack } from '../../local/local-stack';
 import {
   adminCreateEvent,
+  buyConfirmed,
   call,
   createOrderFor,
   newBuyer,
-  pollOrder,
   startApiStack,
   TEST_SESSION_KEY,
 } from '../support/api-client';
@@ -57,16 +57,7 @@ describe('console and door API', () => {
 
   /** A confirmed order of a new buyer, bought through the API. */
   async function buy(forEvent: string, seatIds: string[]): Promise<OrderView> {
-    const buyer = await newBuyer(stack);
-    const created = await createOrderFor(stack, buyer, forEvent, { seatIds });
-    expect(created.status).toBe(201);
-    const { orderId } = created.body.order;
-    const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
-      token: buyer.token,
-      body: { code: '11111' },
-    });
-    expect(paying.status).toBe(202);
-    return pollOrder(stack, buyer, orderId, (o) => o.status === 'CONFIRMED' && (o.tickets?.length ?? 0) > 0);
+    return (await buyConfirmed(stack, forEvent, seatIds)).order;
   }
 
   const scan = (forEvent: string, token: string, code: unknown) =>

@@ -9,15 +9,7 @@ import type { TicketItem } from '../../lambdas/core/tickets/ticket-item';
 import { voidForRefund } from '../../lambdas/core/tickets/ticket-store';
 import type { LocalStack } from '../../local/local-stack';
 import { auditEvent } from '../../ops/audit';
-import {
-  adminCreateEvent,
-  type Buyer,
-  call,
-  createOrderFor,
-  newBuyer,
-  pollOrder,
-  startApiStack,
-} from '../support/api-client';
+import { adminCreateEvent, type Buyer, buyConfirmed, call, pollOrder, startApiStack } from '../support/api-client';
 import { eventually } from '../support/eventually';
 
 /**
@@ -69,24 +61,8 @@ describe('refund of a single ticket', () => {
     await stack?.stop();
   });
 
-  async function buy(seatIds: string[], onEvent = eventId): Promise<{ buyer: Buyer; order: OrderView }> {
-    const buyer = await newBuyer(stack);
-    const created = await createOrderFor(stack, buyer, onEvent, { seatIds });
-    expect(created.status).toBe(201);
-    const { orderId } = created.body.order;
-    const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
-      token: buyer.token,
-      body: { code: '11111' },
-    });
-    expect(paying.status).toBe(202);
-    const order = await pollOrder(
-      stack,
-      buyer,
-      orderId,
-      (o) => o.status === 'CONFIRMED' && (o.tickets?.length ?? 0) === seatIds.length,
-    );
-    return { buyer, order };
-  }
+  const buy = (seatIds: string[], onEvent = eventId): Promise<{ buyer: Buyer; order: OrderView }> =>
+    buyConfirmed(stack, onEvent, seatIds);
 
   const refundTicket = (orderId: string, ticketId: string, token: string) =>
     call<TicketRefund>(stack, 'POST', `/api/admin/orders/${orderId}/tickets/${ticketId}/refund`, {

@@ -8,15 +8,7 @@ import { createDoorCredential } from '../../lambdas/core/access/staff-credential
 import type { Store } from '../../lambdas/core/platform/store';
 import { readDashboard } from '../../lambdas/core/reports/event-dashboard';
 import type { LocalStack } from '../../local/local-stack';
-import {
-  adminCreateEvent,
-  call,
-  createOrderFor,
-  newBuyer,
-  pollOrder,
-  startApiStack,
-  TEST_SESSION_KEY,
-} from '../support/api-client';
+import { adminCreateEvent, buyConfirmed, call, newBuyer, startApiStack, TEST_SESSION_KEY } from '../support/api-client';
 
 /**
  * The organizer's live dashboard on the local stack (real handlers, DynamoDB Local, streams):
@@ -123,16 +115,7 @@ describe('the live dashboard', () => {
     );
 
   async function buy(seatIds: string[]): Promise<OrderView> {
-    const buyer = await newBuyer(stack);
-    const created = await createOrderFor(stack, buyer, eventId, { seatIds });
-    expect(created.status).toBe(201);
-    const { orderId } = created.body.order;
-    const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
-      token: buyer.token,
-      body: { code: '11111' },
-    });
-    expect(paying.status).toBe(202);
-    return pollOrder(stack, buyer, orderId, (o) => o.status === 'CONFIRMED');
+    return (await buyConfirmed(stack, eventId, seatIds, (o) => o.status === 'CONFIRMED')).order;
   }
 
   it('is an operator route: a buyer session or a door credential is 403, none 401, an unknown event 404', async () => {

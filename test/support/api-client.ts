@@ -110,3 +110,25 @@ export async function adminCreateEvent(stack: LocalStack, spec: Record<string, u
   if (status !== 201) throw new Error(`POST /api/events answered ${status}: ${text}`);
   return body.event.eventId;
 }
+
+/**
+ * A new buyer's order of `seatIds`, paid with the simulator's approving code and read until
+ * CONFIRMED (and, by default, until its tickets are there).
+ */
+export async function buyConfirmed(
+  stack: LocalStack,
+  eventId: string,
+  seatIds: string[],
+  done: (order: OrderView) => boolean = (o) => o.status === 'CONFIRMED' && (o.tickets?.length ?? 0) === seatIds.length,
+): Promise<{ buyer: Buyer; order: OrderView }> {
+  const buyer = await newBuyer(stack);
+  const created = await createOrderFor(stack, buyer, eventId, { seatIds });
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.text}`);
+  const { orderId } = created.body.order;
+  const paying = await call(stack, 'POST', `/api/orders/${orderId}/payment`, {
+    token: buyer.token,
+    body: { code: '11111' },
+  });
+  if (paying.status !== 202) throw new Error(`pay answered ${paying.status}: ${paying.text}`);
+  return { buyer, order: await pollOrder(stack, buyer, orderId, done) };
+}

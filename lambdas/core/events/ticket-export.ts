@@ -26,7 +26,8 @@ export async function ticketsCsv(store: Store, eventId: string): Promise<string>
         ]),
     ),
   );
-  return [HEADER, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  // RFC 4180: every record, the last one too, ends with CRLF.
+  return [HEADER, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
 /**
