@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OrderStory } from '../../contract/order-story';
 import { ApiError } from './api';
 import { EventDashboard } from './EventDashboard';
+import { matchesSearch } from './order-search';
 import type { OrderSummary, StaffApi, StaffCredential, TicketRefund } from './staff-api';
 import { TicketRefundButton } from './TicketRefundButton';
 import type { EventInfo } from './types';
@@ -22,17 +23,6 @@ interface StaffProps {
 const REFRESH_MS = 5_000;
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
-
-/** Case-insensitive; a seat matches exactly ("A1" is not "A10"), ids and buyers by substring. */
-export function matchesSearch(order: OrderSummary, search: string): boolean {
-  const term = search.trim().toLowerCase();
-  if (term === '') return true;
-  return (
-    order.orderId.toLowerCase().includes(term) ||
-    order.buyerId.toLowerCase().includes(term) ||
-    order.seatIds.some((seatId) => seatId.toLowerCase() === term)
-  );
-}
 
 export function EventOrders({ api, operator, onExpired }: StaffProps) {
   const [events, setEvents] = useState<EventInfo[]>([]);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { DashboardView } from '../../contract/dashboard-view';
-import { type DashboardMessage, type LiveMessage, parseLiveMessage } from '../../contract/live-messages';
+import type { DashboardMessage, LiveMessage } from '../../contract/live-messages';
 import type { OrderView } from '../../contract/order-view';
 import { createSession } from '../../lambdas/core/access/buyer-sessions';
 import { createDoorCredential } from '../../lambdas/core/access/staff-credentials';
@@ -9,6 +8,7 @@ import type { Store } from '../../lambdas/core/platform/store';
 import { readDashboard } from '../../lambdas/core/reports/event-dashboard';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, buyConfirmed, call, newBuyer, startApiStack, TEST_SESSION_KEY } from '../support/api-client';
+import { LiveClient } from '../support/live-client';
 
 /**
  * The organizer's live dashboard on the local stack (real handlers, DynamoDB Local, streams):
@@ -16,72 +16,15 @@ import { adminCreateEvent, buyConfirmed, call, newBuyer, startApiStack, TEST_SES
  * only — a purchase reaches the operator's socket as a `dashboard` message with one more sold.
  */
 
-const DEADLINE_MS = 60_000; // a bound against a hang: waits end as soon as the message is there
-
-class Socket {
-  readonly messages: LiveMessage[] = [];
-  private readonly waiters = new Set<() => void>();
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = parseLiveMessage(String(data));
-      if (message) this.messages.push(message);
-      for (const wake of this.waiters) wake();
-    });
-  }
-
-  static open(url: string): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.once('open', () => resolve(new Socket(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
-      socket.once('error', reject);
-    });
-  }
-
-  next<T extends LiveMessage>(matches: (m: LiveMessage) => m is T, what: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.messages.find(matches);
-        if (!found) return;
-        done();
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`No ${what} within ${DEADLINE_MS} ms; got ${JSON.stringify(this.messages)}`));
-      }, DEADLINE_MS);
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  send(message: unknown): void {
-    this.socket.send(JSON.stringify(message));
-  }
-
-  close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close();
-    });
-  }
-}
-
 const isDashboard = (m: LiveMessage): m is DashboardMessage => m.type === 'dashboard';
 
 describe('the live dashboard', () => {
   let stack: LocalStack;
   let eventId: string;
   let operator: string;
-  const sockets: Socket[] = [];
+  const sockets: LiveClient[] = [];
   const open = async (query: string) => {
-    const socket = await Socket.open(`${stack.webSocketUrl}${query}`);
+    const socket = await LiveClient.connect(`${stack.webSocketUrl}${query}`);
     sockets.push(socket);
     return socket;
   };
@@ -160,8 +103,12 @@ describe('the live dashboard', () => {
       (await anonymous.next((m): m is Extract<LiveMessage, { type: 'error' }> => m.type === 'error', 'a refusal')).code,
     ).toBe('Forbidden');
     const door = await createDoorCredential(TEST_SESSION_KEY, { eventId, door: 'North' });
-    await expect(Socket.open(`${stack.webSocketUrl}?staff=${door.token}`)).rejects.toThrow(/refused 403/);
-    await expect(Socket.open(`${stack.webSocketUrl}?staff=${buyerSession.token}`)).rejects.toThrow(/refused 401/);
+    await expect(LiveClient.connect(`${stack.webSocketUrl}?staff=${door.token}`)).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(LiveClient.connect(`${stack.webSocketUrl}?staff=${buyerSession.token}`)).rejects.toMatchObject({
+      status: 401,
+    });
     // Watching the event's seats, they get no dashboard through a purchase (checked below).
     buyerSocket.send({ action: 'subscribe', eventId });
     sockets.push(buyerSocket);

@@ -11,7 +11,6 @@ import { WebSocket } from 'ws';
 import {
   expandSnapshot,
   type LiveMessage,
-  parseLiveMessage,
   type SeatMapSnapshot,
   type SeatsMessage,
 } from '../../contract/live-messages';
@@ -24,80 +23,14 @@ import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
 import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
+import { DEADLINE_MS, LiveClient } from '../support/live-client';
 
 /**
  * Live updates end to end on the local stack: real sockets on /ws, the same handlers as on AWS,
  * DynamoDB Local's real streams → broadcaster → `@connections` API → the sockets.
  */
 
-const DEADLINE_MS = 60_000; // a bound against a hang (waits end as soon as the message is there)
 const EVENT = DEMO_EVENT.eventId;
-
-/** A test client that records every message and lets a test wait for the one it expects. */
-class LiveClient {
-  readonly messages: LiveMessage[] = [];
-  private readonly waiters = new Set<() => void>();
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = parseLiveMessage(String(data));
-      if (message) this.messages.push(message);
-      for (const wake of this.waiters) wake();
-    });
-  }
-
-  static connect(url: string): Promise<LiveClient> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.once('open', () => resolve(new LiveClient(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Refused(res.statusCode ?? 0)));
-      socket.once('error', reject);
-    });
-  }
-
-  /** The first message (already received or yet to come) that matches. */
-  next<T extends LiveMessage>(matches: (m: LiveMessage) => m is T, what: string): Promise<T>;
-  next(matches: (m: LiveMessage) => boolean, what: string): Promise<LiveMessage>;
-  next(matches: (m: LiveMessage) => boolean, what: string): Promise<LiveMessage> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.messages.find(matches);
-        if (!found) return;
-        done();
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`No ${what} within ${DEADLINE_MS} ms; got ${JSON.stringify(this.messages)}`));
-      }, DEADLINE_MS);
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  async subscribe(eventId: string): Promise<void> {
-    this.socket.send(JSON.stringify({ action: 'subscribe', eventId }));
-    await this.next((m) => m.type === 'subscribed' && m.eventId === eventId, `subscribed to ${eventId}`);
-  }
-
-  close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close();
-    });
-  }
-}
-
-class Refused extends Error {
-  constructor(readonly status: number) {
-    super(`Refused with ${status}`);
-  }
-}
 
 const isSeats = (m: LiveMessage): m is SeatsMessage => m.type === 'seats';
 const seatsWith =
