@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { orderRepository } from '../orders/order-store';
 import { writeIf } from '../platform/conditional-write';
 import type { Store } from '../platform/store';
@@ -65,6 +72,15 @@ const USED_PLACE =
 
 export function waitingRoomRepository(store: Store): WaitingRoomRepository {
   const buyers = store.tables.buyers;
+  /** One conditional update of a buyer's place: true when written, false when its condition did not hold. */
+  const updatePlace = (
+    eventId: string,
+    buyerId: string,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ) => writeIf(store, new UpdateCommand({ TableName: buyers, Key: { eventId, buyerId }, ...update }));
   const quietlyIfConditionFails = (error: unknown) => {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   };
@@ -112,31 +128,21 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async enqueue(eventId, buyerId, at) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET arrival = :arrival, joinedAt = :at, lastSeenAt = :at',
-          ConditionExpression: NOT_IN_LINE,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':arrival': arrivalKey(at, buyerId), ':at': at },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET arrival = :arrival, joinedAt = :at, lastSeenAt = :at',
+        ConditionExpression: NOT_IN_LINE,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':arrival': arrivalKey(at, buyerId), ':at': at },
+      });
     },
 
     async requeue(eventId, buyerId, position, at) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: `SET arrival = :arrival, joinedAt = :at, lastSeenAt = :at REMOVE ${USED_PLACE}`,
-          ConditionExpression: PLACE_STILL,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':old': position, ':arrival': arrivalKey(at, buyerId), ':at': at },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: `SET arrival = :arrival, joinedAt = :at, lastSeenAt = :at REMOVE ${USED_PLACE}`,
+        ConditionExpression: PLACE_STILL,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':old': position, ':arrival': arrivalKey(at, buyerId), ':at': at },
+      });
     },
 
     async readArrival(eventId, buyerId) {
@@ -177,33 +183,23 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async numberPlace(eventId, buyerId, position, arrival, at) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET #position = :position, numberedAt = :at REMOVE arrival',
-          ConditionExpression: STILL_ARRIVAL,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':position': position, ':arrival': arrival, ':at': at },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET #position = :position, numberedAt = :at REMOVE arrival',
+        ConditionExpression: STILL_ARRIVAL,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':position': position, ':arrival': arrival, ':at': at },
+      });
     },
 
     async placeBuyer(eventId, buyerId, position, joinedAt) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          // A drawn pre-queue place keeps the page's last check-in; a fresh join is seen now.
-          UpdateExpression:
-            'SET #position = :position, joinedAt = :joinedAt, lastSeenAt = if_not_exists(lastSeenAt, :joinedAt) REMOVE arrival',
-          ConditionExpression: NO_PLACE,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        // A drawn pre-queue place keeps the page's last check-in; a fresh join is seen now.
+        UpdateExpression:
+          'SET #position = :position, joinedAt = :joinedAt, lastSeenAt = if_not_exists(lastSeenAt, :joinedAt) REMOVE arrival',
+        ConditionExpression: NO_PLACE,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':position': position, ':joinedAt': joinedAt },
+      });
     },
 
     async markAdmitted(eventId, buyerId, admission) {
@@ -229,68 +225,48 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async bindOrder(eventId, buyerId, binding) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET admissionOrderId = :orderId, orderUntil = :until',
-          ConditionExpression: `${ADMISSION_LIVE} AND (${UNBOUND}${binding.replacing === undefined ? '' : ' OR admissionOrderId = :replacing'})`,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: {
-            ':position': binding.position,
-            ':now': binding.now,
-            ':orderId': binding.orderId,
-            ':until': binding.until,
-            ...(binding.replacing === undefined ? {} : { ':replacing': binding.replacing }),
-          },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET admissionOrderId = :orderId, orderUntil = :until',
+        ConditionExpression: `${ADMISSION_LIVE} AND (${UNBOUND}${binding.replacing === undefined ? '' : ' OR admissionOrderId = :replacing'})`,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: {
+          ':position': binding.position,
+          ':now': binding.now,
+          ':orderId': binding.orderId,
+          ':until': binding.until,
+          ...(binding.replacing === undefined ? {} : { ':replacing': binding.replacing }),
+        },
+      });
     },
 
     async unbindOrder(eventId, buyerId, orderId, endedAt) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression:
-            endedAt === undefined
-              ? 'REMOVE admissionOrderId, orderUntil'
-              : 'SET admissionEndedAt = :endedAt REMOVE admissionOrderId, orderUntil',
-          ConditionExpression: BOUND_TO,
-          ExpressionAttributeValues: { ':orderId': orderId, ...(endedAt === undefined ? {} : { ':endedAt': endedAt }) },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression:
+          endedAt === undefined
+            ? 'REMOVE admissionOrderId, orderUntil'
+            : 'SET admissionEndedAt = :endedAt REMOVE admissionOrderId, orderUntil',
+        ConditionExpression: BOUND_TO,
+        ExpressionAttributeValues: { ':orderId': orderId, ...(endedAt === undefined ? {} : { ':endedAt': endedAt }) },
+      });
     },
 
     async endAdmission(eventId, buyerId, position, endedAt) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET admissionEndedAt = :endedAt',
-          ConditionExpression: ADMITTED_UNBOUND,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':position': position, ':endedAt': endedAt },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET admissionEndedAt = :endedAt',
+        ConditionExpression: ADMITTED_UNBOUND,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':position': position, ':endedAt': endedAt },
+      });
     },
 
     async markLeft(eventId, buyerId, leftAt) {
       // False when the buyer never joined: nothing to leave.
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET leftAt = :now',
-          ConditionExpression: HAS_PLACE,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':now': leftAt },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET leftAt = :now',
+        ConditionExpression: HAS_PLACE,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':now': leftAt },
+      });
     },
 
     async placesAfter(eventId, position, limit) {
@@ -319,19 +295,14 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async preQueue(eventId, buyerId, at) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          // In line too: a pre-queue join the draw missed (it landed as the draw ran) is numbered
-          // first come, first served by the batch writer once the draw is complete.
-          UpdateExpression: 'SET preQueuedAt = :at, arrival = :arrival, joinedAt = :at, lastSeenAt = :at',
-          ConditionExpression: NOT_QUEUED,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':at': at, ':arrival': arrivalKey(at, buyerId) },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        // In line too: a pre-queue join the draw missed (it landed as the draw ran) is numbered
+        // first come, first served by the batch writer once the draw is complete.
+        UpdateExpression: 'SET preQueuedAt = :at, arrival = :arrival, joinedAt = :at, lastSeenAt = :at',
+        ConditionExpression: NOT_QUEUED,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':at': at, ':arrival': arrivalKey(at, buyerId) },
+      });
     },
 
     async readPreQueue(eventId, buyerId) {
@@ -367,31 +338,21 @@ export function waitingRoomRepository(store: Store): WaitingRoomRepository {
     },
 
     async checkIn(eventId, buyerId, now, staleBefore) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET lastSeenAt = :now',
-          ConditionExpression: CHECK_IN_DUE,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET lastSeenAt = :now',
+        ConditionExpression: CHECK_IN_DUE,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+      });
     },
 
     async markLapsed(eventId, buyerId, lapsedAt, seenBefore) {
-      return writeIf(
-        store,
-        new UpdateCommand({
-          TableName: buyers,
-          Key: { eventId, buyerId },
-          UpdateExpression: 'SET lapsedAt = :lapsedAt',
-          ConditionExpression: STILL_AWAY,
-          ExpressionAttributeNames: POSITION_NAMES,
-          ExpressionAttributeValues: { ':lapsedAt': lapsedAt, ':seenBefore': seenBefore },
-        }),
-      );
+      return updatePlace(eventId, buyerId, {
+        UpdateExpression: 'SET lapsedAt = :lapsedAt',
+        ConditionExpression: STILL_AWAY,
+        ExpressionAttributeNames: POSITION_NAMES,
+        ExpressionAttributeValues: { ':lapsedAt': lapsedAt, ':seenBefore': seenBefore },
+      });
     },
 
     async countWaiting(eventId, position, seenSince) {
