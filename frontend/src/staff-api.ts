@@ -1,10 +1,12 @@
 import type { CheckIn } from '../../contract/check-in';
+import type { OrderSummary, SentMessage as OutboxMessage } from '../../contract/console-views';
 import type { DashboardView } from '../../contract/dashboard-view';
 import type { OrderStory } from '../../contract/order-story';
-import type { OrderStatus } from '../../contract/order-view';
 import type { TicketsPage } from '../../contract/tickets-page';
 import { ApiError, requestJson } from './api';
 import type { EventInfo } from './types';
+
+export type { OrderSummary, OutboxMessage };
 
 /**
  * The organizer's side of the HTTP API (docs/API.md, "Console and door"): signing in, opening a
@@ -40,30 +42,6 @@ export interface Refund {
   readonly releasedSeatIds: readonly string[];
   readonly refundedChargeIds: readonly string[];
   readonly voidedTicketIds: readonly string[];
-}
-
-/** An order as the console lists it (`GET /api/admin/events/{eventId}/orders`, docs/API.md). */
-export interface OrderSummary {
-  readonly orderId: string;
-  readonly buyerId: string;
-  readonly status: OrderStatus;
-  readonly seatIds: readonly string[];
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly ticketCount: number;
-  readonly failureReason?: string;
-  readonly createdAt: number;
-}
-
-/** A message of the local stack's outbox (lambdas/core/platform/outbox.ts `SentMessage`). */
-export interface OutboxMessage {
-  readonly channel: 'email' | 'sms';
-  readonly to: string;
-  readonly orderId: string;
-  readonly eventId: string;
-  readonly subject?: string;
-  readonly text: string;
-  readonly sentAt: number;
 }
 
 export class StaffApi {

@@ -1,9 +1,12 @@
-import { isFinal, type OrderRecord, type OrderStatus, type PaymentStatus } from '../orders/order-record';
+import type { OrderSummary } from '../../../contract/console-views';
+import { isFinal, type OrderRecord } from '../orders/order-record';
 import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { TicketItem } from '../tickets/ticket-item';
 import { ticketsOfEvent } from '../tickets/ticket-store';
 import { getEvent } from './event-records';
+
+export type { OrderSummary };
 
 /** What operators see of an event's sales: every order, and who got which ticket. */
 
@@ -12,22 +15,6 @@ export interface TicketHolder {
   readonly orderId: string;
   readonly seatId: string;
   readonly ticketId: string;
-}
-
-/** An order as an operator lists it: no task token, execution, charge or ticket tokens. */
-export interface OrderSummary {
-  readonly orderId: string;
-  readonly buyerId: string;
-  readonly status: OrderStatus;
-  readonly seatIds: readonly string[];
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly holdExpiresAt: number;
-  readonly paymentStatus: PaymentStatus;
-  readonly ticketCount: number;
-  readonly failureReason?: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SentMessage } from '../../../contract/console-views';
 
 /**
  * The simulated senders' outbox: every message they send, one JSON line each, in a folder the
@@ -8,16 +9,7 @@ import { join } from 'node:path';
  * and messages are only logged. The same sender code either way: the sink is configuration.
  */
 
-export interface SentMessage {
-  readonly channel: 'email' | 'sms';
-  readonly to: string;
-  readonly orderId: string;
-  readonly eventId: string;
-  readonly subject?: string;
-  readonly text: string;
-  /** Epoch ms. */
-  readonly sentAt: number;
-}
+export type { SentMessage };
 
 const FILE = 'outbox.jsonl';
 
