@@ -19,8 +19,11 @@ describe('the limit counter on DynamoDB Local', () => {
   it('counts at most `limit` of 20 concurrent requests, and gives the item its expiry', async () => {
     const { client, tables, doc } = await useTestTables();
     const counter = limitCounter(createStore(client, tables));
-    const taken = await Promise.all(Array.from({ length: 20 }, () => counter.take('sessions#198.51.100.9#0', 5, 1234)));
-    expect(taken.filter(Boolean)).toHaveLength(5);
+    const taken = await Promise.all(
+      Array.from({ length: 20 }, () => counter.take('sessions#198.51.100.9#0', 1, 5, 1234)),
+    );
+    expect(taken.filter((granted) => granted === 1)).toHaveLength(5);
+    expect(taken.filter((granted) => granted === 0)).toHaveLength(15);
     const { Item } = await doc.send(
       new GetCommand({ TableName: tables.limits, Key: { limitKey: 'sessions#198.51.100.9#0' }, ConsistentRead: true }),
     );

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_LIMITS, EDGE_HEADERS, REQUEST_LIMIT_ENV } from '../../contract/request-limits';
 import { errorResponse } from '../../lambdas/api/http';
 import { clientAddress } from '../../lambdas/api/request';
+import { LimitLeases } from '../../lambdas/core/access/limit-leases';
 import {
   addressKey,
   checkRequestLimit,
@@ -21,9 +22,10 @@ const WINDOW_START = Date.UTC(2026, 10, 30, 12, 0, 0); // a whole minute
 
 function limiter() {
   const counter = new FakeLimitCounter();
+  const leases = new LimitLeases(counter);
   let now = WINDOW_START;
   const check = (address = '203.0.113.7', action: 'sessions' | 'queueJoins' = 'sessions') =>
-    checkRequestLimit(counter, { action, address, limit: LIMIT, now });
+    checkRequestLimit(leases, { action, address, limit: LIMIT, now });
   const at = (ms: number) => {
     now = ms;
   };

@@ -2,23 +2,17 @@ import { isIP } from 'node:net';
 import type { LimitedAction, RequestLimit } from '../../../contract/request-limits';
 import { logger } from '../platform/logger';
 import { isThrottle } from '../platform/throttling';
+import type { LimitLeases } from './limit-leases';
 
 /**
  * Abuse limits: at most `limit` requests of one action per client address and fixed window
  * (`windowSeconds`, aligned to the epoch, so every handler instance agrees on the window without
  * talking to the others). The count lives in one counter per address, action and window
- * (`LimitCounter`, a DynamoDB item with a TTL on AWS and locally): one conditional write per
- * request, no read. A fixed window lets one address make up to 2 × limit around a window's edge;
- * that is the price of one write per request, and still bounds what one address can take.
+ * (`LimitCounter`, a DynamoDB item with a TTL on AWS and locally), which instances take leases
+ * from (`LimitLeases`: one conditional write per lease, no read; a lease is one request at the
+ * default limits). A fixed window lets one address make up to 2 × limit around a window's edge;
+ * that is the price of writing without reading, and still bounds what one address can take.
  */
-
-export interface LimitCounter {
-  /**
-   * Counts one request on `key` if fewer than `limit` were counted there: true when counted,
-   * false when the window is full. Any other failure (a throttle, a timeout) propagates.
-   */
-  take(key: string, limit: number, expiresAtSeconds: number): Promise<boolean>;
-}
 
 export type LimitDecision =
   | { readonly allowed: true }
@@ -63,12 +57,19 @@ export function retryAfterSeconds(windowEndMs: number, now: number): number {
  *   stop because its abuse counter is down, and the route throttles (and the WAF, if on) still
  *   bound what gets through meanwhile.
  */
-export async function checkRequestLimit(counter: LimitCounter, request: LimitRequest): Promise<LimitDecision> {
+export async function checkRequestLimit(leases: LimitLeases, request: LimitRequest): Promise<LimitDecision> {
   const { startMs, endMs } = limitWindow(request.limit, request.now);
   const key = limitKey(request.action, request.address, startMs);
   const expiresAtSeconds = Math.ceil(endMs / 1000) + EXPIRY_MARGIN_SECONDS;
   try {
-    if (await counter.take(key, request.limit.limit, expiresAtSeconds)) return { allowed: true };
+    const admitted = await leases.admit({
+      key,
+      limit: request.limit.limit,
+      windowEndMs: endMs,
+      expiresAtSeconds,
+      now: request.now,
+    });
+    if (admitted) return { allowed: true };
     logger.info('Request limited', { action: request.action, address: request.address, limit: request.limit });
     return { allowed: false, retryAfterSeconds: retryAfterSeconds(endMs, request.now) };
   } catch (error) {

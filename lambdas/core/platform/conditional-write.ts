@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Store } from './store';
 
 /**
@@ -29,5 +30,23 @@ export async function updateIf(store: Store, command: UpdateCommand): Promise<Re
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
     throw error;
+  }
+}
+
+/**
+ * `writeIf` for an UpdateItem whose caller, when refused, needs to know why: `{ written: true }`, or
+ * `{ written: false, current }` with the item as it was, when the command asks for it
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`: no second request, no read capacity).
+ */
+export async function updateElseCurrent(
+  store: Store,
+  command: UpdateCommand,
+): Promise<{ readonly written: true } | { readonly written: false; readonly current?: Record<string, unknown> }> {
+  try {
+    await store.doc.send(command);
+    return { written: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return error.Item ? { written: false, current: unmarshall(error.Item) } : { written: false };
   }
 }
