@@ -76,8 +76,9 @@ async function main() {
     const requests = Object.values(ops).reduce((n, op) => n + op.calls, 0);
     const ratio = purchasesPerSecond / (rawWritesPerSecond / writesPerPurchase);
     const byHandler = requestsByHandler(drop.dynamoByCaller ?? {}, drop.ticketsSold);
-    // The abuse limiter's counter (one conditional write per session, issue #12) is a deliberate
-    // per-session cost: 5,000 sessions for 500 tickets make it 10 per ticket. Reported beside the
+    // The abuse limiter's counter (issue #12) is a deliberate cost: one conditional write per lease
+    // (issue #13: a lease is 1/100 of the limit, so under the run's raised limit one write covers
+    // 100,000 sessions; before leases it was one per session, 10 per ticket). Reported beside the
     // total, never left out of it.
     const limiterRequests = Object.entries(drop.dynamoByCaller ?? {})
       .filter(([caller]) => caller.startsWith('api/sessions ›') && caller.endsWith(' limits'))
