@@ -154,16 +154,14 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   {
     // One item per open WebSocket connection: which event it watches and whose it is, so the
     // broadcaster finds an event's viewers (`byEvent`); a buyer's sockets are found by key in the
-    // buyer's `#buyer#<buyerId>` set (lambdas/core/live/connections.ts) — `byBuyer` has no reader
-    // left (issue #13) and can go once no deployed broadcaster queries it.
+    // buyer's `#buyer#<buyerId>` set (lambdas/core/live/connections.ts), not by an index: a
+    // `byBuyer` index cost every buyer's socket two write units more (put and delete) and lost its
+    // last reader to the sets (issue #13).
     // `expiresAt` (epoch seconds) lets DynamoDB drop connections whose $disconnect never came.
     id: 'connections',
     partitionKey: { name: 'connectionId', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
-    globalSecondaryIndexes: [
-      { indexName: 'byEvent', partitionKey: { name: 'eventId', type: 'S' } },
-      { indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' } },
-    ],
+    globalSecondaryIndexes: [{ indexName: 'byEvent', partitionKey: { name: 'eventId', type: 'S' } }],
   },
   {
     // The abuse limits' counters (contract/request-limits.ts): one item per client address,

@@ -12,7 +12,7 @@ import {
 export type { ConnectionItem, ConnectionRepository } from './connection-repository';
 export { CONNECTION_TTL_SECONDS } from './connection-repository';
 
-/** The connections table behind the `ConnectionRepository` port (DynamoDB adapter; GSIs `byEvent`, `byBuyer`). */
+/** The connections table behind the `ConnectionRepository` port (DynamoDB adapter; GSI `byEvent`; a buyer's sockets in the buyer's set). */
 
 /** A subscribe applies only to a connection still recorded. */
 const CONNECTION_EXISTS = 'attribute_exists(connectionId)';
