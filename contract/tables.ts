@@ -152,18 +152,15 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     stream: 'NEW_AND_OLD_IMAGES',
   },
   {
-    // One item per open WebSocket connection: which event it watches and whose it is, so the
-    // broadcaster finds an event's viewers (`byEvent`); a buyer's sockets are found by key in the
-    // buyer's `#buyer#<buyerId>` set (lambdas/core/live/connections.ts) — `byBuyer` has no reader
-    // left (issue #13) and can go once no deployed broadcaster queries it.
+    // One item per open WebSocket connection: which event it watches (to leave its shard at
+    // $disconnect) and whose it is. No index (issue #13): a buyer's sockets are found by key in the
+    // buyer's `#buyer#<buyerId>` set (lambdas/core/live/connections.ts), an event's viewers in the
+    // event's seat-map shards (`#shard#…`, lambdas/core/live/event-viewers.ts) — a `byBuyer` and
+    // a `byEvent` index each cost every socket's writes one more unit (put, subscribe, delete).
     // `expiresAt` (epoch seconds) lets DynamoDB drop connections whose $disconnect never came.
     id: 'connections',
     partitionKey: { name: 'connectionId', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
-    globalSecondaryIndexes: [
-      { indexName: 'byEvent', partitionKey: { name: 'eventId', type: 'S' } },
-      { indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' } },
-    ],
   },
   {
     // The abuse limits' counters (contract/request-limits.ts): one item per client address,

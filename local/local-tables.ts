@@ -29,7 +29,8 @@ export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig 
 /**
  * Creates every table of `specs` under the given physical names and waits until each is ACTIVE.
  * Idempotent: an existing table is left as it is (a persisted local stack restarts with its data);
- * only a missing TTL setting or a missing index (one added to the specs since) is added.
+ * only a missing TTL setting or a missing index (one added to the specs since) is added, and an
+ * index the specs no longer have is removed (each costs every write that touches it one more unit).
  */
 export async function createTables(
   client: DynamoDBClient,
@@ -64,6 +65,7 @@ async function createTable(client: DynamoDBClient, spec: TableSpec, tableName: s
     if (!(error instanceof ResourceInUseException)) throw error;
     await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
     await addMissingIndexes(client, spec, tableName);
+    await removeDroppedIndexes(client, spec, tableName);
   }
   await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
   if (spec.timeToLiveAttribute) await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
@@ -87,6 +89,32 @@ async function addMissingIndexes(client: DynamoDBClient, spec: TableSpec, tableN
     );
     await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
   }
+}
+
+/** A persisted table from before an index was dropped from its spec loses it (one at a time, as DynamoDB requires). */
+async function removeDroppedIndexes(client: DynamoDBClient, spec: TableSpec, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const wanted = new Set((spec.globalSecondaryIndexes ?? []).map((index) => index.indexName));
+  for (const index of Table?.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexName === undefined || wanted.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }],
+      }),
+    );
+    await waitUntilIndexGone(client, tableName, index.IndexName);
+  }
+}
+
+/** An index being deleted stays listed (`DELETING`) for a moment: the next index change waits for it. */
+async function waitUntilIndexGone(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!(Table?.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === indexName)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Index ${indexName} of ${tableName} still there after 60 s`);
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {

@@ -42,7 +42,7 @@ export interface BuyerContext {
   readonly meter: SocketMeter;
   readonly webSocketUrl: string;
   readonly eventId: string;
-  readonly mode: 'best' | 'pick';
+  readonly mode: 'best' | 'pick' | 'own';
   readonly seatsPerBuyer: number;
   readonly waitingRoom: boolean;
   readonly holdSeconds: number;
@@ -178,8 +178,8 @@ async function hold(
     if (rec.holdAttempts >= MAX_HOLD_ATTEMPTS)
       throw new Finished('failed', `no hold after ${rec.holdAttempts} attempts`);
     let body: { quantity: number } | { seatIds: string[] } = { quantity: ctx.seatsPerBuyer };
-    if (ctx.mode === 'pick') {
-      const seats = await pickSeats(ctx);
+    if (ctx.mode === 'pick' || ctx.mode === 'own') {
+      const seats = (ctx.mode === 'own' && ownSeats(ctx, rec)) || (await pickSeats(ctx));
       if (seats) body = { seatIds: seats };
       else {
         await waitForSeats(ctx, token);
@@ -211,6 +211,18 @@ async function hold(
     }
     throw new Finished('failed', `create order answered ${answer.status} ${code}`);
   }
+}
+
+/**
+ * The buyer's own seats on the map (buyer i: the i-th `seatsPerBuyer` seats in map order), while
+ * the board shows them free and the buyer has not tried yet; else undefined (pick at random).
+ */
+function ownSeats(ctx: BuyerContext, rec: BuyerRecord): string[] | undefined {
+  if (rec.holdAttempts > 0) return undefined;
+  const start = rec.index * ctx.seatsPerBuyer;
+  const seats = ctx.board.seatIds().slice(start, start + ctx.seatsPerBuyer);
+  const free = new Set(ctx.board.available());
+  return seats.length === ctx.seatsPerBuyer && seats.every((seatId) => free.has(seatId)) ? seats : undefined;
 }
 
 /** Picked seats: a fresh snapshot, then `seatsPerBuyer` free seats at random (none → undefined). */

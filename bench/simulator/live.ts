@@ -164,6 +164,11 @@ export class SeatBoard {
     for (const wake of waiters) wake();
   }
 
+  /** Every seat of the map, in the map's order (rows, then numbers). */
+  seatIds(): string[] {
+    return [...this.seats.keys()];
+  }
+
   /** Seats a buyer could take now (a lapsed hold counts as free, as the snapshot shows it). */
   available(now = Date.now()): string[] {
     const free: string[] = [];

@@ -7,7 +7,13 @@ export interface DropOptions {
   readonly seats: number;
   /** Use this existing event instead of creating one. */
   readonly event?: string;
-  readonly mode: 'best' | 'pick';
+  /**
+   * best: best available (`quantity`); pick: free seats at random from a fresh snapshot; own: each
+   * buyer its own seats on the map (buyer i the i-th `seatsPerBuyer` seats, so no two buyers race
+   * while buyers × seats per buyer ≤ seats; a taken one → a random pick), as buyers choosing
+   * different seats on the map do.
+   */
+  readonly mode: 'best' | 'pick' | 'own';
   readonly seatsPerBuyer: number;
   /** 0: everyone arrives at once; else arrivals spread evenly over this many seconds. */
   readonly rampSeconds: number;
@@ -69,7 +75,7 @@ export const USAGE = `npm run simulate -- [options]
 
   --buyers N             buyers (${DEFAULTS.buyers})
   --seats N              seats of a new event (${DEFAULTS.seats}); or --event ID to use an existing one
-  --mode best|pick       best available, or pick free seats from the snapshot (${DEFAULTS.mode})
+  --mode best|pick|own   best available, pick free seats from the snapshot at random, or each buyer its own seats (${DEFAULTS.mode})
   --seats-per-buyer N    seats each buyer wants (${DEFAULTS.seatsPerBuyer})
   --ramp SECONDS         arrivals spread over this long (default: all at once)
   --decline-rate R       share of payment attempts declined (${DEFAULTS.declineRate})
@@ -141,7 +147,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     return n;
   };
   const mode = values.mode ?? DEFAULTS.mode;
-  if (mode !== 'best' && mode !== 'pick') throw new UsageError('--mode must be best or pick');
+  if (mode !== 'best' && mode !== 'pick' && mode !== 'own') throw new UsageError('--mode must be best, pick or own');
   return {
     buyers: int('buyers', DEFAULTS.buyers, 1, 100_000),
     seats: int('seats', DEFAULTS.seats, 1, 20_000),

@@ -21,7 +21,7 @@ export function formatReport(r: DropResult, options: { winners: boolean }): stri
   const o = r.options;
   const out: string[] = [];
   out.push(
-    `Drop ${r.eventId}: ${o.buyers} buyers vs ${r.seats} seats · ${o.mode === 'best' ? 'best available' : 'picked seats'} × ${o.seatsPerBuyer}` +
+    `Drop ${r.eventId}: ${o.buyers} buyers vs ${r.seats} seats · ${o.mode === 'best' ? 'best available' : o.mode === 'own' ? 'own seats' : 'picked seats'} × ${o.seatsPerBuyer}` +
       ` · ${o.rampSeconds ? `arrivals over ${o.rampSeconds} s` : 'all at once'} · waiting room ${o.waitingRoom ? `on (max ${o.maxConcurrent})` : 'off'}` +
       ` · decline ${o.declineRate} · abandon ${o.abandonRate} · hold ${o.holdSeconds} s · viewers ${o.viewers}${o.chaos ? ` · CHAOS (seed ${o.seed})` : ''}`,
   );

@@ -37,11 +37,10 @@ export class Broadcaster extends Construct {
     this.handler = parts.handler;
     this.deadLetterQueue = parts.deadLetterQueue;
     const fn = this.handler.function;
-    // Finds audiences (an event's viewers: Query; a batch's buyers' sockets: BatchGetItem of their
-    // `#buyer#` sets) and forgets gone sockets (DeleteItem; UpdateItem takes one out of its buyer's set).
-    props.tables
-      .table('connections')
-      .grant(fn, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
+    // Finds audiences (BatchGetItem: an event's viewers in its seat-map shard items, a batch's
+    // buyers' sockets in their `#buyer#` sets) and forgets gone sockets (DeleteItem; UpdateItem
+    // takes one out of its buyer's set).
+    props.tables.table('connections').grant(fn, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     // Reads a confirmed order's tickets (by key) to push them with the order.
     props.tables.table('tickets').grant(fn, 'dynamodb:BatchGetItem');
     props.webSocketStage.grantManagementApiAccess(fn);

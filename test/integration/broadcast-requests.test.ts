@@ -4,7 +4,9 @@ import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionPoster } from '../../lambdas/core/live/connection-poster';
 import { connectionRepository } from '../../lambdas/core/live/connections';
+import { liveShards, shardOf } from '../../lambdas/core/live/live-shards';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
+import { parseConfig } from '../../lambdas/core/platform/config';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { createHandler } from '../../lambdas/realtime/broadcaster';
 import { useTestTables } from '../support/local-dynamo';
@@ -13,7 +15,8 @@ import { useTestTables } from '../support/local-dynamo';
  * Issue #13: what the broadcaster costs in DynamoDB requests per pushed order change, counted at
  * the SDK on DynamoDB Local with the real handler. A stream batch of order changes of many buyers
  * finds all their sockets with one batch read by key (the buyers' `#buyer#` items), not one
- * `connections.byBuyer` query per change — and still reaches every socket of every buyer.
+ * `connections.byBuyer` query per change — and still reaches every socket of every buyer. An
+ * event's viewers (a waiting-room change) are read from its seat-map shards by key, with no index.
  */
 describe('broadcaster requests per stream batch of order changes', () => {
   let store: Store;
@@ -66,7 +69,7 @@ describe('broadcaster requests per stream batch of order changes', () => {
       orderRecord(`ord-${run}-${n}`, buyerId, 3, 'PAYING'),
     ]);
     requests.length = 0;
-    const result = await createHandler({ store, poster })({ Records: records });
+    const result = await createHandler({ store, poster, config })({ Records: records });
 
     expect(result.batchItemFailures).toEqual([]);
     const onConnections = requests.filter((r) => r.endsWith(' connections'));
@@ -82,7 +85,42 @@ describe('broadcaster requests per stream batch of order changes', () => {
     const after = await connections.ofBuyers([buyers[0]!]);
     expect(after.get(buyers[0]!)).toEqual([`win-b-${buyers[0]}`]);
   });
+
+  it("one batch read of the event's shards finds every viewer of a waiting-room change (no index query)", async () => {
+    const eventId = `ev-queue-${Date.now().toString(36)}`;
+    const viewers = Array.from({ length: 12 }, (_, n) => `viewer-${n}-${eventId}`);
+    const shards = liveShards(store);
+    for (const connectionId of viewers)
+      await shards.join(eventId, shardOf(connectionId, config.liveMap.shards), connectionId);
+    posted.length = 0;
+    requests.length = 0;
+    const room = { eventId, servingPosition: 5, active: {}, admittedCount: 5, version: 3 };
+    const record: DynamoDBRecord = {
+      eventName: 'MODIFY',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        Keys: marshall({ eventId }) as Record<string, AttributeValue>,
+        NewImage: marshall(room) as Record<string, AttributeValue>,
+        SequenceNumber: String(sequence++),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    };
+    const quiet: ConnectionPoster = {
+      async post(connectionId) {
+        posted.push({ connectionId, orderId: '' });
+        return 'sent';
+      },
+    };
+
+    const result = await createHandler({ store, poster: quiet, config })({ Records: [record] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(requests.filter((r) => r.endsWith(' connections'))).toEqual(['BatchGet connections']);
+    expect(posted.map((p) => p.connectionId).sort()).toEqual([...viewers].sort());
+  });
 });
+
+const config = parseConfig({ LIVE_MAP_SHARDS: '4' });
 
 let sequence = 1_000;
 

@@ -1,6 +1,7 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableNames } from '../../contract/tables';
+import { newConnection } from '../../lambdas/core/live/connection-repository';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { useTestTables } from '../support/local-dynamo';
 
@@ -35,6 +36,9 @@ describe('write units of the indexed tables', () => {
         }),
       )
     ).ConsumedCapacity?.CapacityUnits;
+  const remove = async (table: string, key: Record<string, unknown>) =>
+    (await store.doc.send(new DeleteCommand({ TableName: table, Key: key, ReturnConsumedCapacity: 'TOTAL' })))
+      .ConsumedCapacity?.CapacityUnits;
 
   it('an order: the create writes its keys to byEvent, a status change costs the order item alone', async () => {
     const order = { orderId: 'ord-units', eventId: 'ev-units', createdAt: 1, status: 'HOLDING' };
@@ -51,5 +55,29 @@ describe('write units of the indexed tables', () => {
   it('a ticket: one index (byEvent), two units', async () => {
     const ticket = { ticketId: 'tkt-units', orderId: 'ord-units', eventId: 'ev-units', seatId: 'A1', state: 'VALID' };
     expect(await put(tables.tickets, ticket)).toBe(2);
+  });
+
+  it('a socket watching an event: in no index either (subscribe and delete one unit each)', async () => {
+    // An event's viewers are the members of its seat-map shards, not a `byEvent` index of the items.
+    const connection = newConnection({ connectionId: 'conn-watching', buyerId: 'buyer-units' }, 0);
+    expect(await put(tables.connections, { ...connection })).toBe(1);
+    const subscribed = await store.doc.send(
+      new UpdateCommand({
+        TableName: tables.connections,
+        Key: { connectionId: connection.connectionId },
+        UpdateExpression: 'SET eventId = :eventId',
+        ExpressionAttributeValues: { ':eventId': 'ev-units' },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    expect(subscribed.ConsumedCapacity?.CapacityUnits).toBe(1);
+    expect(await remove(tables.connections, { connectionId: connection.connectionId })).toBe(1);
+  });
+
+  it("a buyer's socket: its connection item is in no index until it watches an event (put and delete: one unit each)", async () => {
+    // The buyer's sockets are found by key in the buyer's `#buyer#` set, not by a `byBuyer` index.
+    const connection = newConnection({ connectionId: 'conn-units', buyerId: 'buyer-units' }, 0);
+    expect(await put(tables.connections, { ...connection })).toBe(1);
+    expect(await remove(tables.connections, { connectionId: connection.connectionId })).toBe(1);
   });
 });

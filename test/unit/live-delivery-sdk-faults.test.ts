@@ -5,7 +5,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Delivery } from '../../lambdas/core/live/broadcast';
@@ -29,6 +29,7 @@ beforeEach(() => {
   vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 });
 afterEach(() => {
+  shardMembers.clear();
   doc.reset();
   api.reset();
   vi.restoreAllMocks();
@@ -36,10 +37,19 @@ afterEach(() => {
 
 const seatsOf = (eventId: string, sequenceNumbers: string[]): Delivery =>
   ({ audience: { eventId }, message: { type: 'seats', eventId, seats: [] }, sequenceNumbers }) as unknown as Delivery;
-const viewers = (eventId: string, ids: string[]) =>
-  doc.on(QueryCommand, { ExpressionAttributeValues: { ':value': eventId } }).resolves({
-    Items: ids.map((connectionId) => ({ connectionId })),
+/** An event's viewers, as its seat-map shard items hold them (all in shard 0 here); an Error: the read fails. */
+const shardMembers = new Map<string, string[] | Error>();
+const viewers = (eventId: string, ids: string[] | Error) => {
+  shardMembers.set(eventId, ids);
+  doc.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { connectionId: string }[] }> }) => {
+    const [table, request] = Object.entries(input.RequestItems)[0]!;
+    const eventId = /^#shard#(.+)#\d+$/.exec(request.Keys[0]!.connectionId)![1]!;
+    const members = shardMembers.get(eventId) ?? [];
+    if (members instanceof Error) throw members;
+    return { Responses: { [table]: [{ connectionId: `#shard#${eventId}#0`, members: new Set(members) }] } };
   });
+};
+const audiences = { store, shards: 4 };
 const postedTo = () => api.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input.ConnectionId);
 const deleted = () => doc.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key!.connectionId);
 
@@ -52,7 +62,9 @@ describe('deliver', () => {
       .rejects(new GoneException({ message: 'Gone', ...awsFault(410) }));
     doc.on(DeleteCommand).resolves({});
 
-    const report = await deliver(store, poster, [seatsOf('ev-1', ['1']), seatsOf('ev-1', ['2'])], { concurrency: 1 });
+    const report = await deliver(audiences, poster, [seatsOf('ev-1', ['1']), seatsOf('ev-1', ['2'])], {
+      concurrency: 1,
+    });
 
     expect(report).toEqual({ sent: 4, gone: 1, failedPosts: 0, failedSequenceNumbers: [] });
     expect(deleted()).toEqual(['gone-1']);
@@ -66,7 +78,7 @@ describe('deliver', () => {
       .on(PostToConnectionCommand, { ConnectionId: 'busy' })
       .rejects(new LimitExceededException({ message: 'Limit exceeded', ...awsFault(429) }));
 
-    const report = await deliver(store, poster, [seatsOf('ev-1', ['7'])]);
+    const report = await deliver(audiences, poster, [seatsOf('ev-1', ['7'])]);
 
     expect(report).toEqual({ sent: 2, gone: 0, failedPosts: 1, failedSequenceNumbers: [] });
     expect(postedTo().sort()).toEqual(['busy', 'c-1', 'c-2']);
@@ -83,7 +95,7 @@ describe('deliver', () => {
       .on(DeleteCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', ...awsFault() }));
 
-    const report = await deliver(store, poster, [seatsOf('ev-1', ['1'])]);
+    const report = await deliver(audiences, poster, [seatsOf('ev-1', ['1'])]);
 
     expect(report.sent).toBe(1);
     expect(report.failedPosts).toBe(1);
@@ -92,12 +104,10 @@ describe('deliver', () => {
 
   it("a throttled audience lookup fails only that delivery's stream records (retried), other events still go out", async () => {
     viewers('ev-2', ['c-9']);
-    doc
-      .on(QueryCommand, { ExpressionAttributeValues: { ':value': 'ev-1' } })
-      .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', ...awsFault() }));
+    viewers('ev-1', new ProvisionedThroughputExceededException({ message: 'Rate exceeded', ...awsFault() }));
     api.on(PostToConnectionCommand).resolves({});
 
-    const report = await deliver(store, poster, [seatsOf('ev-1', ['10', '11']), seatsOf('ev-2', ['12'])]);
+    const report = await deliver(audiences, poster, [seatsOf('ev-1', ['10', '11']), seatsOf('ev-2', ['12'])]);
 
     expect(report.failedSequenceNumbers).toEqual(['10', '11']);
     expect(report.sent).toBe(1);

@@ -35,7 +35,7 @@ async function setUp() {
 describe('deliver', () => {
   it('sends to every viewer of an event and every socket of a buyer; a gone socket is forgotten', async () => {
     const { connections, poster, posted } = await setUp();
-    const report = await deliver({ connections }, poster, [
+    const report = await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
       { audience: { eventId: 'ev' }, message, sequenceNumbers: ['1'] },
       { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['2'] },
     ]);
@@ -49,7 +49,7 @@ describe('deliver', () => {
     for (const n of [1, 2, 3])
       await connections.put(newConnection({ connectionId: `b${n}-socket`, buyerId: `b${n}` }, 0));
     connections.lookups = 0;
-    const report = await deliver({ connections }, poster, [
+    const report = await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
       { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
       { audience: { buyerId: 'b2' }, message, sequenceNumbers: ['2'] },
       { audience: { buyerId: 'b3' }, message, sequenceNumbers: ['3'] },
@@ -63,7 +63,7 @@ describe('deliver', () => {
   it('a buyer’s socket found gone leaves the buyer’s set and the table', async () => {
     const { connections, poster } = await setUp();
     await connections.put(newConnection({ connectionId: 'gone', buyerId: 'b1' }, 0));
-    const report = await deliver({ connections }, poster, [
+    const report = await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
       { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
     ]);
     expect(report).toMatchObject({ sent: 2, gone: 1 });
@@ -76,11 +76,15 @@ describe('deliver', () => {
     await connections.put(newConnection({ connectionId: 'flaky' }, 0));
     await connections.subscribe('flaky', 'ev');
     expect(
-      await deliver({ connections }, poster, [{ audience: { eventId: 'ev' }, message, sequenceNumbers: ['7'] }]),
+      await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
+        { audience: { eventId: 'ev' }, message, sequenceNumbers: ['7'] },
+      ]),
     ).toMatchObject({ sent: 2, failedPosts: 1, failedSequenceNumbers: [] });
     connections.failLookups = true;
     expect(
-      await deliver({ connections }, poster, [{ audience: { buyerId: 'b1' }, message, sequenceNumbers: ['8', '9'] }]),
+      await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
+        { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['8', '9'] },
+      ]),
     ).toEqual({ sent: 0, gone: 0, failedPosts: 0, failedSequenceNumbers: ['8', '9'] });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The port in front of the open WebSocket connections: who is connected (buyer or anonymous
- * viewer) and which event each watches, so the broadcaster finds an event's viewers and a buyer's
- * sockets. The DynamoDB adapter is `connectionRepository(store)` (connections.ts), the in-memory
+ * viewer) and which event each watches, so the broadcaster finds a buyer's sockets (an event's
+ * viewers are the members of its seat-map shards: event-viewers.ts). The DynamoDB adapter is `connectionRepository(store)` (connections.ts), the in-memory
  * fake `test/support/fakes/`.
  *
  * A buyer's sockets are also kept under the buyer (one set per buyer, added to at $connect), so
@@ -19,8 +19,6 @@ export interface ConnectionRepository {
   subscribe(connectionId: string, eventId: string): Promise<boolean>;
   /** Forgets the connection (nothing when it is gone already). */
   delete(connectionId: string): Promise<void>;
-  /** Ids of the connections watching an event (an index read: eventually consistent on DynamoDB). */
-  watching(eventId: string): Promise<string[]>;
   /**
    * The connection ids of each of these buyers (whatever they watch), read consistently by key: a
    * socket recorded before the read is in it. May still list a socket that disconnected (a post

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeIf } from '../platform/conditional-write';
-import { batchGetAll, queryAll } from '../platform/pages';
+import { batchGetAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
   CONNECTION_TTL_SECONDS,
@@ -12,7 +12,11 @@ import {
 export type { ConnectionItem, ConnectionRepository } from './connection-repository';
 export { CONNECTION_TTL_SECONDS } from './connection-repository';
 
-/** The connections table behind the `ConnectionRepository` port (DynamoDB adapter; GSIs `byEvent`, `byBuyer`). */
+/**
+ * The connections table behind the `ConnectionRepository` port (DynamoDB adapter). No index: a
+ * buyer's sockets are in the buyer's set, an event's viewers in its seat-map shards — each index
+ * cost every connection write that touched it one more write unit (issue #13).
+ */
 
 /** A subscribe applies only to a connection still recorded. */
 const CONNECTION_EXISTS = 'attribute_exists(connectionId)';
@@ -25,17 +29,6 @@ export const buyerSocketsKey = (buyerId: string): string => `#buyer#${buyerId}`;
 
 export function connectionRepository(store: Store): ConnectionRepository {
   const table = store.tables.connections;
-  const idsBy = async (indexName: string, attribute: string, value: string) => {
-    const items = await queryAll<{ connectionId: string }>(store, {
-      TableName: table,
-      IndexName: indexName,
-      KeyConditionExpression: '#key = :value',
-      ExpressionAttributeNames: { '#key': attribute },
-      ExpressionAttributeValues: { ':value': value },
-      ProjectionExpression: 'connectionId',
-    });
-    return items.map((item) => String(item.connectionId));
-  };
   return {
     async put(connection) {
       const item = store.doc.send(new PutCommand({ TableName: table, Item: connection }));
@@ -105,8 +98,6 @@ export function connectionRepository(store: Store): ConnectionRepository {
         }),
       );
     },
-
-    watching: (eventId) => idsBy('byEvent', 'eventId', eventId),
   };
 }
 
@@ -128,11 +119,6 @@ export function subscribeConnection(store: Store, connectionId: string, eventId:
 
 export function deleteConnection(store: Store, connectionId: string): Promise<void> {
   return connectionRepository(store).delete(connectionId);
-}
-
-/** Connection ids watching an event (GSI: eventually consistent, fine for live updates). */
-export function connectionsWatching(store: Store, eventId: string): Promise<string[]> {
-  return connectionRepository(store).watching(eventId);
 }
 
 /** One connection as recorded (a strongly consistent read), or undefined when it is gone. */

@@ -5,6 +5,7 @@ import type { Delivery } from './broadcast';
 import type { ConnectionPoster } from './connection-poster';
 import type { ConnectionRepository } from './connection-repository';
 import { connectionRepository } from './connections';
+import { eventViewers } from './event-viewers';
 
 /**
  * Sends planned messages to their audiences. Only a failed audience lookup (DynamoDB) fails its
@@ -28,8 +29,17 @@ export interface DeliveryOptions {
 
 export const DEFAULT_POST_CONCURRENCY = 32;
 
-/** The connections to address, or a Store the DynamoDB adapter is built from (the broadcaster holds one). */
-export type ConnectionSource = { readonly connections: ConnectionRepository } | Store;
+/**
+ * Where the audiences are found: a buyer's sockets in the connections, an event's viewers by
+ * `viewers`; or a Store and the live map's shard count, from which the DynamoDB ones are built
+ * (the broadcaster holds those: an event's viewers are its shards' members, event-viewers.ts).
+ */
+export type ConnectionSource =
+  | {
+      readonly connections: ConnectionRepository;
+      readonly viewers: (eventId: string) => Promise<string[]>;
+    }
+  | { readonly store: Store; readonly shards: number };
 
 export async function deliver(
   source: ConnectionSource,
@@ -37,7 +47,9 @@ export async function deliver(
   deliveries: readonly Delivery[],
   options: DeliveryOptions = {},
 ): Promise<DeliveryReport> {
-  const connections = 'connections' in source ? source.connections : connectionRepository(source);
+  const connections = 'connections' in source ? source.connections : connectionRepository(source.store);
+  const viewers =
+    'connections' in source ? source.viewers : (eventId: string) => eventViewers(source.store, eventId, source.shards);
   const concurrency = options.concurrency ?? DEFAULT_POST_CONCURRENCY;
   const posts: { connectionId: string; data: string; buyerId?: string }[] = [];
   const failedSequenceNumbers: string[] = [];
@@ -55,7 +67,7 @@ export async function deliver(
         for (const connectionId of (await socketsOfBuyers).get(audience.buyerId) ?? [])
           posts.push({ connectionId, data, buyerId: audience.buyerId });
       } else {
-        for (const connectionId of await connections.watching(audience.eventId)) posts.push({ connectionId, data });
+        for (const connectionId of await viewers(audience.eventId)) posts.push({ connectionId, data });
       }
     } catch (error) {
       logger.error('Could not look up the connections of a broadcast', {

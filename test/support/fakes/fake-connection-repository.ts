@@ -29,6 +29,7 @@ export class FakeConnectionRepository implements ConnectionRepository {
     this.items.delete(connectionId);
   }
 
+  /** The connections subscribed to an event (what the shards hold on DynamoDB): the `viewers` of a delivery. */
   async watching(eventId: string): Promise<string[]> {
     return this.ids((item) => item.eventId === eventId);
   }
