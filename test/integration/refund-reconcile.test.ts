@@ -1,20 +1,18 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../contract/order-view';
 import { getOrder, updateOrder } from '../../lambdas/core/orders/order-store';
 import type { PaymentProcessor } from '../../lambdas/core/payments/processor';
-import { type LedgerEntry, ledgerOfOrder } from '../../lambdas/core/payments/simulated-processor';
 import { planReconcile } from '../../lambdas/core/reconcile/plan';
 import { type ReconcilerDeps, reconcile } from '../../lambdas/core/reconcile/reconciler';
 import { REFUND_REASON } from '../../lambdas/core/refunds/refund-order';
 import { refundTicket } from '../../lambdas/core/refunds/refund-ticket';
-import type { SeatItem } from '../../lambdas/core/seats/seat-item';
 import type { TicketItem } from '../../lambdas/core/tickets/ticket-item';
 import { getTicket, voidForRefund } from '../../lambdas/core/tickets/ticket-store';
 import type { LocalStack } from '../../local/local-stack';
 import { auditEvent } from '../../ops/audit';
 import { adminCreateEvent, buyConfirmed, call, startApiStack } from '../support/api-client';
 import { eventually } from '../support/eventually';
+import { chargeAndRefunds, seatItem } from '../support/refund-ledger';
 
 /**
  * An operator's refund whose handler died half-way (a Lambda timing out after a side effect) is
@@ -63,19 +61,8 @@ describe('the reconciler finishes half-done refunds', () => {
 
   const buy = async (seatIds: string[]): Promise<OrderView> => (await buyConfirmed(stack, eventId, seatIds)).order;
 
-  async function seat(seatId: string): Promise<SeatItem> {
-    const { Item } = await stack.store.doc.send(
-      new GetCommand({ TableName: stack.tables.seats, Key: { eventId, seatId }, ConsistentRead: true }),
-    );
-    return Item as SeatItem;
-  }
-
-  async function ledger(orderId: string): Promise<{ charge: LedgerEntry; refunds: LedgerEntry[] }> {
-    const entries = await ledgerOfOrder(stack.store, orderId);
-    const charges = entries.filter((e) => e.outcome === 'CHARGED' || e.outcome === 'REFUNDED');
-    expect(charges).toHaveLength(1);
-    return { charge: charges[0]!, refunds: entries.filter((e) => e.outcome === 'REFUND') };
-  }
+  const seat = (seatId: string) => seatItem(stack, eventId, seatId);
+  const ledger = (orderId: string) => chargeAndRefunds(stack, orderId);
 
   const ticketOf = async (ticketId: string): Promise<TicketItem> => (await getTicket(stack.store, ticketId))!;
 
