@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { type LedgerEntry, ledgerOfOrder } from '../../lambdas/core/payments/simulated-processor';
 import type { SeatItem } from '../../lambdas/core/seats/seat-item';
+import { voidForRefund } from '../../lambdas/core/tickets/ticket-store';
 import type { LocalStack } from '../../local/local-stack';
 
 /** What the refund tests read back on DynamoDB Local: a seat as stored, an order's money in the processor's ledger. */
@@ -23,4 +24,9 @@ export async function chargeAndRefunds(
   const charges = entries.filter((e) => e.outcome === 'CHARGED' || e.outcome === 'REFUNDED');
   expect(charges).toHaveLength(1);
   return { charge: charges[0]!, refunds: entries.filter((e) => e.outcome === 'REFUND') };
+}
+
+/** A ticket refund's step 1 only (voided, its price noted), as a handler that died after its first write leaves it. */
+export async function voidOnly(stack: LocalStack, orderId: string, ticketId: string, cents: number): Promise<void> {
+  expect(await voidForRefund(stack.store, { ticketId, orderId }, { cents, by: 'op_test' })).toBe(true);
 }
