@@ -1,10 +1,11 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { ApiError } from './api';
 import { ConsoleEvents } from './ConsoleEvents';
 import { EventOrders, OrderStoryCard } from './ConsoleOrders';
-import type { Refund, StaffApi, StaffCredential } from './staff-api';
+import { EventSelect, useEventChoice } from './EventChoice';
+import { FieldError } from './FieldError';
+import type { OrderRefund, StaffApi, StaffCredential } from './staff-api';
 import { forgetCredential, loadCredential, saveCredential } from './staff-storage';
-import type { EventInfo } from './types';
 
 /**
  * The organizer's console: sign in with the admin key (traded at once for a 1 h operator
@@ -97,11 +98,7 @@ function SignIn({ api, onSignedIn }: { api: StaffApi; onSignedIn: (credential: S
           required
         />
       </label>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <button type="submit" className="primary" disabled={busy || adminKey.trim() === ''}>
         {busy ? 'Signing in…' : 'Sign in'}
       </button>
@@ -110,21 +107,12 @@ function SignIn({ api, onSignedIn }: { api: StaffApi; onSignedIn: (credential: S
 }
 
 function OpenDoor({ api, operator, onExpired }: { api: StaffApi; operator: StaffCredential; onExpired: () => void }) {
-  const [events, setEvents] = useState<EventInfo[]>([]);
-  const [eventId, setEventId] = useState('');
   const [door, setDoor] = useState('');
   const [error, setError] = useState<string>();
   const [opened, setOpened] = useState<StaffCredential>();
-
-  useEffect(() => {
-    api.listEvents().then(
-      (list) => {
-        setEvents(list);
-        setEventId((current) => current || list[0]?.eventId || '');
-      },
-      (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)),
-    );
-  }, [api]);
+  const { events, eventId, setEventId } = useEventChoice(api, (cause) =>
+    setError(cause instanceof Error ? cause.message : String(cause)),
+  );
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -144,16 +132,7 @@ function OpenDoor({ api, operator, onExpired }: { api: StaffApi; operator: Staff
       <p className="muted small">
         A door link lets its holder check this event's tickets in — nothing else — for 12 hours.
       </p>
-      <label>
-        Event
-        <select value={eventId} onChange={(e) => setEventId(e.target.value)} required>
-          {events.map((event) => (
-            <option key={event.eventId} value={event.eventId}>
-              {event.name} ({event.eventId})
-            </option>
-          ))}
-        </select>
-      </label>
+      <EventSelect label="Event" events={events} eventId={eventId} onChange={setEventId} required />
       <label>
         Door name
         <input
@@ -164,11 +143,7 @@ function OpenDoor({ api, operator, onExpired }: { api: StaffApi; operator: Staff
           required
         />
       </label>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <button type="submit" className="primary" disabled={!eventId || door.trim() === ''}>
         Create door link
       </button>
@@ -202,7 +177,7 @@ function RefundOrder({
   const [note, setNote] = useState('');
   const [armed, setArmed] = useState(false);
   const [error, setError] = useState<string>();
-  const [done, setDone] = useState<Refund>();
+  const [done, setDone] = useState<OrderRefund>();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -244,11 +219,7 @@ function RefundOrder({
         Note (optional)
         <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} />
       </label>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <button type="submit" className={armed ? 'primary danger-fill' : 'primary'} disabled={orderId.trim() === ''}>
         {armed ? 'Yes, refund this order' : 'Refund'}
       </button>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { EMPTY_EVENT, EventForm, valuesOf } from './EventForm';
+import { FieldError } from './FieldError';
 import type { StaffApi, StaffCredential } from './staff-api';
 import type { EventInfo } from './types';
 import { formatPriceRange } from './words';
@@ -29,11 +30,7 @@ export function ConsoleEvents({ api, operator, onExpired }: StaffProps) {
     <>
       <section className="card" aria-label="Events">
         <h2>Events</h2>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
         {!events ? (
           <p className="muted small">Loading events…</p>
         ) : events.length === 0 ? (

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OrderStory } from '../../contract/order-story';
 import { ApiError } from './api';
+import { EventSelect, useEventChoice } from './EventChoice';
 import { EventDashboard } from './EventDashboard';
+import { FieldError } from './FieldError';
 import { matchesSearch } from './order-search';
 import type { OrderSummary, StaffApi, StaffCredential, TicketRefund } from './staff-api';
 import { TicketRefundButton } from './TicketRefundButton';
-import type { EventInfo } from './types';
 import { formatPrice } from './words';
 
 /**
@@ -25,21 +26,10 @@ const REFRESH_MS = 5_000;
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
 export function EventOrders({ api, operator, onExpired }: StaffProps) {
-  const [events, setEvents] = useState<EventInfo[]>([]);
-  const [eventId, setEventId] = useState('');
   const [orders, setOrders] = useState<OrderSummary[]>();
   const [search, setSearch] = useState('');
   const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    api.listEvents().then(
-      (list) => {
-        setEvents(list);
-        setEventId((current) => current || list[0]?.eventId || '');
-      },
-      (cause: unknown) => setError(message(cause)),
-    );
-  }, [api]);
+  const { events, eventId, setEventId } = useEventChoice(api, (cause) => setError(message(cause)));
 
   const fail = useCallback(
     (cause: unknown) => {
@@ -84,16 +74,7 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
   return (
     <section className="card staff-form" aria-label="Orders">
       <h2>Orders</h2>
-      <label>
-        Orders of event
-        <select value={eventId} onChange={(e) => setEventId(e.target.value)}>
-          {events.map((event) => (
-            <option key={event.eventId} value={event.eventId}>
-              {event.name} ({event.eventId})
-            </option>
-          ))}
-        </select>
-      </label>
+      <EventSelect label="Orders of event" events={events} eventId={eventId} onChange={setEventId} />
       <label>
         Search orders
         <input
@@ -107,11 +88,7 @@ export function EventOrders({ api, operator, onExpired }: StaffProps) {
       <button type="button" onClick={downloadCsv} disabled={!eventId}>
         Export tickets (CSV)
       </button>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       {!shown ? (
         eventId && !error && <p className="muted small">Loading orders…</p>
       ) : shown.length === 0 ? (
@@ -174,11 +151,7 @@ export function OrderStoryCard({ api, operator, onExpired, orderId }: StaffProps
         <a href="/admin">← All orders</a>
       </p>
       <h2>Order {orderId}</h2>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       {!story && !error && <p className="muted small">Loading the story…</p>}
       {story && (
         <>

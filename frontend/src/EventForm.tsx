@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from './api';
+import { FieldError } from './FieldError';
 import type { EventInfo } from './types';
 
 /**
@@ -307,11 +308,7 @@ export function EventForm({ mode, initial, onSubmit, onExpired, onCancel }: Even
           {field('admissionMinutes', 'Admission minutes', 'waitingRoom.admissionSeconds', { type: 'number' })}
         </>
       )}
-      {errors.event && (
-        <p className="field-error" role="alert">
-          {errors.event}
-        </p>
-      )}
+      <FieldError message={errors.event} />
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
           {creating ? (busy ? 'Creating…' : 'Create event') : busy ? 'Saving…' : 'Save changes'}

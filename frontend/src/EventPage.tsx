@@ -3,6 +3,7 @@ import { seatPriceCents } from '../../contract/price-levels';
 import { AdmissionBanner } from './AdmissionBanner';
 import { useApp } from './app-context';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { EventDateVenue } from './EventDateVenue';
 import { Legend, PriceLegend } from './Legend';
 import { OrderPanel } from './OrderPanel';
 import { SeatMap } from './SeatMap';
@@ -15,7 +16,7 @@ import { isOpen, sameSeats, useOrders } from './useOrders';
 import { useSeatMap } from './useSeatMap';
 import { useWaitingRoom } from './useWaitingRoom';
 import { WaitingRoom } from './WaitingRoom';
-import { formatEventDate, formatPrice, formatPriceRange } from './words';
+import { formatPrice, formatPriceRange } from './words';
 
 /** One event: its waiting room (if it has one) until my turn, then the live seat map, what I hold, paying, my tickets. */
 export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => void }) {
@@ -143,15 +144,7 @@ export function EventPage({ eventId, onBack }: { eventId: string; onBack: () => 
         <div>
           <h1>{event.name}</h1>
           <p className="muted">
-            {event.startsAt && (
-              <>
-                <time dateTime={event.startsAt} data-testid="event-date">
-                  {formatEventDate(event.startsAt)}
-                </time>
-                {' · '}
-              </>
-            )}
-            {event.venue ? `${event.venue} · ` : ''}
+            <EventDateVenue event={event} />
             {formatPriceRange(event)} per seat · up to {max} seats per order · holds last{' '}
             {Math.round(event.holdSeconds / 60) >= 1
               ? `${Math.round(event.holdSeconds / 60)} min`

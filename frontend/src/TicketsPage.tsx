@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { TicketsPage as Tickets } from '../../contract/tickets-page';
+import { EventDateVenue } from './EventDateVenue';
 import type { StaffApi } from './staff-api';
 import { TicketList } from './TicketView';
-import { formatEventDate } from './words';
 
 /**
  * An order's tickets by the signed link of its confirmation e-mail (`/tickets/{orderId}?t=…`):
@@ -32,15 +32,8 @@ export function TicketsPage({ api, orderId }: { api: StaffApi; orderId: string }
     <section className="tickets-page">
       <h1>Your tickets for {event.name}</h1>
       <p className="muted">
-        {event.startsAt && (
-          <>
-            <time dateTime={event.startsAt} data-testid="event-date">
-              {formatEventDate(event.startsAt)}
-            </time>
-            {' · '}
-          </>
-        )}
-        {event.venue ? `${event.venue} · ` : ''}Order {order.orderId} · seats {order.seatIds.join(', ')}
+        <EventDateVenue event={event} />
+        Order {order.orderId} · seats {order.seatIds.join(', ')}
       </p>
       {order.status !== 'CONFIRMED' && (
         <div className="notice warn" role="alert">

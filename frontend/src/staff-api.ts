@@ -2,11 +2,12 @@ import type { CheckIn } from '../../contract/check-in';
 import type { OrderSummary, SentMessage as OutboxMessage } from '../../contract/console-views';
 import type { DashboardView } from '../../contract/dashboard-view';
 import type { OrderStory } from '../../contract/order-story';
+import type { OrderRefund, TicketRefund } from '../../contract/refunds';
 import type { TicketsPage } from '../../contract/tickets-page';
 import { ApiError, requestJson } from './api';
 import type { EventInfo } from './types';
 
-export type { OrderSummary, OutboxMessage };
+export type { OrderRefund, OrderSummary, OutboxMessage, TicketRefund };
 
 /**
  * The organizer's side of the HTTP API (docs/API.md, "Console and door"): signing in, opening a
@@ -21,27 +22,6 @@ export interface StaffCredential {
   readonly expiresAt: number;
   readonly eventId?: string;
   readonly door?: string;
-}
-
-/** What a single ticket's refund did (docs/API.md, "Refund one ticket"). */
-export interface TicketRefund {
-  readonly orderId: string;
-  readonly ticketId: string;
-  readonly seatId: string;
-  readonly refundCents: number;
-  readonly refundedNow: boolean;
-  readonly releasedSeatId?: string;
-  /** Present when it was the order's last valid ticket: the order was refunded. */
-  readonly orderRefund?: Refund;
-}
-
-/** What a refund did (docs/API.md, "Refund"). */
-export interface Refund {
-  readonly orderId: string;
-  readonly refundedNow: boolean;
-  readonly releasedSeatIds: readonly string[];
-  readonly refundedChargeIds: readonly string[];
-  readonly voidedTicketIds: readonly string[];
 }
 
 export class StaffApi {
@@ -70,8 +50,8 @@ export class StaffApi {
   }
 
   /** Refunds a confirmed order: charge refunded, tickets voided, seats back on sale. */
-  refund(operator: string, orderId: string, note?: string): Promise<Refund> {
-    return this.call<{ refund: Refund }>(
+  refund(operator: string, orderId: string, note?: string): Promise<OrderRefund> {
+    return this.call<{ refund: OrderRefund }>(
       'POST',
       `/api/admin/orders/${encodeURIComponent(orderId)}/refund`,
       note ? { note } : {},

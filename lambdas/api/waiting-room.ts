@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { getEvent } from '../core/events/event-records';
+import { operatorWaitingRoomStatus } from '../core/waiting-room/operator-status';
 import {
   buyerWaitingRoomStatus,
   joinWaitingRoom,
   leaveWaitingRoom,
-  operatorWaitingRoomStatus,
   waitingRoomCounter,
 } from '../core/waiting-room/waiting-room-service';
 import { fromEnvironment, type Platform } from '../wiring/platform';

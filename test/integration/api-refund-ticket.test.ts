@@ -3,14 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckIn } from '../../contract/check-in';
 import type { OrderStory } from '../../contract/order-story';
 import type { OrderView } from '../../contract/order-view';
-import { type LedgerEntry, ledgerOfOrder } from '../../lambdas/core/payments/simulated-processor';
-import type { SeatItem } from '../../lambdas/core/seats/seat-item';
+import type { TicketRefund } from '../../contract/refunds';
+import type { LedgerEntry } from '../../lambdas/core/payments/simulated-processor';
 import type { TicketItem } from '../../lambdas/core/tickets/ticket-item';
-import { voidForRefund } from '../../lambdas/core/tickets/ticket-store';
 import type { LocalStack } from '../../local/local-stack';
 import { auditEvent } from '../../ops/audit';
 import { adminCreateEvent, type Buyer, buyConfirmed, call, pollOrder, startApiStack } from '../support/api-client';
 import { eventually } from '../support/eventually';
+import { chargeAndRefunds, seatItem, voidOnly } from '../support/refund-ledger';
 
 /**
  * Refunding ONE ticket from the console over HTTP on the local stack (real handlers, DynamoDB
@@ -27,19 +27,7 @@ describe('refund of a single ticket', () => {
   const eventId = 'ticket-refund';
   const PRICE = 1000;
 
-  type TicketRefund = {
-    refund: {
-      orderId: string;
-      ticketId: string;
-      seatId: string;
-      refundCents: number;
-      refundedNow: boolean;
-      releasedSeatId?: string;
-      payment: { outcome: string; amountCents?: number };
-      orderRefund?: { status: string; refundedChargeIds: string[]; releasedSeatIds: string[] };
-    };
-    error?: { code: string };
-  };
+  type TicketRefundAnswer = { refund: TicketRefund; error?: { code: string } };
 
   beforeAll(async () => {
     stack = await startApiStack();
@@ -65,7 +53,7 @@ describe('refund of a single ticket', () => {
     buyConfirmed(stack, onEvent, seatIds);
 
   const refundTicket = (orderId: string, ticketId: string, token: string) =>
-    call<TicketRefund>(stack, 'POST', `/api/admin/orders/${orderId}/tickets/${ticketId}/refund`, {
+    call<TicketRefundAnswer>(stack, 'POST', `/api/admin/orders/${orderId}/tickets/${ticketId}/refund`, {
       token,
       body: {},
     });
@@ -78,19 +66,8 @@ describe('refund of a single ticket', () => {
       })
     ).body.checkIn.result;
 
-  async function seat(seatId: string): Promise<SeatItem> {
-    const { Item } = await stack.store.doc.send(
-      new GetCommand({ TableName: stack.tables.seats, Key: { eventId, seatId }, ConsistentRead: true }),
-    );
-    return Item as SeatItem;
-  }
-
-  async function ledger(orderId: string): Promise<{ charge: LedgerEntry; refunds: LedgerEntry[] }> {
-    const entries = await ledgerOfOrder(stack.store, orderId);
-    const charges = entries.filter((e) => e.outcome === 'CHARGED' || e.outcome === 'REFUNDED');
-    expect(charges).toHaveLength(1);
-    return { charge: charges[0]!, refunds: entries.filter((e) => e.outcome === 'REFUND') };
-  }
+  const seat = (seatId: string) => seatItem(stack, eventId, seatId);
+  const ledger = (orderId: string) => chargeAndRefunds(stack, orderId);
 
   /** What the processor gave back for the order, all told. */
   const givenBack = ({ charge }: { charge: LedgerEntry }) => charge.refundedCents ?? 0;
@@ -254,13 +231,7 @@ describe('refund of a single ticket', () => {
     const { order } = await buy(['B3', 'B4']);
     const ticket = order.tickets!.find((t) => t.seatId === 'B3')!;
     // Step 1 only, as a handler that died after its first write leaves it.
-    expect(
-      await voidForRefund(
-        stack.store,
-        { ticketId: ticket.ticketId, orderId: order.orderId },
-        { cents: PRICE, by: 'op_test' },
-      ),
-    ).toBe(true);
+    await voidOnly(stack, order.orderId, ticket.ticketId, PRICE);
     expect(await scan(ticket.token)).toBe('voided');
     expect((await ledger(order.orderId)).refunds).toEqual([]);
 

@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { OrderView } from '../../contract/order-view';
 import { RAISED_REQUEST_LIMITS_ENV } from '../../contract/request-limits';
-import type {
-  BuyerWaitingRoomStatus,
-  OperatorWaitingRoomStatus,
-} from '../../lambdas/core/waiting-room/waiting-room-service';
+import type { OperatorWaitingRoomStatus } from '../../lambdas/core/waiting-room/operator-status';
+import type { BuyerWaitingRoomStatus } from '../../lambdas/core/waiting-room/waiting-room-service';
 import type { LocalStack } from '../../local/local-stack';
 import { adminCreateEvent, type Buyer, call, newBuyer, pollOrder, startApiStack } from '../support/api-client';
 import { eventually } from '../support/eventually';

@@ -6,13 +6,13 @@ import { AdmissionRequired } from '../../lambdas/core/platform/errors';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { releaseSlot } from '../../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
+import { operatorWaitingRoomStatus } from '../../lambdas/core/waiting-room/operator-status';
 import { readWaitingRoomState } from '../../lambdas/core/waiting-room/room-state';
 import {
   admitOrder,
   type BuyerWaitingRoomStatus,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
-  operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import { waitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-store';
 import { useTestTables } from '../support/local-dynamo';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { releaseSlot, releaseSlots } from '../../lambdas/core/waiting-room/admission';
+import { operatorWaitingRoomStatus } from '../../lambdas/core/waiting-room/operator-status';
 import type { WaitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
-  operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import type { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';
 import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { AdmissionRequired, SeatsTaken, SoldOut } from '../../lambdas/core/platform/errors';
 import {
-  advanceWaitingRoom,
   endAdmissionSoldOut,
   giveUpPlace,
   recheckSoldOut,
   releaseSlot,
 } from '../../lambdas/core/waiting-room/admission';
 import { signAdmission } from '../../lambdas/core/waiting-room/admission-token';
+import { advanceWaitingRoom } from '../../lambdas/core/waiting-room/advance';
+import { operatorWaitingRoomStatus } from '../../lambdas/core/waiting-room/operator-status';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
   leaveWaitingRoom,
-  operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import { newOrder } from '../support/contracts/order-repository-contract';
 import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../lambdas/core/events/event-records';
 import { AdmissionRequired, SalesNotStarted } from '../../lambdas/core/platform/errors';
 import { drawDigest, drawOrder } from '../../lambdas/core/waiting-room/fair-start';
+import { operatorWaitingRoomStatus } from '../../lambdas/core/waiting-room/operator-status';
 import { moveWaitingRoom } from '../../lambdas/core/waiting-room/room-timer';
 import type { WaitingRoomSettings } from '../../lambdas/core/waiting-room/settings';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
-  operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import { fakeWaitingRoomDeps, roomEvent } from '../support/waiting-room-fixture';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceWaitingRoom } from '../../lambdas/core/waiting-room/admission';
+import { advanceWaitingRoom } from '../../lambdas/core/waiting-room/advance';
 import { numberArrivals } from '../../lambdas/core/waiting-room/numbering';
 import type { WaitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import { buyerWaitingRoomStatus, joinWaitingRoom } from '../../lambdas/core/waiting-room/waiting-room-service';

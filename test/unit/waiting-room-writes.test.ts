@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { releaseSlots } from '../../lambdas/core/waiting-room/admission';
+import { operatorWaitingRoomStatus } from '../../lambdas/core/waiting-room/operator-status';
 import type { WaitingRoomRepository } from '../../lambdas/core/waiting-room/waiting-room-repository';
 import {
   admitOrder,
   buyerWaitingRoomStatus,
   joinWaitingRoom,
-  operatorWaitingRoomStatus,
 } from '../../lambdas/core/waiting-room/waiting-room-service';
 import { newOrder } from '../support/contracts/order-repository-contract';
 import type { FakeWaitingRoomRepository } from '../support/fakes/fake-waiting-room-repository';

@@ -7,13 +7,14 @@ import type { Store } from '../platform/store';
 import type { SeatItem } from '../seats/seat-item';
 import type { WaitingRoomState } from '../waiting-room/room-state';
 import { deadlineOf, OVERDUE_GRACE_MS } from './overdue';
+import { findRefundedTickets, type RefundFacts, seatKey, unfinishedRefund } from './ticket-refunds';
 
 export { OVERDUE_GRACE_MS } from './overdue';
 
 /**
  * What the reconciler would do now: every order, seat, charge, execution and waiting-room slot
  * that should have ended and did not, with the action that finishes it. Pure decisions over one
- * read of the state (four scans and a list of running executions), so `npm run stuck` can show
+ * read of the state (five scans and a list of running executions), so `npm run stuck` can show
  * the plan and `npm run reconcile` (or the schedule) carry it out.
  */
 
@@ -34,6 +35,14 @@ export type ReconcileAction =
     }
   /** Ended without tickets (or keeps another charge) but still has money or seats: compensate again. */
   | { readonly kind: 'settleOrder'; readonly orderId: string; readonly eventId: string; readonly why: string }
+  /** A ticket refunded singly whose request died half-way (ticket-refunds.ts): the same refund again. */
+  | {
+      readonly kind: 'finishTicketRefund';
+      readonly orderId: string;
+      readonly eventId: string;
+      readonly ticketId: string;
+      readonly why: string;
+    }
   /** A flow still running for an order that has ended. */
   | { readonly kind: 'stopFlow'; readonly orderId: string; readonly why: string }
   /** A waiting-room slot still bound to an order that ended. */
@@ -61,7 +70,7 @@ export async function planReconcile(
   options: { now?: number } = {},
 ): Promise<ReconcilePlan> {
   const now = options.now ?? store.now();
-  const [orders, seats, charges, rooms, running] = await Promise.all([
+  const [orders, seats, ledger, rooms, running, refundedTickets] = await Promise.all([
     findOpenOrders(store),
     scanAll<SeatItem>(store, {
       TableName: store.tables.seats,
@@ -71,12 +80,14 @@ export async function planReconcile(
     }),
     scanAll<LedgerEntry>(store, {
       TableName: store.tables.payments,
-      FilterExpression: 'outcome = :charged',
-      ExpressionAttributeValues: { ':charged': 'CHARGED' },
+      FilterExpression: 'outcome IN (:charged, :refund)',
+      ExpressionAttributeValues: { ':charged': 'CHARGED', ':refund': 'REFUND' },
     }),
     scanAll<WaitingRoomState>(store, { TableName: store.tables.waitingRooms }),
     executions.running(),
+    findRefundedTickets(store),
   ]);
+  const charges = ledger.filter((entry) => entry.outcome === 'CHARGED');
   const actions = new Map<string, ReconcileAction>(); // one action per order (the first reason wins)
   const notes: string[] = [];
   const add = (key: string, action: ReconcileAction) => {
@@ -128,6 +139,20 @@ export async function planReconcile(
     });
   }
 
+  const facts = refundFacts(ledger, seats, refundedTickets);
+  for (const ticket of refundedTickets) {
+    const order = await orderOf(ticket.orderId);
+    const why = order && unfinishedRefund(ticket, order, facts, now);
+    if (!why) continue;
+    add(`${ticket.ticketId}#refund`, {
+      kind: 'finishTicketRefund',
+      orderId: ticket.orderId,
+      eventId: ticket.eventId,
+      ticketId: ticket.ticketId,
+      why,
+    });
+  }
+
   for (const [orderId, execution] of runningByOrder) {
     const order = await orderOf(orderId);
     if (order && !isFinal(order.status)) continue;
@@ -157,6 +182,21 @@ export async function planReconcile(
     }
   }
   return { checkedAt: now, actions: [...actions.values()], notes };
+}
+
+function refundFacts(
+  ledger: readonly LedgerEntry[],
+  seats: readonly SeatItem[],
+  refundedTickets: readonly { orderId: string }[],
+): RefundFacts {
+  const refundedPerOrder = new Map<string, number>();
+  for (const { orderId } of refundedTickets) refundedPerOrder.set(orderId, (refundedPerOrder.get(orderId) ?? 0) + 1);
+  return {
+    refundKeys: new Set(ledger.filter((e) => e.outcome === 'REFUND').map((e) => e.idempotencyKey)),
+    chargedIds: new Set(ledger.flatMap((e) => (e.outcome === 'CHARGED' && e.chargeId ? [e.chargeId] : []))),
+    seatOwners: new Map(seats.flatMap((s) => (s.orderId ? [[seatKey(s.eventId, s.seatId), s.orderId] as const] : []))),
+    refundedPerOrder,
+  };
 }
 
 /** What an open order needs, if anything: its flow should be running and it should be within its deadline. */

@@ -8,6 +8,7 @@ import { completeOrder, confirmOrderSeats, issueTickets, SeatsLost } from '../or
 import type { PaymentProcessor } from '../payments/processor';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
+import { refundTicket } from '../refunds/refund-ticket';
 import { releaseSlot } from '../waiting-room/admission';
 import { moveWaitingRoom } from '../waiting-room/room-timer';
 import { activeWaitingRoom } from '../waiting-room/settings';
@@ -41,6 +42,9 @@ export interface ReconcileReport {
   readonly plan: ReconcilePlan;
   readonly outcomes: readonly ActionOutcome[];
 }
+
+/** Who finished a refund, in its logs (the ticket keeps the operator who started it). */
+const RECONCILER_OPERATOR = 'reconciler';
 
 const STOP_CAUSE = 'Stopped by the reconciler: the order was past its deadline';
 
@@ -103,6 +107,8 @@ async function carryOut(deps: ReconcilerDeps, action: ReconcileAction): Promise<
     }
     case 'settleOrder':
       return settleOrder(deps, action.orderId, action.why);
+    case 'finishTicketRefund':
+      return finishTicketRefund(deps, action);
     case 'stopFlow':
       return (await deps.executions.stop(action.orderId, 'Stopped by the reconciler: its order has ended'))
         ? 'flow stopped'
@@ -184,6 +190,21 @@ async function completePaidOrder(deps: ReconcilerDeps, order: OrderRecord): Prom
   await confirmOrderSeats(deps.store, { orderId: order.orderId });
   await issueTickets(deps.store, await deps.ticketSigningKey(), { orderId: order.orderId });
   await completeOrder(deps.store, deps.processor, { orderId: order.orderId, notifications: [] }); // refunds any other round's charge
+}
+
+/** The operator's refund again: each of its steps is safe to repeat, the money given back once. */
+async function finishTicketRefund(
+  deps: ReconcilerDeps,
+  action: { orderId: string; ticketId: string },
+): Promise<string> {
+  const done = await refundTicket(deps.store, deps.processor, {
+    orderId: action.orderId,
+    ticketId: action.ticketId,
+    operatorId: RECONCILER_OPERATOR,
+  });
+  const seat = done.releasedSeatId ? `seat ${done.releasedSeatId} freed` : 'seat already free';
+  const order = done.orderRefund ? '; the order refunded (its last ticket)' : '';
+  return `ticket refund finished: ${seat}, payment ${done.payment.outcome}${order}`;
 }
 
 async function settleOrder(deps: ReconcilerDeps, orderId: string, why: string): Promise<string> {

@@ -1,6 +1,7 @@
+import type { OrderRefund } from '../../../contract/refunds';
 import type { OrderRecord } from '../orders/order-record';
 import { getOrder, updateOrder } from '../orders/order-store';
-import { type CompensationResult, compensateOrder } from '../orders/settlement';
+import { compensateOrder } from '../orders/settlement';
 import type { PaymentProcessor } from '../payments/processor';
 import { OrderStateConflict } from '../platform/errors';
 import { logger } from '../platform/logger';
@@ -21,16 +22,11 @@ import type { Store } from '../platform/store';
 
 export const REFUND_REASON = 'Refunded by an operator';
 
-export interface RefundResult extends CompensationResult {
-  /** False when the order had been refunded before (this call only settled again). */
-  readonly refundedNow: boolean;
-}
-
 export async function refundOrder(
   store: Store,
   processor: PaymentProcessor,
   input: { orderId: string; operatorId: string; note?: string },
-): Promise<RefundResult> {
+): Promise<OrderRefund> {
   const order = await getOrder(store, input.orderId);
   const reason = input.note ? `${REFUND_REASON}: ${input.note}` : REFUND_REASON;
   const refundedNow = order.status === 'CONFIRMED' && (await leaveConfirmed(store, order, reason));

@@ -1,13 +1,14 @@
+import type { TicketRefund, TicketRefundPayment } from '../../../contract/refunds';
 import { getEvent } from '../events/event-records';
 import { getOrder } from '../orders/order-store';
-import { type PartialRefund, type PaymentProcessor, ticketRefundKey } from '../payments/processor';
+import { type PaymentProcessor, ticketRefundKey } from '../payments/processor';
 import { OrderStateConflict, TicketNotFound } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import { releaseStillHeld } from '../seats/seat-locks';
 import type { TicketItem } from '../tickets/ticket-item';
 import { getTicket, ticketsOfOrder, voidForRefund } from '../tickets/ticket-store';
-import { REFUND_REASON, type RefundResult, refundOrder } from './refund-order';
+import { REFUND_REASON, refundOrder } from './refund-order';
 import { ticketPriceCents } from './ticket-price';
 
 /**
@@ -25,22 +26,9 @@ import { ticketPriceCents } from './ticket-price';
  *      meanwhile (the order refunded) already covered it;
  *   4. no valid ticket left → the order is refunded (CONFIRMED → CANCELLED, the charge's rest).
  * Money last, as in every compensation: a crash before step 3 leaves a voided ticket whose money
- * the retry (or the order's whole refund, which gives back all the charge has left) returns.
+ * the retry (or the order's whole refund, which gives back all the charge has left) returns; when
+ * nobody asks again, the reconciler runs this same refund (reconcile/ticket-refunds.ts).
  */
-
-export interface TicketRefundResult {
-  readonly orderId: string;
-  readonly ticketId: string;
-  readonly seatId: string;
-  readonly refundCents: number;
-  /** False when this ticket had been refunded before (this call only finished the steps again). */
-  readonly refundedNow: boolean;
-  /** The seat put back on sale now (absent: it was back already, or resold). */
-  readonly releasedSeatId?: string;
-  readonly payment: PartialRefund | { readonly outcome: 'noCharge' };
-  /** Present when this was the order's last valid ticket: the order's own refund. */
-  readonly orderRefund?: RefundResult;
-}
 
 const TICKET_ID_PATTERN = /^tkt_[A-Za-z0-9_-]{20}$/;
 
@@ -48,7 +36,7 @@ export async function refundTicket(
   store: Store,
   processor: PaymentProcessor,
   input: { orderId: string; ticketId: string; operatorId: string },
-): Promise<TicketRefundResult> {
+): Promise<TicketRefund> {
   const { orderId, ticketId, operatorId } = input;
   // An id no ticket can have (ticketIdOf) is not one: no read, and no oversized key sent to DynamoDB.
   if (!TICKET_ID_PATTERN.test(ticketId)) throw new TicketNotFound(ticketId.slice(0, 40));
@@ -81,7 +69,7 @@ export async function refundTicket(
     { sold: true },
   );
   const chargeId = order.payment.chargeId;
-  const payment = chargeId
+  const payment: TicketRefundPayment = chargeId
     ? await processor.refundPart({
         idempotencyKey: ticketRefundKey(ticketId),
         chargeId,

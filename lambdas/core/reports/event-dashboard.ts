@@ -14,8 +14,8 @@ import type { OrderRecord } from '../orders/order-record';
 import type { Store } from '../platform/store';
 import { deadlineOf, isOverdue } from '../reconcile/overdue';
 import { REFUND_REASON } from '../refunds/refund-order';
+import { type OperatorWaitingRoomStatus, operatorWaitingRoomStatus } from '../waiting-room/operator-status';
 import { activeWaitingRoom } from '../waiting-room/settings';
-import { type OperatorWaitingRoomStatus, operatorWaitingRoomStatus } from '../waiting-room/waiting-room-service';
 
 /**
  * The organizer's live dashboard of one event: figures aggregated from what is read anyway, never

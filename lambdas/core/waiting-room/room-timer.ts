@@ -1,5 +1,5 @@
 import type { EventRecord } from '../events/event-records';
-import { advanceWaitingRoom } from './admission';
+import { advanceWaitingRoom } from './advance';
 import { drawIfDue } from './fair-start';
 import { numberArrivals } from './numbering';
 import { activeWaitingRoom } from './settings';

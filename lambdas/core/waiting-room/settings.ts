@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationFailed } from '../platform/errors';
 
 /**
  * An event's waiting-room settings. With the room on, nobody buys without passing through it:
@@ -41,4 +42,13 @@ export function activeWaitingRoom(event: {
   // Events stored before absent buyers were skipped have no abandonAfterSeconds: the default.
   const settings = { ...event.waitingRoom, abandonAfterSeconds: event.waitingRoom.abandonAfterSeconds ?? 120 };
   return event.salesStartAt === undefined ? settings : { ...settings, salesStartAt: Date.parse(event.salesStartAt) };
+}
+
+/** The settings of an event's room, refused (400) for an event that sells without a queue. */
+export function roomOf(
+  event: Parameters<typeof activeWaitingRoom>[0] & { readonly eventId: string },
+): WaitingRoomSettings {
+  const settings = activeWaitingRoom(event);
+  if (!settings) throw new ValidationFailed([`event ${event.eventId} has no waiting room: buy directly`]);
+  return settings;
 }

@@ -1,12 +1,14 @@
 import type { BuyerWaitingRoomStatus, WaitingRoomCounter } from '../../../contract/waiting-room-view';
 import type { EventRecord } from '../events/event-records';
-import { SalesNotStarted, ValidationFailed } from '../platform/errors';
-import { admitPassedOver, advanceIfIdle, advanceWaitingRoom, bindAdmission, giveUpPlace } from './admission';
-import { signAdmission, verifyAdmission } from './admission-token';
-import { auditDraw, beforeSalesStart, type DrawAudit, drawIfDue } from './fair-start';
+import { SalesNotStarted } from '../platform/errors';
+import { bindAdmission, giveUpPlace } from './admission';
+import { verifyAdmission } from './admission-token';
+import { admitPassedOver, advanceIfIdle } from './advance';
+import { admissionsPerMinute, statusOf } from './buyer-status';
+import { beforeSalesStart, drawIfDue } from './fair-start';
 import { numberArrivals } from './numbering';
 import type { WaitingRoomState } from './room-state';
-import { activeWaitingRoom, checkInEverySeconds, type WaitingRoomSettings } from './settings';
+import { activeWaitingRoom, checkInEverySeconds, roomOf, type WaitingRoomSettings } from './settings';
 import type { WaitingRoomDeps, WaitingRoomPlace, WaitingRoomSource } from './waiting-room-repository';
 import { waitingRoomDeps } from './waiting-room-store';
 
@@ -16,13 +18,7 @@ export type {
   WaitingRoomCounter,
 } from '../../../contract/waiting-room-view';
 
-/** What a buyer and an operator see of the waiting room, and the gate the order API passes. */
-
-function roomOf(event: EventRecord): WaitingRoomSettings {
-  const settings = activeWaitingRoom(event);
-  if (!settings) throw new ValidationFailed([`event ${event.eventId} has no waiting room: buy directly`]);
-  return settings;
-}
+/** A buyer in the waiting room (join, status, leave), its public counter, and the gate the order API passes. */
 
 /**
  * Joins (or re-reads the place of) a buyer; the same buyer always gets the same position back. A
@@ -283,163 +279,4 @@ export async function leaveWaitingRoom(
   if (await deps.room.readArrival(event.eventId, buyerId)) await numberArrivals(deps, event.eventId, settings);
   await giveUpPlace(deps, event.eventId, settings, buyerId);
   return buyerWaitingRoomStatus(deps, event, buyerId, signingKey);
-}
-
-export interface OperatorWaitingRoomStatus {
-  readonly eventId: string;
-  readonly settings: WaitingRoomSettings;
-  readonly servingPosition: number;
-  readonly issuedPositions: number;
-  readonly admittedCount: number;
-  readonly activePurchasers: number;
-  /** Buyers after the serving position still waiting: not left, not lapsed, seen lately. */
-  readonly waitingCount: number;
-  /** The fair start's draw and its audit (seed, entrants, digest, recomputed), once drawn. */
-  readonly draw?: DrawAudit;
-  readonly soldOut: boolean;
-  readonly active: readonly { buyerId: string; position: number; admittedAt: number; orderId?: string }[];
-  readonly waiting: readonly { buyerId: string; position: number; joinedAt: number }[];
-  /** Pass as `after` for the next page of the waiting list. */
-  readonly nextAfter?: number;
-}
-
-/** The operator's view: slots in use, how many wait, and the waiting list in position order (paged). */
-export async function operatorWaitingRoomStatus(
-  source: WaitingRoomSource,
-  event: EventRecord,
-  page: { after?: number; limit?: number } = {},
-): Promise<OperatorWaitingRoomStatus> {
-  const deps = waitingRoomDeps(source);
-  const settings = roomOf(event);
-  await numberArrivals(deps, event.eventId, settings);
-  const state = await advanceWaitingRoom(deps, event.eventId, settings);
-  const now = deps.now();
-  const waitingCount = await deps.room.countWaiting(
-    event.eventId,
-    state.servingPosition,
-    now - settings.abandonAfterSeconds * 1000,
-  );
-  const draw = await auditDraw(deps, event.eventId);
-  const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
-  const { places, more } = await deps.room.placesAfter(
-    event.eventId,
-    Math.max(page.after ?? 0, state.servingPosition),
-    limit,
-  );
-  const waiting = places
-    .filter((p) => p.leftAt === undefined && p.lapsedAt === undefined)
-    .map(({ buyerId, position, joinedAt }) => ({ buyerId, position, joinedAt }));
-  const { salesStartAt: _start, ...roomSettings } = settings; // the start is the event's, not a room setting
-  // A slot's order is bound on the buyer's place; the room item knows it only once the writer looked.
-  const active = await Promise.all(
-    Object.entries(state.active).map(async ([buyerId, slot]) => {
-      const place = slot.orderId === undefined ? await deps.room.readPlace(event.eventId, buyerId) : undefined;
-      const orderId = slot.orderId ?? (place?.position === slot.position ? place.orderId : undefined);
-      return { buyerId, position: slot.position, admittedAt: slot.admittedAt, ...(orderId ? { orderId } : {}) };
-    }),
-  );
-  return {
-    eventId: event.eventId,
-    settings: roomSettings,
-    servingPosition: state.servingPosition,
-    issuedPositions: state.issued ?? 0,
-    admittedCount: state.admittedCount,
-    activePurchasers: Object.keys(state.active).length,
-    waitingCount,
-    ...(draw ? { draw } : {}),
-    soldOut: state.soldOut === true,
-    active: active.sort((a, b) => a.position - b.position),
-    waiting,
-    ...(more && waiting.length > 0 ? { nextAfter: waiting.at(-1)!.position } : {}),
-  };
-}
-
-async function statusOf(
-  event: EventRecord,
-  settings: WaitingRoomSettings,
-  buyerId: string,
-  place: WaitingRoomPlace | 'joining' | undefined,
-  state: WaitingRoomState,
-  signingKey: string,
-  now: number,
-): Promise<BuyerWaitingRoomStatus> {
-  const activePurchasers = Object.keys(state.active).length;
-  const rate = admissionsPerMinute(state, now);
-  const common = {
-    eventId: event.eventId,
-    servingPosition: state.servingPosition,
-    activePurchasers,
-    maxActivePurchasers: settings.maxActivePurchasers,
-    soldOut: state.soldOut === true,
-    ...(event.salesStartAt ? { salesStartAt: event.salesStartAt } : {}),
-    checkInEverySeconds: checkInEverySeconds(settings),
-    ...(rate === undefined ? {} : { admissionsPerMinute: rate }),
-  };
-  if (!place) return { ...common, state: 'NOT_JOINED', peopleAhead: 0 };
-  // In line, the number not written yet ("taking your place in line"): everyone numbered is ahead.
-  if (place === 'joining')
-    return { ...common, state: 'WAITING', peopleAhead: Math.max(0, (state.issued ?? 0) - state.servingPosition) };
-  const slot = state.active[buyerId];
-  if (slot && slot.position === place.position) {
-    const expiresAt = slot.until;
-    const admissionToken = await signAdmission(signingKey, {
-      buyerId,
-      eventId: event.eventId,
-      position: slot.position,
-      expiresAt,
-    });
-    return {
-      ...common,
-      state: slot.orderId || place.orderId ? 'PURCHASING' : 'ADMITTED',
-      position: place.position,
-      peopleAhead: 0,
-      admissionToken,
-      admissionExpiresAt: expiresAt,
-    };
-  }
-  if (place.leftAt !== undefined) return { ...common, state: 'LEFT', position: place.position, peopleAhead: 0 };
-  if (place.lapsedAt !== undefined) return { ...common, state: 'LAPSED', position: place.position, peopleAhead: 0 };
-  if (place.position <= state.servingPosition)
-    return {
-      ...common,
-      state: place.admittedAt === undefined ? 'WAITING' : 'DONE',
-      position: place.position,
-      peopleAhead: 0,
-    };
-  const peopleAhead = place.position - state.servingPosition - 1;
-  return {
-    ...common,
-    state: 'WAITING',
-    position: place.position,
-    peopleAhead,
-    estimatedWaitSeconds: estimateWait(peopleAhead, settings, event, rate),
-  };
-}
-
-/** Admission needs this many admissions and this long before its measured rate is used. */
-const RATE_MIN_ADMISSIONS = 5;
-const RATE_MIN_MS = 10_000;
-
-/** The measured admission rate since the first admission (per minute), once there is enough to measure. */
-function admissionsPerMinute(state: WaitingRoomState, now: number): number | undefined {
-  if (state.firstAdmittedAt === undefined) return undefined;
-  const elapsed = now - state.firstAdmittedAt;
-  if (state.admittedCount < RATE_MIN_ADMISSIONS || elapsed < RATE_MIN_MS) return undefined;
-  return Math.round((state.admittedCount / elapsed) * 60_000 * 10) / 10;
-}
-
-/**
- * A rough wait: from the measured admission rate once there is one; before that, each slot
- * serves one buyer per "purchase time", taken as half the hold time (most buyers pay well
- * before their hold runs out). Shown as an estimate, never promised.
- */
-function estimateWait(
-  peopleAhead: number,
-  settings: WaitingRoomSettings,
-  event: EventRecord,
-  perMinute: number | undefined,
-): number {
-  if (perMinute !== undefined && perMinute > 0) return Math.ceil(((peopleAhead + 1) / perMinute) * 60);
-  const purchaseSeconds = Math.max(30, event.holdSeconds / 2);
-  return Math.ceil(((peopleAhead + 1) / settings.maxActivePurchasers) * purchaseSeconds);
 }
