@@ -8,6 +8,7 @@ import { awaitBuyer } from '../../lambdas/core/orders/steps/hold-steps';
 import { SoldOut } from '../../lambdas/core/platform/errors';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { applyAvailabilityChanges } from '../../lambdas/core/seats/availability';
+import { recentTakesOf } from '../../lambdas/core/seats/recent-takes';
 import { seatIdsOf } from '../../lambdas/core/seats/seat-ids';
 import { eventually } from '../support/eventually';
 import { useTestTables } from '../support/local-dynamo';
@@ -106,6 +107,26 @@ describe('buyer-path requests (one container, many buyers)', () => {
     expect(late).toBeInstanceOf(SoldOut);
     expect(late).toMatchObject({ available: 0 });
     expect(requests).toEqual([]); // before: Update buyers ×2 (claim, release) and refused seat writes
+  });
+
+  it('a buyer whose only seats left are being held by the container’s other requests: SoldOut, no claim', async () => {
+    const eventId = await newEvent(1, 2);
+    const store = container();
+    // Two holds of this container are on the wire for the last two seats (the summary lists both).
+    recentTakesOf(store).taking(eventId, seatIdsOf(1, 2));
+    requests.length = 0;
+    const told: SoldOut[] = [];
+    const late = await openOrder(store, workflow, {
+      eventId,
+      buyerId: 'while-held',
+      selection: { quantity: 1 },
+      soldOut: async (_event, refusal) => void told.push(refusal),
+    }).catch((e: unknown) => e);
+    expect(late).toMatchObject({ code: 'SoldOut', available: 0 });
+    expect(count('Update buyers')).toBe(0); // before: the pointer claimed and released for nothing
+    expect(count('Update seats')).toBe(0);
+    // Not the waiting room's sold-out: those holds may still fail and free their seats.
+    expect(told).toEqual([]);
   });
 
   it('the same on two containers: each one’s picks leave out only the seats it knows taken', async () => {

@@ -61,8 +61,10 @@ describe('recentTakes: seats a container saw taken, left out of its picks for a 
     takes.taking('ev', ['A1', 'A2']);
     expect(takes.isTaken('ev', 'A1')).toBe(true);
     expect([...takes.held('ev')]).toEqual([]);
+    expect(takes.beingHeld('ev')).toEqual(new Set(['A1', 'A2']));
     takes.taken('ev', ['A1', 'A2'], 60_000);
     expect([...takes.held('ev')].sort()).toEqual(['A1', 'A2']);
+    expect(takes.beingHeld('ev')).toEqual(new Set());
     expect(takes.isTaken('other', 'A1')).toBe(false);
     now = 2_999;
     expect(takes.isTaken('ev', 'A1')).toBe(true);

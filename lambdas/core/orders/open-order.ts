@@ -6,6 +6,7 @@ import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import type { Availability } from '../seats/availability';
 import { checkSelection, type SeatSelection } from '../seats/order-holds';
+import { recentTakesOf } from '../seats/recent-takes';
 import { seatsLeft } from '../seats/seats-left';
 import { type CreateOrderPriorReads, type CreateOrderRequest, createOrder } from './create-order';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
@@ -70,6 +71,8 @@ export interface OpenOrderDeps {
    * seats the container has just seen held (seats/seats-left.ts).
    */
   readonly availability?: (eventId: string) => Promise<Availability | undefined>;
+  /** Seats whose holds this container is writing right now (seats/recent-takes.ts); none when absent. */
+  readonly beingHeld?: (eventId: string) => ReadonlySet<string>;
   readonly now: () => number;
   /** Waits between looks at a claimed order that has not appeared yet. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -84,6 +87,7 @@ export function openOrderDeps(store: Store, workflow: OrderWorkflow): OpenOrderD
     getEvent: (eventId) => recentEvent(store, eventId),
     createOrder: (request, prior) => createOrder(store, workflow, request, prior),
     availability: (eventId) => seatsLeft(store, eventId),
+    beingHeld: (eventId) => recentTakesOf(store).beingHeld(eventId),
     now: store.now,
   };
 }
@@ -107,6 +111,14 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
     const refusal = new SoldOut(quantity, availability.freeCount);
     await request.soldOut?.(event, refusal);
     throw refusal;
+  }
+  // What is left may be seats this container's other requests are holding right now: best
+  // available would not pick them, so the buyer hears SoldOut before claiming the pointer. Not
+  // the sold-out the waiting room acts on (`soldOut`): such a hold can still fail and free its seats.
+  const pending = quantity === undefined ? undefined : deps.beingHeld?.(event.eventId);
+  if (availability && quantity !== undefined && pending && pending.size > 0) {
+    const pickable = availability.rows.reduce((n, row) => n + row.free.filter((id) => !pending.has(id)).length, 0);
+    if (pickable < quantity) throw new SoldOut(quantity, pickable);
   }
   const buyer = keyOf(request);
   // The pointer is not read first: most creates in a drop are a buyer's first for the event, so

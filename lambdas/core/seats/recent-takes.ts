@@ -32,6 +32,8 @@ export interface RecentTakes {
   isTaken(eventId: string, seatId: string): boolean;
   /** The seats known held (not those still being written): what a `SoldOut` count leaves out. */
   held(eventId: string): ReadonlySet<string>;
+  /** The seats whose holds are being written. */
+  beingHeld(eventId: string): ReadonlySet<string>;
 }
 
 /** Being written: until the write answers. */
@@ -76,6 +78,11 @@ export function recentTakes(now: () => number, ttlMs = RECENT_TAKE_MS): RecentTa
       for (const [seatId, until] of byEvent.get(eventId)?.marks ?? [])
         if (until !== PENDING && until > at) held.add(seatId);
       return held;
+    },
+    beingHeld(eventId) {
+      const pending = new Set<string>();
+      for (const [seatId, until] of byEvent.get(eventId)?.marks ?? []) if (until === PENDING) pending.add(seatId);
+      return pending;
     },
   };
 }
