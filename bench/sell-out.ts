@@ -116,6 +116,9 @@ async function main() {
           holdP50Ms: drop.latencyMs.hold.p50,
           holdP99Ms: drop.latencyMs.hold.p99,
           payToConfirmedP50Ms: drop.latencyMs.payToConfirmed.p50,
+          // The buyers' side: how often they asked (a loser told SoldOut asks again when the map shows seats).
+          createRequests: drop.records.reduce((n, r) => n + r.holdAttempts, 0),
+          httpRequestsPerSecond: drop.throughput.httpRequestsPerSecond,
           verdict: drop.verdict.ok ? 'OK' : drop.verdict.problems,
           requestsPerTicketByOperation: Object.fromEntries(
             Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)]),

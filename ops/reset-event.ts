@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { forgetEvent } from '../lambdas/core/events/event-memo';
 import { type EventStatus, getEvent } from '../lambdas/core/events/event-records';
 import { ordersOfEvent } from '../lambdas/core/events/event-report';
 import { submitBuyerAction } from '../lambdas/core/orders/buyer-action';
@@ -380,6 +381,9 @@ async function setSaleStatus(store: Store, eventId: string, status: 'PAUSED' | '
       throw new Error(`Event ${eventId} is not on sale (still being set up?): nothing to reset`);
     throw error;
   }
+  // This process's buyers (the local stack shares the store) see the pause at once; elsewhere
+  // within a second (events/event-memo.ts).
+  forgetEvent(store, eventId);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

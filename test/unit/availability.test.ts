@@ -8,7 +8,7 @@ import { openOrder } from '../../lambdas/core/orders/open-order';
 import type { OrderWorkflow } from '../../lambdas/core/orders/order-workflow';
 import { SoldOut } from '../../lambdas/core/platform/errors';
 import { AVAILABILITY_PREFIX, availabilityChanges } from '../../lambdas/core/seats/availability';
-import { SOLD_OUT_MEMO_MS } from '../../lambdas/core/seats/sold-out-memo';
+import { AVAILABILITY_MEMO_MS } from '../../lambdas/core/seats/seats-left';
 import { mockedStore } from '../support/sdk-mock';
 
 const EVENT: EventRecord = {
@@ -135,7 +135,7 @@ describe('the availability summary, derived from the seats stream', () => {
   });
 });
 
-describe('losers are cheapest of all: a refusal this container answered a moment ago costs no read', () => {
+describe('losers are cheapest of all: the event and the summary this container read a moment ago cost no read', () => {
   const loser = (store: ReturnType<typeof mockedStore>['store'], buyerId: string, quantity = 1) =>
     openOrder(store, workflow, { eventId: 'ev', buyerId, selection: { quantity } }).catch((e: unknown) => e);
 
@@ -147,7 +147,7 @@ describe('losers are cheapest of all: a refusal this container answered a moment
     expect(await loser(store, 'buyer-1', 2)).toMatchObject({ code: 'SoldOut', requested: 2, available: 1 });
     expect(doc.calls()).toHaveLength(2);
 
-    now += SOLD_OUT_MEMO_MS - 1;
+    now += AVAILABILITY_MEMO_MS - 1;
     expect(await loser(store, 'buyer-2', 3)).toMatchObject({ code: 'SoldOut', requested: 3, available: 1 });
     expect(doc.calls()).toHaveLength(2); // nothing read for buyer-2
   });
@@ -161,7 +161,7 @@ describe('losers are cheapest of all: a refusal this container answered a moment
     expect(doc.calls()).toHaveLength(2);
   });
 
-  it('after the memo time, or for a request the seats left could fill, both are read afresh', async () => {
+  it('within the second a request the seats left could fill reads nothing either; after it both are read afresh', async () => {
     let now = 1_000_000;
     const { doc, store } = mockedStore({ now: () => now });
     doc.on(GetCommand).resolves({ Item: EVENT });
@@ -169,14 +169,15 @@ describe('losers are cheapest of all: a refusal this container answered a moment
     await loser(store, 'buyer-1', 2);
     expect(doc.calls()).toHaveLength(2);
 
-    // One seat left is enough for one: not refused from memory (it goes on to claim and hold).
+    // One seat left is enough for one: not refused (it goes on to claim and hold), from the same two reads.
     doc.on(UpdateCommand).rejects(new Error('stop after the reads'));
     await loser(store, 'buyer-2', 1);
-    expect(doc.commandCalls(GetCommand, { TableName: store.tables.events })).toHaveLength(2);
+    expect(doc.commandCalls(GetCommand, { TableName: store.tables.events })).toHaveLength(1);
+    expect(doc.commandCalls(QueryCommand, { TableName: store.tables.buyers })).toHaveLength(1);
 
-    now += SOLD_OUT_MEMO_MS;
+    now += AVAILABILITY_MEMO_MS;
     await loser(store, 'buyer-3', 2);
-    expect(doc.commandCalls(GetCommand, { TableName: store.tables.events })).toHaveLength(3);
-    expect(doc.commandCalls(QueryCommand, { TableName: store.tables.buyers })).toHaveLength(3);
+    expect(doc.commandCalls(GetCommand, { TableName: store.tables.events })).toHaveLength(2);
+    expect(doc.commandCalls(QueryCommand, { TableName: store.tables.buyers })).toHaveLength(2);
   });
 });

@@ -5,6 +5,7 @@ import type { Store } from '../platform/store';
 import { seedAvailability } from '../seats/availability';
 import { parseSeatId, seatIdsOf } from '../seats/seat-ids';
 import type { SeatItem } from '../seats/seat-item';
+import { forgetEvent } from './event-memo';
 import type { EventRecord } from './event-records';
 import { eventIdFor, parseEventInput } from './event-spec';
 
@@ -51,6 +52,7 @@ export async function createEvent(store: Store, input: unknown): Promise<EventRe
       ExpressionAttributeValues: { ':onSale': 'ON_SALE' },
     }),
   );
+  forgetEvent(store, event.eventId); // a read of the id while it was being set up is not kept
   return { ...event, status: 'ON_SALE' };
 }
 

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { EventNotEditable, EventNotFound, ValidationFailed } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
+import { forgetEvent } from './event-memo';
 import type { EventRecord } from './event-records';
 import { EventFieldsSchema, parseEventInput } from './event-spec';
 
@@ -87,6 +88,7 @@ export async function editEvent(store: Store, eventId: string, input: unknown): 
       throw new EventNotEditable(eventId, 'it was changed meanwhile: load it again and repeat the edit');
     throw error;
   }
+  forgetEvent(store, eventId);
   logger.info('Event edited', { eventId, fields: Object.keys(changes), version: next.version });
   return next;
 }

@@ -23,10 +23,16 @@ const PAYMENT_CODE = /^\d{5}$/;
 export async function submitBuyerAction(
   store: Store,
   workflow: OrderWorkflow,
-  request: { orderId: string; buyerId: string; action: BuyerAction },
+  request: {
+    orderId: string;
+    buyerId: string;
+    action: BuyerAction;
+    /** The order as the caller just read it (strongly consistent): the first look, not read again. */
+    read?: OrderRecord;
+  },
 ): Promise<OrderRecord> {
   checkAction(request.action);
-  const order = await waitForTaskToken(store, request.orderId);
+  const order = await waitForTaskToken(store, request.orderId, request.read);
   if (order.buyerId !== request.buyerId) throw new Forbidden('This is not your order');
   if (order.status !== 'HOLDING' || !order.taskToken) {
     if (order.status === 'EXPIRED') throw new HoldExpired([...order.seatIds]);
@@ -96,12 +102,13 @@ async function acceptPayRequest(store: Store, order: OrderRecord): Promise<Omit<
 /** Between two steps the flow has not put its next token on the order yet: allow it a moment. */
 const TOKEN_WAIT_MS = 3000;
 
-async function waitForTaskToken(store: Store, orderId: string): Promise<OrderRecord> {
+async function waitForTaskToken(store: Store, orderId: string, read?: OrderRecord): Promise<OrderRecord> {
   const deadline = store.now() + TOKEN_WAIT_MS;
+  let order = read?.orderId === orderId ? read : await getOrder(store, orderId);
   for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
-    const order = await getOrder(store, orderId);
     if (order.taskToken || order.status !== 'HOLDING' || store.now() >= deadline) return order;
     await new Promise((resolve) => setTimeout(resolve, delay));
+    order = await getOrder(store, orderId);
   }
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type EventRecord, getEvent } from '../events/event-records';
+import { recentEvent } from '../events/event-memo';
+import type { EventRecord } from '../events/event-records';
 import { OrderStateConflict, SoldOut } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
-import { type Availability, readAvailability } from '../seats/availability';
+import type { Availability } from '../seats/availability';
 import { checkSelection, type SeatSelection } from '../seats/order-holds';
-import { type SoldOutMemo, soldOutMemoOf } from '../seats/sold-out-memo';
+import { recentTakesOf } from '../seats/recent-takes';
+import { seatsLeft } from '../seats/seats-left';
 import { type CreateOrderPriorReads, type CreateOrderRequest, createOrder } from './create-order';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
 import { openOrderRepository } from './open-order-store';
@@ -60,12 +62,17 @@ export interface OpenOrderDeps {
   readonly orders: Pick<OrderRepository, 'find' | 'update'>;
   readonly openOrders: OpenOrderRepository;
   readonly workflow: OrderWorkflow;
+  /** The event (on DynamoDB: read at most once a second per container, events/event-memo.ts). */
   readonly getEvent: (eventId: string) => Promise<EventRecord>;
   readonly createOrder: (request: Required<CreateOrderRequest>, prior?: CreateOrderPriorReads) => Promise<OrderRecord>;
-  /** The event's availability summary (undefined: the event has none; the seat map decides). */
+  /**
+   * The event's free seats (undefined: the event has no summary; the seat map decides). On
+   * DynamoDB the availability summary, read at most once a second per container, without the
+   * seats the container has just seen held (seats/seats-left.ts).
+   */
   readonly availability?: (eventId: string) => Promise<Availability | undefined>;
-  /** Refusals this container answered in the last second (seats/sold-out-memo.ts); none when absent. */
-  readonly soldOutMemo?: SoldOutMemo;
+  /** Seats whose holds this container is writing right now (seats/recent-takes.ts); none when absent. */
+  readonly beingHeld?: (eventId: string) => ReadonlySet<string>;
   readonly now: () => number;
   /** Waits between looks at a claimed order that has not appeared yet. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -77,10 +84,10 @@ export function openOrderDeps(store: Store, workflow: OrderWorkflow): OpenOrderD
     orders: orderRepository(store),
     openOrders: openOrderRepository(store),
     workflow,
-    getEvent: (eventId) => getEvent(store, eventId),
+    getEvent: (eventId) => recentEvent(store, eventId),
     createOrder: (request, prior) => createOrder(store, workflow, request, prior),
-    availability: (eventId) => readAvailability(store, eventId),
-    soldOutMemo: soldOutMemoOf(store),
+    availability: (eventId) => seatsLeft(store, eventId),
+    beingHeld: (eventId) => recentTakesOf(store).beingHeld(eventId),
     now: store.now,
   };
 }
@@ -92,27 +99,26 @@ export function openOrder(store: Store, workflow: OrderWorkflow, request: OpenOr
 
 export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderRequest): Promise<OpenOrderResult> {
   const quantity = 'quantity' in request.selection ? request.selection.quantity : undefined;
-  // Losers are cheapest of all: refused in this container a moment ago, refused again from memory
-  // (no read). Bad input is still refused first.
-  const remembered = quantity === undefined ? undefined : deps.soldOutMemo?.recall(request.eventId, quantity);
-  if (remembered && quantity !== undefined) {
-    checkSelection(remembered.event, request.selection);
-    const refusal = new SoldOut(quantity, remembered.freeCount);
-    await request.soldOut?.(remembered.event, refusal);
-    throw refusal;
-  }
   // Bad input is refused even when the buyer already has an open order, and before any write.
   const event = await deps.getEvent(request.eventId);
   checkSelection(event, request.selection);
-  // Losers are cheap: a best-available request the summary cannot fill is answered from these two
-  // reads (event, summary), before any claim and without the seat map. The summary may lag (see
-  // availability.ts); the conditional hold, not this, is what keeps a seat from selling twice.
+  // Losers are cheap: a best-available request the free seats cannot fill is answered from the
+  // event and the summary — in a drop both already read by this container within the second, so
+  // usually no request at all — before any claim and without the seat map. The summary may lag
+  // (see availability.ts); the conditional hold, not this, is what keeps a seat from selling twice.
   const availability = quantity === undefined ? undefined : await deps.availability?.(event.eventId);
   if (availability && quantity !== undefined && availability.freeCount < quantity) {
-    deps.soldOutMemo?.remember(event, availability.freeCount);
     const refusal = new SoldOut(quantity, availability.freeCount);
     await request.soldOut?.(event, refusal);
     throw refusal;
+  }
+  // What is left may be seats this container's other requests are holding right now: best
+  // available would not pick them, so the buyer hears SoldOut before claiming the pointer. Not
+  // the sold-out the waiting room acts on (`soldOut`): such a hold can still fail and free its seats.
+  const pending = quantity === undefined ? undefined : deps.beingHeld?.(event.eventId);
+  if (availability && quantity !== undefined && pending && pending.size > 0) {
+    const pickable = availability.rows.reduce((n, row) => n + row.free.filter((id) => !pending.has(id)).length, 0);
+    if (pickable < quantity) throw new SoldOut(quantity, pickable);
   }
   const buyer = keyOf(request);
   // The pointer is not read first: most creates in a drop are a buyer's first for the event, so

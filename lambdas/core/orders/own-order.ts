@@ -1,4 +1,4 @@
-import { getEvent } from '../events/event-records';
+import { recentEvent } from '../events/event-memo';
 import { OrderNotFound, TicketNotFound } from '../platform/errors';
 import type { Store } from '../platform/store';
 import { checkSeatIds } from '../seats/order-holds';
@@ -46,6 +46,7 @@ export async function actOnOwnOrder(
   request: { orderId: string; buyerId: string; action: BuyerAction },
 ): Promise<OrderRecord> {
   const order = await getOwnOrder(store, request.orderId, request.buyerId);
-  if (request.action.action === 'change') checkSeatIds(await getEvent(store, order.eventId), request.action.seatIds);
-  return submitBuyerAction(store, workflow, request);
+  if (request.action.action === 'change') checkSeatIds(await recentEvent(store, order.eventId), request.action.seatIds);
+  // The order just read is the action's first look at it: a pay request reads the order once.
+  return submitBuyerAction(store, workflow, { ...request, read: order });
 }

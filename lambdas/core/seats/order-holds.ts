@@ -3,6 +3,7 @@ import { InvalidSeat, SeatsTaken, SoldOut, ValidationFailed } from '../platform/
 import type { Store } from '../platform/store';
 import { type Availability, readAvailability } from './availability';
 import { pickBestAvailable, type SeatCandidate } from './best-available';
+import { recentTakesOf } from './recent-takes';
 import { isSeatOf, parseSeatId } from './seat-ids';
 import { effectiveStatus, isHeldBy } from './seat-item';
 import { changeHeldSeats, type HoldChange, holdSeats } from './seat-locks';
@@ -111,7 +112,8 @@ export function checkSeatIds(event: EventRecord, seatIds: readonly string[]): st
 
 /**
  * Best available from the availability summary (no seat-map read): picks a random band of the
- * best free blocks the summary lists and holds them conditionally (the seat lock decides). A pick
+ * best free blocks the summary lists — without the seats this container is holding or has just
+ * seen taken (seats/recent-takes.ts) — and holds them conditionally (the seat lock decides). A pick
  * that loses a race re-picks from a fresh random band twice as wide, without the seats it lost (the
  * summary may lag behind the writes that took them), at most MAX_PICKS times. Fewer candidates than asked
  * for is `SoldOut` with how many are left. Order ids are fresh per create (open-order.ts), so no
@@ -133,10 +135,13 @@ async function holdFromSummary(
     }),
   );
   const lost = new Set<string>();
+  const takes = recentTakesOf(store);
   for (let pick = 0; pick < MAX_PICKS; pick++) {
     const free = candidates.filter((s) => !lost.has(s.seatId));
-    const chosen = pickBestAvailable(free, quantity, store.random, rowWidths, 2 ** pick);
-    if (!chosen) throw new SoldOut(quantity, free.length);
+    // Seats this container is holding right now, or saw taken a moment ago, would only be refused.
+    const untaken = free.filter((s) => !takes.isTaken(event.eventId, s.seatId));
+    const chosen = pickBestAvailable(untaken, quantity, store.random, rowWidths, 2 ** pick);
+    if (!chosen) throw new SoldOut(quantity, untaken.length);
     try {
       await holdSeats(store, { eventId: event.eventId, orderId, seatIds: chosen, holdExpiresAt });
       return chosen;

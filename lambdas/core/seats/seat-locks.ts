@@ -9,6 +9,7 @@ import {
   ValidationFailed,
 } from '../platform/errors';
 import type { Store } from '../platform/store';
+import { recentTakesOf } from './recent-takes';
 import type { SeatItem } from './seat-item';
 import {
   applySeatWrites,
@@ -45,14 +46,27 @@ export interface HoldChange {
   readonly released: string[];
 }
 
-/** Holds every seat for the order, or none. A retry by the same order succeeds again. */
+/**
+ * Holds every seat for the order, or none. A retry by the same order succeeds again. This
+ * container's best-available picks leave the seats out while the hold is written and for a
+ * moment after (seats/recent-takes.ts), and the seats a refusal names too.
+ */
 export async function holdSeats(store: Store, request: HoldRequest): Promise<void> {
   checkSeatList(request.seatIds);
-  await writeOrRefuse(
-    store,
-    request,
-    request.seatIds.map((seatId) => ({ seatId, kind: 'hold' })),
-  );
+  const takes = recentTakesOf(store);
+  takes.taking(request.eventId, request.seatIds);
+  try {
+    await writeOrRefuse(
+      store,
+      request,
+      request.seatIds.map((seatId) => ({ seatId, kind: 'hold' })),
+    );
+  } catch (error) {
+    takes.untake(request.eventId, request.seatIds);
+    if (error instanceof SeatsTaken) takes.taken(request.eventId, error.seatIds);
+    throw error;
+  }
+  takes.taken(request.eventId, request.seatIds, request.holdExpiresAt);
 }
 
 /**
@@ -80,6 +94,7 @@ export async function changeHeldSeats(store: Store, request: ChangeHoldRequest):
   for (;;) {
     try {
       await applySeatWrites(store, request, writes);
+      recentTakesOf(store).untake(request.eventId, change.released);
       return change;
     } catch (error) {
       const lost = lostReleases(error, request.orderId);
@@ -112,6 +127,7 @@ export async function releaseSeats(store: Store, request: SeatLockRequest): Prom
     request,
     request.seatIds.map((seatId) => ({ seatId, kind: 'release' })),
   );
+  recentTakesOf(store).untake(request.eventId, request.seatIds);
 }
 
 /**
@@ -221,7 +237,9 @@ export async function releaseStillHeld(
     }));
     try {
       await applySeatWrites(store, request, writes);
-      return writes.map((w) => w.seatId);
+      const freed = writes.map((w) => w.seatId);
+      recentTakesOf(store).untake(request.eventId, freed);
+      return freed;
     } catch (error) {
       // A seat changed hands between our read and write: read again.
       if (!(error instanceof SeatWritesRejected) || attempt >= 3) throw refusal(error, request.orderId);
