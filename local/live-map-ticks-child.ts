@@ -15,6 +15,7 @@ import type { LiveMapTicksChildOptions, LiveMapTicksReply } from './live-map-tic
 import { createLocalPlatform, tableEnvironment } from './local-platform';
 import { localDynamoClientConfig } from './local-tables';
 import { type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
+import { TickPathTimings } from './tick-path-timings';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,11 +28,15 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as LiveMapTicksChildOptions;
   let feed: StreamFeed | undefined;
   let stopping = false;
+  const timings = new TickPathTimings();
   const stop = () => {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(0), 2_000).unref();
-    void (feed?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+    void (feed?.stop() ?? Promise.resolve()).finally(() => {
+      // Where this run's change → build time went (bench:fanout's output carries it).
+      process.stderr.write(`Live map tick path (ms): ${JSON.stringify(timings.summary())}\n`, () => process.exit(0));
+    });
   };
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
@@ -39,15 +44,24 @@ async function main(): Promise<void> {
     parseConfig({ ...options.environment, ...tableEnvironment(options.tables) }),
     { dynamo: options.dynamoEndpoint },
     // The shard workers run in the stack, beside its WebSocket gateway (Lambda's async invoke there).
-    { shardInvoker: () => ({ invoke: async (job) => reply({ type: 'shard-job', job }) }) },
+    {
+      shardInvoker: () => ({
+        invoke: async (job) => {
+          if (job.shard === 0) timings.published(job.data);
+          reply({ type: 'shard-job', job });
+        },
+      }),
+    },
   );
   const handler = await loadHandler<StreamHandler>(PROJECT_ROOT, SEAT_MAP_TICKS.entry, platform);
   const config = localDynamoClientConfig(options.dynamoEndpoint);
+  const streams = new DynamoDBStreamsClient(config);
+  timings.timeGetRecords(streams);
   feed = await startStreamFeed({
     dynamo: new DynamoDBClient(config),
-    streams: new DynamoDBStreamsClient(config),
+    streams,
     tableNames: [options.tables.seats],
-    handler,
+    handler: timings.timeHandler(handler),
     region: String(config.region),
     consumer: SEAT_MAP_TICKS.name,
     settings: SEAT_MAP_TICKS.eventSource,
