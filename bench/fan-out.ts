@@ -77,8 +77,11 @@ async function main() {
       'poll-seconds': { type: 'string', default: '5' },
       'poll-connections': { type: 'string', default: String(POLL_CONNECTIONS) },
       json: { type: 'boolean', default: false },
+      // The tick builder on the stack's own event loop (as before issue #14's last step): for A/B runs.
+      'live-map-in-stack': { type: 'boolean', default: false },
     },
   });
+  const liveMapProcess = !values['live-map-in-stack'];
   const viewers = Number(values.viewers);
   const seats = Number(values.seats);
   const pollers = Number(values.pollers);
@@ -96,7 +99,8 @@ async function main() {
   };
   const loadAtStart = loadavg();
   // The polls go to the event routes' own process (as Lambda runs them apart from the sale's handlers).
-  const stack = await startStackFor(options, { eventRoutesProcess: pollers > 0 });
+  // The tick builder in a process of its own too (a Lambda of its own on AWS; local/live-map-ticks-process.ts).
+  const stack = await startStackFor(options, { eventRoutesProcess: pollers > 0, liveMapProcess });
   try {
     const { target } = stack;
     await runDrop({ ...options, buyers: 20, seats: 20, viewers: 10 }, target); // warm-up
@@ -114,7 +118,7 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')} after the viewers' drop`;
     console.log(
-      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in its own process`,
+      `\nFan-out: ${viewers} WebSocket viewers while ${seats} seats sell out (${options.buyers} buyers), local stack in its own process, the live map's tick builder ${liveMapProcess ? 'in a third' : 'in the stack process'}`,
     );
     console.log(`${new Date().toISOString().slice(0, 16)}Z · ${machineDescription()} · ${load}\n`);
     printTable([
@@ -207,6 +211,7 @@ async function main() {
           loadAverage: { start: loadAtStart, end: loadAtEnd },
           viewers,
           seats,
+          liveMapProcess,
           sold: drop.ticketsSold,
           sellOutSeconds: drop.sellOutSeconds,
           p50Ms: drop.latencyMs.changeToViewer.p50,

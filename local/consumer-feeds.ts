@@ -18,11 +18,10 @@ export function startConsumerFeeds(
   dynamoEndpoint: string,
   tables: TableNames,
   faults: StreamFaults = {},
+  consumers: readonly StreamConsumerSpec[] = STREAM_CONSUMERS,
 ): Promise<StreamFeed[]> {
   return Promise.all(
-    STREAM_CONSUMERS.map((consumer) =>
-      startConsumerFeed(consumer, projectRoot, platform, dynamoEndpoint, tables, faults),
-    ),
+    consumers.map((consumer) => startConsumerFeed(consumer, projectRoot, platform, dynamoEndpoint, tables, faults)),
   );
 }
 

@@ -66,6 +66,14 @@ export class HandlerSettings {
     }
   }
 
+  /** The configuration's sources merged, as one environment (for a handler process of its own). */
+  merged(): Record<string, string> {
+    const merged: Record<string, string> = {};
+    for (const [name, value] of Object.entries({ ...this.stackEnvironment, ...this.environment, ...this.values }))
+      if (value !== undefined) merged[name] = value;
+    return merged;
+  }
+
   config(): Config {
     this.parsed ??= parseConfig({ ...this.stackEnvironment, ...this.environment, ...this.values });
     return this.parsed;

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../contract/http-routes';
 import { type RequestLimits, requestLimitEnvironment } from '../contract/request-limits';
+import { SEAT_MAP_TICKS, STREAM_CONSUMERS } from '../contract/stream-consumers';
 import { prefixedTableNames, type TableNames } from '../contract/tables';
 import { LOCAL_WS_PATH } from '../contract/ws-routes';
 import { createEvent } from '../lambdas/core/events/create-event';
@@ -28,6 +29,7 @@ import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } fr
 import { faultsEndpoint } from './faults/faults-endpoint';
 import { loadHandler } from './handler-loader';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
+import { startLiveMapTicksProcess } from './live-map-ticks-process';
 import { createLocalLiveUpdates } from './live-updates';
 import {
   createLocalPlatform,
@@ -104,6 +106,14 @@ export interface LocalStackOptions {
    * answers `503 Starting`. For tests that watch what the port answers during the start.
    */
   readonly onListening?: (url: string) => void | Promise<void>;
+  /**
+   * Runs the live map's tick builder (the seats stream's seat-map-ticks consumer) in a process of
+   * its own (local/live-map-ticks-process.ts), as it is a Lambda of its own on AWS, instead of on
+   * this process's event loop beside the sale's handlers. For benchmarks of the live map during a
+   * sale; it reads DynamoDB Local directly and gets no injected stream faults, and later
+   * `configure` changes do not reach it.
+   */
+  readonly liveMapProcess?: boolean;
 }
 
 export interface LocalStack {
@@ -297,11 +307,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       batchFault: () => faults.drawBatchFailure(),
     };
     stops.push(() => liveUpdates.stop());
-    const [, consumerFeeds] = await Promise.all([
+    const [, consumerFeeds, ticksProcess] = await Promise.all([
       liveUpdates.start(handlerPlatform, dynamo.endpoint, tables, streamFaults),
-      startConsumerFeeds(PROJECT_ROOT, handlerPlatform, dynamo.endpoint, tables, streamFaults),
+      startConsumerFeeds(
+        PROJECT_ROOT,
+        handlerPlatform,
+        dynamo.endpoint,
+        tables,
+        streamFaults,
+        options.liveMapProcess ? STREAM_CONSUMERS.filter((consumer) => consumer !== SEAT_MAP_TICKS) : STREAM_CONSUMERS,
+      ),
+      options.liveMapProcess
+        ? startLiveMapTicksProcess(
+            { dynamoEndpoint: dynamo.endpoint, tables, environment: settings.merged() },
+            {
+              onShardJob: (job) => void liveUpdates.shardInvoker.invoke(job),
+              onDeadLetter: (letter) => faults.deadLetter(letter),
+            },
+          )
+        : undefined,
     ]);
     stops.push(...consumerFeeds.map((feed) => () => feed.stop()));
+    if (ticksProcess) stops.push(() => ticksProcess.stop());
 
     const workflow = stepFunctionsWorkflow(
       new SFNClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
@@ -346,7 +373,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await reconciler.stop();
         stopExecutionEndedRule();
         await orderFlow.service.stop();
-        await Promise.all([liveUpdates.stop(), ...consumerFeeds.map((feed) => feed.stop())]);
+        await Promise.all([liveUpdates.stop(), ticksProcess?.stop(), ...consumerFeeds.map((feed) => feed.stop())]);
         await closeServer(server);
         await proxy.stop();
         await dynamo.stop();

@@ -31,6 +31,7 @@ export type StackStartOptions = Pick<
   | 'reconcileIntervalMs'
   | 'templateCacheDir'
   | 'requestLimits'
+  | 'liveMapProcess'
 >;
 
 export interface StackProcessOptions {
@@ -221,12 +222,14 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
 export function startStackFor(
   options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
     Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
-  extra: Pick<StackProcessOptions, 'onOutput' | 'eventRoutesProcess'> = {},
+  extra: Pick<StackProcessOptions, 'onOutput' | 'eventRoutesProcess'> & Pick<StackStartOptions, 'liveMapProcess'> = {},
 ): Promise<StackProcess> {
   console.error(LIMITS_RAISED_NOTE);
+  const { liveMapProcess, ...processOptions } = extra;
   return startStackProcess({
-    ...extra,
+    ...processOptions,
     stack: {
+      ...(liveMapProcess ? { liveMapProcess } : {}),
       requestLimits: RAISED_REQUEST_LIMITS,
       environment: processorEnvironment(options as DropOptions),
       ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS } : {}),

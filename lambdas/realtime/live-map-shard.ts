@@ -1,6 +1,6 @@
 import { deleteConnection } from '../core/live/connections';
 import { liveShards } from '../core/live/live-shards';
-import { deliverToShard, type ShardJob } from '../core/live/shard-delivery';
+import { deliverToShard, KnownMembers, type ShardJob } from '../core/live/shard-delivery';
 import { logger } from '../core/platform/logger';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 
@@ -9,10 +9,12 @@ import { fromEnvironment, type Platform } from '../wiring/platform';
  * asynchronously by the tick builder, lambdas/realtime/live-map.ts). Gone sockets leave the shard.
  */
 export function createHandler(platform: Pick<Platform, 'store' | 'poster'>) {
+  // Kept by the function instance: the shard's last read members are posted to while it is re-read.
+  const known = new KnownMembers();
   return async (job: ShardJob): Promise<void> => {
     const { store, poster } = platform;
     const report = await deliverToShard(
-      { shards: liveShards(store), poster, forget: (connectionId) => deleteConnection(store, connectionId) },
+      { shards: liveShards(store), poster, forget: (connectionId) => deleteConnection(store, connectionId), known },
       job,
     );
     logger.debug('Delivered a seat-map tick to a shard', { eventId: job.eventId, shard: job.shard, ...report });

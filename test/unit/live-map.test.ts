@@ -11,7 +11,7 @@ import {
   seatViewsOf,
   tickMessage,
 } from '../../lambdas/core/live/seat-map-snapshot';
-import { deliverToShard, publishToShards, type ShardJob } from '../../lambdas/core/live/shard-delivery';
+import { deliverToShard, KnownMembers, publishToShards, type ShardJob } from '../../lambdas/core/live/shard-delivery';
 import type { SeatItem } from '../../lambdas/core/seats/seat-item';
 
 const NOW = 1_800_000_000_000;
@@ -240,6 +240,117 @@ describe('shards', () => {
     expect(forgotten).toEqual(['gone']);
     expect((await shards.members('ev', 2)).sort()).toEqual(['a', 'b', 'flaky']);
     expect(await shards.members('ev', 3)).toEqual(['other-shard']);
+  });
+});
+
+describe('a shard worker’s known members', () => {
+  /** Shards whose reads wait until released, so a test sees what is posted before a read returns. */
+  class GatedShards extends FakeShards {
+    private release: () => void = () => undefined;
+    private failNext = false;
+    gate(): { release: () => void; fail: () => void } {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const originalMembers = FakeShards.prototype.members.bind(this);
+      this.members = async (eventId, shard) => {
+        await opened;
+        if (this.failNext) throw new Error('ProvisionedThroughputExceededException');
+        return originalMembers(eventId, shard);
+      };
+      this.release = open;
+      return {
+        release: () => this.release(),
+        fail: () => {
+          this.failNext = true;
+          this.release();
+        },
+      };
+    }
+  }
+
+  const job = (data: string): ShardJob => ({ eventId: 'ev', shard: 0, data });
+  const recorder = () => {
+    const posted: [string, string][] = [];
+    return {
+      posted,
+      poster: {
+        async post(connectionId: string, data: string) {
+          posted.push([connectionId, data]);
+          return connectionId.startsWith('gone') ? ('gone' as const) : ('sent' as const);
+        },
+      },
+    };
+  };
+
+  it('posts to the members it read last before the shard’s read returns, then to whoever joined since', async () => {
+    const shards = new GatedShards();
+    const known = new KnownMembers();
+    const { posted, poster } = recorder();
+    const deps = { shards, poster, known, forget: async () => undefined };
+    for (const id of ['a', 'b']) await shards.join('ev', 0, id);
+    // The instance's first job: nothing known yet, so it waits for the read like any worker.
+    await deliverToShard(deps, job('v1'));
+    expect(posted).toEqual([
+      ['a', 'v1'],
+      ['b', 'v1'],
+    ]);
+    posted.length = 0;
+
+    await shards.join('ev', 0, 'c');
+    const gate = shards.gate();
+    const delivering = deliverToShard(deps, job('v2'));
+    await new Promise((resolve) => setImmediate(resolve));
+    // a and b have it while the read is still out; c (joined after the last read) does not yet.
+    expect(posted).toEqual([
+      ['a', 'v2'],
+      ['b', 'v2'],
+    ]);
+    gate.release();
+    expect(await delivering).toEqual({ sent: 3, gone: 0, failedPosts: 0 });
+    // c got it once the read found it; a and b only once.
+    expect(posted).toEqual([
+      ['a', 'v2'],
+      ['b', 'v2'],
+      ['c', 'v2'],
+    ]);
+  });
+
+  it('still fails the job when the read fails (its retry reaches everyone; repeats are ignored by version)', async () => {
+    const shards = new GatedShards();
+    const known = new KnownMembers();
+    const { posted, poster } = recorder();
+    const deps = { shards, poster, known, forget: async () => undefined };
+    await shards.join('ev', 0, 'a');
+    await deliverToShard(deps, job('v1'));
+    await shards.join('ev', 0, 'b');
+    const gate = shards.gate();
+    const delivering = deliverToShard(deps, job('v2'));
+    gate.fail();
+    await expect(delivering).rejects.toThrow('ProvisionedThroughputExceededException');
+    expect(posted).toEqual([
+      ['a', 'v1'],
+      ['a', 'v2'],
+    ]);
+  });
+
+  it('removes a known member that is gone (410) from its shard', async () => {
+    const shards = new FakeShards();
+    const known = new KnownMembers();
+    const { poster } = recorder();
+    const forgotten: string[] = [];
+    const deps = {
+      shards,
+      poster,
+      known,
+      forget: async (id: string) => {
+        forgotten.push(id);
+      },
+    };
+    for (const id of ['a', 'gone-1']) await shards.join('ev', 0, id);
+    expect(await deliverToShard(deps, job('v1'))).toEqual({ sent: 1, gone: 1, failedPosts: 0 });
+    expect(await shards.members('ev', 0)).toEqual(['a']);
+    expect(await deliverToShard(deps, job('v2'))).toEqual({ sent: 1, gone: 0, failedPosts: 0 });
+    expect(forgotten).toEqual(['gone-1']);
   });
 });
 

@@ -91,6 +91,10 @@ export type TickOutcome =
       readonly seats: number;
       /** Whether this build re-read the seat items (else: the map plus the batch's images). */
       readonly reread: boolean;
+      /** From the call to the build, ms: the wait for the tick plus the map read(s). */
+      readonly buildAfterMs: number;
+      /** Of that, waiting for the tick since the last build. */
+      readonly tickWaitMs: number;
     }
   | { readonly outcome: 'unchanged'; readonly version: number };
 
@@ -107,14 +111,20 @@ export async function tickSeatMap(
   images: readonly SeatItem[] = [],
 ): Promise<TickOutcome> {
   const { store } = deps;
+  const calledAt = store.now();
+  let tickWaitMs = 0;
   for (let race = 0; ; race++) {
     // Another builder (or instance) may have built within the tick: wait for its end first.
     const known = deps.lastBuilt?.get(eventId);
     const early = known === undefined ? 0 : known + deps.tickMs - store.now();
-    if (early > 0) await deps.sleep(early);
+    if (early > 0) {
+      tickWaitMs += early;
+      await deps.sleep(early);
+    }
     let previous = await readSeatMap(store, eventId);
     const wait = previous ? previous.builtAt + deps.tickMs - store.now() : 0;
     if (wait > 0) {
+      tickWaitMs += wait;
       await deps.sleep(wait);
       previous = await readSeatMap(store, eventId);
     }
@@ -142,7 +152,14 @@ export async function tickSeatMap(
       // after: the images of a batch are all a build sees.)
       const rest = next.builtAt + deps.tickMs - store.now();
       if (rest > 0) await deps.sleep(rest);
-      return { outcome: 'published', version: next.version, seats: message.seats.length, reread };
+      return {
+        outcome: 'published',
+        version: next.version,
+        seats: message.seats.length,
+        reread,
+        buildAfterMs: next.builtAt - calledAt,
+        tickWaitMs,
+      };
     }
     if (race >= MAX_LOST_RACES) throw new Error(`Seat map of ${eventId}: lost ${race + 1} builds in a row`);
   }
