@@ -25,6 +25,8 @@ export interface BuyerRecord {
   admittedAt?: number;
   holdRequestedAt?: number;
   heldAt?: number;
+  /** The buyer's WebSocket answered its upgrade ($connect done), or gave up. */
+  socketOpenedAt?: number;
   payRequestedAt?: number;
   endedAt?: number;
   orderId?: string;
@@ -107,6 +109,7 @@ export async function runBuyer(ctx: BuyerContext, rec: BuyerRecord): Promise<voi
       token,
       onMessage: (m) => m.type === 'order' && watch.offer(m.order),
     }).catch(() => undefined);
+    rec.socketOpenedAt = performance.now();
     // Like the page: with the socket up a slow safety poll, without it a GET every second.
     watch.pollMs = socket ? 10_000 : 1_000;
 

@@ -50,6 +50,8 @@ export async function orderTimelines(
       add('hold asked → held (the create on the wire)', epochOf(rec.holdRequestedAt), epochOf(rec.heldAt));
       add('held → flow started', epochOf(rec.heldAt), started);
       add('held → pay sent (socket open)', epochOf(rec.heldAt), epochOf(rec.payRequestedAt));
+      add('  held → socket open ($connect)', epochOf(rec.heldAt), epochOf(rec.socketOpenedAt));
+      add('  socket open → pay on the wire', epochOf(rec.socketOpenedAt), epochOf(rec.payRequestedAt));
       add('pay sent → flow resumed', epochOf(rec.payRequestedAt), resumed);
       // Every state after the resume: entered → exited (its own time), and the gap before it.
       let previousExit = resumed;
