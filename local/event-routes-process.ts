@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { TableNames } from '../contract/tables';
+import { startTsxChild } from './tsx-child';
 
 /**
  * The read-only event routes (the `events` handler: the event list, the event page's snapshot,
@@ -29,50 +28,21 @@ export interface EventRoutesProcess {
   stop(): Promise<void>;
 }
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./event-routes-child.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const READY_WITHIN_MS = 60_000;
-
 export async function startEventRoutesProcess(
   options: EventRoutesChildOptions,
-  onOutput: (text: string) => void = (text) => process.stderr.write(text),
+  onOutput?: (text: string) => void,
 ): Promise<EventRoutesProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify(options)], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const output of [child.stdout, child.stderr]) {
-    output?.setEncoding('utf8');
-    output?.on('data', onOutput);
-  }
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    child.once('exit', () => resolve());
-  });
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    })());
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('The event routes process did not serve within 60 s')),
-        READY_WITHIN_MS,
-      );
-      child.once('message', (reply: EventRoutesReply) => {
-        clearTimeout(timer);
-        resolve(reply.url);
-      });
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`The event routes process exited (status ${child.exitCode}) before it served`));
-      });
-    });
-    return { pid: child.pid!, url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { pid, stop, ready } = await startTsxChild(
+    new URL('./event-routes-child.ts', import.meta.url),
+    options,
+    'event routes',
+    {
+      readyOf: (message) => {
+        const reply = message as EventRoutesReply | undefined;
+        return reply?.type === 'ready' ? reply.url : undefined;
+      },
+      ...(onOutput ? { onOutput } : {}),
+    },
+  );
+  return { pid, url: ready, stop };
 }

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { TableNames } from '../contract/tables';
 import type { ShardJob } from '../lambdas/core/live/shard-delivery';
 import type { DeadLetter } from './faults/fault-switch';
+import { startTsxChild } from './tsx-child';
 
 /**
  * The live map's tick builder (the seat-map-ticks consumer: the seats stream's feed and
@@ -45,59 +44,24 @@ export interface LiveMapTicksProcess {
   stop(): Promise<void>;
 }
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./live-map-ticks-child.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const READY_WITHIN_MS = 60_000;
-
 /** Resolves once the child reads the seats stream (from its current end, as the stack's own feeds do). */
 export async function startLiveMapTicksProcess(
   options: LiveMapTicksChildOptions,
   hooks: LiveMapTicksHooks,
 ): Promise<LiveMapTicksProcess> {
-  const onOutput = hooks.onOutput ?? ((text: string) => process.stderr.write(text));
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify(options)], {
-    cwd: PROJECT_ROOT,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const output of [child.stdout, child.stderr]) {
-    output?.setEncoding('utf8');
-    output?.on('data', onOutput);
-  }
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    child.once('exit', () => resolve());
-  });
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    })());
-  let ready: () => void = () => undefined;
-  child.on('message', (reply: LiveMapTicksReply) => {
-    if (reply.type === 'shard-job') hooks.onShardJob(reply.job);
-    else if (reply.type === 'dead-letter') hooks.onDeadLetter(reply.letter);
-    else ready();
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('The live map ticks process did not start within 60 s')),
-        READY_WITHIN_MS,
-      );
-      ready = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`The live map ticks process exited (status ${child.exitCode}) before it started`));
-      });
-    });
-    return { pid: child.pid!, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { pid, stop } = await startTsxChild(
+    new URL('./live-map-ticks-child.ts', import.meta.url),
+    options,
+    'live map ticks',
+    {
+      readyOf: (message) => ((message as LiveMapTicksReply).type === 'ready' ? true : undefined),
+      onMessage: (message) => {
+        const reply = message as LiveMapTicksReply;
+        if (reply.type === 'shard-job') hooks.onShardJob(reply.job);
+        else if (reply.type === 'dead-letter') hooks.onDeadLetter(reply.letter);
+      },
+      ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
+    },
+  );
+  return { pid, stop };
 }

@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prefixedTableNames, TABLE_SPECS, type TableSpec } from '../../contract/tables';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { createTables, localDynamoClientConfig } from '../../local/local-tables';
-import { testDynamoEndpoint } from '../support/local-dynamo';
 
 /**
  * A persisted local stack keeps its tables across restarts; its indexes follow the specs both
@@ -10,8 +10,16 @@ import { testDynamoEndpoint } from '../support/local-dynamo';
  * write one more unit there too.
  */
 describe('local tables follow their index specs', () => {
+  // A DynamoDB Local of its own: on the run's shared one, busy with every other file's tables,
+  // the dropped index stayed DELETING for over a minute twice in full runs (alone: under a second).
+  let dynamo: DynamoDbLocal;
+  beforeAll(async () => {
+    dynamo = await startDynamoDbLocal();
+  }, 150_000);
+  afterAll(() => dynamo?.stop());
+
   it('removes an index the specs no longer have from a persisted table', async () => {
-    const client = new DynamoDBClient(localDynamoClientConfig(testDynamoEndpoint()));
+    const client = new DynamoDBClient(localDynamoClientConfig(dynamo.endpoint));
     const names = prefixedTableNames(`idx-${Date.now().toString(36)}`);
     const connections = TABLE_SPECS.find((spec) => spec.id === 'connections')!;
     const before: TableSpec = {

@@ -7,8 +7,8 @@ import type { Store } from '../platform/store';
  * connections table (`connectionId` = `#shard#<eventId>#<n>`, a string set `members`), so one
  * tick's delivery is one read per shard by that shard's own worker, never a query of every
  * connection of the event per stream batch. A connection's shard is a hash of its id, so it is the
- * same on every subscribe and disconnect. Items named `#shard#…` carry no `eventId` attribute and
- * stay out of the `byEvent` index.
+ * same on every subscribe and disconnect. The shard items are also the event's audience for the
+ * waiting room's messages (lambdas/core/live/event-viewers.ts): the table has no index.
  */
 export interface LiveShards {
   /**
