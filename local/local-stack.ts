@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,15 +10,14 @@ import { type RequestLimits, requestLimitEnvironment } from '../contract/request
 import { SEAT_MAP_TICKS, STREAM_CONSUMERS } from '../contract/stream-consumers';
 import { prefixedTableNames, type TableNames } from '../contract/tables';
 import { LOCAL_WS_PATH } from '../contract/ws-routes';
-import { createEvent } from '../lambdas/core/events/create-event';
 import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/orders/order-workflow';
 import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
-import { EventExists } from '../lambdas/core/platform/errors';
 import { logger } from '../lambdas/core/platform/logger';
 import { createStore, type Store } from '../lambdas/core/platform/store';
 import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
 import type { Platform } from '../lambdas/wiring/platform';
 import { startConsumerFeeds } from './consumer-feeds';
+import { seedDemoEvent } from './demo-events';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startExecutionEndedRule } from './execution-ended-relay';
@@ -29,6 +27,7 @@ import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } fr
 import { faultsEndpoint } from './faults/faults-endpoint';
 import { loadHandler } from './handler-loader';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
+import { closeServer, listen } from './http-listen';
 import { startLiveMapTicksProcess } from './live-map-ticks-process';
 import { createLocalLiveUpdates } from './live-updates';
 import {
@@ -43,6 +42,7 @@ import { createTables, localDynamoClientConfig } from './local-tables';
 import { createLocalOrderFlow } from './order-flow-functions';
 import { outboxEndpoint } from './outbox-endpoint';
 import { type ReconcilerTimer, startReconcilerTimer } from './reconciler-timer';
+import { reconcileIntervalFromEnv, templateCacheDirFromEnv } from './stack-environment';
 import {
   createStepFunctionsListener,
   isStepFunctionsRequest,
@@ -155,18 +155,6 @@ export interface LocalStack {
 const FAULT_COUNTERS: FaultCounters = { paymentLostAnswers: simulatedLostAnswers };
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DEMO_EVENT = {
-  eventId: 'ticketdrop-live',
-  name: 'TicketDrop Live',
-  venue: 'The Local Stage',
-  rows: 5,
-  seatsPerRow: 6,
-  priceCents: 4500,
-  currency: 'EUR',
-  holdSeconds: 900,
-  maxSeatsPerOrder: 6,
-} as const;
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // First: a mistyped TICKETDROP_FAULTS stops the start before anything runs.
   // And a wrong handler setting in `environment`.
@@ -386,55 +374,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-/** Where the synthesized template is kept between starts: TICKETDROP_CACHE_DIR, else .ticketdrop/cache/. */
-export function templateCacheDirFromEnv(): string {
-  return process.env.TICKETDROP_CACHE_DIR || join(PROJECT_ROOT, '.ticketdrop', 'cache');
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
 /** The stage the local stack synthesizes (and caches) the CDK app for. */
 const LOCAL_STAGE = 'local';
-
-function reconcileIntervalFromEnv(): number | undefined {
-  const raw = process.env.TICKETDROP_RECONCILE_SECONDS;
-  if (raw === undefined || raw === '') return undefined;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
-    throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
-  return seconds * 1000;
-}
-
-/** A second demo: the general-admission drop with a waiting room (2 buyers at a time). */
-export const DEMO_QUEUE_EVENT = {
-  eventId: 'ticketdrop-queue',
-  name: 'TicketDrop Queue Demo',
-  venue: 'The Local Stage',
-  rows: 2,
-  seatsPerRow: 10,
-  priceCents: 3000,
-  currency: 'EUR',
-  holdSeconds: 120,
-  maxSeatsPerOrder: 2,
-  waitingRoom: { enabled: true, maxActivePurchasers: 2, admissionSeconds: 120 },
-} as const;
-
-/**
- * The demo events: the seat-map prototype's 5 rows × 6 seats, and a drop behind a waiting room.
- * One already there is left as it is.
- */
-export async function seedDemoEvent(store: ReturnType<typeof createStore>): Promise<void> {
-  for (const event of [DEMO_EVENT, DEMO_QUEUE_EVENT]) {
-    try {
-      await createEvent(store, event);
-    } catch (error) {
-      if (!(error instanceof EventExists)) throw error;
-    }
-  }
-}
 
 async function loadHandlers(platform: Platform): Promise<Map<ApiHandlerId, ApiHandler>> {
   const entries = Object.entries(API_HANDLERS) as [ApiHandlerId, { entry: string }][];
@@ -442,14 +383,4 @@ async function loadHandlers(platform: Platform): Promise<Map<ApiHandlerId, ApiHa
     entries.map(async ([id, { entry }]) => [id, await loadHandler<ApiHandler>(PROJECT_ROOT, entry, platform)] as const),
   );
   return new Map(loaded);
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

@@ -13,9 +13,10 @@
 import { join, relative } from 'node:path';
 import { REQUEST_LIMIT_ENV } from '../contract/request-limits';
 import { ensureFrontendBuilt } from '../lib/web/frontend-build';
+import { DEMO_EVENT, DEMO_QUEUE_EVENT } from './demo-events';
 import { removeEndpoints, writeEndpoints } from './endpoints-file';
 import { isPortFree } from './free-port';
-import { DEMO_EVENT, DEMO_QUEUE_EVENT, type LocalStack, PROJECT_ROOT, startLocalStack } from './local-stack';
+import { type LocalStack, PROJECT_ROOT, startLocalStack } from './local-stack';
 
 const DEFAULT_PORT = 3000;
 

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../lib/web/frontend-build';
-import { DEMO_EVENT, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
+import { DEMO_EVENT } from '../../local/demo-events';
+import { PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-stack';
 
 const seat = (page: Page, id: string, state?: string) =>

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveMessage, SeatsMessage } from '../../contract/live-messages';
 import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
-import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { DEMO_EVENT } from '../../local/demo-events';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 import { LiveClient } from '../support/live-client';
 

@@ -4,7 +4,8 @@ import { createStore } from '../../lambdas/core/platform/store';
 import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import type { SeatView } from '../../lambdas/core/seats/seat-map';
 import { ensureFrontendBuilt } from '../../lib/web/frontend-build';
-import { DEMO_EVENT, DEMO_QUEUE_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { DEMO_EVENT, DEMO_QUEUE_EVENT } from '../../local/demo-events';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/local-tables';
 import { isProcessGone } from '../support/processes';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOrder } from '../../lambdas/core/orders/order-store';
 import { OrderNotFound } from '../../lambdas/core/platform/errors';
-import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { DEMO_EVENT } from '../../local/demo-events';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { call, createOrderFor, FAST_SIMULATOR_ENV, newBuyer, pollOrder } from '../support/api-client';
 
 /**

@@ -21,7 +21,8 @@ import { openOrder } from '../../lambdas/core/orders/open-order';
 import { parseConfig } from '../../lambdas/core/platform/config';
 import { holdSeats } from '../../lambdas/core/seats/seat-locks';
 import { readSeats } from '../../lambdas/core/seats/seat-map';
-import { DEMO_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { DEMO_EVENT } from '../../local/demo-events';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { eventually } from '../support/eventually';
 import { DEADLINE_MS, LiveClient } from '../support/live-client';
 

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../lambdas/core/access/buyer-sessions';
 import { limitCounter } from '../../lambdas/core/access/limit-counter-store';
 import { createStore } from '../../lambdas/core/platform/store';
-import { DEMO_QUEUE_EVENT, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { DEMO_QUEUE_EVENT } from '../../local/demo-events';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { useTestTables } from '../support/local-dynamo';
 
 /**
