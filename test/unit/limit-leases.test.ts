@@ -52,18 +52,11 @@ describe('LimitLeases', () => {
     expect(counter.takes).toHaveLength(takes);
   });
 
-  it('1,000 requests under a raised limit: 11 growing takes (was 1,000 takes)', async () => {
+  it('1,000 requests under a raised limit: one take of 100,000 (was 1,000 takes)', async () => {
     const counter = new FakeLimitCounter();
     const leases = new LimitLeases(counter);
     expect(await admitted(leases, 1000, ask(MAX_REQUEST_LIMIT))).toBe(1000);
-    expect(counter.takes.map((take) => take.units)).toEqual([1, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512]);
-  });
-
-  it('a lease grows to leaseSize(limit) and no further', async () => {
-    const counter = new FakeLimitCounter();
-    const leases = new LimitLeases(counter);
-    expect(await admitted(leases, 100, ask(1000))).toBe(100);
-    expect(counter.takes.map((take) => take.units)).toEqual([1, 1, 2, 4, 8, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+    expect(counter.takes).toEqual([{ key: ask(1).key, units: 100_000, granted: 100_000 }]);
   });
 
   it('concurrent requests of a key wait for one take instead of each leasing', async () => {
@@ -71,35 +64,29 @@ describe('LimitLeases', () => {
     const leases = new LimitLeases(counter);
     const answers = await Promise.all(Array.from({ length: 64 }, () => leases.admit(ask(1000))));
     expect(answers.filter(Boolean)).toHaveLength(64);
-    // 64 requests, leases growing to 10: the next take only once the units in hand are used.
-    expect(counter.takes.map((take) => take.units)).toEqual([1, 1, 2, 4, 8, 10, 10, 10, 10, 10]);
+    // 64 requests, leases of 10: the next take only once the units in hand are used.
+    expect(counter.takes.map((take) => take.units)).toEqual(Array(7).fill(10));
   });
 
-  it('strands at most min(lease − 1, units used) in an idle container, and uses them once asked', async () => {
+  it('strands at most lease − 1 units in an idle container, and uses them once asked', async () => {
     const counter = new FakeLimitCounter();
-    const [a, b, c] = [new LimitLeases(counter), new LimitLeases(counter), new LimitLeases(counter)];
-    // Limit 1,000 (leases up to 10): a serves one request (a lease of 1: nothing left over), c three
-    // (leases 1, 1, 2: one unit in hand); b asks until refused.
+    const [a, b] = [new LimitLeases(counter), new LimitLeases(counter)];
+    // Limit 1,000, leases of 10: container a leases 10 and uses 1; b asks until refused.
     expect(await a.admit(ask(1000))).toBe(true);
-    expect(await admitted(c, 3, ask(1000))).toBe(3);
-    expect(await admitted(b, 2000, ask(1000))).toBe(995);
+    expect(await admitted(b, 2000, ask(1000))).toBe(990);
     expect(counter.counts.get(ask(1).key)?.count).toBe(1000);
-    // Idle, a stranded nothing and c one unit; asked, c uses it: together exactly the limit.
-    expect(await admitted(a, 20, ask(1000))).toBe(0);
-    expect(await admitted(c, 20, ask(1000))).toBe(1);
+    // a idle, its 9 are stranded (≤ lease − 1 per container); asked, it uses them: together exactly the limit.
+    expect(await admitted(a, 20, ask(1000))).toBe(9);
   });
 
-  it('a partial grant: 995 counted elsewhere, the lease of 4 gets the 1 left', async () => {
+  it('a partial grant: 995 counted elsewhere, a lease of 10 gets the 5 left', async () => {
     const counter = new FakeLimitCounter();
     counter.counts.set(ask(1).key, { count: 995, expiresAtSeconds: 0 });
     const leases = new LimitLeases(counter);
     expect(await admitted(leases, 10, ask(1000))).toBe(5);
-    expect(counter.takes.map(({ units, granted }) => [units, granted])).toEqual([
-      [1, 1],
-      [1, 1],
-      [2, 2],
-      [4, 1],
-      [5, 0],
+    expect(counter.takes).toEqual([
+      { key: ask(1).key, units: 10, granted: 5 },
+      { key: ask(1).key, units: 10, granted: 0 },
     ]);
   });
 
@@ -137,9 +124,11 @@ describe('LimitLeases', () => {
     await leases.admit(of(1)); // 1 used again: 2 is now the least recent
     for (let n = 4; n < 1000; n++) await leases.admit(of(n));
     expect(leases.size).toBe(3);
-    // An evicted key starts afresh: its next lease is 1 unit again (a kept key's would have grown to 2).
+    await leases.admit(of(999));
+    expect(counter.takes.filter((take) => take.key === of(999).key)).toHaveLength(1);
+    // An evicted key leases again (its 9 units are stranded: under-admission, never over).
     await leases.admit(of(1));
-    expect(counter.takes.filter((take) => take.key === of(1).key).map((take) => take.units)).toEqual([1, 1, 1]);
+    expect(counter.takes.filter((take) => take.key === of(1).key)).toHaveLength(2);
   });
 
   it('a failed take reaches every waiting request; the next request tries again', async () => {

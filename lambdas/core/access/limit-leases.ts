@@ -8,20 +8,16 @@
  *
  * - At the default limits (20 sessions, 60 joins, 10 sign-ins a minute) a lease is 1 unit: one
  *   write per request, exact as without leases, nothing stranded.
- * - Under a raised limit (10,000,000 for the benchmarks) one write covers up to 100,000 requests.
+ * - Under a raised limit (10,000,000 for the benchmarks) one write covers 100,000 requests.
  * - A lease refused because fewer units remain than its size takes what remains (the counter's
  *   `take` grants fewer), so the last units are not stranded by the lease size.
  * - Once the counter says the window is full, the instance refuses that window from memory: a
  *   count only grows within its window, so the answer cannot change (flooding a full window costs
  *   no writes).
- * - Leases grow: an instance's first lease of a key and window is 1 unit, each next one as many as
- *   it has used there (1, 1, 2, 4, …) up to `leaseSize(limit)`. An instance that serves an address
- *   a few times — many containers behind one busy NAT — then holds nothing it will not use, and a
- *   busy one still reaches the full lease after ≈ log2(leaseSize) takes.
  * - Stranded units: an instance holds at most one lease of a key at a time, so at most
- *   `min(leaseSize(limit) − 1, units it used)` per instance, key and window (more only if the key is
- *   evicted from the cache and leased again in the same window). With C instances an address that
- *   keeps asking is admitted at least `limit − C × (leaseSize − 1)` times, and never more than `limit`.
+ *   `leaseSize(limit) − 1` units per instance, key and window (more only if the key is evicted from
+ *   the cache and leased again in the same window). With C instances an address that keeps asking
+ *   is admitted at least `limit − C × (leaseSize − 1)` times, and never more than `limit`.
  * - Memory is bounded: entries of ended windows are dropped, and at most `maxKeys` keys are kept
  *   (least recently used out first), so an attacker rotating addresses cannot grow it.
  */
@@ -66,8 +62,6 @@ interface Lease {
   readonly windowEndMs: number;
   /** Units counted on the shared counter and not yet used here. */
   inHand: number;
-  /** Units used here in this window: the next lease asks for as many (growing leases). */
-  used: number;
   /** The counter said the window is full. */
   full: boolean;
   /** The counter request under way: concurrent requests of the key wait for it instead of leasing again. */
@@ -97,7 +91,6 @@ export class LimitLeases {
     for (;;) {
       if (lease.inHand > 0) {
         lease.inHand -= 1;
-        lease.used += 1;
         return true;
       }
       if (lease.full) return false;
@@ -110,8 +103,7 @@ export class LimitLeases {
   }
 
   private async renew(lease: Lease, ask: LeaseAsk): Promise<void> {
-    const units = Math.min(leaseSize(ask.limit), Math.max(1, lease.used));
-    const granted = await this.counter.take(ask.key, units, ask.limit, ask.expiresAtSeconds);
+    const granted = await this.counter.take(ask.key, leaseSize(ask.limit), ask.limit, ask.expiresAtSeconds);
     if (granted > 0) lease.inHand += granted;
     else lease.full = true;
   }
@@ -122,9 +114,7 @@ export class LimitLeases {
     // A changed limit (a setting changed while the instance runs) starts afresh: what the old one
     // held or refused says nothing about the new one.
     const lease =
-      known?.limit === ask.limit
-        ? known
-        : { limit: ask.limit, windowEndMs: ask.windowEndMs, inHand: 0, used: 0, full: false };
+      known?.limit === ask.limit ? known : { limit: ask.limit, windowEndMs: ask.windowEndMs, inHand: 0, full: false };
     if (!known && this.leases.size >= this.maxKeys) {
       const leastRecent = this.leases.keys().next().value;
       if (leastRecent !== undefined) this.leases.delete(leastRecent);
