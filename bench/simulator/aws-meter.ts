@@ -285,15 +285,20 @@ export function executionArnOf(stateMachineArn: string, orderId: string): string
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
 }
 
+/** The Step Functions API: the local stack's (any credentials) at `endpoint`, else AWS's from the environment. */
+export function stepFunctionsClient(endpoint: string | undefined): SFNClient {
+  return new SFNClient(
+    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
+  );
+}
+
 /** Waits (≤ 15 s) for each execution to end, then counts its states entered and Lambda tasks scheduled. */
 export async function executionCosts(
   endpoint: string | undefined,
   stateMachineArn: string,
   orderIds: readonly string[],
 ): Promise<ExecutionCost[]> {
-  const sfn = new SFNClient(
-    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
-  );
+  const sfn = stepFunctionsClient(endpoint);
   const costs: ExecutionCost[] = [];
   const queue = [...orderIds];
   const worker = async () => {
@@ -334,9 +339,7 @@ export async function runningExecutionsOf(
   stateMachineArn: string,
   orderIds: readonly string[],
 ): Promise<number> {
-  const sfn = new SFNClient(
-    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
-  );
+  const sfn = stepFunctionsClient(endpoint);
   try {
     const wanted = new Set(orderIds);
     let running = 0;

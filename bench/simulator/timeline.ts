@@ -1,5 +1,5 @@
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
-import { executionArnOf } from './aws-meter';
+import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { executionArnOf, stepFunctionsClient } from './aws-meter';
 import type { BuyerRecord } from './buyer';
 import { type Summary, summarize } from './stats';
 
@@ -26,9 +26,7 @@ export async function orderTimelines(
   stateMachineArn: string,
   winners: readonly BuyerRecord[],
 ): Promise<TimelineRow[]> {
-  const sfn = new SFNClient(
-    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
-  );
+  const sfn = stepFunctionsClient(endpoint);
   const segments = new Map<string, number[]>();
   const add = (segment: string, from: number | undefined, to: number | undefined) => {
     if (from === undefined || to === undefined) return;

@@ -1,3 +1,4 @@
+import { EVENT_DATE_PARTS } from '../../contract/event-date';
 import { type Priced, priceRange } from '../../contract/price-levels';
 import { ApiError } from './api';
 import type { OrderView } from './types';
@@ -91,16 +92,7 @@ export function formatPriceRange(event: Priced & { rows: number; currency: strin
 /** An event's date and time for people: "Sat, 12 Dec 2026, 20:00" in the browser's language and zone. */
 export function formatEventDate(iso: string): string {
   const at = new Date(iso);
-  return Number.isNaN(at.getTime())
-    ? iso
-    : at.toLocaleString(undefined, {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
+  return Number.isNaN(at.getTime()) ? iso : at.toLocaleString(undefined, EVENT_DATE_PARTS);
 }
 
 /** What the listing says of an event's sale: not yet open, sold out, or the seats left. */

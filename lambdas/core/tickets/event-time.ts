@@ -1,3 +1,5 @@
+import { EVENT_DATE_PARTS } from '../../../contract/event-date';
+
 /**
  * An event's date and time as messages and the PDF print it: in the event's own zone (the offset
  * its `startsAt` was given with), the zone written out, since the reader may be anywhere —
@@ -13,14 +15,6 @@ export function eventTimeWithZone(startsAt: string): string {
       : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
   // The wall-clock time at the event: the instant moved by its offset, then read as UTC.
   const wall = new Date(at + offsetMinutes * 60_000);
-  const text = wall.toLocaleString('en-GB', {
-    timeZone: 'UTC',
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  const text = wall.toLocaleString('en-GB', { ...EVENT_DATE_PARTS, timeZone: 'UTC' });
   return `${text} (${offset === 'Z' || offsetMinutes === 0 ? 'UTC' : `UTC${offset}`})`;
 }
