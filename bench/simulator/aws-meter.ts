@@ -292,6 +292,18 @@ export function stepFunctionsClient(endpoint: string | undefined): SFNClient {
   );
 }
 
+/** An execution's whole history, page by page. */
+export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
 /** Waits (≤ 15 s) for each execution to end, then counts its states entered and Lambda tasks scheduled. */
 export async function executionCosts(
   endpoint: string | undefined,
@@ -309,13 +321,7 @@ export async function executionCosts(
         status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status ?? 'UNKNOWN';
         if (status === 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const events: HistoryEvent[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-        events.push(...(page.events ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      const events = await executionHistory(sfn, executionArn);
       costs.push({
         orderId,
         status,

@@ -1,5 +1,5 @@
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
-import { executionArnOf, stepFunctionsClient } from './aws-meter';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { executionArnOf, executionHistory, stepFunctionsClient } from './aws-meter';
 import type { BuyerRecord } from './buyer';
 import { type Summary, summarize } from './stats';
 
@@ -37,7 +37,7 @@ export async function orderTimelines(
   const queue = winners.filter((r) => r.orderId !== undefined);
   const worker = async () => {
     for (let rec = queue.shift(); rec !== undefined; rec = queue.shift()) {
-      const events = await historyOf(sfn, executionArnOf(stateMachineArn, rec.orderId!));
+      const events = await executionHistory(sfn, executionArnOf(stateMachineArn, rec.orderId!));
       const at = (e: HistoryEvent | undefined) => e?.timestamp?.getTime();
       const started = at(events.find((e) => e.type === 'ExecutionStarted'));
       const ended = at(events.find((e) => e.type === 'ExecutionSucceeded'));
@@ -80,15 +80,4 @@ export async function orderTimelines(
 
 function epochOf(performanceMs: number | undefined): number | undefined {
   return performanceMs === undefined ? undefined : epoch(performanceMs);
-}
-
-async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }
