@@ -134,6 +134,7 @@ async function main() {
           errors: polls.errors,
           'resent on reset': polls.retriedOnReset,
           '304 share': round(polls.notModifiedShare, 3),
+          'unchanged polls (304 share)': `${polls.unchangedPolls} (${round(polls.notModifiedShareOfUnchanged, 3)})`,
           'p50 ms': round(polls.pollP50Ms, 1),
           'p99 ms': round(polls.pollP99Ms, 1),
           'on the wire p50 / p99 ms': `${round(polls.wireP50Ms, 1)} / ${round(polls.wireP99Ms, 1)}`,

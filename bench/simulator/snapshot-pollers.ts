@@ -18,6 +18,14 @@ export interface PollReport {
   readonly notModified: number;
   readonly errors: number;
   readonly notModifiedShare: number;
+  /**
+   * Polls whose ETag was still the map's (304s, plus any 200 that returned the very tag sent): what
+   * a 304 can answer. During a sale few are, since the map changes every tick and a poller returns
+   * after `pollSeconds`.
+   */
+  readonly unchangedPolls: number;
+  /** Of `unchangedPolls`, the share answered 304 without a body: 1 when the ETag check works. */
+  readonly notModifiedShareOfUnchanged: number;
   /** From the moment a poll was due to its answer read: what a poller waits, client queueing included. */
   readonly pollP50Ms: number;
   readonly pollP99Ms: number;
@@ -102,6 +110,7 @@ export async function pollDuringSellOut(
   const seconds = new Set<number>();
   let ok = 0;
   let notModified = 0;
+  let resentUnchanged = 0; // a 200 carrying the tag the poller sent: a 304 missed
   let errors = 0;
   const url = new URL(`/api/events/${encodeURIComponent(eventId)}/seat-map`, baseUrl);
   const lateness: number[] = [];
@@ -124,6 +133,7 @@ export async function pollDuringSellOut(
             else if (res.statusCode === 200) {
               ok++;
               const etag = res.headers.etag;
+              if (etag !== undefined && etag === tag) resentUnchanged++;
               if (etag) {
                 tags[index] = etag;
                 versions.add(etag);
@@ -194,6 +204,9 @@ export async function pollDuringSellOut(
     notModified,
     errors,
     notModifiedShare: requests === 0 ? 0 : notModified / requests,
+    unchangedPolls: notModified + resentUnchanged,
+    notModifiedShareOfUnchanged:
+      notModified + resentUnchanged === 0 ? 1 : notModified / (notModified + resentUnchanged),
     pollP50Ms: summary.p50,
     pollP99Ms: summary.p99,
     pollMaxMs: summary.max,
