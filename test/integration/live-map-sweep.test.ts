@@ -99,6 +99,8 @@ describe('the live map after its last stream batch is dead-lettered (local stack
 
     // The fix: one sweep run, no seat change.
     const summary = await stack.liveMapSweep.runNow();
+    const repaired = await storedMap();
+    expect(repaired).toMatchObject({ states: 'SAA', version: held.version + 1 });
     expect(summary.swept).toContainEqual({
       eventId: EVENT.eventId,
       outcome: 'published',
@@ -106,8 +108,6 @@ describe('the live map after its last stream batch is dead-lettered (local stack
       version: held.version + 1,
       seats: 1,
     });
-    const repaired = await storedMap();
-    expect(repaired).toMatchObject({ states: 'SAA', version: held.version + 1 });
     const message = await viewer.next(
       (m) => m.type === 'seats' && m.version === held.version + 1,
       `the repair's version ${held.version + 1}`,
