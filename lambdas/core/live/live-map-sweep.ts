@@ -101,7 +101,9 @@ export async function sweepLiveMaps(deps: LiveMapSweepDeps): Promise<LiveMapSwee
       // Each build that changes the map is the next version: the one before is what viewers had.
       const repaired = { eventId, outcome: tick.outcome, fromVersion: tick.version - 1, version: tick.version };
       swept.push({ ...repaired, seats: tick.seats });
-      logger.warn('Live map repaired by the sweep: the stream builder had missed a change', {
+      // Either the stream builder gave up on these changes, or its stream is behind (then it
+      // finds them in the map and publishes nothing): an operator tells the two by how often this is.
+      logger.warn('Live map repaired by the sweep: the stored map lacked seat changes', {
         ...repaired,
         seats: tick.seats,
       });
