@@ -14,3 +14,8 @@ export const RECONCILE_PERIOD_MINUTES = 1;
 
 /** The handler module the execution-ended rule invokes (the local stack runs the same one when an execution ends). */
 export const EXECUTION_ENDED_ENTRY = 'lambdas/steps/execution-ended-handler.ts';
+
+/** The live map's sweep (lambdas/realtime/live-map-sweep.ts); the local stack runs the same one on a timer. */
+export const LIVE_MAP_SWEEP_ENTRY = 'lambdas/realtime/live-map-sweep.ts';
+/** How often the live-map sweep runs on AWS (the local stack's default period is the same). */
+export const LIVE_MAP_SWEEP_PERIOD_MINUTES = 1;

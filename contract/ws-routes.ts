@@ -73,5 +73,13 @@ export const LIVE_MAP_SHARD = {
   retryAttempts: 2,
 } as const;
 
+/**
+ * Shards an event's socket viewers are spread over (`LIVE_MAP_SHARDS`). Every function that shards
+ * must use the same number — subscribe and disconnect join and leave a shard, the tick builder and
+ * the sweep publish to each, the broadcaster reads them all — so the handlers' default and the
+ * value the CDK stack gives each of those functions (lib/realtime/live-map-settings.ts) are this one.
+ */
+export const LIVE_MAP_SHARD_COUNT = 16;
+
 /** Path of the WebSocket endpoint on the local stack's port (on AWS: the stage URL). */
 export const LOCAL_WS_PATH = '/ws';

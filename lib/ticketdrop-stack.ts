@@ -8,6 +8,7 @@ import { OrderFlow } from './orders/order-flow';
 import { Reconciler } from './orders/reconciler-schedule';
 import { Broadcaster } from './realtime/broadcaster-function';
 import { LiveMap } from './realtime/live-map-functions';
+import { liveMapSettings } from './realtime/live-map-settings';
 import { LiveWebSocket } from './realtime/websocket-api';
 import { SeatAvailability } from './seats/availability-consumer';
 import { EdgeFirewall } from './security/edge-firewall';
@@ -63,18 +64,28 @@ export class TicketDropStack extends Stack {
     });
 
     // Live updates: browsers hold a WebSocket; seat and order changes reach them via the streams.
+    // Every function that shards the viewers gets the same shard count, from one place.
+    const liveMap = liveMapSettings();
     this.live = new LiveWebSocket(this, 'Live', {
       stage,
       tables: this.data,
       sessionSigningKey: this.api.secrets.sessionSigningKey,
+      liveMapSettings: liveMap,
     });
     this.broadcaster = new Broadcaster(this, 'Broadcaster', {
       stage,
       tables: this.data,
       webSocketStage: this.live.stage,
+      liveMapSettings: liveMap,
     });
-    // The live seat map: one versioned map per event per tick, fanned out by one worker per shard.
-    this.liveMap = new LiveMap(this, 'LiveMap', { stage, tables: this.data, webSocketStage: this.live.stage });
+    // The live seat map: one versioned map per event per tick, fanned out by one worker per shard;
+    // a sweep every minute repairs a map whose last stream batch was given up on.
+    this.liveMap = new LiveMap(this, 'LiveMap', {
+      stage,
+      tables: this.data,
+      webSocketStage: this.live.stage,
+      settings: liveMap,
+    });
     // The waiting room: an order that ends frees its buyer's purchase slot.
     this.orderEndings = new OrderEndings(this, 'OrderEndings', { stage, tables: this.data });
     // The availability summary: free seats per row, derived from the seats stream.

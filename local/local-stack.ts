@@ -28,6 +28,7 @@ import { faultsEndpoint } from './faults/faults-endpoint';
 import { loadHandler } from './handler-loader';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
 import { closeServer, listen } from './http-listen';
+import { type LiveMapSweepTimer, startLiveMapSweepTimer } from './live-map-sweep-timer';
 import { startLiveMapTicksProcess } from './live-map-ticks-process';
 import { createLocalLiveUpdates } from './live-updates';
 import {
@@ -42,7 +43,7 @@ import { createTables, localDynamoClientConfig } from './local-tables';
 import { createLocalOrderFlow } from './order-flow-functions';
 import { outboxEndpoint } from './outbox-endpoint';
 import { type ReconcilerTimer, startReconcilerTimer } from './reconciler-timer';
-import { reconcileIntervalFromEnv, templateCacheDirFromEnv } from './stack-environment';
+import { liveMapSweepIntervalFromEnv, reconcileIntervalFromEnv, templateCacheDirFromEnv } from './stack-environment';
 import {
   createStepFunctionsListener,
   isStepFunctionsRequest,
@@ -88,6 +89,11 @@ export interface LocalStackOptions {
    */
   readonly reconcileIntervalMs?: number;
   /**
+   * How often the live-map sweep runs (default: `TICKETDROP_LIVE_MAP_SWEEP_SECONDS`, else its AWS
+   * schedule, one minute). Chaos drops shorten it so a map whose last batch was lost is repaired sooner.
+   */
+  readonly liveMapSweepIntervalMs?: number;
+  /**
    * The fault switch: a profile (`off`, `chaos`) or explicit settings; default: the environment's
    * TICKETDROP_FAULTS (and TICKETDROP_FAULTS_SEED), else off. Switchable later with `stack.faults.set`.
    */
@@ -130,6 +136,8 @@ export interface LocalStack {
   readonly startupReconcile: ReconcileSummary;
   /** The reconciler on its timer (`runNow` for tests and operators). */
   readonly reconciler: ReconcilerTimer;
+  /** The live-map sweep on its timer (`runNow` for tests). */
+  readonly liveMapSweep: LiveMapSweepTimer;
   /** The operator credential (`x-admin-key` header) for admin API calls. */
   readonly adminKey: string;
   /** The keys that sign tickets and buyer sessions (as the handlers have them). */
@@ -292,7 +300,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const [id, handler] of apiHandlers) handlers.set(id, handler);
     const streamFaults = {
       deadLetter: (letter: DeadLetter) => faults.deadLetter(letter),
-      batchFault: () => faults.drawBatchFailure(),
+      batchFault: (consumer: string) => faults.drawBatchFailure(consumer),
     };
     stops.push(() => liveUpdates.stop());
     const [, consumerFeeds, ticksProcess] = await Promise.all([
@@ -322,13 +330,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       new SFNClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
       orderFlow.stateMachineArn,
     );
-    const [stopExecutionEndedRule, reconciler] = await Promise.all([
+    const [stopExecutionEndedRule, reconciler, liveMapSweep] = await Promise.all([
       startExecutionEndedRule(PROJECT_ROOT, handlerPlatform, orderFlow.service, orderFlow.stateMachineArn),
       startReconcilerTimer(PROJECT_ROOT, handlerPlatform, options.reconcileIntervalMs ?? reconcileIntervalFromEnv()),
+      startLiveMapSweepTimer(
+        PROJECT_ROOT,
+        handlerPlatform,
+        options.liveMapSweepIntervalMs ?? liveMapSweepIntervalFromEnv(),
+      ),
     ]);
     stops.push(
       async () => stopExecutionEndedRule(),
       () => reconciler.stop(),
+      () => liveMapSweep.stop(),
     );
     // A reconciler that cannot run now (it logs why) must not keep the stack from starting.
     const startupReconcile = await reconciler
@@ -349,6 +363,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow,
       startupReconcile,
       reconciler,
+      liveMapSweep,
       adminKey,
       ticketSigningKey: handlerPlatform.config.secrets.TICKET_SIGNING_KEY.value ?? ticketSigningKey,
       sessionSigningKey: handlerPlatform.config.secrets.SESSION_SIGNING_KEY.value ?? sessionSigningKey,
@@ -358,7 +373,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       faults,
       templateReused: reused,
       async stop() {
-        await reconciler.stop();
+        await Promise.all([reconciler.stop(), liveMapSweep.stop()]);
         stopExecutionEndedRule();
         await orderFlow.service.stop();
         await Promise.all([liveUpdates.stop(), ticksProcess?.stop(), ...consumerFeeds.map((feed) => feed.stop())]);

@@ -19,3 +19,13 @@ export function reconcileIntervalFromEnv(): number | undefined {
     throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
   return seconds * 1000;
 }
+
+/** TICKETDROP_LIVE_MAP_SWEEP_SECONDS: how often the local live-map sweep runs (its default when unset). */
+export function liveMapSweepIntervalFromEnv(): number | undefined {
+  const raw = process.env.TICKETDROP_LIVE_MAP_SWEEP_SECONDS;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
+    throw new Error(`TICKETDROP_LIVE_MAP_SWEEP_SECONDS must be from 1 to 3600, not "${raw}"`);
+  return seconds * 1000;
+}

@@ -20,8 +20,8 @@ import type { DeadLetter } from './faults/fault-switch';
 // biome-ignore lint/suspicious/noConfusingVoidType: the Lambda stream-handler signature (@types/aws-lambda) returns void when there is no batch response.
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
-/** Fault injection: does this invocation fail, and before or after the handler ran? */
-export type BatchFault = () => 'before' | 'after' | undefined;
+/** Fault injection: does this invocation of the consumer fail, and before or after the handler ran? */
+export type BatchFault = (consumer: string) => 'before' | 'after' | undefined;
 
 export interface BatchDeliveryOptions {
   /** Names the consumer in logs and dead letters (e.g. `broadcaster`). */
@@ -91,7 +91,7 @@ async function deliver(
 }
 
 async function invoke(records: readonly DynamoDBRecord[], options: BatchDeliveryOptions): Promise<Outcome> {
-  const fault = options.batchFault?.();
+  const fault = options.batchFault?.(options.consumer);
   if (fault === 'before') return { kind: 'error', error: new InjectedBatchFailure('before') };
   // biome-ignore lint/suspicious/noConfusingVoidType: the Lambda stream-handler signature (@types/aws-lambda) returns void when there is no batch response.
   let response: DynamoDBBatchResponse | void;

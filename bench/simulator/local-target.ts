@@ -6,6 +6,12 @@ import { type DropOptions, processorEnvironment } from './options';
 
 /** The local reconciler's period in a chaos drop (its default is AWS's one minute). */
 export const CHAOS_RECONCILE_MS = 5_000;
+/**
+ * The local live-map sweep's period in a chaos drop (its default is AWS's one minute): a map whose
+ * last stream batch was dead-lettered is repaired within seconds, so the losers waiting for their
+ * board to show the seats sold finish well before the drop's deadline.
+ */
+export const CHAOS_SWEEP_MS = 5_000;
 
 /** The one line every in-process run prints (on stderr: a `--json` summary stays the last output on stdout). */
 export const LIMITS_RAISED_NOTE =
@@ -36,7 +42,7 @@ export async function startInProcessTarget(
   const stack = await startLocalStack({
     port: 0,
     environment: processorEnvironment(options as DropOptions),
-    ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS } : {}),
+    ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS, liveMapSweepIntervalMs: CHAOS_SWEEP_MS } : {}),
     ...(options.raiseRequestLimits === false ? {} : { requestLimits: RAISED_REQUEST_LIMITS }),
   });
   if (options.raiseRequestLimits !== false) console.error(LIMITS_RAISED_NOTE);

@@ -9,7 +9,7 @@ import type { LocalStackOptions } from '../../local/local-stack';
 import { localDynamoClientConfig } from '../../local/local-tables';
 import type { MeterSnapshot, StackMeter } from './aws-meter';
 import type { Target } from './drop';
-import { CHAOS_RECONCILE_MS, LIMITS_RAISED_NOTE } from './local-target';
+import { CHAOS_RECONCILE_MS, CHAOS_SWEEP_MS, LIMITS_RAISED_NOTE } from './local-target';
 import { type DropOptions, processorEnvironment } from './options';
 
 /**
@@ -29,6 +29,7 @@ export type StackStartOptions = Pick<
   | 'environment'
   | 'timingOverrides'
   | 'reconcileIntervalMs'
+  | 'liveMapSweepIntervalMs'
   | 'templateCacheDir'
   | 'requestLimits'
   | 'liveMapProcess'
@@ -232,7 +233,7 @@ export function startStackFor(
       ...(liveMapProcess ? { liveMapProcess } : {}),
       requestLimits: RAISED_REQUEST_LIMITS,
       environment: processorEnvironment(options as DropOptions),
-      ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS } : {}),
+      ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS, liveMapSweepIntervalMs: CHAOS_SWEEP_MS } : {}),
     },
     processEnvironment: {
       // The stack's logger reads the level once, when its modules load.

@@ -12,6 +12,8 @@ export interface BroadcasterProps {
   readonly stage: Stage;
   readonly tables: DataTables;
   readonly webSocketStage: WebSocketStage;
+  /** The live-map settings it shares with the map's functions (it reads every seat-map shard). */
+  readonly liveMapSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,12 +29,13 @@ export class Broadcaster extends Construct {
   constructor(scope: Construct, id: string, props: BroadcasterProps) {
     super(scope, id);
     const parts = addStreamConsumer(this, {
-      ...props,
+      stage: props.stage,
+      tables: props.tables,
       entry: BROADCASTER.entry,
       description: BROADCASTER.description,
       sources: BROADCAST_TABLES,
       eventSource: BROADCASTER.eventSource,
-      environment: { WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl },
+      environment: { ...props.liveMapSettings, WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl },
     });
     this.handler = parts.handler;
     this.deadLetterQueue = parts.deadLetterQueue;

@@ -1,9 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LIVE_MAP_SWEEP_ENTRY, LIVE_MAP_SWEEP_PERIOD_MINUTES } from '../../contract/handler-entries';
 import { SEAT_MAP_TICKS } from '../../contract/stream-consumers';
 import { LIVE_MAP_SHARD } from '../../contract/ws-routes';
 import type { DataTables } from '../constructs/data-tables';
@@ -25,11 +28,14 @@ export interface LiveMapProps {
  * The live seat map at drop scale: the tick builder (a seats-stream consumer: each changed event's
  * map rebuilt at most once per tick, written as the next version) and the shard worker it invokes
  * asynchronously once per shard and tick (one tick's deltas to the viewers of one shard). Both with
- * a dead-letter queue, alarmed like every stream consumer's (lib/observability/discovery.ts).
+ * a dead-letter queue, alarmed like every stream consumer's (lib/observability/discovery.ts). And
+ * the sweep, every minute: rebuilds each live event's map from its seat items, so a map whose last
+ * stream batch was given up on (the dead-letter queue) is repaired without waiting for a change.
  */
 export class LiveMap extends Construct {
   readonly ticks: NodeHandler;
   readonly shardWorker: NodeHandler;
+  readonly sweep: NodeHandler;
   readonly deadLetterQueue: sqs.Queue;
   readonly shardDeadLetterQueue: sqs.Queue;
 
@@ -79,11 +85,37 @@ export class LiveMap extends Construct {
     props.tables.table('buyers').grant(this.ticks.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
     grantDashboardPush(this.ticks.function, props.tables, props.webSocketStage);
     // The function itself only (grantInvoke would add its versions and aliases: `<arn>:*`).
-    this.ticks.function.addToRolePolicy(
+    const invokeShardWorker = () =>
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: [this.shardWorker.function.functionArn],
-      }),
-    );
+      });
+    this.ticks.function.addToRolePolicy(invokeShardWorker());
+
+    this.sweep = new NodeHandler(this, 'Sweep', {
+      stage: props.stage,
+      entry: LIVE_MAP_SWEEP_ENTRY,
+      description:
+        'Live seat map: rebuilds each live event’s map from its seats (every minute), repairing lost batches',
+      timeout: Duration.seconds(50),
+      environment: {
+        ...props.tables.tableEnvironment(),
+        ...settings,
+        LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName,
+        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
+      },
+    });
+    const sweep = this.sweep.function;
+    // Lists the events (one small item each), reads a live event's seats, gets and puts its map.
+    props.tables.table('events').grant(sweep, 'dynamodb:Scan');
+    props.tables.table('seats').grant(sweep, 'dynamodb:Query');
+    props.tables.table('buyers').grant(sweep, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    grantDashboardPush(sweep, props.tables, props.webSocketStage);
+    sweep.addToRolePolicy(invokeShardWorker());
+    new events.Rule(this, 'SweepSchedule', {
+      description: 'Runs the TicketDrop live-map sweep',
+      schedule: events.Schedule.rate(Duration.minutes(LIVE_MAP_SWEEP_PERIOD_MINUTES)),
+      targets: [new targets.LambdaFunction(sweep, { retryAttempts: 0 })], // the next run is the retry
+    });
   }
 }

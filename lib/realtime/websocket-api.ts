@@ -13,6 +13,8 @@ export interface LiveWebSocketProps {
   readonly tables: DataTables;
   /** The key buyer session tokens are signed with ($connect verifies `?token=`). */
   readonly sessionSigningKey: ISecret;
+  /** The live-map settings subscribe and disconnect must share with the map's functions (live-map-settings.ts). */
+  readonly liveMapSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,17 +29,18 @@ export class LiveWebSocket extends Construct {
   constructor(scope: Construct, id: string, props: LiveWebSocketProps) {
     super(scope, id);
     const environment = props.tables.tableEnvironment();
-    const handler = (handlerId: WsHandlerId) =>
+    const handler = (handlerId: WsHandlerId, settings: Readonly<Record<string, string>> = {}) =>
       new NodeHandler(this, `${handlerId.charAt(0).toUpperCase()}${handlerId.slice(1)}Handler`, {
         stage: props.stage,
         entry: WS_HANDLERS[handlerId].entry,
         description: WS_HANDLERS[handlerId].description,
-        environment,
+        environment: { ...environment, ...settings },
       });
     this.handlers = {
       connect: handler('connect'),
-      disconnect: handler('disconnect'),
-      subscribe: handler('subscribe'),
+      // Join and leave a seat-map shard: the same shard count as the map's functions.
+      disconnect: handler('disconnect', props.liveMapSettings),
+      subscribe: handler('subscribe', props.liveMapSettings),
       default: handler('default'),
     };
     ApiSecrets.provide(this.handlers.connect.function, 'SESSION_SIGNING_KEY', props.sessionSigningKey);

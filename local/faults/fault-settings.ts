@@ -26,6 +26,13 @@ export interface FaultSettings {
   readonly rates: Partial<Record<FaultKind, number>>;
   /** Limit `lambda.timeout` to these Task state names (e.g. ['IssueTickets']); all states if absent. */
   readonly lambdaStates?: readonly string[];
+  /** Limit `stream.batchFailed` to these stream consumers (e.g. ['seat-map-ticks']); all consumers if absent. */
+  readonly streamConsumers?: readonly string[];
+  /**
+   * When a failed stream batch fails: always before its handler ran (nothing done: a batch that runs
+   * out of retries is lost to the consumer), always after, or (absent) half of each.
+   */
+  readonly streamFailure?: 'before' | 'after';
 }
 
 export type FaultProfileName = 'off' | 'chaos';
@@ -57,6 +64,8 @@ export interface ResolvedFaults {
   readonly seed: number;
   readonly rates: Readonly<Record<FaultKind, number>>;
   readonly lambdaStates?: readonly string[];
+  readonly streamConsumers?: readonly string[];
+  readonly streamFailure?: 'before' | 'after';
 }
 
 const NO_FAULTS = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
@@ -89,6 +98,8 @@ export function resolveFaults(
     seed,
     rates: { ...NO_FAULTS, ...chosen.rates },
     ...(chosen.lambdaStates ? { lambdaStates: [...chosen.lambdaStates] } : {}),
+    ...(chosen.streamConsumers ? { streamConsumers: [...chosen.streamConsumers] } : {}),
+    ...(chosen.streamFailure ? { streamFailure: chosen.streamFailure } : {}),
   };
 }
 

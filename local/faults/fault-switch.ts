@@ -149,11 +149,14 @@ export class FaultSwitch implements LocalFaults {
 
   /**
    * `stream.batchFailed` for one delivery of a stream batch: fails before the handler runs, or
-   * after it ran (its work done, its answer lost — the batch is delivered again, as on AWS).
+   * after it ran (its work done, its answer lost — the batch is delivered again, as on AWS);
+   * limited to the configured consumers if any (`streamConsumers`).
    */
-  drawBatchFailure(): 'before' | 'after' | undefined {
+  drawBatchFailure(consumer: string): 'before' | 'after' | undefined {
+    const consumers = this.faults.streamConsumers;
+    if (consumers && !consumers.includes(consumer)) return undefined;
     if (!this.draw('stream.batchFailed')) return undefined;
-    return this.coin('stream.batchFailed') ? 'before' : 'after';
+    return this.faults.streamFailure ?? (this.coin('stream.batchFailed') ? 'before' : 'after');
   }
 
   deadLetter(letter: DeadLetter): void {

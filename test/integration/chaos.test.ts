@@ -27,6 +27,8 @@ describe('chaos drops', () => {
         rates: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Math.min(0.5, CHAOS_RATES[kind] * 2)])),
       },
       reconcileIntervalMs: 3_000,
+      // A map whose last stream batch is dead-lettered is repaired by the sweep (issue #14).
+      liveMapSweepIntervalMs: 3_000,
       // Every simulated buyer comes from 127.0.0.1: the per-address limits raised, as the simulator does.
       requestLimits: RAISED_REQUEST_LIMITS,
       environment: {

@@ -88,6 +88,20 @@ describe('the fault switch', () => {
     expect(faults.snapshot().counts['lambda.timeout']).toBe(1);
   });
 
+  it('limits stream.batchFailed to the named consumers, and to before or after the handler when told', () => {
+    const faults = new FaultSwitch(
+      { rates: { 'stream.batchFailed': 1 }, streamConsumers: ['seat-map-ticks'], streamFailure: 'before' },
+      { environment: {}, settingsEnvironment: {} },
+    );
+    expect(faults.drawBatchFailure('broadcaster')).toBeUndefined();
+    expect(Array.from({ length: 5 }, () => faults.drawBatchFailure('seat-map-ticks'))).toEqual(Array(5).fill('before'));
+    expect(faults.snapshot().counts['stream.batchFailed']).toBe(5);
+    // Without the limits: every consumer, half before and half after (seeded).
+    faults.set({ seed: 1, rates: { 'stream.batchFailed': 1 } });
+    const whens = new Set(Array.from({ length: 20 }, () => faults.drawBatchFailure('broadcaster')));
+    expect(whens).toEqual(new Set(['before', 'after']));
+  });
+
   it('refuses only the first start of an execution name', () => {
     const faults = new FaultSwitch({ rates: { 'sfn.startFailed': 1 } }, { environment: {}, settingsEnvironment: {} });
     expect(faults.drawStartFailure('order-1')).toBe(true);

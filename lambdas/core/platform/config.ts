@@ -15,6 +15,7 @@ import {
   type RequestLimits,
 } from '../../../contract/request-limits';
 import { TABLE_ENV, type TableId, type TableNames } from '../../../contract/tables';
+import { LIVE_MAP_SHARD_COUNT } from '../../../contract/ws-routes';
 
 /**
  * Every environment variable a handler reads, in one schema, parsed once per process (or per local
@@ -141,7 +142,7 @@ export const ENVIRONMENT_SCHEMA = z.object({
   SITE_URL: z.preprocess(blankAsMissing, z.url({ protocol: /^https?$/ }).optional()),
   NOTIFICATION_OUTBOX_DIR: optionalText,
   LIVE_MAP_TICK_MS: wholeNumber(250, 0, 5_000),
-  LIVE_MAP_SHARDS: wholeNumber(16, 1, 256),
+  LIVE_MAP_SHARDS: wholeNumber(LIVE_MAP_SHARD_COUNT, 1, 256),
   LIVE_MAP_SOCKET_VIEWERS: wholeNumber(1_500, 1, 1_000_000),
   LIVE_MAP_POLL_MS: wholeNumber(1_000, 250, 60_000),
   LIVE_MAP_SHARD_FUNCTION: optionalText,
