@@ -2,16 +2,7 @@ import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../contract/tables';
-import {
-  BROADCAST_TABLES,
-  BROADCASTER,
-  LIVE_MAP_SHARD,
-  LOCAL_WS_PATH,
-  ROUTE_SELECTION_FIELD,
-  WS_HANDLERS,
-  WS_ROUTES,
-  type WsHandlerId,
-} from '../contract/ws-routes';
+import { BROADCAST_TABLES, BROADCASTER, LIVE_MAP_SHARD, WS_HANDLERS, type WsHandlerId } from '../contract/ws-routes';
 import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
 import { logger } from '../lambdas/core/platform/logger';
@@ -21,13 +12,21 @@ import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
 import { localDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
-import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
+import { forwardUpgradeTo } from './upgrade-forward';
+import type { WsHandler } from './websocket-gateway';
+import { startWebSocketGatewayWorker, type WebSocketGatewayWorker } from './websocket-gateway-worker';
 
 /**
  * Live updates on the local stack: the WebSocket API on `/ws`, the `@connections` management API,
- * and the stream feed that drives the broadcaster — the AWS wiring of lib/realtime/, locally.
+ * and the stream feed that drives the broadcaster — the AWS wiring of lib/realtime/, locally. The
+ * WebSocket API's front (accepts, upgrades, frames, the open sockets) runs on a thread of its own,
+ * on a port of its own (local/websocket-gateway-worker.ts); its routes' handlers run here.
  */
 export interface LocalLiveUpdates {
+  /** The WebSocket gateway's own port (`ws://127.0.0.1:<port>/ws`; its `@connections` API too). */
+  readonly webSocketPort: number;
+  /** The gateway thread's counters (accepted connections, upgrade requests read, sockets open). */
+  readonly gatewayCounts: WebSocketGatewayWorker['counts'];
   /** The `@connections` API, to serve among the stack's AWS service endpoints. */
   readonly managementApi: ServiceEndpoint;
   /**
@@ -36,13 +35,17 @@ export interface LocalLiveUpdates {
    */
   readonly shardInvoker: ShardInvoker;
   /**
-   * The handlers' `@connections` poster: the message handed to the gateway in this process, as the
-   * `@connections` API on the port would (410 when gone, refused over 128 KiB). On AWS each of the
-   * N shard workers posts from its own Lambda; here they share one process, and an SDK round trip
-   * over HTTP per post would measure that sharing, not the design. The HTTP API stays for the SDK.
+   * The handlers' `@connections` poster: the message handed to the gateway's thread (a turn's posts
+   * in one message), as the `@connections` API on the port would (410 when gone, refused over
+   * 128 KiB). On AWS each of the N shard workers posts from its own Lambda; here they share one
+   * process, and an SDK round trip over HTTP per post would measure that sharing, not the design.
+   * The HTTP API stays for the SDK.
    */
   readonly poster: ConnectionPoster;
-  /** Accepts WebSocket upgrades on the stack's HTTP server. */
+  /**
+   * Lets the gateway's thread hand upgrades to the handlers (loaded by `start`), and passes the
+   * upgrades that reach the stack's own HTTP server on to it.
+   */
   attach(server: Server): void;
   /** Makes the handlers with the stack's platform and starts reading the streams. */
   start(platform: Platform, dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
@@ -52,13 +55,13 @@ export interface LocalLiveUpdates {
 /** API Gateway's limit on one `@connections` post (as local/connections-api.ts enforces it). */
 const MAX_POST_BYTES = 128 * 1024;
 
-export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
+/** Starts the gateway's thread on its port (upgrades answered `503 Starting` until `attach`). */
+export async function startLocalLiveUpdates(projectRoot: string): Promise<LocalLiveUpdates> {
   const handlers = new Map<WsHandlerId, WsHandler>();
-  const gateway = new LocalWebSocketGateway({
-    routes: WS_ROUTES,
-    handlerFor: (route) => handlers.get(route.handler)!,
-    path: LOCAL_WS_PATH,
-    routeSelectionField: ROUTE_SELECTION_FIELD,
+  const gateway = await startWebSocketGatewayWorker(async (id, event) => {
+    const handler = handlers.get(id);
+    if (!handler) throw new Error(`The WebSocket handler ${id} is not loaded`);
+    return handler(event);
   });
   let feed: StreamFeed | undefined;
   let shardWorker: ((job: ShardJob) => Promise<void>) | undefined;
@@ -81,11 +84,13 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   };
 
   return {
-    managementApi: connectionsEndpoint(gateway),
+    webSocketPort: gateway.port,
+    gatewayCounts: () => gateway.counts(),
+    managementApi: connectionsEndpoint(gateway.connections),
     poster: {
       async post(connectionId, data) {
         if (Buffer.byteLength(data) > MAX_POST_BYTES) throw new Error('PayloadTooLargeException: Message too long');
-        return gateway.send(connectionId, data) ? 'sent' : 'gone';
+        return (await gateway.connections.send(connectionId, data)) ? 'sent' : 'gone';
       },
     },
     shardInvoker: {
@@ -93,7 +98,10 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
         void runShardJob(job);
       },
     },
-    attach: (server) => gateway.attach(server),
+    attach(server) {
+      gateway.serve();
+      server.on('upgrade', forwardUpgradeTo(gateway.port));
+    },
     async start(platform, dynamoEndpoint, tables, faults = {}) {
       for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
@@ -114,7 +122,7 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
     async stop() {
       stopped = true;
       await feed?.stop();
-      await gateway.close();
+      await gateway.stop();
     },
   };
 }

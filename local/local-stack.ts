@@ -29,7 +29,7 @@ import { loadHandler } from './handler-loader';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
 import { closeServer, listen } from './http-listen';
 import { startLiveMapTicksProcess } from './live-map-ticks-process';
-import { createLocalLiveUpdates } from './live-updates';
+import { startLocalLiveUpdates } from './live-updates';
 import {
   createLocalPlatform,
   HandlerSettings,
@@ -142,8 +142,18 @@ export interface LocalStack {
    * `undefined` takes a change back. A wrong value is refused here.
    */
   configure(changes: Record<string, string | undefined>): void;
-  /** The WebSocket API of live updates (`ws://127.0.0.1:<port>/ws`). */
+  /**
+   * The WebSocket API of live updates, `ws://127.0.0.1:<its own port>/ws`: its front (accepting,
+   * upgrades, frames) runs on a thread of its own, so a busy stack does not keep sockets waiting to
+   * be accepted; the routes' handlers run on the stack's thread. `/ws` on the stack's port is
+   * passed on to it.
+   */
   readonly webSocketUrl: string;
+  /**
+   * The WebSocket gateway thread's counters (TCP connections accepted, upgrade requests read,
+   * sockets open), from shared memory: exact even while this thread is busy.
+   */
+  readonly webSocketGatewayCounts: () => { accepted: number; upgradesReceived: number; opened: number };
   /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
   readonly faults: LocalFaults;
   /** True when the order flow's template came from the cache, false when this start synthesized it. */
@@ -201,13 +211,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         refuseStart: ({ name }) => faults.drawStartFailure(name),
       });
       stops.push(() => orderFlow.service.stop());
-      const liveUpdates = createLocalLiveUpdates(PROJECT_ROOT);
+      // The WebSocket API's front on a thread and port of its own (its upgrades wait for `attach`).
+      const liveUpdates = await startLocalLiveUpdates(PROJECT_ROOT);
+      stops.push(() => liveUpdates.stop());
       const server = createServer(
         createHttpGateway({
           routes: ROUTES,
           defaultRoute: DEFAULT_ROUTE,
           handlerFor: (route) => handlers.get(route.handler)!,
           staticDir: join(PROJECT_ROOT, 'frontend', 'dist'),
+          webSocketPort: liveUpdates.webSocketPort,
           services: [
             { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
             liveUpdates.managementApi,
@@ -294,7 +307,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deadLetter: (letter: DeadLetter) => faults.deadLetter(letter),
       batchFault: () => faults.drawBatchFailure(),
     };
-    stops.push(() => liveUpdates.stop());
     const [, consumerFeeds, ticksProcess] = await Promise.all([
       liveUpdates.start(handlerPlatform, dynamo.endpoint, tables, streamFaults),
       startConsumerFeeds(
@@ -354,7 +366,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sessionSigningKey: handlerPlatform.config.secrets.SESSION_SIGNING_KEY.value ?? sessionSigningKey,
       platform: handlerPlatform,
       configure: (changes) => settings.configure(changes),
-      webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
+      webSocketUrl: `ws://127.0.0.1:${liveUpdates.webSocketPort}${LOCAL_WS_PATH}`,
+      webSocketGatewayCounts: liveUpdates.gatewayCounts,
       faults,
       templateReused: reused,
       async stop() {

@@ -1,0 +1,201 @@
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { WsHandlerId } from '../contract/ws-routes';
+import { logger } from '../lambdas/core/platform/logger';
+import type { ConnectionInfo, LocalConnections } from './connections-api';
+import { startTsxWorker } from './tsx-worker';
+
+/**
+ * The local WebSocket API's front on a worker thread of its own (websocket-gateway-thread.ts):
+ * it accepts the TCP connections on its own port, upgrades them, reads and writes the frames and
+ * keeps the open sockets; the route handlers run on the stack's thread, invoked per route as API
+ * Gateway invokes a Lambda (`invoke`).
+ *
+ * Why: during a sale the stack's event loop is saturated by the sale's handlers, and Node accepts
+ * about one new connection per event-loop turn (bench/RESULTS.md, "Quiet runs after merging
+ * leases…": ≈ 40 accepts/s, ≈ 480 connections pending, a buyer's socket waiting up to 10 s to be
+ * accepted). On AWS API Gateway accepts the sockets, not the Lambdas; here the worker's loop does,
+ * at once, whatever the stack's loop is busy with. A thread, not a process: it ends with the stack's
+ * process however that ends, and the handlers (their SDK meter, the fault switch, `configure`) stay
+ * where they were.
+ */
+
+/** What the stack's thread runs for one route invocation (the handler of that id, with this event). */
+export type WsInvoke = (
+  handler: WsHandlerId,
+  event: APIGatewayProxyWebsocketEventV2,
+) => Promise<APIGatewayProxyResultV2>;
+
+/** Counters the worker keeps in shared memory, readable while the stack's thread is busy. */
+export const GATEWAY_COUNTERS = {
+  /** TCP connections accepted. */
+  accepted: 0,
+  /** WebSocket upgrade requests read (each a `$connect` invocation sent to the stack). */
+  upgradesReceived: 1,
+  /** Sockets open ($connect answered 2xx, 101 sent). */
+  opened: 2,
+} as const;
+const COUNTER_SLOTS = 3;
+
+export interface GatewayWorkerData {
+  readonly counters: SharedArrayBuffer;
+}
+
+/** One `@connections` call from the stack to the worker's sockets. */
+export type ConnectionCall =
+  | { readonly id: number; readonly op: 'post'; readonly connectionId: string; readonly data: string }
+  | { readonly id: number; readonly op: 'info' | 'disconnect'; readonly connectionId: string };
+
+/** stack → worker. `calls` are batched: every call made in one turn of the stack's loop goes in one message. */
+export type GatewayRequest =
+  | { readonly type: 'serve' }
+  | { readonly type: 'calls'; readonly calls: readonly ConnectionCall[] }
+  | { readonly type: 'result'; readonly id: number; readonly result: APIGatewayProxyResultV2 }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'close' };
+
+/** worker → stack. */
+export type GatewayReply =
+  | { readonly type: 'listening'; readonly port: number }
+  | {
+      readonly type: 'invoke';
+      readonly id: number;
+      readonly handler: WsHandlerId;
+      readonly event: APIGatewayProxyWebsocketEventV2;
+    }
+  | { readonly type: 'answers'; readonly answers: readonly { readonly id: number; readonly value: unknown }[] }
+  | { readonly type: 'closed' };
+
+export interface WebSocketGatewayWorker {
+  /** The worker's own port on 127.0.0.1: the WebSocket API (`/ws`) and its `@connections` API. */
+  readonly port: number;
+  /** The open sockets, reached on the worker's thread. */
+  readonly connections: LocalConnections & {
+    send(connectionId: string, data: string): Promise<boolean>;
+    info(connectionId: string): Promise<ConnectionInfo | undefined>;
+    disconnect(connectionId: string): Promise<boolean>;
+  };
+  /** The worker's counters now (shared memory: exact even while this thread has not yielded). */
+  counts(): { accepted: number; upgradesReceived: number; opened: number };
+  /** From now on upgrades go to the handlers (until then they are answered `503 Starting`). */
+  serve(): void;
+  /** Closes every socket (each gets its `$disconnect`, run by `invoke`), then ends the thread; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** How long the worker may take to close its sockets (their $disconnect handlers) before it is ended anyway. */
+const CLOSE_WITHIN_MS = 15_000;
+
+export async function startWebSocketGatewayWorker(invoke: WsInvoke): Promise<WebSocketGatewayWorker> {
+  const counters = new SharedArrayBuffer(COUNTER_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+  const worker = startTsxWorker(new URL('./websocket-gateway-thread.ts', import.meta.url), {
+    counters,
+  } satisfies GatewayWorkerData);
+  const request = (message: GatewayRequest) => worker.postMessage(message);
+  const pending = new Map<number, (value: unknown) => void>();
+  let exited = false;
+  const gone = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      exited = true;
+      // A call the worker can no longer answer: its socket is gone with it.
+      for (const resolveCall of pending.values()) resolveCall(undefined);
+      pending.clear();
+      resolve();
+    }),
+  );
+  let closed: () => void = () => undefined;
+  const closedByWorker = new Promise<void>((resolve) => (closed = resolve));
+
+  const listening = new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    void gone.then(() => reject(new Error('The WebSocket gateway thread exited before it listened')));
+    worker.on('message', (reply: GatewayReply) => {
+      switch (reply.type) {
+        case 'listening':
+          worker.off('error', reject);
+          resolve(reply.port);
+          return;
+        case 'invoke':
+          invoke(reply.handler, reply.event).then(
+            (result) => request({ type: 'result', id: reply.id, result }),
+            (error: unknown) =>
+              request({
+                type: 'failed',
+                id: reply.id,
+                message: error instanceof Error ? error.message : String(error),
+              }),
+          );
+          return;
+        case 'answers':
+          for (const { id, value } of reply.answers) {
+            pending.get(id)?.(value);
+            pending.delete(id);
+          }
+          return;
+        case 'closed':
+          closed();
+          return;
+      }
+    });
+  });
+  let port: number;
+  try {
+    port = await listening;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  worker.on('error', (error) => logger.error('The WebSocket gateway thread failed', { error }));
+
+  // Every call made in one turn of this loop goes to the worker as one message (a tick's posts to
+  // a shard's hundreds of viewers), and comes back as one.
+  let nextCall = 1;
+  let batch: ConnectionCall[] = [];
+  const flush = () => {
+    const calls = batch;
+    batch = [];
+    if (!exited) request({ type: 'calls', calls });
+  };
+  const call = <T>(make: (id: number) => ConnectionCall): Promise<T> =>
+    new Promise((resolve) => {
+      if (exited) return resolve(undefined as T); // the worker is gone, and every socket with it
+      const next = make(nextCall++);
+      pending.set(next.id, resolve as (value: unknown) => void);
+      if (batch.push(next) === 1) queueMicrotask(flush);
+    });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    connections: {
+      send: async (connectionId, data) =>
+        (await call<boolean>((id) => ({ id, op: 'post', connectionId, data }))) === true,
+      info: (connectionId) => call<ConnectionInfo | undefined>((id) => ({ id, op: 'info', connectionId })),
+      disconnect: async (connectionId) =>
+        (await call<boolean>((id) => ({ id, op: 'disconnect', connectionId }))) === true,
+    },
+    counts: () => {
+      const view = new Int32Array(counters);
+      return {
+        accepted: Atomics.load(view, GATEWAY_COUNTERS.accepted),
+        upgradesReceived: Atomics.load(view, GATEWAY_COUNTERS.upgradesReceived),
+        opened: Atomics.load(view, GATEWAY_COUNTERS.opened),
+      };
+    },
+    serve: () => request({ type: 'serve' }),
+    stop: () =>
+      (stopping ??= (async () => {
+        if (exited) return;
+        request({ type: 'close' });
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          closedByWorker,
+          gone,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, CLOSE_WITHIN_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+        await worker.terminate();
+      })()),
+  };
+}

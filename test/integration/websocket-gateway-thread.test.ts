@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EVENT } from '../../local/demo-events';
+import { type LocalStack, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
+
+/**
+ * The WebSocket gateway's front runs on a thread of its own (local/websocket-gateway-worker.ts):
+ * while the stack's thread is blocked — here a synchronous loop that never yields, standing for a
+ * sale's handlers saturating it — the gateway still accepts connections and reads their upgrade
+ * requests; once the stack's thread is free, every `$connect` is answered by the real handler and
+ * every socket opens and is routed. On the stack's own thread (before) nothing is accepted until
+ * it yields: Node accepts about one connection per event-loop turn. Outcomes and order only, no
+ * durations: the wait below is a guard against a hang, not a budget.
+ */
+
+const SOCKETS = 50;
+/** A hang guard: if the gateway never gets the upgrades, the test fails instead of hanging. */
+const GUARD_MS = 120_000;
+
+/** 50 clients in a process of their own (this thread will be blocked): each subscribes, prints the outcome. */
+const CLIENTS = `
+const WebSocket = require('ws');
+const [url, count, eventId] = process.argv.slice(1);
+const sockets = [];
+let settled = 0;
+const done = (line) => {
+  console.log(line);
+  if (++settled === Number(count)) { for (const s of sockets) s.close(); process.exit(0); }
+};
+for (let i = 0; i < Number(count); i++) {
+  const socket = new WebSocket(url);
+  sockets.push(socket);
+  socket.on('open', () => socket.send(JSON.stringify({ action: 'subscribe', eventId })));
+  socket.on('message', (data) => done(JSON.parse(String(data)).type));
+  socket.on('unexpected-response', (_req, res) => done('refused ' + res.statusCode));
+  socket.on('error', (error) => done('error ' + error.message));
+}
+`;
+
+/** Blocks this thread (no event-loop turn at all) until `done()` or the guard; sleeps between looks. */
+function blockUntil(done: () => boolean, guardMs: number): boolean {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + guardMs;
+  while (!done()) {
+    if (Date.now() > deadline) return false;
+    Atomics.wait(nap, 0, 0, 5);
+  }
+  return true;
+}
+
+describe('the WebSocket gateway on a thread of its own', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0 });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('accepts 50 sockets and reads their upgrades while the stack’s thread is blocked; all open once it is free', async () => {
+    const before = stack.webSocketGatewayCounts();
+    const clients = spawn(process.execPath, ['-e', CLIENTS, stack.webSocketUrl, String(SOCKETS), DEMO_EVENT.eventId], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    clients.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exited = new Promise<number | null>((resolve) => clients.once('exit', resolve));
+
+    // The stack's thread does not take one turn from here until the gateway has all 50 upgrades.
+    const received = blockUntil(
+      () => stack.webSocketGatewayCounts().upgradesReceived - before.upgradesReceived >= SOCKETS,
+      GUARD_MS,
+    );
+    const whileBlocked = stack.webSocketGatewayCounts();
+
+    expect(received).toBe(true);
+    expect(whileBlocked.accepted - before.accepted).toBeGreaterThanOrEqual(SOCKETS);
+    // $connect runs on the stack's thread: none was answered, so none of the sockets is open yet.
+    expect(whileBlocked.opened - before.opened).toBe(0);
+
+    // Free again: every $connect is answered by the real handler, every socket opens and is routed.
+    expect(await exited).toBe(0);
+    const outcomes = output.trim().split('\n');
+    expect(outcomes).toEqual(Array.from({ length: SOCKETS }, () => 'subscribed'));
+    expect(stack.webSocketGatewayCounts().opened - before.opened).toBe(SOCKETS);
+  });
+});
