@@ -197,6 +197,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // While the JVM starts: the template (cached, or synthesized once java is spawned, since a
     // synthesis blocks this thread), the order flow, the server on its port, the secrets.
     const early = (async () => {
+      // The WebSocket API's front on a thread and port of its own (its upgrades wait for `attach`),
+      // started first: its thread loads beside the template's hashing and the JVM's start.
+      const liveUpdatesStarting = startLocalLiveUpdates(PROJECT_ROOT);
+      stops.push(async () => (await liveUpdatesStarting.catch(() => undefined))?.stop());
       const { template, reused } = await cachedTemplate({
         projectRoot: PROJECT_ROOT,
         cacheDir: options.templateCacheDir ?? templateCacheDirFromEnv(),
@@ -211,9 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         refuseStart: ({ name }) => faults.drawStartFailure(name),
       });
       stops.push(() => orderFlow.service.stop());
-      // The WebSocket API's front on a thread and port of its own (its upgrades wait for `attach`).
-      const liveUpdates = await startLocalLiveUpdates(PROJECT_ROOT);
-      stops.push(() => liveUpdates.stop());
+      const liveUpdates = await liveUpdatesStarting;
       const server = createServer(
         createHttpGateway({
           routes: ROUTES,
