@@ -36,8 +36,8 @@ export interface LocalLiveUpdates {
   readonly shardInvoker: ShardInvoker;
   /**
    * The handlers' `@connections` poster: the message handed to the gateway's thread (a turn's posts
-   * in one message), as the `@connections` API on the port would (410 when gone, refused over
-   * 128 KiB). On AWS each of the N shard workers posts from its own Lambda; here they share one
+   * in one message), answered as the `@connections` API on the port would (410 when gone, refused
+   * over 128 KiB) from the sockets this thread knows open (websocket-gateway-worker.ts `post`). On AWS each of the N shard workers posts from its own Lambda; here they share one
    * process, and an SDK round trip over HTTP per post would measure that sharing, not the design.
    * The HTTP API stays for the SDK.
    */
@@ -90,7 +90,7 @@ export async function startLocalLiveUpdates(projectRoot: string): Promise<LocalL
     poster: {
       async post(connectionId, data) {
         if (Buffer.byteLength(data) > MAX_POST_BYTES) throw new Error('PayloadTooLargeException: Message too long');
-        return (await gateway.connections.send(connectionId, data)) ? 'sent' : 'gone';
+        return gateway.post(connectionId, data);
       },
     },
     shardInvoker: {

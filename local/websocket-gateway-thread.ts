@@ -84,6 +84,13 @@ port.on('message', (message: GatewayRequest) => {
     case 'calls':
       reply({ type: 'answers', answers: message.calls.map((call) => ({ id: call.id, value: answer(call) })) });
       return;
+    case 'frames': {
+      const undelivered = message.frames
+        .filter(({ connectionId, data }) => !gateway.send(connectionId, data))
+        .map(({ connectionId }) => connectionId);
+      if (undelivered.length > 0) reply({ type: 'undelivered', connectionIds: undelivered });
+      return;
+    }
     case 'result':
     case 'failed': {
       const invocation = invocations.get(message.id);
