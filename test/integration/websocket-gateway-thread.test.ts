@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { DEMO_EVENT } from '../../local/demo-events';
 import { type LocalStack, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
+import { startWebSocketGatewayWorker, type WebSocketGatewayWorker } from '../../local/websocket-gateway-worker';
+import { eventually } from '../support/eventually';
 
 /**
  * The WebSocket gateway's front runs on a thread of its own (local/websocket-gateway-worker.ts):
@@ -86,5 +89,43 @@ describe('the WebSocket gateway on a thread of its own', () => {
     const outcomes = output.trim().split('\n');
     expect(outcomes).toEqual(Array.from({ length: SOCKETS }, () => 'subscribed'));
     expect(stack.webSocketGatewayCounts().opened - before.opened).toBe(SOCKETS);
+  });
+});
+
+describe('the handlers’ post through the gateway thread', () => {
+  let gateway: WebSocketGatewayWorker;
+  const connected: string[] = [];
+  const disconnected: string[] = [];
+
+  beforeAll(async () => {
+    // A stand-in for the stack's handlers: $connect lets every socket in, the rest is recorded.
+    gateway = await startWebSocketGatewayWorker(async (_handler, event) => {
+      const { routeKey, connectionId } = event.requestContext;
+      if (routeKey === '$connect') connected.push(connectionId);
+      if (routeKey === '$disconnect') disconnected.push(connectionId);
+      return { statusCode: 200 };
+    });
+    gateway.serve();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('is sent to an open socket, 410 to one never connected, and 410 once the socket has closed', async () => {
+    expect(gateway.post('never-connected', '{}')).toBe('gone');
+    const socket = new WebSocket(`ws://127.0.0.1:${gateway.port}/ws`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const connectionId = connected[0]!;
+    const received = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    expect(gateway.post(connectionId, '{"type":"hello"}')).toBe('sent');
+    expect(await received).toBe('{"type":"hello"}');
+
+    socket.close();
+    await eventually(async () => expect(disconnected).toContain(connectionId));
+    expect(gateway.post(connectionId, '{"type":"late"}')).toBe('gone');
+    // The @connections API asks the gateway thread itself.
+    expect(await gateway.connections.send(connectionId, '{}')).toBe(false);
+    expect(await gateway.connections.info(connectionId)).toBeUndefined();
   });
 });
