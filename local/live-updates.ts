@@ -12,21 +12,21 @@ import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
 import { localDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
-import { forwardUpgradeTo } from './upgrade-forward';
+import { startWebSocketFront, type WebSocketFront } from './websocket-front';
 import type { WsHandler } from './websocket-gateway';
-import { startWebSocketGatewayWorker, type WebSocketGatewayWorker } from './websocket-gateway-worker';
 
 /**
  * Live updates on the local stack: the WebSocket API on `/ws`, the `@connections` management API,
  * and the stream feed that drives the broadcaster — the AWS wiring of lib/realtime/, locally. The
- * WebSocket API's front (accepts, upgrades, frames, the open sockets) runs on a thread of its own,
- * on a port of its own (local/websocket-gateway-worker.ts); its routes' handlers run here.
+ * WebSocket API's front (accepts, upgrades, frames, the open sockets) runs on this process's loop
+ * or, as an option, on a thread and port of its own (local/websocket-front.ts); its routes'
+ * handlers run here.
  */
 export interface LocalLiveUpdates {
-  /** The WebSocket gateway's own port (`ws://127.0.0.1:<port>/ws`; its `@connections` API too). */
-  readonly webSocketPort: number;
-  /** The gateway thread's counters (accepted connections, upgrade requests read, sockets open). */
-  readonly gatewayCounts: WebSocketGatewayWorker['counts'];
+  /** The WebSocket gateway's own port when it has a thread of its own; undefined: `/ws` on the stack's port. */
+  readonly webSocketPort: number | undefined;
+  /** The gateway thread's counters (accepted connections, upgrade requests read, sockets open), if it has one. */
+  readonly gatewayCounts: WebSocketFront['counts'];
   /** The `@connections` API, to serve among the stack's AWS service endpoints. */
   readonly managementApi: ServiceEndpoint;
   /**
@@ -35,16 +35,16 @@ export interface LocalLiveUpdates {
    */
   readonly shardInvoker: ShardInvoker;
   /**
-   * The handlers' `@connections` poster: the message handed to the gateway's thread (a turn's posts
-   * in one message), answered as the `@connections` API on the port would (410 when gone, refused
-   * over 128 KiB) from the sockets this thread knows open (websocket-gateway-worker.ts `post`). On AWS each of the N shard workers posts from its own Lambda; here they share one
+   * The handlers' `@connections` poster: the message handed to the gateway (on its thread: a turn's
+   * posts in one message, answered from the sockets this thread knows open), as the `@connections`
+   * API on the port would (410 when gone, refused over 128 KiB). On AWS each of the N shard workers posts from its own Lambda; here they share one
    * process, and an SDK round trip over HTTP per post would measure that sharing, not the design.
    * The HTTP API stays for the SDK.
    */
   readonly poster: ConnectionPoster;
   /**
-   * Lets the gateway's thread hand upgrades to the handlers (loaded by `start`), and passes the
-   * upgrades that reach the stack's own HTTP server on to it.
+   * Hands upgrades to the handlers (loaded by `start`): those on the stack's HTTP server, and (with
+   * a thread of its own) those on the gateway's port.
    */
   attach(server: Server): void;
   /** Makes the handlers with the stack's platform and starts reading the streams. */
@@ -55,14 +55,23 @@ export interface LocalLiveUpdates {
 /** API Gateway's limit on one `@connections` post (as local/connections-api.ts enforces it). */
 const MAX_POST_BYTES = 128 * 1024;
 
-/** Starts the gateway's thread on its port (upgrades answered `503 Starting` until `attach`). */
-export async function startLocalLiveUpdates(projectRoot: string): Promise<LocalLiveUpdates> {
+/**
+ * `gatewayThread`: the WebSocket gateway's front on a thread and port of its own (its upgrades are
+ * answered `503 Starting` until `attach`); otherwise on this process's loop and the stack's port.
+ */
+export async function startLocalLiveUpdates(
+  projectRoot: string,
+  options: { gatewayThread?: boolean } = {},
+): Promise<LocalLiveUpdates> {
   const handlers = new Map<WsHandlerId, WsHandler>();
-  const gateway = await startWebSocketGatewayWorker(async (id, event) => {
-    const handler = handlers.get(id);
-    if (!handler) throw new Error(`The WebSocket handler ${id} is not loaded`);
-    return handler(event);
-  });
+  const gateway = await startWebSocketFront(
+    async (id, event) => {
+      const handler = handlers.get(id);
+      if (!handler) throw new Error(`The WebSocket handler ${id} is not loaded`);
+      return handler(event);
+    },
+    { thread: options.gatewayThread ?? false },
+  );
   let feed: StreamFeed | undefined;
   let shardWorker: ((job: ShardJob) => Promise<void>) | undefined;
   let stopped = false;
@@ -98,10 +107,7 @@ export async function startLocalLiveUpdates(projectRoot: string): Promise<LocalL
         void runShardJob(job);
       },
     },
-    attach(server) {
-      gateway.serve();
-      server.on('upgrade', forwardUpgradeTo(gateway.port));
-    },
+    attach: (server) => gateway.attach(server),
     async start(platform, dynamoEndpoint, tables, faults = {}) {
       for (const [id, { entry }] of Object.entries(WS_HANDLERS) as [WsHandlerId, { entry: string }][]) {
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));

@@ -50,6 +50,7 @@ import {
   type TimingOverrides,
 } from './stepfunctions';
 import { cachedTemplate } from './template-cache';
+import type { GatewayCounts } from './websocket-gateway-worker';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -114,6 +115,15 @@ export interface LocalStackOptions {
    * `configure` changes do not reach it.
    */
   readonly liveMapProcess?: boolean;
+  /**
+   * Runs the WebSocket API's front — accepting connections, upgrades, frames, the open sockets —
+   * on a worker thread and port of its own (local/websocket-gateway-worker.ts), as API Gateway
+   * accepts the sockets on AWS, not the Lambdas; the routes' handlers stay on this thread. During
+   * a sale this process's saturated loop accepts about one connection per turn, so without it the
+   * winners' sockets waited seconds to be accepted. An option (bench:sellout takes it) because the
+   * extra thread slows the live map's fan-out on a 2-core machine (local/websocket-front.ts).
+   */
+  readonly webSocketGatewayThread?: boolean;
 }
 
 export interface LocalStack {
@@ -143,17 +153,15 @@ export interface LocalStack {
    */
   configure(changes: Record<string, string | undefined>): void;
   /**
-   * The WebSocket API of live updates, `ws://127.0.0.1:<its own port>/ws`: its front (accepting,
-   * upgrades, frames) runs on a thread of its own, so a busy stack does not keep sockets waiting to
-   * be accepted; the routes' handlers run on the stack's thread. `/ws` on the stack's port is
-   * passed on to it.
+   * The WebSocket API of live updates: `ws://127.0.0.1:<port>/ws`, or with `webSocketGatewayThread`
+   * `ws://127.0.0.1:<its own port>/ws` (`/ws` on the stack's port is then passed on to it).
    */
   readonly webSocketUrl: string;
   /**
-   * The WebSocket gateway thread's counters (TCP connections accepted, upgrade requests read,
-   * sockets open), from shared memory: exact even while this thread is busy.
+   * With `webSocketGatewayThread`, the gateway thread's counters (TCP connections accepted, upgrade
+   * requests read, sockets open), from shared memory: exact even while this thread is busy.
    */
-  readonly webSocketGatewayCounts: () => { accepted: number; upgradesReceived: number; opened: number };
+  readonly webSocketGatewayCounts: () => GatewayCounts | undefined;
   /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
   readonly faults: LocalFaults;
   /** True when the order flow's template came from the cache, false when this start synthesized it. */
@@ -197,9 +205,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // While the JVM starts: the template (cached, or synthesized once java is spawned, since a
     // synthesis blocks this thread), the order flow, the server on its port, the secrets.
     const early = (async () => {
-      // The WebSocket API's front on a thread and port of its own (its upgrades wait for `attach`),
-      // started first: its thread loads beside the template's hashing and the JVM's start.
-      const liveUpdatesStarting = startLocalLiveUpdates(PROJECT_ROOT);
+      // The WebSocket API's front (on a thread of its own: started first, it loads beside the
+      // template's hashing and the JVM's start; its upgrades wait for `attach`).
+      const liveUpdatesStarting = startLocalLiveUpdates(PROJECT_ROOT, {
+        gatewayThread: options.webSocketGatewayThread,
+      });
       stops.push(async () => (await liveUpdatesStarting.catch(() => undefined))?.stop());
       const { template, reused } = await cachedTemplate({
         projectRoot: PROJECT_ROOT,
@@ -368,7 +378,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sessionSigningKey: handlerPlatform.config.secrets.SESSION_SIGNING_KEY.value ?? sessionSigningKey,
       platform: handlerPlatform,
       configure: (changes) => settings.configure(changes),
-      webSocketUrl: `ws://127.0.0.1:${liveUpdates.webSocketPort}${LOCAL_WS_PATH}`,
+      webSocketUrl: `ws://127.0.0.1:${liveUpdates.webSocketPort ?? port}${LOCAL_WS_PATH}`,
       webSocketGatewayCounts: liveUpdates.gatewayCounts,
       faults,
       templateReused: reused,

@@ -36,6 +36,12 @@ export const GATEWAY_COUNTERS = {
 } as const;
 const COUNTER_SLOTS = 3;
 
+export interface GatewayCounts {
+  readonly accepted: number;
+  readonly upgradesReceived: number;
+  readonly opened: number;
+}
+
 export interface GatewayWorkerData {
   readonly counters: SharedArrayBuffer;
 }
@@ -96,7 +102,7 @@ export interface WebSocketGatewayWorker {
     disconnect(connectionId: string): Promise<boolean>;
   };
   /** The worker's counters now (shared memory: exact even while this thread has not yielded). */
-  counts(): { accepted: number; upgradesReceived: number; opened: number };
+  counts(): GatewayCounts;
   /** From now on upgrades go to the handlers (until then they are answered `503 Starting`). */
   serve(): void;
   /** Closes every socket (each gets its `$disconnect`, run by `invoke`), then ends the thread; idempotent. */

@@ -94,8 +94,7 @@ describe('the local stack', () => {
   it('tells the frontend where the API and the WebSocket are (/config.json)', async () => {
     const response = await fetch(`${stack.url}/config.json`);
     expect(response.headers.get('cache-control')).toBe('no-cache');
-    // The WebSocket API on its own port (its front has an event loop of its own), as on AWS its own host.
-    expect(await response.json()).toEqual({ apiBaseUrl: '', websocketUrl: stack.webSocketUrl });
+    expect(await response.json()).toEqual({ apiBaseUrl: '', websocketUrl: `ws://127.0.0.1:${stack.port}/ws` });
   });
 
   it('stops DynamoDB Local with it', async () => {

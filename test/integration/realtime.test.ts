@@ -76,13 +76,8 @@ describe('live updates over WebSocket on the local stack', () => {
     await stack?.stop();
   });
 
-  it('serves /ws on the gateway’s own port, and passes /ws on the stack’s port on to it', async () => {
-    expect(stack.webSocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
-    expect(stack.webSocketUrl).not.toBe(`ws://127.0.0.1:${stack.port}/ws`);
-    const viaStackPort = await LiveClient.connect(`ws://127.0.0.1:${stack.port}/ws`);
-    clients.push(viaStackPort);
-    await viaStackPort.subscribe(EVENT);
-    expect(viaStackPort.messages).toEqual([{ type: 'subscribed', eventId: EVENT }]);
+  it('serves /ws on the stack’s own port', () => {
+    expect(stack.webSocketUrl).toBe(`ws://127.0.0.1:${stack.port}/ws`);
   });
 
   it('refuses a forged or expired session token at $connect, and accepts anonymous viewers', async () => {

@@ -5,6 +5,7 @@ import { DEMO_EVENT } from '../../local/demo-events';
 import { type LocalStack, PROJECT_ROOT, startLocalStack } from '../../local/local-stack';
 import { startWebSocketGatewayWorker, type WebSocketGatewayWorker } from '../../local/websocket-gateway-worker';
 import { eventually } from '../support/eventually';
+import { LiveClient } from '../support/live-client';
 
 /**
  * The WebSocket gateway's front runs on a thread of its own (local/websocket-gateway-worker.ts):
@@ -53,9 +54,10 @@ function blockUntil(done: () => boolean, guardMs: number): boolean {
 
 describe('the WebSocket gateway on a thread of its own', () => {
   let stack: LocalStack;
+  const counts = () => stack.webSocketGatewayCounts()!;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0 });
+    stack = await startLocalStack({ port: 0, webSocketGatewayThread: true });
   });
 
   afterAll(async () => {
@@ -63,7 +65,7 @@ describe('the WebSocket gateway on a thread of its own', () => {
   });
 
   it('accepts 50 sockets and reads their upgrades while the stack’s thread is blocked; all open once it is free', async () => {
-    const before = stack.webSocketGatewayCounts();
+    const before = counts();
     const clients = spawn(process.execPath, ['-e', CLIENTS, stack.webSocketUrl, String(SOCKETS), DEMO_EVENT.eventId], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -73,11 +75,8 @@ describe('the WebSocket gateway on a thread of its own', () => {
     const exited = new Promise<number | null>((resolve) => clients.once('exit', resolve));
 
     // The stack's thread does not take one turn from here until the gateway has all 50 upgrades.
-    const received = blockUntil(
-      () => stack.webSocketGatewayCounts().upgradesReceived - before.upgradesReceived >= SOCKETS,
-      GUARD_MS,
-    );
-    const whileBlocked = stack.webSocketGatewayCounts();
+    const received = blockUntil(() => counts().upgradesReceived - before.upgradesReceived >= SOCKETS, GUARD_MS);
+    const whileBlocked = counts();
 
     expect(received).toBe(true);
     expect(whileBlocked.accepted - before.accepted).toBeGreaterThanOrEqual(SOCKETS);
@@ -88,7 +87,17 @@ describe('the WebSocket gateway on a thread of its own', () => {
     expect(await exited).toBe(0);
     const outcomes = output.trim().split('\n');
     expect(outcomes).toEqual(Array.from({ length: SOCKETS }, () => 'subscribed'));
-    expect(stack.webSocketGatewayCounts().opened - before.opened).toBe(SOCKETS);
+    expect(counts().opened - before.opened).toBe(SOCKETS);
+  });
+
+  it('serves /ws on its own port, and passes /ws on the stack’s port on to it; /config.json names its port', async () => {
+    expect(stack.webSocketUrl).not.toBe(`ws://127.0.0.1:${stack.port}/ws`);
+    const config = (await (await fetch(`${stack.url}/config.json`)).json()) as { websocketUrl: string };
+    expect(config.websocketUrl).toBe(stack.webSocketUrl);
+    const viaStackPort = await LiveClient.connect(`ws://127.0.0.1:${stack.port}/ws`);
+    await viaStackPort.subscribe(DEMO_EVENT.eventId);
+    expect(viaStackPort.messages).toEqual([{ type: 'subscribed', eventId: DEMO_EVENT.eventId }]);
+    await viaStackPort.close();
   });
 });
 
