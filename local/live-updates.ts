@@ -37,9 +37,9 @@ export interface LocalLiveUpdates {
   /**
    * The handlers' `@connections` poster: the message handed to the gateway (on its thread: a turn's
    * posts in one message, answered from the sockets this thread knows open), as the `@connections`
-   * API on the port would (410 when gone, refused over 128 KiB). On AWS each of the N shard workers posts from its own Lambda; here they share one
-   * process, and an SDK round trip over HTTP per post would measure that sharing, not the design.
-   * The HTTP API stays for the SDK.
+   * API on the port would (410 when gone, refused over 128 KiB). On AWS each of the N shard workers
+   * posts from its own Lambda; here they share one process, and an SDK round trip over HTTP per
+   * post would measure that sharing, not the design. The HTTP API stays for the SDK.
    */
   readonly poster: ConnectionPoster;
   /**
