@@ -1,7 +1,7 @@
 /**
  * Sell-out through the public API (npm run bench:sellout [-- --buyers 5000 --seats 500]):
  * N buyers vs M seats, best available, one seat each, zero payment delay, all at once, on the
- * local stack in its own process (the simulator's load generation does not take its event loop). Then, in the same run and on the same DynamoDB Local, the raw
+ * local stack in its own process (the simulator's load generation does not take its event loop), its WebSocket gateway on a thread of its own. Then, in the same run and on the same DynamoDB Local, the raw
  * conditional-write rate (one-seat holds = one conditional UpdateItem each, concurrency 50), so
  * purchases/s can be set against what the database alone allows:
  *   ratio = purchases/s ÷ (raw writes/s ÷ write requests per purchase)
@@ -42,7 +42,9 @@ async function main() {
     httpConcurrency: 64,
     timeoutSeconds: 1200,
   };
-  const stack = await startStackFor(options);
+  // The WebSocket gateway's front on a thread of its own (issue #13): the winners' sockets are
+  // accepted at once, as API Gateway accepts them, not by the stack's saturated loop.
+  const stack = await startStackFor(options, { webSocketGatewayThread: true });
   const { target, stop } = stack;
   try {
     // Warm-up: JIT, handler modules, the state machine.

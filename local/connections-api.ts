@@ -9,13 +9,22 @@ import type { ServiceEndpoint } from './http-gateway';
  *   DELETE /@connections/{id}  close the socket
  */
 
-/** The open sockets, as the local WebSocket gateway keeps them. */
+/** What `@connections` tells of one open socket. */
+export interface ConnectionInfo {
+  readonly connectedAt: number;
+  readonly lastActiveAt: number;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+/**
+ * The open sockets, as the local WebSocket gateway keeps them: on this thread (sync), or on the
+ * gateway's own thread, asked over its message port (local/websocket-gateway-worker.ts).
+ */
 export interface LocalConnections {
-  send(connectionId: string, data: string): boolean;
-  info(
-    connectionId: string,
-  ): { connectedAt: number; lastActiveAt: number; sourceIp: string; userAgent: string } | undefined;
-  disconnect(connectionId: string): boolean;
+  send(connectionId: string, data: string): boolean | Promise<boolean>;
+  info(connectionId: string): ConnectionInfo | undefined | Promise<ConnectionInfo | undefined>;
+  disconnect(connectionId: string): boolean | Promise<boolean>;
 }
 
 const PREFIX = '/@connections/';
@@ -37,10 +46,10 @@ export function connectionsEndpoint(connections: LocalConnections): ServiceEndpo
         case 'POST': {
           const data = await readBody(req);
           if (data === undefined) return sendError(res, 413, 'PayloadTooLargeException', 'Message too long');
-          return connections.send(connectionId, data.toString('utf8')) ? sendEmpty(res, 200) : sendGone(res);
+          return (await connections.send(connectionId, data.toString('utf8'))) ? sendEmpty(res, 200) : sendGone(res);
         }
         case 'GET': {
-          const info = connections.info(connectionId);
+          const info = await connections.info(connectionId);
           if (!info) return sendGone(res);
           // The wire names are camelCase (the SDK maps them to ConnectedAt, Identity, ...).
           return sendJson(res, 200, {
@@ -50,7 +59,7 @@ export function connectionsEndpoint(connections: LocalConnections): ServiceEndpo
           });
         }
         case 'DELETE':
-          return connections.disconnect(connectionId) ? sendEmpty(res, 204) : sendGone(res);
+          return (await connections.disconnect(connectionId)) ? sendEmpty(res, 204) : sendGone(res);
         default:
           return sendError(res, 400, 'BadRequestException', `Unsupported method ${req.method ?? ''}`);
       }

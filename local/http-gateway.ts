@@ -45,6 +45,8 @@ export interface HttpGatewayOptions {
    * calls the Step Functions API).
    */
   readonly isStarting?: () => boolean;
+  /** The WebSocket API's own port, for `/config.json` (default: this port's `/ws`). */
+  readonly webSocketPort?: number;
 }
 
 /** What the port answers until the stack can serve. */
@@ -85,7 +87,7 @@ export function createHttpGateway(options: HttpGatewayOptions) {
       if (options.isStarting?.()) return sendStarting(res);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await serveApi(options, req, res, url);
-      else await serveStatic(options.staticDir, url.pathname, req, res);
+      else await serveStatic(options, url.pathname, req, res);
     } catch (error) {
       // A handler that throws fails this request only (500), never the server.
       logger.error('Local gateway: the request failed', { method: req.method, path: req.url, error: error as Error });
@@ -221,14 +223,15 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; complete: boole
  * browsers may keep them for a year; index.html and config.json are revalidated every time.
  */
 async function serveStatic(
-  staticDir: string,
+  options: Pick<HttpGatewayOptions, 'staticDir' | 'webSocketPort'>,
   pathname: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const { staticDir } = options;
   if (pathname === '/config.json') {
     res.writeHead(200, { 'content-type': CONTENT_TYPES['.json']!, 'cache-control': 'no-cache' });
-    res.end(JSON.stringify(frontendConfig(req)));
+    res.end(JSON.stringify(frontendConfig(req, options.webSocketPort)));
     return;
   }
   const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
@@ -242,10 +245,17 @@ async function serveStatic(
   return sendFile(res, index, 'no-cache');
 }
 
-/** What the local gateway tells the frontend: API on this origin, WebSocket on /ws of this host. */
-export function frontendConfig(req: IncomingMessage): { apiBaseUrl: string; websocketUrl: string } {
+/**
+ * What the local gateway tells the frontend: API on this origin, WebSocket on /ws of this host —
+ * at the WebSocket API's own port when it has one (as on AWS, where it has a host of its own).
+ */
+export function frontendConfig(
+  req: IncomingMessage,
+  webSocketPort?: number,
+): { apiBaseUrl: string; websocketUrl: string } {
   const host = /^[\w.\-:[\]]+$/.test(req.headers.host ?? '') ? req.headers.host! : '127.0.0.1';
-  return { apiBaseUrl: '', websocketUrl: `ws://${host}/ws` };
+  const webSocketHost = webSocketPort === undefined ? host : `${new URL(`http://${host}`).hostname}:${webSocketPort}`;
+  return { apiBaseUrl: '', websocketUrl: `ws://${webSocketHost}/ws` };
 }
 
 function cacheControlFor(relative: string): string {

@@ -2,16 +2,7 @@ import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../contract/tables';
-import {
-  BROADCAST_TABLES,
-  BROADCASTER,
-  LIVE_MAP_SHARD,
-  LOCAL_WS_PATH,
-  ROUTE_SELECTION_FIELD,
-  WS_HANDLERS,
-  WS_ROUTES,
-  type WsHandlerId,
-} from '../contract/ws-routes';
+import { BROADCAST_TABLES, BROADCASTER, LIVE_MAP_SHARD, WS_HANDLERS, type WsHandlerId } from '../contract/ws-routes';
 import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
 import { logger } from '../lambdas/core/platform/logger';
@@ -21,13 +12,21 @@ import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
 import { localDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
-import { LocalWebSocketGateway, type WsHandler } from './websocket-gateway';
+import { startWebSocketFront, type WebSocketFront } from './websocket-front';
+import type { WsHandler } from './websocket-gateway';
 
 /**
  * Live updates on the local stack: the WebSocket API on `/ws`, the `@connections` management API,
- * and the stream feed that drives the broadcaster — the AWS wiring of lib/realtime/, locally.
+ * and the stream feed that drives the broadcaster — the AWS wiring of lib/realtime/, locally. The
+ * WebSocket API's front (accepts, upgrades, frames, the open sockets) runs on this process's loop
+ * or, as an option, on a thread and port of its own (local/websocket-front.ts); its routes'
+ * handlers run here.
  */
 export interface LocalLiveUpdates {
+  /** The WebSocket gateway's own port when it has a thread of its own; undefined: `/ws` on the stack's port. */
+  readonly webSocketPort: number | undefined;
+  /** The gateway thread's counters (accepted connections, upgrade requests read, sockets open), if it has one. */
+  readonly gatewayCounts: WebSocketFront['counts'];
   /** The `@connections` API, to serve among the stack's AWS service endpoints. */
   readonly managementApi: ServiceEndpoint;
   /**
@@ -36,13 +35,17 @@ export interface LocalLiveUpdates {
    */
   readonly shardInvoker: ShardInvoker;
   /**
-   * The handlers' `@connections` poster: the message handed to the gateway in this process, as the
-   * `@connections` API on the port would (410 when gone, refused over 128 KiB). On AWS each of the
-   * N shard workers posts from its own Lambda; here they share one process, and an SDK round trip
-   * over HTTP per post would measure that sharing, not the design. The HTTP API stays for the SDK.
+   * The handlers' `@connections` poster: the message handed to the gateway (on its thread: a turn's
+   * posts in one message, answered from the sockets this thread knows open), as the `@connections`
+   * API on the port would (410 when gone, refused over 128 KiB). On AWS each of the N shard workers
+   * posts from its own Lambda; here they share one process, and an SDK round trip over HTTP per
+   * post would measure that sharing, not the design. The HTTP API stays for the SDK.
    */
   readonly poster: ConnectionPoster;
-  /** Accepts WebSocket upgrades on the stack's HTTP server. */
+  /**
+   * Hands upgrades to the handlers (loaded by `start`): those on the stack's HTTP server, and (with
+   * a thread of its own) those on the gateway's port.
+   */
   attach(server: Server): void;
   /** Makes the handlers with the stack's platform and starts reading the streams. */
   start(platform: Platform, dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
@@ -52,14 +55,23 @@ export interface LocalLiveUpdates {
 /** API Gateway's limit on one `@connections` post (as local/connections-api.ts enforces it). */
 const MAX_POST_BYTES = 128 * 1024;
 
-export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
+/**
+ * `gatewayThread`: the WebSocket gateway's front on a thread and port of its own (its upgrades are
+ * answered `503 Starting` until `attach`); otherwise on this process's loop and the stack's port.
+ */
+export async function startLocalLiveUpdates(
+  projectRoot: string,
+  options: { gatewayThread?: boolean } = {},
+): Promise<LocalLiveUpdates> {
   const handlers = new Map<WsHandlerId, WsHandler>();
-  const gateway = new LocalWebSocketGateway({
-    routes: WS_ROUTES,
-    handlerFor: (route) => handlers.get(route.handler)!,
-    path: LOCAL_WS_PATH,
-    routeSelectionField: ROUTE_SELECTION_FIELD,
-  });
+  const gateway = await startWebSocketFront(
+    async (id, event) => {
+      const handler = handlers.get(id);
+      if (!handler) throw new Error(`The WebSocket handler ${id} is not loaded`);
+      return handler(event);
+    },
+    { thread: options.gatewayThread ?? false },
+  );
   let feed: StreamFeed | undefined;
   let shardWorker: ((job: ShardJob) => Promise<void>) | undefined;
   let stopped = false;
@@ -81,11 +93,13 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
   };
 
   return {
-    managementApi: connectionsEndpoint(gateway),
+    webSocketPort: gateway.port,
+    gatewayCounts: () => gateway.counts(),
+    managementApi: connectionsEndpoint(gateway.connections),
     poster: {
       async post(connectionId, data) {
         if (Buffer.byteLength(data) > MAX_POST_BYTES) throw new Error('PayloadTooLargeException: Message too long');
-        return gateway.send(connectionId, data) ? 'sent' : 'gone';
+        return gateway.post(connectionId, data);
       },
     },
     shardInvoker: {
@@ -114,7 +128,7 @@ export function createLocalLiveUpdates(projectRoot: string): LocalLiveUpdates {
     async stop() {
       stopped = true;
       await feed?.stop();
-      await gateway.close();
+      await gateway.stop();
     },
   };
 }

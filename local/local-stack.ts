@@ -30,7 +30,7 @@ import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from '
 import { closeServer, listen } from './http-listen';
 import { type LiveMapSweepTimer, startLiveMapSweepTimer } from './live-map-sweep-timer';
 import { startLiveMapTicksProcess } from './live-map-ticks-process';
-import { createLocalLiveUpdates } from './live-updates';
+import { startLocalLiveUpdates } from './live-updates';
 import {
   createLocalPlatform,
   HandlerSettings,
@@ -51,6 +51,7 @@ import {
   type TimingOverrides,
 } from './stepfunctions';
 import { cachedTemplate } from './template-cache';
+import type { GatewayCounts } from './websocket-gateway-worker';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -120,6 +121,15 @@ export interface LocalStackOptions {
    * `configure` changes do not reach it.
    */
   readonly liveMapProcess?: boolean;
+  /**
+   * Runs the WebSocket API's front — accepting connections, upgrades, frames, the open sockets —
+   * on a worker thread and port of its own (local/websocket-gateway-worker.ts), as API Gateway
+   * accepts the sockets on AWS, not the Lambdas; the routes' handlers stay on this thread. During
+   * a sale this process's saturated loop accepts about one connection per turn, so without it the
+   * winners' sockets waited seconds to be accepted. An option (bench:sellout takes it) because the
+   * extra thread slows the live map's fan-out on a 2-core machine (local/websocket-front.ts).
+   */
+  readonly webSocketGatewayThread?: boolean;
 }
 
 export interface LocalStack {
@@ -150,8 +160,16 @@ export interface LocalStack {
    * `undefined` takes a change back. A wrong value is refused here.
    */
   configure(changes: Record<string, string | undefined>): void;
-  /** The WebSocket API of live updates (`ws://127.0.0.1:<port>/ws`). */
+  /**
+   * The WebSocket API of live updates: `ws://127.0.0.1:<port>/ws`, or with `webSocketGatewayThread`
+   * `ws://127.0.0.1:<its own port>/ws` (`/ws` on the stack's port is then passed on to it).
+   */
   readonly webSocketUrl: string;
+  /**
+   * With `webSocketGatewayThread`, the gateway thread's counters (TCP connections accepted, upgrade
+   * requests read, sockets open), from shared memory: exact even while this thread is busy.
+   */
+  readonly webSocketGatewayCounts: () => GatewayCounts | undefined;
   /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
   readonly faults: LocalFaults;
   /** True when the order flow's template came from the cache, false when this start synthesized it. */
@@ -195,6 +213,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // While the JVM starts: the template (cached, or synthesized once java is spawned, since a
     // synthesis blocks this thread), the order flow, the server on its port, the secrets.
     const early = (async () => {
+      // The WebSocket API's front (on a thread of its own: started first, it loads beside the
+      // template's hashing and the JVM's start; its upgrades wait for `attach`).
+      const liveUpdatesStarting = startLocalLiveUpdates(PROJECT_ROOT, {
+        gatewayThread: options.webSocketGatewayThread,
+      });
+      stops.push(async () => (await liveUpdatesStarting.catch(() => undefined))?.stop());
       const { template, reused } = await cachedTemplate({
         projectRoot: PROJECT_ROOT,
         cacheDir: options.templateCacheDir ?? templateCacheDirFromEnv(),
@@ -209,13 +233,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         refuseStart: ({ name }) => faults.drawStartFailure(name),
       });
       stops.push(() => orderFlow.service.stop());
-      const liveUpdates = createLocalLiveUpdates(PROJECT_ROOT);
+      const liveUpdates = await liveUpdatesStarting;
       const server = createServer(
         createHttpGateway({
           routes: ROUTES,
           defaultRoute: DEFAULT_ROUTE,
           handlerFor: (route) => handlers.get(route.handler)!,
           staticDir: join(PROJECT_ROOT, 'frontend', 'dist'),
+          webSocketPort: liveUpdates.webSocketPort,
           services: [
             { matches: isStepFunctionsRequest, listener: createStepFunctionsListener(orderFlow.service) },
             liveUpdates.managementApi,
@@ -302,7 +327,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deadLetter: (letter: DeadLetter) => faults.deadLetter(letter),
       batchFault: (consumer: string) => faults.drawBatchFailure(consumer),
     };
-    stops.push(() => liveUpdates.stop());
     const [, consumerFeeds, ticksProcess] = await Promise.all([
       liveUpdates.start(handlerPlatform, dynamo.endpoint, tables, streamFaults),
       startConsumerFeeds(
@@ -369,7 +393,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sessionSigningKey: handlerPlatform.config.secrets.SESSION_SIGNING_KEY.value ?? sessionSigningKey,
       platform: handlerPlatform,
       configure: (changes) => settings.configure(changes),
-      webSocketUrl: `ws://127.0.0.1:${port}${LOCAL_WS_PATH}`,
+      webSocketUrl: `ws://127.0.0.1:${liveUpdates.webSocketPort ?? port}${LOCAL_WS_PATH}`,
+      webSocketGatewayCounts: liveUpdates.gatewayCounts,
       faults,
       templateReused: reused,
       async stop() {

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       `  TicketDrop is ready: ${stack.url}`,
       '',
       `  frontend + HTTP API   ${stack.url}  (try ${stack.url}/api/events/${DEMO_EVENT.eventId})`,
+      `  live updates          ${stack.webSocketUrl}  (the WebSocket API)`,
       `  DynamoDB Local        ${stack.dynamo.endpoint}  (pid ${stack.dynamo.pid}, data in ${shownDataDir}/)`,
       `  demo events           ${DEMO_EVENT.name}: ${DEMO_EVENT.rows} rows × ${DEMO_EVENT.seatsPerRow} seats  ${stack.url}/events/${DEMO_EVENT.eventId}`,
       `                        ${DEMO_QUEUE_EVENT.name}: waiting room, ${DEMO_QUEUE_EVENT.waitingRoom.maxActivePurchasers} buyers at a time  ${stack.url}/events/${DEMO_QUEUE_EVENT.eventId}`,

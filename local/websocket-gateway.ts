@@ -22,6 +22,8 @@ export interface WebSocketGatewayOptions {
   readonly path: string;
   /** The JSON field of a message that selects its route (`$request.body.<field>`). */
   readonly routeSelectionField: string;
+  /** Called once a socket is open (its $connect answered 2xx, the upgrade done): a counter's hook. */
+  readonly onOpen?: (connectionId: string) => void;
 }
 
 interface OpenConnection {
@@ -115,6 +117,7 @@ export class LocalWebSocketGateway implements LocalConnections {
       userAgent: req.headers['user-agent'] ?? '',
     };
     this.open.set(connectionId, connection);
+    this.options.onOpen?.(connectionId);
     // Without a listener an 'error' event would be thrown and take the whole local stack down. The
     // errors `ws` reports here (a frame over the 128 KiB limit, an invalid frame, a reset) already
     // close this one socket with the right code — 1009 for a message too big, as API Gateway does.

@@ -33,6 +33,7 @@ export type StackStartOptions = Pick<
   | 'templateCacheDir'
   | 'requestLimits'
   | 'liveMapProcess'
+  | 'webSocketGatewayThread'
 >;
 
 export interface StackProcessOptions {
@@ -223,14 +224,16 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
 export function startStackFor(
   options: Pick<DropOptions, 'declineRate' | 'paymentLatencyMs' | 'slowRate' | 'notificationLatencyMs'> &
     Partial<Pick<DropOptions, 'chaos' | 'seed'>>,
-  extra: Pick<StackProcessOptions, 'onOutput' | 'eventRoutesProcess'> & Pick<StackStartOptions, 'liveMapProcess'> = {},
+  extra: Pick<StackProcessOptions, 'onOutput' | 'eventRoutesProcess'> &
+    Pick<StackStartOptions, 'liveMapProcess' | 'webSocketGatewayThread'> = {},
 ): Promise<StackProcess> {
   console.error(LIMITS_RAISED_NOTE);
-  const { liveMapProcess, ...processOptions } = extra;
+  const { liveMapProcess, webSocketGatewayThread, ...processOptions } = extra;
   return startStackProcess({
     ...processOptions,
     stack: {
       ...(liveMapProcess ? { liveMapProcess } : {}),
+      ...(webSocketGatewayThread ? { webSocketGatewayThread } : {}),
       requestLimits: RAISED_REQUEST_LIMITS,
       environment: processorEnvironment(options as DropOptions),
       ...(options.chaos ? { reconcileIntervalMs: CHAOS_RECONCILE_MS, liveMapSweepIntervalMs: CHAOS_SWEEP_MS } : {}),
