@@ -1,7 +1,7 @@
 import { type LiveMapSweepSummary, sweepLiveMaps } from '../core/live/live-map-sweep';
 import { publishToShards } from '../core/live/shard-delivery';
 import { logger } from '../core/platform/logger';
-import { type DashboardPushDeps, pushDashboards } from '../core/reports/dashboard-push';
+import { lazyDashboardPush, pushDashboards } from '../core/reports/dashboard-push';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 
 /**
@@ -15,15 +15,8 @@ import { fromEnvironment, type Platform } from '../wiring/platform';
 export function createHandler(
   platform: Pick<Platform, 'store' | 'config' | 'shardInvoker'> & Partial<Pick<Platform, 'poster'>>,
 ) {
-  // The poster is made on its first post (a dashboard watched), as in the tick builder.
-  const dashboards: DashboardPushDeps = {
-    store: platform.store,
-    sleep,
-    get poster() {
-      if (!platform.poster) throw new Error('No @connections poster for dashboard pushes');
-      return platform.poster;
-    },
-  };
+  // The poster is made on its first post (a dashboard watched), so a tick never fails for it.
+  const dashboards = lazyDashboardPush(platform.store, () => platform.poster, sleep);
   return async (): Promise<LiveMapSweepSummary> => {
     const { tickMs, shards } = platform.config.liveMap;
     const summary = await sweepLiveMaps({

@@ -3,7 +3,7 @@ import { toStreamChange } from '../core/live/broadcast';
 import { LastBuilt, tickSeatMap } from '../core/live/seat-map-ticks';
 import { publishToShards } from '../core/live/shard-delivery';
 import { logger } from '../core/platform/logger';
-import { type DashboardPushDeps, pushDashboards } from '../core/reports/dashboard-push';
+import { lazyDashboardPush, pushDashboards } from '../core/reports/dashboard-push';
 import type { SeatItem } from '../core/seats/seat-item';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 
@@ -19,14 +19,7 @@ export function createHandler(
 ) {
   const lastBuilt = new LastBuilt();
   // The poster is made on its first post (a dashboard watched), so a tick never fails for it.
-  const dashboards: DashboardPushDeps = {
-    store: platform.store,
-    sleep,
-    get poster() {
-      if (!platform.poster) throw new Error('No @connections poster for dashboard pushes');
-      return platform.poster;
-    },
-  };
+  const dashboards = lazyDashboardPush(platform.store, () => platform.poster, sleep);
   return async (event: DynamoDBStreamEvent): Promise<void> => {
     const events = new Map<string, SeatItem[]>();
     for (const record of event.Records) {

@@ -99,6 +99,27 @@ function claimPush(store: Store, eventId: string, seen: number | undefined, due:
 const MAX_LOST_CLAIMS = 5;
 
 /** Called after the event changed: makes sure its watchers get a push that reads after this call. */
+/**
+ * Dashboard pushes for a function whose poster is optional in its platform (the live map's tick
+ * builder and sweep): the poster is asked for on the first push (a dashboard watched), so a function
+ * nobody watches never needs one, and a missing one fails that push only.
+ */
+export function lazyDashboardPush(
+  store: Store,
+  poster: () => ConnectionPoster | undefined,
+  sleep: (ms: number) => Promise<void>,
+): DashboardPushDeps {
+  return {
+    store,
+    sleep,
+    get poster() {
+      const made = poster();
+      if (!made) throw new Error('No @connections poster for dashboard pushes');
+      return made;
+    },
+  };
+}
+
 export async function pushDashboard(deps: DashboardPushDeps, eventId: string): Promise<PushOutcome> {
   const { store } = deps;
   const interval = deps.intervalMs ?? DASHBOARD_PUSH_INTERVAL_MS;
