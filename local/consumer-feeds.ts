@@ -4,7 +4,7 @@ import { STREAM_CONSUMERS, type StreamConsumerSpec } from '../contract/stream-co
 import type { TableNames } from '../contract/tables';
 import type { Platform } from '../lambdas/wiring/platform';
 import { loadHandler } from './handler-loader';
-import { localDynamoClientConfig } from './local-tables';
+import { unsignedDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 
 /**
@@ -33,7 +33,7 @@ async function startConsumerFeed(
   tables: TableNames,
   faults: StreamFaults,
 ): Promise<StreamFeed> {
-  const config = localDynamoClientConfig(dynamoEndpoint);
+  const config = unsignedDynamoClientConfig(dynamoEndpoint);
   const handler = await loadHandler<StreamHandler>(projectRoot, consumer.entry, platform);
   return startStreamFeed({
     dynamo: new DynamoDBClient(config),

@@ -10,7 +10,7 @@ import type { Platform } from '../lambdas/wiring/platform';
 import { connectionsEndpoint } from './connections-api';
 import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
-import { localDynamoClientConfig } from './local-tables';
+import { unsignedDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 import { startWebSocketFront, type WebSocketFront } from './websocket-front';
 import type { WsHandler } from './websocket-gateway';
@@ -113,7 +113,7 @@ export async function startLocalLiveUpdates(
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
       }
       shardWorker = await loadHandler(projectRoot, LIVE_MAP_SHARD.entry, platform);
-      const config = localDynamoClientConfig(dynamoEndpoint);
+      const config = unsignedDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
         dynamo: new DynamoDBClient(config),
         streams: new DynamoDBStreamsClient(config),
