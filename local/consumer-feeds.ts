@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { STREAM_CONSUMERS, type StreamConsumerSpec } from '../contract/stream-consumers';
 import type { TableNames } from '../contract/tables';
+import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { Platform } from '../lambdas/wiring/platform';
 import { loadHandler } from './handler-loader';
 import { unsignedDynamoClientConfig } from './local-tables';
@@ -36,8 +37,8 @@ async function startConsumerFeed(
   const config = unsignedDynamoClientConfig(dynamoEndpoint);
   const handler = await loadHandler<StreamHandler>(projectRoot, consumer.entry, platform);
   return startStreamFeed({
-    dynamo: new DynamoDBClient(config),
-    streams: new DynamoDBStreamsClient(config),
+    dynamo: withoutSdkLogging(new DynamoDBClient(config)),
+    streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
     tableNames: [tables[consumer.table]],
     handler,
     region: String(config.region),

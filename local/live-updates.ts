@@ -6,6 +6,7 @@ import { BROADCAST_TABLES, BROADCASTER, LIVE_MAP_SHARD, WS_HANDLERS, type WsHand
 import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
 import { logger } from '../lambdas/core/platform/logger';
+import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { Platform } from '../lambdas/wiring/platform';
 import { connectionsEndpoint } from './connections-api';
 import { loadHandler } from './handler-loader';
@@ -115,8 +116,8 @@ export async function startLocalLiveUpdates(
       shardWorker = await loadHandler(projectRoot, LIVE_MAP_SHARD.entry, platform);
       const config = unsignedDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
-        dynamo: new DynamoDBClient(config),
-        streams: new DynamoDBStreamsClient(config),
+        dynamo: withoutSdkLogging(new DynamoDBClient(config)),
+        streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
         tableNames: BROADCAST_TABLES.map((id) => tables[id]),
         handler: await loadHandler<StreamHandler>(projectRoot, BROADCASTER.entry, platform),
         region: String(config.region),
