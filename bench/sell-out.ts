@@ -12,6 +12,7 @@ import { seatIdsOf } from '../lambdas/core/seats/seat-ids';
 import { holdSeats } from '../lambdas/core/seats/seat-locks';
 import { runDrop } from './simulator/drop';
 import { DEFAULTS } from './simulator/options';
+import { cpuSecondsBetween, cpuSecondsOf } from './simulator/process-cpu';
 import { callerTable, requestsByCallerKey, requestsByHandler } from './simulator/requests-by-caller';
 import { startStackFor } from './simulator/stack-process';
 import { orderTimelines } from './simulator/timeline';
@@ -49,7 +50,20 @@ async function main() {
   try {
     // Warm-up: JIT, handler modules, the state machine.
     await runDrop({ ...options, buyers: 40, seats: 20 }, target);
+    // CPU seconds of the sale (user + system, from /proc): the stack's process, its DynamoDB Local
+    // (the JVM, a child of it) and this process (the simulator's buyers). Unlike tickets/s these
+    // hardly depend on what else the machine runs: what a change to the stack saves shows in them.
+    const cpuBefore = cpuSecondsOf(stack.pid);
+    const simulatorBefore = process.cpuUsage();
     const drop = await runDrop(options, target);
+    const stackCpu = cpuSecondsBetween(cpuBefore, cpuSecondsOf(stack.pid));
+    const simulator = process.cpuUsage(simulatorBefore);
+    const cpuSeconds = {
+      stack: stackCpu.self,
+      dynamoDbLocal: stackCpu.descendants,
+      simulator: (simulator.user + simulator.system) / 1e6,
+    };
+    const stackCpuMsPerTicket = (1000 * cpuSeconds.stack) / Math.max(1, drop.ticketsSold);
     const ops = drop.dynamoOperations ?? {};
     const writeRequests = Object.entries(ops)
       .filter(([name]) => WRITES.test(name))
@@ -121,6 +135,8 @@ async function main() {
           // The buyers' side: how often they asked (a loser told SoldOut asks again when the map shows seats).
           createRequests: drop.records.reduce((n, r) => n + r.holdAttempts, 0),
           httpRequestsPerSecond: drop.throughput.httpRequestsPerSecond,
+          cpuSeconds,
+          stackCpuMsPerTicket,
           verdict: drop.verdict.ok ? 'OK' : drop.verdict.problems,
           requestsPerTicketByOperation: Object.fromEntries(
             Object.entries(ops).map(([k, v]) => [k, +(v.calls / Math.max(1, drop.ticketsSold)).toFixed(2)]),
@@ -149,6 +165,16 @@ async function main() {
         'hold p50 ms': drop.latencyMs.hold.p50,
         'hold p99 ms': drop.latencyMs.hold.p99,
         'pay→confirmed p50 ms': drop.latencyMs.payToConfirmed.p50,
+      },
+    ]);
+    console.log('');
+    printTable([
+      {
+        'stack CPU s': cpuSeconds.stack,
+        'stack CPU ms/ticket': stackCpuMsPerTicket,
+        'DynamoDB Local CPU s': cpuSeconds.dynamoDbLocal,
+        'simulator CPU s': cpuSeconds.simulator,
+        'sale s': drop.sellOutSeconds ?? NaN,
       },
     ]);
     console.log('');

@@ -2,9 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { STREAM_CONSUMERS, type StreamConsumerSpec } from '../contract/stream-consumers';
 import type { TableNames } from '../contract/tables';
+import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { Platform } from '../lambdas/wiring/platform';
 import { loadHandler } from './handler-loader';
-import { localDynamoClientConfig } from './local-tables';
+import { unsignedDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 
 /**
@@ -33,11 +34,11 @@ async function startConsumerFeed(
   tables: TableNames,
   faults: StreamFaults,
 ): Promise<StreamFeed> {
-  const config = localDynamoClientConfig(dynamoEndpoint);
+  const config = unsignedDynamoClientConfig(dynamoEndpoint);
   const handler = await loadHandler<StreamHandler>(projectRoot, consumer.entry, platform);
   return startStreamFeed({
-    dynamo: new DynamoDBClient(config),
-    streams: new DynamoDBStreamsClient(config),
+    dynamo: withoutSdkLogging(new DynamoDBClient(config)),
+    streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
     tableNames: [tables[consumer.table]],
     handler,
     region: String(config.region),

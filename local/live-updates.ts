@@ -6,11 +6,12 @@ import { BROADCAST_TABLES, BROADCASTER, LIVE_MAP_SHARD, WS_HANDLERS, type WsHand
 import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
 import { logger } from '../lambdas/core/platform/logger';
+import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { Platform } from '../lambdas/wiring/platform';
 import { connectionsEndpoint } from './connections-api';
 import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
-import { localDynamoClientConfig } from './local-tables';
+import { unsignedDynamoClientConfig } from './local-tables';
 import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
 import { startWebSocketFront, type WebSocketFront } from './websocket-front';
 import type { WsHandler } from './websocket-gateway';
@@ -113,10 +114,10 @@ export async function startLocalLiveUpdates(
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
       }
       shardWorker = await loadHandler(projectRoot, LIVE_MAP_SHARD.entry, platform);
-      const config = localDynamoClientConfig(dynamoEndpoint);
+      const config = unsignedDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
-        dynamo: new DynamoDBClient(config),
-        streams: new DynamoDBStreamsClient(config),
+        dynamo: withoutSdkLogging(new DynamoDBClient(config)),
+        streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
         tableNames: BROADCAST_TABLES.map((id) => tables[id]),
         handler: await loadHandler<StreamHandler>(projectRoot, BROADCASTER.entry, platform),
         region: String(config.region),

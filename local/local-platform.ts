@@ -6,6 +6,7 @@ import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker } from '../lambdas/core/live/shard-delivery';
 import { type Config, type Environment, parseConfig } from '../lambdas/core/platform/config';
 import { createPlatform, type Platform } from '../lambdas/wiring/platform';
+import { unsignedDynamoClientConfig } from './local-tables';
 
 /**
  * The handlers' platform on the local stack: the configuration a Lambda's environment would carry
@@ -115,7 +116,7 @@ export function createLocalPlatform(
     ...(options.now ? { now: options.now } : {}),
     ...(options.shardInvoker ? { shardInvoker: options.shardInvoker } : {}),
     ...(options.poster ? { poster: options.poster } : {}),
-    dynamoClient: () => new DynamoDBClient({ endpoint: dynamoEndpoint(endpoints.dynamo), ...local }),
+    dynamoClient: () => new DynamoDBClient(unsignedDynamoClientConfig(dynamoEndpoint(endpoints.dynamo))),
     sfnClient: () =>
       new SFNClient({ ...(endpoints.stepFunctions ? { endpoint: endpoints.stepFunctions } : {}), ...local }),
     managementApiClient: (endpoint) => new ApiGatewayManagementApiClient({ endpoint, ...local }),

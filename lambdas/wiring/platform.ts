@@ -16,6 +16,7 @@ import {
   requireShardFunction,
   requireTables,
 } from '../core/platform/config';
+import { withoutSdkLogging } from '../core/platform/sdk-logging';
 import { createSecrets, type SecretFetcher, type Secrets } from '../core/platform/secrets';
 import { createStore, type Store } from '../core/platform/store';
 
@@ -74,7 +75,7 @@ export function createPlatform(parts: PlatformParts): Platform {
   let poster: ConnectionPoster | undefined;
   let shardInvoker: ShardInvoker | undefined;
   let processor: { readonly for: Config; readonly processor: PaymentProcessor } | undefined;
-  const sfnClient = () => (sfn ??= parts.sfnClient?.() ?? new SFNClient({}));
+  const sfnClient = () => (sfn ??= withoutSdkLogging(parts.sfnClient?.() ?? new SFNClient({})));
   const secrets = createSecrets(() => configOf().secrets, parts.fetchSecret ? { fetch: parts.fetchSecret } : {});
   const platform: Platform = {
     get config() {

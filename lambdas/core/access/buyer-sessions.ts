@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type webcrypto } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { Unauthorized } from '../platform/errors';
+import { hs256Key } from '../platform/hmac-keys';
 
 /**
  * Anonymous buyer sessions: a JWT (HS256) whose subject is the buyer id. Nothing is stored: the
@@ -32,10 +33,11 @@ const BUYER_ID = /^buy_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** HS256 needs a key at least as long as its hash (32 bytes) to be as strong as it. */
 const MIN_KEY_LENGTH = 32;
 
-function keyBytes(signingKey: string): Uint8Array {
+/** The HS256 key (imported once per key: lambdas/core/platform/hmac-keys.ts); throws at once when too short. */
+function sessionKey(signingKey: string): Promise<webcrypto.CryptoKey> {
   if (signingKey.length < MIN_KEY_LENGTH)
     throw new Error(`The session signing key needs at least ${MIN_KEY_LENGTH} characters`);
-  return new TextEncoder().encode(signingKey);
+  return hs256Key(signingKey);
 }
 
 /** A new buyer with a session valid for 24 h from `now` (epoch ms). */
@@ -63,7 +65,8 @@ async function renewableBuyer(
   token: string,
   now: number,
 ): Promise<{ buyerId: string; since: number } | undefined> {
-  const payload = await jwtVerify(token, keyBytes(signingKey), {
+  const key = await sessionKey(signingKey);
+  const payload = await jwtVerify(token, key, {
     algorithms: ['HS256'],
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -90,13 +93,13 @@ async function signSession(signingKey: string, buyerId: string, since: number, n
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAtSeconds)
-    .sign(keyBytes(signingKey));
+    .sign(await sessionKey(signingKey));
   return { buyerId, token, expiresAt: expiresAtSeconds * 1000 };
 }
 
 /** The buyer id of a valid session token; Unauthorized for anything forged, expired or malformed. */
 export async function verifySession(signingKey: string, token: string, now: number = Date.now()): Promise<string> {
-  const key = keyBytes(signingKey); // a missing key is a configuration error, not the caller's
+  const key = await sessionKey(signingKey); // a missing key is a configuration error, not the caller's
   // Whatever is wrong with the token (shape, signature, algorithm, claims, expiry) is one answer.
   const payload = await jwtVerify(token, key, {
     algorithms: ['HS256'],

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableNames } from '../../../contract/tables';
+import { withoutSdkLogging } from './sdk-logging';
 
 /**
  * What domain functions need from the outside world: a DynamoDB document client, the physical
@@ -20,7 +21,7 @@ export function createStore(
   overrides: Partial<Pick<Store, 'now' | 'random'>> = {},
 ): Store {
   return {
-    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    doc: DynamoDBDocumentClient.from(withoutSdkLogging(client), { marshallOptions: { removeUndefinedValues: true } }),
     tables,
     now: overrides.now ?? Date.now,
     random: overrides.random ?? Math.random,
