@@ -134,7 +134,7 @@ async function main() {
           errors: polls.errors,
           'resent on reset': polls.retriedOnReset,
           '304 share': round(polls.notModifiedShare, 3),
-          'unchanged polls (304 share)': `${polls.unchangedPolls} (${round(polls.notModifiedShareOfUnchanged, 3)})`,
+          'unchanged polls (304 share)': `${polls.unchangedPolls} (${polls.notModifiedShareOfUnchanged === null ? '–' : round(polls.notModifiedShareOfUnchanged, 3)})`,
           'p50 ms': round(polls.pollP50Ms, 1),
           'p99 ms': round(polls.pollP99Ms, 1),
           'on the wire p50 / p99 ms': `${round(polls.wireP50Ms, 1)} / ${round(polls.wireP99Ms, 1)}`,
@@ -144,6 +144,16 @@ async function main() {
           connections: polls.connections,
           'map versions': polls.mapVersionsSeen,
           '1 s cache hits (emulated)': round(polls.sharedCacheHitShare, 3),
+        },
+      ]);
+      const after = polls.afterSale;
+      console.log(`Then ${after.seconds} s more after the sell-out (the map no longer changing)`);
+      printTable([
+        {
+          requests: after.requests,
+          '304': after.notModified,
+          '304 share': round(after.notModifiedShare, 3),
+          'unchanged polls (304 share)': `${after.unchangedPolls} (${after.notModifiedShareOfUnchanged === null ? '–' : round(after.notModifiedShareOfUnchanged, 3)})`,
         },
       ]);
     }
@@ -188,6 +198,8 @@ async function main() {
           ...(polls ? { polls } : {}),
           pollP99Ms: polls?.pollP99Ms ?? null,
           notModifiedShare: polls?.notModifiedShare ?? null,
+          notModifiedShareAfterSale: polls?.afterSale.notModifiedShare ?? null,
+          sharedCacheHitShare: polls?.sharedCacheHitShare ?? null,
           cost100k: cost,
           ok,
         }),

@@ -24,8 +24,20 @@ export interface PollReport {
    * after `pollSeconds`.
    */
   readonly unchangedPolls: number;
-  /** Of `unchangedPolls`, the share answered 304 without a body: 1 when the ETag check works. */
-  readonly notModifiedShareOfUnchanged: number;
+  /** Of `unchangedPolls`, the share answered 304 without a body (null when there were none). */
+  readonly notModifiedShareOfUnchanged: number | null;
+  /**
+   * The same pollers for `pollSeconds` × 2 after the sell-out (the map no longer changing), counted
+   * apart from the sale's figures: what the ETag saves once a poller holds the current map.
+   */
+  readonly afterSale: {
+    readonly seconds: number;
+    readonly requests: number;
+    readonly notModified: number;
+    readonly notModifiedShare: number;
+    readonly unchangedPolls: number;
+    readonly notModifiedShareOfUnchanged: number | null;
+  };
   /** From the moment a poll was due to its answer read: what a poller waits, client queueing included. */
   readonly pollP50Ms: number;
   readonly pollP99Ms: number;
@@ -112,19 +124,33 @@ export async function pollDuringSellOut(
   let notModified = 0;
   let resentUnchanged = 0; // a 200 carrying the tag the poller sent: a 304 missed
   let errors = 0;
+  let afterSalePhase = false;
+  const after = { requests: 0, notModified: 0, resentUnchanged: 0 };
   const url = new URL(`/api/events/${encodeURIComponent(eventId)}/seat-map`, baseUrl);
   const lateness: number[] = [];
   const poll = (index: number, due: number) =>
     new Promise<void>((resolve) => {
       const started = performance.now();
-      lateness.push(started - due);
-      seconds.add(Math.floor(started / 1000));
       const tag = tags[index];
+      const inAfterSale = afterSalePhase;
+      if (!inAfterSale) {
+        lateness.push(started - due);
+        seconds.add(Math.floor(started / 1000));
+      }
       const send = (retry: boolean) => {
         let onConnection = started;
         const req = request(url, { agent, headers: tag ? { 'if-none-match': tag } : {} }, (res) => {
           res.resume();
           res.on('end', () => {
+            if (inAfterSale) {
+              after.requests++;
+              if (res.statusCode === 304) after.notModified++;
+              else if (res.statusCode === 200 && res.headers.etag === tag) after.resentUnchanged++;
+              else if (res.statusCode !== 200) countError(`HTTP ${res.statusCode}`);
+              if (res.headers.etag) tags[index] = res.headers.etag;
+              resolve();
+              return;
+            }
             const now = performance.now();
             latencies.push(now - started);
             wireLatencies.push(now - onConnection);
@@ -185,9 +211,23 @@ export async function pollDuringSellOut(
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  // The sale is over: the same pollers, on the same pace, for two rounds more, counted apart.
+  afterSalePhase = true;
+  const afterSeconds = pollSeconds * 2;
+  const afterStarted = performance.now();
+  let afterSent = 0;
+  while (performance.now() - afterStarted < afterSeconds * 1000) {
+    const due = Math.floor(((performance.now() - afterStarted) / 1000) * perSecond);
+    for (; afterSent < due; afterSent++, sent++) {
+      const request = poll(sent % pollers, afterStarted + (afterSent / perSecond) * 1000);
+      inFlight.add(request);
+      void request.then(() => inFlight.delete(request));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   clearInterval(watcher);
   loopDelay.disable();
-  const elapsedSeconds = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
   await sale;
   agent.destroy();
@@ -205,8 +245,15 @@ export async function pollDuringSellOut(
     errors,
     notModifiedShare: requests === 0 ? 0 : notModified / requests,
     unchangedPolls: notModified + resentUnchanged,
-    notModifiedShareOfUnchanged:
-      notModified + resentUnchanged === 0 ? 1 : notModified / (notModified + resentUnchanged),
+    notModifiedShareOfUnchanged: shareOf(notModified, notModified + resentUnchanged),
+    afterSale: {
+      seconds: afterSeconds,
+      requests: after.requests,
+      notModified: after.notModified,
+      notModifiedShare: shareOf(after.notModified, after.requests) ?? 0,
+      unchangedPolls: after.notModified + after.resentUnchanged,
+      notModifiedShareOfUnchanged: shareOf(after.notModified, after.notModified + after.resentUnchanged),
+    },
     pollP50Ms: summary.p50,
     pollP99Ms: summary.p99,
     pollMaxMs: summary.max,
@@ -221,6 +268,10 @@ export async function pollDuringSellOut(
     mapVersionsSeen: versions.size,
     sharedCacheHitShare: requests === 0 ? 0 : 1 - seconds.size / requests,
   };
+}
+
+function shareOf(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
 }
 
 async function eventIds(baseUrl: string): Promise<string[]> {
