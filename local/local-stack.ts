@@ -6,29 +6,26 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { API_HANDLERS, type ApiHandlerId, DEFAULT_ROUTE, ROUTES } from '../contract/http-routes';
-import { type RequestLimits, requestLimitEnvironment } from '../contract/request-limits';
+import { requestLimitEnvironment } from '../contract/request-limits';
 import { SEAT_MAP_TICKS, STREAM_CONSUMERS } from '../contract/stream-consumers';
-import { prefixedTableNames, type TableNames } from '../contract/tables';
+import { prefixedTableNames } from '../contract/tables';
 import { LOCAL_WS_PATH } from '../contract/ws-routes';
-import { type OrderWorkflow, stepFunctionsWorkflow } from '../lambdas/core/orders/order-workflow';
+import { stepFunctionsWorkflow } from '../lambdas/core/orders/order-workflow';
 import { simulatedLostAnswers } from '../lambdas/core/payments/simulated-processor';
 import { logger } from '../lambdas/core/platform/logger';
-import { createStore, type Store } from '../lambdas/core/platform/store';
-import type { ReconcileSummary } from '../lambdas/core/reconcile/reconciler';
+import { createStore } from '../lambdas/core/platform/store';
 import type { Platform } from '../lambdas/wiring/platform';
 import { startConsumerFeeds } from './consumer-feeds';
 import { seedDemoEvent } from './demo-events';
-import type { DynamoDbLocal } from './dynamodb-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startExecutionEndedRule } from './execution-ended-relay';
 import { handlerDynamoEndpoint, startDynamoDbFaultProxy } from './faults/dynamodb-fault-proxy';
-import type { FaultOption } from './faults/fault-settings';
-import { type DeadLetter, type FaultCounters, FaultSwitch, type LocalFaults } from './faults/fault-switch';
+import { type DeadLetter, type FaultCounters, FaultSwitch } from './faults/fault-switch';
 import { faultsEndpoint } from './faults/faults-endpoint';
 import { loadHandler } from './handler-loader';
 import { type ApiHandler, createHttpGateway, refuseUpgradeWhileStarting } from './http-gateway';
 import { closeServer, listen } from './http-listen';
-import { type LiveMapSweepTimer, startLiveMapSweepTimer } from './live-map-sweep-timer';
+import { startLiveMapSweepTimer } from './live-map-sweep-timer';
 import { startLiveMapTicksProcess } from './live-map-ticks-process';
 import { startLocalLiveUpdates } from './live-updates';
 import {
@@ -42,16 +39,10 @@ import { localSecret } from './local-secrets';
 import { createTables, localDynamoClientConfig } from './local-tables';
 import { createLocalOrderFlow } from './order-flow-functions';
 import { outboxEndpoint } from './outbox-endpoint';
-import { type ReconcilerTimer, startReconcilerTimer } from './reconciler-timer';
+import { startReconcilerTimer } from './reconciler-timer';
 import { liveMapSweepIntervalFromEnv, reconcileIntervalFromEnv, templateCacheDirFromEnv } from './stack-environment';
-import {
-  createStepFunctionsListener,
-  isStepFunctionsRequest,
-  type LocalStepFunctions,
-  type TimingOverrides,
-} from './stepfunctions';
+import { createStepFunctionsListener, isStepFunctionsRequest } from './stepfunctions';
 import { cachedTemplate } from './template-cache';
-import type { GatewayCounts } from './websocket-gateway-worker';
 
 /**
  * The embedded local stack: DynamoDB Local, tables from the shared specs, and one HTTP server on
@@ -62,120 +53,9 @@ import type { GatewayCounts } from './websocket-gateway-worker';
  * stacks can run in one process.
  */
 
-export interface LocalStackOptions {
-  /** Persist DynamoDB data here; in memory when absent. */
-  readonly dataDir?: string;
-  /** Port of the HTTP server; 0 picks a free one. */
-  readonly port?: number;
-  readonly tablePrefix?: string;
-  /** Extra configuration for the handlers, as their environment would carry it (e.g. simulator rates in tests). */
-  readonly environment?: Record<string, string>;
-  /**
-   * The abuse limits (per client address: sessions, waiting-room joins); default: the handlers'
-   * configuration (`SESSION_LIMIT`, ... in `environment`, else contract/request-limits.ts's
-   * defaults: on). Tests and runs that make many buyers from 127.0.0.1 raise them here
-   * (`RAISED_REQUEST_LIMITS`), and say so.
-   */
-  readonly requestLimits?: RequestLimits;
-  /**
-   * The handlers' clock (epoch ms; default `Date.now`), for tests that move time by hand through
-   * the HTTP API (a limit's window passing). The order flow's own timers keep real time.
-   */
-  readonly now?: () => number;
-  /** Shorter retry waits (and execution timeout), for tests. */
-  readonly timingOverrides?: TimingOverrides;
-  /**
-   * How often the reconciler runs (default: `TICKETDROP_RECONCILE_SECONDS`, else its AWS schedule,
-   * one minute). Chaos drops and tests shorten it so stragglers are finished sooner.
-   */
-  readonly reconcileIntervalMs?: number;
-  /**
-   * How often the live-map sweep runs (default: `TICKETDROP_LIVE_MAP_SWEEP_SECONDS`, else its AWS
-   * schedule, one minute). Chaos drops shorten it so a map whose last batch was lost is repaired sooner.
-   */
-  readonly liveMapSweepIntervalMs?: number;
-  /**
-   * The fault switch: a profile (`off`, `chaos`) or explicit settings; default: the environment's
-   * TICKETDROP_FAULTS (and TICKETDROP_FAULTS_SEED), else off. Switchable later with `stack.faults.set`.
-   */
-  readonly faults?: FaultOption;
-  /** Counts of faults injected outside the stack (the simulated processor's lost answers). */
-  readonly faultCounters?: FaultCounters;
-  /** Where the synthesized template is cached (default: TICKETDROP_CACHE_DIR, else .ticketdrop/cache/). */
-  readonly templateCacheDir?: string;
-  /**
-   * Other work the stack waits for before it serves (npm start: the page build, which runs
-   * meanwhile); when it fails, the start fails and everything started is stopped.
-   */
-  readonly readyAfter?: Promise<unknown>;
-  /**
-   * Called (and awaited) once the port listens, long before the stack serves: until then the port
-   * answers `503 Starting`. For tests that watch what the port answers during the start.
-   */
-  readonly onListening?: (url: string) => void | Promise<void>;
-  /**
-   * Runs the live map's tick builder (the seats stream's seat-map-ticks consumer) in a process of
-   * its own (local/live-map-ticks-process.ts), as it is a Lambda of its own on AWS, instead of on
-   * this process's event loop beside the sale's handlers. For benchmarks of the live map during a
-   * sale; it reads DynamoDB Local directly and gets no injected stream faults, and later
-   * `configure` changes do not reach it.
-   */
-  readonly liveMapProcess?: boolean;
-  /**
-   * Runs the WebSocket API's front — accepting connections, upgrades, frames, the open sockets —
-   * on a worker thread and port of its own (local/websocket-gateway-worker.ts), as API Gateway
-   * accepts the sockets on AWS, not the Lambdas; the routes' handlers stay on this thread. During
-   * a sale this process's saturated loop accepts about one connection per turn, so without it the
-   * winners' sockets waited seconds to be accepted. An option (bench:sellout takes it) because the
-   * extra thread slows the live map's fan-out on a 2-core machine (local/websocket-front.ts).
-   */
-  readonly webSocketGatewayThread?: boolean;
-}
+import type { LocalStack, LocalStackOptions } from './local-stack-types';
 
-export interface LocalStack {
-  readonly url: string;
-  readonly port: number;
-  readonly dynamo: DynamoDbLocal;
-  readonly tables: TableNames;
-  readonly store: Store;
-  readonly stepFunctions: LocalStepFunctions;
-  readonly stateMachineArn: string;
-  /** The order flow as handlers reach it: through the Step Functions API on this stack's port. */
-  readonly workflow: OrderWorkflow;
-  /** The reconciler's first run, right after start: what the last process left unfinished. */
-  readonly startupReconcile: ReconcileSummary;
-  /** The reconciler on its timer (`runNow` for tests and operators). */
-  readonly reconciler: ReconcilerTimer;
-  /** The live-map sweep on its timer (`runNow` for tests). */
-  readonly liveMapSweep: LiveMapSweepTimer;
-  /** The operator credential (`x-admin-key` header) for admin API calls. */
-  readonly adminKey: string;
-  /** The keys that sign tickets and buyer sessions (as the handlers have them). */
-  readonly ticketSigningKey: string;
-  readonly sessionSigningKey: string;
-  /** What the handlers run with: configuration, store (through the fault proxy), workflow, processor, ... */
-  readonly platform: Platform;
-  /**
-   * Changes handler settings from now on, as a new environment would (`{ PAYMENT_ROUNDS: '1' }`);
-   * `undefined` takes a change back. A wrong value is refused here.
-   */
-  configure(changes: Record<string, string | undefined>): void;
-  /**
-   * The WebSocket API of live updates: `ws://127.0.0.1:<port>/ws`, or with `webSocketGatewayThread`
-   * `ws://127.0.0.1:<its own port>/ws` (`/ws` on the stack's port is then passed on to it).
-   */
-  readonly webSocketUrl: string;
-  /**
-   * With `webSocketGatewayThread`, the gateway thread's counters (TCP connections accepted, upgrade
-   * requests read, sockets open), from shared memory: exact even while this thread is busy.
-   */
-  readonly webSocketGatewayCounts: () => GatewayCounts | undefined;
-  /** The fault switch: `snapshot()` (also `GET /_local/faults`), `set(...)`, the stream dead letters. */
-  readonly faults: LocalFaults;
-  /** True when the order flow's template came from the cache, false when this start synthesized it. */
-  readonly templateReused: boolean;
-  stop(): Promise<void>;
-}
+export type { LocalStack, LocalStackOptions };
 
 /** Fault counts kept by the handlers' own modules: the simulated processor counts its lost answers. */
 const FAULT_COUNTERS: FaultCounters = { paymentLostAnswers: simulatedLostAnswers };

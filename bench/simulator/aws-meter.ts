@@ -1,18 +1,11 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  ListExecutionsCommand,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { currentHandlerEntry } from '../../local/handler-loader';
 
 /**
- * The only module of the simulator that touches the AWS SDK.
+ * With execution-costs.ts, the only modules of the simulator that touch the AWS SDK.
  *
  * 1. `SdkMeter`: in the process the local stack runs in (stack-child.ts), its handlers' SDK calls are
  *    counted at the client — DynamoDB operations with the capacity DynamoDB Local reports
@@ -21,8 +14,8 @@ import { currentHandlerEntry } from '../../local/handler-loader';
  *    DynamoDB Local reports a transactional item as 1 unit; AWS bills 2, so transactions are
  *    counted as 2 × items. A refused conditional write consumes capacity on AWS but answers
  *    without it: counted as 1 unit per item (2 in a transaction) and marked estimated.
- * 2. `executionCosts`: state transitions and Lambda task invocations of each order's execution,
- *    read from its history through the Step Functions API (locally, the stack's own port).
+ * 2. `executionCosts` (execution-costs.ts): state transitions and Lambda task invocations of each
+ *    order's execution, read from its history through the Step Functions API.
  */
 
 export interface DynamoOperation {
@@ -316,93 +309,4 @@ export function callerOf(stackFiles: readonly string[]): string {
       ? `${outer[0]}/${outer[1]}`
       : '?';
   return `${handler} › ${domain ? domain.replace(/^core\//, '') : '-'}`;
-}
-
-export interface ExecutionCost {
-  readonly orderId: string;
-  readonly status: string;
-  readonly transitions: number;
-  readonly lambdaInvocations: number;
-}
-
-export function executionArnOf(stateMachineArn: string, orderId: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
-}
-
-/** The Step Functions API: the local stack's (any credentials) at `endpoint`, else AWS's from the environment. */
-export function stepFunctionsClient(endpoint: string | undefined): SFNClient {
-  return new SFNClient(
-    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
-  );
-}
-
-/** An execution's whole history, page by page. */
-export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
-
-/** Waits (≤ 15 s) for each execution to end, then counts its states entered and Lambda tasks scheduled. */
-export async function executionCosts(
-  endpoint: string | undefined,
-  stateMachineArn: string,
-  orderIds: readonly string[],
-): Promise<ExecutionCost[]> {
-  const sfn = stepFunctionsClient(endpoint);
-  const costs: ExecutionCost[] = [];
-  const queue = [...orderIds];
-  const worker = async () => {
-    for (let orderId = queue.shift(); orderId !== undefined; orderId = queue.shift()) {
-      const executionArn = executionArnOf(stateMachineArn, orderId);
-      let status = 'RUNNING';
-      for (const deadline = Date.now() + 15_000; status === 'RUNNING' && Date.now() < deadline; ) {
-        status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status ?? 'UNKNOWN';
-        if (status === 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const events = await executionHistory(sfn, executionArn);
-      costs.push({
-        orderId,
-        status,
-        transitions: events.filter((e) => e.type?.endsWith('StateEntered')).length,
-        lambdaInvocations: events.filter(
-          (e) =>
-            e.type === 'LambdaFunctionScheduled' ||
-            (e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resourceType === 'lambda'),
-        ).length,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  sfn.destroy();
-  return costs;
-}
-
-/** How many of these orders' executions still run (ListExecutions RUNNING, matched by name = order id). */
-export async function runningExecutionsOf(
-  endpoint: string | undefined,
-  stateMachineArn: string,
-  orderIds: readonly string[],
-): Promise<number> {
-  const sfn = stepFunctionsClient(endpoint);
-  try {
-    const wanted = new Set(orderIds);
-    let running = 0;
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn.send(
-        new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken, maxResults: 1000 }),
-      );
-      running += (page.executions ?? []).filter((e) => e.name !== undefined && wanted.has(e.name)).length;
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return running;
-  } finally {
-    sfn.destroy();
-  }
 }

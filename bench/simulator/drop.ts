@@ -1,7 +1,8 @@
 import type { Store } from '../../lambdas/core/platform/store';
-import { type DynamoOperation, type ExecutionCost, executionCosts, meterTotals, type StackMeter } from './aws-meter';
+import { type DynamoOperation, meterTotals, type StackMeter } from './aws-meter';
 import { type BuyerContext, type BuyerRecord, newBuyerRecord, type Outcome, type Phase, runBuyer } from './buyer';
 import { type CostReport, priceUsage, type Usage } from './cost';
+import { type ExecutionCost, executionCosts } from './execution-costs';
 import { type Fairness, fairnessOf } from './fairness';
 import { ApiClient, sleep } from './http';
 import { SeatBoard, SocketMeter, Viewers } from './live';

@@ -1,7 +1,7 @@
 import type { Store } from '../../lambdas/core/platform/store';
 import { RECONCILE_PERIOD } from '../../lib/orders/reconciler-schedule';
 import { type AuditReport, auditEvent } from '../../ops/audit';
-import { runningExecutionsOf } from './aws-meter';
+import { runningExecutionsOf } from './execution-costs';
 import { type ApiClient, sleep } from './http';
 
 /**

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { executionArnOf, executionHistory, stepFunctionsClient } from './aws-meter';
 import type { BuyerRecord } from './buyer';
+import { executionArnOf, executionHistory, stepFunctionsClient } from './execution-costs';
 import { type Summary, summarize } from './stats';
 
 /**

@@ -1,7 +1,7 @@
-import type { ExecutionCost } from './aws-meter';
 import type { BuyerRecord, Outcome } from './buyer';
 import { ESTIMATED_UNITS_PER_TICKET, type Usage } from './cost';
 import type { Target } from './drop';
+import type { ExecutionCost } from './execution-costs';
 import type { SocketMeter } from './live';
 
 /**

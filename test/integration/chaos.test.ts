@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrop, type Target } from '../../bench/simulator/drop';
 import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS, type DropOptions } from '../../bench/simulator/options';
-import { RAISED_REQUEST_LIMITS } from '../../contract/request-limits';
 import { CHAOS_RATES, FAULT_KINDS } from '../../local/faults/fault-settings';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
-import { FAST_SIMULATOR_ENV, TEST_SESSION_KEY } from '../support/api-client';
+import type { LocalStack } from '../../local/local-stack';
+import { startDropStack } from '../support/drop-stack';
 
 /**
  * Chaos drops: the local stack fails the way AWS does (throttles and errors through the SDK, Lambda
@@ -19,24 +18,10 @@ describe('chaos drops', () => {
   let target: Target;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      // Twice the chaos profile's rates, so a small drop meets every kind of fault.
-      faults: {
-        seed: 7,
-        rates: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Math.min(0.5, CHAOS_RATES[kind] * 2)])),
-      },
-      reconcileIntervalMs: 3_000,
-      // A map whose last stream batch is dead-lettered is repaired by the sweep (issue #14).
-      liveMapSweepIntervalMs: 3_000,
-      // Every simulated buyer comes from 127.0.0.1: the per-address limits raised, as the simulator does.
-      requestLimits: RAISED_REQUEST_LIMITS,
-      environment: {
-        SESSION_SIGNING_KEY: TEST_SESSION_KEY,
-        ...FAST_SIMULATOR_ENV,
-        PAYMENT_LATENCY_MS: '20',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
+    // Twice the chaos profile's rates, so a small drop meets every kind of fault.
+    stack = await startDropStack({
+      seed: 7,
+      rates: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Math.min(0.5, CHAOS_RATES[kind] * 2)])),
     });
     target = targetOf(stack);
   });

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrop } from '../../bench/simulator/drop';
 import { targetOf } from '../../bench/simulator/local-target';
 import { DEFAULTS } from '../../bench/simulator/options';
-import { RAISED_REQUEST_LIMITS } from '../../contract/request-limits';
 import { SEAT_MAP_TICKS } from '../../contract/stream-consumers';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
-import { FAST_SIMULATOR_ENV, TEST_SESSION_KEY } from '../support/api-client';
+import type { LocalStack } from '../../local/local-stack';
+import { startDropStack } from '../support/drop-stack';
 
 /**
  * Issue #14 at the scale of a drop — the chaos flake's mechanism: a loser told `SoldOut` waits
@@ -18,24 +17,11 @@ describe('a drop whose live-map batches are all dead-lettered', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      faults: {
-        seed: 11,
-        rates: { 'stream.batchFailed': 1 },
-        streamConsumers: [SEAT_MAP_TICKS.name],
-        streamFailure: 'before',
-      },
-      reconcileIntervalMs: 3_000,
-      liveMapSweepIntervalMs: 3_000,
-      // Every simulated buyer comes from 127.0.0.1: the per-address limits raised, as the simulator does.
-      requestLimits: RAISED_REQUEST_LIMITS,
-      environment: {
-        SESSION_SIGNING_KEY: TEST_SESSION_KEY,
-        ...FAST_SIMULATOR_ENV,
-        PAYMENT_LATENCY_MS: '20',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
+    stack = await startDropStack({
+      seed: 11,
+      rates: { 'stream.batchFailed': 1 },
+      streamConsumers: [SEAT_MAP_TICKS.name],
+      streamFailure: 'before',
     });
   });
 
