@@ -12,20 +12,20 @@ export function templateCacheDirFromEnv(): string {
 
 /** TICKETDROP_RECONCILE_SECONDS: how often the local reconciler runs (its default when unset). */
 export function reconcileIntervalFromEnv(): number | undefined {
-  const raw = process.env.TICKETDROP_RECONCILE_SECONDS;
-  if (raw === undefined || raw === '') return undefined;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
-    throw new Error(`TICKETDROP_RECONCILE_SECONDS must be from 1 to 3600, not "${raw}"`);
-  return seconds * 1000;
+  return periodFromEnv('TICKETDROP_RECONCILE_SECONDS');
 }
 
 /** TICKETDROP_LIVE_MAP_SWEEP_SECONDS: how often the local live-map sweep runs (its default when unset). */
 export function liveMapSweepIntervalFromEnv(): number | undefined {
-  const raw = process.env.TICKETDROP_LIVE_MAP_SWEEP_SECONDS;
+  return periodFromEnv('TICKETDROP_LIVE_MAP_SWEEP_SECONDS');
+}
+
+/** A schedule's period in whole seconds (1 to 3,600) from `name`, as ms; undefined when unset. */
+function periodFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
-    throw new Error(`TICKETDROP_LIVE_MAP_SWEEP_SECONDS must be from 1 to 3600, not "${raw}"`);
+    throw new Error(`${name} must be from 1 to 3600, not "${raw}"`);
   return seconds * 1000;
 }
