@@ -28,8 +28,8 @@ export interface LocalConnections {
 }
 
 const PREFIX = '/@connections/';
-/** API Gateway's limit for one message. */
-const MAX_DATA_BYTES = 128 * 1024;
+/** API Gateway's limit for one `@connections` post (the local poster enforces the same). */
+export const MAX_POST_BYTES = 128 * 1024;
 
 export function isConnectionsRequest(req: IncomingMessage): boolean {
   return new URL(req.url ?? '/', 'http://localhost').pathname.startsWith(PREFIX);
@@ -72,7 +72,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_DATA_BYTES) return undefined;
+    if (size > MAX_POST_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

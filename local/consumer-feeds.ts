@@ -1,12 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { STREAM_CONSUMERS, type StreamConsumerSpec } from '../contract/stream-consumers';
 import type { TableNames } from '../contract/tables';
-import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { Platform } from '../lambdas/wiring/platform';
 import { loadHandler } from './handler-loader';
-import { unsignedDynamoClientConfig } from './local-tables';
-import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
+import {
+  type StreamFaults,
+  type StreamFeed,
+  type StreamHandler,
+  startStreamFeed,
+  streamFeedClients,
+} from './stream-feed';
 
 /**
  * The stream consumers of contract/stream-consumers.ts on the local stack: DynamoDB Local's stream
@@ -34,14 +36,11 @@ async function startConsumerFeed(
   tables: TableNames,
   faults: StreamFaults,
 ): Promise<StreamFeed> {
-  const config = unsignedDynamoClientConfig(dynamoEndpoint);
   const handler = await loadHandler<StreamHandler>(projectRoot, consumer.entry, platform);
   return startStreamFeed({
-    dynamo: withoutSdkLogging(new DynamoDBClient(config)),
-    streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
+    ...streamFeedClients(dynamoEndpoint),
     tableNames: [tables[consumer.table]],
     handler,
-    region: String(config.region),
     consumer: consumer.name,
     settings: consumer.eventSource,
     ...faults,

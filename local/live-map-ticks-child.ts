@@ -6,15 +6,12 @@
  * to the parent, and exits when the IPC channel closes or on SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SEAT_MAP_TICKS } from '../contract/stream-consumers';
 import { parseConfig } from '../lambdas/core/platform/config';
 import { loadHandler } from './handler-loader';
 import type { LiveMapTicksChildOptions, LiveMapTicksReply } from './live-map-ticks-process';
 import { createLocalPlatform, tableEnvironment } from './local-platform';
-import { localDynamoClientConfig } from './local-tables';
-import { type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
+import { type StreamFeed, type StreamHandler, startStreamFeed, streamFeedClients } from './stream-feed';
 import { TickPathTimings } from './tick-path-timings';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -54,15 +51,12 @@ async function main(): Promise<void> {
     },
   );
   const handler = await loadHandler<StreamHandler>(PROJECT_ROOT, SEAT_MAP_TICKS.entry, platform);
-  const config = localDynamoClientConfig(options.dynamoEndpoint);
-  const streams = new DynamoDBStreamsClient(config);
-  timings.timeGetRecords(streams);
+  const clients = streamFeedClients(options.dynamoEndpoint);
+  timings.timeGetRecords(clients.streams);
   feed = await startStreamFeed({
-    dynamo: new DynamoDBClient(config),
-    streams,
+    ...clients,
     tableNames: [options.tables.seats],
     handler: timings.timeHandler(handler),
-    region: String(config.region),
     consumer: SEAT_MAP_TICKS.name,
     settings: SEAT_MAP_TICKS.eventSource,
     deadLetter: (letter) => reply({ type: 'dead-letter', letter }),

@@ -1,18 +1,20 @@
 import type { Server } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { TableNames } from '../contract/tables';
 import { BROADCAST_TABLES, BROADCASTER, LIVE_MAP_SHARD, WS_HANDLERS, type WsHandlerId } from '../contract/ws-routes';
 import type { ConnectionPoster } from '../lambdas/core/live/connection-poster';
 import type { ShardInvoker, ShardJob } from '../lambdas/core/live/shard-delivery';
 import { logger } from '../lambdas/core/platform/logger';
-import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { Platform } from '../lambdas/wiring/platform';
-import { connectionsEndpoint } from './connections-api';
+import { connectionsEndpoint, MAX_POST_BYTES } from './connections-api';
 import { loadHandler } from './handler-loader';
 import type { ServiceEndpoint } from './http-gateway';
-import { unsignedDynamoClientConfig } from './local-tables';
-import { type StreamFaults, type StreamFeed, type StreamHandler, startStreamFeed } from './stream-feed';
+import {
+  type StreamFaults,
+  type StreamFeed,
+  type StreamHandler,
+  startStreamFeed,
+  streamFeedClients,
+} from './stream-feed';
 import { startWebSocketFront, type WebSocketFront } from './websocket-front';
 import type { WsHandler } from './websocket-gateway';
 
@@ -52,9 +54,6 @@ export interface LocalLiveUpdates {
   start(platform: Platform, dynamoEndpoint: string, tables: TableNames, faults?: StreamFaults): Promise<void>;
   stop(): Promise<void>;
 }
-
-/** API Gateway's limit on one `@connections` post (as local/connections-api.ts enforces it). */
-const MAX_POST_BYTES = 128 * 1024;
 
 /**
  * `gatewayThread`: the WebSocket gateway's front on a thread and port of its own (its upgrades are
@@ -114,13 +113,10 @@ export async function startLocalLiveUpdates(
         handlers.set(id, await loadHandler<WsHandler>(projectRoot, entry, platform));
       }
       shardWorker = await loadHandler(projectRoot, LIVE_MAP_SHARD.entry, platform);
-      const config = unsignedDynamoClientConfig(dynamoEndpoint);
       feed = await startStreamFeed({
-        dynamo: withoutSdkLogging(new DynamoDBClient(config)),
-        streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
+        ...streamFeedClients(dynamoEndpoint),
         tableNames: BROADCAST_TABLES.map((id) => tables[id]),
         handler: await loadHandler<StreamHandler>(projectRoot, BROADCASTER.entry, platform),
-        region: String(config.region),
         consumer: 'broadcaster',
         settings: BROADCASTER.eventSource,
         ...faults,

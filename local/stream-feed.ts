@@ -1,9 +1,9 @@
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type _Record,
   type AttributeValue,
   DescribeStreamCommand,
-  type DynamoDBStreamsClient,
+  DynamoDBStreamsClient,
   GetRecordsCommand,
   type GetRecordsOutput,
   GetShardIteratorCommand,
@@ -13,7 +13,9 @@ import {
 import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import type { StreamEventSourceSettings } from '../contract/stream-settings';
 import { logger } from '../lambdas/core/platform/logger';
+import { withoutSdkLogging } from '../lambdas/core/platform/sdk-logging';
 import type { DeadLetter } from './faults/fault-switch';
+import { unsignedDynamoClientConfig } from './local-tables';
 import { type BatchFault, deliverBatch, type StreamHandler } from './stream-delivery';
 
 /**
@@ -27,6 +29,20 @@ import { type BatchFault, deliverBatch, type StreamHandler } from './stream-deli
  */
 
 export type { StreamHandler } from './stream-delivery';
+
+/**
+ * The clients a local stream feed reads DynamoDB Local with (the table's stream ARN, GetRecords):
+ * unsigned and without the SDK's logger middleware, as the local stack's other clients
+ * (local/local-tables.ts, lambdas/core/platform/sdk-logging.ts).
+ */
+export function streamFeedClients(dynamoEndpoint: string): Pick<StreamFeedOptions, 'dynamo' | 'streams' | 'region'> {
+  const config = unsignedDynamoClientConfig(dynamoEndpoint);
+  return {
+    dynamo: withoutSdkLogging(new DynamoDBClient(config)),
+    streams: withoutSdkLogging(new DynamoDBStreamsClient(config)),
+    region: String(config.region),
+  };
+}
 
 export interface StreamFeedOptions {
   readonly dynamo: DynamoDBClient;

@@ -3,6 +3,7 @@ import type { WsHandlerId } from '../contract/ws-routes';
 import { logger } from '../lambdas/core/platform/logger';
 import type { ConnectionInfo, LocalConnections } from './connections-api';
 import { startTsxWorker } from './tsx-worker';
+import { connectAccepted } from './websocket-gateway';
 
 /**
  * The local WebSocket API's front on a worker thread of its own (websocket-gateway-thread.ts):
@@ -148,7 +149,7 @@ export async function startWebSocketGatewayWorker(invoke: WsInvoke): Promise<Web
           if (routeKey === '$disconnect') open.delete(connectionId);
           invoke(reply.handler, reply.event).then(
             (result) => {
-              if (routeKey === '$connect' && isSuccess(result)) open.add(connectionId);
+              if (routeKey === '$connect' && connectAccepted(result)) open.add(connectionId);
               request({ type: 'result', id: reply.id, result });
             },
             (error: unknown) =>
@@ -250,11 +251,4 @@ export async function startWebSocketGatewayWorker(invoke: WsInvoke): Promise<Web
         await worker.terminate();
       })()),
   };
-}
-
-/** A `$connect` result that lets the socket open (API Gateway: a 2xx status, or no status at all). */
-function isSuccess(result: APIGatewayProxyResultV2): boolean {
-  const status =
-    typeof result === 'object' && result !== null && typeof result.statusCode === 'number' ? result.statusCode : 200;
-  return status >= 200 && status <= 299;
 }

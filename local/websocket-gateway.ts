@@ -98,8 +98,8 @@ export class LocalWebSocketGateway implements LocalConnections {
     const connectedAt = Date.now();
     const query = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
     const event = this.event(req, connectionId, connectedAt, '$connect', 'CONNECT', { queryStringParameters: query });
-    const status = statusOf(await this.handler('$connect')(event));
-    if (status < 200 || status > 299) return refuse(socket, status);
+    const result = await this.handler('$connect')(event);
+    if (!connectAccepted(result)) return refuse(socket, statusOf(result));
     if (socket.destroyed) {
       // The client left while $connect ran: API Gateway would still send $disconnect.
       await this.handler('$disconnect')(this.event(req, connectionId, connectedAt, '$disconnect', 'DISCONNECT', {}));
@@ -223,6 +223,12 @@ export class LocalWebSocketGateway implements LocalConnections {
     work.then(untrack, untrack);
     return work;
   }
+}
+
+/** A `$connect` result that lets the socket open (API Gateway: a 2xx status, or no status at all). */
+export function connectAccepted(result: APIGatewayProxyResultV2): boolean {
+  const status = statusOf(result);
+  return status >= 200 && status <= 299;
 }
 
 function statusOf(result: APIGatewayProxyResultV2): number {

@@ -3,6 +3,7 @@ import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -64,6 +65,27 @@ export class LiveMap extends Construct {
     connections.grant(this.shardWorker.function, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     props.webSocketStage.grantManagementApiAccess(this.shardWorker.function);
 
+    // What the tick builder and the sweep both need to build an event's map and send its deltas.
+    const builderEnvironment = {
+      ...settings,
+      LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName,
+      // Operators' dashboards are pushed after a build that changed the map.
+      WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
+    };
+    const grantMapBuild = (fn: lambda.Function) => {
+      // Rebuilds the map from the seat items and writes it (the map item in the buyers table).
+      props.tables.table('seats').grant(fn, 'dynamodb:Query');
+      props.tables.table('buyers').grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+      grantDashboardPush(fn, props.tables, props.webSocketStage);
+      // The shard worker itself only (grantInvoke would add its versions and aliases: `<arn>:*`).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.shardWorker.function.functionArn],
+        }),
+      );
+    };
+
     const parts = addStreamConsumer(this, {
       stage: props.stage,
       tables: props.tables,
@@ -71,26 +93,11 @@ export class LiveMap extends Construct {
       description: SEAT_MAP_TICKS.description,
       sources: [SEAT_MAP_TICKS.table],
       eventSource: SEAT_MAP_TICKS.eventSource,
-      environment: {
-        ...settings,
-        LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName,
-        // Operators' dashboards are pushed after a tick that changed the map.
-        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
-      },
+      environment: builderEnvironment,
     });
     this.ticks = parts.handler;
     this.deadLetterQueue = parts.deadLetterQueue;
-    // Rebuilds the map from the seat items and writes it (the map item in the buyers table).
-    props.tables.table('seats').grant(this.ticks.function, 'dynamodb:Query');
-    props.tables.table('buyers').grant(this.ticks.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
-    grantDashboardPush(this.ticks.function, props.tables, props.webSocketStage);
-    // The function itself only (grantInvoke would add its versions and aliases: `<arn>:*`).
-    const invokeShardWorker = () =>
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.shardWorker.function.functionArn],
-      });
-    this.ticks.function.addToRolePolicy(invokeShardWorker());
+    grantMapBuild(this.ticks.function);
 
     this.sweep = new NodeHandler(this, 'Sweep', {
       stage: props.stage,
@@ -98,20 +105,12 @@ export class LiveMap extends Construct {
       description:
         'Live seat map: rebuilds each live event’s map from its seats (every minute), repairing lost batches',
       timeout: Duration.seconds(50),
-      environment: {
-        ...props.tables.tableEnvironment(),
-        ...settings,
-        LIVE_MAP_SHARD_FUNCTION: this.shardWorker.function.functionName,
-        WEBSOCKET_MANAGEMENT_ENDPOINT: props.webSocketStage.callbackUrl,
-      },
+      environment: { ...props.tables.tableEnvironment(), ...builderEnvironment },
     });
     const sweep = this.sweep.function;
-    // Lists the events (one small item each), reads a live event's seats, gets and puts its map.
+    // Lists the events (one small item each); then builds a live event's map as the tick builder does.
     props.tables.table('events').grant(sweep, 'dynamodb:Scan');
-    props.tables.table('seats').grant(sweep, 'dynamodb:Query');
-    props.tables.table('buyers').grant(sweep, 'dynamodb:GetItem', 'dynamodb:PutItem');
-    grantDashboardPush(sweep, props.tables, props.webSocketStage);
-    sweep.addToRolePolicy(invokeShardWorker());
+    grantMapBuild(sweep);
     new events.Rule(this, 'SweepSchedule', {
       description: 'Runs the TicketDrop live-map sweep',
       schedule: events.Schedule.rate(Duration.minutes(LIVE_MAP_SWEEP_PERIOD_MINUTES)),
