@@ -329,14 +329,13 @@ export class OrderFlow extends Construct {
     );
     const complete = compensated(
       this.retrying(
-        this.step(
-          'CompleteOrder',
-          'completeOrder',
-          { orderId, notifications: sfn.JsonPath.listAt('$.notifications') },
-          {
-            resultPath: sfn.JsonPath.DISCARD,
-          },
-        ),
+        // The whole state: `$.charge` (ChargePayment's answer, recorded by this step's one write
+        // with CONFIRMED) exists only when that step charged, and a Parameters path to a missing
+        // field fails the state; `$.buyer` carries the pay request's intent (the write's guard).
+        this.step('CompleteOrder', 'completeOrder', 'state', {
+          comment: 'CONFIRMED with its charge in one conditional write (PAYING, this pay request)',
+          resultPath: sfn.JsonPath.DISCARD,
+        }),
       ),
     ).next(new sfn.Succeed(this, 'Confirmed'));
 

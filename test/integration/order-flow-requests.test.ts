@@ -86,18 +86,45 @@ describe('order-flow requests on the order item (happy one-seat order)', () => {
     expect(JSON.stringify(resumption)).not.toContain('token'); // no task token in the flow's state
 
     const charged = await counted(() => chargePayment(store, processor(), { orderId, code: '11111', paid }));
-    expect(charged.orders).toEqual(['Update orders']); // the charge recorded (the guard that keeps it); no read, no attempt write
+    expect(charged.orders).toEqual([]); // the charge goes on in the flow's state: no read, no write
     expect((await counted(() => confirmOrderSeats(store, { orderId, paid }))).orders).toEqual([]);
     expect((await counted(() => issueTickets(store, 'key-0123456789', { orderId, paid }))).orders).toEqual([
       'Get orders', // did the order end while its tickets were written? (decides: void them)
     ]);
-    const completed = await counted(() => completeOrder(store, processor(), { orderId, notifications: [] }));
-    expect(completed.orders).toEqual(['Update orders']);
+    const completed = await counted(() =>
+      completeOrder(store, processor(), { orderId, notifications: [], charge: charged.value, paid }),
+    );
+    expect(completed.orders).toEqual(['Update orders']); // CONFIRMED and the charge, one conditional write
     expect(requests.filter((r) => r.endsWith(' payments'))).toEqual([]); // one round: no other key to look up
 
     const order = await getOrder(store, orderId);
-    expect(order).toMatchObject({ status: 'CONFIRMED', payment: { chargeId: charged.value.chargeId } });
+    expect(order).toMatchObject({
+      status: 'CONFIRMED',
+      payment: { chargeId: charged.value.chargeId, status: 'succeeded' },
+    });
     expect((await ticketsOfOrder(store, order)).map((t) => [t.seatId, t.state])).toEqual([['A1', 'VALID']]);
+  });
+
+  it('an order is never confirmed without a charge: no charge carried and none recorded refuses', async () => {
+    const { orderId } = await createOrder(store, workflow, {
+      eventId: 'flow-requests',
+      buyerId: 'b3',
+      selection: { seatIds: ['B1'] },
+    });
+    await awaitBuyer(store, { orderId, taskToken: 'token-3' });
+    await submitBuyerAction(store, workflow, { orderId, buyerId: 'b3', action: { action: 'pay', code: '11111' } });
+    const paid = (resumed.at(-1) as { order: PaidOrder }).order;
+    await expect(completeOrder(store, processor(), { orderId, notifications: [] })).rejects.toThrow(/PAYING|state/i);
+    // Another pay request's charge (not this intent's) is not kept either.
+    await expect(
+      completeOrder(store, processor(), {
+        orderId,
+        notifications: [],
+        charge: { chargeId: 'ch_other' },
+        paid: { ...paid, intent: { ...paid.intent, key: `${orderId}#9` } },
+      }),
+    ).rejects.toThrow(/PAYING|state/i);
+    expect(await getOrder(store, orderId)).toMatchObject({ status: 'PAYING' });
   });
 
   it('a buyer’s first create claims the open-order pointer with one write and no read; a second create is answered from the refusal', async () => {

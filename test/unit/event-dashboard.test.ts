@@ -92,11 +92,26 @@ describe('dashboardOf', () => {
       failureReason: 'Seats lost',
       updatedAt: NOW - 100,
     });
+    // Charged, then its seats were lost before CompleteOrder could record the charge: the
+    // compensation refunded it and said so in the reason.
+    const refunded = order({
+      status: 'FAILED',
+      payment: { status: 'trying', round: 1, attempt: 1 },
+      failureReason: 'Refunded: Seat A1 lost after the hold expired',
+      updatedAt: NOW - 200,
+    });
+    const declined = order({
+      status: 'FAILED',
+      payment: { status: 'failed', round: 1, attempt: 3 },
+      failureReason: 'Payment failed: declined',
+      updatedAt: NOW - 300,
+    });
     const fine = order({ status: 'HOLDING' });
-    const view = dashboardOf({ event, map, orders: [late, paying, charged, fine], now: NOW });
-    expect(view.attention.map((a) => a.orderId)).toEqual([charged.orderId, late.orderId]);
-    expect(view.attention[1]!.reason).toMatch(/PAYING 35 s past its deadline/);
-    expect(view.attentionCount).toBe(2);
+    const view = dashboardOf({ event, map, orders: [late, paying, charged, refunded, declined, fine], now: NOW });
+    expect(view.attention.map((a) => a.orderId)).toEqual([charged.orderId, refunded.orderId, late.orderId]);
+    expect(view.attention[1]!.reason).toMatch(/Failed after a charge/);
+    expect(view.attention[2]!.reason).toMatch(/PAYING 35 s past its deadline/);
+    expect(view.attentionCount).toBe(3);
   });
 
   it('waiting room figures: lapsed are places neither admitted nor still waiting', () => {

@@ -63,6 +63,19 @@ export interface OrderRecord {
   readonly version: number;
 }
 
+/**
+ * How the reason of an order that ended after the processor took its money begins when no charge
+ * was recorded on it (its seats were lost before CompleteOrder could record the charge): the
+ * compensation refunded it, and the console flags it as it flags a FAILED order with a charge.
+ */
+export const REFUNDED_REASON_PREFIX = 'Refunded: ';
+
+/** A FAILED order that took money (recorded, or refunded before it could be recorded). */
+export function failedAfterCharge(order: Pick<OrderRecord, 'status' | 'payment' | 'failureReason'>): boolean {
+  if (order.status !== 'FAILED') return false;
+  return order.payment.chargeId !== undefined || (order.failureReason?.startsWith(REFUNDED_REASON_PREFIX) ?? false);
+}
+
 export function isFinal(status: OrderStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }

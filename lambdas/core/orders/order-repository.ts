@@ -51,4 +51,6 @@ export interface OrderExpectation {
   readonly uncharged?: true;
   /** No charge recorded yet, or this very one. */
   readonly unchargedOr?: string;
+  /** A charge is recorded (`payment.chargeId` present). */
+  readonly charged?: true;
 }

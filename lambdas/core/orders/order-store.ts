@@ -44,6 +44,7 @@ const EXPECTATIONS: {
     values: { ':chargeId': chargeId },
     names: PAYMENT_NAMES,
   }),
+  charged: () => ({ expression: 'attribute_exists(#payment.#chargeId)', names: PAYMENT_NAMES }),
 };
 
 const NEW_ORDER = 'attribute_not_exists(orderId)';

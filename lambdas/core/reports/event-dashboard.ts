@@ -10,7 +10,7 @@ import type { OrderStatus } from '../../../contract/order-view';
 import { type EventRecord, getEvent } from '../events/event-records';
 import { ordersOfEvent } from '../events/event-report';
 import { seatMapOf } from '../live/seat-map-snapshot';
-import type { OrderRecord } from '../orders/order-record';
+import { failedAfterCharge, type OrderRecord } from '../orders/order-record';
 import type { Store } from '../platform/store';
 import { deadlineOf, isOverdue } from '../reconcile/overdue';
 import { REFUND_REASON } from '../refunds/refund-order';
@@ -122,7 +122,7 @@ export function attentionReason(order: OrderRecord, now: number): string | undef
     const late = Math.round((now - deadlineOf(order)) / 1000);
     return `${order.status} ${late} s past its deadline: its flow should have ended it (the reconciler will)`;
   }
-  if (order.status === 'FAILED' && order.payment.chargeId !== undefined)
+  if (failedAfterCharge(order))
     return `Failed after a charge: check its refund (${order.failureReason ?? 'no reason recorded'})`;
   return undefined;
 }

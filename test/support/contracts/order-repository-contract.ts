@@ -116,6 +116,8 @@ export function orderRepositoryContract(name: string, setUp: (clock: TestClock) 
         { order: charged('ch-1'), hit: undefined, miss: { uncharged: true } },
         { order: charged(), hit: { unchargedOr: 'ch-1' }, miss: undefined },
         { order: charged('ch-1'), hit: { unchargedOr: 'ch-1' }, miss: { unchargedOr: 'ch-2' } },
+        { order: charged('ch-1'), hit: { charged: true }, miss: undefined },
+        { order: charged(), hit: undefined, miss: { charged: true } },
         {
           order: charged(),
           hit: { intentKey: 'key-1', paymentAttempt: 2 },

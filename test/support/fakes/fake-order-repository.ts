@@ -75,6 +75,7 @@ function meets(order: OrderRecord, expect: OrderExpectation): boolean {
     intentKey: (key) => order.payment?.intent?.key === key,
     uncharged: () => chargeId === undefined,
     unchargedOr: (id) => chargeId === undefined || chargeId === id,
+    charged: () => chargeId !== undefined,
   };
   return Object.entries(expect).every(
     ([name, value]) =>

@@ -1,5 +1,6 @@
 import type { PaymentProcessor } from '../../payments/processor';
 import type { Store } from '../../platform/store';
+import { REFUNDED_REASON_PREFIX } from '../order-record';
 import { type CompensationResult, compensateOrder, type EndingStatus } from '../settlement';
 
 /**
@@ -47,7 +48,7 @@ export function endingStatusOf(input: CompensationInput): EndingStatus {
 export function reasonFor(error: FlowError | undefined): string {
   if (!error) return 'The order could not be completed; any payment is refunded';
   const message = messageOf(error);
-  if (error.Error === 'SeatsLost') return `Refunded: ${message}`;
+  if (error.Error === 'SeatsLost') return `${REFUNDED_REASON_PREFIX}${message}`;
   return `The order could not be completed (${error.Error}${message && message !== error.Error ? `: ${message}` : ''}); any payment is refunded`;
 }
 

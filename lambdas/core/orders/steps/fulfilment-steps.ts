@@ -19,12 +19,13 @@ export class SeatsLost extends Error {
 }
 
 /**
- * Sells the order's seats to it — only for a PAYING order whose charge is recorded and covers the
- * seats (the intent's amount is the order's price), so a seat is never sold without the money.
+ * Sells the order's seats to it — only for a PAYING order charged for the seats (the intent's
+ * amount is the order's price), so a seat is never sold without the money.
  *
  * With `paid` (the order as its pay request left it, from the flow's state) nothing is read: the
- * flow reaches this step only after the charge was recorded for that intent (ChargePayment, or
- * RecordPaymentFailure finding it), and while PAYING neither seats nor amount can change. What
+ * flow reaches this step only after the processor took the charge for that intent (ChargePayment's
+ * answer, which the state carries to CompleteOrder, or RecordPaymentFailure finding and recording
+ * it), and while PAYING neither seats nor amount can change. What
  * decides is the seat write itself (held by this order); an order ended meanwhile (compensation
  * writes the status first, then frees the seats) is caught by IssueTickets' read and
  * CompleteOrder's conditional write, and compensated.
@@ -112,20 +113,48 @@ export interface NotificationOutcome {
 }
 
 /**
- * The purchase is done; how the confirmations went is recorded, never a reason to fail. Any other
- * charge of the order (a late answer of an earlier pay request that nothing refunded yet) is
- * refunded: a confirmed order keeps exactly one charge.
+ * The purchase is done: the order is CONFIRMED with its charge, in one conditional write. How the
+ * confirmations went is recorded, never a reason to fail. Any other charge of the order (a late
+ * answer of an earlier pay request that nothing refunded yet) is refunded: a confirmed order keeps
+ * exactly one charge.
+ *
+ * `charge` is ChargePayment's answer carried by the flow's state (with `paid`, its pay request):
+ * it is recorded here, and only for the current intent while PAYING — the guard that decides
+ * whether the order keeps the charge. Without it (a charge found after the attempts failed, the
+ * reconciler) the charge must already be on the order: an order is never confirmed unpaid.
  */
 export async function completeOrder(
   store: Store,
   processor: PaymentProcessor,
-  input: { orderId: string; notifications: readonly NotificationOutcome[] },
+  input: {
+    orderId: string;
+    notifications: readonly NotificationOutcome[];
+    charge?: { readonly chargeId: string };
+    paid?: PaidOrder;
+  },
 ): Promise<void> {
   const notifications = Object.fromEntries(input.notifications.map((n) => [n.channel, n.result]));
+  const { charge, paid } = input;
   let order: OrderRecord;
   try {
-    // Written without reading first: the guard (PAYING) decides, the written order is returned.
-    order = await updateOrder(store, input.orderId, { set: { status: 'CONFIRMED', notifications }, from: ['PAYING'] });
+    // Written without reading first: the guards decide, the written order is returned.
+    order = await updateOrder(
+      store,
+      input.orderId,
+      charge
+        ? {
+            set: {
+              status: 'CONFIRMED',
+              notifications,
+              'payment.chargeId': charge.chargeId,
+              'payment.status': 'succeeded',
+            },
+            remove: ['payment.lastError'],
+            from: ['PAYING'],
+            expect: { unchargedOr: charge.chargeId, ...(paid ? { intentKey: paid.intent.key } : {}) },
+          }
+        : { set: { status: 'CONFIRMED', notifications }, from: ['PAYING'], expect: { charged: true } },
+    );
   } catch (error) {
     if (!(error instanceof OrderStateConflict)) throw error;
     order = await getOrder(store, input.orderId);

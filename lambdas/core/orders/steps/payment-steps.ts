@@ -40,9 +40,13 @@ function currentIntent(order: OrderRecord): PaymentIntent {
  * (the simulator's test codes depend on it), charged for the intent's amount.
  *
  * `paid` is the order as the pay request left it (handed over with the pay action): then the
- * step reads nothing and writes the order only to record the charge — that conditional write
- * (PAYING, this intent) is what decides whether the order may keep the charge. Without it (an
- * execution started before the flow carried it, or a direct call) the order is read.
+ * step reads nothing and writes nothing — the charge goes on through the flow's state and is
+ * recorded by CompleteOrder's one conditional write (PAYING, this intent → CONFIRMED), which is
+ * what decides whether the order may keep it (issue #13: one order write fewer per purchase).
+ * An order that ended meanwhile fails that write, or the seats' or the tickets' check before it,
+ * and the flow's compensation refunds every charge it finds under the order's keys
+ * (`refundCharges`: it asks the processor, it does not rely on a recorded charge). Without
+ * `paid` (an execution started before the flow carried it, or a direct call) the order is read.
  */
 export async function chargePayment(
   store: Store,
@@ -75,12 +79,25 @@ export async function chargePayment(
     }).catch(() => undefined); // only a note for the buyer's screen
     throw error;
   }
-  return recordCharge(store, processor, input.orderId, intent, charge);
+  // Without the paid order in the flow's state the steps after this one read the order, so the
+  // charge is recorded on it now (executions started before the flow carried it, direct calls).
+  if (!input.paid) return recordCharge(store, processor, input.orderId, intent, charge);
+  await refundIfNotAsked(processor, intent, charge);
+  return { chargeId: charge.chargeId };
+}
+
+/** A charge for another amount than the intent's is refunded on the spot, never kept. */
+async function refundIfNotAsked(processor: PaymentProcessor, intent: PaymentIntent, charge: Charge): Promise<void> {
+  if (charge.amountCents === intent.amountCents) return;
+  await processor.refund(charge.chargeId);
+  throw new ChargeMismatch(`Charged ${charge.amountCents} instead of ${intent.amountCents}; refunded`);
 }
 
 /**
  * Keeps the charge on the order if it is the current intent's, for its amount, while PAYING;
  * refunds it otherwise (a late answer for an earlier pay request, or for an order that ended).
+ * Used where the flow's state does not carry the charge on to CompleteOrder: a charge found
+ * after all attempts failed (RecordPaymentFailure's `confirm`), a flow without the paid order.
  */
 async function recordCharge(
   store: Store,
@@ -89,10 +106,7 @@ async function recordCharge(
   intent: PaymentIntent,
   charge: Charge,
 ): Promise<{ chargeId: string }> {
-  if (charge.amountCents !== intent.amountCents) {
-    await processor.refund(charge.chargeId);
-    throw new ChargeMismatch(`Charged ${charge.amountCents} instead of ${intent.amountCents}; refunded`);
-  }
+  await refundIfNotAsked(processor, intent, charge);
   try {
     await updateOrder(store, orderId, {
       set: { 'payment.chargeId': charge.chargeId, 'payment.status': 'succeeded' },
