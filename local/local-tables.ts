@@ -2,6 +2,7 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
@@ -11,8 +12,10 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { type KeyAttribute, TABLE_SPECS, type TableNames, type TableSpec } from '../contract/tables';
+import { logger } from '../lambdas/core/platform/logger';
 
 /**
  * Client configuration for a local DynamoDB endpoint: fixed region and dummy static credentials,
@@ -61,6 +64,9 @@ export function unsignedDynamoClientConfig(endpoint: DynamoDBClientConfig['endpo
  * Idempotent: an existing table is left as it is (a persisted local stack restarts with its data);
  * only a missing TTL setting or a missing index (one added to the specs since) is added, and an
  * index the specs no longer have is removed (each costs every write that touches it one more unit).
+ * A table whose key schema is not the spec's (tickets keyed by `ticketId` before issue #13, now
+ * under their event) cannot be altered in place: it is dropped and created anew, its (local, dev)
+ * data lost, with a log line saying so — as CDK replaces the table on AWS.
  */
 export async function createTables(
   client: DynamoDBClient,
@@ -94,11 +100,41 @@ async function createTable(client: DynamoDBClient, spec: TableSpec, tableName: s
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+    if (await recreateIfKeyChanged(client, spec, tableName)) return createTable(client, spec, tableName);
     await addMissingIndexes(client, spec, tableName);
     await removeDroppedIndexes(client, spec, tableName);
   }
   await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
   if (spec.timeToLiveAttribute) await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
+}
+
+/**
+ * Drops a persisted table whose key (attribute names, HASH/RANGE, types) is not its spec's; true
+ * when it did, so the caller creates it afresh. Local dev data only: no copy is attempted.
+ */
+async function recreateIfKeyChanged(client: DynamoDBClient, spec: TableSpec, tableName: string): Promise<boolean> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = keyDescription(Table?.KeySchema ?? [], Table?.AttributeDefinitions ?? []);
+  const wanted = createTableInput(spec, tableName);
+  const expected = keyDescription(wanted.KeySchema ?? [], wanted.AttributeDefinitions ?? []);
+  if (present === expected) return false;
+  logger.warn('Local table key changed: dropping and recreating it, its local data is lost', {
+    table: tableName,
+    was: present,
+    now: expected,
+  });
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await waitUntilTableNotExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+  return true;
+}
+
+/** A table's key as one comparable string, e.g. `eventId:HASH:S ticketId:RANGE:S`. */
+export function keyDescription(
+  keySchema: readonly KeySchemaElement[],
+  attributes: readonly AttributeDefinition[],
+): string {
+  const typeOf = new Map(attributes.map((a) => [a.AttributeName, a.AttributeType]));
+  return keySchema.map((k) => `${k.AttributeName}:${k.KeyType}:${typeOf.get(k.AttributeName) ?? '?'}`).join(' ');
 }
 
 /** A persisted table from before an index was added to its spec gets the index (one at a time, as DynamoDB requires). */

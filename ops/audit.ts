@@ -14,7 +14,7 @@ import { ticketsOfEvent } from '../lambdas/core/tickets/ticket-store';
  * disagreement between them:
  *   - the processor's ledger (payments table, `byOrder` index): what was charged and refunded;
  *   - the orders (`byEvent` index): which charge a CONFIRMED order keeps;
- *   - the tickets (`byEvent` index): which VALID tickets each order holds;
+ *   - the tickets (the event's partition, strongly consistent): which VALID tickets each order holds;
  *   - the seats (strongly consistent): which order each SOLD seat belongs to.
  *
  * Invariants (each violation is a problem; `clean` when there is none):
@@ -115,7 +115,7 @@ export async function auditEvent(store: Store, eventId: string, options: AuditOp
   // CONFIRMED order no longer owes a ticket for those: refund-ticket.ts).
   const tickets = new Map<string, TicketItem[]>();
   const refundedSeats = new Set<string>();
-  for (const ticket of await ticketsOfEvent(store, eventId)) {
+  for (const ticket of await ticketsOfEvent(store, eventId, { consistent: true })) {
     if (ticket.state === 'VALID') tickets.set(ticket.orderId, [...(tickets.get(ticket.orderId) ?? []), ticket]);
     else if (ticket.refundedAt !== undefined) refundedSeats.add(`${ticket.orderId}#${ticket.seatId}`);
   }

@@ -234,7 +234,7 @@ describe('refund of a single ticket', () => {
     const { order } = await buy(['B3', 'B4']);
     const ticket = order.tickets!.find((t) => t.seatId === 'B3')!;
     // Step 1 only, as a handler that died after its first write leaves it.
-    await voidOnly(stack, order.orderId, ticket.ticketId, PRICE);
+    await voidOnly(stack, { eventId: order.eventId, orderId: order.orderId, ticketId: ticket.ticketId }, PRICE);
     expect(await scan(ticket.token)).toBe('voided');
     expect((await ledger(order.orderId)).refunds).toEqual([]);
 
@@ -267,7 +267,10 @@ describe('refund of a single ticket', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'OrderStateConflict' });
     const item = await stack.store.doc.send(
-      new GetCommand({ TableName: stack.tables.tickets, Key: { ticketId: order.tickets![0]!.ticketId } }),
+      new GetCommand({
+        TableName: stack.tables.tickets,
+        Key: { eventId: order.eventId, ticketId: order.tickets![0]!.ticketId },
+      }),
     );
     expect((item.Item as TicketItem).refundedAt).toBeUndefined();
   });
@@ -292,7 +295,7 @@ describe('refund of a single ticket', () => {
   });
 
   it('the money audit of the event is clean afterwards: single refunds, resales and whole refunds all accounted', async () => {
-    // The tickets' byEvent index is eventually consistent: the audit is asked until it has caught up.
+    // The orders' byEvent index is eventually consistent: the audit is asked until it has caught up.
     const report = await eventually(async () => {
       const audited = await auditEvent(stack.store, eventId);
       expect(audited.problems).toEqual([]);

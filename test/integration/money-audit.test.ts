@@ -258,7 +258,9 @@ describe('money audit and ticket check', () => {
     // No item at all (deleted): voided too.
     const third = await buy(eventId, ['B3']);
     const [b3] = await ticketsOfOrder(store, third);
-    await store.doc.send(new DeleteCommand({ TableName: store.tables.tickets, Key: { ticketId: b3!.ticketId } }));
+    await store.doc.send(
+      new DeleteCommand({ TableName: store.tables.tickets, Key: { eventId: b3!.eventId, ticketId: b3!.ticketId } }),
+    );
     expect(await verifyTicket(store, KEY, b3!.token)).toMatchObject({ valid: false, reason: 'voided' });
 
     const { ticketToken } = await import('../../lambdas/core/tickets/ticket-tokens');

@@ -64,7 +64,8 @@ describe('the reconciler finishes half-done refunds', () => {
   const seat = (seatId: string) => seatItem(stack, eventId, seatId);
   const ledger = (orderId: string) => chargeAndRefunds(stack, orderId);
 
-  const ticketOf = async (ticketId: string): Promise<TicketItem> => (await getTicket(stack.store, ticketId))!;
+  const ticketOf = async (ticketId: string): Promise<TicketItem> =>
+    (await getTicket(stack.store, { eventId, ticketId }))!;
 
   /** The processor as a handler that timed out right after the refund was issued sees it. */
   const diesAfterRefund = (processor: PaymentProcessor): PaymentProcessor => ({
@@ -80,7 +81,7 @@ describe('the reconciler finishes half-done refunds', () => {
   it('a ticket voided but never refunded (died after step 1): the reconciler refunds it once and frees its seat', async () => {
     const order = await buy(['A1', 'A2']);
     const ticket = order.tickets!.find((t) => t.seatId === 'A1')!;
-    await voidOnly(stack, order.orderId, ticket.ticketId, PRICE);
+    await voidOnly(stack, { eventId: order.eventId, orderId: order.orderId, ticketId: ticket.ticketId }, PRICE);
 
     const plan = await planReconcile(stack.store, stack.platform.executions, later());
     expect(plan.actions).toContainEqual(

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { type LedgerEntry, ledgerOfOrder } from '../../lambdas/core/payments/simulated-processor';
 import type { SeatItem } from '../../lambdas/core/seats/seat-item';
+import type { TicketItem } from '../../lambdas/core/tickets/ticket-item';
 import { voidForRefund } from '../../lambdas/core/tickets/ticket-store';
 import type { LocalStack } from '../../local/local-stack';
 
@@ -27,6 +28,10 @@ export async function chargeAndRefunds(
 }
 
 /** A ticket refund's step 1 only (voided, its price noted), as a handler that died after its first write leaves it. */
-export async function voidOnly(stack: LocalStack, orderId: string, ticketId: string, cents: number): Promise<void> {
-  expect(await voidForRefund(stack.store, { ticketId, orderId }, { cents, by: 'op_test' })).toBe(true);
+export async function voidOnly(
+  stack: LocalStack,
+  ticket: Pick<TicketItem, 'eventId' | 'orderId' | 'ticketId'>,
+  cents: number,
+): Promise<void> {
+  expect(await voidForRefund(stack.store, ticket, { cents, by: 'op_test' })).toBe(true);
 }

@@ -39,8 +39,8 @@ export async function ordersOfEvent(store: Store, eventId: string): Promise<Orde
 }
 
 /**
- * The event's VALID tickets by order id (the tickets table's `byEvent` index, eventually
- * consistent): what every report of who holds which seat reads.
+ * The event's VALID tickets by order id (one Query of the event's partition of the tickets
+ * table, eventually consistent): what every report of who holds which seat reads.
  */
 export async function validTicketsByOrder(store: Store, eventId: string): Promise<Map<string, TicketItem[]>> {
   const byOrder = new Map<string, TicketItem[]>();

@@ -29,9 +29,10 @@ export async function getOwnTicket(
   store: Store,
   request: { orderId: string; ticketId: string; buyerId: string },
 ): Promise<TicketItem> {
-  await getOwnOrder(store, request.orderId, request.buyerId);
+  // The route names the order and the ticket, not the event: the order says which event's partition.
+  const order = await getOwnOrder(store, request.orderId, request.buyerId);
   if (!TICKET_ID.test(request.ticketId)) throw new TicketNotFound(request.ticketId); // not worth a read
-  const ticket = await getTicket(store, request.ticketId);
+  const ticket = await getTicket(store, { eventId: order.eventId, ticketId: request.ticketId });
   if (ticket?.orderId !== request.orderId) throw new TicketNotFound(request.ticketId);
   return ticket;
 }

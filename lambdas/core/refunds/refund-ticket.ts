@@ -41,7 +41,9 @@ export async function refundTicket(
   // An id no ticket can have (ticketIdOf) is not one: no read, and no oversized key sent to DynamoDB.
   if (!TICKET_ID_PATTERN.test(ticketId)) throw new TicketNotFound(ticketId.slice(0, 40));
   const order = await getOrder(store, orderId, { consistent: true });
-  const found = await getTicket(store, ticketId);
+  // The route names order and ticket; the order names the event, the ticket's partition.
+  const key = { eventId: order.eventId, ticketId };
+  const found = await getTicket(store, key);
   if (!found || found.orderId !== orderId) throw new TicketNotFound(ticketId);
   let ticket: TicketItem = found;
   let refundedNow = false;
@@ -56,7 +58,7 @@ export async function refundTicket(
     const event = await getEvent(store, order.eventId);
     const cents = ticketPriceCents(order, ticket.seatId, event);
     refundedNow = await voidForRefund(store, ticket, { cents, by: operatorId });
-    const now = await getTicket(store, ticketId);
+    const now = await getTicket(store, key);
     if (!now || now.refundedAt === undefined)
       throw new OrderStateConflict(orderId, ['CONFIRMED'], `Ticket ${ticketId} is voided already: nothing to refund`);
     ticket = now;

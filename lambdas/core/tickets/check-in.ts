@@ -4,7 +4,7 @@ import { writeIf } from '../platform/conditional-write';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import { verifyTicket } from './ticket-check';
-import { getTicket } from './ticket-store';
+import { getTicket, ticketKeyOf } from './ticket-store';
 
 /**
  * Checking a ticket in at a door: verify it (signature, its own item, its order: ticket-check.ts),
@@ -33,7 +33,7 @@ export async function checkIn(
     store,
     new UpdateCommand({
       TableName: store.tables.tickets,
-      Key: { ticketId: ticket.ticketId },
+      Key: ticketKeyOf(ticket),
       UpdateExpression: 'SET checkedInAt = :now, checkedInBy = :door',
       ConditionExpression: 'attribute_not_exists(checkedInAt) AND #state = :valid AND #token = :token',
       ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
@@ -46,7 +46,7 @@ export async function checkIn(
     return { result: 'valid', ticket, checkedInAt: now, door: scan.door };
   }
   // Lost the write: someone checked it in first, or it was voided in between. The item says which.
-  const item = await getTicket(store, ticket.ticketId);
+  const item = await getTicket(store, ticket);
   if (item?.checkedInAt !== undefined) {
     logger.info('Ticket already checked in', { ...keys, checkedInAt: item.checkedInAt, by: item.checkedInBy });
     return { result: 'alreadyCheckedIn', ticket, checkedInAt: item.checkedInAt, door: item.checkedInBy ?? 'unknown' };

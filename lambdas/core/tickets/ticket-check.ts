@@ -29,7 +29,7 @@ export async function verifyTicket(store: Store, signingKey: string, token: stri
   const ticket = verifyTicketToken(token, signingKey);
   if (!ticket) return { valid: false, reason: 'badSignature' };
   const [item, found] = await Promise.all([
-    getTicket(store, ticket.ticketId),
+    getTicket(store, ticket), // the token names the event: the item's partition
     getOrder(store, ticket.orderId, { consistent: true }).catch((error: unknown) => {
       if (error instanceof OrderNotFound) return undefined;
       throw error;

@@ -8,12 +8,25 @@ import type { TicketItem } from './ticket-item';
 import { ticketIdOf } from './ticket-tokens';
 
 /**
- * The tickets table: one item per ticket. An order's tickets are read by their derived ids
- * (strongly consistent BatchGetItem, no index); an event's from the `byEvent` index (operators).
+ * The tickets table: one item per ticket, under its event (partition `eventId`, sort `ticketId`).
+ * An order's tickets are read by their derived ids (strongly consistent BatchGetItem); an event's
+ * by one Query of its partition (operators). No index: a ticket write costs one unit.
  */
 
-/** What names an order's tickets: its id and (after payment, fixed) seats. */
-export type TicketOwner = { readonly orderId: string; readonly seatIds: readonly string[] };
+/** A ticket's key: every reader has the event (the token carries it, so does the order). */
+export type TicketKey = Pick<TicketItem, 'eventId' | 'ticketId'>;
+
+/** Just the key of a ticket (or of anything that names one). */
+export function ticketKeyOf(ticket: TicketKey): TicketKey {
+  return { eventId: ticket.eventId, ticketId: ticket.ticketId };
+}
+
+/** What names an order's tickets: its id, its event and (after payment, fixed) seats. */
+export type TicketOwner = {
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly seatIds: readonly string[];
+};
 
 /**
  * Writes the tickets, each only if it does not exist yet: issuing again (a retried step) leaves
@@ -38,9 +51,9 @@ export async function putTickets(store: Store, tickets: readonly TicketItem[]): 
   );
 }
 
-export async function getTicket(store: Store, ticketId: string): Promise<TicketItem | undefined> {
+export async function getTicket(store: Store, key: TicketKey): Promise<TicketItem | undefined> {
   const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tables.tickets, Key: { ticketId }, ConsistentRead: true }),
+    new GetCommand({ TableName: store.tables.tickets, Key: ticketKeyOf(key), ConsistentRead: true }),
   );
   return Item as TicketItem | undefined;
 }
@@ -53,7 +66,8 @@ export function ticketsOfOrder(store: Store, order: TicketOwner): Promise<Ticket
   return batchGetAll<TicketItem>(
     store,
     store.tables.tickets,
-    order.seatIds.map((seatId) => ({ ticketId: ticketIdOf(order.orderId, seatId) })),
+    order.seatIds.map((seatId) => ({ eventId: order.eventId, ticketId: ticketIdOf(order.orderId, seatId) })),
+    // One event per order: the ticket id alone tells its items apart.
     (ticket) => ticket.ticketId,
     (key) => String(key.ticketId),
   );
@@ -72,7 +86,7 @@ export async function voidTickets(store: Store, order: TicketOwner): Promise<str
         await store.doc.send(
           new UpdateCommand({
             TableName: store.tables.tickets,
-            Key: { ticketId: ticket.ticketId },
+            Key: ticketKeyOf(ticket),
             UpdateExpression: 'SET #state = :voided, voidedAt = :now',
             ConditionExpression: '#state = :valid',
             ExpressionAttributeNames: { '#state': 'state' },
@@ -88,15 +102,31 @@ export async function voidTickets(store: Store, order: TicketOwner): Promise<str
   return voided;
 }
 
-/** Every ticket of the event, VALID and VOIDED, by seat (the `byEvent` index: eventually consistent). */
-export function ticketsOfEvent(store: Store, eventId: string): Promise<TicketItem[]> {
-  return queryAll<TicketItem>(store, {
+/**
+ * Every ticket of the event, VALID and VOIDED, by seat: one Query of the event's partition
+ * (eventually consistent unless asked: half the units; the audit asks). The partition comes back
+ * by ticket id (a hash), so the seat order is made here, as the old `byEvent` index gave it.
+ */
+export async function ticketsOfEvent(
+  store: Store,
+  eventId: string,
+  options: { readonly consistent?: boolean } = {},
+): Promise<TicketItem[]> {
+  const tickets = await queryAll<TicketItem>(store, {
     TableName: store.tables.tickets,
-    IndexName: 'byEvent',
     KeyConditionExpression: 'eventId = :eventId',
     ExpressionAttributeValues: { ':eventId': eventId },
+    ConsistentRead: options.consistent === true,
   });
+  return tickets.sort(bySeat);
 }
+
+/** Seat id order (plain string order, as the index's sort key had it), ticket id among equals. */
+export function bySeat(a: TicketItem, b: TicketItem): number {
+  return compare(a.seatId, b.seatId) || compare(a.ticketId, b.ticketId);
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Whether an order has tickets to show or void: a CONFIRMED one, or one that ended after a pay
@@ -114,7 +144,7 @@ export function mayHaveTickets(order: Pick<OrderRecord, 'status' | 'payment'>): 
  */
 export function voidForRefund(
   store: Store,
-  ticket: Pick<TicketItem, 'ticketId' | 'orderId'>,
+  ticket: Pick<TicketItem, 'eventId' | 'ticketId' | 'orderId'>,
   refund: { readonly cents: number; readonly by: string },
 ): Promise<boolean> {
   const now = store.now();
@@ -122,7 +152,7 @@ export function voidForRefund(
     store,
     new UpdateCommand({
       TableName: store.tables.tickets,
-      Key: { ticketId: ticket.ticketId },
+      Key: ticketKeyOf(ticket),
       UpdateExpression:
         'SET #state = :voided, voidedAt = :now, refundedAt = :now, refundCents = :cents, refundedBy = :by',
       ConditionExpression: '#state = :valid AND orderId = :orderId',
