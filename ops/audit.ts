@@ -1,5 +1,6 @@
 import { ordersOfEvent } from '../lambdas/core/events/event-report';
 import { isFinal, type OrderRecord } from '../lambdas/core/orders/order-record';
+import { ticketRefundKey } from '../lambdas/core/payments/processor';
 import { type LedgerEntry, ledgerOfOrder } from '../lambdas/core/payments/simulated-processor';
 import { forEachLimited } from '../lambdas/core/platform/concurrency';
 import type { Store } from '../lambdas/core/platform/store';
@@ -23,7 +24,11 @@ import { ticketsOfEvent } from '../lambdas/core/tickets/ticket-store';
  *   2. no order keeps two charges (two entries still CHARGED);
  *   3. no PENDING ledger entry older than the grace (a charge nobody finished);
  *   4. every valid ticket (a VALID ticket item of a CONFIRMED order) is on a seat SOLD to its order;
- *   5. no seat has two valid tickets; every SOLD seat has one; ticket count = sold seats.
+ *   5. no seat has two valid tickets; every SOLD seat has one; ticket count = sold seats;
+ *   6. a charge's given-back cents (`refundedCents`) are its partial refunds' (`REFUND` entries)
+ *      while it is CHARGED, and all of it once REFUNDED — never more; a ticket refunded singly more
+ *      than the grace ago has its price back (its `refund#<ticketId>` entry, for its price, or its
+ *      charge refunded whole).
  * Orders still open within their deadline (hold or payment window) plus the grace are "in
  * flight": their charges and sold seats are counted as such, not as problems, so an audit during
  * a live sale does not cry wolf. Past that, anything open is a problem too.
@@ -57,7 +62,11 @@ export type AuditProblemKind =
   /** Valid tickets ≠ SOLD seats (outside orders in flight). */
   | 'ticketCountMismatch'
   /** An order still HOLDING or PAYING past its deadline plus the grace. */
-  | 'orderOpenPastDeadline';
+  | 'orderOpenPastDeadline'
+  /** A charge whose given-back cents are not what its partial refunds add up to, or more than it took. */
+  | 'refundMismatch'
+  /** A ticket refunded singly (past the grace) whose price is neither in its own partial refund nor in its charge's whole refund. */
+  | 'ticketRefundMissing';
 
 export interface AuditProblem {
   readonly kind: AuditProblemKind;
@@ -115,9 +124,13 @@ export async function auditEvent(store: Store, eventId: string, options: AuditOp
   // CONFIRMED order no longer owes a ticket for those: refund-ticket.ts).
   const tickets = new Map<string, TicketItem[]>();
   const refundedSeats = new Set<string>();
+  const refundedSingly: TicketItem[] = [];
   for (const ticket of await ticketsOfEvent(store, eventId, { consistent: true })) {
     if (ticket.state === 'VALID') tickets.set(ticket.orderId, [...(tickets.get(ticket.orderId) ?? []), ticket]);
-    else if (ticket.refundedAt !== undefined) refundedSeats.add(`${ticket.orderId}#${ticket.seatId}`);
+    else if (ticket.refundedAt !== undefined) {
+      refundedSeats.add(`${ticket.orderId}#${ticket.seatId}`);
+      refundedSingly.push(ticket);
+    }
   }
 
   const inFlight = new Set(
@@ -125,6 +138,7 @@ export async function auditEvent(store: Store, eventId: string, options: AuditOp
   );
   const problems: AuditProblem[] = [];
   const money = auditMoney(orders, ledgers, inFlight, now, graceMs, problems);
+  auditRefunds(orders, ledgers, refundedSingly, now - graceMs, problems);
   const seating = auditSeats(orders, tickets, refundedSeats, seats, inFlight, problems);
   for (const order of orders) {
     if (!isFinal(order.status) && !inFlight.has(order.orderId)) {
@@ -233,6 +247,68 @@ function auditMoney(
   }
   // An in-flight charge is part of `charged`, neither ticketed nor refunded yet.
   return { charged, ticketed, refunded, unaccounted, doubleCharged, inFlight: pendingInFlight };
+}
+
+/**
+ * Partial refunds add up (invariant 6). `refundPart` writes a `REFUND` entry and adds its amount
+ * to the charge's `refundedCents` in one transaction, and `refund` sets them to the whole charge:
+ * any other sum is a refund lost or counted twice. A ticket refunded singly is voided before its
+ * money goes (refund-ticket.ts), so only one older than the grace is judged (the reconciler
+ * finishes a request that died in between).
+ */
+function auditRefunds(
+  orders: readonly OrderRecord[],
+  ledgers: ReadonlyMap<string, LedgerEntry[]>,
+  refundedSingly: readonly TicketItem[],
+  judgedBefore: number,
+  problems: AuditProblem[],
+): void {
+  const byId = new Map(orders.map((order) => [order.orderId, order]));
+  for (const order of orders) {
+    const entries = ledgers.get(order.orderId) ?? [];
+    const charges = entries.filter((e) => e.outcome === 'CHARGED' || e.outcome === 'REFUNDED');
+    const parts = entries.filter((e) => e.outcome === 'REFUND');
+    for (const charge of charges) {
+      const partial = parts.filter((p) => p.refundOf === charge.chargeId).reduce((sum, p) => sum + p.amountCents, 0);
+      const back = charge.refundedCents ?? 0;
+      const wrong =
+        charge.outcome === 'CHARGED'
+          ? back !== partial
+          : partial > charge.amountCents || (charge.refundedCents !== undefined && back !== charge.amountCents);
+      if (wrong)
+        problems.push({
+          kind: 'refundMismatch',
+          orderId: order.orderId,
+          chargeId: charge.chargeId,
+          detail: `${charge.outcome} ${charge.amountCents}, ${back} given back, its partial refunds ${partial}`,
+        });
+    }
+    for (const part of parts.filter((p) => !charges.some((c) => c.chargeId === p.refundOf)))
+      problems.push({
+        kind: 'refundMismatch',
+        orderId: order.orderId,
+        chargeId: part.refundOf,
+        detail: `partial refund ${part.idempotencyKey} of a charge not in the order's ledger`,
+      });
+  }
+  for (const ticket of refundedSingly) {
+    const order = byId.get(ticket.orderId);
+    const chargeId = order?.payment.chargeId;
+    if (!order || chargeId === undefined || (ticket.refundedAt ?? 0) >= judgedBefore) continue;
+    const entries = ledgers.get(order.orderId) ?? [];
+    const own = entries.find((e) => e.idempotencyKey === ticketRefundKey(ticket.ticketId));
+    const coveredWhole = entries.some((e) => e.chargeId === chargeId && e.outcome === 'REFUNDED');
+    if (own ? own.amountCents === ticket.refundCents : coveredWhole) continue;
+    problems.push({
+      kind: 'ticketRefundMissing',
+      orderId: order.orderId,
+      seatId: ticket.seatId,
+      chargeId,
+      detail: own
+        ? `ticket ${ticket.ticketId} refunded for ${ticket.refundCents} cents, its partial refund gave ${own.amountCents}`
+        : `ticket ${ticket.ticketId} refunded singly for ${ticket.refundCents} cents, none given back`,
+    });
+  }
 }
 
 function auditSeats(

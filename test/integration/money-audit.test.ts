@@ -14,8 +14,9 @@ import { paymentKey } from '../../lambdas/core/payments/processor';
 import { SimulatedProcessor } from '../../lambdas/core/payments/simulated-processor';
 import { OrderStateConflict } from '../../lambdas/core/platform/errors';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
+import { refundTicket } from '../../lambdas/core/refunds/refund-ticket';
 import { verifyTicket } from '../../lambdas/core/tickets/ticket-check';
-import { putTickets, ticketsOfOrder, voidTickets } from '../../lambdas/core/tickets/ticket-store';
+import { putTickets, ticketsOfOrder, voidForRefund, voidTickets } from '../../lambdas/core/tickets/ticket-store';
 import { makeTickets } from '../../lambdas/core/tickets/ticket-tokens';
 import { createTables } from '../../local/local-tables';
 import { auditEvent } from '../../ops/audit';
@@ -220,6 +221,59 @@ describe('money audit and ticket check', () => {
     expect(report.money).toMatchObject({ charged: 1, ticketed: 0, refunded: 1 });
     expect(report.problems).toEqual([
       expect.objectContaining({ kind: 'ticketedWithoutCharge', orderId: order.orderId }),
+    ]);
+  });
+
+  it('partial refunds add up: a ticket refunded singly without its money (past the grace) and a charge counting cents no refund gave are reported', async () => {
+    const eventId = await newEvent();
+    const order = await buy(eventId, ['A1', 'A2', 'A3']);
+    const [first, second] = (await ticketsOfOrder(store, order)).sort((a, b) => a.seatId.localeCompare(b.seatId));
+    const later = { now: store.now() + 3_600_000 };
+    await refundTicket(store, processor, { orderId: order.orderId, ticketId: first!.ticketId, operatorId: 'op_audit' });
+    expect((await auditEvent(store, eventId, later)).problems).toEqual([]);
+
+    // Voided with its price noted, the request died before the money (step 1 only).
+    expect(await voidForRefund(store, second!, { cents: 1000, by: 'op_audit' })).toBe(true);
+    // Within the grace its request may still be running; its seat, still SOLD, is reported as before.
+    const kinds = async (options = {}) => (await auditEvent(store, eventId, options)).problems.map((p) => p.kind);
+    expect(await kinds()).not.toContain('ticketRefundMissing');
+    expect((await auditEvent(store, eventId, later)).problems).toContainEqual(
+      expect.objectContaining({
+        kind: 'ticketRefundMissing',
+        orderId: order.orderId,
+        seatId: 'A2',
+        detail: `ticket ${second!.ticketId} refunded singly for 1000 cents, none given back`,
+      }),
+    );
+    // Its refund finished: clean again.
+    await refundTicket(store, processor, {
+      orderId: order.orderId,
+      ticketId: second!.ticketId,
+      operatorId: 'op_audit',
+    });
+    expect((await auditEvent(store, eventId, later)).problems).toEqual([]);
+
+    // The charge counts 500 cents that no partial refund gave (a lost update the other way round).
+    const chargeKey = paymentKey(order.orderId, 1);
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.payments,
+        Key: { idempotencyKey: chargeKey },
+        UpdateExpression: 'ADD refundedCents :more',
+        ExpressionAttributeValues: { ':more': 500 },
+      }),
+    );
+    expect((await auditEvent(store, eventId, later)).problems).toEqual([
+      expect.objectContaining({
+        kind: 'refundMismatch',
+        orderId: order.orderId,
+        detail: 'CHARGED 3000, 2500 given back, its partial refunds 2000',
+      }),
+    ]);
+    // The whole refund gives back the rest: all of it, clean.
+    await processor.refund(order.payment.chargeId!);
+    expect((await auditEvent(store, eventId, later)).problems).toEqual([
+      expect.objectContaining({ kind: 'ticketedWithoutCharge' }), // still CONFIRMED: as any refunded kept charge
     ]);
   });
 

@@ -77,7 +77,7 @@ const idempotencyKeyOf = (chargeId: string) => Buffer.from(chargeId.replace(/^ch
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Tries of one partial refund against concurrent refunds of the same charge (jittered backoff between). */
+/** Tries of one partial refund against concurrent writes of the same charge (jittered backoff between). */
 const REFUND_ATTEMPTS = 8;
 
 /** Charges this process's simulators took and then "lost the answer" of (for fault reports). */
@@ -169,9 +169,12 @@ export class SimulatedProcessor implements PaymentProcessor {
   }
 
   /**
-   * One write for both: the refund's own entry (only if its key is new) and the charge's
-   * `refundedCents` (only if unchanged since read, still CHARGED, and the sum stays within the
-   * charge). A retry finds the entry and answers it; a charge refunded whole meanwhile is `covered`.
+   * One write for both: the refund's own entry (only if its key is new) and `ADD` of its amount to
+   * the charge's `refundedCents` (only while the charge is CHARGED and the sum stays within it).
+   * The condition, not the read, guards the money: refunds of other tickets of the same charge
+   * running at once all fit in one try each (an "unchanged since read" condition let one through
+   * per round, and a crowd of them ran out of tries). A retry finds the entry and answers it;
+   * a charge refunded whole meanwhile is `covered`.
    */
   async refundPart(request: PartialRefundRequest): Promise<PartialRefund> {
     const chargeKey = idempotencyKeyOf(request.chargeId);
@@ -186,12 +189,9 @@ export class SimulatedProcessor implements PaymentProcessor {
         return { idempotencyKey: request.idempotencyKey, outcome: 'covered', amountCents: 0 };
       if (charge?.outcome !== 'CHARGED')
         throw new Error(`Charge ${request.chargeId} is not charged: nothing to refund`);
-      const before = charge.refundedCents ?? 0;
-      if (before + request.amountCents > charge.amountCents) {
-        // Reads of two items are not one snapshot: look again before calling it too much.
-        if (attempt < REFUND_ATTEMPTS) continue;
+      // refundedCents only grows: too much as read stays too much.
+      if ((charge.refundedCents ?? 0) + request.amountCents > charge.amountCents)
         throw new Error(`Refunding ${request.amountCents} would give back more than charge ${request.chargeId} took`);
-      }
       const now = this.store.now();
       try {
         await this.store.doc.send(
@@ -216,16 +216,14 @@ export class SimulatedProcessor implements PaymentProcessor {
                 Update: {
                   TableName: this.store.tables.payments,
                   Key: { idempotencyKey: chargeKey },
-                  UpdateExpression: 'SET refundedCents = :after, updatedAt = :now',
+                  UpdateExpression: 'SET updatedAt = :now ADD refundedCents :amount',
                   ConditionExpression:
-                    before === 0
-                      ? 'outcome = :charged AND attribute_not_exists(refundedCents)'
-                      : 'outcome = :charged AND refundedCents = :before',
+                    'outcome = :charged AND (attribute_not_exists(refundedCents) OR refundedCents <= :most)',
                   ExpressionAttributeValues: {
                     ':charged': 'CHARGED',
-                    ':after': before + request.amountCents,
+                    ':amount': request.amountCents,
+                    ':most': charge.amountCents - request.amountCents,
                     ':now': now,
-                    ...(before === 0 ? {} : { ':before': before }),
                   },
                 },
               },
@@ -234,7 +232,8 @@ export class SimulatedProcessor implements PaymentProcessor {
         );
         return { idempotencyKey: request.idempotencyKey, outcome: 'refunded', amountCents: request.amountCents };
       } catch (error) {
-        // Another refund of this key or of this charge got there first: read both again.
+        // This key written meanwhile, the charge refunded whole or filled up by other refunds, or
+        // (on AWS) a transaction on the charge at the same moment: read both again, which decides.
         if (!(error instanceof TransactionCanceledException) || attempt >= REFUND_ATTEMPTS) throw error;
       }
     }
