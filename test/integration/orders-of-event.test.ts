@@ -60,7 +60,17 @@ describe("an event's orders, as the buyers' items list them", () => {
     // An id of another event's order listed here (a create retried with that id under this event).
     await listOrder(store, { eventId: 'listed', buyerId: 'erin' }, other.orderId);
 
-    expect((await listedOrderIds(store, 'listed')).length).toBe(6); // alice ×2, bob, carol, dave, erin's
+    // A refused claim (the pointer names alice's open order) lists nothing.
+    const refused = await openOrderRepository(store).claim(
+      { eventId: 'listed', buyerId: 'alice' },
+      'ord-refused',
+      undefined,
+      2,
+    );
+    expect(refused).toEqual({ claimed: false, current: second.orderId });
+
+    expect(await listedOrderIds(store, 'listed')).toHaveLength(6); // alice ×2, bob, carol, dave, erin's
+    expect(await listedOrderIds(store, 'listed')).not.toContain('ord-refused');
     const orders = await ordersOfEvent(store, 'listed');
     expect(orders.map((o) => o.orderId)).toEqual([first.orderId, second.orderId, direct.orderId]);
     expect(orders.map((o) => o.status)).toEqual(['CANCELLED', 'HOLDING', 'HOLDING']);
