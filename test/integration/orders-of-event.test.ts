@@ -1,8 +1,9 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableNames } from '../../contract/tables';
 import { createEvent } from '../../lambdas/core/events/create-event';
 import { ordersOfEvent } from '../../lambdas/core/events/event-report';
-import { anyOrderListed, listedOrderIds, listOrder } from '../../lambdas/core/orders/buyer-orders';
+import { anyOrderListed, listEveryOrder, listedOrderIds, listOrder } from '../../lambdas/core/orders/buyer-orders';
 import { createOrder } from '../../lambdas/core/orders/create-order';
 import { openOrder } from '../../lambdas/core/orders/open-order';
 import { openOrderRepository } from '../../lambdas/core/orders/open-order-store';
@@ -84,5 +85,17 @@ describe("an event's orders, as the buyers' items list them", () => {
     expect(await anyOrderListed(store, 'edit-check')).toBe(false);
     await buy('edit-check', 'frank', ['B4']);
     expect(await anyOrderListed(store, 'edit-check')).toBe(true);
+  });
+
+  it('an order made before the lists (no buyer lists it) is listed by the one-off backfill', async () => {
+    await newEvent('before-lists');
+    const order = await buy('before-lists', 'gina', ['A1']);
+    // What an order of the old code looks like: written, but on no buyer's item.
+    await store.doc.send(new PutCommand({ TableName: tables.orders, Item: { ...order, orderId: 'ord-old' } }));
+    expect((await ordersOfEvent(store, 'before-lists')).map((o) => o.orderId)).toEqual([order.orderId]);
+    expect(await listEveryOrder(store)).toBeGreaterThanOrEqual(2);
+    expect((await ordersOfEvent(store, 'before-lists')).map((o) => o.orderId).sort()).toEqual(
+      [order.orderId, 'ord-old'].sort(),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, queryAll } from '../platform/pages';
+import { forEachLimited } from '../platform/concurrency';
+import { batchGetAll, queryAll, scanAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { BuyerKey } from './open-order-repository';
 import type { OrderRecord } from './order-record';
@@ -84,4 +85,19 @@ export function existingOrders(store: Store, orderIds: readonly string[]): Promi
     (order) => order.orderId,
     (key) => String(key.orderId),
   );
+}
+
+/**
+ * Lists every order of the table on its buyer's item (`npm run list-orders`): what a stage (or a
+ * persisted local data directory) whose orders were made before the lists existed needs once,
+ * after the code that lists them is deployed — those orders were found by the dropped `byEvent`
+ * index. Idempotent (a set ADD); a full scan, for operators only. Returns how many it listed.
+ */
+export async function listEveryOrder(store: Store): Promise<number> {
+  const orders = await scanAll<Pick<OrderRecord, 'orderId' | 'eventId' | 'buyerId'>>(store, {
+    TableName: store.tables.orders,
+    ProjectionExpression: 'orderId, eventId, buyerId',
+  });
+  await forEachLimited(orders, 8, (order) => listOrder(store, order, order.orderId));
+  return orders.length;
 }
