@@ -77,20 +77,13 @@ export const TABLE_SPECS: readonly TableSpec[] = [
     stream: 'NEW_AND_OLD_IMAGES',
   },
   {
-    // One item per order; `byEvent` answers "orders of this event" for operators. Keys only: an
-    // order is written ≈ 7 times on its way, and a full copy would double each of those writes;
-    // the reports read the orders by key after the index query (events/event-report.ts).
+    // One item per order. No index (issue #13): "the orders of this event" are listed by the
+    // buyers' items (`orderIds` on each buyer's item in `buyers`, added by the open-order claim in
+    // the same write), then read by key (lambdas/core/orders/buyer-orders.ts) — a keys-only
+    // `byEvent` index cost every order's create a second write unit.
     id: 'orders',
     partitionKey: { name: 'orderId', type: 'S' },
     stream: 'NEW_AND_OLD_IMAGES',
-    globalSecondaryIndexes: [
-      {
-        indexName: 'byEvent',
-        partitionKey: { name: 'eventId', type: 'S' },
-        sortKey: { name: 'createdAt', type: 'N' },
-        projection: 'KEYS_ONLY',
-      },
-    ],
   },
   {
     // One item per ticket (one per seat of a paid order), apart from the order so that order
@@ -121,10 +114,12 @@ export const TABLE_SPECS: readonly TableSpec[] = [
   },
   {
     // One item per buyer per event: the buyer's open order (one at a time, so a retried create
-    // returns the same order) and, with the waiting room, the buyer's place in the queue
-    // (`byPosition`, sparse: only buyers with a number). A join first puts the buyer in line
-    // without a number (`arrival`); `byArrival` (sparse, keys only) lists those in arrival order
-    // for the waiting room's batch writer, which numbers them (and removes `arrival`).
+    // returns the same order), the ids of every order the buyer created for the event (`orderIds`,
+    // a string set: how an event's orders are found, lambdas/core/orders/buyer-orders.ts) and,
+    // with the waiting room, the buyer's place in the queue (`byPosition`, sparse: only buyers
+    // with a number). A join first puts the buyer in line without a number (`arrival`);
+    // `byArrival` (sparse, keys only) lists those in arrival order for the waiting room's batch
+    // writer, which numbers them (and removes `arrival`).
     id: 'buyers',
     partitionKey: { name: 'eventId', type: 'S' },
     sortKey: { name: 'buyerId', type: 'S' },

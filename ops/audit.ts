@@ -14,7 +14,7 @@ import { ticketsOfEvent } from '../lambdas/core/tickets/ticket-store';
  * owner? From three sources that are written by different steps, so a lost write shows up as a
  * disagreement between them:
  *   - the processor's ledger (payments table, `byOrder` index): what was charged and refunded;
- *   - the orders (`byEvent` index): which charge a CONFIRMED order keeps;
+ *   - the orders (listed on the buyers' items): which charge a CONFIRMED order keeps;
  *   - the tickets (the event's partition, strongly consistent): which VALID tickets each order holds;
  *   - the seats (strongly consistent): which order each SOLD seat belongs to.
  *

@@ -8,8 +8,10 @@
  *   npm run winners -- <eventId>             who got tickets
  *   npm run reset-event -- <eventId> --yes   release every hold and sale of an event (refunds, voids tickets)
  *   npm run audit -- <eventId>               money and seats add up (exit 4 when not)
+ *   npm run list-orders                      list every order on its buyer's item (once, after the upgrade that dropped orders.byEvent)
  */
 import { parseArgs } from 'node:util';
+import { listEveryOrder } from '../lambdas/core/orders/buyer-orders';
 import { orderReport } from '../lambdas/core/orders/order-report';
 import { logger } from '../lambdas/core/platform/logger';
 import { auditEvent } from './audit';
@@ -28,7 +30,7 @@ import { type OpsTarget, resolveTarget } from './target';
 import { winners } from './winners';
 
 const USAGE =
-  'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes] | audit <eventId>> [-- --stack <name>] [--json]';
+  'usage: npm run <order <orderId> | stuck | reconcile | winners <eventId> | reset-event <eventId> [--yes] | audit <eventId> | list-orders> [-- --stack <name>] [--json]';
 
 /** A command's report, and the same in lines for people. */
 type Outcome = { report: unknown; lines: string[]; exitCode?: number };
@@ -84,6 +86,13 @@ const COMMANDS: Record<
     run: async (t, eventId) => {
       const report = await auditEvent(t.store, eventId);
       return { report, lines: formatAudit(report, t.label), exitCode: report.clean ? 0 : 4 };
+    },
+  },
+  'list-orders': {
+    needsId: false,
+    run: async (t) => {
+      const listed = await listEveryOrder(t.store);
+      return { report: { listed }, lines: [`${listed} orders listed on their buyers' items (${t.label})`] };
     },
   },
 };

@@ -117,7 +117,7 @@ export async function resetEvent(deps: ResetDeps, eventId: string, options: Rese
     releasedSeats: 0,
   };
   let passes = 0;
-  let extra = new Set<string>(); // orders seen on seats but not (yet) in the event's order index
+  let extra = new Set<string>(); // orders seen on seats but not (yet) in the event's order list
   for (;;) {
     passes++;
     const listed = await ordersOfEvent(store, eventId);
@@ -132,7 +132,7 @@ export async function resetEvent(deps: ResetDeps, eventId: string, options: Rese
     const sweep = await sweepSeats(deps, eventId);
     tally.releasedSeats += sweep.released;
     extra = sweep.waitingFor;
-    // The index may lag (eventually consistent on AWS): what it still shows open is read by key.
+    // The list may lag (an eventually consistent Query): what it still shows open is read by key.
     const maybeLeft = (await ordersOfEvent(store, eventId)).filter(
       (o) => !isFinal(o.status) || o.status === 'CONFIRMED',
     );

@@ -125,7 +125,8 @@ export class TicketDropApi extends Construct {
         tickets: 'write',
         payments: 'write',
         limits: 'count',
-        // The dashboard: the live seat map item (built once if missing) and the operator queue view.
+        // The dashboard: the live seat map item (built once if missing) and the operator queue view;
+        // the reports: the buyers' lists of an event's orders (`orderIds`).
         buyers: 'write',
         waitingRooms: 'write',
       },

@@ -83,7 +83,7 @@ export function applyNagSuppressions(stack: Stack): void {
     ack(
       stack,
       `AwsSolutions-IAM5[Resource::${arnOf(table)}/index/*]`,
-      "CDK's table grants include the table's own secondary indexes (e.g. orders byEvent); index ARNs can only be named by pattern.",
+      "CDK's table grants include the table's own secondary indexes (e.g. tickets byEvent); index ARNs can only be named by pattern.",
     );
   }
 

@@ -1,25 +1,46 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableNames } from '../../contract/tables';
 import { newConnection } from '../../lambdas/core/live/connection-repository';
+import { openOrderRepository } from '../../lambdas/core/orders/open-order-store';
 import { createStore, type Store } from '../../lambdas/core/platform/store';
 import { useTestTables } from '../support/local-dynamo';
 
 /**
  * What the secondary indexes cost each write, as DynamoDB Local reports it (ReturnConsumedCapacity):
- * orders and the payments ledger index keys only, so the many writes that change no index key
- * cost one unit; a ticket is in no index (one unit): it is stored under its event. Issue #13: ≤ 10 WCU per order.
+ * orders have no index (the claim of the buyer's pointer lists them, in its own write), the
+ * payments ledger indexes keys only, so the many writes that change no index key cost one unit; a
+ * ticket is in no index (one unit): it is stored under its event. Issue #13: ≤ 10 WCU per order.
  */
+interface MeteredOutput {
+  readonly ConsumedCapacity?: { readonly CapacityUnits?: number };
+}
+
 describe('write units of the indexed tables', () => {
   let store: Store;
   let tables: TableNames;
+  let client: DynamoDBClient;
 
   beforeAll(async () => {
     const test = await useTestTables();
+    client = test.client;
     tables = test.tables;
     store = createStore(test.client, tables);
   });
 
+  /** The store, with every request's consumed write units pushed to `units` (as DynamoDB Local reports them). */
+  const meteredStore = (base: Store, units: (number | undefined)[]): Store => {
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const send = doc.send.bind(doc) as (command: { input: object }) => Promise<MeteredOutput>;
+    doc.send = (async (command: { input: { ReturnConsumedCapacity?: string } }) => {
+      command.input.ReturnConsumedCapacity = 'TOTAL';
+      const output = await send(command);
+      units.push(output.ConsumedCapacity?.CapacityUnits);
+      return output;
+    }) as typeof doc.send;
+    return { ...base, doc };
+  };
   const put = async (table: string, item: Record<string, unknown>) =>
     (await store.doc.send(new PutCommand({ TableName: table, Item: item, ReturnConsumedCapacity: 'TOTAL' })))
       .ConsumedCapacity?.CapacityUnits;
@@ -40,10 +61,24 @@ describe('write units of the indexed tables', () => {
     (await store.doc.send(new DeleteCommand({ TableName: table, Key: key, ReturnConsumedCapacity: 'TOTAL' })))
       .ConsumedCapacity?.CapacityUnits;
 
-  it('an order: the create writes its keys to byEvent, a status change costs the order item alone', async () => {
+  it('an order: no index, so its create and every change cost the order item alone (one unit each)', async () => {
+    // Issue #13: the event's orders are listed on the buyers' items, not by a `byEvent` index.
     const order = { orderId: 'ord-units', eventId: 'ev-units', createdAt: 1, status: 'HOLDING' };
-    expect(await put(tables.orders, order)).toBe(2);
+    expect(await put(tables.orders, order)).toBe(1);
     expect(await update(tables.orders, { orderId: order.orderId }, 'PAYING')).toBe(1);
+  });
+
+  it("the open-order claim lists the order on the buyer's item in the same write: one unit", async () => {
+    const units: (number | undefined)[] = [];
+    const metered = meteredStore(store, units);
+    const pointers = openOrderRepository(metered);
+    const buyer = { eventId: 'ev-units', buyerId: 'buyer-claims' };
+    expect(await pointers.claim(buyer, 'ord-first', undefined, 1)).toEqual({ claimed: true });
+    await pointers.release(buyer, 'ord-first');
+    expect(await pointers.claim(buyer, 'ord-second', undefined, 2)).toEqual({ claimed: true });
+    expect(units).toEqual([1, 1, 1]);
+    const { Item } = await store.doc.send(new GetCommand({ TableName: tables.buyers, Key: buyer }));
+    expect([...((Item?.orderIds as Set<string> | undefined) ?? [])].sort()).toEqual(['ord-first', 'ord-second']);
   });
 
   it('a ledger entry: a later change of the entry costs no index write', async () => {

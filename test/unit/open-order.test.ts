@@ -86,7 +86,8 @@ describe('openOrder: one open order per buyer and event', () => {
     expect(t.createOrder).toHaveBeenCalledOnce();
     expect(t.createOrder).toHaveBeenCalledWith(
       { ...BUYER, selection: { quantity: 2 }, orderId: 'ord_1' },
-      { event: EVENT, availability: undefined, newOrder: true },
+      // listed: the claim already put the order id on the buyer's item (the create adds no write).
+      { event: EVENT, availability: undefined, newOrder: true, listed: true },
     );
   });
 
@@ -107,6 +108,7 @@ describe('openOrder: one open order per buyer and event', () => {
       event: EVENT,
       availability: summary,
       newOrder: true,
+      listed: true,
     });
     expect(deps.availability).toHaveBeenCalledTimes(2);
   });

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
+import { anyOrderListed } from '../orders/buyer-orders';
 import { EventNotEditable, EventNotFound, ValidationFailed } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
@@ -34,8 +35,8 @@ const RECORD_ONLY = ['eventId', 'status', 'seatCount', 'createdAt', 'version'] a
  * and status that were read, so two operators editing at once never lose an update (the later
  * one is refused and reads again) and a reset or sale start in between is not overwritten.
  *
- * The sale has begun once `salesStartAt` is past or any order exists (the orders' `byEvent` index:
- * eventually consistent, an order of the last second may be missed — see docs/API.md); after
+ * The sale has begun once `salesStartAt` is past or any order exists (the buyers' lists of their
+ * orders, orders/buyer-orders.ts: strongly consistent, only a create in flight may be missed); after
  * that, prices and rules are what buyers were charged and told, and stay.
  */
 export async function editEvent(store: Store, eventId: string, input: unknown): Promise<EventRecord> {
@@ -106,16 +107,7 @@ async function refuseOnceOnSale(store: Store, event: EventRecord): Promise<void>
     throw new EventNotEditable(event.eventId, `it is ${event.status}`);
   if (event.salesStartAt === undefined || Date.parse(event.salesStartAt) <= store.now()) {
     // Without a future sale start the event sells now: editable only while nobody has ordered.
-    const orders = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tables.orders,
-        IndexName: 'byEvent',
-        KeyConditionExpression: 'eventId = :eventId',
-        ExpressionAttributeValues: { ':eventId': event.eventId },
-        Limit: 1,
-      }),
-    );
-    if ((orders.Items ?? []).length > 0)
+    if (await anyOrderListed(store, event.eventId))
       throw new EventNotEditable(event.eventId, 'its sale has begun (it has orders)');
     if (event.salesStartAt !== undefined)
       throw new EventNotEditable(event.eventId, `its sale began at ${event.salesStartAt}`);

@@ -1,6 +1,6 @@
 import type { OrderSummary } from '../../../contract/console-views';
+import { existingOrders, listedOrderIds } from '../orders/buyer-orders';
 import { isFinal, type OrderRecord } from '../orders/order-record';
-import { batchGetAll, queryAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import type { TicketItem } from '../tickets/ticket-item';
 import { ticketsOfEvent } from '../tickets/ticket-store';
@@ -18,24 +18,18 @@ export interface TicketHolder {
 }
 
 /**
- * The event's orders, oldest first: their ids from the orders table's `byEvent` index (keys only,
- * eventually consistent: an order created a moment ago may be missing), then the orders by key.
+ * The event's orders, oldest first: their ids as the buyers' items list them (orders/buyer-orders.ts:
+ * one Query of the event's `buyers` partition, eventually consistent — an order created a moment
+ * ago may be missing), then the orders by key. Listed ids without an order (a create that failed
+ * after its claim) are skipped, and so is an order of another event (a create retried with an
+ * order id of another event lists that id here, but writes no order).
  */
 export async function ordersOfEvent(store: Store, eventId: string): Promise<OrderRecord[]> {
   await getEvent(store, eventId); // EventNotFound rather than an empty list for a mistyped id
-  const keys = await queryAll<Pick<OrderRecord, 'orderId'>>(store, {
-    TableName: store.tables.orders,
-    IndexName: 'byEvent',
-    KeyConditionExpression: 'eventId = :eventId',
-    ExpressionAttributeValues: { ':eventId': eventId },
-  });
-  return batchGetAll<OrderRecord>(
-    store,
-    store.tables.orders,
-    keys.map(({ orderId }) => ({ orderId })),
-    (order) => order.orderId,
-    (key) => String(key.orderId),
-  );
+  const orders = await existingOrders(store, await listedOrderIds(store, eventId));
+  return orders
+    .filter((order) => order.eventId === eventId)
+    .sort((a, b) => a.createdAt - b.createdAt || a.orderId.localeCompare(b.orderId));
 }
 
 /**

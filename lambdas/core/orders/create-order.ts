@@ -7,6 +7,7 @@ import type { Store } from '../platform/store';
 import { isThrottle, retryThrottled } from '../platform/throttling';
 import type { Availability } from '../seats/availability';
 import { holdForOrder, type SeatSelection } from '../seats/order-holds';
+import { listOrder } from './buyer-orders';
 import type { OrderRecord } from './order-record';
 import { putNewOrder } from './order-store';
 import { type OrderFlowInput, type OrderWorkflow, waitSecondsUntil } from './order-workflow';
@@ -27,6 +28,8 @@ export interface CreateOrderPriorReads {
   readonly availability?: Availability;
   /** The order id was just claimed and can hold nothing yet (see HoldOptions.newOrder). */
   readonly newOrder?: boolean;
+  /** The claim of the buyer's pointer already listed the order id (buyer-orders.ts); else the create lists it. */
+  readonly listed?: boolean;
 }
 
 /**
@@ -46,6 +49,9 @@ export async function createOrder(
     availability: prior.availability,
     newOrder: prior.newOrder,
   });
+  // Listed before it is written: an order never exists unlisted (reports, audits and resets find
+  // an event's orders only by the buyers' lists); a listed id without an order is skipped.
+  if (!prior.listed) await listOrder(store, { eventId: event.eventId, buyerId: request.buyerId }, orderId);
   const now = store.now();
   const order = await putNewOrder(store, {
     orderId,

@@ -21,6 +21,7 @@ export interface OpenOrderRepository {
    * Points the buyer at `orderId` if the pointer is still what the caller saw (`seen`; undefined:
    * no pointer). Refused when it is not (another request claimed first, or the caller claimed
    * without reading): the refusal carries the pointer as it was, so no read is needed to go on.
+   * A claim taken also lists `orderId` among the buyer's orders of the event (buyer-orders.ts).
    */
   claim(buyer: BuyerKey, orderId: string, seen: string | undefined, claimedAt: number): Promise<ClaimResult>;
   /** Removes the pointer if it still names `orderId`; nothing when it was taken over already. */

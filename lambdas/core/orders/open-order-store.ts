@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Store } from '../platform/store';
+import { ORDER_IDS } from './buyer-orders';
 import type { BuyerKey, OpenOrderRepository } from './open-order-repository';
 
 /** The buyers table behind the `OpenOrderRepository` port (DynamoDB adapter). */
@@ -34,11 +35,15 @@ export function openOrderRepository(store: Store): OpenOrderRepository {
           new UpdateCommand({
             TableName: store.tables.buyers,
             Key: key(buyer),
-            UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now',
+            // The same write lists the order among the buyer's orders of the event (buyer-orders.ts):
+            // the orders table needs no index for "the orders of this event". A refused claim adds nothing.
+            UpdateExpression: 'SET openOrderId = :orderId, claimedAt = :now ADD #orderIds :listed',
             ConditionExpression: seen === undefined ? NO_POINTER : POINTER_STILL_SEEN,
+            ExpressionAttributeNames: { '#orderIds': ORDER_IDS },
             ExpressionAttributeValues: {
               ':orderId': orderId,
               ':now': claimedAt,
+              ':listed': new Set([orderId]),
               ...(seen === undefined ? {} : { ':seen': seen }),
             },
             // A refusal says what the pointer is (the old item, unread otherwise): no second request.

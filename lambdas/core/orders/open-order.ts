@@ -149,7 +149,7 @@ export async function openOrderWith(deps: OpenOrderDeps, request: OpenOrderReque
       return {
         order: await deps.createOrder(
           { eventId, buyerId, selection, orderId },
-          { event, availability, newOrder: true },
+          { event, availability, newOrder: true, listed: true },
         ),
         created: true,
       };

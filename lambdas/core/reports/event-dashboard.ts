@@ -20,11 +20,11 @@ import { activeWaitingRoom } from '../waiting-room/settings';
 /**
  * The organizer's live dashboard of one event: figures aggregated from what is read anyway, never
  * from the seat items. One read costs: the event (GetItem), the live seat map (one GetItem: free /
- * held / sold), the orders (the keys-only `byEvent` Query, then the orders by key: BatchGetItem,
- * 100 a request, strongly consistent, one read unit per order — the one part that grows with the
- * event's orders), and for an event with a
- * waiting room the operator queue view (the room item, its position counters and one page of one
- * place). `dashboardOf` is the pure part.
+ * held / sold), the orders (the Query of the event's `buyers` partition that lists them,
+ * orders/buyer-orders.ts, then the orders by key: BatchGetItem, 100 a request, strongly
+ * consistent, one read unit per order — the one part that grows with the event's orders), and
+ * for an event with a waiting room the operator queue view (the room item, its position counters
+ * and one page of one place). `dashboardOf` is the pure part.
  */
 
 const MINUTE_MS = 60_000;
