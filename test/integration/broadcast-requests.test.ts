@@ -55,13 +55,8 @@ describe('broadcaster requests per stream batch of order changes', () => {
     const buyers = Array.from({ length: 20 }, (_, n) => `buyer-${run}-${n}`);
     // Each buyer has two windows; the first buyer's second socket is gone.
     for (const [n, buyerId] of buyers.entries()) {
-      await connections.put({
-        connectionId: `${n === 0 ? 'gone' : 'win'}-a-${buyerId}`,
-        buyerId,
-        connectedAt: 0,
-        expiresAt: 0,
-      });
-      await connections.put({ connectionId: `win-b-${buyerId}`, buyerId, connectedAt: 0, expiresAt: 0 });
+      await connections.joinBuyer(buyerId, `${n === 0 ? 'gone' : 'win'}-a-${buyerId}`);
+      await connections.joinBuyer(buyerId, `win-b-${buyerId}`);
     }
     // Two changes of each buyer's order in the batch (coalesced), e.g. PAYING then the charge recorded.
     const records = buyers.flatMap((buyerId, n) => [
