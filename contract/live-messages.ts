@@ -110,6 +110,13 @@ export interface SubscribeRequest {
   readonly action: 'subscribe';
   readonly eventId: string;
   readonly view?: 'dashboard';
+  /**
+   * The buyer's session token (the one `?token=` carried): a buyer with an open order for the event
+   * is never crowded out of the seat map. Sent again here because $connect records nothing a later
+   * route could read the buyer from (a buyer's socket costs one write: issue #13). A bad token is
+   * answered `Unauthorized`.
+   */
+  readonly token?: string;
 }
 
 /** The subscribe a client sent, or `undefined` when the body is not one. */
@@ -120,7 +127,7 @@ export function parseSubscribeRequest(body: string | undefined): SubscribeReques
   } catch {
     return undefined;
   }
-  const { action, eventId, view } = (typeof value === 'object' && value !== null ? value : {}) as Record<
+  const { action, eventId, view, token } = (typeof value === 'object' && value !== null ? value : {}) as Record<
     string,
     unknown
   >;
@@ -129,12 +136,20 @@ export function parseSubscribeRequest(body: string | undefined): SubscribeReques
     typeof eventId === 'string' &&
     eventId.length > 0 &&
     eventId.length <= MAX_EVENT_ID_LENGTH &&
-    (view === undefined || view === 'dashboard');
+    (view === undefined || view === 'dashboard') &&
+    (token === undefined || (typeof token === 'string' && token.length > 0 && token.length <= MAX_TOKEN_LENGTH));
   if (!valid) return undefined;
-  return view === 'dashboard' ? { action, eventId, view } : { action, eventId };
+  return {
+    action,
+    eventId,
+    ...(view === 'dashboard' ? { view } : {}),
+    ...(typeof token === 'string' ? { token } : {}),
+  };
 }
 
 const MAX_EVENT_ID_LENGTH = 128;
+/** A session token is a few hundred characters: anything far longer is not one. */
+const MAX_TOKEN_LENGTH = 2_048;
 
 /** Parses a server message; anything that is not one of ours is `undefined` (ignore it). */
 export function parseLiveMessage(data: string): LiveMessage | undefined {

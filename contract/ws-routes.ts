@@ -9,7 +9,8 @@ import type { StreamEventSourceSettings } from './stream-settings';
 export const WS_HANDLERS = {
   connect: {
     entry: 'lambdas/realtime/connect.ts',
-    description: 'WebSocket $connect: record the connection (buyer or viewer)',
+    description:
+      'WebSocket $connect: check the session; a buyer socket joins its buyer set, an operator socket is recorded',
   },
   disconnect: { entry: 'lambdas/realtime/disconnect.ts', description: 'WebSocket $disconnect: forget the connection' },
   subscribe: { entry: 'lambdas/realtime/subscribe.ts', description: 'WebSocket subscribe: watch one event' },

@@ -73,7 +73,8 @@ export function useLiveConnection(
       socket = ws;
       ws.onopen = () => {
         failures = 0;
-        const subscribe: SubscribeRequest = { action: 'subscribe', eventId };
+        // The token again: the server keeps nothing from $connect that says whose socket this is.
+        const subscribe: SubscribeRequest = { action: 'subscribe', eventId, ...(token ? { token } : {}) };
         ws.send(JSON.stringify(subscribe));
         clearTimeout(answerTimer);
         answerTimer = setTimeout(() => ws.close(), SUBSCRIBE_ANSWER_MS);

@@ -1,16 +1,16 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { verifySession } from '../core/access/buyer-sessions';
 import { staffCredentialOf } from '../core/access/staff-credentials';
-import { putConnection } from '../core/live/connections';
+import { recordConnection } from '../core/live/connections';
 import { Unauthorized } from '../core/platform/errors';
 import { fromEnvironment, type Platform } from '../wiring/platform';
 import { wsResult } from './ws-result';
 
 /**
- * $connect: records the connection. `?token=<session token>` makes it the buyer's socket (their
- * orders' changes come here); `?staff=<operator session>` an operator's (it may watch dashboards:
- * a door credential is refused with 403); neither is an anonymous seat-map viewer; a bad token is
- * refused with 401.
+ * $connect: `?token=<session token>` makes it the buyer's socket (their orders' changes come here:
+ * it joins the buyer's set, one write); `?staff=<operator session>` an operator's (recorded: it may
+ * watch dashboards; a door credential is refused with 403); neither is an anonymous seat-map viewer
+ * (nothing written until it subscribes); a bad token is refused with 401.
  */
 export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
   return async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -34,7 +34,7 @@ export function createHandler(platform: Pick<Platform, 'store' | 'secrets'>) {
         throw error;
       }
     }
-    await putConnection(store, {
+    await recordConnection(store, {
       connectionId: event.requestContext.connectionId,
       ...(buyerId === undefined ? {} : { buyerId }),
       ...(operatorId === undefined ? {} : { operatorId }),

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { parseSubscribeRequest } from '../../contract/live-messages';
+import { verifySession } from '../core/access/buyer-sessions';
 import { subscribeViewer } from '../core/live/viewer-subscription';
-import { EventNotFound } from '../core/platform/errors';
+import { EventNotFound, Unauthorized } from '../core/platform/errors';
 import { logger } from '../core/platform/logger';
 import { subscribeDashboard } from '../core/reports/dashboard-subscription';
 import { fromEnvironment, type Platform } from '../wiring/platform';
@@ -12,10 +13,12 @@ import { wsResult } from './ws-result';
  * Answers `{ type: "subscribed", eventId }` (a route response), after which every tick of the
  * event's seat map reaches the socket: a snapshot fetched after the answer misses nothing. Beyond
  * the event's socket budget an anonymous viewer gets `{ type: "crowded", pollMs }` instead and
- * polls the cached snapshot. `view: "dashboard"` on an operator's socket watches the event's
- * dashboard instead (`dashboard` messages); any other socket is answered `Forbidden`.
+ * polls the cached snapshot. A buyer's socket sends its session token along (`token`): with an open
+ * order for the event it is let in beyond the budget; a bad token is answered `Unauthorized`.
+ * `view: "dashboard"` on an operator's socket watches the event's dashboard instead (`dashboard`
+ * messages); any other socket is answered `Forbidden`.
  */
-export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
+export function createHandler(platform: Pick<Platform, 'store' | 'config' | 'secrets'>) {
   return async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const request = parseSubscribeRequest(event.body);
     if (!request) {
@@ -27,14 +30,23 @@ export function createHandler(platform: Pick<Platform, 'store' | 'config'>) {
     }
     if (request.view === 'dashboard')
       return dashboardSubscribe(platform, event.requestContext.connectionId, request.eventId);
+    let buyerId: string | undefined;
+    if (request.token !== undefined) {
+      try {
+        const signingKey = (await platform.secrets.get('SESSION_SIGNING_KEY')) ?? '';
+        buyerId = await verifySession(signingKey, request.token, platform.store.now());
+      } catch (error) {
+        if (!(error instanceof Unauthorized)) throw error;
+        return wsResult(401, { type: 'error', code: error.code, message: error.message });
+      }
+    }
     const { liveMap } = platform.config;
     const outcome = await subscribeViewer(
       { store: platform.store, liveMap },
       event.requestContext.connectionId,
       request.eventId,
+      buyerId,
     );
-    // A connection that is already gone cannot watch anything; its socket will not read the answer.
-    if (outcome === 'gone') return wsResult(410);
     if (outcome === 'crowded') {
       logger.info('Viewer asked to poll: the event has its socket budget of viewers', { eventId: request.eventId });
       return wsResult(200, { type: 'crowded', eventId: request.eventId, pollMs: liveMap.pollMs });

@@ -44,12 +44,20 @@ export class LiveWebSocket extends Construct {
       default: handler('default'),
     };
     ApiSecrets.provide(this.handlers.connect.function, 'SESSION_SIGNING_KEY', props.sessionSigningKey);
+    // A buyer's subscribe carries its session token again (nothing from $connect says whose socket it is).
+    ApiSecrets.provide(this.handlers.subscribe.function, 'SESSION_SIGNING_KEY', props.sessionSigningKey);
     const connections = props.tables.table('connections');
-    // The connection, and (a buyer's socket) its buyer's `#buyer#` set the broadcaster reads.
+    // An operator's connection item, or (a buyer's socket) its buyer's `#buyer#` set the broadcaster reads.
     connections.grant(this.handlers.connect.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    // Forgets the connection and takes it out of its seat-map shard (an UpdateItem of the shard's set).
-    connections.grant(this.handlers.disconnect.function, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
-    // Reads the connection, joins (or leaves) a shard, sets the watched event.
+    // Reads the connection (most sockets have no item: nothing to delete), forgets it and takes it
+    // out of its seat-map shard (an UpdateItem of the shard's set).
+    connections.grant(
+      this.handlers.disconnect.function,
+      'dynamodb:GetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:UpdateItem',
+    );
+    // Reads the connection, joins (or leaves) a shard, records the watched event (creating the item).
     connections.grant(this.handlers.subscribe.function, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // Is the buyer buying (an open order of the event keeps their socket beyond the viewer budget)?
     props.tables.table('buyers').grant(this.handlers.subscribe.function, 'dynamodb:GetItem');

@@ -75,11 +75,12 @@ describe('WebSocket API', () => {
 describe('least privilege', () => {
   it('lets each route handler do only its own writes on the connections table (subscribe also reads a buyer’s open order; both keep a dashboard’s watchers)', () => {
     const expected = {
-      // The connection, and a buyer's socket into its buyer's set.
+      // An operator's connection, and a buyer's socket into its buyer's set.
       connect: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], tables: ['connections'] },
-      // The connection, its seat-map shard's member set, and a dashboard's watchers (buyers).
+      // The connection (read first: most sockets have none), its seat-map shard's member set, and a
+      // dashboard's watchers (buyers).
       disconnect: {
-        actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
         tables: ['connections', 'buyers'],
       },
       // The connection and its shard; a buyer's open order; a dashboard's event and watchers.
@@ -112,20 +113,21 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives only $connect the session signing key', () => {
+  it('gives only $connect and subscribe (a buyer’s subscribe carries its token) the session signing key', () => {
     for (const [id, handler] of Object.entries(stack.live.handlers)) {
       const fn = resources('AWS::Lambda::Function')[logicalIdOf(handler.function)]!;
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       // Only the secret's ARN: the key itself is read at run time (lambdas/core/platform/secrets.ts).
       expect('SESSION_SIGNING_KEY' in variables, id).toBe(false);
-      expect('SESSION_SIGNING_KEY_SECRET_ARN' in variables, id).toBe(id === 'connect');
+      const signs = id === 'connect' || id === 'subscribe';
+      expect('SESSION_SIGNING_KEY_SECRET_ARN' in variables, id).toBe(signs);
       const reads = statementsOf(handler.function).filter((s) =>
         actionsOf([s]).includes('secretsmanager:GetSecretValue'),
       );
       expect(
         reads.map((s) => s.Resource),
         id,
-      ).toEqual(id === 'connect' ? [{ Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) }] : []);
+      ).toEqual(signs ? [{ Ref: logicalIdOf(stack.api.secrets.sessionSigningKey) }] : []);
     }
   });
 

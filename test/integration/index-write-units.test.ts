@@ -96,7 +96,7 @@ describe('write units of the indexed tables', () => {
 
   it('a socket watching an event: in no index either (subscribe and delete one unit each)', async () => {
     // An event's viewers are the members of its seat-map shards, not a `byEvent` index of the items.
-    const connection = newConnection({ connectionId: 'conn-watching', buyerId: 'buyer-units' }, 0);
+    const connection = newConnection({ connectionId: 'conn-watching' }, 0);
     expect(await put(tables.connections, { ...connection })).toBe(1);
     const subscribed = await store.doc.send(
       new UpdateCommand({
@@ -111,9 +111,10 @@ describe('write units of the indexed tables', () => {
     expect(await remove(tables.connections, { connectionId: connection.connectionId })).toBe(1);
   });
 
-  it("a buyer's socket: its connection item is in no index until it watches an event (put and delete: one unit each)", async () => {
-    // The buyer's sockets are found by key in the buyer's `#buyer#` set, not by a `byBuyer` index.
-    const connection = newConnection({ connectionId: 'conn-units', buyerId: 'buyer-units' }, 0);
+  it("an operator's socket: its connection item is in no index until it watches an event (put and delete: one unit each)", async () => {
+    // A buyer's socket has no item at all ($connect only adds it to its buyer's `#buyer#` set:
+    // test/integration/connection-writes.test.ts counts what each kind of socket costs).
+    const connection = newConnection({ connectionId: 'conn-units', operatorId: 'op-units' }, 0);
     expect(await put(tables.connections, { ...connection })).toBe(1);
     expect(await remove(tables.connections, { connectionId: connection.connectionId })).toBe(1);
   });

@@ -310,7 +310,7 @@ describe('live updates over WebSocket on the local stack', () => {
         if (viewer === clients.at(-1)) expect(viewer.messages.at(-1)?.type).toBe('crowded');
       }
       const buying = await connect(buyer.token);
-      await buying.subscribe(EVENT);
+      await buying.subscribe(EVENT, buyer.token);
     } finally {
       stack.configure({ LIVE_MAP_SHARDS: undefined, LIVE_MAP_SOCKET_VIEWERS: undefined });
     }

@@ -61,8 +61,9 @@ export class LiveClient {
     this.socket.send(JSON.stringify(message));
   }
 
-  async subscribe(eventId: string): Promise<void> {
-    this.send({ action: 'subscribe', eventId });
+  /** `token`: a buyer's session, as the page sends it (lets a buyer with an open order in beyond the budget). */
+  async subscribe(eventId: string, token?: string): Promise<void> {
+    this.send({ action: 'subscribe', eventId, ...(token === undefined ? {} : { token }) });
     await this.next((m) => m.type === 'subscribed' && m.eventId === eventId, `subscribed to ${eventId}`);
   }
 

@@ -31,6 +31,16 @@ describe('subscribe requests', () => {
       eventId: 'ev',
     });
   });
+
+  it("carry a buyer's session token when one is sent, and refuse one that is not a non-empty string of sane length", () => {
+    expect(parseSubscribeRequest('{"action":"subscribe","eventId":"ev","token":"a.b.c"}')).toEqual({
+      action: 'subscribe',
+      eventId: 'ev',
+      token: 'a.b.c',
+    });
+    for (const token of [42, '', 't'.repeat(2_049), null])
+      expect(parseSubscribeRequest(JSON.stringify({ action: 'subscribe', eventId: 'ev', token }))).toBeUndefined();
+  });
 });
 
 describe('server messages', () => {

@@ -1,22 +1,31 @@
 /**
- * The port in front of the open WebSocket connections: who is connected (buyer or anonymous
- * viewer) and which event each watches, so the broadcaster finds a buyer's sockets (an event's
- * viewers are the members of its seat-map shards: event-viewers.ts). The DynamoDB adapter is `connectionRepository(store)` (connections.ts), the in-memory
- * fake `test/support/fakes/`.
+ * The port in front of the open WebSocket connections: which sockets each buyer has, and the
+ * connection items of the sockets that need one (an operator's, and any socket watching an event's
+ * seat map), so the broadcaster finds a buyer's sockets (an event's viewers are the members of its
+ * seat-map shards: event-viewers.ts). The DynamoDB adapter is `connectionRepository(store)`
+ * (connections.ts), the in-memory fake `test/support/fakes/`.
  *
- * A buyer's sockets are also kept under the buyer (one set per buyer, added to at $connect), so
- * the broadcaster finds the sockets of every buyer of a stream batch with one batch read by key
+ * A buyer's sockets are kept under the buyer (one set per buyer, added to at $connect), so the
+ * broadcaster finds the sockets of every buyer of a stream batch with one batch read by key
  * instead of one index query per pushed order change (issue #13). A socket leaves its buyer's set
  * when a post finds it gone; the set lives as long as the newest socket could.
+ *
+ * Only what a later route needs is written (issue #13: a buyer's socket that never watches the map
+ * costs its set's one write): an operator's socket is recorded at $connect (the dashboard subscribe
+ * checks its operator id); a buyer's or an anonymous socket gets its item from its first map
+ * subscribe (`watch`), which is the only route that reads it back.
  */
 export interface ConnectionRepository {
-  /** Records a new connection (replacing one under the same id); a buyer's socket joins its buyer's set. */
+  /** Records a new connection item (replacing one under the same id): an operator's socket. */
   put(connection: ConnectionItem): Promise<void>;
+  /** A buyer's socket joins its buyer's set (and renews the set's expiry). */
+  joinBuyer(buyerId: string, connectionId: string): Promise<void>;
   /**
-   * Makes the connection watch `eventId` (replacing any earlier event). False when the connection
-   * is gone: a subscribe racing its own disconnect must not bring it back.
+   * Makes the connection watch `eventId` (replacing any earlier event), recording it if it has no
+   * item yet. Unconditional: a subscribe that lost the race to its own $disconnect records a
+   * socket that is gone — its first post (410) forgets it (docs/ARCHITECTURE.md, "Live updates").
    */
-  subscribe(connectionId: string, eventId: string): Promise<boolean>;
+  watch(connectionId: string, eventId: string): Promise<void>;
   /** Forgets the connection (nothing when it is gone already). */
   delete(connectionId: string): Promise<void>;
   /**
@@ -31,15 +40,13 @@ export interface ConnectionRepository {
 
 export interface ConnectionItem {
   readonly connectionId: string;
-  /** Present when the socket connected with a valid session token. */
-  readonly buyerId?: string;
   /** Present when the socket connected with an operator session (`?staff=`): it may watch dashboards. */
   readonly operatorId?: string;
   /** The event whose dashboard it watches (an operator's socket); absent until such a subscribe. */
   readonly dashboardEventId?: string;
   /** The watched event; absent until the first subscribe. */
   readonly eventId?: string;
-  /** Epoch ms. */
+  /** Epoch ms: when the item was first written ($connect for an operator, else the first subscribe). */
   readonly connectedAt: number;
   /** Epoch seconds (DynamoDB TTL): API Gateway closes every WebSocket after 2 h anyway. */
   readonly expiresAt: number;
@@ -48,15 +55,14 @@ export interface ConnectionItem {
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60;
 
 /** A connection as first recorded: it expires when API Gateway would close it anyway. */
-export function newConnection(
-  connection: { connectionId: string; buyerId?: string; operatorId?: string },
-  now: number,
-): ConnectionItem {
+export function newConnection(connection: { connectionId: string; operatorId?: string }, now: number): ConnectionItem {
   return {
     connectionId: connection.connectionId,
-    ...(connection.buyerId === undefined ? {} : { buyerId: connection.buyerId }),
     ...(connection.operatorId === undefined ? {} : { operatorId: connection.operatorId }),
     connectedAt: now,
-    expiresAt: Math.floor(now / 1000) + CONNECTION_TTL_SECONDS,
+    expiresAt: connectionExpiry(now),
   };
 }
+
+/** The TTL (epoch seconds) of a connection recorded at `now` (epoch ms). */
+export const connectionExpiry = (now: number): number => Math.floor(now / 1000) + CONNECTION_TTL_SECONDS;

@@ -1,11 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { writeIf } from '../platform/conditional-write';
 import { batchGetAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
-  CONNECTION_TTL_SECONDS,
   type ConnectionItem,
   type ConnectionRepository,
+  connectionExpiry,
   newConnection,
 } from './connection-repository';
 
@@ -18,9 +17,6 @@ export { CONNECTION_TTL_SECONDS } from './connection-repository';
  * cost every connection write that touched it one more write unit (issue #13).
  */
 
-/** A subscribe applies only to a connection still recorded. */
-const CONNECTION_EXISTS = 'attribute_exists(connectionId)';
-
 /**
  * The item holding a buyer's socket ids (a string set `members`), beside the connection items as
  * the live map's `#shard#…` items are: no `eventId` or `buyerId` attribute, so in no index.
@@ -31,37 +27,36 @@ export function connectionRepository(store: Store): ConnectionRepository {
   const table = store.tables.connections;
   return {
     async put(connection) {
-      const item = store.doc.send(new PutCommand({ TableName: table, Item: connection }));
-      if (connection.buyerId === undefined) {
-        await item;
-        return;
-      }
-      // Both at once ($connect's latency is one write): if the item's write fails, $connect fails
-      // and the socket is refused, and an id in the set whose socket is gone is only a post that
-      // finds it gone (410 → out of the set). Every socket in the set is younger than the set's expiry.
-      const joined = store.doc.send(
+      await store.doc.send(new PutCommand({ TableName: table, Item: connection }));
+    },
+
+    async joinBuyer(buyerId, connectionId) {
+      // Every socket in the set is younger than the set's expiry. If the write fails, $connect fails
+      // and the socket is refused; an id in the set whose socket is gone is only a post that finds
+      // it gone (410 → out of the set).
+      await store.doc.send(
         new UpdateCommand({
           TableName: table,
-          Key: { connectionId: buyerSocketsKey(connection.buyerId) },
+          Key: { connectionId: buyerSocketsKey(buyerId) },
           UpdateExpression: 'ADD members :member SET expiresAt = :expiresAt',
           ExpressionAttributeValues: {
-            ':member': new Set([connection.connectionId]),
-            ':expiresAt': Math.floor(store.now() / 1000) + CONNECTION_TTL_SECONDS,
+            ':member': new Set([connectionId]),
+            ':expiresAt': connectionExpiry(store.now()),
           },
         }),
       );
-      await Promise.all([item, joined]);
     },
 
-    async subscribe(connectionId, eventId) {
-      return writeIf(
-        store,
+    async watch(connectionId, eventId) {
+      // An upsert: a buyer's or anonymous socket has no item before its first subscribe.
+      const now = store.now();
+      await store.doc.send(
         new UpdateCommand({
           TableName: table,
           Key: { connectionId },
-          UpdateExpression: 'SET eventId = :eventId',
-          ConditionExpression: CONNECTION_EXISTS,
-          ExpressionAttributeValues: { ':eventId': eventId },
+          UpdateExpression:
+            'SET eventId = :eventId, connectedAt = if_not_exists(connectedAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ExpressionAttributeValues: { ':eventId': eventId, ':now': now, ':expiresAt': connectionExpiry(now) },
         }),
       );
     },
@@ -103,25 +98,33 @@ export function connectionRepository(store: Store): ConnectionRepository {
 
 // Shorthands for the WebSocket handlers, which hold a Store.
 
-export async function putConnection(
+/**
+ * $connect: what a later route or post needs, and nothing more — a buyer's socket joins its
+ * buyer's set (the broadcaster's way to it), an operator's socket is recorded (its operator id lets
+ * it watch dashboards), an anonymous viewer writes nothing (its first subscribe records it).
+ */
+export async function recordConnection(
   store: Store,
   connection: { connectionId: string; buyerId?: string; operatorId?: string },
-): Promise<ConnectionItem> {
-  const item = newConnection(connection, store.now());
-  await connectionRepository(store).put(item);
-  return item;
+): Promise<void> {
+  const connections = connectionRepository(store);
+  if (connection.operatorId !== undefined)
+    await connections.put(
+      newConnection({ connectionId: connection.connectionId, operatorId: connection.operatorId }, store.now()),
+    );
+  else if (connection.buyerId !== undefined) await connections.joinBuyer(connection.buyerId, connection.connectionId);
 }
 
-/** See `ConnectionRepository.subscribe`. */
-export function subscribeConnection(store: Store, connectionId: string, eventId: string): Promise<boolean> {
-  return connectionRepository(store).subscribe(connectionId, eventId);
+/** See `ConnectionRepository.watch`. */
+export function watchConnection(store: Store, connectionId: string, eventId: string): Promise<void> {
+  return connectionRepository(store).watch(connectionId, eventId);
 }
 
 export function deleteConnection(store: Store, connectionId: string): Promise<void> {
   return connectionRepository(store).delete(connectionId);
 }
 
-/** One connection as recorded (a strongly consistent read), or undefined when it is gone. */
+/** One connection as recorded (a strongly consistent read), or undefined when it has no item. */
 export async function getConnection(store: Store, connectionId: string): Promise<ConnectionItem | undefined> {
   const result = await store.doc.send(
     new GetCommand({ TableName: store.tables.connections, Key: { connectionId }, ConsistentRead: true }),
@@ -129,10 +132,19 @@ export async function getConnection(store: Store, connectionId: string): Promise
   return result.Item as ConnectionItem | undefined;
 }
 
-/** Deletes the connection and returns what it was (to leave its seat-map shard), undefined when already gone. */
+/**
+ * $disconnect: deletes the connection's item and returns what it was (to leave its seat-map shard
+ * or dashboard), undefined when it has none. Most sockets never had one (a buyer's socket that did
+ * not watch the map, an anonymous one that never subscribed), and a DeleteItem of an absent item
+ * still bills a write unit: a strongly consistent read first (1 RCU, a fifth of a WCU's price)
+ * makes their disconnect write nothing.
+ */
 export async function forgetConnection(store: Store, connectionId: string): Promise<ConnectionItem | undefined> {
+  const recorded = await getConnection(store, connectionId);
+  if (!recorded) return undefined;
   const result = await store.doc.send(
     new DeleteCommand({ TableName: store.tables.connections, Key: { connectionId }, ReturnValues: 'ALL_OLD' }),
   );
-  return result.Attributes as ConnectionItem | undefined;
+  // What the delete removed: a subscribe between the read and the delete may have switched events.
+  return (result.Attributes as ConnectionItem | undefined) ?? recorded;
 }

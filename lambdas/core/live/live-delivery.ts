@@ -11,7 +11,8 @@ import { eventViewers } from './event-viewers';
  * Sends planned messages to their audiences. Only a failed audience lookup (DynamoDB) fails its
  * stream records, so they are retried; a failed post is logged and dropped, because retrying the
  * whole batch for one flaky socket would delay everyone, and a client that missed a delta
- * refetches the snapshot on reconnect. A socket that is gone (410) is deleted.
+ * refetches the snapshot on reconnect. A socket that is gone (410) is forgotten: a buyer's leaves
+ * its buyer's set, a viewer's item is deleted.
  */
 
 export interface DeliveryReport {
@@ -89,8 +90,11 @@ export async function deliver(
         return;
       }
       gone.add(connectionId);
+      // A buyer's socket has a connection item only if it watched the map (most never do), and a
+      // DeleteItem of an absent item still bills a write unit: it only leaves its buyer's set. An
+      // item it has is deleted by its shard's next tick (410 there too) or expires (TTL).
       if (buyerId !== undefined) await connections.leaveBuyer(buyerId, connectionId);
-      await connections.delete(connectionId);
+      else await connections.delete(connectionId);
     } catch (error) {
       failedPosts++;
       logger.warn('Could not post to a connection', { connectionId, error: error as Error });

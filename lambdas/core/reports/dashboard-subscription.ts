@@ -20,8 +20,9 @@ export async function subscribeDashboard(
   eventId: string,
 ): Promise<DashboardSubscribeOutcome> {
   const connection = await getConnection(store, connectionId);
-  if (!connection) return 'gone';
-  if (connection.operatorId === undefined) return 'forbidden';
+  // No item: a buyer's or anonymous socket that never watched the map ($connect records only an
+  // operator's) — or an operator's socket already gone, which will not read the answer.
+  if (connection?.operatorId === undefined) return 'forbidden';
   await getEvent(store, eventId); // EventNotFound: no watcher item for an id no event has
   if (connection.dashboardEventId !== undefined && connection.dashboardEventId !== eventId)
     await unwatchDashboard(store, connection.dashboardEventId, connectionId);

@@ -12,17 +12,17 @@ export class FakeConnectionRepository implements ConnectionRepository {
 
   async put(connection: ConnectionItem): Promise<void> {
     this.items.set(connection.connectionId, { ...connection });
-    if (connection.buyerId === undefined) return;
-    const sockets = this.buyerSockets.get(connection.buyerId) ?? new Set<string>();
-    sockets.add(connection.connectionId);
-    this.buyerSockets.set(connection.buyerId, sockets);
   }
 
-  async subscribe(connectionId: string, eventId: string): Promise<boolean> {
-    const item = this.items.get(connectionId);
-    if (!item) return false;
+  async joinBuyer(buyerId: string, connectionId: string): Promise<void> {
+    const sockets = this.buyerSockets.get(buyerId) ?? new Set<string>();
+    sockets.add(connectionId);
+    this.buyerSockets.set(buyerId, sockets);
+  }
+
+  async watch(connectionId: string, eventId: string): Promise<void> {
+    const item = this.items.get(connectionId) ?? { connectionId, connectedAt: 0, expiresAt: 0 };
     this.items.set(connectionId, { ...item, eventId });
-    return true;
   }
 
   async delete(connectionId: string): Promise<void> {
