@@ -111,6 +111,8 @@ export class LiveMap extends Construct {
     // Lists the events (one small item each); then builds a live event's map as the tick builder does.
     props.tables.table('events').grant(sweep, 'dynamodb:Scan');
     grantMapBuild(sweep);
+    // And checks the event's availability summary (its row items in the buyers table) against the seats.
+    props.tables.table('buyers').grant(sweep, 'dynamodb:Query', 'dynamodb:UpdateItem');
     new events.Rule(this, 'SweepSchedule', {
       description: 'Runs the TicketDrop live-map sweep',
       schedule: events.Schedule.rate(Duration.minutes(LIVE_MAP_SWEEP_PERIOD_MINUTES)),

@@ -35,11 +35,11 @@ describe('live map (CDK)', () => {
     });
   });
 
-  it('lets the sweep list events, read seats, get and put the map, and invoke only the shard worker', () => {
+  it('lets the sweep list events, read seats, get and put the map, set the availability summary right, and invoke only the shard worker', () => {
     expect(actionsOf(sweep, stack.data.table('events'))).toContain('dynamodb:Scan');
     expect(actionsOf(sweep, stack.data.table('seats'))).toEqual(['dynamodb:Query']);
     expect(actionsOf(sweep, stack.data.table('buyers'))).toEqual(
-      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']),
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
     );
     const invokes = roleStatementsOf(template, sweep).filter((s) =>
       [s.Action].flat().includes('lambda:InvokeFunction'),

@@ -126,6 +126,25 @@ describe('the availability summary, derived from the seats stream', () => {
     ]);
   });
 
+  it('a seat the batch leaves as free or as taken as it found it changes nothing (HELD → SOLD: no write)', () => {
+    const change = (old: string, now: string, version: number, seatId = 'A1'): DynamoDBRecord => {
+      const record = seatRecord('MODIFY', { seatId, status: now, version });
+      const before = seatRecord('MODIFY', { seatId, status: old, version: version - 1 });
+      return { ...record, dynamodb: { ...record.dynamodb, OldImage: before.dynamodb?.NewImage } };
+    };
+    expect(availabilityChanges([change('HELD', 'SOLD', 3)])).toEqual([]); // the second write of every sale
+    expect(availabilityChanges([change('AVAILABLE', 'AVAILABLE', 2)])).toEqual([]);
+    // Free → held → sold in one batch: taken (its oldest record found it free).
+    expect(availabilityChanges([change('HELD', 'SOLD', 3), change('AVAILABLE', 'HELD', 2)])).toEqual([
+      { eventId: 'ev', rowIndex: 0, free: [], taken: ['A1'] },
+    ]);
+    // Held → free → held again: as it found it, nothing.
+    expect(availabilityChanges([change('HELD', 'AVAILABLE', 4), change('AVAILABLE', 'HELD', 5)])).toEqual([]);
+    expect(availabilityChanges([change('SOLD', 'AVAILABLE', 6)])).toEqual([
+      { eventId: 'ev', rowIndex: 0, free: ['A1'], taken: [] },
+    ]);
+  });
+
   it('a replayed batch gives the same changes (set ADD/DELETE are idempotent)', () => {
     const batch = [
       seatRecord('MODIFY', { seatId: 'C3', status: 'HELD', version: 2 }),

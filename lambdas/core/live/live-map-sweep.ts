@@ -2,6 +2,7 @@ import { listEvents } from '../events/event-records';
 import { forEachLimited } from '../platform/concurrency';
 import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
+import { repairAvailability } from '../seats/availability';
 import { readSeatMap } from './seat-map-snapshot';
 import { type SeatMapTickDeps, type TickOutcome, tickSeatMap } from './seat-map-ticks';
 
@@ -50,6 +51,8 @@ export interface SweptEvent {
   readonly version?: number;
   /** Seats the repair changed. */
   readonly seats?: number;
+  /** Seats the availability summary had wrong and the sweep set right (absent: none). */
+  readonly availabilitySeats?: number;
 }
 
 export interface LiveMapSweepSummary {
@@ -78,40 +81,73 @@ export async function liveEventIds(
   return { candidates: candidates.length, live };
 }
 
-/** One run of the sweep. A failing event is logged and left to the next run; the others go on. */
+/**
+ * One run of the sweep. A failing event is logged and left to the next run; the others go on.
+ * Each live event's availability summary is checked against its seat items too (the summary's
+ * stream consumer can give up on a batch just like the map's; `repairAvailability`).
+ */
 export async function sweepLiveMaps(deps: LiveMapSweepDeps): Promise<LiveMapSweepSummary> {
   const { candidates, live } = await liveEventIds(deps.store, deps.windowMs);
   const swept: SweptEvent[] = [];
   await forEachLimited(live, SWEEP_CONCURRENCY, async (eventId) => {
-    try {
-      const tick = await tickSeatMap(
-        {
-          store: deps.store,
-          tickMs: deps.tickMs,
-          sleep: deps.sleep,
-          publish: (message) => deps.publish(eventId, message),
-        },
-        eventId,
-        [],
-      );
-      if (tick.outcome === 'unchanged') {
-        swept.push({ eventId, outcome: 'unchanged', version: tick.version });
-        return;
-      }
-      // Each build that changes the map is the next version: the one before is what viewers had.
-      const repaired = { eventId, outcome: tick.outcome, fromVersion: tick.version - 1, version: tick.version };
-      swept.push({ ...repaired, seats: tick.seats });
-      // Either the stream builder gave up on these changes, or its stream is behind (then it
-      // finds them in the map and publishes nothing): an operator tells the two by how often this is.
-      logger.warn('Live map repaired by the sweep: the stored map lacked seat changes', {
-        ...repaired,
-        seats: tick.seats,
-      });
-      await deps.onRepaired?.(eventId);
-    } catch (error) {
-      swept.push({ eventId, outcome: 'failed' });
-      logger.error('Live map sweep failed for an event; the next run tries again', { eventId, error: error as Error });
-    }
+    const map = await sweepMap(deps, eventId);
+    const availabilitySeats = await sweepAvailability(deps.store, eventId);
+    swept.push(availabilitySeats > 0 ? { ...map, availabilitySeats } : map);
   });
   return { candidates, swept };
+}
+
+/** The summary set right where it differs from the seats; the seats it changed (0 on failure: the next run tries again). */
+async function sweepAvailability(store: Store, eventId: string): Promise<number> {
+  try {
+    const repairs = await repairAvailability(store, eventId);
+    const seats = repairs.reduce((n, row) => n + row.free.length + row.taken.length, 0);
+    if (seats > 0) {
+      // The summary's consumer gave up on a batch (or is minutes behind): buyers were told wrong
+      // counts, or sold out while seats were free, until now.
+      logger.warn('Availability summary repaired by the sweep: it differed from the seats', {
+        eventId,
+        seats,
+        free: repairs.flatMap((row) => row.free),
+        taken: repairs.flatMap((row) => row.taken),
+      });
+    }
+    return seats;
+  } catch (error) {
+    logger.error('Availability sweep failed for an event; the next run tries again', {
+      eventId,
+      error: error as Error,
+    });
+    return 0;
+  }
+}
+
+/** The event's map built from its seat items and published if it changed; what happened. */
+async function sweepMap(deps: LiveMapSweepDeps, eventId: string): Promise<SweptEvent> {
+  try {
+    const tick = await tickSeatMap(
+      {
+        store: deps.store,
+        tickMs: deps.tickMs,
+        sleep: deps.sleep,
+        publish: (message) => deps.publish(eventId, message),
+      },
+      eventId,
+      [],
+    );
+    if (tick.outcome === 'unchanged') return { eventId, outcome: 'unchanged', version: tick.version };
+    // Each build that changes the map is the next version: the one before is what viewers had.
+    const repaired = { eventId, outcome: tick.outcome, fromVersion: tick.version - 1, version: tick.version };
+    // Either the stream builder gave up on these changes, or its stream is behind (then it
+    // finds them in the map and publishes nothing): an operator tells the two by how often this is.
+    logger.warn('Live map repaired by the sweep: the stored map lacked seat changes', {
+      ...repaired,
+      seats: tick.seats,
+    });
+    await deps.onRepaired?.(eventId);
+    return { ...repaired, seats: tick.seats };
+  } catch (error) {
+    logger.error('Live map sweep failed for an event; the next run tries again', { eventId, error: error as Error });
+    return { eventId, outcome: 'failed' };
+  }
 }

@@ -6,6 +6,7 @@ import { forEachLimited } from '../platform/concurrency';
 import type { Store } from '../platform/store';
 import { parseSeatId } from './seat-ids';
 import type { SeatItem } from './seat-item';
+import { readSeats } from './seat-map';
 
 /**
  * The availability summary: which seats are free, one small item per row of the event, so a
@@ -109,9 +110,17 @@ export interface RowChange {
 /**
  * What a seats-stream batch changes in the summary (pure). Per seat only its newest image counts
  * (highest `version`; a removed seat is not free); seats are grouped by row.
+ *
+ * A seat whose batch leaves it as free or as taken as it found it (the old image of its oldest
+ * record says so) changes nothing: HELD → SOLD, the second change of every sale, was a DELETE of
+ * a member already gone — one write unit per row and batch (issue #13). Such a change also no
+ * longer repairs a summary that missed the seat's previous batch (given up on by the consumer):
+ * the live-map sweep does (`availabilityRepairs`).
  */
 export function availabilityChanges(records: readonly DynamoDBRecord[]): RowChange[] {
   const newest = new Map<string, { eventId: string; seatId: string; version: number; free: boolean }>();
+  /** Per seat, whether it was free before the batch (its oldest record's old image; unknown: an insert). */
+  const before = new Map<string, { version: number; wasFree: boolean | undefined }>();
   for (const record of records) {
     const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
     if (!image?.seatId || !image.eventId) continue;
@@ -123,9 +132,16 @@ export function availabilityChanges(records: readonly DynamoDBRecord[]): RowChan
     const version = Number(seat.version ?? 0);
     if (!seen || version >= seen.version)
       newest.set(key, { eventId: seat.eventId, seatId: seat.seatId, version, free });
+    const old = record.dynamodb?.OldImage;
+    const wasFree = old?.status
+      ? (unmarshall(old as Record<string, AttributeValue>) as SeatItem).status === 'AVAILABLE'
+      : undefined;
+    const first = before.get(key);
+    if (!first || version < first.version) before.set(key, { version, wasFree });
   }
   const rows = new Map<string, { eventId: string; rowIndex: number; free: string[]; taken: string[] }>();
-  for (const seat of newest.values()) {
+  for (const [seatKey, seat] of newest) {
+    if (before.get(seatKey)?.wasFree === seat.free) continue; // as it was: nothing to change
     const position = parseSeatId(seat.seatId);
     if (!position) continue;
     const key = `${seat.eventId}\u0000${position.rowIndex}`;
@@ -162,4 +178,49 @@ export async function applyAvailabilityChanges(store: Store, changes: readonly R
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   });
+}
+
+/** Seats whose last change is younger than this are left to the stream (it is still delivering them). */
+export const AVAILABILITY_SETTLE_MS = 60_000;
+
+/**
+ * What the summary lacks against the seat items themselves (pure): seats AVAILABLE but not listed
+ * free, seats taken but listed. Only seats whose last write is older than `settledBefore`: a newer
+ * one may still be on its way through the stream. A seat the stream consumer gave up on (its batch
+ * sent to the on-failure destination) is otherwise wrong in the summary until its next change.
+ */
+export function availabilityRepairs(
+  eventId: string,
+  seats: readonly Pick<SeatItem, 'seatId' | 'rowIndex' | 'status' | 'updatedAt'>[],
+  summary: Availability,
+  settledBefore: number,
+): RowChange[] {
+  const listed = new Map(summary.rows.map((row) => [row.rowIndex, new Set(row.free)]));
+  const rows = new Map<number, { free: string[]; taken: string[] }>();
+  for (const seat of seats) {
+    if (seat.updatedAt > settledBefore) continue;
+    const free = seat.status === 'AVAILABLE';
+    const row = listed.get(seat.rowIndex);
+    if (!row || row.has(seat.seatId) === free) continue; // a row without a summary item keeps none
+    const change = rows.get(seat.rowIndex) ?? { free: [], taken: [] };
+    (free ? change.free : change.taken).push(seat.seatId);
+    rows.set(seat.rowIndex, change);
+  }
+  return [...rows].map(([rowIndex, change]) => ({ eventId, rowIndex, ...change }));
+}
+
+/**
+ * Brings the event's summary in line with its seat items (one strongly consistent Query of the
+ * seats, one of the summary); the rows changed. Nothing for an event without a summary. Between
+ * the read and the write a seat may change again: then the summary is wrong about it until its
+ * stream record lands (which applies the newer state) or the next sweep — as it is advisory only
+ * (the seat's conditional write decides), the window is harmless.
+ */
+export async function repairAvailability(store: Store, eventId: string): Promise<RowChange[]> {
+  const summary = await readAvailability(store, eventId);
+  if (!summary) return [];
+  const seats = await readSeats(store, eventId, { consistent: true });
+  const repairs = availabilityRepairs(eventId, seats, summary, store.now() - AVAILABILITY_SETTLE_MS);
+  if (repairs.length > 0) await applyAvailabilityChanges(store, repairs);
+  return repairs;
 }
