@@ -125,7 +125,8 @@ function tableRow(path: string, byTable: Record<string, TableWrites>): Record<st
 
 const TABLES = ['orders', 'seats', 'tickets', 'buyers', 'connections', 'limits', 'payments'];
 
-const round = (v: number) => Math.round(v * 10) / 10;
+/** Two decimals: the per-order figures are sums of twentieths (20 orders), and one decimal rounded 9.95 up to 10. */
+const round = (v: number) => Math.round(v * 100) / 100;
 
 main().catch((error: unknown) => {
   console.error(error);
