@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../lambdas/core/live/broadcast';
 import type { ConnectionPoster } from '../../lambdas/core/live/connection-poster';
+import { CONNECTING_GRACE_MS } from '../../lambdas/core/live/connection-repository';
 import { deliver } from '../../lambdas/core/live/live-delivery';
 import { FakeConnectionRepository } from '../support/fakes/fake-connection-repository';
 
@@ -68,6 +69,31 @@ describe('deliver', () => {
     expect([...(connections.buyerSockets.get('b1') ?? [])].sort()).toEqual(['c1', 'c3']);
     // It watched the map here: its item goes at its shard's next tick (410 there too), or by TTL.
     expect(connections.items.has('gone')).toBe(true);
+  });
+
+  it('a buyer’s socket answered 410 within moments of joining stays in the set: it may still be connecting', async () => {
+    // The race (bench:sellout, a few buyers a run): the create's order change is pushed while the
+    // buyer's socket is connecting — its $connect has joined the set but not answered yet, so the
+    // gateway answers the post 410. Taken out of the set then, the socket never heard the order again.
+    const { connections, poster } = await setUp();
+    const now = 1_764_000_000_000;
+    await connections.joinBuyer('b1', 'gone', now - 1_000);
+    await connections.joinBuyer('b2', 'gone-long-ago', now - CONNECTING_GRACE_MS - 1_000);
+    const gonePoster: ConnectionPoster = {
+      post: async (connectionId) => (connectionId.startsWith('gone') ? 'gone' : poster.post(connectionId, '')),
+    };
+    const report = await deliver(
+      { connections, viewers: (eventId) => connections.watching(eventId) },
+      gonePoster,
+      [
+        { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
+        { audience: { buyerId: 'b2' }, message, sequenceNumbers: ['2'] },
+      ],
+      { now: () => now },
+    );
+    expect(report).toMatchObject({ sent: 2, gone: 2 });
+    expect(connections.buyerSockets.get('b1')?.has('gone')).toBe(true); // still connecting, maybe
+    expect(connections.buyerSockets.get('b2')?.has('gone-long-ago')).toBe(false); // gone
   });
 
   it('a failed post is counted and dropped; a failed lookup fails its stream records (to be retried)', async () => {

@@ -18,8 +18,8 @@
 export interface ConnectionRepository {
   /** Records a new connection item (replacing one under the same id): an operator's socket. */
   put(connection: ConnectionItem): Promise<void>;
-  /** A buyer's socket joins its buyer's set (and renews the set's expiry). */
-  joinBuyer(buyerId: string, connectionId: string): Promise<void>;
+  /** A buyer's socket joins its buyer's set, noting when (and renews the set's expiry); `joinedAt`: default now. */
+  joinBuyer(buyerId: string, connectionId: string, joinedAt?: number): Promise<void>;
   /**
    * Makes the connection watch `eventId` (replacing any earlier event), recording it if it has no
    * item yet. Unconditional: a subscribe that lost the race to its own $disconnect records a
@@ -29,13 +29,51 @@ export interface ConnectionRepository {
   /** Forgets the connection (nothing when it is gone already). */
   delete(connectionId: string): Promise<void>;
   /**
-   * The connection ids of each of these buyers (whatever they watch), read consistently by key: a
+   * The sockets of each of these buyers (whatever they watch), read consistently by key: a
    * socket recorded before the read is in it. May still list a socket that disconnected (a post
-   * then finds it gone: `leaveBuyer`). Buyers without sockets are absent from the map.
+   * then finds it gone: `leaveBuyer`), or one still connecting. Buyers without sockets are absent
+   * from the map.
    */
-  ofBuyers(buyerIds: readonly string[]): Promise<Map<string, string[]>>;
+  ofBuyers(buyerIds: readonly string[]): Promise<Map<string, BuyerSocket[]>>;
   /** Takes a socket found gone out of its buyer's set (nothing when it is not there). */
-  leaveBuyer(buyerId: string, connectionId: string): Promise<void>;
+  leaveBuyer(buyerId: string, socket: BuyerSocket): Promise<void>;
+}
+
+/** One socket in a buyer's set. */
+export interface BuyerSocket {
+  readonly connectionId: string;
+  /** Epoch ms its $connect joined the set (whole seconds); absent for a socket recorded before it was noted. */
+  readonly joinedAt?: number;
+}
+
+/**
+ * How long after joining its buyer's set a socket may still be connecting. $connect writes the set
+ * before it answers, and only then is the socket open: until then a post to it is answered 410
+ * (API Gateway, as the local gateways) — a socket that is not gone. A buyer's socket opens right
+ * after their create, whose order change is pushed at that very moment: taken out of the set on
+ * that 410, it never got another push (bench:sellout: a few buyers a run heard their CONFIRMED
+ * only from the 10-s safety poll). API Gateway gives $connect up to 29 s.
+ */
+export const CONNECTING_GRACE_MS = 30_000;
+
+/** Whether a 410 for this socket may only mean it is still connecting (then it stays in its set). */
+export function mayBeConnecting(socket: BuyerSocket, now: number): boolean {
+  return socket.joinedAt !== undefined && now - socket.joinedAt < CONNECTING_GRACE_MS;
+}
+
+/** The set's member for a socket: its id and when it joined (whole seconds), `<id>#<seconds>`. */
+export function buyerSocketMember(socket: BuyerSocket): string {
+  return socket.joinedAt === undefined
+    ? socket.connectionId
+    : `${socket.connectionId}#${Math.floor(socket.joinedAt / 1000)}`;
+}
+
+/** A member of a buyer's set as a socket (a member without `#` is an id recorded before join times were). */
+export function buyerSocketOf(member: string): BuyerSocket {
+  const at = member.lastIndexOf('#');
+  const seconds = at < 0 ? Number.NaN : Number(member.slice(at + 1));
+  if (!Number.isInteger(seconds)) return { connectionId: member };
+  return { connectionId: member.slice(0, at), joinedAt: seconds * 1000 };
 }
 
 export interface ConnectionItem {

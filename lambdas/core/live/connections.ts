@@ -2,6 +2,9 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { batchGetAll } from '../platform/pages';
 import type { Store } from '../platform/store';
 import {
+  type BuyerSocket,
+  buyerSocketMember,
+  buyerSocketOf,
   type ConnectionItem,
   type ConnectionRepository,
   connectionExpiry,
@@ -18,7 +21,8 @@ export { CONNECTION_TTL_SECONDS } from './connection-repository';
  */
 
 /**
- * The item holding a buyer's socket ids (a string set `members`), beside the connection items as
+ * The item holding a buyer's sockets (a string set `members`: `<connection id>#<joined, epoch
+ * seconds>`, `buyerSocketMember`), beside the connection items as
  * the live map's `#shard#…` items are: no `eventId` or `buyerId` attribute, so in no index.
  */
 export const buyerSocketsKey = (buyerId: string): string => `#buyer#${buyerId}`;
@@ -30,7 +34,7 @@ export function connectionRepository(store: Store): ConnectionRepository {
       await store.doc.send(new PutCommand({ TableName: table, Item: connection }));
     },
 
-    async joinBuyer(buyerId, connectionId) {
+    async joinBuyer(buyerId, connectionId, joinedAt = store.now()) {
       // Every socket in the set is younger than the set's expiry. If the write fails, $connect fails
       // and the socket is refused; an id in the set whose socket is gone is only a post that finds
       // it gone (410 → out of the set).
@@ -40,7 +44,7 @@ export function connectionRepository(store: Store): ConnectionRepository {
           Key: { connectionId: buyerSocketsKey(buyerId) },
           UpdateExpression: 'ADD members :member SET expiresAt = :expiresAt',
           ExpressionAttributeValues: {
-            ':member': new Set([connectionId]),
+            ':member': new Set([buyerSocketMember({ connectionId, joinedAt })]),
             ':expiresAt': connectionExpiry(store.now()),
           },
         }),
@@ -75,21 +79,21 @@ export function connectionRepository(store: Store): ConnectionRepository {
         (key) => String(key.connectionId),
       );
       const byKey = new Map(items.map((item) => [item.connectionId, item.members]));
-      const sockets = new Map<string, string[]>();
+      const sockets = new Map<string, BuyerSocket[]>();
       for (const buyerId of unique) {
         const members = byKey.get(buyerSocketsKey(buyerId));
-        if (members && members.size > 0) sockets.set(buyerId, [...members]);
+        if (members && members.size > 0) sockets.set(buyerId, [...members].map(buyerSocketOf));
       }
       return sockets;
     },
 
-    async leaveBuyer(buyerId, connectionId) {
+    async leaveBuyer(buyerId, socket) {
       await store.doc.send(
         new UpdateCommand({
           TableName: table,
           Key: { connectionId: buyerSocketsKey(buyerId) },
           UpdateExpression: 'DELETE members :member',
-          ExpressionAttributeValues: { ':member': new Set([connectionId]) },
+          ExpressionAttributeValues: { ':member': new Set([buyerSocketMember(socket)]) },
         }),
       );
     },

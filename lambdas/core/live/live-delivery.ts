@@ -3,7 +3,7 @@ import { logger } from '../platform/logger';
 import type { Store } from '../platform/store';
 import type { Delivery } from './broadcast';
 import type { ConnectionPoster } from './connection-poster';
-import type { ConnectionRepository } from './connection-repository';
+import { type BuyerSocket, type ConnectionRepository, mayBeConnecting } from './connection-repository';
 import { connectionRepository } from './connections';
 import { eventViewers } from './event-viewers';
 
@@ -26,6 +26,8 @@ export interface DeliveryReport {
 export interface DeliveryOptions {
   /** Posts in flight at once. */
   readonly concurrency?: number;
+  /** Epoch ms now (default: the store's clock, else the system's): how old a buyer's socket is. */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_POST_CONCURRENCY = 32;
@@ -52,12 +54,13 @@ export async function deliver(
   const viewers =
     'connections' in source ? source.viewers : (eventId: string) => eventViewers(source.store, eventId, source.shards);
   const concurrency = options.concurrency ?? DEFAULT_POST_CONCURRENCY;
-  const posts: { connectionId: string; data: string; buyerId?: string }[] = [];
+  const now = options.now ?? ('store' in source ? source.store.now : Date.now);
+  const posts: { connectionId: string; data: string; buyer?: { buyerId: string; socket: BuyerSocket } }[] = [];
   const failedSequenceNumbers: string[] = [];
   // Every buyer of the batch at once: one read by key, not one lookup per order change.
   const buyers = deliveries.flatMap(({ audience }) => ('buyerId' in audience ? [audience.buyerId] : []));
   const socketsOfBuyers =
-    buyers.length === 0 ? Promise.resolve(new Map<string, string[]>()) : connections.ofBuyers(buyers);
+    buyers.length === 0 ? Promise.resolve(new Map<string, BuyerSocket[]>()) : connections.ofBuyers(buyers);
   // A failed read fails only the deliveries that needed it (awaited below; never an unhandled rejection).
   socketsOfBuyers.catch(() => undefined);
   await forEachLimited(deliveries, concurrency, async (delivery) => {
@@ -65,8 +68,8 @@ export async function deliver(
       const data = JSON.stringify(delivery.message);
       const { audience } = delivery;
       if ('buyerId' in audience) {
-        for (const connectionId of (await socketsOfBuyers).get(audience.buyerId) ?? [])
-          posts.push({ connectionId, data, buyerId: audience.buyerId });
+        for (const socket of (await socketsOfBuyers).get(audience.buyerId) ?? [])
+          posts.push({ connectionId: socket.connectionId, data, buyer: { buyerId: audience.buyerId, socket } });
       } else {
         for (const connectionId of await viewers(audience.eventId)) posts.push({ connectionId, data });
       }
@@ -82,7 +85,7 @@ export async function deliver(
   const gone = new Set<string>();
   let sent = 0;
   let failedPosts = 0;
-  await forEachLimited(posts, concurrency, async ({ connectionId, data, buyerId }) => {
+  await forEachLimited(posts, concurrency, async ({ connectionId, data, buyer }) => {
     if (gone.has(connectionId)) return;
     try {
       if ((await poster.post(connectionId, data)) === 'sent') {
@@ -92,9 +95,11 @@ export async function deliver(
       gone.add(connectionId);
       // A buyer's socket has a connection item only if it watched the map (most never do), and a
       // DeleteItem of an absent item still bills a write unit: it only leaves its buyer's set. An
-      // item it has is deleted by its shard's next tick (410 there too) or expires (TTL).
-      if (buyerId !== undefined) await connections.leaveBuyer(buyerId, connectionId);
-      else await connections.delete(connectionId);
+      // item it has is deleted by its shard's next tick (410 there too) or expires (TTL). A socket
+      // that joined its set moments ago may still be connecting (its $connect has not answered
+      // yet): it stays, or its buyer would never hear their order again (`CONNECTING_GRACE_MS`).
+      if (buyer === undefined) await connections.delete(connectionId);
+      else if (!mayBeConnecting(buyer.socket, now())) await connections.leaveBuyer(buyer.buyerId, buyer.socket);
     } catch (error) {
       failedPosts++;
       logger.warn('Could not post to a connection', { connectionId, error: error as Error });

@@ -23,8 +23,22 @@ export function connectionRepositoryContract(name: string, setUp: () => Promise<
       await connections.watch(anonymous, eventId);
       await connections.watch(otherEvent, `${eventId}-2`);
       const sockets = await connections.ofBuyers([buyerId, 'buyer-without-sockets', buyerId]);
-      expect(sorted(sockets.get(buyerId) ?? [])).toEqual(sorted([mine, otherEvent]));
+      expect(sorted((sockets.get(buyerId) ?? []).map((s) => s.connectionId))).toEqual(sorted([mine, otherEvent]));
       expect(sockets.has('buyer-without-sockets')).toBe(false);
+    });
+
+    it('keeps when a socket joined its buyer (whole seconds): a 410 right after may mean it is still connecting', async () => {
+      const buyerId = `buyer-${randomUUID()}`;
+      const [c, d] = [id(), id()];
+      await connections.joinBuyer(buyerId, c, 1_764_000_000_750);
+      await connections.joinBuyer(buyerId, d, 1_764_000_005_000);
+      const found = (await connections.ofBuyers([buyerId])).get(buyerId) ?? [];
+      expect(found.sort((a, b) => (a.joinedAt ?? 0) - (b.joinedAt ?? 0))).toEqual([
+        { connectionId: c, joinedAt: 1_764_000_000_000 },
+        { connectionId: d, joinedAt: 1_764_000_005_000 },
+      ]);
+      await connections.leaveBuyer(buyerId, found[0]!);
+      expect((await connections.ofBuyers([buyerId])).get(buyerId)).toEqual([found[1]]);
     });
 
     it('finds the sockets of many buyers at once, and forgets one that left its buyer', async () => {
@@ -33,10 +47,12 @@ export function connectionRepositoryContract(name: string, setUp: () => Promise<
       for (const [buyerId, connectionId] of sockets) await connections.joinBuyer(buyerId, connectionId);
       const found = await connections.ofBuyers(buyers);
       expect(found.size).toBe(120);
-      for (const [buyerId, connectionId] of sockets) expect(found.get(buyerId)).toEqual([connectionId]);
+      for (const [buyerId, connectionId] of sockets)
+        expect(found.get(buyerId)?.map((s) => s.connectionId)).toEqual([connectionId]);
       const [first] = buyers;
-      await connections.leaveBuyer(first!, sockets.get(first!)!);
-      await connections.leaveBuyer(first!, sockets.get(first!)!); // again: nothing
+      const [socket] = found.get(first!)!;
+      await connections.leaveBuyer(first!, socket!);
+      await connections.leaveBuyer(first!, socket!); // again: nothing
       expect((await connections.ofBuyers([first!])).has(first!)).toBe(false);
     });
 

@@ -1,10 +1,16 @@
-import type { ConnectionItem, ConnectionRepository } from '../../../lambdas/core/live/connection-repository';
+import type {
+  BuyerSocket,
+  ConnectionItem,
+  ConnectionRepository,
+} from '../../../lambdas/core/live/connection-repository';
 
 /** Open connections in memory, with the DynamoDB adapter's semantics (the index reads are up to date here). */
 export class FakeConnectionRepository implements ConnectionRepository {
   readonly items = new Map<string, ConnectionItem>();
   /** Each buyer's socket ids, as the adapter's `#buyer#` items keep them (a delete leaves them). */
   readonly buyerSockets = new Map<string, Set<string>>();
+  /** When each socket joined its buyer's set (absent: given no time, as a member recorded before times were). */
+  readonly joinedAt = new Map<string, number>();
   /** Lookups that fail, for tests of a failed audience lookup. */
   failLookups = false;
   /** Lookups made (index queries and batch reads alike), for tests that count them. */
@@ -14,10 +20,11 @@ export class FakeConnectionRepository implements ConnectionRepository {
     this.items.set(connection.connectionId, { ...connection });
   }
 
-  async joinBuyer(buyerId: string, connectionId: string): Promise<void> {
+  async joinBuyer(buyerId: string, connectionId: string, joinedAt?: number): Promise<void> {
     const sockets = this.buyerSockets.get(buyerId) ?? new Set<string>();
     sockets.add(connectionId);
     this.buyerSockets.set(buyerId, sockets);
+    if (joinedAt !== undefined) this.joinedAt.set(connectionId, Math.floor(joinedAt / 1000) * 1000); // whole seconds, as stored
   }
 
   async watch(connectionId: string, eventId: string): Promise<void> {
@@ -34,18 +41,25 @@ export class FakeConnectionRepository implements ConnectionRepository {
     return this.ids((item) => item.eventId === eventId);
   }
 
-  async ofBuyers(buyerIds: readonly string[]): Promise<Map<string, string[]>> {
+  async ofBuyers(buyerIds: readonly string[]): Promise<Map<string, BuyerSocket[]>> {
     this.lookup();
-    const found = new Map<string, string[]>();
+    const found = new Map<string, BuyerSocket[]>();
     for (const buyerId of buyerIds) {
       const sockets = this.buyerSockets.get(buyerId);
-      if (sockets && sockets.size > 0) found.set(buyerId, [...sockets]);
+      if (sockets && sockets.size > 0)
+        found.set(
+          buyerId,
+          [...sockets].map((connectionId) => {
+            const joinedAt = this.joinedAt.get(connectionId);
+            return joinedAt === undefined ? { connectionId } : { connectionId, joinedAt };
+          }),
+        );
     }
     return found;
   }
 
-  async leaveBuyer(buyerId: string, connectionId: string): Promise<void> {
-    this.buyerSockets.get(buyerId)?.delete(connectionId);
+  async leaveBuyer(buyerId: string, socket: BuyerSocket): Promise<void> {
+    this.buyerSockets.get(buyerId)?.delete(socket.connectionId);
   }
 
   private async ids(match: (item: ConnectionItem) => boolean): Promise<string[]> {
