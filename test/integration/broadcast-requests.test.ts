@@ -4,6 +4,7 @@ import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionPoster } from '../../lambdas/core/live/connection-poster';
 import { connectionRepository } from '../../lambdas/core/live/connections';
+import { eventViewers } from '../../lambdas/core/live/event-viewers';
 import { liveShards, shardOf } from '../../lambdas/core/live/live-shards';
 import type { OrderRecord } from '../../lambdas/core/orders/order-record';
 import { parseConfig } from '../../lambdas/core/platform/config';
@@ -114,6 +115,21 @@ describe('broadcaster requests per stream batch of order changes', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(requests.filter((r) => r.endsWith(' connections'))).toEqual(['BatchGet connections']);
     expect(posted.map((p) => p.connectionId).sort()).toEqual([...viewers].sort());
+
+    // A viewer found gone by a waiting-room message leaves its shard (and its item goes), so it no
+    // longer counts against the event's socket budget — not only at the event's next map tick.
+    const goneViewer = viewers[0]!;
+    const oneGone: ConnectionPoster = {
+      async post(connectionId) {
+        return connectionId === goneViewer ? 'gone' : 'sent';
+      },
+    };
+    const next = { ...record, dynamodb: { ...record.dynamodb, SequenceNumber: String(sequence++) } };
+    expect((await createHandler({ store, poster: oneGone, config })({ Records: [next] })).batchItemFailures).toEqual(
+      [],
+    );
+    expect(await eventViewers(store, eventId, config.liveMap.shards)).not.toContain(goneViewer);
+    expect((await eventViewers(store, eventId, config.liveMap.shards)).length).toBe(viewers.length - 1);
   });
 });
 

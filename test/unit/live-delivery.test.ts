@@ -9,6 +9,16 @@ import { FakeConnectionRepository } from '../support/fakes/fake-connection-repos
 
 const message = { type: 'seats', eventId: 'ev', seats: [] } as unknown as Delivery['message'];
 
+/** Viewers that left their event's audience (its seat-map shard on DynamoDB), as `<event>/<connection>`. */
+const left: string[] = [];
+const sourceOf = (connections: FakeConnectionRepository) => ({
+  connections,
+  viewers: (eventId: string) => connections.watching(eventId),
+  leave: async (eventId: string, connectionId: string) => {
+    left.push(`${eventId}/${connectionId}`);
+  },
+});
+
 async function setUp() {
   const connections = new FakeConnectionRepository();
   for (const [connectionId, buyerId, eventId] of [
@@ -35,20 +45,23 @@ async function setUp() {
 describe('deliver', () => {
   it('sends to every viewer of an event and every socket of a buyer; a gone socket is forgotten', async () => {
     const { connections, poster, posted } = await setUp();
-    const report = await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
+    const report = await deliver(sourceOf(connections), poster, [
       { audience: { eventId: 'ev' }, message, sequenceNumbers: ['1'] },
       { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['2'] },
     ]);
     expect(report).toEqual({ sent: 4, gone: 1, failedPosts: 0, failedSequenceNumbers: [] });
     expect([...posted].sort()).toEqual(['c1', 'c1', 'c2', 'c3']);
     expect(connections.items.has('gone')).toBe(false);
+    // It leaves its seat-map shard too, or it would count against the event's socket budget until
+    // the event's next seat-map tick (a waiting-room message is often all a quiet event sends).
+    expect(left).toContain('ev/gone');
   });
 
   it('finds the sockets of every buyer of a batch with one lookup, not one per order change (issue #13)', async () => {
     const { connections, poster, posted } = await setUp();
     for (const n of [1, 2, 3]) await connections.joinBuyer(`b${n}`, `b${n}-socket`);
     connections.lookups = 0;
-    const report = await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
+    const report = await deliver(sourceOf(connections), poster, [
       { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
       { audience: { buyerId: 'b2' }, message, sequenceNumbers: ['2'] },
       { audience: { buyerId: 'b3' }, message, sequenceNumbers: ['3'] },
@@ -62,7 +75,7 @@ describe('deliver', () => {
   it('a buyer’s socket found gone leaves the buyer’s set (no delete: it has no item unless it watched the map)', async () => {
     const { connections, poster } = await setUp();
     await connections.joinBuyer('b1', 'gone');
-    const report = await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
+    const report = await deliver(sourceOf(connections), poster, [
       { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
     ]);
     expect(report).toMatchObject({ sent: 2, gone: 1 });
@@ -83,7 +96,7 @@ describe('deliver', () => {
       post: async (connectionId) => (connectionId.startsWith('gone') ? 'gone' : poster.post(connectionId, '')),
     };
     const report = await deliver(
-      { connections, viewers: (eventId) => connections.watching(eventId) },
+      sourceOf(connections),
       gonePoster,
       [
         { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['1'] },
@@ -100,13 +113,11 @@ describe('deliver', () => {
     const { connections, poster } = await setUp();
     await connections.watch('flaky', 'ev');
     expect(
-      await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
-        { audience: { eventId: 'ev' }, message, sequenceNumbers: ['7'] },
-      ]),
+      await deliver(sourceOf(connections), poster, [{ audience: { eventId: 'ev' }, message, sequenceNumbers: ['7'] }]),
     ).toMatchObject({ sent: 2, failedPosts: 1, failedSequenceNumbers: [] });
     connections.failLookups = true;
     expect(
-      await deliver({ connections, viewers: (eventId) => connections.watching(eventId) }, poster, [
+      await deliver(sourceOf(connections), poster, [
         { audience: { buyerId: 'b1' }, message, sequenceNumbers: ['8', '9'] },
       ]),
     ).toEqual({ sent: 0, gone: 0, failedPosts: 0, failedSequenceNumbers: ['8', '9'] });

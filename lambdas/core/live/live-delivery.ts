@@ -6,13 +6,14 @@ import type { ConnectionPoster } from './connection-poster';
 import { type BuyerSocket, type ConnectionRepository, mayBeConnecting } from './connection-repository';
 import { connectionRepository } from './connections';
 import { eventViewers } from './event-viewers';
+import { liveShards, shardOf } from './live-shards';
 
 /**
  * Sends planned messages to their audiences. Only a failed audience lookup (DynamoDB) fails its
  * stream records, so they are retried; a failed post is logged and dropped, because retrying the
  * whole batch for one flaky socket would delay everyone, and a client that missed a delta
  * refetches the snapshot on reconnect. A socket that is gone (410) is forgotten: a buyer's leaves
- * its buyer's set, a viewer's item is deleted.
+ * its buyer's set, a viewer leaves its seat-map shard and its item is deleted.
  */
 
 export interface DeliveryReport {
@@ -41,6 +42,8 @@ export type ConnectionSource =
   | {
       readonly connections: ConnectionRepository;
       readonly viewers: (eventId: string) => Promise<string[]>;
+      /** Takes a viewer found gone out of the event's audience (its seat-map shard). */
+      readonly leave: (eventId: string, connectionId: string) => Promise<void>;
     }
   | { readonly store: Store; readonly shards: number };
 
@@ -53,9 +56,20 @@ export async function deliver(
   const connections = 'connections' in source ? source.connections : connectionRepository(source.store);
   const viewers =
     'connections' in source ? source.viewers : (eventId: string) => eventViewers(source.store, eventId, source.shards);
+  const leave =
+    'connections' in source
+      ? source.leave
+      : (eventId: string, connectionId: string) =>
+          liveShards(source.store).leave(eventId, shardOf(connectionId, source.shards), connectionId);
   const concurrency = options.concurrency ?? DEFAULT_POST_CONCURRENCY;
   const now = options.now ?? ('store' in source ? source.store.now : Date.now);
-  const posts: { connectionId: string; data: string; buyer?: { buyerId: string; socket: BuyerSocket } }[] = [];
+  const posts: {
+    connectionId: string;
+    data: string;
+    buyer?: { buyerId: string; socket: BuyerSocket };
+    /** The event whose viewers the post went to (its seat-map shards). */
+    eventId?: string;
+  }[] = [];
   const failedSequenceNumbers: string[] = [];
   // Every buyer of the batch at once: one read by key, not one lookup per order change.
   const buyers = deliveries.flatMap(({ audience }) => ('buyerId' in audience ? [audience.buyerId] : []));
@@ -71,7 +85,8 @@ export async function deliver(
         for (const socket of (await socketsOfBuyers).get(audience.buyerId) ?? [])
           posts.push({ connectionId: socket.connectionId, data, buyer: { buyerId: audience.buyerId, socket } });
       } else {
-        for (const connectionId of await viewers(audience.eventId)) posts.push({ connectionId, data });
+        for (const connectionId of await viewers(audience.eventId))
+          posts.push({ connectionId, data, eventId: audience.eventId });
       }
     } catch (error) {
       logger.error('Could not look up the connections of a broadcast', {
@@ -85,7 +100,7 @@ export async function deliver(
   const gone = new Set<string>();
   let sent = 0;
   let failedPosts = 0;
-  await forEachLimited(posts, concurrency, async ({ connectionId, data, buyer }) => {
+  await forEachLimited(posts, concurrency, async ({ connectionId, data, buyer, eventId }) => {
     if (gone.has(connectionId)) return;
     try {
       if ((await poster.post(connectionId, data)) === 'sent') {
@@ -98,8 +113,14 @@ export async function deliver(
       // item it has is deleted by its shard's next tick (410 there too) or expires (TTL). A socket
       // that joined its set moments ago may still be connecting (its $connect has not answered
       // yet): it stays, or its buyer would never hear their order again (`CONNECTING_GRACE_MS`).
-      if (buyer === undefined) await connections.delete(connectionId);
-      else if (!mayBeConnecting(buyer.socket, now())) await connections.leaveBuyer(buyer.buyerId, buyer.socket);
+      if (buyer !== undefined) {
+        if (!mayBeConnecting(buyer.socket, now())) await connections.leaveBuyer(buyer.buyerId, buyer.socket);
+        return;
+      }
+      // A viewer leaves its shard too: its membership is what counts against the event's socket
+      // budget, and the event's next seat-map tick may be long in coming on a quiet event.
+      if (eventId !== undefined) await leave(eventId, connectionId);
+      await connections.delete(connectionId);
     } catch (error) {
       failedPosts++;
       logger.warn('Could not post to a connection', { connectionId, error: error as Error });
