@@ -1,7 +1,15 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
 /**
  * The simulator's HTTP client: the public API only (sessions, events, orders, queue, admin), as
  * a browser or curl would call it. Counts requests per route — each one is an API Gateway
  * request and a Lambda invocation on AWS — and limits how many are in flight from this process.
+ *
+ * Requests go through `node:http` on kept-alive connections, not `fetch`: the simulator shares
+ * the machine's two cores with the stack it measures, and fetch (undici with web streams and an
+ * abort signal per request) took about twice the CPU per request (V8 profile of a sell-out,
+ * 2026-12-01) — load generation that slowed the stack under test.
  */
 
 export interface ApiAnswer<T> {
@@ -62,6 +70,7 @@ export class ApiClient {
   /** 5xx answers retried (only with `retryServerErrors`): what a chaos drop's buyers lived through. */
   serverErrorsRetried = 0;
   private readonly gate: Semaphore;
+  private readonly agent: HttpAgent;
 
   /**
    * `retryServerErrors`: also retry 500/502/504 answers, with jittered backoff, a bounded number
@@ -75,6 +84,9 @@ export class ApiClient {
     private readonly options: { retryServerErrors?: boolean } = {},
   ) {
     this.gate = new Semaphore(concurrency);
+    // Idle kept-alive sockets are unref'd by the agent: they never keep the process alive.
+    const agentOptions = { keepAlive: true, maxSockets: concurrency };
+    this.agent = baseUrl.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   }
 
   get requestCount(): number {
@@ -105,13 +117,8 @@ export class ApiClient {
         this.requests.set(route, (this.requests.get(route) ?? 0) + 1);
         const sent = performance.now();
         try {
-          const response = await fetch(`${this.baseUrl}${path}`, {
-            method,
-            headers,
-            body,
-            signal: AbortSignal.timeout(30_000),
-          });
-          const text = await response.text();
+          const response = await send(new URL(`${this.baseUrl}${path}`), { method, headers, body, agent: this.agent });
+          const { text } = response;
           let parsed: unknown = {};
           try {
             parsed = text ? JSON.parse(text) : {};
@@ -140,6 +147,36 @@ export class ApiClient {
     }, isHolderRequest(path));
   }
 }
+
+/** One request on the client's kept-alive connections; its whole answer as text. */
+function send(
+  url: URL,
+  options: { method: string; headers: Record<string, string>; body: string | undefined; agent: HttpAgent },
+): Promise<{ status: number; text: string }> {
+  const { body } = options;
+  const headers =
+    body === undefined ? options.headers : { ...options.headers, 'content-length': String(Buffer.byteLength(body)) };
+  const start = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = start(
+      url,
+      { method: options.method, headers, agent: options.agent, timeout: REQUEST_TIMEOUT_MS },
+      (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`No answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Tries of one request against 5xx answers in a chaos drop (the first plus retries). */
 const MAX_SERVER_ERROR_ATTEMPTS = 6;
